@@ -1,0 +1,235 @@
+/* turbowish.h — the TurboWish instrumentation API.
+ *
+ * Runtimes, adapters and applications call these functions to tell TurboWish what their
+ * tasks and resources do. Every call records one event into the calling thread's ring
+ * (a flight recorder) and updates the live model in the shared region, which gdb, lldb and
+ * the `tw` console read from outside (see docs/region.md, docs/events.md).
+ *
+ * Guarantees to the host program:
+ *  - no call blocks, takes a lock, allocates after setup, or makes a syscall on the hot path;
+ *  - no call fails the application: bad input (unknown handle, NULL name, releasing what the
+ *    task does not hold) is counted as an instrumentation error and ignored;
+ *  - when a table, the string arena or a ring is full, what could not be recorded is counted.
+ *
+ * Switches: TW_DISABLE=1 in the environment turns every call into one inline load and branch;
+ * compiling with -DTW_DISABLE_INSTRUMENTATION turns every call into nothing at all.
+ * Environment (read once, at the first event): TW_LOG_EVENTS (ring size per thread, events,
+ * default 16384, 0 = keep no history), TW_MAX_TASKS (default 16384), TW_MAX_RESOURCES (default
+ * 8192), TW_LONG_POLL_MS (default 50), TW_MAX_THREADS (default 256).
+ *
+ * Handles: tw_task_t and tw_res_t are opaque 64-bit values returned by the shim; 0 means "none"
+ * and is accepted everywhere (ignored). A handle stays valid until the task is done / the
+ * resource is closed; using it afterwards is an instrumentation error, never a crash.
+ * Strings passed in are copied (interned) into the region; the caller keeps ownership.
+ */
+#ifndef TURBOWISH_H
+#define TURBOWISH_H
+
+#include <stdint.h>
+#include "tw_region.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef uint64_t tw_task_t;
+typedef uint64_t tw_res_t;
+
+/* The region's header, exported for debuggers (a plain global, not TLS). NULL until the first
+ * event creates the region, and always NULL when disabled. */
+extern struct tw_header *volatile tw_region;
+/* 0 = not yet initialised, 1 = recording, -1 = switched off (TW_DISABLE=1 or setup failed).
+ * Read inline by every call so a disabled build costs one load and a branch. */
+extern volatile int tw_state;
+
+#ifndef TW_DISABLE_INSTRUMENTATION
+
+#define TW_ON_() (__builtin_expect(tw_state >= 0, 1))
+
+/* ---- sites ---- */
+
+/* Register a source location once; returns its site index (>= 1), or 0 when disabled or full.
+ * file/expr/func are interned. Use the macros below rather than calling this directly. */
+uint32_t tw__site_register(const char *file, uint32_t line, const char *expr, const char *func);
+
+/* TW_SITE("text"): the site index for this source line, registered on first use only.
+ * The static cache makes every later use a single load. */
+#define TW_SITE(text)                                                                   \
+    __extension__({                                                                     \
+        static uint32_t tw_site_cache_;                                                 \
+        uint32_t tw_s_ = __atomic_load_n(&tw_site_cache_, __ATOMIC_RELAXED);            \
+        if (__builtin_expect(tw_s_ == 0, 0) && TW_ON_()) {                              \
+            tw_s_ = tw__site_register(__FILE__, __LINE__, (text), __func__);             \
+            __atomic_store_n(&tw_site_cache_, tw_s_, __ATOMIC_RELAXED);                  \
+        }                                                                               \
+        tw_s_;                                                                          \
+    })
+/* TW_AWAIT_SITE(expr): the site of an await, naming the awaited expression as written. */
+#define TW_AWAIT_SITE(expr) TW_SITE(#expr)
+
+/* ---- tasks ---- */
+
+tw_task_t tw__task_spawn(const char *name, uint32_t site, tw_task_t parent);
+void tw__task_name(tw_task_t t, const char *name);
+void tw__poll_begin(tw_task_t t);
+void tw__poll_end(tw_task_t t, int outcome);
+void tw__task_done(tw_task_t t, int dropped);
+void tw__wake(tw_task_t t, tw_task_t by);
+void tw__waker(tw_task_t t, int op, tw_task_t to);
+void tw__task_pause(tw_task_t t, int paused);
+void tw__task_context(tw_task_t t, const struct tw_context *ctx);
+void tw__await_begin(tw_task_t t, uint32_t site, int wait_kind, uint32_t on, int timed);
+void tw__await_end(tw_task_t t);
+tw_task_t tw__thread_task(const char *name, uint32_t site);
+
+/* Spawn: a new task named `name` (NULL is an instrumentation error; the task is then "?")
+ * created at `site` by `parent` (0 if none). Starts READY. Returns 0 if the task table is full
+ * (counted in the header's tasks.full); every call accepts 0 and ignores it. */
+static inline tw_task_t tw_task_spawn(const char *name, uint32_t site, tw_task_t parent)
+{ return TW_ON_() ? tw__task_spawn(name, site, parent) : 0; }
+/* Rename a task (untrusted, application event). */
+static inline void tw_task_name(tw_task_t t, const char *name) { if (TW_ON_()) tw__task_name(t, name); }
+/* A poll (one slice from resume to suspend) begins on the calling thread: state -> POLLING.
+ * Accumulates the ready-wait into the task's histogram. */
+static inline void tw_poll_begin(tw_task_t t) { if (TW_ON_()) tw__poll_begin(t); }
+/* The poll ends with outcome (enum tw_poll_outcome): PENDING -> WAITING (or READY if it was
+ * woken during the poll), READY -> READY (yielded), COMPLETED -> see tw_task_done. */
+static inline void tw_poll_end(tw_task_t t, int outcome) { if (TW_ON_()) tw__poll_end(t, outcome); }
+/* The task finished (dropped = 0) or was cancelled before completing (dropped = 1). Its edges
+ * are cleared; the handle is invalid afterwards. */
+static inline void tw_task_done(tw_task_t t, int dropped) { if (TW_ON_()) tw__task_done(t, dropped); }
+/* Task t is woken by task `by` (0 = from outside any task): WAITING -> READY. */
+static inline void tw_wake(tw_task_t t, tw_task_t by) { if (TW_ON_()) tw__wake(t, by); }
+/* Waker bookkeeping for task t: op is TW_EV_WAKER_CREATE, _CLONE, _DROP or _TRANSFER (to `to`).
+ * A waiting task with no waker alive is a lost waker. */
+static inline void tw_waker(tw_task_t t, int op, tw_task_t to) { if (TW_ON_()) tw__waker(t, op, to); }
+/* The runtime paused (1) or resumed (0) task t. Orthogonal to its state. */
+static inline void tw_task_pause(tw_task_t t, int paused) { if (TW_ON_()) tw__task_pause(t, paused); }
+/* Save the registers of a task that is being parked, so readers can unwind its stack.
+ * Not an event (no ring entry): called on every switch-out, it only copies into the record. */
+static inline void tw_task_context(tw_task_t t, const struct tw_context *c) { if (TW_ON_()) tw__task_context(t, c); }
+/* The task begins awaiting at `site`: what it waits for (enum tw_wait_kind) and on what
+ * (resource id from tw_res_id(), or a task id for TW_WAIT_JOIN); timed = the wait has a timeout.
+ * Its state changes at the next tw_poll_end(PENDING). */
+static inline void tw_await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
+{ if (TW_ON_()) tw__await_begin(t, site, kind, on, timed); }
+/* The await finished (satisfied, timed out or cancelled). */
+static inline void tw_await_end(tw_task_t t) { if (TW_ON_()) tw__await_end(t); }
+/* An OS thread seen as a task (adapters): created POLLING, flagged TW_TF_ROOT. */
+static inline tw_task_t tw_thread_task(const char *name, uint32_t site)
+{ return TW_ON_() ? tw__thread_task(name, site) : 0; }
+
+/* ---- resources ---- */
+
+tw_res_t tw__res_create(int kind, int class_, int64_t capacity, const char *name, uint32_t site, uint64_t address);
+void tw__res_close(tw_res_t r);
+void tw__res_event(tw_task_t t, tw_res_t r, int type, int64_t units, uint32_t site);
+void tw__edge(tw_task_t t, tw_res_t r, int type, int role, int dir);
+void tw__attr(tw_task_t t, const char *key, const char *value);
+
+/* Create a resource of `kind` (enum tw_res_kind), `class_` (enum tw_res_class) with `capacity`
+ * units (-1 = unbounded), interned `name`, creation site and the object's address (0 if none).
+ * Returns 0 if the resource table is full (counted). */
+static inline tw_res_t tw_res_create(int kind, int class_, int64_t capacity, const char *name, uint32_t site, uint64_t address)
+{ return TW_ON_() ? tw__res_create(kind, class_, capacity, name, site, address) : 0; }
+static inline void tw_res_close(tw_res_t r) { if (TW_ON_()) tw__res_close(r); }
+/* The resource id of a handle, as stored in task records (waiting_on, edges). */
+static inline uint32_t tw_res_id(tw_res_t r) { return (uint32_t)r; }
+static inline uint32_t tw_task_id(tw_task_t t) { return (uint32_t)t; }
+
+/* Task t asks for `units` of r at `site`: it now waits on r (TW_WAIT_ACQUIRE) until tw_acquire. */
+static inline void tw_acquire_request(tw_task_t t, tw_res_t r, int64_t units, uint32_t site)
+{ if (TW_ON_()) tw__res_event(t, r, TW_EV_ACQUIRE_REQ, units, site); }
+/* Task t holds `units` more of r (a HOLD edge; shared for an rwlock read: use tw_acquire_shared). */
+static inline void tw_acquire(tw_task_t t, tw_res_t r, int64_t units)
+{ if (TW_ON_()) tw__res_event(t, r, TW_EV_ACQUIRE, units, 0); }
+static inline void tw_acquire_shared(tw_task_t t, tw_res_t r)
+{ if (TW_ON_()) tw__res_event(t, r, TW_EV_ACQUIRE, -1, 0); }
+/* Task t gives back `units` of r (-1: a shared rwlock hold). Releasing what t does not hold is an
+ * instrumentation error. */
+static inline void tw_release(tw_task_t t, tw_res_t r, int64_t units)
+{ if (TW_ON_()) tw__res_event(t, r, TW_EV_RELEASE, units, 0); }
+/* A try-acquire that failed (no state change; counted for contention). */
+static inline void tw_try_fail(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__res_event(t, r, TW_EV_TRY_FAIL, 0, 0); }
+/* A message was queued into / taken out of channel r. */
+static inline void tw_send(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__res_event(t, r, TW_EV_SEND, 1, 0); }
+static inline void tw_recv(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__res_event(t, r, TW_EV_RECV, 1, 0); }
+/* Task t blocks sending on full r / receiving on empty r at `site` (TW_WAIT_SEND / TW_WAIT_RECV). */
+static inline void tw_block_full(tw_task_t t, tw_res_t r, uint32_t site)
+{ if (TW_ON_()) tw__res_event(t, r, TW_EV_BLOCK_FULL, 0, site); }
+static inline void tw_block_empty(tw_task_t t, tw_res_t r, uint32_t site)
+{ if (TW_ON_()) tw__res_event(t, r, TW_EV_BLOCK_EMPTY, 0, site); }
+/* A pending operation of t on r was cancelled (a losing select branch); lost_msg = 1 when a
+ * message it carried was dropped undelivered (then a TW_EV_MSG_DROP follows). */
+static inline void tw_cancel(tw_task_t t, tw_res_t r, int lost_msg)
+{ if (TW_ON_()) tw__res_event(t, r, TW_EV_CANCEL, lost_msg, 0); }
+
+/* Task t gains / drops a sender or receiver handle of r (role TW_EDGE_SENDER / _RECEIVER). */
+static inline void tw_handle_add(tw_task_t t, tw_res_t r, int role) { if (TW_ON_()) tw__edge(t, r, TW_EV_HANDLE_ADD, role, 0); }
+static inline void tw_handle_drop(tw_task_t t, tw_res_t r, int role) { if (TW_ON_()) tw__edge(t, r, TW_EV_HANDLE_DROP, role, 0); }
+/* Intents (untrusted): t may (TW_EDGE_INTENT_COND) or will (TW_EDGE_INTENT_UNCOND) use r in
+ * direction dir (enum tw_intent_dir). An unconditional intent to send makes t a possible waker
+ * of r's receivers. */
+static inline void tw_intent_set(tw_task_t t, tw_res_t r, int role, int dir) { if (TW_ON_()) tw__edge(t, r, TW_EV_INTENT_SET, role, dir); }
+static inline void tw_intent_clear(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__edge(t, r, TW_EV_INTENT_CLEAR, 0, 0); }
+/* A user attribute key=value on task t (untrusted; at most TW_MAX_ATTRS kept, later keys replace
+ * a same-named one). */
+static inline void tw_attr(tw_task_t t, const char *key, const char *value) { if (TW_ON_()) tw__attr(t, key, value); }
+
+/* ---- control area (pause requests from outside) ---- */
+
+/* Take the next valid pause/resume request posted by `tw pause`/a debugger. Returns 1 and fills
+ * *task_id / *op (enum tw_control_op) or 0 when none. Requests for unknown tasks or with bad ops
+ * are rejected here, so the caller sees only well-formed ones. Cheap when nothing is posted
+ * (one load). */
+int tw_control_take(uint32_t *task_id, int *op);
+/* The control futex word, for a runtime's idle workers to FUTEX_WAIT on (NULL when disabled). */
+volatile uint32_t *tw_control_futex(void);
+/* The handle of a live task by id (for control requests), 0 if unknown. */
+tw_task_t tw_task_by_id(uint32_t id);
+
+#else /* TW_DISABLE_INSTRUMENTATION: everything compiles to nothing */
+
+#define TW_SITE(text) ((uint32_t)0)
+#define TW_AWAIT_SITE(expr) ((uint32_t)0)
+#define tw_task_spawn(n, s, p) ((tw_task_t)0)
+#define tw_task_name(t, n) ((void)0)
+#define tw_poll_begin(t) ((void)0)
+#define tw_poll_end(t, o) ((void)0)
+#define tw_task_done(t, d) ((void)0)
+#define tw_wake(t, b) ((void)0)
+#define tw_waker(t, op, to) ((void)0)
+#define tw_task_pause(t, p) ((void)0)
+#define tw_task_context(t, c) ((void)0)
+#define tw_await_begin(t, s, k, o, tm) ((void)0)
+#define tw_await_end(t) ((void)0)
+#define tw_thread_task(n, s) ((tw_task_t)0)
+#define tw_res_create(k, c, cap, n, s, a) ((tw_res_t)0)
+#define tw_res_close(r) ((void)0)
+#define tw_res_id(r) ((uint32_t)0)
+#define tw_task_id(t) ((uint32_t)0)
+#define tw_acquire_request(t, r, u, s) ((void)0)
+#define tw_acquire(t, r, u) ((void)0)
+#define tw_acquire_shared(t, r) ((void)0)
+#define tw_release(t, r, u) ((void)0)
+#define tw_try_fail(t, r) ((void)0)
+#define tw_send(t, r) ((void)0)
+#define tw_recv(t, r) ((void)0)
+#define tw_block_full(t, r, s) ((void)0)
+#define tw_block_empty(t, r, s) ((void)0)
+#define tw_cancel(t, r, l) ((void)0)
+#define tw_handle_add(t, r, role) ((void)0)
+#define tw_handle_drop(t, r, role) ((void)0)
+#define tw_intent_set(t, r, role, dir) ((void)0)
+#define tw_intent_clear(t, r) ((void)0)
+#define tw_attr(t, k, v) ((void)0)
+#define tw_control_take(id, op) 0
+#define tw_control_futex() ((volatile uint32_t *)0)
+#define tw_task_by_id(id) ((tw_task_t)0)
+
+#endif /* TW_DISABLE_INSTRUMENTATION */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TURBOWISH_H */

@@ -1,0 +1,312 @@
+/* tw_region.h — the TurboWish region ABI: the bytes the shim writes and every reader decodes.
+ *
+ * The region is one memfd ("turbowish") mapped MAP_SHARED by the instrumented process.
+ * It contains no pointers: every reference is a byte offset from the region start, a
+ * string offset into the arena, or an entity id. A reader in another process, or on a
+ * core file where the region sits at another address, needs no relocation.
+ *
+ * Versioning (append-only): a reader rejects an unknown ABI major, accepts any minor,
+ * and accepts strides larger than the struct it knows (fields are only ever appended).
+ * Never reorder or reuse a field; append and bump TW_ABI_MINOR.
+ *
+ * Concurrency: every table record begins with a sequence counter that is odd while
+ * its single writer updates it (a seqlock). A reader that sees an odd counter, or a
+ * counter that changed while it copied the record, reports the record as torn.
+ *
+ * Layout (offsets in the header; each table's records are `stride` bytes):
+ *   [header][thread/ring directory][task table][resource table][site table]
+ *   [stack table][string arena][control area][rings...]
+ */
+#ifndef TW_REGION_H
+#define TW_REGION_H
+
+#include <stdint.h>
+
+#define TW_MAGIC "TURBOWSH"      /* 8 bytes at offset 0, no terminator */
+#define TW_BYTE_ORDER_MARK 0x01020304u
+#define TW_ABI_MAJOR 1
+#define TW_ABI_MINOR 0
+
+/* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
+
+enum tw_task_state {
+    TW_TASK_FREE = 0,     /* slot unused (id == 0) */
+    TW_TASK_READY = 1,    /* runnable, waiting for a worker */
+    TW_TASK_POLLING = 2,  /* running on a worker right now */
+    TW_TASK_WAITING = 3,  /* suspended until something wakes it */
+    TW_TASK_DONE = 4,     /* completed or dropped; see TW_TF_DROPPED */
+};
+
+/* What a waiting task waits for; decides who can wake it (DESIGN.md "Analysis"). */
+enum tw_wait_kind {
+    TW_WAIT_NONE = 0,
+    TW_WAIT_ACQUIRE = 1,     /* lock/semaphore units of waiting_on: wakers are its holders */
+    TW_WAIT_RECV = 2,        /* receive on empty channel waiting_on: wakers hold a sender */
+    TW_WAIT_SEND = 3,        /* send on full channel waiting_on: wakers hold a receiver */
+    TW_WAIT_JOIN = 4,        /* join of task `waiting_on` (a task id) */
+    TW_WAIT_SIGNAL = 5,      /* notify / condvar / semaphore-as-signal: wakers unknown */
+    TW_WAIT_PARK = 6,        /* hand-written wait; wakers are whoever holds one of its wakers */
+    TW_WAIT_TIMER = 7,       /* sleep or timer: time wakes it, never a certain deadlock */
+    TW_WAIT_IO = 8,          /* the outside world wakes it, never a certain deadlock */
+    TW_WAIT_SELECT = 9,      /* several channel ops at once; waiting_on is the first */
+};
+
+enum tw_res_kind {
+    TW_RES_MUTEX = 1, TW_RES_RWLOCK = 2, TW_RES_SEMAPHORE = 3,
+    TW_RES_CHANNEL = 4, TW_RES_ONESHOT = 5, TW_RES_NOTIFY = 6, TW_RES_CONDVAR = 7,
+    TW_RES_BARRIER = 8, TW_RES_PIPE = 9, TW_RES_TIMER = 10, TW_RES_OTHER = 11,
+};
+
+enum tw_res_class {
+    TW_CLASS_REUSABLE = 1,    /* held and released: mutex, rwlock, semaphore */
+    TW_CLASS_CONSUMABLE = 2,  /* produced and consumed: channels, notify, condvar */
+};
+
+/* Edge roles in a task record (what the task has to do with a resource). */
+enum tw_edge_role {
+    TW_EDGE_NONE = 0,
+    TW_EDGE_HOLD = 1,          /* holds units of a reusable resource (count = units) */
+    TW_EDGE_SENDER = 2,        /* holds `count` sender handles of a channel/oneshot */
+    TW_EDGE_RECEIVER = 3,      /* holds `count` receiver handles */
+    TW_EDGE_INTENT_COND = 4,   /* may use it (dir says how) */
+    TW_EDGE_INTENT_UNCOND = 5, /* will use it unless it fails first */
+    TW_EDGE_HOLD_SHARED = 6,   /* read-holds an rwlock */
+};
+
+enum tw_intent_dir { TW_DIR_ACQUIRE = 0, TW_DIR_SEND = 1, TW_DIR_RECV = 2 };
+
+/* Task record flags. */
+#define TW_TF_DROPPED 0x01    /* ended by cancellation, not completion */
+#define TW_TF_TIMED 0x02      /* the current wait has a timeout */
+#define TW_TF_CTX_VALID 0x04  /* ctx holds the registers of the parked task */
+#define TW_TF_ROOT 0x08       /* an OS thread seen as a task (adapters), not a runtime task */
+#define TW_TF_WOKEN 0x10      /* woken while polling: the next PENDING poll end leaves it READY */
+
+/* Event types. Trusted events come from the runtime, untrusted from application code. */
+enum tw_event_type {
+    TW_EV_NONE = 0,
+    TW_EV_SPAWN = 1,         /* task: new task; arg = parent task id */
+    TW_EV_NAME = 2,          /* task: rename; old = previous name string */
+    TW_EV_POLL_BEGIN = 3,    /* task: old = previous state */
+    TW_EV_POLL_END = 4,      /* task: aux = outcome (enum tw_poll_outcome); old = previous state */
+    TW_EV_DONE = 5,          /* task: completed; old = previous state */
+    TW_EV_DROPPED = 6,       /* task: cancelled before completion; old = previous state */
+    TW_EV_WAKE = 7,          /* task woken; res = waker task id (0 outside a task); old = previous state */
+    TW_EV_WAKER_CREATE = 8,  /* task: a waker for it exists; old = previous wakers_alive */
+    TW_EV_WAKER_CLONE = 9,
+    TW_EV_WAKER_DROP = 10,
+    TW_EV_WAKER_TRANSFER = 11, /* arg = receiving task id */
+    TW_EV_PAUSE = 12,        /* task: old = previous paused flag */
+    TW_EV_RESUME = 13,
+    TW_EV_AWAIT_BEGIN = 14,  /* task at site aux32: old = packed previous (site, wait kind, waiting_on) */
+    TW_EV_AWAIT_END = 15,    /* old = packed previous (site, wait kind, waiting_on) */
+    TW_EV_RES_CREATE = 16,   /* res: arg = capacity */
+    TW_EV_RES_CLOSE = 17,
+    TW_EV_ACQUIRE_REQ = 18,  /* task asks for units of res; old = packed previous wait */
+    TW_EV_ACQUIRE = 19,      /* task got units; aux = units; old = previous units available */
+    TW_EV_RELEASE = 20,      /* task gave units back; aux = units; old = previous units available */
+    TW_EV_TRY_FAIL = 21,     /* a try-acquire that failed; no state change */
+    TW_EV_SEND = 22,         /* old = previous queue length */
+    TW_EV_RECV = 23,         /* old = previous queue length */
+    TW_EV_BLOCK_FULL = 24,   /* sender blocked on full; old = packed previous wait */
+    TW_EV_BLOCK_EMPTY = 25,  /* receiver blocked on empty; old = packed previous wait */
+    TW_EV_HANDLE_ADD = 26,   /* task gains a sender/receiver handle: aux = role */
+    TW_EV_HANDLE_DROP = 27,  /* task drops one: aux = role */
+    TW_EV_INTENT_SET = 28,   /* aux = role (INTENT_COND/UNCOND) | dir << 8 */
+    TW_EV_INTENT_CLEAR = 29,
+    TW_EV_ATTR = 30,         /* user attribute: aux32 = key string, arg = value string */
+    TW_EV_CANCEL = 31,       /* a select branch / pending op cancelled; res = resource; aux = what was lost (1 = a message) */
+    TW_EV_MSG_DROP = 32,     /* a message dropped undelivered (e.g. by a cancelled send) */
+    TW_EV_INSTR_ERROR = 33,  /* bad call from application code; aux = enum tw_instr_error */
+    TW_EV_TYPE_COUNT
+};
+
+enum tw_poll_outcome { TW_POLL_PENDING = 0, TW_POLL_READY = 1, TW_POLL_COMPLETED = 2 };
+
+enum tw_instr_error {
+    TW_ERR_UNKNOWN_TASK = 1, TW_ERR_UNKNOWN_RES = 2, TW_ERR_RELEASE_UNHELD = 3,
+    TW_ERR_NULL_NAME = 4, TW_ERR_EDGES_FULL = 5, TW_ERR_BAD_STATE = 6,
+};
+
+/* ---- records ---- */
+
+/* One event in a thread's ring: exactly 32 bytes. Written only by the ring's thread. */
+struct tw_event {
+    uint64_t ts;        /* raw clock (TSC or ns, see header.clock_kind) */
+    uint8_t type;       /* enum tw_event_type */
+    uint8_t flags;      /* TW_EVF_* */
+    uint16_t aux;       /* type-specific small value */
+    uint32_t task;      /* task id the event concerns (0 none) */
+    uint32_t res;       /* resource id (or second task id for WAKE/JOIN) */
+    uint32_t version;   /* version of the event's entity after it: res's if TW_EVF_RES_VERSION, else task's */
+    uint64_t old;       /* the value(s) the event replaced, so it can be undone; or an argument */
+};
+#define TW_EVF_RES_VERSION 0x01 /* `version` is the resource's (else the task's) */
+#define TW_EVF_APP 0x02         /* emitted by application code (untrusted), not the runtime */
+#define TW_EVF_TIMED 0x04       /* a new wait set by this event has a timeout */
+#define TW_EVF_SHARED 0x08      /* ACQUIRE/RELEASE of a shared (read) hold */
+#define TW_EVF_KIND(f) (((f) >> 4) & 0xfu) /* wait kind set by AWAIT_BEGIN */
+
+/* A task's wait as stored in event `old` fields: site(16) | flags(8) | kind(8) | waiting_on(32).
+ * flags bit 0 = timed. Site indexes are 16-bit: the site table holds at most 65535 sites. */
+#define TW_PACK_WAIT(site, kind, on, timed) \
+    ((((uint64_t)(site) & 0xffffu) << 48) | ((uint64_t)((timed) ? 1 : 0) << 40) | \
+     (((uint64_t)(kind) & 0xffu) << 32) | (uint32_t)(on))
+#define TW_WAIT_SITE(p) ((uint32_t)(((p) >> 48) & 0xffffu))
+#define TW_WAIT_TIMED(p) ((uint32_t)(((p) >> 40) & 1u))
+#define TW_WAIT_KIND(p) ((uint32_t)(((p) >> 32) & 0xffu))
+#define TW_WAIT_ON(p) ((uint32_t)(p))
+
+#define TW_MAX_EDGES 12
+#define TW_HIST_BUCKETS 16 /* bucket i counts durations in [2^(i+9), 2^(i+10)) ns; 0 also < 512 ns, 15 also above */
+#define TW_MAX_ATTRS 4
+
+struct tw_edge {
+    uint32_t res;     /* resource id (0 = empty slot) */
+    uint8_t role;     /* enum tw_edge_role */
+    uint8_t dir;      /* enum tw_intent_dir for intents */
+    uint16_t count;   /* units or handles */
+};
+
+/* Saved registers of a parked (waiting or ready, not polling) task: enough to unwind its stack. */
+struct tw_context {
+    uint64_t rip, rsp, rbp, rbx, r12, r13, r14, r15;
+    uint64_t stack_lo, stack_hi; /* the task's stack bounds (0 if unknown) */
+};
+
+/* Task record. Writer: whichever thread owns the task at that moment under the runtime's own
+ * ordering (the spawner until it is published, then the worker polling it, or the waker of a
+ * waiting task). Invariants: id != 0 iff the slot is used; state is a tw_task_state;
+ * every edge with res != 0 names a resource id; seq is even when the record is consistent. */
+struct tw_task_rec {
+    uint32_t seq;            /* seqlock counter, odd while written */
+    uint32_t version;        /* per-entity version: +1 per event on this task */
+    uint32_t id;             /* task id >= 1; 0 = free slot */
+    uint32_t parent;         /* spawning task id, 0 if none */
+    uint32_t name;           /* arena offset of the name, 0 = none */
+    uint32_t spawn_site;     /* site index, 0 = none */
+    uint8_t state;           /* enum tw_task_state */
+    uint8_t paused;          /* 1 while paused (orthogonal to state) */
+    uint8_t wait_kind;       /* enum tw_wait_kind while WAITING */
+    uint8_t flags;           /* TW_TF_* */
+    uint32_t await_site;     /* site index of the current/last await, 0 = none */
+    uint32_t waiting_on;     /* resource id (or task id for JOIN) */
+    int32_t wakers_alive;    /* wakers created/cloned minus dropped */
+    uint32_t os_tid;         /* thread last polling it (or the thread itself for TW_TF_ROOT) */
+    uint32_t spawn_stack;    /* stack table index, 0 = none */
+    uint32_t block_stack;    /* stack table index, 0 = none */
+    uint32_t wait_pad;
+    uint64_t created_ts;     /* raw clock at spawn */
+    uint64_t state_ts;       /* raw clock at the last state change */
+    uint64_t polls;
+    uint64_t busy;           /* raw clock units spent polling */
+    uint64_t scheduled;      /* raw clock units spent ready (ready-wait) */
+    uint64_t idle;           /* raw clock units spent waiting */
+    uint32_t wakes, self_wakes;
+    struct tw_edge edges[TW_MAX_EDGES];
+    uint32_t poll_hist[TW_HIST_BUCKETS];
+    uint32_t ready_hist[TW_HIST_BUCKETS];
+    struct { uint32_t key, value; } attrs[TW_MAX_ATTRS]; /* arena offsets, 0 = empty */
+    struct tw_context ctx;   /* valid when flags & TW_TF_CTX_VALID */
+};
+
+/* Resource record. Writer: the creator for identity fields; units/queue/version are updated
+ * with atomics by any task using it. Holders, waiters, senders and receivers are NOT stored
+ * here: readers derive them from task edges (one writer per fact). */
+struct tw_res_rec {
+    uint32_t seq;            /* seqlock counter for identity fields, odd while written */
+    uint32_t version;        /* per-entity version (atomic increment per event) */
+    uint32_t id;             /* resource id >= 1; 0 = free slot */
+    uint32_t name;           /* arena offset */
+    uint8_t kind;            /* enum tw_res_kind */
+    uint8_t class_;          /* enum tw_res_class */
+    uint8_t closed;          /* 1 after close */
+    uint8_t pad;
+    uint32_t create_site;    /* site index, 0 = none */
+    int64_t capacity;        /* units (locks: 1; rwlock: readers max; channel: slots; -1 unbounded) */
+    int64_t available;       /* units free now (locks/semaphores) */
+    int64_t queued;          /* messages queued now (channels) */
+    uint64_t created_ts;
+    uint64_t address;        /* user-visible address of the object (adapters), 0 if none */
+};
+
+/* Await/spawn/create site, registered once per source location. Index 0 is reserved. */
+struct tw_site_rec {
+    uint32_t file;  /* arena offset */
+    uint32_t line;
+    uint32_t expr;  /* arena offset of the expression text (or function name) */
+    uint32_t func;  /* arena offset of the enclosing function, 0 = unknown */
+};
+
+/* Interned call stack: return addresses, innermost first. Index 0 is reserved. */
+#define TW_STACK_DEPTH 8
+struct tw_stack_rec {
+    uint32_t depth;
+    uint32_t hash;
+    uint64_t pc[TW_STACK_DEPTH];
+};
+
+/* Per-thread ring directory entry. Writer: the ring's thread. `head` counts every event ever
+ * written to this ring (monotonic); the ring holds events head-capacity .. head-1, the slot of
+ * event n is n % capacity. dropped counts events that could not be recorded at all. */
+struct tw_ring_desc {
+    uint32_t seq;            /* 0 = free directory slot, 1 = in use */
+    uint32_t os_tid;
+    uint64_t offset;         /* of the first tw_event */
+    uint64_t capacity;       /* events */
+    uint64_t head;           /* events written so far */
+    uint64_t dropped;        /* events lost because no ring could be given to this thread */
+    uint32_t name;           /* arena offset of the thread name, 0 = none */
+    uint32_t pad;
+};
+
+/* Control area: written from OUTSIDE the process (tw pause, debugger plugins). Untrusted.
+ * A requester writes a slot (task id, op) then sets state = POSTED, increments `futex` and
+ * FUTEX_WAKEs it. The runtime consumes POSTED slots, validates them, and writes state = DONE
+ * or REJECTED. */
+#define TW_CONTROL_SLOTS 32
+enum tw_control_op { TW_CTL_PAUSE = 1, TW_CTL_RESUME = 2 };
+enum tw_control_state { TW_CTL_EMPTY = 0, TW_CTL_POSTED = 1, TW_CTL_DONE = 2, TW_CTL_REJECTED = 3 };
+struct tw_control {
+    uint32_t futex;          /* request generation; runtimes may FUTEX_WAIT on it when idle */
+    uint32_t pad;
+    struct { uint32_t state, op, task, pad; } slot[TW_CONTROL_SLOTS];
+};
+
+/* Table descriptor in the header. `count` is the high-water mark of used records. */
+struct tw_table_desc {
+    uint64_t offset;
+    uint32_t stride;
+    uint32_t capacity;
+    uint32_t count;
+    uint32_t full;           /* records that could not be created because the table was full */
+};
+
+/* The header, at offset 0. Writer: the shim at creation; counters atomically after. */
+struct tw_header {
+    char magic[8];           /* "TURBOWSH" */
+    uint32_t byte_order;     /* TW_BYTE_ORDER_MARK in the writer's byte order */
+    uint16_t abi_major, abi_minor;
+    uint32_t header_size;    /* sizeof(struct tw_header) of the writer */
+    int32_t pid;
+    uint64_t region_size;    /* bytes mapped */
+    uint64_t used_size;      /* bytes a reader needs (everything past it is unused) */
+    /* clock: ns = anchor_ns + (raw - anchor_raw) * ns_per_raw_num / ns_per_raw_den */
+    uint32_t clock_kind;     /* 1 = TSC, 2 = CLOCK_MONOTONIC ns */
+    uint32_t pad0;
+    uint64_t anchor_raw, anchor_ns;
+    uint64_t ns_per_raw_num, ns_per_raw_den;
+    uint64_t created_ns;     /* CLOCK_REALTIME ns at creation, for people */
+    struct tw_table_desc tasks, resources, sites, stacks, rings;
+    uint64_t arena_offset, arena_size, arena_used;   /* string arena; arena_used atomically bumped */
+    uint64_t strings_full;   /* strings that did not fit */
+    uint64_t control_offset;
+    uint32_t next_task_id, next_res_id;              /* atomically incremented */
+    uint64_t ring_events;    /* capacity of each ring in events (TW_LOG_EVENTS) */
+    uint64_t instr_errors;   /* bad calls from application code */
+    uint32_t long_poll_ms;   /* default long_poll threshold readers use (TW_LONG_POLL_MS) */
+    uint32_t pad1;
+    char exe[64];            /* program name, for `tw ps` */
+};
+
+#endif /* TW_REGION_H */

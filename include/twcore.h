@@ -1,0 +1,134 @@
+/* twcore.h — libtwcore: everything that reads a TurboWish region (or attach-only facts),
+ * analyses it and renders it. Every frontend (gdb plugin via ctypes, lldb plugin, the `tw`
+ * console) prints exactly what this library renders, so all frontends agree byte for byte.
+ *
+ * Input is untrusted: a region is read through a caller-supplied reader callback, lazily
+ * (only the tables and rings a command needs), with every offset bounds-checked and every
+ * loop capped by the header's declared counts. Torn records are reported as torn.
+ *
+ * Error handling: functions return enum twc_status (0 = ok); a human sentence is written to
+ * the caller's buffer. Statuses equal the console's exit codes (DESIGN.md "Interface").
+ */
+#ifndef TWCORE_H
+#define TWCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum twc_status {
+    TWC_OK = 0,
+    TWC_EUSAGE = 1,      /* bad command line / unknown command / bad id */
+    TWC_ENOTFOUND = 2,   /* target (pid, file, core) not found */
+    TWC_ENOREGION = 3,   /* no TurboWish region, and attach-only impossible */
+    TWC_EPERM = 4,       /* permission refused */
+    TWC_ECORRUPT = 5,    /* region corrupt, truncated, or of an unsupported ABI */
+    TWC_EINTERNAL = 6,
+};
+
+/* Read `len` bytes at address `addr` of the target into buf. Returns the number of bytes read
+ * (may be short at the end of readable memory) or a negative errno. Must not crash on any addr. */
+typedef int64_t (*twc_read_fn)(void *ctx, uint64_t addr, void *buf, uint64_t len);
+/* Write bytes into the target (only the control area is ever written). Same return convention. */
+typedef int64_t (*twc_write_fn)(void *ctx, uint64_t addr, const void *buf, uint64_t len);
+
+typedef struct twc_session twc_session;
+
+/* Open a session over a region whose header is at `region_addr` in the reader's address space.
+ * flags: TWC_LIVE when the target is a live process (pause/resume allowed; two samples may be
+ * taken for attach-only certainty). On failure returns NULL, *status and a sentence in err. */
+#define TWC_LIVE 0x1
+twc_session *twc_open_region(twc_read_fn rd, void *ctx, uint64_t region_addr, int flags,
+                             int *status, char *err, size_t errlen);
+
+/* Optional: a writer for the control area (tw pause/resume on a live target). Without one,
+ * pause/resume answer with a sentence saying why not (e.g. "a core file cannot be resumed"). */
+void twc_set_writer(twc_session *s, twc_write_fn wr, void *ctx);
+
+/* Optional: tell the session what the target is, for messages ("core file", "live process"). */
+void twc_set_target_label(twc_session *s, const char *label);
+
+/* Run one command line, e.g. "deadlocks --json", "tasks --limit 50", "why 7", "back 5",
+ * "log 200 --json", "task 3", "pause 7". The words are exactly the `tw` commands of
+ * DESIGN.md without the leading "tw". History state (back/forward/at/now) persists in the
+ * session between calls. *out receives a malloc'd, NUL-terminated text to print as is (text
+ * tables, or one JSON object on one line followed by "\n"); free it with twc_free. On error
+ * *out is NULL, the return value is the status and `err` holds one sentence. */
+int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t errlen);
+
+/* Help text for all commands (or one), as printed by `tw help` and the plugins' help. */
+const char *twc_help(const char *command);
+
+void twc_free(void *p);
+void twc_close(twc_session *s);
+
+/* ---- raw access for frontends that need it (bt, snapshot, export) ---- */
+
+/* Saved context of a parked task by id: fills 10 uint64 (rip, rsp, rbp, rbx, r12..r15,
+ * stack_lo, stack_hi). Returns TWC_OK, TWC_EUSAGE (no such task / not parked). */
+int twc_task_context(twc_session *s, uint32_t task_id, uint64_t regs[10], char *err, size_t errlen);
+/* Where the region is and how many bytes a reader needs. */
+int twc_region_extent(twc_session *s, uint64_t *addr, uint64_t *used);
+
+/* ---- attach-only: a model from facts collected from threads (no region) ---- */
+
+enum twc_block {
+    TWC_BLOCK_NONE = 0,       /* running or runnable */
+    TWC_BLOCK_MUTEX = 1,      /* pthread_mutex_lock / timedlock on object */
+    TWC_BLOCK_RWLOCK_RD = 2,
+    TWC_BLOCK_RWLOCK_WR = 3,
+    TWC_BLOCK_SEM = 4,        /* sem_wait */
+    TWC_BLOCK_COND = 5,       /* pthread_cond_wait: object = condvar, object2 = its mutex */
+    TWC_BLOCK_JOIN = 6,       /* pthread_join: object = joined thread's TID */
+    TWC_BLOCK_BARRIER = 7,
+    TWC_BLOCK_SLEEP = 8,      /* nanosleep, poll, select, epoll_wait, read... the outside world */
+    TWC_BLOCK_IO = 9,
+    TWC_BLOCK_UNKNOWN = 10,   /* blocked in a futex nobody could identify */
+};
+
+struct twc_fact_thread {
+    uint64_t tid;
+    const char *name;         /* /proc comm or pthread name */
+    int block;                /* enum twc_block */
+    int timed;                /* the wait has a timeout (never part of a certain deadlock) */
+    uint64_t object;          /* address of the object blocked on (or TID for JOIN) */
+    uint64_t object2;         /* condvar's mutex */
+    const char *file;         /* blocking site: first frame in the program's own code */
+    int line;
+    const char *func;
+};
+
+struct twc_fact_object {
+    uint64_t addr;
+    int kind;                 /* enum tw_res_kind (tw_region.h) */
+    uint64_t owner_tid;       /* mutex __owner / rwlock writer, 0 = free or unknown */
+    int64_t value;            /* semaphore value, -1 unknown */
+    const char *name;         /* symbol/DWARF name ("vault[1]"), NULL to let core resolve */
+};
+
+struct twc_facts {
+    const struct twc_fact_thread *threads;
+    size_t nthreads;
+    const struct twc_fact_object *objects;
+    size_t nobjects;
+    int samples_agree;        /* 1 when two samples >= 100 ms apart gave the same facts */
+    int from_core;            /* 1 when the facts come from a core file (one sample) */
+    const char *exe;          /* executable path for symbol names, may be NULL */
+    uint64_t load_bias;       /* of exe */
+    const char *source;       /* e.g. "glibc 2.36 layout table" — said in the output */
+};
+
+/* Build a session from attach-only facts (copied). Every command works on it. */
+twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, size_t errlen);
+
+/* Name of the object at addr from exe's ELF symbols/DWARF ("vault[1]", "vault+0x28"), or NULL.
+ * Returned string is malloc'd. */
+char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TWCORE_H */
