@@ -307,6 +307,8 @@ struct tw_header {
     uint32_t long_poll_ms;   /* default long_poll threshold readers use (TW_LONG_POLL_MS) */
     uint32_t pad1;
     char exe[64];            /* program name, for `tw ps` */
+    uint64_t events_lost;    /* events not recorded because their thread could get no ring
+                                (overwritten ring events are not lost: see tw_ring_desc.head) */
 };
 
 #endif /* TW_REGION_H */

@@ -1,0 +1,113 @@
+/* internal.h — what the shim's files share. Nothing here is part of the public API. */
+#ifndef TW_SHIM_INTERNAL_H
+#define TW_SHIM_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "turbowish.h"
+
+#define TW_LIKELY(x) __builtin_expect(!!(x), 1)
+#define TW_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define TW_HIDDEN __attribute__((visibility("hidden")))
+
+/* The per-thread recording state. initial-exec TLS: one %fs-relative load, no __tls_get_addr. */
+struct tw_tls {
+    struct tw_event *events; /* this thread's ring, NULL until attached */
+    uint64_t mask;           /* capacity - 1 (capacity is a power of two) */
+    uint64_t head;           /* events written, mirrored to desc->head */
+    struct tw_ring_desc *desc;
+    int attach_failed;       /* no ring could be had: count instead of retrying every event */
+};
+extern __thread struct tw_tls tw_tls_ __attribute__((tls_model("initial-exec"))) TW_HIDDEN;
+
+/* region.c */
+TW_HIDDEN int tw_region_ensure(void);             /* 1 when recording, creating the region on first use */
+TW_HIDDEN char *tw_base(void);                    /* region start (the header) */
+static inline struct tw_header *tw_hdr(void) { return (struct tw_header *)tw_region; }
+
+/* The clock. TW_FAKE_CLOCK builds (the scenario streamer, unit tests) read a settable
+ * nanosecond counter so that scenarios are deterministic. */
+#ifdef TW_FAKE_CLOCK
+extern uint64_t tw_fake_clock_ns;
+static inline uint64_t tw_now(void) { return tw_fake_clock_ns; }
+#else
+static inline uint64_t tw_now(void)
+{
+    uint32_t lo, hi;
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+#endif
+
+/* ring.c */
+TW_HIDDEN int tw_ring_attach(void);
+TW_HIDDEN void tw_event_lost(void);
+/* Append one event to the calling thread's ring. Never blocks; counts what it cannot record. */
+static inline void tw_emit(uint64_t ts, int type, int flags, uint16_t aux, uint32_t task, uint32_t res,
+                           uint32_t version, uint64_t old)
+{
+    struct tw_tls *l = &tw_tls_;
+    if (TW_UNLIKELY(l->events == NULL) && !tw_ring_attach()) {
+        tw_event_lost();
+        return;
+    }
+    struct tw_event *e = &l->events[l->head & l->mask];
+    e->ts = ts;
+    e->type = (uint8_t)type;
+    e->flags = (uint8_t)flags;
+    e->aux = aux;
+    e->task = task;
+    e->res = res;
+    e->version = version;
+    e->old = old;
+    l->head++;
+    __atomic_store_n(&l->desc->head, l->head, __ATOMIC_RELEASE);
+}
+
+/* arena.c: intern a string; returns its arena offset (> 0) or 0 when full (counted). */
+TW_HIDDEN uint32_t tw_intern(const char *s);
+
+/* seqlock around a record update by its single writer */
+static inline void tw_seq_begin(uint32_t *seq)
+{
+    __atomic_store_n(seq, *seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+static inline void tw_seq_end(uint32_t *seq)
+{
+    __atomic_store_n(seq, *seq + 1, __ATOMIC_RELEASE);
+}
+
+/* task.c / resource.c */
+TW_HIDDEN struct tw_task_rec *tw_task_rec(tw_task_t t);
+TW_HIDDEN struct tw_res_rec *tw_res_rec(tw_res_t r);
+TW_HIDDEN void tw_instr_error(int code, uint32_t task, uint32_t id);
+
+/* A task's wait, packed as events carry it. */
+static inline uint64_t tw_wait_of(const struct tw_task_rec *r)
+{
+    return TW_PACK_WAIT(r->await_site, r->wait_kind, r->waiting_on, r->flags & TW_TF_TIMED);
+}
+static inline void tw_wait_clear(struct tw_task_rec *r)
+{
+    r->wait_kind = TW_WAIT_NONE;
+    r->waiting_on = 0;
+    r->flags &= (uint8_t)~TW_TF_TIMED;
+}
+
+/* log2 histogram bucket of a duration in ns: bucket i counts [2^(i+9), 2^(i+10)) ns. */
+static inline unsigned tw_hist_bucket(uint64_t ns)
+{
+    if (ns < 1024)
+        return 0;
+    unsigned b = 63u - (unsigned)__builtin_clzll(ns) - 9u;
+    return b >= TW_HIST_BUCKETS ? TW_HIST_BUCKETS - 1 : b;
+}
+/* raw clock delta to ns: 32.32 fixed point multiplier computed at calibration */
+extern uint64_t tw_ns_mult_ TW_HIDDEN;
+static inline uint64_t tw_raw_to_ns(uint64_t raw_delta)
+{
+    return (uint64_t)(((unsigned __int128)raw_delta * tw_ns_mult_) >> 32);
+}
+
+#endif

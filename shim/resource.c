@@ -1,0 +1,260 @@
+/* resource.c — resources and the edges tasks have to them.
+ *
+ * A resource record holds only the resource's own state (units, queue, version), updated with
+ * atomics because any task may use it. Who holds, waits, sends or receives is written into the
+ * task's own record (one writer per fact) and derived by readers. */
+#define _GNU_SOURCE
+#include <string.h>
+#include "internal.h"
+
+static inline struct tw_res_rec *res_at(struct tw_header *h, uint32_t slot)
+{
+    return (struct tw_res_rec *)(tw_base() + h->resources.offset + (size_t)slot * h->resources.stride);
+}
+
+struct tw_res_rec *tw_res_rec(tw_res_t rh)
+{
+    if (!rh || !tw_region_ensure())
+        return NULL;
+    struct tw_header *h = tw_hdr();
+    uint64_t slot = (rh >> 32) - 1;
+    if (slot >= h->resources.count || res_at(h, (uint32_t)slot)->id != (uint32_t)rh) {
+        tw_instr_error(TW_ERR_UNKNOWN_RES, 0, (uint32_t)rh);
+        return NULL;
+    }
+    return res_at(h, (uint32_t)slot);
+}
+
+tw_res_t tw__res_create(int kind, int class_, int64_t capacity, const char *name, uint32_t site, uint64_t address)
+{
+    if (!tw_region_ensure())
+        return 0;
+    struct tw_header *h = tw_hdr();
+    uint32_t slot = __atomic_fetch_add(&h->resources.count, 1, __ATOMIC_ACQ_REL);
+    if (slot >= h->resources.capacity) {
+        /* keep count at capacity so readers never scan past the table */
+        __atomic_store_n(&h->resources.count, h->resources.capacity, __ATOMIC_RELEASE);
+        __atomic_add_fetch(&h->resources.full, 1, __ATOMIC_RELAXED);
+        return 0;
+    }
+    struct tw_res_rec *r = res_at(h, slot);
+    uint32_t id = __atomic_fetch_add(&h->next_res_id, 1, __ATOMIC_RELAXED);
+    uint64_t now = tw_now();
+    tw_seq_begin(&r->seq);
+    r->id = id;
+    r->name = tw_intern(name ? name : "?");
+    r->kind = (uint8_t)kind;
+    r->class_ = (uint8_t)class_;
+    r->create_site = site;
+    r->capacity = capacity;
+    r->available = capacity < 0 ? 0 : capacity;
+    r->queued = 0;
+    r->created_ts = now;
+    r->address = address;
+    r->version = 1;
+    tw_seq_end(&r->seq);
+    if (!name)
+        tw_instr_error(TW_ERR_NULL_NAME, 0, id);
+    tw_emit(now, TW_EV_RES_CREATE, TW_EVF_RES_VERSION, (uint16_t)kind, 0, id, 1, (uint64_t)capacity);
+    return ((uint64_t)(slot + 1) << 32) | id;
+}
+
+void tw__res_close(tw_res_t rh)
+{
+    struct tw_res_rec *r = tw_res_rec(rh);
+    if (!r)
+        return;
+    uint8_t old = __atomic_exchange_n(&r->closed, 1, __ATOMIC_RELAXED);
+    uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
+    tw_emit(tw_now(), TW_EV_RES_CLOSE, TW_EVF_RES_VERSION, 0, 0, r->id, v, old);
+}
+
+/* The edge of task record t for (res, role), or a free one when create is set. */
+static struct tw_edge *find_edge(struct tw_task_rec *t, uint32_t res, int role, int create)
+{
+    struct tw_edge *free_e = NULL;
+    for (unsigned i = 0; i < TW_MAX_EDGES; i++) {
+        struct tw_edge *e = &t->edges[i];
+        if (e->res == res && e->role == role)
+            return e;
+        if (!free_e && e->res == 0)
+            free_e = e;
+    }
+    return create ? free_e : NULL;
+}
+
+static int is_intent(int role) { return role == TW_EDGE_INTENT_COND || role == TW_EDGE_INTENT_UNCOND; }
+
+void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
+{
+    struct tw_res_rec *r = tw_res_rec(rh);
+    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
+    if (!r || (th && !t))
+        return;
+    uint32_t tid = t ? t->id : 0;
+    uint64_t now = tw_now();
+    int shared = units < 0;
+    uint16_t u = (uint16_t)(shared ? 1 : units);
+    switch (type) {
+    case TW_EV_ACQUIRE_REQ:
+    case TW_EV_BLOCK_FULL:
+    case TW_EV_BLOCK_EMPTY: {
+        if (!t)
+            return;
+        int kind = type == TW_EV_ACQUIRE_REQ ? TW_WAIT_ACQUIRE : type == TW_EV_BLOCK_FULL ? TW_WAIT_SEND : TW_WAIT_RECV;
+        tw_seq_begin(&t->seq);
+        uint64_t old = tw_wait_of(t);
+        t->await_site = site & 0xffff;
+        t->wait_kind = (uint8_t)kind;
+        t->waiting_on = r->id;
+        t->flags &= (uint8_t)~TW_TF_TIMED;
+        uint32_t v = ++t->version;
+        tw_seq_end(&t->seq);
+        tw_emit(now, type, 0, (uint16_t)site, tid, r->id, v, old);
+        return;
+    }
+    case TW_EV_ACQUIRE: {
+        uint64_t old = 0;
+        if (t) {
+            int role = shared ? TW_EDGE_HOLD_SHARED : TW_EDGE_HOLD;
+            struct tw_edge *e = find_edge(t, r->id, role, 1);
+            if (!e) {
+                tw_instr_error(TW_ERR_EDGES_FULL, tid, r->id);
+                return;
+            }
+            tw_seq_begin(&t->seq);
+            old = tw_wait_of(t);
+            e->res = r->id;
+            e->role = (uint8_t)role;
+            e->count = (uint16_t)(e->count + u);
+            if (t->waiting_on == r->id)
+                tw_wait_clear(t);
+            tw_seq_end(&t->seq);
+        }
+        __atomic_sub_fetch(&r->available, u, __ATOMIC_RELAXED);
+        uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
+        tw_emit(now, type, TW_EVF_RES_VERSION | (shared ? TW_EVF_SHARED : 0), u, tid, r->id, v, old);
+        return;
+    }
+    case TW_EV_RELEASE: {
+        if (t) {
+            int role = shared ? TW_EDGE_HOLD_SHARED : TW_EDGE_HOLD;
+            struct tw_edge *e = find_edge(t, r->id, role, 0);
+            if (!e || e->count < u) {
+                tw_instr_error(TW_ERR_RELEASE_UNHELD, tid, r->id);
+                return;
+            }
+            tw_seq_begin(&t->seq);
+            e->count = (uint16_t)(e->count - u);
+            if (e->count == 0)
+                memset(e, 0, sizeof *e);
+            tw_seq_end(&t->seq);
+        }
+        __atomic_add_fetch(&r->available, u, __ATOMIC_RELAXED);
+        uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
+        tw_emit(now, type, TW_EVF_RES_VERSION | (shared ? TW_EVF_SHARED : 0), u, tid, r->id, v, 0);
+        return;
+    }
+    case TW_EV_SEND:
+    case TW_EV_RECV: {
+        uint64_t old = 0;
+        if (t && t->waiting_on == r->id) {
+            tw_seq_begin(&t->seq);
+            old = tw_wait_of(t);
+            tw_wait_clear(t);
+            tw_seq_end(&t->seq);
+        } else if (t) {
+            old = tw_wait_of(t);
+        }
+        __atomic_add_fetch(&r->queued, type == TW_EV_SEND ? 1 : -1, __ATOMIC_RELAXED);
+        uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
+        tw_emit(now, type, TW_EVF_RES_VERSION, 1, tid, r->id, v, old);
+        return;
+    }
+    case TW_EV_CANCEL: {
+        uint64_t old = 0;
+        uint32_t v = 0;
+        if (t) {
+            tw_seq_begin(&t->seq);
+            old = tw_wait_of(t);
+            if (t->waiting_on == r->id)
+                tw_wait_clear(t);
+            v = ++t->version;
+            tw_seq_end(&t->seq);
+        }
+        tw_emit(now, TW_EV_CANCEL, 0, (uint16_t)(units ? 1 : 0), tid, r->id, v, old);
+        if (units)
+            tw_emit(now, TW_EV_MSG_DROP, 0, 0, tid, r->id, 0, 0);
+        return;
+    }
+    case TW_EV_TRY_FAIL:
+        tw_emit(now, TW_EV_TRY_FAIL, 0, 0, tid, r->id, 0, 0);
+        return;
+    default:
+        tw_instr_error(TW_ERR_BAD_STATE, tid, r->id);
+    }
+}
+
+void tw__edge(tw_task_t th, tw_res_t rh, int type, int role, int dir)
+{
+    struct tw_res_rec *r = tw_res_rec(rh);
+    struct tw_task_rec *t = tw_task_rec(th);
+    if (!r || !t)
+        return;
+    int app = type == TW_EV_INTENT_SET || type == TW_EV_INTENT_CLEAR;
+    if (type == TW_EV_INTENT_SET && !is_intent(role)) {
+        tw_instr_error(TW_ERR_BAD_STATE, t->id, r->id);
+        return;
+    }
+    if ((type == TW_EV_HANDLE_ADD || type == TW_EV_HANDLE_DROP) && role != TW_EDGE_SENDER && role != TW_EDGE_RECEIVER) {
+        tw_instr_error(TW_ERR_BAD_STATE, t->id, r->id);
+        return;
+    }
+    struct tw_edge *e = NULL;
+    uint64_t old = 0;
+    if (type == TW_EV_INTENT_SET || type == TW_EV_INTENT_CLEAR) {
+        /* one intent per (task, resource): find whichever role it has */
+        e = find_edge(t, r->id, TW_EDGE_INTENT_COND, 0);
+        if (!e)
+            e = find_edge(t, r->id, TW_EDGE_INTENT_UNCOND, 0);
+        if (e)
+            old = e->role | (uint64_t)e->dir << 8;
+        if (!e && type == TW_EV_INTENT_SET)
+            e = find_edge(t, 0, 0, 1);
+        if (!e) {
+            if (type == TW_EV_INTENT_SET)
+                tw_instr_error(TW_ERR_EDGES_FULL, t->id, r->id);
+            return; /* clearing an intent that is not there: nothing happened */
+        }
+    } else {
+        e = find_edge(t, r->id, role, type == TW_EV_HANDLE_ADD);
+        if (!e || (type == TW_EV_HANDLE_DROP && e->count == 0)) {
+            tw_instr_error(type == TW_EV_HANDLE_ADD ? TW_ERR_EDGES_FULL : TW_ERR_RELEASE_UNHELD, t->id, r->id);
+            return;
+        }
+    }
+    tw_seq_begin(&t->seq);
+    switch (type) {
+    case TW_EV_HANDLE_ADD:
+        e->res = r->id;
+        e->role = (uint8_t)role;
+        e->count++;
+        break;
+    case TW_EV_HANDLE_DROP:
+        if (--e->count == 0)
+            memset(e, 0, sizeof *e);
+        break;
+    case TW_EV_INTENT_SET:
+        e->res = r->id;
+        e->role = (uint8_t)role;
+        e->dir = (uint8_t)dir;
+        e->count = 1;
+        break;
+    case TW_EV_INTENT_CLEAR:
+        memset(e, 0, sizeof *e);
+        break;
+    }
+    uint32_t v = ++t->version;
+    tw_seq_end(&t->seq);
+    tw_emit(tw_now(), type, app ? TW_EVF_APP : 0, (uint16_t)(role | dir << 8), t->id, r->id, v, old);
+}

@@ -1,0 +1,88 @@
+/* ring.c — giving each OS thread its own event ring (the flight recorder).
+ *
+ * A thread claims a directory slot with one CAS the first time it records an event; after that
+ * every event is a plain store into memory no other thread writes. When the thread exits its
+ * slot is marked exited: its history stays readable until a new thread needs the slot. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "internal.h"
+
+__thread struct tw_tls tw_tls_ __attribute__((tls_model("initial-exec")));
+
+enum { RING_FREE = 0, RING_LIVE = 1, RING_EXITED = 2 };
+
+static pthread_key_t exit_key;
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+
+static void on_thread_exit(void *desc)
+{
+    struct tw_ring_desc *d = desc;
+    if (d && tw_region)
+        __atomic_store_n(&d->seq, RING_EXITED, __ATOMIC_RELEASE);
+}
+static void make_exit_key(void) { pthread_key_create(&exit_key, on_thread_exit); }
+
+static int claim(struct tw_ring_desc *d, uint32_t from)
+{
+    uint32_t expected = from;
+    return __atomic_compare_exchange_n(&d->seq, &expected, RING_LIVE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+/* Slow path of tw_emit: find this thread a ring. Returns 0 (and counts) when none is left. */
+int tw_ring_attach(void)
+{
+    struct tw_tls *l = &tw_tls_;
+    if (l->attach_failed || !tw_region_ensure())
+        return 0;
+    struct tw_header *h = tw_hdr();
+    if (h->ring_events == 0)
+        return 0; /* TW_LOG_EVENTS=0: the model is kept, history is not */
+    struct tw_ring_desc *dir = (struct tw_ring_desc *)(tw_base() + h->rings.offset);
+    struct tw_ring_desc *got = NULL;
+    for (uint32_t pass = RING_FREE; pass <= RING_EXITED && !got; pass += RING_EXITED) {
+        for (uint32_t i = 0; i < h->rings.capacity; i++) {
+            if (claim(&dir[i], pass)) {
+                got = &dir[i];
+                /* count is the high-water mark readers scan up to */
+                uint32_t c = __atomic_load_n(&h->rings.count, __ATOMIC_RELAXED);
+                while (c < i + 1 && !__atomic_compare_exchange_n(&h->rings.count, &c, i + 1, 0,
+                                                                  __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+                }
+                uint64_t end = got->offset + got->capacity * sizeof(struct tw_event);
+                uint64_t u = __atomic_load_n(&h->used_size, __ATOMIC_RELAXED);
+                while (u < end && !__atomic_compare_exchange_n(&h->used_size, &u, end, 0,
+                                                                __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+                }
+                break;
+            }
+        }
+    }
+    if (!got) {
+        l->attach_failed = 1;
+        __atomic_add_fetch(&h->rings.full, 1, __ATOMIC_RELAXED);
+        return 0;
+    }
+    got->os_tid = (uint32_t)syscall(SYS_gettid);
+    char name[16] = "";
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    got->name = name[0] ? tw_intern(name) : 0;
+    /* A reused ring keeps counting from where it was so its old events stay ordered. */
+    l->head = got->head;
+    l->mask = got->capacity - 1;
+    l->desc = got;
+    l->events = (struct tw_event *)(tw_base() + got->offset);
+    pthread_once(&exit_key_once, make_exit_key);
+    pthread_setspecific(exit_key, got);
+    return 1;
+}
+
+/* An event from a thread with no ring (directory full). TW_LOG_EVENTS=0 is a choice, not a loss. */
+void tw_event_lost(void)
+{
+    struct tw_header *h = tw_hdr();
+    if (h && h->ring_events)
+        __atomic_add_fetch(&h->events_lost, 1, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,340 @@
+/* task.c — task events: spawn, polls, wakes, wakers, pause, awaits, completion.
+ *
+ * A task record has one writer at a time (whichever thread owns the task under the runtime's
+ * own ordering), so updates are plain stores inside a seqlock; only slot allocation and ids
+ * use atomics. Each function updates the record, then appends the event that can undo it. */
+#define _GNU_SOURCE
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "internal.h"
+
+static inline struct tw_task_rec *task_at(struct tw_header *h, uint32_t slot)
+{
+    return (struct tw_task_rec *)(tw_base() + h->tasks.offset + (size_t)slot * h->tasks.stride);
+}
+
+void tw_instr_error(int code, uint32_t task, uint32_t id)
+{
+    struct tw_header *h = tw_hdr();
+    if (!h)
+        return;
+    __atomic_add_fetch(&h->instr_errors, 1, __ATOMIC_RELAXED);
+    tw_emit(tw_now(), TW_EV_INSTR_ERROR, TW_EVF_APP, (uint16_t)code, task, id, 0, 0);
+}
+
+/* Handle -> record, or NULL (counted) when the handle is stale, foreign or garbage. */
+struct tw_task_rec *tw_task_rec(tw_task_t t)
+{
+    if (!t || !tw_region_ensure())
+        return NULL;
+    struct tw_header *h = tw_hdr();
+    uint64_t slot = (t >> 32) - 1;
+    if (slot >= h->tasks.count) {
+        tw_instr_error(TW_ERR_UNKNOWN_TASK, (uint32_t)t, (uint32_t)t);
+        return NULL;
+    }
+    struct tw_task_rec *r = task_at(h, (uint32_t)slot);
+    if (r->id != (uint32_t)t) {
+        tw_instr_error(TW_ERR_UNKNOWN_TASK, (uint32_t)t, (uint32_t)t);
+        return NULL;
+    }
+    return r;
+}
+
+/* A free slot: the next never-used one, else a finished task's (claimed by CAS on its seq so
+ * two spawners cannot take the same one). */
+static struct tw_task_rec *alloc_slot(struct tw_header *h, uint32_t *slot_out)
+{
+    uint32_t c = __atomic_load_n(&h->tasks.count, __ATOMIC_RELAXED);
+    while (c < h->tasks.capacity) {
+        if (__atomic_compare_exchange_n(&h->tasks.count, &c, c + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+            struct tw_task_rec *r = task_at(h, c);
+            tw_seq_begin(&r->seq);
+            *slot_out = c;
+            return r;
+        }
+    }
+    for (uint32_t i = 0; i < h->tasks.capacity; i++) {
+        struct tw_task_rec *r = task_at(h, i);
+        uint32_t s = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
+        if ((s & 1) || __atomic_load_n(&r->state, __ATOMIC_RELAXED) != TW_TASK_DONE)
+            continue;
+        if (__atomic_compare_exchange_n(&r->seq, &s, s + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+            if (r->state == TW_TASK_DONE) {
+                *slot_out = i;
+                return r;
+            }
+            tw_seq_end(&r->seq);
+        }
+    }
+    __atomic_add_fetch(&h->tasks.full, 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+static tw_task_t spawn(const char *name, uint32_t site, tw_task_t parent, int state, int flags)
+{
+    if (!tw_region_ensure())
+        return 0;
+    struct tw_header *h = tw_hdr();
+    uint32_t slot;
+    struct tw_task_rec *r = alloc_slot(h, &slot);
+    if (!r)
+        return 0;
+    uint32_t id = __atomic_fetch_add(&h->next_task_id, 1, __ATOMIC_RELAXED);
+    uint32_t seq = r->seq; /* odd: we own it */
+    uint64_t now = tw_now();
+    memset((char *)r + sizeof r->seq, 0, sizeof *r - sizeof r->seq);
+    r->id = id;
+    r->parent = (uint32_t)parent;
+    r->name = tw_intern(name ? name : "?");
+    r->spawn_site = site;
+    r->state = (uint8_t)state;
+    r->flags = (uint8_t)flags;
+    r->version = 1;
+    r->created_ts = r->state_ts = now;
+    r->os_tid = (uint32_t)syscall(SYS_gettid);
+    __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELEASE);
+    if (!name)
+        tw_instr_error(TW_ERR_NULL_NAME, id, id);
+    tw_emit(now, TW_EV_SPAWN, 0, (uint16_t)state, id, (uint32_t)parent, 1, 0);
+    return ((uint64_t)(slot + 1) << 32) | id;
+}
+
+tw_task_t tw__task_spawn(const char *name, uint32_t site, tw_task_t parent)
+{
+    return spawn(name, site, parent, TW_TASK_READY, 0);
+}
+
+tw_task_t tw__thread_task(const char *name, uint32_t site)
+{
+    return spawn(name, site, 0, TW_TASK_POLLING, TW_TF_ROOT);
+}
+
+void tw__task_name(tw_task_t t, const char *name)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (!r)
+        return;
+    if (!name) {
+        tw_instr_error(TW_ERR_NULL_NAME, r->id, r->id);
+        return;
+    }
+    uint32_t s = tw_intern(name), old;
+    tw_seq_begin(&r->seq);
+    old = r->name;
+    r->name = s;
+    uint32_t v = ++r->version;
+    tw_seq_end(&r->seq);
+    tw_emit(tw_now(), TW_EV_NAME, TW_EVF_APP, 0, r->id, s, v, old);
+}
+
+void tw__poll_begin(tw_task_t t)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (TW_UNLIKELY(!r))
+        return;
+    uint64_t now = tw_now();
+    tw_seq_begin(&r->seq);
+    uint64_t old = r->state | (uint64_t)r->flags << 8;
+    if (r->state == TW_TASK_READY) {
+        uint64_t d = now - r->state_ts;
+        r->scheduled += d;
+        r->ready_hist[tw_hist_bucket(tw_raw_to_ns(d))]++;
+    } else if (r->state == TW_TASK_WAITING) {
+        r->idle += now - r->state_ts;
+    }
+    r->state = TW_TASK_POLLING;
+    r->flags &= (uint8_t)~(TW_TF_WOKEN | TW_TF_CTX_VALID);
+    r->state_ts = now;
+    r->polls++;
+    uint32_t v = ++r->version;
+    tw_seq_end(&r->seq);
+    tw_emit(now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
+}
+
+void tw__poll_end(tw_task_t t, int outcome)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (TW_UNLIKELY(!r))
+        return;
+    uint64_t now = tw_now();
+    tw_seq_begin(&r->seq);
+    uint8_t old = r->state;
+    if (old == TW_TASK_POLLING) {
+        uint64_t d = now - r->state_ts;
+        r->busy += d;
+        r->poll_hist[tw_hist_bucket(tw_raw_to_ns(d))]++;
+    }
+    uint8_t next = outcome == TW_POLL_PENDING && !(r->flags & TW_TF_WOKEN) ? TW_TASK_WAITING : TW_TASK_READY;
+    if (outcome == TW_POLL_COMPLETED)
+        next = TW_TASK_DONE;
+    r->state = next;
+    r->state_ts = now;
+    uint32_t v = ++r->version;
+    tw_seq_end(&r->seq);
+    tw_emit(now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
+}
+
+void tw__task_done(tw_task_t t, int dropped)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (!r)
+        return;
+    uint64_t now = tw_now();
+    tw_seq_begin(&r->seq);
+    uint8_t old = r->state;
+    if (old == TW_TASK_POLLING)
+        r->busy += now - r->state_ts;
+    r->state = TW_TASK_DONE;
+    if (dropped)
+        r->flags |= TW_TF_DROPPED;
+    r->state_ts = now;
+    uint32_t v = ++r->version;
+    tw_seq_end(&r->seq);
+    tw_emit(now, dropped ? TW_EV_DROPPED : TW_EV_DONE, 0, 0, r->id, 0, v, old);
+}
+
+void tw__wake(tw_task_t t, tw_task_t by)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (!r)
+        return;
+    uint64_t now = tw_now();
+    tw_seq_begin(&r->seq);
+    uint64_t old = r->state | (uint64_t)r->flags << 8;
+    if (r->state == TW_TASK_WAITING) {
+        r->idle += now - r->state_ts;
+        r->state = TW_TASK_READY;
+        r->state_ts = now;
+    } else if (r->state == TW_TASK_POLLING) {
+        r->flags |= TW_TF_WOKEN;
+    }
+    r->wakes++;
+    if ((uint32_t)by == r->id)
+        r->self_wakes++;
+    uint32_t v = ++r->version;
+    tw_seq_end(&r->seq);
+    tw_emit(now, TW_EV_WAKE, 0, 0, r->id, (uint32_t)by, v, old);
+}
+
+void tw__waker(tw_task_t t, int op, tw_task_t to)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (!r)
+        return;
+    if (op < TW_EV_WAKER_CREATE || op > TW_EV_WAKER_TRANSFER) {
+        tw_instr_error(TW_ERR_BAD_STATE, r->id, r->id);
+        return;
+    }
+    tw_seq_begin(&r->seq);
+    int32_t old = r->wakers_alive;
+    if (op == TW_EV_WAKER_CREATE || op == TW_EV_WAKER_CLONE)
+        r->wakers_alive++;
+    else if (op == TW_EV_WAKER_DROP)
+        r->wakers_alive--;
+    uint32_t v = ++r->version;
+    tw_seq_end(&r->seq);
+    tw_emit(tw_now(), op, 0, 0, r->id, (uint32_t)to, v, (uint32_t)old);
+}
+
+void tw__task_pause(tw_task_t t, int paused)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (!r)
+        return;
+    tw_seq_begin(&r->seq);
+    uint8_t old = r->paused;
+    r->paused = paused ? 1 : 0;
+    uint32_t v = ++r->version;
+    tw_seq_end(&r->seq);
+    tw_emit(tw_now(), paused ? TW_EV_PAUSE : TW_EV_RESUME, 0, 0, r->id, 0, v, old);
+}
+
+void tw__task_context(tw_task_t t, const struct tw_context *ctx)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (!r || !ctx)
+        return;
+    tw_seq_begin(&r->seq);
+    r->ctx = *ctx;
+    r->flags |= TW_TF_CTX_VALID;
+    tw_seq_end(&r->seq);
+}
+
+void tw__await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (!r)
+        return;
+    tw_seq_begin(&r->seq);
+    uint64_t old = tw_wait_of(r);
+    r->await_site = site & 0xffff;
+    r->wait_kind = (uint8_t)kind;
+    r->waiting_on = on;
+    if (timed)
+        r->flags |= TW_TF_TIMED;
+    else
+        r->flags &= (uint8_t)~TW_TF_TIMED;
+    uint32_t v = ++r->version;
+    tw_seq_end(&r->seq);
+    int f = ((kind & 0xf) << 4) | (timed ? TW_EVF_TIMED : 0);
+    tw_emit(tw_now(), TW_EV_AWAIT_BEGIN, f, (uint16_t)site, r->id, on, v, old);
+}
+
+void tw__await_end(tw_task_t t)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (!r)
+        return;
+    tw_seq_begin(&r->seq);
+    uint64_t old = tw_wait_of(r);
+    tw_wait_clear(r);
+    uint32_t v = ++r->version;
+    tw_seq_end(&r->seq);
+    tw_emit(tw_now(), TW_EV_AWAIT_END, 0, 0, r->id, 0, v, old);
+}
+
+void tw__attr(tw_task_t t, const char *key, const char *value)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (!r)
+        return;
+    if (!key || !value) {
+        tw_instr_error(TW_ERR_NULL_NAME, r->id, r->id);
+        return;
+    }
+    uint32_t k = tw_intern(key), val = tw_intern(value);
+    unsigned slot = TW_MAX_ATTRS;
+    for (unsigned i = 0; i < TW_MAX_ATTRS && slot == TW_MAX_ATTRS; i++)
+        if (r->attrs[i].key == k)
+            slot = i;
+    for (unsigned i = 0; i < TW_MAX_ATTRS && slot == TW_MAX_ATTRS; i++)
+        if (r->attrs[i].key == 0)
+            slot = i;
+    if (slot == TW_MAX_ATTRS || k == 0) {
+        tw_instr_error(TW_ERR_EDGES_FULL, r->id, r->id);
+        return;
+    }
+    tw_seq_begin(&r->seq);
+    uint32_t oldv = r->attrs[slot].value;
+    r->attrs[slot].key = k;
+    r->attrs[slot].value = val;
+    uint32_t v = ++r->version;
+    tw_seq_end(&r->seq);
+    tw_emit(tw_now(), TW_EV_ATTR, TW_EVF_APP, (uint16_t)slot, r->id, k, v, (uint64_t)oldv << 32 | val);
+}
+
+tw_task_t tw_task_by_id(uint32_t id)
+{
+    if (!id || !tw_region_ensure())
+        return 0;
+    struct tw_header *h = tw_hdr();
+    uint32_t n = __atomic_load_n(&h->tasks.count, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < n; i++) {
+        struct tw_task_rec *r = task_at(h, i);
+        if (__atomic_load_n(&r->id, __ATOMIC_RELAXED) == id && r->state != TW_TASK_DONE)
+            return ((uint64_t)(i + 1) << 32) | id;
+    }
+    return 0;
+}
