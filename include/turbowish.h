@@ -188,44 +188,51 @@ volatile uint32_t *tw_control_futex(void);
 /* The handle of a live task by id (for control requests), 0 if unknown. */
 tw_task_t tw_task_by_id(uint32_t id);
 
-#else /* TW_DISABLE_INSTRUMENTATION: everything compiles to nothing */
+#else /* TW_DISABLE_INSTRUMENTATION: everything compiles to nothing (empty inline functions,
+       * so arguments stay "used" and callers need no #ifdefs of their own) */
 
 #define TW_SITE(text) ((uint32_t)0)
 #define TW_AWAIT_SITE(expr) ((uint32_t)0)
-#define tw_task_spawn(n, s, p) ((tw_task_t)0)
-#define tw_task_name(t, n) ((void)0)
-#define tw_poll_begin(t) ((void)0)
-#define tw_poll_end(t, o) ((void)0)
-#define tw_task_done(t, d) ((void)0)
-#define tw_wake(t, b) ((void)0)
-#define tw_waker(t, op, to) ((void)0)
-#define tw_task_pause(t, p) ((void)0)
-#define tw_task_context(t, c) ((void)0)
-#define tw_await_begin(t, s, k, o, tm) ((void)0)
-#define tw_await_end(t) ((void)0)
-#define tw_thread_task(n, s) ((tw_task_t)0)
-#define tw_res_create(k, c, cap, n, s, a) ((tw_res_t)0)
-#define tw_res_close(r) ((void)0)
-#define tw_res_id(r) ((uint32_t)0)
-#define tw_task_id(t) ((uint32_t)0)
-#define tw_acquire_request(t, r, u, s) ((void)0)
-#define tw_acquire(t, r, u) ((void)0)
-#define tw_acquire_shared(t, r) ((void)0)
-#define tw_release(t, r, u) ((void)0)
-#define tw_try_fail(t, r) ((void)0)
-#define tw_send(t, r) ((void)0)
-#define tw_recv(t, r) ((void)0)
-#define tw_block_full(t, r, s) ((void)0)
-#define tw_block_empty(t, r, s) ((void)0)
-#define tw_cancel(t, r, l) ((void)0)
-#define tw_handle_add(t, r, role) ((void)0)
-#define tw_handle_drop(t, r, role) ((void)0)
-#define tw_intent_set(t, r, role, dir) ((void)0)
-#define tw_intent_clear(t, r) ((void)0)
-#define tw_attr(t, k, v) ((void)0)
-#define tw_control_take(id, op) 0
-#define tw_control_futex() ((volatile uint32_t *)0)
-#define tw_task_by_id(id) ((tw_task_t)0)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#define TW_NOOP_(decl) static inline void decl {}
+static inline tw_task_t tw_task_spawn(const char *n, uint32_t s, tw_task_t p) { (void)n; (void)s; (void)p; return 0; }
+static inline tw_task_t tw_thread_task(const char *n, uint32_t s) { (void)n; (void)s; return 0; }
+static inline tw_res_t tw_res_create(int k, int c, int64_t cap, const char *n, uint32_t s, uint64_t a)
+{ (void)k; (void)c; (void)cap; (void)n; (void)s; (void)a; return 0; }
+static inline uint32_t tw_res_id(tw_res_t r) { (void)r; return 0; }
+static inline uint32_t tw_task_id(tw_task_t t) { (void)t; return 0; }
+TW_NOOP_(tw_task_name(tw_task_t t, const char *n))
+TW_NOOP_(tw_poll_begin(tw_task_t t))
+TW_NOOP_(tw_poll_end(tw_task_t t, int o))
+TW_NOOP_(tw_task_done(tw_task_t t, int d))
+TW_NOOP_(tw_wake(tw_task_t t, tw_task_t b))
+TW_NOOP_(tw_waker(tw_task_t t, int op, tw_task_t to))
+TW_NOOP_(tw_task_pause(tw_task_t t, int p))
+TW_NOOP_(tw_task_context(tw_task_t t, const struct tw_context *c))
+TW_NOOP_(tw_await_begin(tw_task_t t, uint32_t s, int k, uint32_t o, int tm))
+TW_NOOP_(tw_await_end(tw_task_t t))
+TW_NOOP_(tw_res_close(tw_res_t r))
+TW_NOOP_(tw_acquire_request(tw_task_t t, tw_res_t r, int64_t u, uint32_t s))
+TW_NOOP_(tw_acquire(tw_task_t t, tw_res_t r, int64_t u))
+TW_NOOP_(tw_acquire_shared(tw_task_t t, tw_res_t r))
+TW_NOOP_(tw_release(tw_task_t t, tw_res_t r, int64_t u))
+TW_NOOP_(tw_try_fail(tw_task_t t, tw_res_t r))
+TW_NOOP_(tw_send(tw_task_t t, tw_res_t r))
+TW_NOOP_(tw_recv(tw_task_t t, tw_res_t r))
+TW_NOOP_(tw_block_full(tw_task_t t, tw_res_t r, uint32_t s))
+TW_NOOP_(tw_block_empty(tw_task_t t, tw_res_t r, uint32_t s))
+TW_NOOP_(tw_cancel(tw_task_t t, tw_res_t r, int l))
+TW_NOOP_(tw_handle_add(tw_task_t t, tw_res_t r, int role))
+TW_NOOP_(tw_handle_drop(tw_task_t t, tw_res_t r, int role))
+TW_NOOP_(tw_intent_set(tw_task_t t, tw_res_t r, int role, int dir))
+TW_NOOP_(tw_intent_clear(tw_task_t t, tw_res_t r))
+TW_NOOP_(tw_attr(tw_task_t t, const char *k, const char *v))
+static inline int tw_control_take(uint32_t *id, int *op) { (void)id; (void)op; return 0; }
+static inline volatile uint32_t *tw_control_futex(void) { return 0; }
+static inline tw_task_t tw_task_by_id(uint32_t id) { (void)id; return 0; }
+#undef TW_NOOP_
+#pragma GCC diagnostic pop
 
 #endif /* TW_DISABLE_INSTRUMENTATION */
 

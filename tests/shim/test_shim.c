@@ -1,0 +1,296 @@
+/* Unit tests of the shim: what it writes into the region, observed the way a reader would.
+ * Criterion runs each test in its own process, so each starts with no region. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "turbowish.h"
+
+static char *base(void) { return (char *)tw_region; }
+static struct tw_task_rec *task_slot(uint32_t i)
+{
+    return (struct tw_task_rec *)(base() + tw_region->tasks.offset + (size_t)i * tw_region->tasks.stride);
+}
+static struct tw_task_rec *task_by_handle(tw_task_t t) { return task_slot((uint32_t)(t >> 32) - 1); }
+static struct tw_res_rec *res_by_handle(tw_res_t r)
+{
+    return (struct tw_res_rec *)(base() + tw_region->resources.offset + (size_t)((r >> 32) - 1) * tw_region->resources.stride);
+}
+static struct tw_ring_desc *ring(uint32_t i)
+{
+    return (struct tw_ring_desc *)(base() + tw_region->rings.offset) + i;
+}
+static struct tw_event *ring_event(struct tw_ring_desc *d, uint64_t n)
+{
+    return (struct tw_event *)(base() + d->offset) + (n % d->capacity);
+}
+static const char *str(uint32_t off) { return base() + tw_region->arena_offset + off; }
+
+Test(region, is_created_lazily_with_magic_abi_and_name)
+{
+    cr_assert_null(tw_region, "no region before the first event");
+    tw_task_t t = tw_task_spawn("first", TW_SITE("spawn"), 0);
+    cr_assert_neq(t, 0);
+    cr_assert_not_null(tw_region);
+    cr_assert_eq(memcmp(tw_region->magic, "TURBOWSH", 8), 0);
+    cr_assert_eq(tw_region->abi_major, TW_ABI_MAJOR);
+    cr_assert_eq(tw_region->byte_order, TW_BYTE_ORDER_MARK);
+    cr_assert_eq((uintptr_t)tw_region % 4096, 0, "region is page aligned");
+    cr_assert_str_eq(str(task_by_handle(t)->name), "first");
+    cr_assert_eq(task_by_handle(t)->state, TW_TASK_READY);
+}
+
+Test(ring, wraps_around_keeping_the_newest_events)
+{
+    setenv("TW_LOG_EVENTS", "16", 1);
+    tw_task_t t = tw_task_spawn("looper", 0, 0);
+    for (int i = 0; i < 20; i++) {
+        tw_poll_begin(t);
+        tw_poll_end(t, TW_POLL_READY);
+    }
+    struct tw_ring_desc *d = ring(0);
+    cr_assert_eq(d->capacity, 16);
+    cr_assert_eq(d->head, 41, "spawn + 40 poll events counted, got %lu", (unsigned long)d->head);
+    /* the newest event is the last poll end, carrying the task's current version */
+    struct tw_event *last = ring_event(d, d->head - 1);
+    cr_assert_eq(last->type, TW_EV_POLL_END);
+    cr_assert_eq(last->version, task_by_handle(t)->version);
+    /* the oldest retained event is exactly head - capacity */
+    struct tw_event *oldest = ring_event(d, d->head - 16);
+    cr_assert_eq(oldest->version, task_by_handle(t)->version - 15);
+    cr_assert_eq(tw_region->events_lost, 0);
+}
+
+static void *emit_some(void *arg)
+{
+    tw_task_t t = *(tw_task_t *)arg;
+    for (int i = 0; i < 5; i++)
+        tw_wake(t, 0);
+    return NULL;
+}
+
+Test(ring, events_of_a_thread_without_a_ring_are_counted_as_lost)
+{
+    setenv("TW_MAX_THREADS", "1", 1);
+    tw_task_t t = tw_task_spawn("t", 0, 0); /* main thread takes the only ring */
+    pthread_t th;
+    pthread_create(&th, NULL, emit_some, &t);
+    pthread_join(th, NULL);
+    cr_assert_eq(tw_region->events_lost, 5);
+    cr_assert_eq(tw_region->rings.full, 1);
+    cr_assert_eq(task_by_handle(t)->wakes, 5, "the model is still updated");
+}
+
+Test(ring, log_events_zero_keeps_the_model_without_history)
+{
+    setenv("TW_LOG_EVENTS", "0", 1);
+    tw_task_t t = tw_task_spawn("t", 0, 0);
+    tw_poll_begin(t);
+    cr_assert_eq(task_by_handle(t)->state, TW_TASK_POLLING);
+    cr_assert_eq(tw_region->rings.count, 0);
+    cr_assert_eq(tw_region->events_lost, 0);
+}
+
+struct hammer { tw_res_t m; int n; };
+static void *lock_unlock(void *arg)
+{
+    struct hammer *h = arg;
+    tw_task_t t = tw_task_spawn("hammer", 0, 0);
+    for (int i = 0; i < h->n; i++) {
+        tw_acquire(t, h->m, 1);
+        tw_release(t, h->m, 1);
+    }
+    return NULL;
+}
+
+Test(ordering, resource_versions_order_events_across_threads)
+{
+    tw_res_t m = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "shared", 0, 0);
+    struct hammer h = {m, 200};
+    pthread_t a, b;
+    pthread_create(&a, NULL, lock_unlock, &h);
+    pthread_create(&b, NULL, lock_unlock, &h);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    uint32_t final = res_by_handle(m)->version;
+    cr_assert_eq(final, 1 + 2 * 2 * 200);
+    static char seen[1 + 801];
+    unsigned n = 0;
+    for (uint32_t i = 0; i < tw_region->rings.count; i++) {
+        struct tw_ring_desc *d = ring(i);
+        for (uint64_t k = 0; k < d->head; k++) {
+            struct tw_event *e = ring_event(d, k);
+            if ((e->flags & TW_EVF_RES_VERSION) && e->res == tw_res_id(m)) {
+                cr_assert(e->version >= 1 && e->version <= final);
+                cr_assert_eq(seen[e->version], 0, "version %u twice", e->version);
+                seen[e->version] = 1;
+                n++;
+            }
+        }
+    }
+    cr_assert_eq(n, final, "every version from 1 to %u exactly once (got %u)", final, n);
+}
+
+Test(model, edges_follow_acquire_release_and_handles)
+{
+    tw_task_t t = tw_task_spawn("holder", 0, 0);
+    tw_res_t m = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "m", 0, 0);
+    tw_res_t c = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 4, "c", 0, 0);
+    tw_acquire_request(t, m, 1, TW_SITE("lock(&m)"));
+    struct tw_task_rec *r = task_by_handle(t);
+    cr_assert_eq(r->wait_kind, TW_WAIT_ACQUIRE);
+    cr_assert_eq(r->waiting_on, tw_res_id(m));
+    tw_acquire(t, m, 1);
+    cr_assert_eq(r->wait_kind, TW_WAIT_NONE, "acquiring ends the wait");
+    cr_assert_eq(r->edges[0].res, tw_res_id(m));
+    cr_assert_eq(r->edges[0].role, TW_EDGE_HOLD);
+    cr_assert_eq(res_by_handle(m)->available, 0);
+    tw_handle_add(t, c, TW_EDGE_SENDER);
+    tw_handle_add(t, c, TW_EDGE_SENDER);
+    cr_assert_eq(r->edges[1].count, 2);
+    tw_release(t, m, 1);
+    cr_assert_eq(r->edges[0].res, 0, "released edge is gone");
+    cr_assert_eq(res_by_handle(m)->available, 1);
+    tw_handle_drop(t, c, TW_EDGE_SENDER);
+    tw_handle_drop(t, c, TW_EDGE_SENDER);
+    cr_assert_eq(r->edges[1].res, 0);
+    cr_assert_eq(tw_region->instr_errors, 0);
+}
+
+Test(model, bad_calls_are_counted_never_applied)
+{
+    tw_task_t t = tw_task_spawn("t", 0, 0);
+    tw_res_t m = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "m", 0, 0);
+    tw_release(t, m, 1);                        /* not held */
+    tw_poll_begin(((uint64_t)77 << 32) | 99);   /* unknown handle */
+    tw_poll_begin(0xdeadbeefdeadbeefull);       /* garbage handle */
+    tw_task_name(t, NULL);                      /* NULL name */
+    tw_handle_drop(t, m, TW_EDGE_SENDER);       /* no such handle */
+    cr_assert_eq(tw_region->instr_errors, 5);
+    cr_assert_eq(res_by_handle(m)->available, 1, "the model is untouched");
+    cr_assert_eq(task_by_handle(t)->state, TW_TASK_READY);
+}
+
+Test(model, full_tables_are_counted_not_crashing)
+{
+    setenv("TW_MAX_TASKS", "4", 1);
+    setenv("TW_MAX_RESOURCES", "2", 1);
+    int got = 0;
+    for (int i = 0; i < 10; i++)
+        got += tw_task_spawn("t", 0, 0) != 0;
+    for (int i = 0; i < 5; i++)
+        tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "m", 0, 0);
+    cr_assert_eq(got, 4);
+    cr_assert_eq(tw_region->tasks.full, 6);
+    cr_assert_eq(tw_region->resources.full, 3);
+    cr_assert_eq(tw_region->resources.count, 2, "count never exceeds capacity");
+    tw_poll_begin(0); /* the 0 handle a full table returns is accepted and ignored */
+}
+
+Test(model, done_slots_are_reused_when_the_table_is_full)
+{
+    setenv("TW_MAX_TASKS", "2", 1);
+    tw_task_t a = tw_task_spawn("a", 0, 0);
+    tw_task_spawn("b", 0, 0);
+    tw_task_done(a, 0);
+    tw_task_t c = tw_task_spawn("c", 0, 0);
+    cr_assert_neq(c, 0);
+    cr_assert_eq(tw_task_id(c), 3, "ids are never reused");
+    cr_assert_str_eq(str(task_by_handle(c)->name), "c");
+    tw_poll_begin(a); /* the old handle is stale now */
+    cr_assert_eq(tw_region->instr_errors, 1);
+}
+
+Test(disable, tw_disable_records_nothing)
+{
+    setenv("TW_DISABLE", "1", 1);
+    cr_assert_eq(tw_task_spawn("t", TW_SITE("x"), 0), 0);
+    cr_assert_eq(tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "m", 0, 0), 0);
+    cr_assert_null(tw_region);
+    cr_assert_eq(tw_state, -1);
+}
+
+Test(fork, child_never_writes_into_the_parent_region)
+{
+    tw_task_t t = tw_task_spawn("parent-task", 0, 0);
+    struct tw_header *parent = tw_region;
+    uint32_t tasks_before = parent->tasks.count;
+    uint64_t head_before = ring(0)->head;
+    pid_t p = fork();
+    if (p == 0) {
+        /* the parent's handle is meaningless here: counted in the child's own region */
+        tw_poll_begin(t);
+        tw_task_t c = tw_task_spawn("child-task", 0, 0);
+        _exit(c != 0 && tw_region != NULL && tw_region->pid == getpid() ? 0 : 1);
+    }
+    int st;
+    waitpid(p, &st, 0);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child got its own region");
+    cr_assert_eq(parent->tasks.count, tasks_before);
+    cr_assert_eq(ring(0)->head, head_before);
+    cr_assert_eq(task_by_handle(t)->polls, 0);
+}
+
+/* A reader copying a record while its writer updates it must either see the seqlock odd or
+ * changed (torn) or get a consistent record: version and polls always agree. */
+static volatile int stop_writer;
+static void *poll_forever(void *arg)
+{
+    tw_task_t t = *(tw_task_t *)arg;
+    while (!stop_writer) {
+        tw_poll_begin(t);
+        tw_poll_end(t, TW_POLL_READY);
+    }
+    return NULL;
+}
+
+Test(seqlock, readers_detect_torn_records)
+{
+    tw_task_t t = tw_task_spawn("busy", 0, 0);
+    struct tw_task_rec *live = task_by_handle(t);
+    pthread_t w;
+    pthread_create(&w, NULL, poll_forever, &t);
+    unsigned consistent = 0, torn = 0;
+    for (int i = 0; i < 200000; i++) {
+        struct tw_task_rec copy;
+        uint32_t s1 = __atomic_load_n(&live->seq, __ATOMIC_ACQUIRE);
+        memcpy(&copy, live, sizeof copy);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        uint32_t s2 = __atomic_load_n(&live->seq, __ATOMIC_RELAXED);
+        if ((s1 & 1) || s1 != s2) {
+            torn++;
+            continue;
+        }
+        consistent++;
+        /* spawn is version 1; each poll adds begin (+1) and end (+1) */
+        uint64_t expect = copy.state == TW_TASK_POLLING ? 2 * copy.polls : 2 * copy.polls + 1;
+        cr_assert_eq(copy.version, expect, "consistent read with version %u polls %lu state %u",
+                     copy.version, (unsigned long)copy.polls, copy.state);
+    }
+    stop_writer = 1;
+    pthread_join(w, NULL);
+    cr_assert_gt(consistent, 0);
+    cr_log_info("seqlock: %u consistent, %u torn reads", consistent, torn);
+}
+
+Test(control, only_well_formed_requests_for_live_tasks_are_taken)
+{
+    tw_task_t t = tw_task_spawn("t", 0, 0);
+    struct tw_control *c = (struct tw_control *)(base() + tw_region->control_offset);
+    uint32_t id;
+    int op;
+    cr_assert_eq(tw_control_take(&id, &op), 0);
+    c->slot[0] = (typeof(c->slot[0])){TW_CTL_POSTED, 99, tw_task_id(t), 0};     /* bad op */
+    c->slot[1] = (typeof(c->slot[1])){TW_CTL_POSTED, TW_CTL_PAUSE, 12345, 0};   /* unknown task */
+    c->slot[2] = (typeof(c->slot[2])){TW_CTL_POSTED, TW_CTL_PAUSE, tw_task_id(t), 0};
+    c->futex++;
+    cr_assert_eq(tw_control_take(&id, &op), 1);
+    cr_assert_eq(id, tw_task_id(t));
+    cr_assert_eq(op, TW_CTL_PAUSE);
+    cr_assert_eq(c->slot[0].state, TW_CTL_REJECTED);
+    cr_assert_eq(c->slot[1].state, TW_CTL_REJECTED);
+    cr_assert_eq(tw_control_take(&id, &op), 0, "each request is taken once");
+}
