@@ -7,6 +7,8 @@
  * console hands to twc_open_facts(). All functions return enum twc_status and write one sentence
  * into err on failure. Nothing here ever leaves a target stopped: every attach is undone before
  * the function returns.
+ *
+ * Linking: build/lib/libtwattach.a is PIC; add $(TWATTACH_LDLIBS) (attach/module.mk) after it.
  */
 #ifndef TWATTACH_H
 #define TWATTACH_H
