@@ -1,0 +1,24 @@
+# bench/ — `make bench`: every figure with its peer, measured in the same run.
+DEBIAN_PKGS += lttng-tools liblttng-ust-dev
+BENCH_STEPS += bench-run
+BENCH_BINS := $(B)/bench/event_bench $(B)/bench/event_bench_off $(B)/bench/lttng_bench
+
+$(B)/bench/event_bench: bench/event_bench.c bench/measure.h $(B)/lib/libturbowish.so
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -o $@ $< -L$(B)/lib -lturbowish -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
+
+$(B)/bench/event_bench_off: bench/event_bench.c bench/measure.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -DTW_DISABLE_INSTRUMENTATION -o $@ $< -lpthread
+
+$(B)/bench/lttng_bench: bench/lttng_bench.c bench/lttng_tp.h bench/measure.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -Ibench -o $@ $< -llttng-ust -ldl
+
+.PHONY: bench-run bench-check
+bench-run: $(BENCH_BINS)
+	B=$(B) bench/run.sh
+
+# Not part of `make test`: timings on a shared machine are noisy. Runnable by anyone.
+bench-check:
+	tools/bench-table.py --check $(B)/bench/results.json

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Print build/bench/results.json as a table with the ratios DESIGN.md targets.
+With --check, exit 1 when a target ratio does not hold (make bench-check)."""
+import json, sys
+
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+check = "--check" in sys.argv
+r = json.load(open(args[0] if args else "build/bench/results.json"))
+
+print("%-28s %12s %12s" % ("figure", "median", "p99.9"))
+for k, v in r.items():
+    if isinstance(v, dict) and "median" in v:
+        unit = "ms" if k.endswith("_ms") else ("B" if k.endswith("_bytes") else "ns")
+        print("%-28s %10.2f %s %10.2f %s" % (k, v["median"], unit, v["p999"], unit))
+    else:
+        print("%-28s %12s" % (k, v))
+
+def fig(k, q="median"):
+    v = r.get(k)
+    return float(v[q]) if isinstance(v, dict) and q in v else None
+
+targets = [
+    ("event/floor median", ("event_ns", "median"), ("floor_ns", "median"), "<=", 1.5),
+    ("event/floor p99.9", ("event_ns", "p999"), ("floor_ns", "p999"), "<=", 5),
+    ("2 threads / 1 thread", ("event_ns_2t", "median"), ("event_ns", "median"), "<=", 1.3),
+    ("disabled/floor", ("disabled_ns", "median"), ("floor_ns", "median"), "<=", 0.15),
+    ("lttng/event", ("lttng_ns", "median"), ("event_ns", "median"), ">=", 5),
+    ("poll overhead/event", ("poll_overhead_ns", "median"), ("event_ns", "median"), "<=", 4),
+]
+print()
+bad = 0
+for name, a, b, op, lim in targets:
+    x, y = fig(*a), fig(*b)
+    if x is None or y is None:
+        print("%-24s not measured in this run" % name)
+        bad += check
+        continue
+    ratio = x / y
+    ok = ratio <= lim if op == "<=" else ratio >= lim
+    bad += not ok
+    print("%-24s %6.2f  (target %s %s) %s" % (name, ratio, op, lim, "ok" if ok else "MISSED"))
+sys.exit(1 if check and bad else 0)
