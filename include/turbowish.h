@@ -14,8 +14,9 @@
  * Switches: TW_DISABLE=1 in the environment turns every call into one inline load and branch;
  * compiling with -DTW_DISABLE_INSTRUMENTATION turns every call into nothing at all.
  * Environment (read once, at the first event): TW_LOG_EVENTS (ring size per thread, events,
- * default 16384, 0 = keep no history), TW_MAX_TASKS (default 16384), TW_MAX_RESOURCES (default
- * 8192), TW_LONG_POLL_MS (default 50), TW_MAX_THREADS (default 256).
+ * default 8192, 0 = keep no history), TW_MAX_TASKS (default 16384), TW_MAX_RESOURCES (default
+ * 8192), TW_LONG_POLL_MS (default 50), TW_MAX_THREADS (rings, default 64), TW_MAX_SITES (4096),
+ * TW_MAX_STACKS (1024), TW_STRINGS_BYTES (string arena, default 1 MiB).
  *
  * Handles: tw_task_t and tw_res_t are opaque 64-bit values returned by the shim; 0 means "none"
  * and is accepted everywhere (ignored). A handle stays valid until the task is done / the

@@ -104,12 +104,14 @@ static int create_region(void)
     uint64_t max_threads = env_u64("TW_MAX_THREADS", 64, 4096);
     uint64_t ring_events = env_u64("TW_LOG_EVENTS", 8192, 1u << 24);
     uint64_t arena = env_u64("TW_STRINGS_BYTES", 1u << 20, 1u << 28);
-    uint64_t sites = 4096, stacks = 4096;
+    uint64_t sites = env_u64("TW_MAX_SITES", 4096, 65535), stacks = env_u64("TW_MAX_STACKS", 1024, 1u << 20);
     if (ring_events)
         ring_events = pow2_at_least(ring_events);
     if (max_tasks < 1) max_tasks = 1;
     if (max_res < 1) max_res = 1;
     if (max_threads < 1) max_threads = 1;
+    if (sites < 2) sites = 2;
+    if (stacks < 2) stacks = 2;
 
     struct tw_header tmp;
     memset(&tmp, 0, sizeof tmp);

@@ -18,7 +18,7 @@ $(B)/bin/tw-stream: tools/tw-stream.c $(B)/lib/libturbowish-fake.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) -o $@ $< $(B)/lib/libturbowish-fake.a -lpthread
 
-# TW_LOG_EVENTS is pinned so snapshots do not depend on the caller's environment.
+# Sizes are pinned small so snapshots do not depend on the caller's environment.
 $(B)/scenarios/%.tw: tests/scenarios/%.tws $(B)/bin/tw-stream
 	@mkdir -p $(@D)
-	env -u TW_DISABLE TW_LOG_EVENTS=1024 TW_MAX_TASKS=256 TW_MAX_RESOURCES=256 TW_MAX_THREADS=8 $(B)/bin/tw-stream $< -o $@
+	env -u TW_DISABLE TW_LOG_EVENTS=256 TW_MAX_TASKS=64 TW_MAX_RESOURCES=64 TW_MAX_THREADS=8 TW_MAX_SITES=256 TW_MAX_STACKS=16 TW_STRINGS_BYTES=16384 $(B)/bin/tw-stream $< -o $@
