@@ -1,0 +1,47 @@
+/* facts.h — attach-only fact collection inside the lldb plugin: what each thread is blocked in,
+ * on which object, and what glibc's object says about its owner or count. */
+#ifndef TW_LLDB_FACTS_H
+#define TW_LLDB_FACTS_H
+
+#include "tw_lldb.h"
+
+#include <string>
+#include <vector>
+
+namespace twl {
+
+struct ThreadFact {
+    uint64_t tid = 0;
+    std::string name;
+    int block = TWC_BLOCK_NONE;
+    int timed = 0;
+    uint64_t object = 0, object2 = 0;
+    std::string file, func;
+    int line = 0;
+};
+
+struct ObjectFact {
+    uint64_t addr = 0;
+    int kind = 0;           /* enum tw_res_kind */
+    uint64_t owner_tid = 0;
+    int64_t value = -1;
+};
+
+/* blocking.cpp: classify one thread from its innermost frames and registers. */
+ThreadFact classify_thread(lldb::SBTarget &target, lldb::SBProcess &process, lldb::SBThread &thread);
+
+/* glibc_layout.cpp: glibc 2.36 x86-64 object layouts. */
+extern const char *const kGlibcLayoutSource;
+/* The object blocked on, from the futex word a thread sleeps on (its $rdi in the syscall). */
+uint64_t object_from_futex(lldb::SBProcess &p, int block, uint64_t uaddr);
+/* What the object says about itself: owner TID (mutex, rwlock writer), semaphore value. */
+ObjectFact read_object(lldb::SBProcess &p, int block, uint64_t addr);
+/* Whether the bytes at addr look like a pthread_mutex_t (for a condvar's mutex). */
+bool looks_like_mutex(lldb::SBProcess &p, uint64_t addr);
+
+/* sampling.cpp: let a live process run for `ms` milliseconds, then stop it again. */
+bool run_briefly(lldb::SBDebugger &dbg, lldb::SBProcess &p, int ms);
+
+}  // namespace twl
+
+#endif

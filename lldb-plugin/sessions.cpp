@@ -1,0 +1,81 @@
+// sessions.cpp — one libtwcore session per debugged process, kept across commands so that
+// history moves (`tw back 5`, then `tw tasks`) persist; reopened when the process has run
+// since (its stop id changed), because then "now" has moved.
+#include "tw_lldb.h"
+
+#include <map>
+#include <memory>
+
+namespace twl {
+
+namespace {
+struct Entry {
+    twc_session *session = nullptr;
+    std::unique_ptr<Memory> memory;  // the reader's ctx: lives as long as the session
+    uint32_t stop_id = 0;
+    bool attach_only = false;
+};
+// Keyed by lldb's process unique id and whether facts were asked for.
+std::map<std::pair<uint32_t, bool>, Entry> g_sessions;
+}  // namespace
+
+static void drop(Entry &e) {
+    if (e.session) twc_close(e.session);
+    e.session = nullptr;
+    e.memory.reset();
+}
+
+static twc_session *open_region(lldb::SBProcess &p, uint64_t addr, Entry &e, int *status,
+                                std::string *err) {
+    bool live = is_live(p);
+    e.memory.reset(new Memory{p});
+    char buf[512] = "";
+    twc_session *s = twc_open_region(read_memory, e.memory.get(), addr, live ? TWC_LIVE : 0,
+                                     status, buf, sizeof buf);
+    if (!s) {
+        *err = buf[0] ? buf : "the TurboWish region could not be read";
+        e.memory.reset();
+        return nullptr;
+    }
+    if (live) twc_set_writer(s, write_memory, e.memory.get());
+    twc_set_target_label(s, live ? "live process" : "core file");
+    return s;
+}
+
+twc_session *session_for(lldb::SBDebugger &dbg, bool attach_only, int *status, std::string *err) {
+    lldb::SBTarget target = dbg.GetSelectedTarget();
+    if (!target.IsValid()) {
+        *status = TWC_ENOTFOUND;
+        *err = "no target: attach with `lldb -p PID` or open a core with `lldb EXE -c CORE`";
+        return nullptr;
+    }
+    lldb::SBProcess process = target.GetProcess();
+    if (!process.IsValid() || process.GetState() == lldb::eStateExited ||
+        process.GetState() == lldb::eStateDetached) {
+        *status = TWC_ENOTFOUND;
+        *err = "no process: attach with `lldb -p PID` or open a core with `lldb EXE -c CORE`";
+        return nullptr;
+    }
+    if (process.GetState() == lldb::eStateRunning || process.GetState() == lldb::eStateStepping) {
+        *status = TWC_EUSAGE;
+        *err = "the process is running: interrupt it first (process interrupt)";
+        return nullptr;
+    }
+    Entry &e = g_sessions[{process.GetUniqueID(), attach_only}];
+    uint32_t stop = process.GetStopID();
+    if (e.session && e.stop_id == stop) return e.session;
+    drop(e);
+
+    uint64_t addr = 0;
+    std::string how;
+    if (!attach_only && find_region(target, process, &addr, &how)) {
+        e.session = open_region(process, addr, e, status, err);
+    } else {
+        e.session = open_facts(dbg, target, process, status, err);
+    }
+    // Taking a second attach-only sample resumes the process briefly: record the stop after it.
+    e.stop_id = process.GetStopID();
+    return e.session;
+}
+
+} // namespace twl

@@ -1,0 +1,49 @@
+/* tw_lldb.h — the lldb plugin's internal interface between its files.
+ * The plugin holds no analysis: it finds bytes (a region, or facts read off the threads) and
+ * hands them to libtwcore, then prints what libtwcore renders. */
+#ifndef TW_LLDB_H
+#define TW_LLDB_H
+
+#include <lldb/API/LLDB.h>
+
+#include <cstdint>
+#include <string>
+
+#include "twcore.h"
+
+namespace twl {
+
+/* memory.cpp: libtwcore's reader/writer callbacks over an SBProcess (ctx = Memory *). */
+struct Memory {
+    lldb::SBProcess process;
+};
+int64_t read_memory(void *ctx, uint64_t addr, void *buf, uint64_t len);
+int64_t write_memory(void *ctx, uint64_t addr, const void *buf, uint64_t len);
+bool read_u64(lldb::SBProcess &p, uint64_t addr, uint64_t *v);
+bool read_u32(lldb::SBProcess &p, uint64_t addr, uint32_t *v);
+/* A live process (not a core file, not a minidump). */
+bool is_live(lldb::SBProcess &p);
+
+/* region_find.cpp: the address of the region header, and how it was found; false if none. */
+bool find_region(lldb::SBTarget &target, lldb::SBProcess &process, uint64_t *addr, std::string *how);
+
+/* sessions.cpp: the libtwcore session of the selected process, opened on first use and kept
+ * while the process stays stopped at the same stop, so history moves (`tw back`) persist.
+ * attach_only forces a model from thread facts even when a region exists.
+ * NULL with *status and a sentence in *err when there is no usable target. */
+twc_session *session_for(lldb::SBDebugger &dbg, bool attach_only, int *status, std::string *err);
+
+/* facts.cpp: attach-only session from the threads of a process with no region. */
+twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBProcess &process,
+                        int *status, std::string *err);
+
+/* backtrace.cpp: `tw bt ID [--json]`: the parked task's stack by a frame-pointer walk. */
+int backtrace(lldb::SBTarget &target, lldb::SBProcess &process, twc_session *s, uint32_t id,
+              bool json, std::string *out, std::string *err);
+
+/* json.cpp: a JSON string literal (quotes included). */
+std::string json_string(const std::string &s);
+
+} // namespace twl
+
+#endif
