@@ -18,7 +18,8 @@ struct tw_res_rec *tw_res_rec(tw_res_t rh)
         return NULL;
     struct tw_header *h = tw_hdr();
     uint64_t slot = (rh >> 32) - 1;
-    if (slot >= h->resources.count || res_at(h, (uint32_t)slot)->id != (uint32_t)rh) {
+    if (slot >= __atomic_load_n(&h->resources.count, __ATOMIC_ACQUIRE) ||
+        __atomic_load_n(&res_at(h, (uint32_t)slot)->id, __ATOMIC_RELAXED) != (uint32_t)rh) {
         tw_instr_error(TW_ERR_UNKNOWN_RES, 0, (uint32_t)rh);
         return NULL;
     }
@@ -41,7 +42,7 @@ tw_res_t tw__res_create(int kind, int class_, int64_t capacity, const char *name
     uint32_t id = __atomic_fetch_add(&h->next_res_id, 1, __ATOMIC_RELAXED);
     uint64_t now = tw_now();
     tw_seq_begin(&r->seq);
-    r->id = id;
+    __atomic_store_n(&r->id, id, __ATOMIC_RELAXED);
     r->name = tw_intern(name ? name : "?");
     r->kind = (uint8_t)kind;
     r->class_ = (uint8_t)class_;

@@ -30,12 +30,12 @@ struct tw_task_rec *tw_task_rec(tw_task_t t)
         return NULL;
     struct tw_header *h = tw_hdr();
     uint64_t slot = (t >> 32) - 1;
-    if (slot >= h->tasks.count) {
+    if (slot >= __atomic_load_n(&h->tasks.count, __ATOMIC_ACQUIRE)) {
         tw_instr_error(TW_ERR_UNKNOWN_TASK, (uint32_t)t, (uint32_t)t);
         return NULL;
     }
     struct tw_task_rec *r = task_at(h, (uint32_t)slot);
-    if (r->id != (uint32_t)t) {
+    if (__atomic_load_n(&r->id, __ATOMIC_RELAXED) != (uint32_t)t) {
         tw_instr_error(TW_ERR_UNKNOWN_TASK, (uint32_t)t, (uint32_t)t);
         return NULL;
     }
@@ -85,7 +85,7 @@ static tw_task_t spawn(const char *name, uint32_t site, tw_task_t parent, int st
     uint32_t seq = r->seq; /* odd: we own it */
     uint64_t now = tw_now();
     memset((char *)r + sizeof r->seq, 0, sizeof *r - sizeof r->seq);
-    r->id = id;
+    __atomic_store_n(&r->id, id, __ATOMIC_RELAXED);
     r->parent = (uint32_t)parent;
     r->name = tw_intern(name ? name : "?");
     r->spawn_site = site;
