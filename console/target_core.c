@@ -1,0 +1,57 @@
+/* target_core.c — an ELF core file through libtwattach: the region is read straight out of
+ * the core's PT_LOAD segments; a core without one falls back to attach-only facts from its
+ * threads' notes. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "tw.h"
+#include "attach_weak.h"
+
+int core_open(struct tw_target *t, char *err, size_t n) {
+    if (!twa_core_open) {
+        snprintf(err, n, "reading core files needs libtwattach, which is not built into this tw");
+        return TWC_ENOREGION;
+    }
+    int st = 0;
+    struct twa_core *c = twa_core_open(t->path, &st, err, n);
+    if (!c) return st ? st : TWC_EINTERNAL;
+    t->core = c;
+    uint64_t addr = 0;
+    char why[TW_ERRLEN];
+    st = twa_core_find_region(c, &addr, why, sizeof why);
+    if (st == 0) {
+        t->region_addr = addr;
+        t->s = twc_open_region(twa_core_read, c, addr, 0, &st, err, n);
+        if (!t->s) return st ? st : TWC_EINTERNAL;
+        return 0;
+    }
+    if (st != TWC_ENOREGION) {
+        snprintf(err, n, "%s", why);
+        return st;
+    }
+    /* No region: what the threads themselves say (attach-only). */
+    struct twc_facts f;
+    void *storage = NULL;
+    memset(&f, 0, sizeof f);
+    st = twa_collect_core(t->path, t->exe, &f, &storage, err, n);
+    if (st) {
+        if (storage) twa_release(storage);
+        if (st == TWC_ENOREGION && !err[0]) snprintf(err, n, "%s", why);
+        return st;
+    }
+    t->s = twc_open_facts(&f, &st, err, n);
+    twa_release(storage);
+    if (!t->s) return st ? st : TWC_EINTERNAL;
+    t->attach_only = 1;
+    return 0;
+}
+
+int64_t core_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len) {
+    if (!t->core) return -EFAULT;
+    return twa_core_read(t->core, addr, buf, len);
+}
+
+void core_close(struct tw_target *t) {
+    if (t->core) twa_core_close(t->core);
+    t->core = NULL;
+}

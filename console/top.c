@@ -1,0 +1,343 @@
+/* top.c — `tw top TARGET`: a live full-screen view. It only reads the region (through
+ * libtwcore, a few times a second) and never stops the target; the only write is a pause or
+ * resume the user asks for with `p`. Every figure shown is core's: the summary text and the
+ * task list come from core's renderings (`summary`, `tasks --json`, `alerts --json`). */
+#include <curses.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "tw.h"
+#include "json.h"
+
+enum { COL_ID, COL_NAME, COL_STATE, COL_POLLS, COL_BUSY, COL_IDLE, NCOLS };
+static const char *const col_names[NCOLS] = { "id", "name", "state", "polls", "busy", "idle" };
+
+struct top {
+    struct tw_target *t;
+    struct jval *tasks, *alerts;
+    char *summary;
+    const struct jval **rows;
+    size_t nrows;
+    int sel, scroll, sort, rev;
+    char status[256];
+    char as_of[64];
+    /* record view: text shown instead of the list until Esc/q */
+    char *text, title[128];
+    int text_scroll;
+};
+
+static char *capture(struct top *tp, const char *cmd) {
+    char *out = NULL, err[TW_ERRLEN];
+    int st = exec_capture(tp->t, cmd, &out, err, sizeof err);
+    if (st) {
+        snprintf(tp->status, sizeof tp->status, "%.250s", err[0] ? err : "command failed");
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static double fnum(const struct jval *o, const char *a, const char *b) {
+    const struct jval *v = json_get(o, a);
+    if (!v && b) v = json_get(o, b);
+    return json_num(v, 0);
+}
+
+static int sort_col, sort_rev;
+static int cmp_rows(const void *x, const void *y) {
+    const struct jval *a = *(const struct jval *const *)x, *b = *(const struct jval *const *)y;
+    int r = 0;
+    switch (sort_col) {
+    case COL_NAME: r = strcmp(json_str(json_get(a, "name"), ""), json_str(json_get(b, "name"), "")); break;
+    case COL_STATE: r = strcmp(json_str(json_get(a, "state"), ""), json_str(json_get(b, "state"), "")); break;
+    default: {
+        const char *k = sort_col == COL_POLLS ? "polls" : sort_col == COL_BUSY ? "busy_ns" : sort_col == COL_IDLE ? "idle_ns" : "id";
+        const char *k2 = sort_col == COL_BUSY ? "busy" : sort_col == COL_IDLE ? "idle" : NULL;
+        double da = fnum(a, k, k2), db = fnum(b, k, k2);
+        r = da < db ? -1 : da > db;
+        if (sort_col != COL_ID) r = -r; /* biggest first for counters */
+    }
+    }
+    if (!r) r = fnum(a, "id", NULL) < fnum(b, "id", NULL) ? -1 : 1;
+    return sort_rev ? -r : r;
+}
+
+static void reload(struct top *tp) {
+    json_free(tp->tasks);
+    json_free(tp->alerts);
+    free(tp->summary);
+    tp->tasks = tp->alerts = NULL;
+    char *s = capture(tp, "tasks --json");
+    tp->tasks = json_parse(s);
+    free(s);
+    s = capture(tp, "alerts --json");
+    tp->alerts = json_parse(s);
+    free(s);
+    tp->summary = capture(tp, "summary");
+    free(tp->rows);
+    tp->rows = NULL;
+    tp->nrows = 0;
+    const struct jval *ts = json_get(tp->tasks, "tasks");
+    if (ts && ts->t == J_ARR) {
+        tp->rows = malloc((ts->n ? ts->n : 1) * sizeof *tp->rows);
+        for (size_t i = 0; i < ts->n; i++) tp->rows[tp->nrows++] = &ts->items[i];
+        sort_col = tp->sort;
+        sort_rev = tp->rev;
+        qsort(tp->rows, tp->nrows, sizeof *tp->rows, cmp_rows);
+    }
+    const struct jval *ao = json_get(tp->tasks, "as_of");
+    if (ao && ao->t == J_NUM) snprintf(tp->as_of, sizeof tp->as_of, "as of event %.0f", ao->num);
+    else tp->as_of[0] = 0;
+    if (tp->sel >= (int)tp->nrows) tp->sel = tp->nrows ? (int)tp->nrows - 1 : 0;
+}
+
+static long sel_id(struct top *tp) {
+    return tp->nrows ? (long)fnum(tp->rows[tp->sel], "id", NULL) : -1;
+}
+
+static void show_text(struct top *tp, const char *title, char *text) {
+    free(tp->text);
+    tp->text = text;
+    tp->text_scroll = 0;
+    snprintf(tp->title, sizeof tp->title, "%s", title);
+}
+
+static char *read_doc(const char *doc, const char *kind) {
+    char paths[4][PATH_MAX];
+    int n = 0;
+    if (doc) snprintf(paths[n++], PATH_MAX, "%s", doc);
+    if (doc) snprintf(paths[n++], PATH_MAX, "%s/../../%s", tw_self_dir(), doc);
+    snprintf(paths[n++], PATH_MAX, "%s/../../docs/alerts/%s.md", tw_self_dir(), kind);
+    snprintf(paths[n++], PATH_MAX, "%s/../share/doc/turbowish/alerts/%s.md", tw_self_dir(), kind);
+    for (int i = 0; i < n; i++) {
+        FILE *f = fopen(paths[i], "r");
+        if (!f) continue;
+        char *b = NULL;
+        size_t l = 0, c = 0;
+        char buf[4096];
+        size_t k;
+        while ((k = fread(buf, 1, sizeof buf - 1, f)) > 0) { buf[k] = 0; sb_add(&b, &l, &c, "%s", buf); }
+        fclose(f);
+        return b;
+    }
+    return NULL;
+}
+
+/* The problem view: each alert, the chain behind it, and its doc page. */
+static void problem_view(struct top *tp) {
+    const struct jval *as = json_get(tp->alerts, "alerts");
+    char *b = NULL;
+    size_t l = 0, c = 0;
+    if (!as || as->t != J_ARR || !as->n) { snprintf(tp->status, sizeof tp->status, "no alerts"); return; }
+    int shown_deadlocks = 0;
+    for (size_t i = 0; i < as->n; i++) {
+        const struct jval *a = &as->items[i];
+        const char *kind = json_str(json_get(a, "kind"), "?");
+        sb_add(&b, &l, &c, "ALERT %zu: %s\n  %s\n", i + 1, kind, json_str(json_get(a, "message"), ""));
+        long task = (long)json_num(json_get(a, "task"), 0);
+        char cmd[64], *o = NULL;
+        if (!strncmp(kind, "deadlock", 8) || !strcmp(kind, "possible_deadlock")) {
+            if (!shown_deadlocks++) o = capture(tp, "deadlocks");
+        } else if (task > 0) {
+            snprintf(cmd, sizeof cmd, "why %ld", task);
+            o = capture(tp, cmd);
+        }
+        if (o) { sb_add(&b, &l, &c, "\n%s\n", o); free(o); }
+        char *doc = read_doc(json_str(json_get(a, "doc"), NULL), kind);
+        sb_add(&b, &l, &c, "---- %s ----\n%s\n", json_str(json_get(a, "doc"), kind), doc ? doc : "(doc page not found)\n");
+        free(doc);
+    }
+    show_text(tp, "alerts (problem view)", b);
+}
+
+static void draw_list(struct top *tp, int y0) {
+    int h = LINES - y0 - 1;
+    attron(A_REVERSE);
+    mvprintw(y0, 0, "%-7s %-22s %-9s %-3s %10s %10s %10s  %s", "ID", "NAME", "STATE", "P", "POLLS", "BUSY", "IDLE", "AWAIT");
+    clrtoeol();
+    attroff(A_REVERSE);
+    y0++;
+    h--;
+    if (tp->sel < tp->scroll) tp->scroll = tp->sel;
+    if (tp->sel >= tp->scroll + h) tp->scroll = tp->sel - h + 1;
+    for (int r = 0; r < h; r++) {
+        int i = tp->scroll + r;
+        move(y0 + r, 0);
+        clrtoeol();
+        if (i >= (int)tp->nrows) continue;
+        const struct jval *t = tp->rows[i];
+        const struct jval *aw = json_get(t, "await");
+        char await[160] = "";
+        if (aw && aw->t == J_OBJ) {
+            const char *f = json_str(json_get(aw, "file"), "");
+            const char *slash = strrchr(f, '/');
+            snprintf(await, sizeof await, "%s:%.0f %s", slash ? slash + 1 : f, json_num(json_get(aw, "line"), 0),
+                     json_str(json_get(aw, "expr"), ""));
+        }
+        if (i == tp->sel) attron(A_REVERSE | A_BOLD);
+        mvprintw(y0 + r, 0, "%-7.0f %-22.22s %-9.9s %-3s %10.0f %10.0f %10.0f  %.*s", fnum(t, "id", NULL),
+                 json_str(json_get(t, "name"), ""), json_str(json_get(t, "state"), "?"),
+                 fnum(t, "paused", NULL) ? "P" : "", fnum(t, "polls", NULL), fnum(t, "busy_ns", "busy"),
+                 fnum(t, "idle_ns", "idle"), COLS > 80 ? COLS - 80 : 0, await);
+        if (i == tp->sel) attroff(A_REVERSE | A_BOLD);
+    }
+}
+
+static void draw(struct top *tp) {
+    erase();
+    int y = 0;
+    const char *label = tp->t->kind == TGT_PID ? "live" : tp->t->kind == TGT_CORE ? "core" : "snapshot";
+    attron(A_BOLD);
+    if (tp->t->kind == TGT_PID) mvprintw(y++, 0, "tw top  pid %d (%s)  %s", tp->t->pid, label, tp->as_of);
+    else mvprintw(y++, 0, "tw top  %s (%s)  %s", tp->t->path, label, tp->as_of);
+    attroff(A_BOLD);
+    /* core's summary, first lines */
+    for (const char *p = tp->summary; p && *p && y < 6;) {
+        const char *nl = strchr(p, '\n');
+        int k = nl ? (int)(nl - p) : (int)strlen(p);
+        mvprintw(y++, 0, "%.*s", k < COLS ? k : COLS, p);
+        p += k + (nl ? 1 : 0);
+    }
+    const struct jval *as = json_get(tp->alerts, "alerts");
+    if (as && as->t == J_ARR && as->n) {
+        char banner[512];
+        int k = snprintf(banner, sizeof banner, " %zu ALERT%s:", as->n, as->n == 1 ? "" : "S");
+        for (size_t i = 0; i < as->n && i < 4 && k < (int)sizeof banner - 80; i++)
+            k += snprintf(banner + k, sizeof banner - (size_t)k, " %s%s", json_str(json_get(&as->items[i], "kind"), "?"),
+                          i + 1 < as->n && i < 3 ? "," : "");
+        snprintf(banner + k, sizeof banner - (size_t)k, "  (a: problem view)");
+        attron(A_REVERSE | A_BOLD | COLOR_PAIR(1));
+        mvprintw(y++, 0, "%-*.*s", COLS, COLS, banner);
+        attroff(A_REVERSE | A_BOLD | COLOR_PAIR(1));
+    }
+    y++;
+    if (tp->text) {
+        attron(A_BOLD);
+        mvprintw(y++, 0, "%s   (Esc/q back, arrows scroll)", tp->title);
+        attroff(A_BOLD);
+        int line = 0;
+        for (const char *p = tp->text; *p && y < LINES - 1;) {
+            const char *nl = strchr(p, '\n');
+            int k = nl ? (int)(nl - p) : (int)strlen(p);
+            if (line++ >= tp->text_scroll) mvprintw(y++, 0, "%.*s", k < COLS ? k : COLS, p);
+            p += k + (nl ? 1 : 0);
+        }
+    } else draw_list(tp, y);
+    attron(A_REVERSE);
+    mvprintw(LINES - 1, 0, "%-*.*s", COLS, COLS, tp->status[0] ? tp->status :
+             "j/k select  Enter task  r resource  w why  a alerts  d deadlocks  p pause  b/f/n history  s sort  g/l debug  q quit");
+    attroff(A_REVERSE);
+    refresh();
+}
+
+static void open_cmd(struct top *tp, const char *fmt, long id, const char *title) {
+    char cmd[64], t[128];
+    snprintf(cmd, sizeof cmd, fmt, id);
+    snprintf(t, sizeof t, title, id);
+    char *o = capture(tp, cmd);
+    if (o) show_text(tp, t, o);
+}
+
+static void key_list(struct top *tp, int ch) {
+    long id = sel_id(tp);
+    switch (ch) {
+    case KEY_UP: case 'k': if (tp->sel > 0) tp->sel--; break;
+    case KEY_DOWN: case 'j': if (tp->sel + 1 < (int)tp->nrows) tp->sel++; break;
+    case KEY_NPAGE: tp->sel += LINES / 2; if (tp->sel >= (int)tp->nrows) tp->sel = tp->nrows ? (int)tp->nrows - 1 : 0; break;
+    case KEY_PPAGE: tp->sel -= LINES / 2; if (tp->sel < 0) tp->sel = 0; break;
+    case '\n': case KEY_ENTER: if (id > 0) open_cmd(tp, "task %ld", id, "task %ld"); break;
+    case 'w': if (id > 0) open_cmd(tp, "why %ld", id, "why %ld"); break;
+    case 'd': open_cmd(tp, "deadlocks", 0, "deadlocks"); break;
+    case 'a': problem_view(tp); break;
+    case 'r': {
+        const struct jval *w = id > 0 ? json_get(tp->rows[tp->sel], "waiting_on") : NULL;
+        long r = -1;
+        if (w && w->t == J_ARR && w->n) {
+            const struct jval *x = &w->items[0];
+            r = x->t == J_NUM ? (long)x->num : (long)fnum(x, "resource", "id");
+        }
+        if (r > 0) open_cmd(tp, "resource %ld", r, "resource %ld");
+        else snprintf(tp->status, sizeof tp->status, "task %ld waits on no resource", id);
+        break;
+    }
+    case 'p': {
+        if (id <= 0) break;
+        int paused = fnum(tp->rows[tp->sel], "paused", NULL) != 0;
+        char cmd[64], *o;
+        snprintf(cmd, sizeof cmd, "%s %ld", paused ? "resume" : "pause", id);
+        if ((o = capture(tp, cmd))) {
+            snprintf(tp->status, sizeof tp->status, "%s requested for task %ld", paused ? "resume" : "pause", id);
+            free(o);
+        }
+        break;
+    }
+    case 'b': case 'f': case 'n': {
+        char *o = capture(tp, ch == 'b' ? "back 1" : ch == 'f' ? "forward 1" : "now");
+        if (o) {
+            snprintf(tp->status, sizeof tp->status, "%.*s", (int)strcspn(o, "\n"), o);
+            free(o);
+        }
+        break;
+    }
+    case 's': tp->sort = (tp->sort + 1) % NCOLS; snprintf(tp->status, sizeof tp->status, "sorted by %s", col_names[tp->sort]); break;
+    case 'S': tp->rev = !tp->rev; break;
+    case 'g': case 'l':
+        if (id > 0) {
+            def_prog_mode();
+            endwin();
+            debug_task(tp->t, (uint32_t)id, ch == 'l', 0, 1);
+            reset_prog_mode();
+            refresh();
+        }
+        break;
+    }
+}
+
+int cmd_top(const struct tw_args *a) {
+    struct tw_target t;
+    char err[TW_ERRLEN];
+    int st = tgt_parse(a, &t, err, sizeof err);
+    if (st) return tw_err(st, err);
+    if ((st = tgt_open(&t, 0, err, sizeof err))) return tw_err(st, err);
+    struct top tp;
+    memset(&tp, 0, sizeof tp);
+    tp.t = &t;
+    if (!initscr()) { tgt_close(&t); return tw_err(TWC_EINTERNAL, "cannot initialise the terminal"); }
+    cbreak();
+    noecho();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    if (has_colors()) { start_color(); use_default_colors(); init_pair(1, COLOR_RED, -1); }
+    timeout(300); /* refresh ~3 times a second when no key comes */
+    int quit = 0;
+    reload(&tp);
+    while (!quit) {
+        draw(&tp);
+        int ch = getch();
+        if (ch == ERR) {
+            if (!tp.text) reload(&tp);
+            continue;
+        }
+        if (tp.text) {
+            if (ch == 27 || ch == 'q' || ch == KEY_BACKSPACE) { free(tp.text); tp.text = NULL; }
+            else if (ch == KEY_DOWN || ch == 'j') tp.text_scroll++;
+            else if (ch == KEY_UP || ch == 'k') { if (tp.text_scroll) tp.text_scroll--; }
+            else if (ch == KEY_NPAGE || ch == ' ') tp.text_scroll += LINES / 2;
+            continue;
+        }
+        if (ch == 'q') { quit = 1; continue; }
+        tp.status[0] = 0;
+        key_list(&tp, ch);
+        reload(&tp);
+    }
+    endwin();
+    json_free(tp.tasks);
+    json_free(tp.alerts);
+    free(tp.summary);
+    free(tp.rows);
+    free(tp.text);
+    tgt_close(&t);
+    return 0;
+}

@@ -1,0 +1,108 @@
+/* tw.h — internals of the `tw` console shared between its files. Nothing here is public API:
+ * the console is a thin frontend, every analysis and rendering is libtwcore's (twcore.h). */
+#ifndef TW_CONSOLE_H
+#define TW_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "twcore.h"
+
+#define TW_ERRLEN 512
+#define TW_MAXARGS 256
+
+/* The parsed command line. Options may appear anywhere; words the console does not own are
+ * kept in order in `words` and handed to twc_exec as one command line. */
+struct tw_args {
+    const char *cmd;            /* first word (NULL = summary) */
+    const char *words[TW_MAXARGS]; /* the command's own words, options of core included */
+    int nwords;
+    const char *pid_s, *file, *core, *exe, *out, *format;
+    int json, gdb, lldb, batch, help, yes;
+    char *const *prog;          /* `tw run`: program and its arguments */
+};
+
+enum tw_target_kind { TGT_NONE = 0, TGT_PID = 1, TGT_FILE = 2, TGT_CORE = 3 };
+
+/* An opened target: a twc_session plus whatever keeps its byte source alive. */
+struct tw_target {
+    int kind;
+    int pid;
+    const char *path;           /* snapshot or core path */
+    const char *exe;            /* --exe for cores */
+    int region_fd;              /* memfd (pid) or snapshot file; -1 otherwise */
+    uint64_t region_addr;       /* address of the header in the reader's space */
+    void *core;                 /* struct twa_core * */
+    int mem_fd;                 /* /proc/PID/mem, opened on demand for stack reads */
+    int attach_only;            /* session built from facts, not a region */
+    twc_session *s;
+    void *ctl_map;              /* writable window over the control area (pause/resume) */
+    size_t ctl_len;
+    uint64_t ctl_base;          /* region offset of ctl_map[0] */
+    uint64_t control_offset;
+};
+
+#define TGT_WRITABLE 0x1        /* pause/resume wanted: open the memfd read-write */
+
+/* args.c */
+int tw_parse_args(int argc, char **argv, struct tw_args *a, char *err, size_t n);
+
+/* target.c */
+int tgt_parse(const struct tw_args *a, struct tw_target *t, char *err, size_t n);
+int tgt_open(struct tw_target *t, int flags, char *err, size_t n);
+void tgt_close(struct tw_target *t);
+/* Raw region bytes at region offset `off` (snapshot, ps). */
+int64_t tgt_read_region(struct tw_target *t, uint64_t off, void *buf, uint64_t len);
+/* Target memory at a virtual address (stacks for bt): /proc/PID/mem or the core. */
+int64_t tgt_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len);
+
+/* target_pid.c */
+int pid_find_region(int pid, int *fd_out, int wr, char *err, size_t n);
+int pid_open(struct tw_target *t, int flags, char *err, size_t n);
+int64_t fd_pread_reader(void *ctx, uint64_t addr, void *buf, uint64_t len);
+/* target_core.c */
+int core_open(struct tw_target *t, char *err, size_t n);
+void core_close(struct tw_target *t);
+int64_t core_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len);
+/* target_file.c */
+int file_open(struct tw_target *t, char *err, size_t n);
+
+/* control.c: pause/resume through a shared writable mapping of the control area */
+int ctl_attach(struct tw_target *t, char *err, size_t n);
+void ctl_detach(struct tw_target *t);
+void ctl_kick(struct tw_target *t, uint32_t before);
+uint32_t ctl_generation(struct tw_target *t);
+/* Run pause/resume ID and wake the runtime. */
+int ctl_request(struct tw_target *t, const char *op, uint32_t id, char **out, char *err, size_t n);
+
+/* exec.c: run a command line through libtwcore (and console-own `bt`), print it */
+int run_line(struct tw_target *t, const char *line, int print_err);
+int exec_capture(struct tw_target *t, const char *line, char **out, char *err, size_t n);
+int task_state(struct tw_target *t, uint32_t id, char *state, size_t sn, int *paused);
+
+/* commands */
+int cmd_ps(const struct tw_args *a);
+int cmd_snapshot(const struct tw_args *a);
+int cmd_export(const struct tw_args *a);
+int cmd_top(const struct tw_args *a);
+int cmd_console(const struct tw_args *a);
+int cmd_debug(const struct tw_args *a);
+int debug_task(struct tw_target *t, uint32_t id, int use_lldb, int batch, int ask);
+int cmd_run(const struct tw_args *a);
+int cmd_bt(const struct tw_args *a);
+int bt_render(struct tw_target *t, uint32_t id, int json, char **out, char *err, size_t n);
+
+/* help.c */
+int print_help(const char *cmd);
+int is_console_cmd(const char *cmd);
+int is_core_cmd(const char *cmd);
+extern const char *const tw_all_commands[];
+
+/* util.c */
+int tw_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int tw_err(int status, const char *sentence); /* prints "tw: sentence" and returns status */
+const char *tw_self_dir(void);                /* directory of the tw binary */
+int parse_id(const char *s, uint32_t *id);
+char *tw_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int write_file(const char *path, const void *buf, size_t len, char *err, size_t n);
+
+#endif
