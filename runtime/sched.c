@@ -1,0 +1,398 @@
+/* sched.c — workers, run queues, the poll loop, suspend/wake, and task lifecycle.
+ *
+ * A worker runs a task by switching from its scheduler context into the task; the task switches
+ * back when it waits, yields or ends. Everything a worker records about a task after the switch
+ * back (poll end, saved registers, a deferred wake or pause) happens under the task's spinlock,
+ * the same lock wakers and the pause controller take (see internal.h for the ownership rules).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+#include "sched.h"
+#include "tsan.h"
+
+int twrt__nworkers;
+size_t twrt__stack_size;
+static struct twrt_worker *workers;
+static atomic_int started;          /* 0 no, 1 starting, 2 running */
+static atomic_uint rr;              /* round-robin target for spawns from plain threads */
+static atomic_uint next_local_id = 1; /* task ids when instrumentation is off */
+static __thread struct twrt_worker *tls_worker;
+
+void twrt__spin_lock_slow(twrt_spin *s)
+{
+    for (unsigned n = 0;; n++) {
+        while (atomic_load_explicit(&s->v, memory_order_relaxed)) {
+            if (n++ < 64) __builtin_ia32_pause();
+            else sched_yield();
+        }
+        if (atomic_exchange_explicit(&s->v, 1, memory_order_acquire) == 0) return;
+    }
+}
+
+/* noinline: a task may migrate between workers across a switch, so the TLS address must be
+ * computed afresh after every switch, never cached by the compiler in the caller. */
+__attribute__((noinline)) struct twrt_worker *twrt__worker(void) { return tls_worker; }
+__attribute__((noinline)) struct twrt_task *twrt__current(void)
+{
+    struct twrt_worker *w = tls_worker;
+    return w ? w->current : NULL;
+}
+tw_task_t twrt__current_tw(void)
+{
+    struct twrt_task *t = twrt__current();
+    return t ? t->tw : 0;
+}
+twrt_task *twrt_self(void) { return twrt__current(); }
+uint32_t twrt_task_id(const twrt_task *t) { return t ? t->id : 0; }
+
+/* ---- run queues ---- */
+
+static void rq_push(struct twrt_worker *w, struct twrt_task *t)
+{
+    t->qnext = NULL;
+    twrt__spin_lock(&w->rq_lk);
+    if (w->rq_tail) w->rq_tail->qnext = t; else w->rq_head = t;
+    w->rq_tail = t;
+    atomic_fetch_add_explicit(&w->rq_len, 1, memory_order_relaxed);
+    twrt__spin_unlock(&w->rq_lk);
+}
+
+static struct twrt_task *rq_pop(struct twrt_worker *w)
+{
+    if (atomic_load_explicit(&w->rq_len, memory_order_relaxed) == 0) return NULL;
+    twrt__spin_lock(&w->rq_lk);
+    struct twrt_task *t = w->rq_head;
+    if (t) {
+        w->rq_head = t->qnext;
+        if (!w->rq_head) w->rq_tail = NULL;
+        atomic_fetch_sub_explicit(&w->rq_len, 1, memory_order_relaxed);
+    }
+    twrt__spin_unlock(&w->rq_lk);
+    return t;
+}
+
+/* Make t runnable: on the current worker's queue when called from a worker (locality), else
+ * round-robin; then wake an idle worker if any sleeps. */
+void twrt__enqueue(struct twrt_task *t)
+{
+    struct twrt_worker *w = twrt__worker();
+    if (!w) w = &workers[atomic_fetch_add_explicit(&rr, 1, memory_order_relaxed) % (unsigned)twrt__nworkers];
+    rq_push(w, t);
+    twrt__idle_kick();
+}
+
+static struct twrt_task *find_work(struct twrt_worker *w)
+{
+    struct twrt_task *t = rq_pop(w);
+    if (t) return t;
+    /* Steal the oldest task of the longest other queue. */
+    struct twrt_worker *best = NULL;
+    int bl = 0;
+    for (int i = 0; i < twrt__nworkers; i++) {
+        int l = atomic_load_explicit(&workers[i].rq_len, memory_order_relaxed);
+        if (&workers[i] != w && l > bl) { bl = l; best = &workers[i]; }
+    }
+    return best ? rq_pop(best) : NULL;
+}
+
+int twrt__any_work(void)
+{
+    for (int i = 0; i < twrt__nworkers; i++)
+        if (atomic_load_explicit(&workers[i].rq_len, memory_order_relaxed)) return 1;
+    return 0;
+}
+
+/* ---- refcounts and freeing ---- */
+
+void twrt__task_ref(struct twrt_task *t) { atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed); }
+
+void twrt__task_unref(struct twrt_task *t)
+{
+    if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1) return;
+    twrt__registry_remove(t);
+    if (t->stack.lo) twrt__stack_free(&t->stack);
+    twrt__tsan_destroy(t->tsan_fiber);
+    free(t);
+}
+
+/* ---- switching ---- */
+
+/* Leave the running task for the worker's scheduler; returns when the task is next polled. */
+static void switch_out(struct twrt_task *t)
+{
+    struct twrt_worker *w = twrt__worker();
+    twrt__tsan_switch(w->tsan_fiber);
+    twrt__ctx_switch(&t->ctx, &w->sched);
+}
+
+void twrt__suspend(void)
+{
+    struct twrt_task *t = twrt__current();
+    switch_out(t);
+}
+
+void twrt_yield(void)
+{
+    struct twrt_task *t = twrt__current();
+    if (!t) { sched_yield(); return; }
+    t->yielding = 1;
+    switch_out(t);
+}
+
+/* Park or requeue a task that just switched out; records its poll's end. Caller holds t->lk. */
+static void after_pending(struct twrt_worker *w, struct twrt_task *t)
+{
+    struct tw_context c;
+    twrt__ctx_export(&t->ctx, &c);
+    c.stack_lo = (uint64_t)(uintptr_t)t->stack.lo;
+    c.stack_hi = (uint64_t)(uintptr_t)t->stack.hi;
+    tw_task_context(t->tw, &c);
+    int ready;
+    if (t->yielding) {
+        t->yielding = 0;
+        tw_poll_end(t->tw, TW_POLL_READY);
+        ready = 1;
+    } else {
+        tw_poll_end(t->tw, TW_POLL_PENDING);
+        ready = 0;
+    }
+    for (; t->pending_waker_clones > 0; t->pending_waker_clones--) tw_waker(t->tw, TW_EV_WAKER_CLONE, 0);
+    for (; t->pending_waker_drops > 0; t->pending_waker_drops--) tw_waker(t->tw, TW_EV_WAKER_DROP, 0);
+    if (!ready && t->notified) {
+        tw_wake(t->tw, t->notified_by);
+        ready = 1;
+    }
+    t->notified = 0;
+    if (t->pause_req && !t->paused) {
+        t->paused = 1;
+        tw_task_pause(t->tw, 1);
+    }
+    if (!ready) { t->state = TS_WAITING; return; }
+    if (t->paused) { t->state = TS_HELD; return; }
+    t->state = TS_READY;
+    (void)w;
+    twrt__enqueue(t);
+}
+
+static void after_exit(struct twrt_task *t)
+{
+    tw_poll_end(t->tw, TW_POLL_COMPLETED);
+    tw_task_done(t->tw, 0);
+    twrt__spin_lock(&t->lk);
+    t->state = TS_DONE;
+    twrt__spin_unlock(&t->lk);
+    twrt__join_complete(t);
+    twrt__task_unref(t);   /* the scheduler's reference */
+}
+
+static void run(struct twrt_worker *w, struct twrt_task *t)
+{
+    twrt__spin_lock(&t->lk);
+    if (t->pause_req || t->paused) {
+        if (!t->paused) { t->paused = 1; tw_task_pause(t->tw, 1); }
+        t->state = TS_HELD;
+        twrt__spin_unlock(&t->lk);
+        return;
+    }
+    t->state = TS_RUNNING;
+    twrt__spin_unlock(&t->lk);
+    w->current = t;
+    tw_poll_begin(t->tw);
+    twrt__tsan_switch(t->tsan_fiber);
+    twrt__ctx_switch(&w->sched, &t->ctx);
+    w->current = NULL;
+    if (!twrt__stack_canary_ok(&t->stack)) {
+        fprintf(stderr, "twrt: task '%s' (id %u) overflowed its %zu-byte stack (canary overwritten)\n", t->name, t->id,
+                (size_t)(t->stack.hi - t->stack.lo));
+        abort();
+    }
+    if (t->exiting) { after_exit(t); return; }
+    twrt__spin_lock(&t->lk);
+    after_pending(w, t);
+    twrt__spin_unlock(&t->lk);
+}
+
+void twrt__wake(struct twrt_task *t)
+{
+    tw_task_t by = twrt__current_tw();
+    twrt__spin_lock(&t->lk);
+    switch (t->state) {
+    case TS_WAITING:
+        tw_wake(t->tw, by);
+        if (t->paused) {
+            t->state = TS_HELD;
+        } else {
+            t->state = TS_READY;
+            twrt__enqueue(t);
+        }
+        break;
+    case TS_RUNNING:
+        if (!t->notified) { t->notified = 1; t->notified_by = by; }
+        break;
+    default:   /* already ready, held or done: nothing to do */
+        break;
+    }
+    twrt__spin_unlock(&t->lk);
+}
+
+void twrt__waker_drop_foreign(struct twrt_task *t, int op)
+{
+    twrt__spin_lock(&t->lk);
+    if (t->state == TS_RUNNING && twrt__current() != t) {
+        if (op == TW_EV_WAKER_DROP) t->pending_waker_drops++;
+        else if (op == TW_EV_WAKER_CLONE) t->pending_waker_clones++;
+    } else if (t->state != TS_DONE) {
+        tw_waker(t->tw, op, 0);
+    }
+    twrt__spin_unlock(&t->lk);
+}
+
+/* Apply a pause/resume request from the region's control area. */
+void twrt__control_apply(uint32_t id, int op)
+{
+    struct twrt_task *t = twrt__registry_get(id);
+    if (!t) return;
+    twrt__spin_lock(&t->lk);
+    if (op == TW_CTL_PAUSE) {
+        t->pause_req = 1;
+        /* A task that is not running pauses at once; a running one at its next suspend. */
+        if (t->state != TS_RUNNING && t->state != TS_DONE && !t->paused) {
+            t->paused = 1;
+            tw_task_pause(t->tw, 1);
+        }
+    } else if (op == TW_CTL_RESUME) {
+        t->pause_req = 0;
+        if (t->paused) {
+            t->paused = 0;
+            tw_task_pause(t->tw, 0);
+            if (t->state == TS_HELD) {
+                t->state = TS_READY;
+                twrt__enqueue(t);
+            }
+        }
+    }
+    twrt__spin_unlock(&t->lk);
+    twrt__task_unref(t);
+}
+
+void twrt__control_poll(void)
+{
+    uint32_t id;
+    int op;
+    while (tw_control_take(&id, &op)) twrt__control_apply(id, op);
+}
+
+/* ---- the task side ---- */
+
+void twrt__task_main(struct twrt_task *t)
+{
+    t->result = t->fn(t->arg);
+    /* Re-read the task: it may have migrated, but `t` itself stays valid until it is freed. */
+    t->exiting = 1;
+    switch_out(t);
+    __builtin_unreachable();
+}
+
+/* ---- workers ---- */
+
+static void *worker_main(void *arg)
+{
+    struct twrt_worker *w = arg;
+    tls_worker = w;
+    w->tsan_fiber = twrt__tsan_current();
+    twrt__stack_install_handler();
+    char nm[16];
+    snprintf(nm, sizeof nm, "twrt-worker-%d", w->index);
+    pthread_setname_np(pthread_self(), nm);
+    for (;;) {
+        twrt__control_poll();
+        twrt__timers_run();
+        struct twrt_task *t = find_work(w);
+        if (t) { run(w, t); continue; }
+        twrt__idle_wait(w);
+    }
+    return NULL;
+}
+
+static int env_int(const char *name, int dflt)
+{
+    const char *s = getenv(name);
+    if (!s || !*s) return dflt;
+    long v = strtol(s, NULL, 10);
+    return v > 0 && v < 1 << 20 ? (int)v : dflt;
+}
+
+int twrt_init(const struct twrt_config *cfg)
+{
+    int expect = 0;
+    if (!atomic_compare_exchange_strong(&started, &expect, 1)) {
+        while (atomic_load(&started) != 2) sched_yield();
+        return -EALREADY;
+    }
+    int n = cfg && cfg->workers > 0 ? cfg->workers : env_int("TWRT_WORKERS", 2);
+    size_t ss = cfg && cfg->stack_size ? cfg->stack_size : (size_t)env_int("TWRT_STACK_KB", 64) * 1024;
+    if (ss < 16 * 1024) ss = 16 * 1024;
+    twrt__stack_size = ss;
+    workers = calloc((size_t)n, sizeof *workers);
+    if (!workers) { atomic_store(&started, 0); return -ENOMEM; }
+    twrt__nworkers = n;
+    for (int i = 0; i < n; i++) workers[i].index = i;
+    for (int i = 0; i < n; i++) {
+        pthread_attr_t a;
+        pthread_attr_init(&a);
+        int rc = pthread_create(&workers[i].thread, &a, worker_main, &workers[i]);
+        pthread_attr_destroy(&a);
+        if (rc) {
+            /* Workers already started keep running; the runtime works with fewer. */
+            if (i == 0) { atomic_store(&started, 0); return -rc; }
+            twrt__nworkers = i;
+            break;
+        }
+        pthread_detach(workers[i].thread);
+    }
+    atomic_store(&started, 2);
+    return 0;
+}
+
+void twrt__ensure_init(void)
+{
+    if (__builtin_expect(atomic_load_explicit(&started, memory_order_acquire) == 2, 1)) return;
+    twrt_init(NULL);
+}
+
+twrt_task *twrt__spawn(const char *name, twrt_fn fn, void *arg, void *const *moved, uint32_t site)
+{
+    twrt__ensure_init();
+    struct twrt_task *t = calloc(1, sizeof *t);
+    if (!t) { errno = ENOMEM; return NULL; }
+    if (twrt__stack_alloc(twrt__stack_size, &t->stack) != 0) { free(t); errno = ENOMEM; return NULL; }
+    snprintf(t->name, sizeof t->name, "%s", name ? name : "task");
+    t->fn = fn;
+    t->arg = arg;
+    atomic_init(&t->refs, 2);   /* the scheduler and the join handle */
+    t->state = TS_NEW;
+    twrt__ctx_make(&t->ctx, t->stack.lo, t->stack.hi, t);
+    t->tsan_fiber = twrt__tsan_create(t->name);
+    /* The record belongs to the spawner until the task is queued. */
+    tw_task_t parent = twrt__current_tw();
+    t->tw = tw_task_spawn(t->name, site, parent);
+    t->id = t->tw ? tw_task_id(t->tw) : atomic_fetch_add(&next_local_id, 1) | 0x80000000u;
+    if (moved)
+        for (size_t i = 0; moved[i]; i++) twrt__handle_move(moved[i], t);
+    twrt__registry_add(t);
+    t->state = TS_READY;
+    twrt__enqueue(t);
+    return t;
+}
+
+void twrt_detach(twrt_task *t)
+{
+    if (t) twrt__task_unref(t);
+}
