@@ -1,0 +1,30 @@
+/* barrier.c — pthread_barrier_wait: a thread waiting at a barrier is released by the threads
+ * that have not arrived yet, which the model cannot name: TW_WAIT_SIGNAL on the barrier. */
+#include "twp.h"
+
+TWP_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
+{
+    tw_task_t t;
+    if (!twp_enter(&t))
+        return TWP_REAL(barrier_wait)(b);
+    uint32_t site = twp_site(__builtin_return_address(0)), obj;
+    tw_res_t r = twp_res(b, TW_RES_BARRIER, site, &obj);
+    tw_await_begin(t, site, TW_WAIT_SIGNAL, tw_res_id(r), 0);
+    twp_park(t);
+    int rc = TWP_REAL(barrier_wait)(b);
+    twp_unpark(t);
+    tw_await_end(t);
+    twp_leave();
+    return rc;
+}
+
+TWP_EXPORT int pthread_barrier_destroy(pthread_barrier_t *b)
+{
+    int rc = TWP_REAL(barrier_destroy)(b);
+    tw_task_t t;
+    if (rc == 0 && twp_enter(&t)) {
+        twp_res_forget(b);
+        twp_leave();
+    }
+    return rc;
+}

@@ -1,0 +1,53 @@
+/* cond.c — pthread_cond_wait/timedwait: the waiter gives its mutex back (a release in the
+ * model), waits on the condvar as a TW_WAIT_SIGNAL (anyone could signal it: a thread blocked
+ * there when nobody else can run is a lost wakeup), and holds the mutex again on return.
+ * Signal and broadcast need no interposition: the waiter's return is what the model shows. */
+#include <errno.h>
+#include "twp.h"
+
+static int wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abst, int timed, void *ra)
+{
+    tw_task_t t;
+    if (!twp_enter(&t))
+        return timed ? TWP_REAL(cond_timedwait)(c, m, abst) : TWP_REAL(cond_wait)(c, m);
+    uint32_t site = twp_site(ra), cobj;
+    tw_res_t cr = twp_res(c, TW_RES_CONDVAR, site, &cobj);
+    struct twp_held *h = twp_held_find(m), saved = {0};
+    int gave_back = h && h->count == 1;
+    if (gave_back) {
+        saved = *h;
+        tw_release(t, h->res, 1);
+        twp_held_remove(h);
+    }
+    tw_await_begin(t, site, TW_WAIT_SIGNAL, tw_res_id(cr), timed);
+    twp_park(t);
+    int rc = timed ? TWP_REAL(cond_timedwait)(c, m, abst) : TWP_REAL(cond_wait)(c, m);
+    twp_unpark(t);
+    tw_await_end(t);
+    /* the mutex is held again on every return, timeouts included */
+    if (gave_back && twp_held_add(m, saved.res, saved.obj, saved.site, 0))
+        tw_acquire(t, saved.res, 1);
+    twp_leave();
+    return rc;
+}
+
+TWP_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+    return wait(c, m, NULL, 0, __builtin_return_address(0));
+}
+
+TWP_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abst)
+{
+    return wait(c, m, abst, 1, __builtin_return_address(0));
+}
+
+TWP_EXPORT int pthread_cond_destroy(pthread_cond_t *c)
+{
+    int rc = TWP_REAL(cond_destroy)(c);
+    tw_task_t t;
+    if (rc == 0 && twp_enter(&t)) {
+        twp_res_forget(c);
+        twp_leave();
+    }
+    return rc;
+}

@@ -1,0 +1,139 @@
+/* mutex.c — pthread_mutex_* as TW_RES_MUTEX resources held and waited for.
+ *
+ * Each lock first tries the real trylock: an uncontended lock costs two events (the request
+ * with its call site, so the log shows where every lock was taken, and the acquisition) and
+ * no state change of the thread. Only when the mutex is taken does the thread's task park
+ * (WAITING on the mutex, wakers = its holders) around the real blocking call. Relocking a
+ * mutex the thread holds goes straight to the real call for recursive and error-checking
+ * mutexes (same result, EDEADLK included); for a normal one it is recorded as the self
+ * deadlock it is. Unlocking what the thread does not hold goes straight to the real call
+ * (EPERM from error-checking mutexes unchanged). */
+#include <errno.h>
+#include "twp.h"
+
+static int mutex_type(const pthread_mutex_t *m)
+{
+    return m->__data.__kind & 3; /* PTHREAD_MUTEX_KIND_MASK_NP: normal, recursive, errorcheck, adaptive */
+}
+
+static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst, int timed, void *ra)
+{
+    struct twp_held *h = twp_held_find(m);
+    if (h && mutex_type(m) == PTHREAD_MUTEX_RECURSIVE) {
+        twp_leave();
+        int rc = timed ? TWP_REAL(mutex_timedlock)(m, abst) : TWP_REAL(mutex_lock)(m);
+        if (rc == 0)
+            h->count++;
+        return rc;
+    }
+    if (h && mutex_type(m) == PTHREAD_MUTEX_ERRORCHECK) {
+        twp_leave();
+        return timed ? TWP_REAL(mutex_timedlock)(m, abst) : TWP_REAL(mutex_lock)(m);
+    }
+    uint32_t site = twp_site(ra), obj;
+    tw_res_t r = twp_res(m, TW_RES_MUTEX, site, &obj);
+    int rc = h ? EBUSY : TWP_REAL(mutex_trylock)(m);
+    int parked = 0;
+    if (rc != 0 && rc != EOWNERDEAD) {
+        /* taken (EBUSY), or something only the real lock call can answer */
+        if (timed)
+            tw_await_begin(t, site, TW_WAIT_ACQUIRE, tw_res_id(r), 1);
+        else
+            tw_acquire_request(t, r, 1, site);
+        twp_park(t);
+        rc = timed ? TWP_REAL(mutex_timedlock)(m, abst) : TWP_REAL(mutex_lock)(m);
+        twp_unpark(t);
+        parked = 1;
+    } else {
+        tw_acquire_request(t, r, 1, site);
+    }
+    if (rc == 0 || rc == EOWNERDEAD) {
+        if (!timed)
+            twp_order_acquired(t, obj, r, site);
+        if (twp_held_add(m, r, obj, site, 0))
+            tw_acquire(t, r, 1);
+        else
+            tw_await_end(t);
+    } else if (parked) {
+        tw_await_end(t);
+    }
+    twp_leave();
+    return rc;
+}
+
+TWP_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
+{
+    tw_task_t t;
+    if (!twp_enter(&t))
+        return TWP_REAL(mutex_lock)(m);
+    return acquire(t, m, NULL, 0, __builtin_return_address(0));
+}
+
+TWP_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abst)
+{
+    tw_task_t t;
+    if (!twp_enter(&t))
+        return TWP_REAL(mutex_timedlock)(m, abst);
+    return acquire(t, m, abst, 1, __builtin_return_address(0));
+}
+
+TWP_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
+{
+    tw_task_t t;
+    if (!twp_enter(&t))
+        return TWP_REAL(mutex_trylock)(m);
+    struct twp_held *h = twp_held_find(m);
+    int rc = TWP_REAL(mutex_trylock)(m);
+    if (h) {
+        if (rc == 0)
+            h->count++; /* recursive */
+        twp_leave();
+        return rc;
+    }
+    uint32_t site = twp_site(__builtin_return_address(0)), obj;
+    tw_res_t r = twp_res(m, TW_RES_MUTEX, site, &obj);
+    if (rc == 0 || rc == EOWNERDEAD) {
+        tw_acquire_request(t, r, 1, site);
+        if (twp_held_add(m, r, obj, site, 0))
+            tw_acquire(t, r, 1);
+        else
+            tw_await_end(t);
+    } else if (rc == EBUSY) {
+        tw_try_fail(t, r);
+    }
+    twp_leave();
+    return rc;
+}
+
+TWP_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+    tw_task_t t;
+    if (!twp_enter(&t))
+        return TWP_REAL(mutex_unlock)(m);
+    struct twp_held *h = twp_held_find(m);
+    if (h && h->count > 1) {
+        int rc = TWP_REAL(mutex_unlock)(m);
+        if (rc == 0)
+            h->count--;
+        twp_leave();
+        return rc;
+    }
+    if (h) {
+        /* released before the real unlock, so the next owner's acquire comes after it */
+        tw_release(t, h->res, 1);
+        twp_held_remove(h);
+    }
+    twp_leave();
+    return TWP_REAL(mutex_unlock)(m);
+}
+
+TWP_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
+{
+    int rc = TWP_REAL(mutex_destroy)(m);
+    tw_task_t t;
+    if (rc == 0 && twp_enter(&t)) {
+        twp_res_forget(m);
+        twp_leave();
+    }
+    return rc;
+}

@@ -1,0 +1,155 @@
+/* objects.c — the program's synchronisation objects, keyed by address, as TurboWish resources.
+ *
+ * A lock-free open-addressing table (linear probing, CAS to claim a slot) in zero-filled
+ * memory: no malloc, no lock. A resource is created at the first use of an object, named after
+ * the symbol at its address ("first", "forks+0x50") or else its address, with the site of that
+ * first use as its creation site. Destroying the object closes the resource and marks the slot
+ * so that a new object at the same address becomes a new resource. Slots are never freed: the
+ * table tracks up to OBJ_SLOTS distinct addresses, after which new ones are counted and left
+ * unrecorded (the program runs the same). */
+#include <string.h>
+#include <sys/mman.h>
+#include "twp.h"
+
+#define OBJ_SLOTS 65536 /* power of two */
+enum { ST_EMPTY = 0, ST_CREATING = 1, ST_LIVE = 2, ST_CLOSED = 3 };
+
+struct twp_obj {
+    uint64_t key;            /* address (or synthetic key); 0 = empty */
+    uint64_t res;            /* tw_res_t, valid when LIVE (0 if the shim's table was full) */
+    uint32_t state;
+    uint8_t kind;
+    uint8_t pad[3];
+    uint32_t nsucc;          /* lock-order successors recorded (may exceed TWP_SUCC: then full) */
+    uint32_t succ[TWP_SUCC]; /* lock-order graph: objects acquired while holding this one */
+    uint32_t gen;            /* bumped each time the slot gets a new resource */
+};
+static struct twp_obj objs[OBJ_SLOTS] __attribute__((aligned(4096)));
+TWP_EXPORT struct twp_stats twp_stats;
+
+static int class_of(int kind)
+{
+    switch (kind) {
+    case TW_RES_MUTEX: case TW_RES_RWLOCK: case TW_RES_SEMAPHORE:
+        return TW_CLASS_REUSABLE;
+    default:
+        return TW_CLASS_CONSUMABLE;
+    }
+}
+
+static void create(struct twp_obj *o, uint64_t key, int kind, uint32_t site, const char *name)
+{
+    char buf[160];
+    if (!name) {
+        if (!twp_symbol((const void *)(uintptr_t)key, buf, sizeof buf))
+            twp_hex(buf, key);
+        name = buf;
+    }
+    int64_t cap = (kind == TW_RES_MUTEX || kind == TW_RES_RWLOCK) ? 1 : -1;
+    uint64_t addr = (key >> 63) ? 0 : key; /* synthetic keys (pipes) have no address */
+    tw_res_t r = tw_res_create(kind, class_of(kind), cap, name, site, addr);
+    o->kind = (uint8_t)kind;
+    o->nsucc = 0;
+    o->gen++;
+    __atomic_store_n(&o->res, r, __ATOMIC_RELAXED);
+    __atomic_store_n(&o->state, ST_LIVE, __ATOMIC_RELEASE);
+}
+
+static tw_res_t lookup(uint64_t key, int kind, uint32_t site, const char *name, uint32_t *obj)
+{
+    uint64_t h = (key * 0x9E3779B97F4A7C15ull) >> 48;
+    *obj = 0;
+    for (unsigned probe = 0; probe < 256; probe++) {
+        uint32_t idx = (uint32_t)((h + probe) & (OBJ_SLOTS - 1));
+        struct twp_obj *o = &objs[idx];
+        uint64_t k = __atomic_load_n(&o->key, __ATOMIC_ACQUIRE);
+        if (k == 0) {
+            if (__atomic_compare_exchange_n(&o->key, &k, key, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+                __atomic_store_n(&o->state, ST_CREATING, __ATOMIC_RELAXED);
+                create(o, key, kind, site, name);
+                *obj = idx + 1;
+                return o->res;
+            }
+        }
+        if (k != key)
+            continue;
+        for (unsigned spin = 0;; spin++) {
+            uint32_t st = __atomic_load_n(&o->state, __ATOMIC_ACQUIRE);
+            if (st == ST_LIVE && o->kind == kind) {
+                *obj = idx + 1;
+                return __atomic_load_n(&o->res, __ATOMIC_RELAXED);
+            }
+            if (st == ST_CLOSED || st == ST_LIVE) {
+                /* destroyed, or reused for another kind of object without destroy */
+                if (__atomic_compare_exchange_n(&o->state, &st, ST_CREATING, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+                    if (st == ST_LIVE)
+                        tw_res_close(o->res);
+                    create(o, key, kind, site, name);
+                    *obj = idx + 1;
+                    return o->res;
+                }
+                continue;
+            }
+            /* ST_EMPTY (claimed a moment ago) or ST_CREATING: the creator never blocks */
+            if (spin > 100000)
+                return 0;
+            __builtin_ia32_pause();
+        }
+    }
+    __atomic_add_fetch(&twp_stats.objects_full, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+tw_res_t twp_res(const void *addr, int kind, uint32_t site, uint32_t *obj)
+{
+    return lookup((uint64_t)(uintptr_t)addr, kind, site, NULL, obj);
+}
+
+tw_res_t twp_res_key(uint64_t key, int kind, uint32_t site, const char *name, uint32_t *obj)
+{
+    return lookup(key | (1ull << 63), kind, site, name, obj);
+}
+
+void twp_res_forget(const void *addr)
+{
+    uint64_t key = (uint64_t)(uintptr_t)addr;
+    if (!key)
+        return;
+    uint64_t h = (key * 0x9E3779B97F4A7C15ull) >> 48;
+    for (unsigned probe = 0; probe < 256; probe++) {
+        struct twp_obj *o = &objs[(h + probe) & (OBJ_SLOTS - 1)];
+        uint64_t k = __atomic_load_n(&o->key, __ATOMIC_ACQUIRE);
+        if (k == 0)
+            return;
+        if (k != key)
+            continue;
+        uint32_t st = ST_LIVE;
+        if (__atomic_compare_exchange_n(&o->state, &st, ST_CREATING, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            tw_res_close(o->res);
+            __atomic_store_n(&o->state, ST_CLOSED, __ATOMIC_RELEASE);
+        }
+        return;
+    }
+}
+
+uint32_t *twp_obj_succ(uint32_t obj, uint32_t **count)
+{
+    struct twp_obj *o = &objs[(obj - 1) & (OBJ_SLOTS - 1)];
+    *count = &o->nsucc;
+    return o->succ;
+}
+
+tw_res_t twp_obj_res(uint32_t obj)
+{
+    return obj ? __atomic_load_n(&objs[(obj - 1) & (OBJ_SLOTS - 1)].res, __ATOMIC_RELAXED) : 0;
+}
+
+uint32_t twp_obj_gen(uint32_t obj)
+{
+    return obj ? __atomic_load_n(&objs[(obj - 1) & (OBJ_SLOTS - 1)].gen, __ATOMIC_RELAXED) : 0;
+}
+
+void twp_objects_reset(void)
+{
+    madvise(objs, sizeof objs, MADV_DONTNEED);
+}

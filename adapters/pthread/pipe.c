@@ -1,0 +1,123 @@
+/* pipe.c — blocking read/write on pipes the program made with pipe()/pipe2().
+ *
+ * read and write are interposed for every fd, so the common case is one bounds check and one
+ * load: fds not made by pipe() in this process are not looked at. For a pipe fd, a zero-timeout
+ * poll tells whether the call can block; only then is the thread recorded waiting on the pipe
+ * (TW_WAIT_SIGNAL: some thread of this process holds the other end; once the process has
+ * forked the other end may be in another process: TW_WAIT_IO, never a certain deadlock).
+ * close() forgets the fd. dup'ed fds and pipes inherited from a parent are not tracked. */
+#include <errno.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "twp.h"
+
+#define MAX_FD 65536
+static uint64_t pipe_res[MAX_FD] __attribute__((aligned(4096))); /* tw_res_t by fd, 0 = not a pipe */
+int twp_forked;
+
+static void track(int fds[2], void *ra)
+{
+    tw_task_t t;
+    if ((unsigned)fds[0] >= MAX_FD || (unsigned)fds[1] >= MAX_FD || !twp_enter(&t))
+        return;
+    char name[48], *p = name;
+    p = twp_str(p, "pipe[", name + sizeof name);
+    p = twp_dec(p, (uint64_t)fds[0]);
+    *p++ = ',';
+    p = twp_dec(p, (uint64_t)fds[1]);
+    twp_str(p, "]", name + sizeof name);
+    uint32_t obj;
+    tw_res_t r = twp_res_key(((uint64_t)fds[0] << 32) | (uint32_t)fds[1], TW_RES_PIPE, twp_site(ra), name, &obj);
+    __atomic_store_n(&pipe_res[fds[0]], r, __ATOMIC_RELEASE);
+    __atomic_store_n(&pipe_res[fds[1]], r, __ATOMIC_RELEASE);
+    twp_leave();
+}
+
+TWP_EXPORT int pipe(int fds[2])
+{
+    int rc = TWP_REAL(pipe)(fds);
+    int saved = errno;
+    if (rc == 0)
+        track(fds, __builtin_return_address(0));
+    errno = saved;
+    return rc;
+}
+
+TWP_EXPORT int pipe2(int fds[2], int flags)
+{
+    int rc = TWP_REAL(pipe2)(fds, flags);
+    int saved = errno;
+    if (rc == 0)
+        track(fds, __builtin_return_address(0));
+    errno = saved;
+    return rc;
+}
+
+TWP_EXPORT int close(int fd)
+{
+    if ((unsigned)fd < MAX_FD && __atomic_load_n(&pipe_res[fd], __ATOMIC_RELAXED))
+        __atomic_store_n(&pipe_res[fd], 0, __ATOMIC_RELAXED);
+    return TWP_REAL(close)(fd);
+}
+
+/* 1 when the thread must be recorded waiting (the call would block), with its task in *t */
+static int would_block(int fd, short ev, tw_task_t *t, tw_res_t *r)
+{
+    if ((unsigned)fd >= MAX_FD || !(*r = __atomic_load_n(&pipe_res[fd], __ATOMIC_RELAXED)))
+        return 0;
+    if (!twp_enter(t))
+        return 0;
+    struct pollfd p = {.fd = fd, .events = ev};
+    int saved = errno;
+    int n = TWP_REAL(poll)(&p, 1, 0);
+    errno = saved;
+    if (n != 0) {
+        twp_leave();
+        return 0;
+    }
+    return 1;
+}
+
+TWP_EXPORT ssize_t read(int fd, void *buf, size_t n)
+{
+    tw_task_t t;
+    tw_res_t r;
+    if (TWP_LIKELY(!would_block(fd, POLLIN, &t, &r)))
+        return TWP_REAL(read)(fd, buf, n);
+    int saved = errno;
+    tw_await_begin(t, twp_site(__builtin_return_address(0)), twp_forked ? TW_WAIT_IO : TW_WAIT_SIGNAL, tw_res_id(r), 0);
+    twp_park(t);
+    errno = saved;
+    ssize_t rc = TWP_REAL(read)(fd, buf, n);
+    saved = errno;
+    twp_unpark(t);
+    tw_await_end(t);
+    twp_leave();
+    errno = saved;
+    return rc;
+}
+
+TWP_EXPORT ssize_t write(int fd, const void *buf, size_t n)
+{
+    tw_task_t t;
+    tw_res_t r;
+    if (TWP_LIKELY(!would_block(fd, POLLOUT, &t, &r)))
+        return TWP_REAL(write)(fd, buf, n);
+    int saved = errno;
+    tw_await_begin(t, twp_site(__builtin_return_address(0)), twp_forked ? TW_WAIT_IO : TW_WAIT_SIGNAL, tw_res_id(r), 0);
+    twp_park(t);
+    errno = saved;
+    ssize_t rc = TWP_REAL(write)(fd, buf, n);
+    saved = errno;
+    twp_unpark(t);
+    tw_await_end(t);
+    twp_leave();
+    errno = saved;
+    return rc;
+}
+
+void twp_pipes_reset(void)
+{
+    madvise(pipe_res, sizeof pipe_res, MADV_DONTNEED);
+}

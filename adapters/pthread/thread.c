@@ -1,0 +1,257 @@
+/* thread.c — every thread is a task.
+ *
+ * pthread_create hands the real function a trampoline that makes the new thread's task (named
+ * by pthread_setname_np if the creator already named it, else by its start routine's symbol),
+ * runs the start routine, and marks the task done when it returns, exits or is cancelled.
+ * The trampoline's arguments live in a fixed pool claimed by CAS (no malloc); when the pool is
+ * empty the thread starts unwrapped and gets a task at its first recorded call instead.
+ * Threads we did not start (main, threads started before we loaded) are adopted the same way,
+ * named by their kernel name. A pthread_t -> task map serves pthread_join and setname. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include "twp.h"
+
+__thread struct twp_thread twp_me __attribute__((tls_model("initial-exec")));
+
+/* ---- pthread_t -> task ---- */
+#define MAP_SLOTS 32768 /* power of two */
+struct thr_slot {
+    uint64_t key;        /* pthread_t; 0 = empty. Kept when the thread ends (pthread_t values recur) */
+    uint64_t task;       /* tw_task_t of the thread running as `key` now, 0 if none yet */
+    uint32_t id;         /* its task id, kept after it ends so a late join still names it */
+    uint32_t named;      /* 1 when name[] was set by pthread_setname_np before the thread started */
+    char name[16];
+};
+static struct thr_slot thr_map[MAP_SLOTS] __attribute__((aligned(4096)));
+
+static struct thr_slot *thr_slot(pthread_t th, int create)
+{
+    uint64_t key = (uint64_t)th;
+    uint64_t h = (key * 0x9E3779B97F4A7C15ull) >> 49;
+    for (unsigned probe = 0; probe < 128; probe++) {
+        struct thr_slot *s = &thr_map[(h + probe) & (MAP_SLOTS - 1)];
+        uint64_t k = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE);
+        if (k == key)
+            return s;
+        if (k == 0) {
+            if (!create)
+                return NULL;
+            if (__atomic_compare_exchange_n(&s->key, &k, key, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) || k == key)
+                return s;
+        }
+    }
+    return NULL;
+}
+
+uint32_t twp_thread_task_id(pthread_t th)
+{
+    struct thr_slot *s = thr_slot(th, 0);
+    return s ? __atomic_load_n(&s->id, __ATOMIC_ACQUIRE) : 0;
+}
+
+static void publish(tw_task_t t)
+{
+    struct thr_slot *s = thr_slot(pthread_self(), 1);
+    twp_me.task = t;
+    twp_me.state = 1;
+    if (s) {
+        __atomic_store_n(&s->task, t, __ATOMIC_RELEASE);
+        __atomic_store_n(&s->id, tw_task_id(t), __ATOMIC_RELEASE);
+        __atomic_store_n(&s->named, 0, __ATOMIC_RELAXED);
+    }
+}
+
+tw_task_t twp_adopt(void)
+{
+    char name[17] = "";
+    twp_me.state = 1;
+    prctl(PR_GET_NAME, name, 0, 0, 0);
+    tw_task_t t = tw_thread_task(name[0] ? name : "thread", 0);
+    publish(t);
+    return t;
+}
+
+/* ---- the trampoline ---- */
+#define POOL 4096
+struct tramp {
+    uint32_t used;
+    uint32_t site;
+    void *(*start)(void *);
+    void *arg;
+};
+static struct tramp pool[POOL];
+static uint32_t pool_cursor;
+
+static struct tramp *tramp_claim(void)
+{
+    uint32_t c = __atomic_fetch_add(&pool_cursor, 1, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < POOL; i++) {
+        struct tramp *tr = &pool[(c + i) % POOL];
+        uint32_t z = 0;
+        if (__atomic_compare_exchange_n(&tr->used, &z, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return tr;
+    }
+    return NULL;
+}
+
+static void thread_done(void *unused)
+{
+    (void)unused;
+    twp_me.busy = 1;
+    if (twp_me.task) {
+        tw_task_done(twp_me.task, 0);
+        struct thr_slot *s = thr_slot(pthread_self(), 0);
+        if (s)
+            __atomic_store_n(&s->task, 0, __ATOMIC_RELEASE);
+    }
+    twp_me.task = 0;
+    twp_me.state = 2; /* TLS destructors after this are not recorded */
+    twp_me.busy = 0;
+}
+
+static void *twp_start(void *p)
+{
+    struct tramp *tr = p;
+    void *(*start)(void *) = tr->start;
+    void *arg = tr->arg;
+    uint32_t site = tr->site;
+    __atomic_store_n(&tr->used, 0, __ATOMIC_RELEASE);
+
+    if (tw_state >= 0) {
+        twp_me.busy = 1;
+        char name[160];
+        struct thr_slot *s = thr_slot(pthread_self(), 1);
+        if (s && __atomic_load_n(&s->named, __ATOMIC_ACQUIRE)) {
+            memcpy(name, s->name, sizeof s->name);
+            name[15] = 0;
+        } else if (twp_symbol((const void *)start, name, sizeof name)) {
+            char *plus = strchr(name, '+');
+            if (plus) *plus = 0;
+        } else {
+            strcpy(name, "thread");
+        }
+        twp_me.state = 1;
+        publish(tw_thread_task(name, site));
+        twp_me.busy = 0;
+    }
+    void *ret;
+    pthread_cleanup_push(thread_done, NULL);
+    ret = start(arg);
+    pthread_cleanup_pop(1);
+    return ret;
+}
+
+TWP_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*start)(void *), void *arg)
+{
+    tw_task_t t;
+    if (!twp_enter(&t))
+        return TWP_REAL(create)(th, attr, start, arg);
+    uint32_t site = twp_site(__builtin_return_address(0));
+    twp_leave();
+    struct tramp *tr = tramp_claim();
+    if (!tr) {
+        __atomic_add_fetch(&twp_stats.threads_unwrapped, 1, __ATOMIC_RELAXED);
+        return TWP_REAL(create)(th, attr, start, arg);
+    }
+    tr->start = start;
+    tr->arg = arg;
+    tr->site = site;
+    int rc = TWP_REAL(create)(th, attr, twp_start, tr);
+    if (rc != 0)
+        __atomic_store_n(&tr->used, 0, __ATOMIC_RELEASE);
+    return rc;
+}
+
+TWP_EXPORT int pthread_setname_np(pthread_t th, const char *name)
+{
+    int rc = TWP_REAL(setname)(th, name);
+    tw_task_t t;
+    if (rc != 0 || !twp_enter(&t))
+        return rc;
+    struct thr_slot *s = thr_slot(th, 1);
+    tw_task_t target = pthread_equal(th, pthread_self()) ? t : s ? __atomic_load_n(&s->task, __ATOMIC_ACQUIRE) : 0;
+    if (target) {
+        tw_task_name(target, name);
+    } else if (s) {
+        /* not started yet: its trampoline picks the name up */
+        size_t n = strnlen(name, sizeof s->name - 1);
+        memcpy(s->name, name, n);
+        s->name[n] = 0;
+        __atomic_store_n(&s->named, 1, __ATOMIC_RELEASE);
+        /* it may have started meanwhile */
+        target = __atomic_load_n(&s->task, __ATOMIC_ACQUIRE);
+        if (target)
+            tw_task_name(target, name);
+    }
+    twp_leave();
+    return rc;
+}
+
+static int join(pthread_t th, void **ret, const struct timespec *abst, int timed, void *ra)
+{
+    tw_task_t t;
+    if (!twp_enter(&t))
+        return timed ? TWP_REAL(timedjoin)(th, ret, abst) : TWP_REAL(join)(th, ret);
+    uint32_t id = twp_thread_task_id(th);
+    tw_await_begin(t, twp_site(ra), id ? TW_WAIT_JOIN : TW_WAIT_SIGNAL, id, timed);
+    twp_park(t);
+    int rc = timed ? TWP_REAL(timedjoin)(th, ret, abst) : TWP_REAL(join)(th, ret);
+    twp_unpark(t);
+    tw_await_end(t);
+    twp_leave();
+    return rc;
+}
+
+TWP_EXPORT int pthread_join(pthread_t th, void **ret)
+{
+    return join(th, ret, NULL, 0, __builtin_return_address(0));
+}
+
+TWP_EXPORT int pthread_timedjoin_np(pthread_t th, void **ret, const struct timespec *abst)
+{
+    return join(th, ret, abst, 1, __builtin_return_address(0));
+}
+
+/* ---- held locks of this thread ---- */
+struct twp_held *twp_held_find(const void *addr)
+{
+    for (int i = twp_me.nheld - 1; i >= 0; i--)
+        if (twp_me.held[i].addr == addr)
+            return &twp_me.held[i];
+    return NULL;
+}
+
+struct twp_held *twp_held_add(const void *addr, tw_res_t res, uint32_t obj, uint32_t site, int shared)
+{
+    if (twp_me.nheld >= TWP_MAX_HELD) {
+        __atomic_add_fetch(&twp_stats.held_full, 1, __ATOMIC_RELAXED);
+        return NULL;
+    }
+    struct twp_held *h = &twp_me.held[twp_me.nheld++];
+    h->addr = addr;
+    h->res = res;
+    h->obj = obj;
+    h->site = site;
+    h->count = 1;
+    h->shared = (uint8_t)shared;
+    return h;
+}
+
+void twp_held_remove(struct twp_held *h)
+{
+    int i = (int)(h - twp_me.held);
+    memmove(&twp_me.held[i], &twp_me.held[i + 1], (size_t)(twp_me.nheld - i - 1) * sizeof *h);
+    twp_me.nheld--;
+}
+
+void twp_threads_reset(void)
+{
+    madvise(thr_map, sizeof thr_map, MADV_DONTNEED);
+    twp_me.task = 0;
+    twp_me.state = 0;
+    twp_me.nheld = 0;
+    twp_me.busy = 0;
+    twp_me.order_reports = 0;
+}

@@ -1,0 +1,187 @@
+/* twp.h — what the pthread adapter's files share (internal; not installed).
+ *
+ * The adapter is an LD_PRELOAD library: it interposes the pthread, semaphore and pipe calls of
+ * an unmodified program, calls the real functions (resolved with dlsym(RTLD_NEXT) at load), and
+ * tells the shim what happened. Rules it keeps so the program behaves exactly as without it:
+ *  - same return values and errno: every wrapper returns what the real call returned;
+ *  - no malloc and no locks of its own: tables are mmap'd at first use and updated with CAS;
+ *  - re-entrancy: a thread that is already inside the adapter (or inside the shim) calls the
+ *    real function directly (twp_me.busy);
+ *  - a full table means "not recorded" (counted in twp_stats), never a failure. */
+#ifndef TWP_H
+#define TWP_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
+#include <poll.h>
+#include <semaphore.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+#include "turbowish.h"
+
+#define TWP_HIDDEN __attribute__((visibility("hidden")))
+#define TWP_EXPORT __attribute__((visibility("default")))
+#define TWP_LIKELY(x) __builtin_expect(!!(x), 1)
+#define TWP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* ---- real functions (real.c) ---- */
+struct twp_real {
+    int (*create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+    int (*join)(pthread_t, void **);
+    int (*timedjoin)(pthread_t, void **, const struct timespec *);
+    int (*setname)(pthread_t, const char *);
+    int (*mutex_lock)(pthread_mutex_t *);
+    int (*mutex_trylock)(pthread_mutex_t *);
+    int (*mutex_timedlock)(pthread_mutex_t *, const struct timespec *);
+    int (*mutex_unlock)(pthread_mutex_t *);
+    int (*mutex_destroy)(pthread_mutex_t *);
+    int (*rw_rdlock)(pthread_rwlock_t *);
+    int (*rw_tryrdlock)(pthread_rwlock_t *);
+    int (*rw_timedrdlock)(pthread_rwlock_t *, const struct timespec *);
+    int (*rw_wrlock)(pthread_rwlock_t *);
+    int (*rw_trywrlock)(pthread_rwlock_t *);
+    int (*rw_timedwrlock)(pthread_rwlock_t *, const struct timespec *);
+    int (*rw_unlock)(pthread_rwlock_t *);
+    int (*rw_destroy)(pthread_rwlock_t *);
+    int (*cond_wait)(pthread_cond_t *, pthread_mutex_t *);
+    int (*cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+    int (*cond_destroy)(pthread_cond_t *);
+    int (*sem_wait)(sem_t *);
+    int (*sem_trywait)(sem_t *);
+    int (*sem_timedwait)(sem_t *, const struct timespec *);
+    int (*sem_destroy)(sem_t *);
+    int (*barrier_wait)(pthread_barrier_t *);
+    int (*barrier_destroy)(pthread_barrier_t *);
+    ssize_t (*read)(int, void *, size_t);
+    ssize_t (*write)(int, const void *, size_t);
+    int (*pipe)(int[2]);
+    int (*pipe2)(int[2], int);
+    int (*close)(int);
+    int (*nanosleep)(const struct timespec *, struct timespec *);
+    int (*clock_nanosleep)(clockid_t, int, const struct timespec *, struct timespec *);
+    int (*usleep)(useconds_t);
+    unsigned (*sleep)(unsigned);
+    int (*poll)(struct pollfd *, nfds_t, int);
+    int (*epoll_wait)(int, struct epoll_event *, int, int);
+    int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
+};
+extern struct twp_real twp_real TWP_HIDDEN;
+/* Resolve every real function (idempotent). Called from the constructor and, before it ran,
+ * from the first wrapper that needs one. */
+TWP_HIDDEN void twp_resolve(void);
+#define TWP_REAL(f) (TWP_LIKELY(twp_real.f != NULL) ? twp_real.f : (twp_resolve(), twp_real.f))
+
+/* ---- per-thread state (thread.c) ---- */
+#define TWP_MAX_HELD 32
+struct twp_held {
+    const void *addr;   /* the lock object */
+    tw_res_t res;
+    uint32_t obj;       /* object table index + 1 (0: untracked) */
+    uint32_t site;      /* where it was taken */
+    uint16_t count;     /* recursion depth */
+    uint8_t shared;     /* rwlock read hold */
+    uint8_t pad;
+};
+struct twp_thread {
+    tw_task_t task;
+    int busy;           /* inside the adapter: nested calls go straight to the real function */
+    int state;          /* 0 = no task yet, 1 = task made (maybe 0 if the table was full), 2 = exited */
+    int nheld;
+    int order_reports;  /* lock_order attributes written by this thread */
+    struct twp_held held[TWP_MAX_HELD];
+};
+extern __thread struct twp_thread twp_me __attribute__((tls_model("initial-exec"))) TWP_HIDDEN;
+
+/* The calling thread's task, made on first use (main thread, threads we did not start). */
+TWP_HIDDEN tw_task_t twp_adopt(void);
+
+/* Enter the adapter: 1 and the task in *t when this call is to be recorded. */
+static inline int twp_enter(tw_task_t *t)
+{
+    if (TWP_UNLIKELY(tw_state < 0) || twp_me.busy)
+        return 0;
+    twp_me.busy = 1;
+    tw_task_t k = twp_me.task;
+    if (TWP_UNLIKELY(k == 0)) {
+        k = twp_me.state == 0 ? twp_adopt() : 0;
+        if (k == 0) {
+            twp_me.busy = 0;
+            return 0;
+        }
+    }
+    *t = k;
+    return 1;
+}
+static inline void twp_leave(void) { twp_me.busy = 0; }
+
+/* Block/unblock around a real blocking call: the thread's task stops polling (WAITING on what
+ * the preceding event said) and starts again when the call returns. */
+static inline void twp_park(tw_task_t t) { tw_poll_end(t, TW_POLL_PENDING); twp_leave(); }
+static inline void twp_unpark(tw_task_t t) { twp_me.busy = 1; tw_poll_begin(t); }
+
+/* Held-lock list of the calling thread. */
+TWP_HIDDEN struct twp_held *twp_held_find(const void *addr);
+TWP_HIDDEN struct twp_held *twp_held_add(const void *addr, tw_res_t res, uint32_t obj, uint32_t site, int shared);
+TWP_HIDDEN void twp_held_remove(struct twp_held *h);
+
+/* ---- objects: address -> resource (objects.c) ---- */
+struct twp_obj;
+/* The resource for the object at addr of `kind` (enum tw_res_kind), created on first use with
+ * its name and the site of that use. *obj receives the table index + 1 (0 if untracked). */
+TWP_HIDDEN tw_res_t twp_res(const void *addr, int kind, uint32_t site, uint32_t *obj);
+/* Resource for a synthetic key (pipes: no address), named `name`. */
+TWP_HIDDEN tw_res_t twp_res_key(uint64_t key, int kind, uint32_t site, const char *name, uint32_t *obj);
+/* The object was destroyed: close its resource so a new object at the address is a new one. */
+TWP_HIDDEN void twp_res_forget(const void *addr);
+TWP_HIDDEN void twp_objects_reset(void); /* fork child */
+
+/* ---- lock-order graph (order.c) ---- */
+/* Thread t, holding its held list, has just acquired object `obj` (blocking acquisition) at
+ * `site`: add the order edges held -> obj and report any new inversion. */
+TWP_HIDDEN void twp_order_acquired(tw_task_t t, uint32_t obj, tw_res_t res, uint32_t site);
+TWP_HIDDEN void twp_order_reset(void);
+/* Successor list of an object node, stored in the object table (objects.c). */
+#define TWP_SUCC 8
+TWP_HIDDEN uint32_t *twp_obj_succ(uint32_t obj, uint32_t **count);
+TWP_HIDDEN tw_res_t twp_obj_res(uint32_t obj);
+TWP_HIDDEN uint32_t twp_obj_gen(uint32_t obj);
+
+/* ---- sites: return address -> site index (sites.c) ---- */
+TWP_HIDDEN uint32_t twp_site(const void *ret_addr);
+TWP_HIDDEN void twp_sites_reset(void);
+
+/* ---- symbols (symbols.c): name of the symbol covering addr, "sym" or "sym+0x10".
+ * Returns 1 and writes buf, or 0 when no symbol covers it. May take the loader lock (first use
+ * of an object only). */
+TWP_HIDDEN int twp_symbol(const void *addr, char *buf, size_t len);
+
+/* ---- threads (thread.c) ---- */
+TWP_HIDDEN uint32_t twp_thread_task_id(pthread_t th); /* 0 when unknown */
+TWP_HIDDEN void twp_threads_reset(void);
+TWP_HIDDEN void twp_pipes_reset(void);
+extern int twp_forked TWP_HIDDEN; /* this process has forked: pipe peers may be elsewhere */
+
+/* ---- stats (counted, never failing): readable from a debugger as twp_stats ---- */
+struct twp_stats {
+    uint64_t objects_full;   /* objects not tracked: object table full */
+    uint64_t held_full;      /* acquisitions not recorded: a thread held more than TWP_MAX_HELD */
+    uint64_t threads_unwrapped; /* threads started without our trampoline (pool full) */
+    uint64_t order_full;     /* lock-order edges not recorded */
+    uint64_t order_reports;  /* inversions found */
+};
+extern struct twp_stats twp_stats;
+
+/* small formatting helpers, no stdio (stdio takes locks) */
+TWP_HIDDEN char *twp_hex(char *p, uint64_t v);   /* writes "0x..." and a NUL, returns the NUL */
+TWP_HIDDEN char *twp_dec(char *p, uint64_t v);
+TWP_HIDDEN char *twp_str(char *p, const char *s, const char *end);
+
+TWP_HIDDEN void *twp_map(size_t bytes); /* zeroed anonymous memory, NULL on failure */
+
+#endif
