@@ -1,0 +1,117 @@
+"""One libtwcore session per target, kept across commands.
+
+A session is reused while the target is the same inferior, process or core and has not run
+since it was opened, so `tw back 5` followed by `tw tasks --json` shows the earlier moment
+(as_of). When the target runs (or its memory is written, or an inferior function is called)
+the session is reopened over fresh memory, and the history position is carried over with
+`at SEQ` when that event is still in the log.
+"""
+import json
+
+import gdb
+
+from . import facts as facts_mod
+from . import memory as memory_mod
+from . import target
+from . import twcore
+
+_generation = [0]
+
+
+def _bump(*_args):
+    _generation[0] += 1
+
+
+def install_events():
+    for ev in ("cont", "exited", "memory_changed", "inferior_call", "new_inferior",
+               "inferior_deleted", "new_objfile", "clear_objfiles"):
+        reg = getattr(gdb.events, ev, None)
+        if reg is not None:
+            reg.connect(_bump)
+
+
+class Session:
+    """A libtwcore session and what keeps it valid (callbacks, fact storage)."""
+
+    def __init__(self, lib, handle, kind, how, memory=None, callbacks=None, keep=None, note=None):
+        self.lib = lib
+        self.handle = handle
+        self.kind = kind           # "region" or "facts"
+        self.how = how             # how the region was found, or the attach-only source
+        self.memory = memory
+        self.callbacks = callbacks
+        self.keep = keep           # ctypes objects the facts point to
+        self.note = note           # a line to say once (e.g. why attach-only)
+        self.as_of = None
+
+    def exec(self, cmdline):
+        return self.lib.exec(self.handle, cmdline)
+
+    def refresh_as_of(self):
+        """Remember the history position (as_of of the summary) to carry it over a reopen."""
+        try:
+            j = json.loads(self.exec("summary --json").strip().splitlines()[-1])
+            self.as_of = j.get("as_of")
+        except (twcore.CoreError, ValueError, IndexError, AttributeError):
+            pass
+
+    def close(self):
+        if self.handle:
+            self.lib.close(self.handle)
+            self.handle = None
+
+
+_cache = {}   # (target key, mode) -> (generation, Session)
+
+
+def drop_all():
+    for _gen, s in list(_cache.values()):
+        s.close()
+    _cache.clear()
+
+
+def get(lib, attach_only=False, one_sample=False):
+    """The session for the selected target (opened or reused)."""
+    inf = target.inferior()
+    k = (target.key(inf), "facts" if attach_only else "auto")
+    gen = _generation[0]
+    old = _cache.get(k)
+    if old is not None and old[0] == gen and old[1].handle:
+        return old[1]
+    as_of = None
+    if old is not None:
+        as_of = old[1].as_of
+        old[1].close()
+        del _cache[k]
+    s = _open(lib, inf, attach_only, one_sample)
+    # Opening may have run the target (two attach-only samples): key on the generation after.
+    _cache[k] = (_generation[0], s)
+    if as_of is not None:
+        try:
+            s.exec("at %d" % int(as_of))
+            s.as_of = as_of
+        except (twcore.CoreError, ValueError, TypeError):
+            s.note = "history position %s is no longer in the log; showing now" % as_of
+    return s
+
+
+def _open(lib, inf, attach_only, one_sample):
+    live = target.is_live(inf)
+    mem = memory_mod.Memory(inf)
+    reason = "--attach-only"
+    if not attach_only:
+        addr, how = target.find_region(inf, mem)
+        if addr:
+            cb = memory_mod.Callbacks(twcore, mem, writable=live)
+            h = lib.open_region(cb.read_cb, addr, live)
+            if cb.write_cb is not None:
+                lib.set_writer(h, cb.write_cb)
+            lib.set_label(h, target.label(inf))
+            return Session(lib, h, "region", how, memory=mem, callbacks=cb)
+        reason = how
+    f = facts_mod.collect(inf, mem, live, one_sample=one_sample)
+    facts, keep = f.to_ctypes()
+    h = lib.open_facts(facts)
+    lib.set_label(h, target.label(inf))
+    return Session(lib, h, "facts", f.source, memory=mem, keep=(facts, keep), note=None if attach_only else
+                   "attach-only: %s; model built from the threads (%s)" % (reason, f.describe()))

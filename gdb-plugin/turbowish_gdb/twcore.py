@@ -1,0 +1,197 @@
+"""ctypes bindings for libtwcore (include/twcore.h).
+
+Only what the gdb plugin calls: sessions over a region (through a reader callback),
+sessions over attach-only facts, twc_exec, twc_task_context and twc_help. Every string
+coming back from the library is printed verbatim: rendering is libtwcore's, so gdb,
+lldb and the console agree byte for byte.
+"""
+import ctypes
+import os
+
+# enum twc_status (twcore.h); equal to the console's exit codes.
+TWC_OK, TWC_EUSAGE, TWC_ENOTFOUND, TWC_ENOREGION, TWC_EPERM, TWC_ECORRUPT, TWC_EINTERNAL = range(7)
+TWC_LIVE = 0x1
+
+# enum twc_block
+BLOCK_NONE, BLOCK_MUTEX, BLOCK_RWLOCK_RD, BLOCK_RWLOCK_WR, BLOCK_SEM, BLOCK_COND, BLOCK_JOIN, \
+    BLOCK_BARRIER, BLOCK_SLEEP, BLOCK_IO, BLOCK_UNKNOWN = range(11)
+BLOCK_NAMES = ["none", "mutex", "rwlock_rd", "rwlock_wr", "sem", "cond", "join", "barrier",
+               "sleep", "io", "unknown"]
+
+# enum tw_res_kind (tw_region.h)
+RES_MUTEX, RES_RWLOCK, RES_SEMAPHORE, RES_CHANNEL, RES_ONESHOT, RES_NOTIFY, RES_CONDVAR, \
+    RES_BARRIER, RES_PIPE, RES_TIMER, RES_OTHER = range(1, 12)
+
+ERRLEN = 512
+
+READ_FN = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p,
+                           ctypes.c_uint64)
+WRITE_FN = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p,
+                            ctypes.c_uint64)
+
+
+class FactThread(ctypes.Structure):
+    """struct twc_fact_thread"""
+    _fields_ = [("tid", ctypes.c_uint64), ("name", ctypes.c_char_p), ("block", ctypes.c_int),
+                ("timed", ctypes.c_int), ("object", ctypes.c_uint64), ("object2", ctypes.c_uint64),
+                ("file", ctypes.c_char_p), ("line", ctypes.c_int), ("func", ctypes.c_char_p)]
+
+
+class FactObject(ctypes.Structure):
+    """struct twc_fact_object"""
+    _fields_ = [("addr", ctypes.c_uint64), ("kind", ctypes.c_int), ("owner_tid", ctypes.c_uint64),
+                ("value", ctypes.c_int64), ("name", ctypes.c_char_p)]
+
+
+class Facts(ctypes.Structure):
+    """struct twc_facts"""
+    _fields_ = [("threads", ctypes.POINTER(FactThread)), ("nthreads", ctypes.c_size_t),
+                ("objects", ctypes.POINTER(FactObject)), ("nobjects", ctypes.c_size_t),
+                ("samples_agree", ctypes.c_int), ("from_core", ctypes.c_int),
+                ("exe", ctypes.c_char_p), ("load_bias", ctypes.c_uint64),
+                ("source", ctypes.c_char_p)]
+
+
+class CoreError(Exception):
+    """A libtwcore failure: status (enum twc_status) and its one-sentence message."""
+
+    def __init__(self, status, message):
+        Exception.__init__(self, message)
+        self.status = status
+
+
+def _b(s):
+    return s.encode("utf-8", "replace") if isinstance(s, str) else s
+
+
+def _s(b):
+    return b.decode("utf-8", "replace") if b is not None else None
+
+
+class Lib:
+    """libtwcore.so loaded with ctypes, with the prototypes of twcore.h."""
+
+    def __init__(self, path):
+        self.path = path
+        L = ctypes.CDLL(path)
+        self.L = L
+        p = ctypes.c_void_p
+        L.twc_open_region.restype = p
+        L.twc_open_region.argtypes = [READ_FN, p, ctypes.c_uint64, ctypes.c_int,
+                                      ctypes.POINTER(ctypes.c_int), ctypes.c_char_p, ctypes.c_size_t]
+        L.twc_set_writer.restype = None
+        L.twc_set_writer.argtypes = [p, WRITE_FN, p]
+        L.twc_set_target_label.restype = None
+        L.twc_set_target_label.argtypes = [p, ctypes.c_char_p]
+        L.twc_exec.restype = ctypes.c_int
+        L.twc_exec.argtypes = [p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p,
+                               ctypes.c_size_t]
+        L.twc_help.restype = ctypes.c_char_p
+        L.twc_help.argtypes = [ctypes.c_char_p]
+        L.twc_free.restype = None
+        L.twc_free.argtypes = [p]
+        L.twc_close.restype = None
+        L.twc_close.argtypes = [p]
+        L.twc_task_context.restype = ctypes.c_int
+        L.twc_task_context.argtypes = [p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint64),
+                                       ctypes.c_char_p, ctypes.c_size_t]
+        L.twc_region_extent.restype = ctypes.c_int
+        L.twc_region_extent.argtypes = [p, ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_uint64)]
+        L.twc_open_facts.restype = p
+        L.twc_open_facts.argtypes = [ctypes.POINTER(Facts), ctypes.POINTER(ctypes.c_int), ctypes.c_char_p,
+                                     ctypes.c_size_t]
+
+    # ---- sessions ----
+
+    def open_region(self, read_cb, addr, live):
+        status = ctypes.c_int(0)
+        err = ctypes.create_string_buffer(ERRLEN)
+        s = self.L.twc_open_region(read_cb, None, addr, TWC_LIVE if live else 0,
+                                   ctypes.byref(status), err, ERRLEN)
+        if not s:
+            raise CoreError(status.value or TWC_EINTERNAL, _s(err.value) or "cannot open the region")
+        return s
+
+    def open_facts(self, facts):
+        status = ctypes.c_int(0)
+        err = ctypes.create_string_buffer(ERRLEN)
+        s = self.L.twc_open_facts(ctypes.byref(facts), ctypes.byref(status), err, ERRLEN)
+        if not s:
+            raise CoreError(status.value or TWC_EINTERNAL, _s(err.value) or "cannot build a model from the threads")
+        return s
+
+    def set_writer(self, s, write_cb):
+        self.L.twc_set_writer(s, write_cb, None)
+
+    def set_label(self, s, label):
+        self.L.twc_set_target_label(s, _b(label))
+
+    def exec(self, s, cmdline):
+        out = ctypes.c_void_p()
+        err = ctypes.create_string_buffer(ERRLEN)
+        rc = self.L.twc_exec(s, _b(cmdline), ctypes.byref(out), err, ERRLEN)
+        text = None
+        if out.value:
+            text = _s(ctypes.string_at(out.value))
+            self.L.twc_free(out)
+        if rc != TWC_OK:
+            raise CoreError(rc, _s(err.value) or "tw %s failed (status %d)" % (cmdline, rc))
+        return text or ""
+
+    def close(self, s):
+        if s:
+            self.L.twc_close(s)
+
+    def help(self, command=None):
+        r = self.L.twc_help(_b(command) if command else None)
+        return _s(r) if r else None
+
+    def task_context(self, s, task_id):
+        """The saved registers of a parked task: dict rip, rsp, rbp, rbx, r12..r15, stack_lo, stack_hi."""
+        regs = (ctypes.c_uint64 * 10)()
+        err = ctypes.create_string_buffer(ERRLEN)
+        rc = self.L.twc_task_context(s, task_id, regs, err, ERRLEN)
+        if rc != TWC_OK:
+            raise CoreError(rc, _s(err.value) or "task %d has no saved context" % task_id)
+        names = ("rip", "rsp", "rbp", "rbx", "r12", "r13", "r14", "r15", "stack_lo", "stack_hi")
+        return dict(zip(names, list(regs)))
+
+    def region_extent(self, s):
+        a, u = ctypes.c_uint64(), ctypes.c_uint64()
+        if self.L.twc_region_extent(s, ctypes.byref(a), ctypes.byref(u)) != TWC_OK:
+            return None
+        return a.value, u.value
+
+
+_lib = None
+
+
+def candidates(plugin_dir):
+    """Where libtwcore.so may be, in order: $TW_LIBTWCORE, the tree or PREFIX layout relative
+    to the plugin (share/gdb/ -> ../../lib), then the loader's search path."""
+    c = []
+    env = os.environ.get("TW_LIBTWCORE")
+    if env:
+        c.append(env)
+    c.append(os.path.normpath(os.path.join(plugin_dir, "..", "..", "lib", "libtwcore.so")))
+    c.append("libtwcore.so")
+    return c
+
+
+def load(plugin_dir):
+    """The loaded library (cached). Raises CoreError with a sentence when it cannot be found."""
+    global _lib
+    if _lib is not None:
+        return _lib
+    tried = []
+    for path in candidates(plugin_dir):
+        if os.sep in path and not os.path.exists(path):
+            tried.append(path)
+            continue
+        try:
+            _lib = Lib(path)
+            return _lib
+        except (OSError, AttributeError) as e:
+            tried.append("%s (%s)" % (path, str(e).splitlines()[0] if str(e) else type(e).__name__))
+    raise CoreError(TWC_EINTERNAL, "cannot load libtwcore.so (tried %s); set TW_LIBTWCORE to its path"
+                    % ", ".join(tried))
