@@ -78,4 +78,35 @@ int64_t twa_elf_read_vaddr(const struct twa_elf *e, uint64_t v, void *buf, uint6
 int twa_elf_line(struct twa_elf *e, uint64_t v, const char **file, int *line);
 const char *twa_elf_path(const struct twa_elf *e);
 
+/* ---- a stopped target, as the unwinder and classifier see it ---- */
+struct twa_target {
+    /* Raw memory of the target (process_vm_readv, or the core's PT_LOADs). */
+    int64_t (*read)(void *ctx, uint64_t addr, void *buf, uint64_t len);
+    void *ctx;
+    int is_core;                 /* undumped file-backed bytes are read from the file itself */
+    const struct twa_map *maps;
+    size_t nmaps;
+    struct twa_elf_cache *elves;
+    const char *exe;             /* the main executable's path (frames in it are "own code") */
+};
+/* Read target memory; for a core, bytes not dumped but file-backed come from the file. */
+int64_t twa_target_read(const struct twa_target *t, uint64_t addr, void *buf, uint64_t len);
+/* The ELF object and load bias for a code/data address, or NULL. */
+struct twa_elf *twa_target_object(const struct twa_target *t, uint64_t addr, uint64_t *bias,
+                                  const struct twa_map **map);
+
+#define TWA_MAX_FRAMES 48
+#define TWA_MAX_ALIASES 6
+struct twa_frame {
+    uint64_t ip;                 /* return address for outer frames, pc for the innermost */
+    uint64_t callee_saved[6];    /* rbx, rbp, r12, r13, r14, r15 as recovered in this frame */
+    int in_exe;                  /* the frame's code is in the main executable */
+    const char *names[TWA_MAX_ALIASES]; /* function name and its aliases (not owned) */
+    int nnames;
+};
+/* Unwind one thread from its registers. Returns the number of frames (>= 1 when rip is
+ * readable). `regs` is the thread's user_regs_struct. */
+int twa_unwind(const struct twa_target *t, const struct user_regs_struct *regs,
+               struct twa_frame *frames, int max);
+
 #endif

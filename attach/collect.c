@@ -1,0 +1,310 @@
+/* collect.c — attach-only facts for a live process (twa_collect_pid) or a core
+ * (twa_collect_core): threads → unwind → classify → struct twc_facts.
+ *
+ * Everything the facts point to lives in one `struct store`, released by twa_release, so the
+ * console can hand the facts to twc_open_facts (which copies) and free them in one call.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include "classify.h"
+#include "ptrace_sample.h"
+#include "twa_elf.h"
+
+struct store {
+    struct twc_fact_thread *threads;
+    size_t nthreads;
+    struct twc_fact_object *objs;
+    size_t nobjs, capobjs;
+    char **strs;
+    size_t nstrs, capstrs;
+};
+
+static const char *keep(struct store *s, const char *str)
+{
+    if (!str)
+        return NULL;
+    if (s->nstrs == s->capstrs) {
+        size_t c = s->capstrs ? s->capstrs * 2 : 64;
+        char **t = realloc(s->strs, c * sizeof *t);
+        if (!t)
+            return NULL;
+        s->strs = t;
+        s->capstrs = c;
+    }
+    char *d = strdup(str);
+    if (d)
+        s->strs[s->nstrs++] = d;
+    return d;
+}
+
+static void add_object(struct store *s, const struct twc_fact_object *o)
+{
+    for (size_t i = 0; i < s->nobjs; i++)
+        if (s->objs[i].addr == o->addr) {
+            if (!s->objs[i].owner_tid)
+                s->objs[i].owner_tid = o->owner_tid;
+            return;
+        }
+    if (s->nobjs == s->capobjs) {
+        size_t c = s->capobjs ? s->capobjs * 2 : 16;
+        struct twc_fact_object *t = realloc(s->objs, c * sizeof *t);
+        if (!t)
+            return;
+        s->objs = t;
+        s->capobjs = c;
+    }
+    s->objs[s->nobjs++] = *o;
+}
+
+void twa_release(void *storage)
+{
+    struct store *s = storage;
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nstrs; i++)
+        free(s->strs[i]);
+    free(s->strs);
+    free(s->threads);
+    free(s->objs);
+    free(s);
+}
+
+struct thread_in {
+    uint32_t tid;
+    const char *name;
+    const struct user_regs_struct *regs; /* NULL when the thread could not be stopped */
+};
+
+/* The common part: classify every thread of a stopped target into the store. */
+static void collect_threads(struct store *s, const struct twa_target *t, const struct twa_glibc_layout *L,
+                            const struct thread_in *in, size_t n)
+{
+    s->threads = calloc(n ? n : 1, sizeof *s->threads);
+    if (!s->threads)
+        return;
+    struct twa_frame *fr = malloc(TWA_MAX_FRAMES * sizeof *fr);
+    for (size_t i = 0; i < n; i++) {
+        struct twc_fact_thread *ft = &s->threads[s->nthreads++];
+        ft->tid = in[i].tid;
+        ft->name = keep(s, in[i].name);
+        if (!in[i].regs || !fr) {
+            ft->block = TWC_BLOCK_UNKNOWN; /* never stopped: we do not know, so do not claim */
+            continue;
+        }
+        int nfr = twa_unwind(t, in[i].regs, fr, TWA_MAX_FRAMES);
+        struct twa_class c;
+        twa_classify(t, L, in[i].regs, fr, nfr, &c);
+        ft->block = c.block;
+        ft->timed = c.timed;
+        ft->object = c.object;
+        ft->object2 = c.object2;
+        ft->file = keep(s, c.file);
+        ft->line = c.line;
+        ft->func = keep(s, c.func);
+        for (int k = 0; k < c.nobjs; k++)
+            add_object(s, &c.objs[k]);
+    }
+    free(fr);
+}
+
+static uint64_t exe_bias(const struct twa_target *t)
+{
+    for (size_t i = 0; i < t->nmaps; i++)
+        if (t->exe && t->maps[i].fileofs == 0 && strcmp(t->maps[i].path, t->exe) == 0) {
+            uint64_t b;
+            if (twa_target_object(t, t->maps[i].start, &b, NULL))
+                return b;
+        }
+    return 0;
+}
+
+static void fill_out(struct store *s, struct twc_facts *out)
+{
+    out->threads = s->threads;
+    out->nthreads = s->nthreads;
+    out->objects = s->objs;
+    out->nobjects = s->nobjs;
+}
+
+/* One live sample: stop, read, release. */
+static int sample_pid(int pid, struct store **sp, struct twc_facts *out, char *err, size_t errlen)
+{
+    struct twa_stopped st;
+    int rc = twa_ptrace_stop_all(pid, &st, err, errlen);
+    if (rc != TWC_OK)
+        return rc;
+    struct store *s = calloc(1, sizeof *s);
+    struct twa_map *maps = NULL;
+    long nmaps = twa_parse_maps(pid, &maps);
+    if (nmaps < 0)
+        nmaps = 0;
+    char exe[4096];
+    char p[64];
+    snprintf(p, sizeof p, "/proc/%d/exe", pid);
+    ssize_t el = readlink(p, exe, sizeof exe - 1);
+    exe[el > 0 ? el : 0] = 0;
+    struct twa_target t = {twa_pid_read, (void *)(intptr_t)pid, 0, maps, (size_t)nmaps, twa_elf_cache_new(),
+                           exe[0] ? exe : NULL};
+    struct twa_glibc_layout L;
+    twa_glibc_layout_for(maps, (size_t)nmaps, &L);
+    struct thread_in *in = calloc(st.n ? st.n : 1, sizeof *in);
+    size_t n = 0;
+    for (size_t i = 0; in && i < st.n; i++) {
+        if (!st.t[i].seized && !st.t[i].stopped)
+            continue; /* exited while we stopped the others */
+        in[n].tid = st.t[i].tid;
+        in[n].name = st.t[i].comm[0] ? st.t[i].comm : NULL;
+        in[n].regs = st.t[i].have_regs ? &st.t[i].regs : NULL;
+        n++;
+    }
+    if (s && in && t.elves)
+        collect_threads(s, &t, &L, in, n);
+    /* Reading is over: let the process go before any bookkeeping. */
+    twa_ptrace_release(&st);
+    if (!s || !in || !t.elves) {
+        free(in);
+        twa_release(s);
+        twa_elf_cache_free(t.elves);
+        twa_free_maps(maps, (size_t)nmaps);
+        snprintf(err, errlen, "out of memory collecting facts from process %d", pid);
+        return TWC_EINTERNAL;
+    }
+    memset(out, 0, sizeof *out);
+    fill_out(s, out);
+    out->exe = keep(s, t.exe);
+    out->load_bias = exe_bias(&t);
+    out->source = keep(s, L.source);
+    free(in);
+    twa_elf_cache_free(t.elves);
+    twa_free_maps(maps, (size_t)nmaps);
+    *sp = s;
+    return TWC_OK;
+}
+
+static int same_facts(const struct twc_facts *a, const struct twc_facts *b)
+{
+    if (a->nthreads != b->nthreads || a->nobjects != b->nobjects)
+        return 0;
+    for (size_t i = 0; i < a->nthreads; i++) {
+        const struct twc_fact_thread *x = &a->threads[i], *y = NULL;
+        for (size_t j = 0; j < b->nthreads && !y; j++)
+            if (b->threads[j].tid == x->tid)
+                y = &b->threads[j];
+        if (!y || x->block != y->block || x->timed != y->timed || x->object != y->object ||
+            x->object2 != y->object2)
+            return 0;
+    }
+    for (size_t i = 0; i < a->nobjects; i++) {
+        const struct twc_fact_object *x = &a->objects[i], *y = NULL;
+        for (size_t j = 0; j < b->nobjects && !y; j++)
+            if (b->objects[j].addr == x->addr)
+                y = &b->objects[j];
+        if (!y || x->kind != y->kind || x->owner_tid != y->owner_tid || x->value != y->value)
+            return 0;
+    }
+    return 1;
+}
+
+int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage, char *err, size_t errlen)
+{
+    *storage = NULL;
+    memset(out, 0, sizeof *out);
+    if (pid <= 0) {
+        snprintf(err, errlen, "%d is not a process id", pid);
+        return TWC_EUSAGE;
+    }
+    if (kill(pid, 0) != 0 && errno == ESRCH) {
+        snprintf(err, errlen, "process %d not found", pid);
+        return TWC_ENOTFOUND;
+    }
+    struct store *s1 = NULL;
+    struct twc_facts f1;
+    int rc = sample_pid(pid, &s1, &f1, err, errlen);
+    if (rc != TWC_OK)
+        return rc;
+    if (samples < 2) {
+        *out = f1;
+        *storage = s1;
+        return TWC_OK;
+    }
+    /* A thread just woken from a futex still looks blocked while stopped: only facts that
+     * hold 100 ms later count as stable. */
+    struct timespec gap = {0, 100 * 1000 * 1000};
+    nanosleep(&gap, NULL);
+    struct store *s2 = NULL;
+    struct twc_facts f2;
+    rc = sample_pid(pid, &s2, &f2, err, errlen);
+    if (rc != TWC_OK) {
+        *out = f1; /* the process may have exited meanwhile: one sample is still an answer */
+        *storage = s1;
+        return TWC_OK;
+    }
+    f2.samples_agree = same_facts(&f1, &f2);
+    twa_release(s1);
+    *out = f2;
+    *storage = s2;
+    return TWC_OK;
+}
+
+int twa_collect_core(const char *core, const char *exe, struct twc_facts *out, void **storage, char *err,
+                     size_t errlen)
+{
+    *storage = NULL;
+    memset(out, 0, sizeof *out);
+    int st;
+    struct twa_core *c = twa_core_open(core, &st, err, errlen);
+    if (!c)
+        return st;
+    if (c->nthreads == 0) {
+        snprintf(err, errlen, "core file %s has no thread notes (NT_PRSTATUS)", core);
+        twa_core_close(c);
+        return TWC_ECORRUPT;
+    }
+    /* --exe may name the executable at another path than the one recorded in the core. */
+    const char *core_exe = twa_core_exe(c);
+    struct twa_map *maps = calloc(c->nmaps ? c->nmaps : 1, sizeof *maps);
+    struct store *s = calloc(1, sizeof *s);
+    struct thread_in *in = calloc(c->nthreads, sizeof *in);
+    struct twa_elf_cache *elves = twa_elf_cache_new();
+    if (!maps || !s || !in || !elves) {
+        free(maps);
+        free(s);
+        free(in);
+        twa_elf_cache_free(elves);
+        twa_core_close(c);
+        snprintf(err, errlen, "out of memory reading core file %s", core);
+        return TWC_EINTERNAL;
+    }
+    for (size_t i = 0; i < c->nmaps; i++) {
+        maps[i] = c->maps[i];
+        if (exe && core_exe && strcmp(c->maps[i].path, core_exe) == 0)
+            maps[i].path = (char *)exe;
+    }
+    const char *the_exe = exe ? exe : core_exe;
+    struct twa_target t = {twa_core_read, c, 1, maps, c->nmaps, elves, the_exe};
+    struct twa_glibc_layout L;
+    twa_glibc_layout_for(maps, c->nmaps, &L);
+    for (size_t i = 0; i < c->nthreads; i++) {
+        in[i].tid = c->threads[i].tid;
+        in[i].name = c->fname[0] ? c->fname : NULL;
+        in[i].regs = &c->threads[i].regs;
+    }
+    collect_threads(s, &t, &L, in, c->nthreads);
+    fill_out(s, out);
+    out->from_core = 1;
+    out->exe = keep(s, the_exe);
+    out->load_bias = exe_bias(&t);
+    out->source = keep(s, L.source);
+    free(in);
+    free(maps); /* paths belong to the core's list or to the caller */
+    twa_elf_cache_free(elves);
+    twa_core_close(c);
+    *storage = s;
+    return TWC_OK;
+}

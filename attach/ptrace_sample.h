@@ -1,0 +1,26 @@
+/* ptrace_sample.h — stopping a live process's threads (ptrace_sample.c). */
+#ifndef TWA_PTRACE_SAMPLE_H
+#define TWA_PTRACE_SAMPLE_H
+#include <signal.h>
+#include "twa_internal.h"
+
+struct twa_stopped_thread {
+    uint32_t tid;
+    int seized, stopped, have_regs, pending_sig;
+    struct user_regs_struct regs;
+    char comm[32];
+};
+struct twa_stopped {
+    int pid;
+    struct twa_stopped_thread *t;
+    size_t n, cap;
+};
+
+/* Seize and stop every thread of pid (TWC_ENOTFOUND, TWC_EPERM on failure, nothing left
+ * attached). On success the caller must call twa_ptrace_release. */
+int twa_ptrace_stop_all(int pid, struct twa_stopped *s, char *err, size_t errlen);
+/* Detach every thread (handing back any signal that was being delivered) and free. */
+void twa_ptrace_release(struct twa_stopped *s);
+/* twc_read_fn over a live process (ctx = (void *)(intptr_t)pid). */
+int64_t twa_pid_read(void *ctx, uint64_t addr, void *buf, uint64_t len);
+#endif
