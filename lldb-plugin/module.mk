@@ -13,12 +13,12 @@ DEBIAN_PKGS += lldb lldb-14 liblldb-14-dev
 
 $(B)/obj/lldb-plugin/%.o: lldb-plugin/%.cpp lldb-plugin/tw_lldb.h lldb-plugin/facts.h include/twcore.h include/tw_region.h
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS_BASE) -isystem $(LLDBP_LLVM)/include -c $< -o $@
+	$(CXX) $(CXXFLAGS_BASE) -fvisibility=hidden -fvisibility-inlines-hidden -isystem $(LLDBP_LLVM)/include -c $< -o $@
 
 $(LLDBP_SO): $(LLDBP_OBJS) $(B)/lib/libtwcore.so
 	@mkdir -p $(dir $@)
 	$(CXX) -shared -o $@ $(LLDBP_OBJS) -L$(B)/lib -ltwcore -L$(LLDBP_LLVM)/lib -llldb \
-	  -Wl,-rpath,'$$ORIGIN' -Wl,-rpath,'$$ORIGIN/../lib' -pthread
+	  -Wl,-rpath,'$$ORIGIN' -Wl,-rpath,'$$ORIGIN/../lib' -Wl,-rpath,'$(PREFIX)/lib' -pthread
 
 .PHONY: test-lldb
 test-lldb: $(LLDBP_SO)

@@ -9,7 +9,9 @@
 #include <vector>
 
 namespace lldb {
-bool PluginInitialize(lldb::SBDebugger debugger);
+// The one exported symbol: everything else is hidden so that two copies of the plugin (an
+// installed one and the tree's) never bind to each other's functions.
+__attribute__((visibility("default"))) bool PluginInitialize(lldb::SBDebugger debugger);
 }
 
 namespace {
