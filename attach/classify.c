@@ -172,7 +172,8 @@ static uint64_t mutex_owner(const struct twa_target *t, const struct twa_glibc_l
     return owner;
 }
 
-void twa_classify(const struct twa_target *t, const struct twa_glibc_layout *L, const struct user_regs_struct *r,
+void twa_classify(const struct twa_target *t, const struct twa_glibc_layout *L, uint32_t tid,
+                  const struct user_regs_struct *r,
                   const struct twa_frame *fr, int nfr, struct twa_class *c)
 {
     memset(c, 0, sizeof *c);
@@ -216,10 +217,47 @@ void twa_classify(const struct twa_target *t, const struct twa_glibc_layout *L, 
         c->timed = 1;
     c->block = kind;
     switch (kind) {
-    case TWC_BLOCK_MUTEX:
-        c->object = futex;
-        add_obj(c, futex, TW_RES_MUTEX, mutex_owner(t, L, futex), -1);
+    case TWC_BLOCK_MUTEX: {
+        uint64_t m = futex;
+        uint32_t lock = 1;
+        rd32(t, futex, &lock);
+        if (nr == SYS_futex_ && !lock_pi && (uint32_t)r->rdx == 0 && lock == 0) {
+            /* Waiting for a zero word to change from zero: glibc's "delay the thread
+             * indefinitely" after the kernel refused a PI/robust lock with EDEADLK or ESRCH
+             * (a deadlock the kernel itself detected). The futex is a dummy on the stack; the
+             * mutex is still in a register of pthread_mutex_lock's frames. */
+            m = 0;
+            int top = at >= 0 ? at + 1 : nfr - 1;
+            for (int i = 0; i <= top && i < nfr && !m; i++)
+                for (int k = 0; k < 12 && !m; k++) {
+                    /* Compilers keep either the mutex or &mutex->__data.__kind live. */
+                    uint64_t v = fr[i].callee_saved[k % 6] - (k < 6 ? 0 : (uint64_t)L->mutex_kind);
+                    if (plausible_mutex(t, L, v, 0) && mutex_owner(t, L, v) != 0 && mutex_owner(t, L, v) != tid)
+                        m = v;
+                }
+            /* Not in a register: spilled to pthread_mutex_lock's stack frame. Scan the words
+             * between the innermost frame and the caller (bounded: 4 KiB). */
+            if (!m && top > 0 && top < nfr && fr[top].sp > fr[0].sp) {
+                uint64_t lo = fr[0].sp, hi = fr[top].sp;
+                if (hi - lo > 4096)
+                    hi = lo + 4096;
+                for (uint64_t a = lo & ~7ull; a < hi && !m; a += 8) {
+                    uint64_t v;
+                    if (twa_target_read(t, a, &v, 8) == 8 && plausible_mutex(t, L, v, 0) &&
+                        mutex_owner(t, L, v) != 0 && mutex_owner(t, L, v) != (uint64_t)tid)
+                        m = v;
+                }
+            }
+            if (!m) {
+                c->block = TWC_BLOCK_UNKNOWN;
+                c->object = futex;
+                break;
+            }
+        }
+        c->object = m;
+        add_obj(c, m, TW_RES_MUTEX, mutex_owner(t, L, m), -1);
         break;
+    }
     case TWC_BLOCK_SEM: {
         uint32_t v = 0;
         int ok = rd32(t, futex, &v) == 0;

@@ -12,7 +12,7 @@ struct twa_class {
     int nobjs;
 };
 
-void twa_classify(const struct twa_target *t, const struct twa_glibc_layout *L,
+void twa_classify(const struct twa_target *t, const struct twa_glibc_layout *L, uint32_t tid,
                   const struct user_regs_struct *r, const struct twa_frame *fr, int nfr,
                   struct twa_class *out);
 #endif

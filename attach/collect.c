@@ -98,8 +98,20 @@ static void collect_threads(struct store *s, const struct twa_target *t, const s
             continue;
         }
         int nfr = twa_unwind(t, in[i].regs, fr, TWA_MAX_FRAMES);
+        if (getenv("TWA_DEBUG")) { /* the frames behind a classification, for people */
+            fprintf(stderr, "tid %u orig_rax %lld rax %lld rdi %#llx rsi %#llx rdx %#llx r10 %#llx\n", in[i].tid,
+                    (long long)in[i].regs->orig_rax, (long long)in[i].regs->rax, in[i].regs->rdi,
+                    in[i].regs->rsi, in[i].regs->rdx, in[i].regs->r10);
+            for (int k = 0; k < nfr; k++)
+                fprintf(stderr, "  #%d ip %#llx sp %#llx %s%s regs %#llx %#llx %#llx %#llx %#llx %#llx\n", k,
+                        (unsigned long long)fr[k].ip, (unsigned long long)fr[k].sp,
+                        fr[k].nnames ? fr[k].names[0] : "?", fr[k].in_exe ? " [exe]" : "",
+                        (unsigned long long)fr[k].callee_saved[0], (unsigned long long)fr[k].callee_saved[1],
+                        (unsigned long long)fr[k].callee_saved[2], (unsigned long long)fr[k].callee_saved[3],
+                        (unsigned long long)fr[k].callee_saved[4], (unsigned long long)fr[k].callee_saved[5]);
+        }
         struct twa_class c;
-        twa_classify(t, L, in[i].regs, fr, nfr, &c);
+        twa_classify(t, L, in[i].tid, in[i].regs, fr, nfr, &c);
         ft->block = c.block;
         ft->timed = c.timed;
         ft->object = c.object;

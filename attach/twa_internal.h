@@ -99,6 +99,7 @@ struct twa_elf *twa_target_object(const struct twa_target *t, uint64_t addr, uin
 #define TWA_MAX_ALIASES 6
 struct twa_frame {
     uint64_t ip;                 /* return address for outer frames, pc for the innermost */
+    uint64_t sp;                 /* stack pointer in this frame (its CFA - 8 for outer frames) */
     uint64_t callee_saved[6];    /* rbx, rbp, r12, r13, r14, r15 as recovered in this frame */
     int in_exe;                  /* the frame's code is in the main executable */
     const char *names[TWA_MAX_ALIASES]; /* function name and its aliases (not owned) */

@@ -196,6 +196,7 @@ int twa_unwind(const struct twa_target *t, const struct user_regs_struct *regs, 
             struct twa_frame *f = &frames[n];
             memset(f, 0, sizeof *f);
             f->ip = ip;
+            f->sp = sp;
             for (int k = 0; k < 6; k++) {
                 unw_word_t v = 0;
                 unw_get_reg(&cur, saved[k], &v);
