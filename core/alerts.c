@@ -1,0 +1,277 @@
+/* alerts.c — the pitfalls, each a snake_case kind with its page at docs/alerts/KIND.md.
+ * Sources: the model shown (as of the view), the deadlock search, and the events up to the
+ * view. "Now" for a reader is the newest timestamp it has seen (rings and records): a core
+ * file has no later clock. Thresholds: long_poll from the header (or --long-poll-ms),
+ * ready_starvation 1 s, long_pause 10 s, instrumentation_overhead 50,000 events per 100 ms. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define STARVE_NS 1000000000ull
+#define LONG_PAUSE_NS 10000000000ull
+#define OVERHEAD_PER_WINDOW 50000u
+#define WINDOW_NS 100000000ull
+
+struct alist { struct alert *a; size_t n, cap; };
+
+static struct alert *add(struct alist *l, const char *kind, const struct mtask *t)
+{
+    if (l->n == l->cap) {
+        size_t c = l->cap ? l->cap * 2 : 16;
+        struct alert *p = realloc(l->a, c * sizeof *p);
+        if (!p) return NULL;
+        l->a = p; l->cap = c;
+    }
+    struct alert *x = &l->a[l->n++];
+    memset(x, 0, sizeof *x);
+    x->kind = kind;
+    if (t) { x->task = t->id; x->has_task = 1; }
+    return x;
+}
+
+static void tname(struct twc_session *s, const struct mtask *t, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s (%llu)", task_name(s, t), (unsigned long long)t->id);
+}
+
+struct pair { uint64_t a, b; uint64_t task; };
+
+static int has_pair(const struct pair *p, size_t n, uint64_t a, uint64_t b)
+{
+    for (size_t i = 0; i < n; i++) if (p[i].a == a && p[i].b == b) return (int)i + 1;
+    return 0;
+}
+
+int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
+                   struct alert **out, size_t *nout)
+{
+    struct alist L = { 0 };
+    char tn[200], rn[160], rn2[160];
+    uint64_t now = now_raw(s, m);
+    uint64_t now_ns = raw_to_ns(s, now);
+    size_t nt = m->ntasks;
+    size_t ev_end = s->at_now ? s->nevents : (s->at_idx + 1 < s->nevents ? s->at_idx + 1 : s->nevents);
+
+    /* deadlocks */
+    struct deadlock *dl = NULL; size_t ndl = 0;
+    find_deadlocks(s, m, &dl, &ndl);
+    uint8_t *in_dl_res = calloc(m->nres + 1, 1);
+    for (size_t i = 0; i < ndl; i++) {
+        const struct mtask *first = dl[i].n ? &m->tasks[dl[i].chain[0].idx] : NULL;
+        struct alert *a = add(&L, dl[i].certain ? "deadlock" : "possible_deadlock", first);
+        if (!a) break;
+        size_t ntask = 0;
+        for (size_t k = 0; k < dl[i].n; k++) {
+            if (dl[i].chain[k].is_task) ntask++;
+            else if (dl[i].certain && in_dl_res) in_dl_res[dl[i].chain[k].idx] = 1;
+        }
+        snprintf(a->message, sizeof a->message, "%s%s deadlock of %zu tasks: %s",
+                 dl[i].certain ? "certain" : "possible", dl[i].global ? " global" : "", ntask, dl[i].note);
+    }
+    deadlocks_free(dl, ndl);
+
+    struct wgraph g;
+    int have_g = wgraph_build(&g, m) == 0;
+
+    /* per-task facts from the events up to the view */
+    uint64_t *poll_begin = calloc(nt + 1, sizeof(uint64_t)), *max_poll = calloc(nt + 1, sizeof(uint64_t));
+    uint64_t *since = calloc(nt + 1, sizeof(uint64_t)), *pause_ts = calloc(nt + 1, sizeof(uint64_t));
+    uint64_t last_poll_any = 0, last_poll_any_task = 0;
+    uint64_t peak = 0, peak_app = 0, win_start = 0, win_n = 0, win_app = 0, instr_ev = 0, instr_task = 0;
+    struct pair *pairs = NULL; size_t npairs = 0, cappairs = 0;
+    struct held { uint64_t task; uint64_t res[TW_MAX_EDGES]; int n; } *held = NULL;
+    struct idmap hmap; idmap_init(&hmap, 64); size_t nheld = 0, capheld = 0;
+    if (poll_begin && max_poll && since && pause_ts) {
+        for (size_t i = 0; i < ev_end; i++) {
+            const struct tw_event *e = &s->events[i].ev;
+            long ti = e->task ? idmap_get(&m->tmap, e->task) : -1;
+            if (i == 0 || raw_to_ns(s, e->ts) >= raw_to_ns(s, win_start) + WINDOW_NS) {
+                win_start = e->ts; win_n = 0; win_app = 0;
+            }
+            win_n++; if (e->flags & TW_EVF_APP) win_app++;
+            if (win_n > peak) { peak = win_n; peak_app = win_app; }
+            switch (e->type) {
+            case TW_EV_POLL_BEGIN:
+                if (ti >= 0) { poll_begin[ti] = e->ts; since[ti] = e->ts; }
+                if (e->ts > last_poll_any) { last_poll_any = e->ts; last_poll_any_task = e->task; }
+                break;
+            case TW_EV_POLL_END:
+                if (ti >= 0) {
+                    if (poll_begin[ti] && e->ts >= poll_begin[ti] && e->ts - poll_begin[ti] > max_poll[ti]) max_poll[ti] = e->ts - poll_begin[ti];
+                    poll_begin[ti] = 0; since[ti] = e->ts;
+                }
+                break;
+            case TW_EV_WAKE: case TW_EV_SPAWN: if (ti >= 0) since[ti] = e->ts; break;
+            case TW_EV_PAUSE: if (ti >= 0) pause_ts[ti] = e->ts; break;
+            case TW_EV_INSTR_ERROR: instr_ev++; if (!instr_task) instr_task = e->task; break;
+            case TW_EV_ACQUIRE: case TW_EV_RELEASE: {
+                if (!e->task) break;
+                long h = idmap_get(&hmap, e->task);
+                if (h < 0) {
+                    if (nheld == capheld) {
+                        size_t c = capheld ? capheld * 2 : 64;
+                        struct held *p = realloc(held, c * sizeof *p);
+                        if (!p) break;
+                        held = p; capheld = c;
+                    }
+                    memset(&held[nheld], 0, sizeof held[nheld]);
+                    held[nheld].task = e->task;
+                    idmap_put(&hmap, e->task, (uint32_t)nheld);
+                    h = (long)nheld++;
+                }
+                struct held *H = &held[h];
+                if (e->type == TW_EV_ACQUIRE) {
+                    if (e->flags & TW_EVF_SHARED) break;
+                    for (int k = 0; k < H->n; k++)
+                        if (H->res[k] != e->res && !has_pair(pairs, npairs, H->res[k], e->res) && npairs < 10000) {
+                            if (npairs == cappairs) {
+                                size_t c = cappairs ? cappairs * 2 : 32;
+                                struct pair *p = realloc(pairs, c * sizeof *p);
+                                if (!p) break;
+                                pairs = p; cappairs = c;
+                            }
+                            pairs[npairs++] = (struct pair){ H->res[k], e->res, e->task };
+                        }
+                    if (H->n < TW_MAX_EDGES) H->res[H->n++] = e->res;
+                } else {
+                    for (int k = 0; k < H->n; k++) if (H->res[k] == e->res) { H->res[k] = H->res[--H->n]; break; }
+                }
+                break;
+            }
+            default: break;
+            }
+        }
+    }
+    /* held while waiting to acquire: an order edge the present shows */
+    for (size_t i = 0; i < nt; i++) {
+        const struct mtask *t = &m->tasks[i];
+        if (!task_live(t) || t->state != TW_TASK_WAITING || t->wait_kind != TW_WAIT_ACQUIRE) continue;
+        for (int k = 0; k < TW_MAX_EDGES; k++)
+            if (t->edges[k].res && t->edges[k].role == TW_EDGE_HOLD && t->edges[k].res != t->waiting_on &&
+                !has_pair(pairs, npairs, t->edges[k].res, t->waiting_on) && npairs < 10000) {
+                if (npairs == cappairs) {
+                    size_t c = cappairs ? cappairs * 2 : 32;
+                    struct pair *p = realloc(pairs, c * sizeof *p);
+                    if (!p) break;
+                    pairs = p; cappairs = c;
+                }
+                pairs[npairs++] = (struct pair){ t->edges[k].res, t->waiting_on, t->id };
+            }
+    }
+    for (size_t i = 0; i < npairs; i++) {
+        if (pairs[i].a > pairs[i].b) continue;
+        int j = has_pair(pairs, npairs, pairs[i].b, pairs[i].a);
+        if (!j) continue;
+        struct mres *ra = model_res(m, pairs[i].a), *rb = model_res(m, pairs[i].b);
+        if (ra && rb && in_dl_res && in_dl_res[ra - m->res] && in_dl_res[rb - m->res]) continue;
+        const struct mtask *t = model_task(m, pairs[j - 1].task);
+        struct alert *a = add(&L, "lock_order", t);
+        if (!a) break;
+        const struct mtask *t1 = model_task(m, pairs[i].task);
+        const char *na = ra ? res_name(s, ra, rn, sizeof rn) : "?", *nb = rb ? res_name(s, rb, rn2, sizeof rn2) : "?";
+        snprintf(a->message, sizeof a->message, "lock order inversion: %.60s then %.60s (by %.40s %llu) but %.60s then %.60s (by %.40s %llu)",
+                 na, nb, t1 ? task_name(s, t1) : "task", (unsigned long long)pairs[i].task,
+                 nb, na, t ? task_name(s, t) : "task", (unsigned long long)pairs[j - 1].task);
+    }
+
+    uint64_t lp_ns = (uint64_t)long_poll_ms * 1000000ull;
+    for (size_t i = 0; i < nt; i++) {
+        const struct mtask *t = &m->tasks[i];
+        if (t->hidden || !t->id || t->torn) continue;
+        tname(s, t, tn, sizeof tn);
+        /* long_poll: a poll running now, or one in the retained history, longer than the threshold */
+        uint64_t longest = max_poll ? dur_ns(s, max_poll[i]) : 0;
+        int running = 0;
+        if (t->state == TW_TASK_POLLING) {
+            uint64_t b = (poll_begin && poll_begin[i]) ? poll_begin[i] : (s->at_now ? t->state_ts : 0);
+            if (b && now >= b && dur_ns(s, now - b) > longest) { longest = dur_ns(s, now - b); running = 1; }
+        }
+        for (int k = TW_HIST_BUCKETS - 1; k >= 0 && s->at_now; k--)
+            if (t->poll_hist[k] && (1ull << (k + 9)) >= lp_ns && (k < TW_HIST_BUCKETS - 1 || lp_ns <= (1ull << 24))) {
+                if ((1ull << (k + 9)) > longest) longest = 1ull << (k + 9);
+                break;
+            }
+        if (task_live(t) || longest) {
+            if (longest > lp_ns) {
+                struct alert *a = add(&L, "long_poll", t);
+                if (a) snprintf(a->message, sizeof a->message, "%s %s %.1f ms without yielding (threshold %u ms)", tn,
+                                running ? "has been polling for" : "polled for", longest / 1e6, long_poll_ms);
+            }
+        }
+        if (!task_live(t)) continue;
+        /* lost_waker */
+        if (t->state == TW_TASK_WAITING && (t->wait_kind == TW_WAIT_PARK || t->wait_kind == TW_WAIT_NONE) &&
+            t->wakers_alive <= 0 && !(t->flags & TW_TF_TIMED) && !s->facts) {
+            struct alert *a = add(&L, "lost_waker", t);
+            if (a) snprintf(a->message, sizeof a->message, "%s is waiting (%s) but no waker for it is alive: nothing can wake it",
+                            tn, wait_kind_name(t->wait_kind));
+        }
+        /* lost_wakeup: a condvar wait nobody left can signal */
+        if (have_g && t->state == TW_TASK_WAITING && g.stuck[i] && g.cls[i] == WK_UNKNOWN) {
+            const struct mres *r = model_res(m, t->waiting_on);
+            if (r && r->kind == TW_RES_CONDVAR) {
+                struct alert *a = add(&L, "lost_wakeup", t);
+                if (a) snprintf(a->message, sizeof a->message, "%s waits on condvar %s but every task that could signal it is itself blocked",
+                                tn, res_name(s, r, rn, sizeof rn));
+            }
+        }
+        /* self_wake */
+        if (t->wakes >= 10 && (uint64_t)t->self_wakes * 2 > t->wakes) {
+            struct alert *a = add(&L, "self_wake", t);
+            if (a) snprintf(a->message, sizeof a->message, "%s woke itself %u of %u times: it may be busy-looping through the scheduler",
+                            tn, t->self_wakes, t->wakes);
+        }
+        /* ready_starvation */
+        if (t->state == TW_TASK_READY && !t->paused) {
+            uint64_t r0 = (since && since[i]) ? since[i] : (s->at_now ? t->state_ts : 0);
+            int others = last_poll_any > r0 && last_poll_any_task != t->id;
+            if (!others && s->at_now && r0)
+                for (size_t k = 0; k < nt && !others; k++)
+                    if (k != i && !m->tasks[k].torn && m->tasks[k].polls && m->tasks[k].state_ts > r0 &&
+                        (m->tasks[k].state == TW_TASK_POLLING || m->tasks[k].state == TW_TASK_WAITING)) others = 1;
+            if (r0 && now > r0 && dur_ns(s, now - r0) > STARVE_NS && others) {
+                struct alert *a = add(&L, "ready_starvation", t);
+                if (a) snprintf(a->message, sizeof a->message, "%s has been ready for %.2f s while other tasks were polled",
+                                tn, dur_ns(s, now - r0) / 1e9);
+            }
+        }
+        /* long_pause */
+        if (t->paused && pause_ts && pause_ts[i] && now > pause_ts[i] && dur_ns(s, now - pause_ts[i]) > LONG_PAUSE_NS) {
+            struct alert *a = add(&L, "long_pause", t);
+            if (a) snprintf(a->message, sizeof a->message, "%s has been paused for %.1f s", tn, dur_ns(s, now - pause_ts[i]) / 1e9);
+        }
+    }
+    if (peak > OVERHEAD_PER_WINDOW) {
+        struct alert *a = add(&L, "instrumentation_overhead", NULL);
+        if (a) snprintf(a->message, sizeof a->message, "%llu events in one 100 ms window (%llu runtime, %llu application): instrumentation may slow the program",
+                        (unsigned long long)peak, (unsigned long long)(peak - peak_app), (unsigned long long)peak_app);
+    }
+    if (!s->facts) {
+        uint64_t lost = s->ring_dropped + s->hdr.tasks.full + s->hdr.resources.full + s->hdr.strings_full;
+        if (s->hdr.header_size >= sizeof(struct tw_header)) lost += s->hdr.events_lost;
+        if (lost) {
+            struct alert *a = add(&L, "dropped_events", NULL);
+            if (a) snprintf(a->message, sizeof a->message, "%llu events lost (no ring), %u tasks and %u resources not recorded (tables full), %llu strings did not fit",
+                            (unsigned long long)(s->ring_dropped + (s->hdr.header_size >= sizeof(struct tw_header) ? s->hdr.events_lost : 0)),
+                            s->hdr.tasks.full, s->hdr.resources.full, (unsigned long long)s->hdr.strings_full);
+        }
+        if (s->hdr.instr_errors || instr_ev) {
+            const struct mtask *t = instr_task ? model_task(m, instr_task) : NULL;
+            struct alert *a = add(&L, "instrumentation_error", t);
+            if (a) snprintf(a->message, sizeof a->message, "%llu bad instrumentation calls (%llu in the retained log), ignored: e.g. releasing what a task does not hold",
+                            (unsigned long long)(s->hdr.instr_errors > instr_ev ? s->hdr.instr_errors : instr_ev), (unsigned long long)instr_ev);
+        }
+    }
+    if (m->torn_tasks || m->torn_res) {
+        struct alert *a = add(&L, "torn_records", NULL);
+        if (a) snprintf(a->message, sizeof a->message, "%zu task and %zu resource records were caught mid-update and are shown as torn",
+                        m->torn_tasks, m->torn_res);
+    }
+    free(poll_begin); free(max_poll); free(since); free(pause_ts); free(pairs); free(held); free(in_dl_res);
+    idmap_free(&hmap);
+    if (have_g) wgraph_free(&g);
+    (void)now_ns;
+    *out = L.a; *nout = L.n;
+    return 0;
+}

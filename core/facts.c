@@ -1,0 +1,181 @@
+/* facts.c — attach-only models: a session built from facts collected from the threads of a
+ * process with no region (twc_facts). Task id = TID, resource id = the object's address, holders
+ * from glibc's owner fields, waits from the blocking call. Strings go into a synthetic arena so
+ * the renderers work unchanged. Certainty rules (issue 13): mutex cycles proven by owner fields
+ * are certain from one sample; other deadlocks need samples_agree on a live target and from a
+ * core are possible (deadlock.c applies them). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+struct arena_b { char *p; size_t len, cap; };
+
+static uint32_t intern(struct arena_b *a, const char *s)
+{
+    if (!s || !s[0]) return 0;
+    size_t n = strlen(s);
+    if (n > 255) n = 255;
+    if (a->len + n + 1 > a->cap) {
+        size_t cap = a->cap ? a->cap : 1024;
+        while (cap < a->len + n + 1) cap *= 2;
+        char *p = realloc(a->p, cap);
+        if (!p) return 0;
+        a->p = p; a->cap = cap;
+    }
+    uint32_t off = (uint32_t)a->len;
+    memcpy(a->p + a->len, s, n);
+    a->p[a->len + n] = 0;
+    a->len += n + 1;
+    return off;
+}
+
+static int block_res_kind(int block)
+{
+    switch (block) {
+    case TWC_BLOCK_MUTEX: return TW_RES_MUTEX;
+    case TWC_BLOCK_RWLOCK_RD: case TWC_BLOCK_RWLOCK_WR: return TW_RES_RWLOCK;
+    case TWC_BLOCK_SEM: return TW_RES_SEMAPHORE;
+    case TWC_BLOCK_COND: return TW_RES_CONDVAR;
+    case TWC_BLOCK_BARRIER: return TW_RES_BARRIER;
+    default: return 0;
+    }
+}
+
+static const char *block_call(int block)
+{
+    static const char *n[] = { "running", "pthread_mutex_lock", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock", "sem_wait",
+                               "pthread_cond_wait", "pthread_join", "pthread_barrier_wait", "sleep", "io", "futex_wait" };
+    return block >= 0 && block < (int)ARRAY_LEN(n) ? n[block] : "?";
+}
+
+twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, size_t errlen)
+{
+    int dummy;
+    if (!status) status = &dummy;
+    if (!f || (f->nthreads && !f->threads) || (f->nobjects && !f->objects)) {
+        *status = TWC_EUSAGE; MSG(err, errlen, "no facts given"); return NULL;
+    }
+    struct twc_session *s = calloc(1, sizeof *s);
+    struct arena_b A = { 0 };
+    if (!s) { *status = TWC_EINTERNAL; MSG(err, errlen, "out of memory"); return NULL; }
+    s->facts = 1; s->at_now = 1; s->long_poll_ms = 50;
+    s->facts_agree = f->samples_agree; s->facts_from_core = f->from_core;
+    s->facts_source = f->source ? strdup(f->source) : NULL;
+    s->facts_exe = f->exe ? strdup(f->exe) : NULL;
+    s->ns_per_raw = 1.0;
+    intern(&A, " ");            /* offset 0 means "no string" */
+    struct model *m = &s->now;
+    size_t nobj_max = f->nobjects + f->nthreads;
+    m->tasks = calloc(f->nthreads + 1, sizeof *m->tasks);
+    m->res = calloc(nobj_max + 1, sizeof *m->res);
+    s->sites = calloc(f->nthreads + 2, sizeof *s->sites);
+    if (!m->tasks || !m->res || !s->sites) goto oom;
+    idmap_init(&m->rmap, nobj_max);
+    /* resources: the listed objects first, then anything a thread blocks on */
+    for (size_t i = 0; i < f->nobjects; i++) {
+        const struct twc_fact_object *o = &f->objects[i];
+        if (!o->addr || idmap_get(&m->rmap, o->addr) >= 0) continue;
+        struct mres *r = &m->res[m->nres];
+        r->id = o->addr; r->address = o->addr; r->kind = (uint8_t)(o->kind > 0 && o->kind <= TW_RES_OTHER ? o->kind : TW_RES_OTHER);
+        idmap_put(&m->rmap, r->id, (uint32_t)m->nres++);
+        if (o->name) r->name = intern(&A, o->name);
+        r->owner_known = o->owner_tid != 0;
+        r->available = (r->kind == TW_RES_SEMAPHORE) ? (o->value >= 0 ? o->value : 0) : (o->owner_tid ? 0 : 1);
+    }
+    for (size_t i = 0; i < f->nthreads; i++) {
+        const struct twc_fact_thread *t = &f->threads[i];
+        int k = block_res_kind(t->block);
+        if (!k || !t->object || idmap_get(&m->rmap, t->object) >= 0) continue;
+        struct mres *r = &m->res[m->nres];
+        r->id = t->object; r->address = t->object; r->kind = (uint8_t)k;
+        r->available = k == TW_RES_SEMAPHORE ? 0 : -1;
+        idmap_put(&m->rmap, r->id, (uint32_t)m->nres++);
+    }
+    for (size_t i = 0; i < m->nres; i++) {
+        struct mres *r = &m->res[i];
+        int reusable = r->kind == TW_RES_MUTEX || r->kind == TW_RES_RWLOCK || r->kind == TW_RES_SEMAPHORE;
+        r->class_ = reusable ? TW_CLASS_REUSABLE : TW_CLASS_CONSUMABLE;
+        r->capacity = r->kind == TW_RES_SEMAPHORE ? -1 : 1;
+        if (r->available < 0) r->available = 0;
+        if (!r->name && f->exe) {
+            char *nm = twc_symbolize_data(f->exe, f->load_bias, r->address);
+            if (nm) { r->name = intern(&A, nm); free(nm); }
+        }
+    }
+    /* tasks */
+    for (size_t i = 0; i < f->nthreads; i++) {
+        const struct twc_fact_thread *ft = &f->threads[i];
+        if (!ft->tid || ft->tid > 0xffffffffull) continue;
+        struct mtask *t = &m->tasks[m->ntasks];
+        t->id = ft->tid; t->os_tid = (uint32_t)ft->tid; t->flags = TW_TF_ROOT; t->wakers_alive = 1;
+        char nm[64];
+        if (ft->name && ft->name[0]) t->name = intern(&A, ft->name);
+        else { snprintf(nm, sizeof nm, "thread-%llu", (unsigned long long)ft->tid); t->name = intern(&A, nm); }
+        int b = ft->block;
+        if (b == TWC_BLOCK_NONE) t->state = TW_TASK_POLLING;
+        else {
+            t->state = TW_TASK_WAITING;
+            t->waiting_on = ft->object;
+            switch (b) {
+            case TWC_BLOCK_MUTEX: case TWC_BLOCK_RWLOCK_RD: case TWC_BLOCK_RWLOCK_WR: t->wait_kind = TW_WAIT_ACQUIRE; break;
+            case TWC_BLOCK_JOIN: t->wait_kind = TW_WAIT_JOIN; break;
+            case TWC_BLOCK_SEM: t->wait_kind = TW_WAIT_SIGNAL; break;
+            case TWC_BLOCK_COND: case TWC_BLOCK_BARRIER: t->wait_kind = TW_WAIT_SIGNAL; break;
+            case TWC_BLOCK_SLEEP: t->wait_kind = TW_WAIT_TIMER; break;
+            case TWC_BLOCK_IO: t->wait_kind = TW_WAIT_IO; break;
+            default: t->wait_kind = TW_WAIT_NONE; break;
+            }
+            if (ft->timed) t->flags |= TW_TF_TIMED;
+            if (b == TWC_BLOCK_SEM) {
+                const struct mres *r = model_res(m, ft->object);
+                if (r && r->available > 0) t->state = TW_TASK_READY;   /* a post is already there: it is about to run */
+            }
+        }
+        m->ntasks++;
+    }
+    idmap_init(&m->tmap, m->ntasks);
+    for (size_t i = 0; i < m->ntasks; i++) idmap_put(&m->tmap, m->tasks[i].id, (uint32_t)i);
+    /* holders from owner fields */
+    for (size_t i = 0; i < f->nobjects; i++) {
+        const struct twc_fact_object *o = &f->objects[i];
+        if (!o->owner_tid) continue;
+        struct mtask *t = model_task(m, o->owner_tid);
+        if (!t) continue;
+        for (int e = 0; e < TW_MAX_EDGES; e++)
+            if (!t->edges[e].res) { t->edges[e] = (struct medge){ o->addr, TW_EDGE_HOLD, 0, 1 }; break; }
+    }
+    /* sites: the blocking call with the object's name, at the first frame in the program */
+    s->nsites = 1;
+    char tmp[64];
+    for (size_t i = 0, k = 0; i < f->nthreads; i++) {
+        const struct twc_fact_thread *ft = &f->threads[i];
+        if (!ft->tid || ft->tid > 0xffffffffull) continue;
+        struct mtask *t = &m->tasks[k++];
+        if (ft->block == TWC_BLOCK_NONE && !ft->file) continue;
+        char expr[300];
+        if (ft->block == TWC_BLOCK_JOIN) snprintf(expr, sizeof expr, "pthread_join(%llu)", (unsigned long long)ft->object);
+        else if (ft->object) {
+            const struct mres *r = model_res(m, ft->object);
+            snprintf(expr, sizeof expr, "%s(&%s)", block_call(ft->block), r ? res_name(s, r, tmp, sizeof tmp) : "?");
+        } else snprintf(expr, sizeof expr, "%s", ft->func ? ft->func : block_call(ft->block));
+        struct tw_site_rec *site = &s->sites[s->nsites];
+        site->file = intern(&A, ft->file ? ft->file : "??");
+        site->line = ft->line > 0 ? (uint32_t)ft->line : 0;
+        site->expr = intern(&A, expr);
+        site->func = intern(&A, ft->func);
+        t->await_site = (uint32_t)s->nsites++;
+    }
+    s->sites_loaded = 1;
+    s->arena = A.p; s->arena_len = A.len;
+    s->model_loaded = 1;
+    s->events_loaded = 1;
+    *status = TWC_OK;
+    return s;
+oom:
+    free(A.p);
+    twc_close(s);
+    *status = TWC_EINTERNAL;
+    MSG(err, errlen, "out of memory");
+    return NULL;
+}

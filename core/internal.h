@@ -1,0 +1,200 @@
+/* internal.h — libtwcore's private model, shared by its files (not installed).
+ *
+ * The model is built from one of two sources — a region read through twc_read_fn, or
+ * attach-only facts — into the same shape: tasks and resources with 64-bit ids (attach-only
+ * resource ids are addresses), a string arena and a site table. Strings are arena offsets;
+ * facts sessions build a synthetic arena so every renderer resolves names the same way.
+ */
+#ifndef TWC_INTERNAL_H
+#define TWC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "tw_region.h"
+/* the public API keeps default visibility; everything else in the library is hidden */
+#pragma GCC visibility push(default)
+#include "twcore.h"
+#pragma GCC visibility pop
+
+/* ---- growable text buffer (buf.c) ---- */
+struct sbuf { char *p; size_t len, cap; int oom; };
+void sb_init(struct sbuf *b);
+void sb_put(struct sbuf *b, const char *s, size_t n);
+void sb_puts(struct sbuf *b, const char *s);
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_json_str(struct sbuf *b, const char *s);   /* quoted, escaped; NULL -> null */
+void sb_dur(struct sbuf *b, uint64_t ns);          /* "12.3ms" */
+char *sb_take(struct sbuf *b);
+void sb_free(struct sbuf *b);
+
+/* ---- the model ---- */
+struct medge { uint64_t res; uint8_t role, dir; uint16_t count; };
+
+struct mtask {
+    uint64_t id, waiting_on;
+    uint32_t version, seq, parent, name, spawn_site, await_site, os_tid, slot;
+    uint8_t state, paused, wait_kind, flags, torn, hidden;
+    int32_t wakers_alive;
+    uint64_t created_ts, state_ts, polls, busy, scheduled, idle;
+    uint32_t wakes, self_wakes;
+    struct medge edges[TW_MAX_EDGES];
+    uint32_t poll_hist[TW_HIST_BUCKETS], ready_hist[TW_HIST_BUCKETS];
+    struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
+    struct tw_context ctx;
+};
+
+struct mres {
+    uint64_t id, address;
+    uint32_t version, seq, name, create_site, slot;
+    uint8_t kind, class_, closed, torn, hidden, owner_known;
+    int64_t capacity, available, queued;
+    uint64_t created_ts;
+};
+
+/* open-addressing id -> index map */
+struct idmap { uint64_t *keys; uint32_t *vals; size_t cap, n; };
+void idmap_init(struct idmap *m, size_t expect);
+void idmap_put(struct idmap *m, uint64_t key, uint32_t val);
+long idmap_get(const struct idmap *m, uint64_t key);   /* -1 when absent */
+void idmap_free(struct idmap *m);
+
+struct model {
+    struct mtask *tasks; size_t ntasks;
+    struct mres *res; size_t nres;
+    struct idmap tmap, rmap;
+    size_t torn_tasks, torn_res, bad_refs;
+};
+void model_free(struct model *m);
+int model_copy(struct model *dst, const struct model *src);
+struct mtask *model_task(const struct model *m, uint64_t id);
+struct mres *model_res(const struct model *m, uint64_t id);
+void model_index(struct model *m);
+
+/* derived per-resource lists (holders, waiters, senders, receivers, intents): CSR arrays */
+struct rel { uint32_t task; uint8_t role, dir; uint16_t count; };
+struct derived {
+    uint32_t *hold_start;  struct rel *hold;   /* edges by resource index */
+    uint32_t *wait_start;  uint32_t *wait;     /* waiting task indexes by resource index */
+    uint32_t *join_start;  uint32_t *join;     /* JOIN waiters by task index */
+};
+int derive(const struct model *m, struct derived *d);
+void derived_free(struct derived *d);
+
+/* ---- events / history ---- */
+struct mevent {
+    struct tw_event ev;
+    uint32_t thread;   /* os tid of the ring */
+    uint32_t ring;
+};
+
+/* ---- session ---- */
+struct twc_session {
+    /* byte source */
+    twc_read_fn rd; void *rctx; uint64_t base;
+    twc_write_fn wr; void *wctx;
+    int flags;
+    char label[64];
+    uint64_t bytes_read, reads;
+    struct tw_header hdr; int have_hdr;
+    uint64_t used;
+    /* clock */
+    double ns_per_raw;
+    /* strings and sites */
+    char *arena; uint64_t arena_len;        /* full arena copy (or synthetic) */
+    struct tw_site_rec *sites; size_t nsites; int sites_loaded;
+    struct lazystr { uint32_t off; char *s; } *lazy; size_t nlazy, caplazy;
+    /* the present model */
+    struct model now; int model_loaded;
+    /* history */
+    struct mevent *events; size_t nevents; int events_loaded;
+    uint64_t seq_base;        /* seq of events[0] */
+    size_t horizon;           /* index of the oldest event one can rewind to */
+    uint64_t ring_dropped, overwritten;
+    uint32_t nrings;
+    /* view */
+    int at_now; size_t at_idx; /* model shown = after events[at_idx] */
+    struct model view; int view_valid;
+    size_t hist_errors;
+    /* attach-only */
+    int facts; int facts_certain_all; int facts_from_core; int facts_agree;
+    char *facts_source; char *facts_exe;
+    uint32_t long_poll_ms;
+};
+
+/* decode.c */
+int src_read(struct twc_session *s, uint64_t off, void *buf, uint64_t len);
+int decode_header(struct twc_session *s, char *err, size_t errlen);
+int load_model(struct twc_session *s, char *err, size_t errlen);
+int load_strings(struct twc_session *s, char *err, size_t errlen);
+const char *str_at(struct twc_session *s, uint32_t off);  /* never NULL: "" for none/bad */
+const struct tw_site_rec *site_at(struct twc_session *s, uint32_t idx);
+void task_from_rec(struct mtask *t, const struct tw_task_rec *r);
+int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
+                    size_t *scanned_total);
+uint64_t raw_to_ns(const struct twc_session *s, uint64_t raw);
+uint64_t dur_ns(const struct twc_session *s, uint64_t raw);
+
+/* history.c */
+int load_events(struct twc_session *s, char *err, size_t errlen);
+int undo_event(struct model *m, const struct mevent *e);   /* 0 ok, -1 inconsistent */
+int redo_event(struct model *m, const struct mevent *e);
+int view_model(struct twc_session *s, const struct model **m, char *err, size_t errlen);
+const char *event_type_name(unsigned type);
+uint64_t now_raw(struct twc_session *s, const struct model *m);
+
+/* graph.c */
+enum { WK_NONE = 0, WK_PROGRESS, WK_KNOWN, WK_UNKNOWN };
+struct wgraph {
+    const struct model *m;
+    struct derived d;
+    uint8_t *cls;            /* per task: WK_* */
+    uint8_t *stuck;          /* per task: cannot progress (certain) */
+    size_t nunblocked;       /* live tasks not blocked on an untimed wait */
+};
+int wgraph_build(struct wgraph *g, const struct model *m);
+void wgraph_free(struct wgraph *g);
+/* wakers of task index i (known kinds only): calls fn for each; returns count */
+size_t wgraph_wakers(const struct wgraph *g, uint32_t i, void (*fn)(void *, uint32_t), void *arg);
+const char *state_name(unsigned st);
+const char *wait_kind_name(unsigned k);
+const char *res_kind_name(unsigned k);
+const char *class_name(unsigned c);
+const char *role_name(unsigned r);
+bool task_live(const struct mtask *t);
+
+/* deadlock.c */
+struct dl_entry { int is_task; uint32_t idx; };   /* idx into tasks or res; res idx UINT32_MAX = none */
+struct deadlock { int certain, global; struct dl_entry *chain; size_t n; char note[160]; };
+int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *n);
+void deadlocks_free(struct deadlock *d, size_t n);
+
+/* alerts.c */
+struct alert { const char *kind; uint64_t task; int has_task; char message[512]; };
+int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
+                   struct alert **out, size_t *n);
+
+/* render (render_json.c / render_text.c) */
+void json_await(struct twc_session *s, struct sbuf *b, uint32_t site);
+void json_task(struct twc_session *s, const struct model *m, const struct derived *d,
+               struct sbuf *b, const struct mtask *t, int full);
+void json_res(struct twc_session *s, const struct model *m, const struct derived *d,
+              struct sbuf *b, const struct mres *r, size_t ri);
+void json_chain_entry(struct twc_session *s, const struct model *m, struct sbuf *b,
+                      const struct dl_entry *e);
+void json_as_of(struct twc_session *s, struct sbuf *b);
+void text_as_of(struct twc_session *s, struct sbuf *b);
+void text_site(struct twc_session *s, struct sbuf *b, uint32_t site);
+const char *task_name(struct twc_session *s, const struct mtask *t);
+const char *res_name(struct twc_session *s, const struct mres *r, char *tmp, size_t n);
+
+/* commands (exec.c and friends) */
+struct cmdopts { int json, all, limit, has_limit; uint32_t long_poll_ms; long await_id; };
+int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b);
+int cmd_control(struct twc_session *s, int op, uint64_t id, const struct cmdopts *o,
+                struct sbuf *b, char *err, size_t errlen);
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define MSG(err, errlen, ...) do { if ((err) && (errlen)) snprintf((err), (errlen), __VA_ARGS__); } while (0)
+
+#endif
