@@ -280,9 +280,10 @@ def _thread_frames(th):
 class TwBt(gdb.Command):
     """The stack of a parked task, innermost first: "#N 0xADDR in FUNC (FILE:LINE)".
 
-Usage: tw bt ID [--json]
-The task's own stack (not the worker thread's), from its saved registers, walked by frame
-pointers over target memory and symbolised by gdb. Works live and on core files. For
+Usage: tw bt ID [--json] [--gdb]
+The task's own stack (not the worker thread's), from its saved registers: a walk of the
+frame-pointer chain over target memory, symbolised by gdb; with --gdb (or when the walk stops
+at once) gdb's own unwinder (DWARF CFI, inlined frames). Live and on core files. For
 attach-only models (a task is a thread) it is that thread's backtrace. To use gdb's own
 `bt`, `frame N` and `info locals` on the task, see `tw frame`."""
 
@@ -293,19 +294,20 @@ attach-only models (a task is a thread) it is that thread's backtrace. To use gd
     def invoke(self, arg, from_tty):
         opts, words = split(arg)
         as_json = "--json" in words
-        tid = _task_id(words, "bt")
+        tid = _task_id([w for w in words if w != "--gdb"], "bt")
         s = sessions.get(lib(), attach_only="--attach-only" in opts, one_sample=True)
         _say_note(s)
         if s.kind == "region":
             ctx = s.lib.task_context(s.handle, tid)
-            frames = stack.frames(s.memory, ctx)
+            frames, method = stack.frames(s.memory, ctx, "gdb" if "--gdb" in words else "auto")
         else:
             th = _thread_by_tid(tid)
             if th is None:
                 raise gdb.GdbError("no thread %d in this process" % tid)
-            frames = _thread_frames(th)
+            frames, method = _thread_frames(th), "thread"
         if as_json:
-            j = {"task": tid, "frames": [dict(level=i, **f) for i, f in enumerate(frames)]}
+            j = {"task": tid, "unwinder": method,
+                 "frames": [dict(level=i, **f) for i, f in enumerate(frames)]}
             gdb.write(json.dumps(j, separators=(",", ":")) + "\n")
         else:
             for i, f in enumerate(frames):

@@ -27,6 +27,10 @@ from . import target
 from . import twcore as T
 
 SYS_FUTEX = 202
+SYS_RESTART = 219
+FUTEX_CMD_MASK = ~(128 | 256)
+FUTEX_WAITS = {0, 6, 9, 11, 13}     # WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2
+IN_SYSCALL_RAX = {-512, -513, -514, -516, -38, -4}
 SLEEP_SYSCALLS = {35, 230}                       # nanosleep, clock_nanosleep
 IO_SYSCALLS = {0, 7, 17, 19, 23, 34, 43, 45, 47, 61, 232, 247, 270, 271, 281, 288, 299, 128, 130}
 MAX_FRAMES = 32
@@ -307,6 +311,17 @@ def _thread_handles():
     return m
 
 
+def _mutex_in_saved_registers(frames, mem, layout, not_this):
+    """glibc >= 2.25 keeps no pointer from a condvar to its mutex; the wait's frames still hold
+    it in a callee-saved register. The first value that looks like a mutex."""
+    for f in frames:
+        for r in ("rbx", "rbp", "r12", "r13", "r14", "r15"):
+            v = _reg(f, r)
+            if v and v != not_this and layout.plausible_mutex(mem, v):
+                return v
+    return None
+
+
 def _join_target(uaddr, mem, handles):
     if not uaddr:
         return None
@@ -330,7 +345,10 @@ def _collect_thread(th, codemap, mem, layout, exe_name, handles):
         return tf
     f0 = frames[0]
     orig_rax = _signed64(_reg(f0, "orig_rax"))
-    in_syscall = orig_rax is not None and orig_rax >= 0
+    rax = _signed64(_reg(f0, "rax"))
+    # Stopped inside a syscall that the kernel will restart (-ERESTART*, -EINTR) or at its
+    # entry (-ENOSYS). Any other rax: the syscall has returned and the thread runs.
+    in_syscall = orig_rax is not None and orig_rax >= 0 and rax in IN_SYSCALL_RAX
     # The program's own frame that made the blocking call, and the library frames inside it.
     user_i = None
     for i, f in enumerate(frames):
@@ -368,7 +386,17 @@ def _collect_thread(th, codemap, mem, layout, exe_name, handles):
                 rule = r
                 tf.call = normalise(_frame_name(f))
                 break
+    if orig_rax == SYS_FUTEX and (_reg(f0, "rsi") or 0) & FUTEX_CMD_MASK not in FUTEX_WAITS:
+        return tf               # FUTEX_WAKE and friends do not block
+    if orig_rax == SYS_RESTART:
+        # Only timed waits are restarted this way; rdi still holds the first argument.
+        tf.block, tf.timed = (rule[0] if rule else T.BLOCK_SLEEP), 1
+        if tf.block not in (T.BLOCK_SLEEP, T.BLOCK_IO):
+            tf.object = _reg(f0, "rdi") or 0
+            tf.how = "futex address (restarted timed wait)"
+        return tf
     uaddr = _reg(f0, "rdi") if orig_rax == SYS_FUTEX else None
+    expected = (_reg(f0, "rdx") or 0) & 0xFFFFFFFF
     futex_timed = orig_rax == SYS_FUTEX and (_reg(f0, "r10") or 0) != 0
     if rule is None and orig_rax == SYS_FUTEX:
         # A futex word inside another thread's struct pthread holding that thread's TID is a
@@ -416,14 +444,16 @@ def _collect_thread(th, codemap, mem, layout, exe_name, handles):
         m = _read_arg(inner, ("mutex",))
         if m is None:
             m = call_args()[1]
-        tf.object2 = m or 0
+        if m is None:
+            m = _mutex_in_saved_registers(frames[:(user_i or len(frames)) + 1], mem, layout, obj)
+        tf.object2 = m if m and layout.plausible_mutex(mem, m) else 0
     elif block in (T.BLOCK_RWLOCK_RD, T.BLOCK_RWLOCK_WR):
         if dbg:
             obj, how = dbg, "glibc debug info"
         elif call_args()[0]:
             obj, how = call_args()[0], "caller's argument registers"
         else:
-            obj, how = layout.rwlock_from_futex(uaddr), "futex address"
+            obj, how = layout.rwlock_from_futex(uaddr, expected, block == T.BLOCK_RWLOCK_RD), "futex address"
     elif block == T.BLOCK_BARRIER:
         obj, how = (dbg, "glibc debug info") if dbg else (layout.barrier_from_futex(uaddr), "futex address")
     elif block == T.BLOCK_JOIN:
@@ -431,6 +461,8 @@ def _collect_thread(th, codemap, mem, layout, exe_name, handles):
         try:
             obj, how = mem.read_u32(uaddr), "futex word (joined thread's TID)"
         except gdb.MemoryError:
+            obj, how = expected, "futex expected value (joined thread's TID)"
+        if not obj:
             pd = dbg or call_args()[0]
             obj, how = handles.get(pd or 0, 0), "pthread_t of the call"
     tf.object = obj or 0

@@ -20,7 +20,7 @@ import gdb
 #   pthread_barrier_t: current_round @4 (what waiters futex-wait on)
 TABLE_X86_64 = {
     "mutex_lock": 0, "mutex_owner": 8, "mutex_kind": 16,
-    "sem_value": 0, "rwlock_cur_writer": 24, "rwlock_wrphase_futex": 8, "rwlock_writers_futex": 12,
+    "sem_value": 0, "rwlock_readers": 0, "rwlock_cur_writer": 24, "rwlock_wrphase_futex": 8, "rwlock_writers_futex": 12,
     "cond_g_signals": 40, "barrier_round": 4,
 }
 TABLE_RANGE = ((2, 25), (2, 40))
@@ -132,11 +132,36 @@ class Layout:
         base = uaddr - self.o["cond_g_signals"]
         return base if base % 8 == 0 else base - 4
 
-    def rwlock_from_futex(self, uaddr):
-        """Readers and writers wait on __wrphase_futex (@8) or writers on __writers_futex (@12)."""
-        if (uaddr - self.o["rwlock_writers_futex"]) % 8 == 0:
-            return uaddr - self.o["rwlock_writers_futex"]
-        return uaddr - self.o["rwlock_wrphase_futex"]
+    def rwlock_from_futex(self, uaddr, expected, reader):
+        """Readers sleep on __readers (expecting RWAITING set) or __wrphase_futex (expecting
+        1|FUTEX_USED = 3); writers on __writers_futex (expecting 3) or __wrphase_futex
+        (expecting FUTEX_USED = 2). The rwlock is 8-aligned, which settles a misjudgement."""
+        if reader:
+            base = uaddr - (self.o["rwlock_wrphase_futex"] if expected == 3 else self.o["rwlock_readers"])
+        else:
+            base = uaddr - (self.o["rwlock_wrphase_futex"] if expected == 2 else self.o["rwlock_writers_futex"])
+        if base % 8:
+            base = uaddr - self.o["rwlock_writers_futex"]
+        return base
+
+    def plausible_mutex(self, mem, a):
+        """Does the memory at a look like a pthread_mutex_t (kind bits, count, lock vs owner)?"""
+        if not a or a % 8:
+            return False
+        try:
+            lock = mem.read_u32(a + self.o["mutex_lock"])
+            count = mem.read_u32(a + 4)
+            owner = mem.read_u32(a + self.o["mutex_owner"])
+            kind = mem.read_u32(a + self.o["mutex_kind"])
+        except gdb.MemoryError:
+            return False
+        if kind & ~(0x7F | 0x100 | 0x200 | 0xFFF80000):
+            return False
+        if count > 1000000:
+            return False
+        if (lock == 0) != (owner == 0) and not kind & PTHREAD_MUTEX_ROBUST:
+            return False
+        return True
 
     def barrier_from_futex(self, uaddr):
         return uaddr - self.o["barrier_round"]

@@ -4,7 +4,7 @@ A parked task is not on any thread: its registers are saved in its task record
 (twc_task_context: rip, rsp, rbp, callee-saved registers, stack bounds). `tw bt` walks the
 frame-pointer chain from the saved rbp over target memory (the runtime, the shim and the
 examples are built with frame pointers), bounded by the task's stack, and symbolises each pc
-with gdb's own symbol tables. `tw frame ID` installs an unwinder that makes the selected
+with gdb's own symbol tables. `tw bt --gdb` and `tw frame ID` use an unwinder that makes the selected
 thread's innermost frame return into the task's saved context, so plain `bt`, `frame N`,
 `info locals` and `p` work on the task with gdb's full DWARF unwinding.
 """
@@ -84,8 +84,56 @@ def walk(memory, ctx):
     return pcs
 
 
-def frames(memory, ctx):
+def frames_fp(memory, ctx):
     return [symbolise(pc, i > 0) for i, pc in enumerate(walk(memory, ctx))]
+
+
+def frames_gdb(ctx):
+    """The task's frames as gdb's own unwinder sees them (DWARF CFI, inlined frames), by putting
+    the task under the selected thread's frame 0 for a moment. [] when it cannot."""
+    if UNWINDER is None:
+        return []
+    th = gdb.selected_thread()
+    if th is None:
+        return []
+    saved = (UNWINDER.ptid, UNWINDER.task, UNWINDER.regs)
+    try:
+        sel = gdb.selected_frame()
+    except gdb.error:
+        sel = None
+    out = []
+    try:
+        UNWINDER.set(th.ptid, None, ctx)
+        f = gdb.newest_frame().older()
+        while f is not None and len(out) < MAX_FRAMES:
+            pc = f.pc()
+            d = symbolise(pc, True)
+            name = f.name()
+            if name:
+                d["func"] = name
+            sal = f.find_sal()
+            if sal.symtab is not None and sal.line:
+                d["file"], d["line"] = sal.symtab.filename, sal.line
+            out.append(d)
+            f = f.older()
+    except (gdb.error, gdb.MemoryError, RuntimeError):
+        pass
+    finally:
+        UNWINDER.ptid, UNWINDER.task, UNWINDER.regs = saved
+        gdb.invalidate_cached_frames()
+        if sel is not None and sel.is_valid():
+            sel.select()
+    return out
+
+
+def frames(memory, ctx, method="auto"):
+    """(frames, method): the frame-pointer walk (what the console and lldb show too) unless it
+    stops at the first frame (code without frame pointers), then gdb's own unwinder."""
+    if method != "gdb":
+        f = frames_fp(memory, ctx)
+        if len(f) >= 2 or method == "fp":
+            return f, "fp"
+    return frames_gdb(ctx), "gdb"
 
 
 def format_frame(i, f):
@@ -101,7 +149,17 @@ def format_frame(i, f):
 
 # ---- tw frame: an unwinder that puts a task's stack under the selected thread ----
 
+class _FrameId:
+    """What create_unwind_info wants: an object with sp and pc (gdb 14 has gdb.unwinder.FrameId)."""
+
+    def __init__(self, sp, pc):
+        self.sp = sp
+        self.pc = pc
+
+
 if HAVE_UNWINDER:
+    FrameId = getattr(gdb.unwinder, "FrameId", _FrameId)
+
     class TaskUnwinder(gdb.unwinder.Unwinder):
         """Makes frame 0 of one thread return into a parked task's saved registers."""
 
@@ -130,7 +188,7 @@ if HAVE_UNWINDER:
                     return None
                 sp = pending.read_register("rsp")
                 pc = pending.read_register("rip")
-                info = pending.create_unwind_info(gdb.unwinder.FrameId(sp, pc))
+                info = pending.create_unwind_info(FrameId(sp, pc))
                 for r in SAVED:
                     t = pending.read_register(r).type
                     info.add_saved_register(r, gdb.Value(self.regs[r]).cast(t))
