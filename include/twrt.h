@@ -21,6 +21,7 @@
 #ifndef TWRT_H
 #define TWRT_H
 
+#include <errno.h>   /* the -E* codes returned below */
 #include <stddef.h>
 #include <stdint.h>
 #include "turbowish.h"

@@ -1,7 +1,9 @@
 /* inspect.c — a test-only reader: opens a live process's TurboWish region through
  * /proc/PID/fd (the memfd), and prints every task and resource record as one JSON object per
  * line. The runtime's model checks use it to assert waits, holds and edges without depending
- * on the console. Trusts the region (it is a test of our own writer, not a hardened reader). */
+ * on the console. Trusts the region (it is a test of our own writer, not a hardened reader).
+ * `inspect PID pause|resume ID` posts a control request the way `tw pause` does: fill a slot,
+ * mark it POSTED, bump the futex word and FUTEX_WAKE it (shared: we are another process). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +12,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 #include "tw_region.h"
 
 static const char *str(const char *base, const struct tw_header *h, uint32_t off)
@@ -29,7 +33,7 @@ static void site(const char *base, const struct tw_header *h, uint32_t s)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) { fprintf(stderr, "usage: inspect PID\n"); return 1; }
+    if (argc != 2 && argc != 4) { fprintf(stderr, "usage: inspect PID [pause|resume ID]\n"); return 1; }
     char dir[64], link[256], path[300];
     snprintf(dir, sizeof dir, "/proc/%s/fd", argv[1]);
     DIR *d = opendir(dir);
@@ -39,15 +43,30 @@ int main(int argc, char **argv)
     while ((e = readdir(d))) {
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         ssize_t n = readlink(path, link, sizeof link - 1);
-        if (n > 0) { link[n] = 0; if (strstr(link, "memfd:turbowish")) { fd = open(path, O_RDONLY); break; } }
+        if (n > 0) { link[n] = 0; if (strstr(link, "memfd:turbowish")) { fd = open(path, argc == 4 ? O_RDWR : O_RDONLY); break; } }
     }
     closedir(d);
     if (fd < 0) { fprintf(stderr, "no region\n"); return 3; }
     struct stat st;
     fstat(fd, &st);
-    char *base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    char *base = mmap(NULL, (size_t)st.st_size, PROT_READ | (argc == 4 ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) { perror("mmap"); return 4; }
     const struct tw_header *h = (const void *)base;
+    if (argc == 4) {
+        struct tw_control *c = (void *)(base + h->control_offset);
+        for (int i = 0; i < TW_CONTROL_SLOTS; i++) {
+            uint32_t s = __atomic_load_n(&c->slot[i].state, __ATOMIC_ACQUIRE);
+            if (s == TW_CTL_POSTED) continue;
+            c->slot[i].task = (uint32_t)atoi(argv[3]);
+            c->slot[i].op = strcmp(argv[2], "pause") == 0 ? TW_CTL_PAUSE : TW_CTL_RESUME;
+            __atomic_store_n(&c->slot[i].state, TW_CTL_POSTED, __ATOMIC_RELEASE);
+            __atomic_add_fetch(&c->futex, 1, __ATOMIC_RELEASE);
+            syscall(SYS_futex, &c->futex, FUTEX_WAKE, 64, NULL, NULL, 0);
+            return 0;
+        }
+        fprintf(stderr, "no free control slot\n");
+        return 5;
+    }
     for (uint32_t i = 0; i < h->tasks.count; i++) {
         const struct tw_task_rec *t = (const void *)(base + h->tasks.offset + (uint64_t)i * h->tasks.stride);
         if (!t->id) continue;

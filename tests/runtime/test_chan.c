@@ -1,0 +1,213 @@
+/* test_chan.c — channels, oneshot and select: order, backpressure, end of stream, select
+ * cancellation. */
+#include <criterion/criterion.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <unistd.h>
+#include "twrt.h"
+
+static void *count_until_closed(void *arg)
+{
+    twrt_receiver *rx = arg;
+    intptr_t n = 0, expect = 1;
+    void *m;
+    while (twrt_recv(rx, &m) == 0) {
+        cr_assert_eq((intptr_t)m, expect++, "messages in order");
+        n++;
+    }
+    twrt_receiver_drop(rx);
+    return (void *)n;
+}
+
+static void *produce(void *arg)
+{
+    twrt_sender *tx = arg;
+    for (intptr_t i = 1; i <= 1000; i++) cr_assert_eq(twrt_send(tx, (void *)i), 0);
+    twrt_sender_drop(tx);
+    return NULL;
+}
+
+Test(chan, bounded_channel_keeps_order_and_last_sender_drop_ends_the_stream)
+{
+    twrt_sender *tx;
+    twrt_receiver *rx;
+    cr_assert_eq(twrt_channel("c", 4, &tx, &rx), 0);
+    twrt_task *c = twrt_spawn_moving("consumer", count_until_closed, rx, rx);
+    twrt_task *p = twrt_spawn_moving("producer", produce, tx, tx);
+    twrt_join(p);
+    cr_assert_eq((intptr_t)twrt_join(c), 1000);
+}
+
+static void *wait_then_report(void *arg)
+{
+    twrt_receiver *rx = arg;
+    void *m;
+    int rc = twrt_recv(rx, &m);
+    twrt_receiver_drop(rx);
+    return (void *)(intptr_t)rc;
+}
+
+Test(chan, a_blocked_receiver_gets_end_of_stream_when_the_last_of_many_senders_drops)
+{
+    twrt_sender *tx;
+    twrt_receiver *rx;
+    twrt_channel("c", 0, &tx, &rx);
+    twrt_sender *tx2 = twrt_sender_clone(tx);
+    twrt_task *r = twrt_spawn_moving("receiver", wait_then_report, rx, rx);
+    usleep(30000);
+    twrt_sender_drop(tx);
+    usleep(30000);
+    twrt_sender_drop(tx2);
+    cr_assert_eq((intptr_t)twrt_join(r), -EPIPE);
+}
+
+Test(chan, full_channel_refuses_try_send_and_dropped_receiver_fails_sends)
+{
+    twrt_sender *tx;
+    twrt_receiver *rx;
+    twrt_channel("c", 2, &tx, &rx);
+    cr_assert_eq(twrt_try_send(tx, (void *)1), 0);
+    cr_assert_eq(twrt_try_send(tx, (void *)2), 0);
+    cr_assert_eq(twrt_try_send(tx, (void *)3), -EAGAIN);
+    void *m;
+    cr_assert_eq(twrt_try_recv(rx, &m), 0);
+    cr_assert_eq((intptr_t)m, 1);
+    twrt_receiver_drop(rx);
+    cr_assert_eq(twrt_try_send(tx, (void *)4), -EPIPE);
+    cr_assert_eq(twrt_send(tx, (void *)5), -EPIPE);
+    twrt_sender_drop(tx);
+}
+
+Test(chan, unbounded_channel_never_blocks)
+{
+    twrt_sender *tx;
+    twrt_receiver *rx;
+    twrt_channel("u", 0, &tx, &rx);
+    for (intptr_t i = 1; i <= 100000; i++) cr_assert_eq(twrt_try_send(tx, (void *)i), 0);
+    twrt_sender_drop(tx);
+    void *m;
+    for (intptr_t i = 1; i <= 100000; i++) {
+        cr_assert_eq(twrt_try_recv(rx, &m), 0);
+        cr_assert_eq((intptr_t)m, i);
+    }
+    cr_assert_eq(twrt_try_recv(rx, &m), -EPIPE);
+    twrt_receiver_drop(rx);
+}
+
+static void *oneshot_reply(void *arg)
+{
+    twrt_sender *tx = arg;
+    twrt_sleep_ms(10);
+    twrt_send(tx, (void *)42);
+    twrt_sender_drop(tx);
+    return NULL;
+}
+
+static void *oneshot_wait(void *arg)
+{
+    twrt_receiver *rx = arg;
+    void *m = NULL;
+    int rc = twrt_recv(rx, &m);
+    twrt_receiver_drop(rx);
+    return rc ? (void *)(intptr_t)rc : m;
+}
+
+Test(chan, oneshot_delivers_once_or_reports_a_dropped_sender)
+{
+    twrt_sender *tx;
+    twrt_receiver *rx;
+    twrt_oneshot("answer", &tx, &rx);
+    cr_assert_null(twrt_sender_clone(tx), "a oneshot sender is unique");
+    twrt_task *w = twrt_spawn_moving("wait", oneshot_wait, rx, rx);
+    twrt_detach(twrt_spawn_moving("reply", oneshot_reply, tx, tx));
+    cr_assert_eq((intptr_t)twrt_join(w), 42);
+    twrt_oneshot("never", &tx, &rx);
+    w = twrt_spawn_moving("wait", oneshot_wait, rx, rx);
+    usleep(20000);
+    twrt_sender_drop(tx);
+    cr_assert_eq((intptr_t)twrt_join(w), -EPIPE);
+}
+
+static atomic_int dropped;
+static void count_drop(void *msg) { (void)msg; atomic_fetch_add(&dropped, 1); }
+
+struct sel_ends { twrt_receiver *in; twrt_sender *out; };
+
+static void *selector(void *arg)
+{
+    struct sel_ends *e = arg;
+    intptr_t got = 0;
+    for (;;) {
+        struct twrt_select_op ops[2] = {
+            { .kind = TWRT_SEL_RECV, .rx = e->in },
+            { .kind = TWRT_SEL_SEND, .tx = e->out, .msg = (void *)99, .drop = count_drop },
+        };
+        int w = twrt_select(ops, 2);
+        cr_assert(w == 0 || w == 1);
+        if (w == 1) continue;
+        if (ops[0].status == -EPIPE) break;
+        got += (intptr_t)ops[0].msg;
+    }
+    return (void *)got;
+}
+
+Test(chan, select_takes_the_ready_branch_and_cancels_the_other)
+{
+    twrt_sender *in_tx, *out_tx;
+    twrt_receiver *in_rx, *out_rx;
+    twrt_channel("in", 1, &in_tx, &in_rx);
+    twrt_channel("out", 1, &out_tx, &out_rx);
+    cr_assert_eq(twrt_try_send(out_tx, (void *)1), 0, "out is full: its send branch can never win");
+    static struct sel_ends e;
+    e.in = in_rx;
+    e.out = out_tx;
+    twrt_task *s = twrt_spawn_moving("selector", selector, &e, in_rx, out_tx);
+    for (intptr_t i = 1; i <= 100; i++) {
+        while (twrt_try_send(in_tx, (void *)i) == -EAGAIN) usleep(100);
+    }
+    twrt_sender_drop(in_tx);
+    cr_assert_eq((intptr_t)twrt_join(s), 5050, "every message arrived once");
+    cr_assert_geq(atomic_load(&dropped), 101, "each round dropped the losing send's message");
+    twrt_receiver_drop(out_rx);
+}
+
+static void *drain(void *arg)
+{
+    twrt_receiver *rx = arg;
+    void *m;
+    intptr_t n = 0;
+    while (twrt_recv(rx, &m) == 0) n++;
+    return (void *)n;
+}
+
+static void *two_way(void *arg)
+{
+    twrt_sender **tx = arg;
+    int wins[2] = { 0, 0 };
+    for (int i = 0; i < 2000; i++) {
+        struct twrt_select_op ops[2] = {
+            { .kind = TWRT_SEL_SEND, .tx = tx[0], .msg = (void *)1 },
+            { .kind = TWRT_SEL_SEND, .tx = tx[1], .msg = (void *)1 },
+        };
+        int w = twrt_select(ops, 2);
+        cr_assert(w == 0 || w == 1);
+        wins[w]++;
+    }
+    twrt_sender_drop(tx[0]);
+    twrt_sender_drop(tx[1]);
+    return (void *)(intptr_t)(wins[0] + wins[1]);
+}
+
+Test(chan, concurrent_selects_complete_exactly_one_branch_each)
+{
+    static twrt_sender *tx[2];
+    twrt_receiver *rx[2];
+    twrt_channel("a", 1, &tx[0], &rx[0]);
+    twrt_channel("b", 1, &tx[1], &rx[1]);
+    twrt_task *d0 = twrt_spawn_moving("drain-a", drain, rx[0], rx[0]);
+    twrt_task *d1 = twrt_spawn_moving("drain-b", drain, rx[1], rx[1]);
+    twrt_task *s = twrt_spawn_moving("two-way", two_way, tx, tx[0], tx[1]);
+    cr_assert_eq((intptr_t)twrt_join(s), 2000);
+    intptr_t n = (intptr_t)twrt_join(d0) + (intptr_t)twrt_join(d1);
+    cr_assert_eq(n, 2000, "every winning send delivered exactly once, no loser delivered");
+}
