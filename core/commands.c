@@ -527,7 +527,8 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
                 const struct mres *r = &m->res[chain[k + 1].idx];
                 sb_printf(b, "  -> %s (%s)", res_name(s, r, tmp, sizeof tmp), res_kind_name(r->kind));
                 size_t nx = k + 2;
-                if (nx < n) { sb_printf(b, " %s ", relation(t, r)); task_label(s, b, &m->tasks[chain[nx].idx]); }
+                const struct mtask *nt = nx < n ? &m->tasks[chain[nx].idx] : (!strcmp(end, "cycle") ? &m->tasks[endtask] : NULL);
+                if (nt) { sb_printf(b, " %s ", relation(t, r)); task_label(s, b, nt); }
                 sb_puts(b, "\n");
             }
         }
@@ -573,8 +574,8 @@ int cmd_log(struct twc_session *s, size_t want, const struct cmdopts *o, struct 
     for (size_t i = start; i < end; i++) {
         const struct tw_event *e = &s->events[i].ev;
         struct sbuf x; sb_init(&x);
-        sb_puts(&x, "-");
-        sb_dur(&x, t_last >= e->ts ? dur_ns(s, t_last - e->ts) : 0);
+        uint64_t ago = t_last >= e->ts ? dur_ns(s, t_last - e->ts) : 0;
+        if (ago) { sb_puts(&x, "-"); sb_dur(&x, ago); } else sb_puts(&x, "0");
         sb_printf(b, "%10llu  %12s  %8u  %-14s  %8u  %u%s\n", (unsigned long long)(s->seq_base + i), x.p ? x.p : "", s->events[i].thread,
                   event_type_name(e->type), e->task, e->res, (e->flags & TW_EVF_APP) ? "  (app)" : "");
         sb_free(&x);

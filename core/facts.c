@@ -124,7 +124,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
             case TWC_BLOCK_COND: case TWC_BLOCK_BARRIER: t->wait_kind = TW_WAIT_SIGNAL; break;
             case TWC_BLOCK_SLEEP: t->wait_kind = TW_WAIT_TIMER; break;
             case TWC_BLOCK_IO: t->wait_kind = TW_WAIT_IO; break;
-            default: t->wait_kind = TW_WAIT_NONE; break;
+            default: t->wait_kind = TW_WAIT_SIGNAL; break;   /* an unidentified futex: wakers unknown */
             }
             if (ft->timed) t->flags |= TW_TF_TIMED;
             if (b == TWC_BLOCK_SEM) {

@@ -70,6 +70,11 @@ static uint8_t classify(const struct model *m, const struct mtask *t)
         if (t->wait_kind == TW_WAIT_ACQUIRE && x->kind == TW_RES_SEMAPHORE && x->available > 0) return WK_PROGRESS;
         return WK_KNOWN;
     }
+    case TW_WAIT_PARK: case TW_WAIT_NONE:
+        /* a hand-written wait is woken by whoever holds one of its wakers: with none alive nobody
+         * can (an empty known set); with one alive, it may be held outside any task (a reactor,
+         * a thread), so only an unknown-waker rule would be safe, and that is an exit */
+        return t->wakers_alive <= 0 ? WK_KNOWN : WK_PROGRESS;
     default: return WK_UNKNOWN;
     }
 }

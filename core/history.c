@@ -39,6 +39,7 @@ static int cmp_ent(const void *x, const void *y)
 
 static uint64_t entity_key(const struct tw_event *e)
 {
+    if (e->version == 0) return 0;   /* events that change nothing carry no version: keep their time */
     if (e->flags & TW_EVF_RES_VERSION) return e->res ? (1ull << 63) | e->res : 0;
     return e->task;
 }
@@ -166,6 +167,14 @@ static void set_wait(struct mtask *t, uint64_t p)
     if (TW_WAIT_TIMED(p)) t->flags |= TW_TF_TIMED; else t->flags &= (uint8_t)~TW_TF_TIMED;
 }
 
+static void clear_wait_if(struct mtask *t, uint64_t res)
+{
+    if (t->waiting_on != res) return;   /* the shim clears only a wait on this very resource */
+    t->wait_kind = TW_WAIT_NONE;
+    t->waiting_on = 0;
+    t->flags &= (uint8_t)~TW_TF_TIMED;
+}
+
 static void clear_wait(struct mtask *t)
 {
     t->wait_kind = TW_WAIT_NONE;
@@ -269,8 +278,11 @@ static int apply(struct model *m, const struct mevent *me, int undo)
         if (undo) set_wait(t, e->old);
         else set_wait(t, TW_PACK_WAIT(e->aux, TW_EVF_KIND(e->flags), e->res, e->flags & TW_EVF_TIMED));
         break;
-    case TW_EV_AWAIT_END: case TW_EV_CANCEL:
+    case TW_EV_AWAIT_END:
         if (undo) set_wait(t, e->old); else clear_wait(t);
+        break;
+    case TW_EV_CANCEL:
+        if (undo) set_wait(t, e->old); else clear_wait_if(t, e->res);
         break;
     case TW_EV_RES_CREATE:
         if (undo) r->hidden = 1; else { r->hidden = 0; r->available = (int64_t)e->old; r->closed = 0; }
@@ -281,17 +293,17 @@ static int apply(struct model *m, const struct mevent *me, int undo)
         break;
     case TW_EV_ACQUIRE:
         if (undo) { if (edge_sub(t, e->res, hold_role, (int)units)) bad = 1; r->available += units; set_wait(t, e->old); }
-        else { if (edge_add(t, e->res, hold_role, 0, (int)units)) bad = 1; r->available -= units; clear_wait(t); }
+        else { if (edge_add(t, e->res, hold_role, 0, (int)units)) bad = 1; r->available -= units; clear_wait_if(t, e->res); }
         break;
     case TW_EV_RELEASE:
         if (undo) { if (edge_add(t, e->res, hold_role, 0, (int)units)) bad = 1; r->available -= units; }
         else { if (edge_sub(t, e->res, hold_role, (int)units)) bad = 1; r->available += units; }
         break;
     case TW_EV_SEND:
-        if (undo) { r->queued--; if (t) set_wait(t, e->old); } else { r->queued++; if (t) clear_wait(t); }
+        if (undo) { r->queued--; if (t) set_wait(t, e->old); } else { r->queued++; if (t) clear_wait_if(t, e->res); }
         break;
     case TW_EV_RECV:
-        if (undo) { r->queued++; if (t) set_wait(t, e->old); } else { r->queued--; if (t) clear_wait(t); }
+        if (undo) { r->queued++; if (t) set_wait(t, e->old); } else { r->queued--; if (t) clear_wait_if(t, e->res); }
         break;
     case TW_EV_BLOCK_FULL: case TW_EV_BLOCK_EMPTY:
         if (undo) set_wait(t, e->old);

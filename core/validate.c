@@ -98,6 +98,7 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
         if (tv && rv) {
             for (size_t i = 0; i < s->nevents; i++) {
                 const struct tw_event *e = &s->events[i].ev;
+                if (e->version == 0) continue;   /* no-change events carry no version */
                 long k = (e->flags & TW_EVF_RES_VERSION) ? idmap_get(&m->rmap, e->res) : idmap_get(&m->tmap, e->task);
                 if (k < 0) continue;
                 uint32_t *slot = (e->flags & TW_EVF_RES_VERSION) ? &rv[k] : &tv[k];
