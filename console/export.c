@@ -93,11 +93,12 @@ static char *perfetto(struct tw_target *t, int *st) {
             s->open = 0;
             continue;
         }
-        if (!strcmp(ty, "wake") && res) {
+        long waker = (long)json_num(json_get(e, "arg"), 0); /* WAKE: res holds the waker task */
+        if (!strcmp(ty, "wake") && waker && waker != task) {
             /* a flow arrow from the waker's track to the woken task's next poll */
             s->flow = ++flows;
             sb_add(&b, &l, &c, ",{\"name\":\"wake\",\"cat\":\"wake\",\"ph\":\"s\",\"id\":%ld,\"pid\":%d,\"tid\":%ld,\"ts\":%.3f}",
-                   s->flow, pid, res, us);
+                   s->flow, pid, waker, us);
         }
         sb_add(&b, &l, &c, ",{\"name\":");
         json_quote(&b, &l, &c, ty);

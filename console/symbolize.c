@@ -66,7 +66,7 @@ void sym_add_mapping(struct symbolizer *s, uint64_t start, uint64_t end, uint64_
 }
 
 int sym_load_proc_maps(struct symbolizer *s, int pid) {
-    char path[64], line[4096];
+    char path[64], line[4096], del_name[4096] = "", del_path[96] = "";
     snprintf(path, sizeof path, "/proc/%d/maps", pid);
     FILE *f = fopen(path, "r");
     if (!f) return -errno;
@@ -78,6 +78,17 @@ int sym_load_proc_maps(struct symbolizer *s, int pid) {
         char *p = line + pos;
         while (*p == ' ') p++;
         p[strcspn(p, "\n")] = 0;
+        size_t pl = strlen(p);
+        if (pl > 10 && !strcmp(p + pl - 10, " (deleted)")) {
+            /* replaced on disk since it was loaded (a rebuild): read the mapped inode itself
+             * through map_files, once per object */
+            p[pl - 10] = 0;
+            if (strcmp(p, del_name) != 0) {
+                snprintf(del_name, sizeof del_name, "%s", p);
+                snprintf(del_path, sizeof del_path, "/proc/%d/map_files/%llx-%llx", pid, a, b);
+            }
+            p = del_path;
+        }
         sym_add_mapping(s, a, b, off, p);
     }
     fclose(f);

@@ -8,7 +8,7 @@
 #include "attach_weak.h"
 
 int core_open(struct tw_target *t, char *err, size_t n) {
-    if (!twa_core_open) {
+    if (!twa_core_open || !twa_core_find_region || !twa_core_read || !twa_core_close || !twa_collect_core || !twa_release) {
         snprintf(err, n, "reading core files needs libtwattach, which is not built into this tw");
         return TWC_ENOREGION;
     }

@@ -25,6 +25,12 @@ int file_open(struct tw_target *t, char *err, size_t n) {
     t->region_addr = 0;
     int status = 0;
     t->s = twc_open_region(fd_pread_reader, &t->region_fd, 0, 0, &status, err, n);
+    /* A file named as a snapshot that holds no region is a corrupt snapshot, not a process
+     * without one: there is nothing to attach to. */
+    if (!t->s && status == TWC_ENOREGION) {
+        snprintf(err, n, "%s is not a TurboWish snapshot (no TURBOWSH magic at offset 0)", t->path);
+        return TWC_ECORRUPT;
+    }
     if (!t->s) return status ? status : TWC_EINTERNAL;
     return 0;
 }

@@ -104,7 +104,7 @@ static int attach_only(struct tw_target *t, char *err, size_t n) {
                  t->pid);
         return TWC_ENOREGION;
     }
-    if (!twa_collect_pid) {
+    if (!twa_collect_pid || !twa_release) {
         snprintf(err, n, "process %d has no TurboWish region, and attach-only collection (libtwattach) is not built into this tw",
                  t->pid);
         return TWC_ENOREGION;
