@@ -6,7 +6,6 @@
  * glibc's exported __pthread_* aliases, which are the same functions. */
 #include <dlfcn.h>
 #include <string.h>
-#include <sys/mman.h>
 #include "twp.h"
 
 struct twp_real twp_real;
@@ -79,41 +78,6 @@ void twp_resolve(void)
     resolving = 0;
 }
 
-void *twp_map(size_t bytes)
-{
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
-}
-
-char *twp_hex(char *p, uint64_t v)
-{
-    static const char dig[] = "0123456789abcdef";
-    char tmp[16];
-    int n = 0;
-    *p++ = '0';
-    *p++ = 'x';
-    do { tmp[n++] = dig[v & 15]; v >>= 4; } while (v);
-    while (n) *p++ = tmp[--n];
-    *p = 0;
-    return p;
-}
-
-char *twp_dec(char *p, uint64_t v)
-{
-    char tmp[20];
-    int n = 0;
-    do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-    while (n) *p++ = tmp[--n];
-    *p = 0;
-    return p;
-}
-
-char *twp_str(char *p, const char *s, const char *end)
-{
-    while (*s && p < end - 1) *p++ = *s++;
-    *p = 0;
-    return p;
-}
 
 __attribute__((constructor(101))) static void twp_init(void)
 {

@@ -8,6 +8,7 @@
  * Threads we did not start (main, threads started before we loaded) are adopted the same way,
  * named by their kernel name. A pthread_t -> task map serves pthread_join and setname. */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -23,6 +24,11 @@ struct thr_slot {
     uint32_t id;         /* its task id, kept after it ends so a late join still names it */
     uint32_t named;      /* 1 when name[] was set by pthread_setname_np before the thread started */
     char name[16];
+    /* Threads started through our trampoline under this pthread_t: `created` counted by the
+     * creator once pthread_create returned, `started` by the thread once it published its id.
+     * A join that finds started < created is early: the thread exists but has not said who it
+     * is yet (it will, before running any user code), and the id here is a predecessor's. */
+    uint32_t created, started;
 };
 static struct thr_slot thr_map[MAP_SLOTS] __attribute__((aligned(4096)));
 
@@ -48,7 +54,17 @@ static struct thr_slot *thr_slot(pthread_t th, int create)
 uint32_t twp_thread_task_id(pthread_t th)
 {
     struct thr_slot *s = thr_slot(th, 0);
-    return s ? __atomic_load_n(&s->id, __ATOMIC_ACQUIRE) : 0;
+    if (!s)
+        return 0;
+    for (unsigned spin = 0; __atomic_load_n(&s->started, __ATOMIC_ACQUIRE) < __atomic_load_n(&s->created, __ATOMIC_ACQUIRE); spin++) {
+        if (spin > 200000)
+            return 0; /* not scheduled for a long time: join it unnamed rather than wait */
+        if (spin > 1000)
+            sched_yield();
+        else
+            __builtin_ia32_pause();
+    }
+    return __atomic_load_n(&s->id, __ATOMIC_ACQUIRE);
 }
 
 static void publish(tw_task_t t)
@@ -136,6 +152,9 @@ static void *twp_start(void *p)
         publish(tw_thread_task(name, site));
         twp_me.busy = 0;
     }
+    struct thr_slot *me = thr_slot(pthread_self(), 1);
+    if (me)
+        __atomic_add_fetch(&me->started, 1, __ATOMIC_RELEASE);
     void *ret;
     pthread_cleanup_push(thread_done, NULL);
     ret = start(arg);
@@ -159,8 +178,13 @@ TWP_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(
     tr->arg = arg;
     tr->site = site;
     int rc = TWP_REAL(create)(th, attr, twp_start, tr);
-    if (rc != 0)
+    if (rc != 0) {
         __atomic_store_n(&tr->used, 0, __ATOMIC_RELEASE);
+    } else {
+        struct thr_slot *s = thr_slot(*th, 1);
+        if (s)
+            __atomic_add_fetch(&s->created, 1, __ATOMIC_RELEASE);
+    }
     return rc;
 }
 

@@ -182,6 +182,5 @@ TWP_HIDDEN char *twp_hex(char *p, uint64_t v);   /* writes "0x..." and a NUL, re
 TWP_HIDDEN char *twp_dec(char *p, uint64_t v);
 TWP_HIDDEN char *twp_str(char *p, const char *s, const char *end);
 
-TWP_HIDDEN void *twp_map(size_t bytes); /* zeroed anonymous memory, NULL on failure */
 
 #endif
