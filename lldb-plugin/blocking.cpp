@@ -1,107 +1,179 @@
-// blocking.cpp — what one thread is blocked in, read off its innermost frames and registers:
-// the innermost known library call names the wait, the futex syscall's address ($rdi) names
-// the object, and the first frame in the program's own code is the blocking site.
+// blocking.cpp — what one thread is blocked in, read off its frames and registers. The same
+// rules as the gdb plugin's facts.py, so both frontends hand libtwcore the same facts:
+//   - blocked = stopped inside a syscall the kernel will restart ($rax = -ERESTART*, -EINTR,
+//     -ENOSYS, the instruction before pc being `syscall`);
+//   - the call = the outermost glibc frame with a known name (what the program called);
+//   - the object = glibc's own argument variable when libc's debug info is there, else derived
+//     from the futex syscall's address ($rdi) by glibc's layout;
+//   - the site = the first frame in the program's own code.
+// lldb 14 does not show orig_rax: a live thread's syscall number comes from
+// /proc/PID/task/TID/syscall; in a core file it is inferred from the call's name.
 #include "facts.h"
 
+#include <algorithm>
 #include <cstring>
+#include <fstream>
 
 namespace twl {
 
 namespace {
-const uint32_t kMaxFrames = 24;
+const uint32_t kMaxFrames = 32;
+const int64_t kSysFutex = 202, kSysRestart = 219, kSysNanosleep = 35, kSysClockNanosleep = 230;
 
-struct Call {
-    const char *pattern;  // substring of the normalised function name
+struct Rule {
+    const char *prefix;
     int block;
     int timed;
+    const char *arg;  // glibc's name for the object argument
 };
-// Innermost match wins: a cond_wait re-taking its mutex is blocked on the mutex.
-const Call kCalls[] = {
-    {"lll_lock_wait", TWC_BLOCK_MUTEX, 0},         {"lll_clocklock_wait", TWC_BLOCK_MUTEX, 1},
-    {"mutex_timedlock", TWC_BLOCK_MUTEX, 1},       {"mutex_clocklock", TWC_BLOCK_MUTEX, 1},
-    {"mutex_lock", TWC_BLOCK_MUTEX, 0},            {"mutex_cond_lock", TWC_BLOCK_MUTEX, 0},
-    {"rwlock_timedrdlock", TWC_BLOCK_RWLOCK_RD, 1}, {"rwlock_clockrdlock", TWC_BLOCK_RWLOCK_RD, 1},
-    {"rwlock_rdlock", TWC_BLOCK_RWLOCK_RD, 0},     {"rwlock_timedwrlock", TWC_BLOCK_RWLOCK_WR, 1},
-    {"rwlock_clockwrlock", TWC_BLOCK_RWLOCK_WR, 1}, {"rwlock_wrlock", TWC_BLOCK_RWLOCK_WR, 0},
-    {"sem_timedwait", TWC_BLOCK_SEM, 1},           {"sem_clockwait", TWC_BLOCK_SEM, 1},
-    {"sem_wait", TWC_BLOCK_SEM, 0},                {"cond_timedwait", TWC_BLOCK_COND, 1},
-    {"cond_clockwait", TWC_BLOCK_COND, 1},         {"cond_wait", TWC_BLOCK_COND, 0},
-    {"timedjoin", TWC_BLOCK_JOIN, 1},              {"clockjoin", TWC_BLOCK_JOIN, 0},
-    {"pthread_join", TWC_BLOCK_JOIN, 0},           {"barrier_wait", TWC_BLOCK_BARRIER, 0},
+const Rule kRules[] = {
+    {"pthread_mutex_timedlock", TWC_BLOCK_MUTEX, 1, "mutex"},
+    {"pthread_mutex_clocklock", TWC_BLOCK_MUTEX, 1, "mutex"},
+    {"pthread_mutex_lock", TWC_BLOCK_MUTEX, 0, "mutex"},
+    {"pthread_rwlock_timedrdlock", TWC_BLOCK_RWLOCK_RD, 1, "rwlock"},
+    {"pthread_rwlock_clockrdlock", TWC_BLOCK_RWLOCK_RD, 1, "rwlock"},
+    {"pthread_rwlock_rdlock", TWC_BLOCK_RWLOCK_RD, 0, "rwlock"},
+    {"pthread_rwlock_timedwrlock", TWC_BLOCK_RWLOCK_WR, 1, "rwlock"},
+    {"pthread_rwlock_clockwrlock", TWC_BLOCK_RWLOCK_WR, 1, "rwlock"},
+    {"pthread_rwlock_wrlock", TWC_BLOCK_RWLOCK_WR, 0, "rwlock"},
+    {"sem_timedwait", TWC_BLOCK_SEM, 1, "sem"},
+    {"sem_clockwait", TWC_BLOCK_SEM, 1, "sem"},
+    {"new_sem_wait", TWC_BLOCK_SEM, 0, "sem"},
+    {"sem_wait", TWC_BLOCK_SEM, 0, "sem"},
+    {"pthread_cond_timedwait", TWC_BLOCK_COND, 1, "cond"},
+    {"pthread_cond_clockwait", TWC_BLOCK_COND, 1, "cond"},
+    {"pthread_cond_wait", TWC_BLOCK_COND, 0, "cond"},
+    {"pthread_timedjoin", TWC_BLOCK_JOIN, 1, "threadid"},
+    {"pthread_clockjoin_np", TWC_BLOCK_JOIN, 1, "threadid"},
+    {"pthread_clockjoin_ex", TWC_BLOCK_JOIN, 0, "threadid"},
+    {"pthread_join", TWC_BLOCK_JOIN, 0, "threadid"},
+    {"pthread_barrier_wait", TWC_BLOCK_BARRIER, 0, "barrier"},
 };
+const char *const kSleepNames[] = {"nanosleep", "clock_nanosleep", "sleep", "usleep", "thrd_sleep",
+                                   "libc_nanosleep"};
+const char *const kIoNames[] = {
+    "poll", "ppoll", "select", "pselect", "pselect6", "epoll_wait", "epoll_pwait", "read",
+    "libc_read", "readv", "recv", "libc_recv", "recvfrom", "recvmsg", "libc_recvmsg", "accept",
+    "libc_accept", "accept4", "wait4", "waitpid", "libc_waitpid", "waitid", "pause", "libc_pause",
+    "sigsuspend", "sigwait", "sigtimedwait", "sigwaitinfo", "msgrcv", "connect", "libc_connect",
+    "write", "libc_write", "sendmsg", "send", "sendto", "flock", "lockf", "open", "open64",
+    "openat", "openat64", "libc_open64", "fsync", "fdatasync", "wait", "system"};
+const int64_t kInSyscallRax[] = {-512, -513, -514, -516, -38, -4};
 
+// __GI___pthread_mutex_lock -> pthread_mutex_lock; ___pthread_cond_wait -> pthread_cond_wait.
 std::string normalise(const char *fn) {
-    std::string s = fn ? fn : "";
-    size_t p = s.find('(');
-    if (p != std::string::npos) s.resize(p);
-    size_t i = 0;
-    while (i < s.size() && s[i] == '_') i++;
-    s.erase(0, i);
-    if (s.compare(0, 3, "GI_") == 0) return normalise(s.c_str() + 3);
-    if (s.compare(0, 5, "libc_") == 0) return normalise(s.c_str() + 5);
-    return s;
+    std::string n = fn ? fn : "";
+    n = n.substr(0, n.find('@'));
+    n.erase(0, n.find_first_not_of('_') == std::string::npos ? n.size() : n.find_first_not_of('_'));
+    if (n.compare(0, 3, "GI_") == 0) {
+        n.erase(0, 3);
+        n.erase(0, n.find_first_not_of('_') == std::string::npos ? n.size() : n.find_first_not_of('_'));
+    }
+    return n;
 }
 
-bool is_system_module(lldb::SBModule m, lldb::SBModule exe) {
-    if (!m.IsValid()) return true;
-    if (m == exe) return false;
-    char path[4096];
-    if (m.GetFileSpec().GetPath(path, sizeof path) == 0) return true;
-    return strncmp(path, "/lib/", 5) == 0 || strncmp(path, "/lib64/", 7) == 0 ||
-           strncmp(path, "/usr/lib/", 9) == 0 || strncmp(path, "/usr/lib64/", 11) == 0 ||
-           strstr(path, "[vdso]") != nullptr || strstr(path, "linux-vdso") != nullptr;
+bool in_list(const std::string &n, const char *const *list, size_t len) {
+    std::string trimmed = n;
+    while (!trimmed.empty() && (trimmed.back() == '6' || trimmed.back() == '4')) trimmed.pop_back();
+    for (size_t i = 0; i < len; i++)
+        if (n == list[i] || trimmed == list[i]) return true;
+    return false;
 }
 
-uint64_t reg(lldb::SBFrame &f, const char *name, bool *ok) {
-    lldb::SBValue v = f.FindRegister(name);
-    lldb::SBError e;
-    uint64_t x = v.IsValid() ? v.GetValueAsUnsigned(e, 0) : 0;
-    if (ok) *ok = v.IsValid() && e.Success();
-    return x;
-}
-
-// Stopped inside a blocking syscall: the instruction before pc is `syscall` and the kernel
-// left a restart code in $rax (-ERESTARTSYS .. -ERESTART_RESTARTBLOCK, or -EINTR). lldb 14 does
-// not show orig_rax, so the call itself is named by the frames, not by the syscall number.
-bool in_syscall(lldb::SBProcess &p, lldb::SBFrame &top) {
-    uint64_t pc = top.GetPC();
-    unsigned char insn[2] = {0, 0};
-    lldb::SBError e;
-    if (pc < 2 || p.ReadMemory(pc - 2, insn, 2, e) != 2 || insn[0] != 0x0f || insn[1] != 0x05)
-        return false;
-    int64_t rax = (int64_t)reg(top, "rax", nullptr);
-    return (rax >= -516 && rax <= -512) || rax == -4;
-}
-
-// Calls that wait for time (the rest of the blocking syscalls wait for the outside world).
-bool is_sleep_call(lldb::SBThread &th, uint32_t own, int *timed) {
-    static const char *const kTimed[] = {"nanosleep", "usleep", "sleep", "sigtimedwait"};
-    static const char *const kUntimed[] = {"pause", "sigsuspend", "sigwait"};
-    for (uint32_t i = 0; i < own && i < kMaxFrames; i++) {
-        std::string n = normalise(th.GetFrameAtIndex(i).GetFunctionName());
-        for (const char *k : kUntimed)
-            if (n.find(k) != std::string::npos) { *timed = 0; return true; }
-        for (const char *k : kTimed)
-            if (n.find(k) != std::string::npos) { *timed = 1; return true; }
+// The block a function name means, or false.
+bool classify(const char *fn, int *block, int *timed, const char **arg) {
+    if (!fn) return false;
+    std::string n = normalise(fn);
+    for (const Rule &r : kRules)
+        if (n.compare(0, strlen(r.prefix), r.prefix) == 0) {
+            *block = r.block, *timed = r.timed, *arg = r.arg;
+            return true;
+        }
+    *arg = nullptr;
+    if (in_list(n, kSleepNames, sizeof kSleepNames / sizeof *kSleepNames)) {
+        *block = TWC_BLOCK_SLEEP, *timed = 1;
+        return true;
+    }
+    if (in_list(n, kIoNames, sizeof kIoNames / sizeof *kIoNames)) {
+        *block = TWC_BLOCK_IO, *timed = 0;
+        return true;
     }
     return false;
 }
 
-// The mutex a condvar waiter will re-take: glibc keeps it in a callee-saved register across
-// the futex wait; lldb's unwinder recovers those in the condvar frames.
-uint64_t condvar_mutex(lldb::SBProcess &p, lldb::SBThread &th, uint32_t last_lib, uint64_t cond) {
-    static const char *const kSaved[] = {"rbx", "rbp", "r12", "r13", "r14", "r15"};
-    for (uint32_t i = 1; i < last_lib && i < kMaxFrames; i++) {
-        lldb::SBFrame f = th.GetFrameAtIndex(i);
-        if (normalise(f.GetFunctionName()).find("cond_") == std::string::npos) continue;
-        lldb::SBValue m = f.FindVariable("mutex");  // with glibc's debug info
+bool is_futex_block(int b) {
+    return b == TWC_BLOCK_MUTEX || b == TWC_BLOCK_RWLOCK_RD || b == TWC_BLOCK_RWLOCK_WR ||
+           b == TWC_BLOCK_SEM || b == TWC_BLOCK_COND || b == TWC_BLOCK_JOIN || b == TWC_BLOCK_BARRIER;
+}
+
+// The program's own code: the executable, or a library outside the system directories that is
+// not TurboWish's own.
+bool is_own(lldb::SBModule m, lldb::SBModule exe) {
+    if (!m.IsValid()) return false;
+    if (m == exe) return true;
+    char path[4096];
+    if (m.GetFileSpec().GetPath(path, sizeof path) == 0) return false;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    if (strncmp(base, "libtw", 5) == 0 || strncmp(base, "libturbowish", 12) == 0) return false;
+    if (strstr(path, "vdso")) return false;
+    static const char *const kSystem[] = {"/lib/", "/lib32/", "/lib64/", "/usr/lib/",
+                                          "/usr/lib32/", "/usr/lib64/", "/usr/libexec/"};
+    for (const char *d : kSystem)
+        if (strncmp(path, d, strlen(d)) == 0) return false;
+    return true;
+}
+
+uint64_t reg(lldb::SBFrame &f, const char *name) {
+    lldb::SBValue v = f.FindRegister(name);
+    lldb::SBError e;
+    return v.IsValid() ? v.GetValueAsUnsigned(e, 0) : 0;
+}
+
+// A live thread's current syscall number (-1 when running or unknown).
+int64_t live_syscall(lldb::SBProcess &p, uint64_t tid) {
+    std::ifstream f("/proc/" + std::to_string(p.GetProcessID()) + "/task/" + std::to_string(tid) + "/syscall");
+    std::string first;
+    if (!(f >> first)) return -1;
+    char *end = nullptr;
+    long long nr = strtoll(first.c_str(), &end, 10);
+    return (end && *end == 0) ? nr : -1;
+}
+
+bool stopped_in_syscall(lldb::SBTarget &t, lldb::SBProcess &p, lldb::SBFrame &top) {
+    uint64_t pc = top.GetPC();
+    unsigned char insn[2] = {0, 0};
+    lldb::SBError e, e2;
+    if (pc < 2) return false;
+    // A core file holds no library text: then read it from the library's file.
+    if (p.ReadMemory(pc - 2, insn, 2, e) != 2 &&
+        t.ReadMemory(t.ResolveLoadAddress(pc - 2), insn, 2, e2) != 2)
+        return false;
+    if (insn[0] != 0x0f || insn[1] != 0x05) return false;
+    int64_t rax = (int64_t)reg(top, "rax");
+    return std::find(std::begin(kInSyscallRax), std::end(kInSyscallRax), rax) != std::end(kInSyscallRax);
+}
+
+// glibc's argument variable (libc6-dbg), outermost glibc frame first; 0 when not available.
+uint64_t debug_arg(lldb::SBThread &th, uint32_t inner, const char *name) {
+    for (uint32_t i = inner; name && i-- > 0;) {
+        lldb::SBValue v = th.GetFrameAtIndex(i).FindVariable(name);
         lldb::SBError e;
-        uint64_t mv = m.IsValid() ? m.GetValueAsUnsigned(e, 0) : 0;
-        if (e.Success() && mv && looks_like_mutex(p, mv)) return mv;
+        if (!v.IsValid()) continue;
+        uint64_t x = v.GetValueAsUnsigned(e, 0);
+        if (e.Success() && x) return x;
+    }
+    return 0;
+}
+
+// glibc >= 2.25 keeps no pointer from a condvar to its mutex; the wait's frames still hold it
+// in a callee-saved register, which lldb's unwinder recovers.
+uint64_t mutex_in_saved_registers(lldb::SBProcess &p, lldb::SBThread &th, uint32_t upto, uint64_t cond) {
+    static const char *const kSaved[] = {"rbx", "rbp", "r12", "r13", "r14", "r15"};
+    for (uint32_t i = 0; i <= upto && i < th.GetNumFrames(); i++) {
+        lldb::SBFrame f = th.GetFrameAtIndex(i);
         for (const char *r : kSaved) {
-            bool ok = false;
-            uint64_t v = reg(f, r, &ok);
-            if (ok && (v < cond || v >= cond + 48) && looks_like_mutex(p, v)) return v;
+            uint64_t v = reg(f, r);
+            if (v && v != cond && plausible_mutex(p, v)) return v;
         }
     }
     return 0;
@@ -114,48 +186,78 @@ ThreadFact classify_thread(lldb::SBTarget &target, lldb::SBProcess &process, lld
     if (th.GetName()) t.name = th.GetName();
     lldb::SBModule exe = target.GetModuleAtIndex(0);
 
-    // Library frames up to the first frame of the program's own code (the blocking site).
-    uint32_t n = th.GetNumFrames(), own = n;
-    const Call *call = nullptr;
-    for (uint32_t i = 0; i < n && i < kMaxFrames; i++) {
+    uint32_t n = std::min(th.GetNumFrames(), kMaxFrames), user = n;
+    for (uint32_t i = 0; i < n; i++) {
         lldb::SBFrame f = th.GetFrameAtIndex(i);
-        if (!is_system_module(f.GetModule(), exe)) {
-            own = i;
-            lldb::SBLineEntry le = f.GetLineEntry();
-            char path[4096];
-            if (le.IsValid() && le.GetLine() > 0 && le.GetFileSpec().GetPath(path, sizeof path) > 0) {
-                t.file = path;
-                t.line = (int)le.GetLine();
-            }
-            if (f.GetFunctionName()) t.func = f.GetFunctionName();
-            break;
+        if (!is_own(f.GetModule(), exe)) continue;
+        user = i;
+        lldb::SBLineEntry le = f.GetLineEntry();
+        char path[4096];
+        if (le.IsValid() && le.GetLine() > 0 && le.GetFileSpec().GetPath(path, sizeof path) > 0) {
+            t.file = path;
+            t.line = (int)le.GetLine();
         }
-        std::string name = normalise(f.GetFunctionName());
-        for (const Call &c : kCalls)
-            if (!call && name.find(c.pattern) != std::string::npos) call = &c;
-        if (call && call->timed) t.timed = 1;
+        if (f.GetFunctionName()) t.func = f.GetFunctionName();
+        break;
     }
-
+    if (n == 0) return t;
     lldb::SBFrame top = th.GetFrameAtIndex(0);
-    if (!in_syscall(process, top)) return t;  // running or runnable: not blocked
+    if (!stopped_in_syscall(target, process, top)) return t;  // running, or about to enter a call
 
-    std::string inner = normalise(top.GetFunctionName());
-    if (call || inner.find("futex") != std::string::npos) {
-        // Futex waits keep their arguments: $rdi is the futex word, $r10 the timeout.
-        uint64_t uaddr = reg(top, "rdi", nullptr);
-        if (reg(top, "r10", nullptr) != 0) t.timed = 1;
-        t.block = call ? call->block : TWC_BLOCK_UNKNOWN;
-        t.object = object_from_futex(process, t.block, uaddr);
-        if (t.block == TWC_BLOCK_JOIN && t.object == 0) t.block = TWC_BLOCK_NONE;  // it just exited
-        if (t.block == TWC_BLOCK_COND) t.object2 = condvar_mutex(process, th, own, t.object);
+    int block = TWC_BLOCK_NONE, timed = 0;
+    const char *arg = nullptr;
+    bool rule = false;
+    for (uint32_t i = user; !rule && i-- > 0;)
+        rule = classify(th.GetFrameAtIndex(i).GetFunctionName(), &block, &timed, &arg);
+
+    int64_t nr = is_live(process) ? live_syscall(process, t.tid) : -1;
+    if (nr < 0) {  // a core file: infer the syscall from the call
+        std::string inner = normalise(top.GetFunctionName());
+        if ((rule && is_futex_block(block)) ||
+            (!rule && (inner.find("futex") != std::string::npos || inner.find("lll_") != std::string::npos)))
+            nr = kSysFutex;
+        else if (rule && block == TWC_BLOCK_SLEEP)
+            nr = kSysNanosleep;
+        else
+            nr = 0;
+    }
+    uint64_t rdi = reg(top, "rdi");
+    if (nr == kSysFutex) {
+        uint64_t op = reg(top, "rsi") & ~(uint64_t)(128 | 256);
+        if (op != 0 && op != 6 && op != 9 && op != 11 && op != 13) return t;  // FUTEX_WAKE & co.
+    }
+    if (nr == kSysRestart) {  // only timed waits are restarted this way; rdi is still the futex
+        t.block = rule ? block : TWC_BLOCK_SLEEP;
+        t.timed = 1;
+        if (t.block != TWC_BLOCK_SLEEP && t.block != TWC_BLOCK_IO)
+            t.object = object_from_futex(process, t.block, rdi, 0);
         return t;
     }
-    int timed = 0;
-    if (is_sleep_call(th, own, &timed)) {
-        t.block = TWC_BLOCK_SLEEP;
-        t.timed = timed;
-    } else {
-        t.block = TWC_BLOCK_IO;
+    uint64_t expected = reg(top, "rdx") & 0xffffffffu;
+    bool futex_timed = nr == kSysFutex && reg(top, "r10") != 0;
+    if (!rule) {
+        if (nr == kSysFutex) {
+            t.block = TWC_BLOCK_UNKNOWN, t.object = rdi, t.timed = futex_timed;
+        } else if (nr == kSysNanosleep || nr == kSysClockNanosleep) {
+            t.block = TWC_BLOCK_SLEEP, t.timed = 1;
+        } else {
+            t.block = TWC_BLOCK_IO;
+        }
+        return t;
+    }
+    t.block = block;
+    t.timed = (timed || futex_timed) ? 1 : 0;
+    if (block == TWC_BLOCK_SLEEP || block == TWC_BLOCK_IO) return t;
+    if (nr != kSysFutex) {  // a call that is not waiting on its object (a cancellation point)
+        t.block = (nr == kSysNanosleep || nr == kSysClockNanosleep) ? TWC_BLOCK_SLEEP : TWC_BLOCK_IO;
+        return t;
+    }
+    uint64_t dbg = block == TWC_BLOCK_JOIN ? 0 : debug_arg(th, user, arg);
+    t.object = dbg ? dbg : object_from_futex(process, block, rdi, expected);
+    if (block == TWC_BLOCK_COND) {
+        uint64_t m = debug_arg(th, user, "mutex");
+        if (!m) m = mutex_in_saved_registers(process, th, user, t.object);
+        t.object2 = (m && plausible_mutex(process, m)) ? m : 0;
     }
     return t;
 }

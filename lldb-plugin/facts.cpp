@@ -2,7 +2,9 @@
 // thread blocks on is a resource. The plugin only collects facts; libtwcore builds the model,
 // names objects from the executable's symbols, and analyses it exactly as for a region.
 #include "facts.h"
+#include "tw_region.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -21,28 +23,55 @@ std::string comm_of(lldb::SBProcess &p, uint64_t tid) {
     return s;
 }
 
+int kind_of_block(int block) {
+    switch (block) {
+    case TWC_BLOCK_MUTEX: return TW_RES_MUTEX;
+    case TWC_BLOCK_RWLOCK_RD: case TWC_BLOCK_RWLOCK_WR: return TW_RES_RWLOCK;
+    case TWC_BLOCK_SEM: return TW_RES_SEMAPHORE;
+    case TWC_BLOCK_COND: return TW_RES_CONDVAR;
+    case TWC_BLOCK_BARRIER: return TW_RES_BARRIER;
+    case TWC_BLOCK_UNKNOWN: return TW_RES_OTHER;
+    default: return 0;
+    }
+}
+
+std::string exe_name(lldb::SBTarget &target) {
+    const char *f = target.GetExecutable().GetFilename();
+    return f ? std::string(f).substr(0, 15) : "?";  // what the kernel's comm would say
+}
+
 Sample collect(lldb::SBTarget &target, lldb::SBProcess &process) {
     Sample s;
     bool live = is_live(process);
+    std::string fallback = exe_name(target);
     for (uint32_t i = 0; i < process.GetNumThreads(); i++) {
         lldb::SBThread th = process.GetThreadAtIndex(i);
         if (!th.IsValid()) continue;
         ThreadFact t = classify_thread(target, process, th);
         if (t.name.empty() && live) t.name = comm_of(process, t.tid);
-        switch (t.block) {
-        case TWC_BLOCK_MUTEX: case TWC_BLOCK_RWLOCK_RD: case TWC_BLOCK_RWLOCK_WR:
-        case TWC_BLOCK_SEM: case TWC_BLOCK_COND: case TWC_BLOCK_BARRIER:
-            if (t.object && !s.objects.count(t.object))
-                s.objects[t.object] = read_object(process, t.block, t.object);
-            break;
-        default:
-            break;
-        }
-        if (t.object2 && !s.objects.count(t.object2))
-            s.objects[t.object2] = read_object(process, TWC_BLOCK_MUTEX, t.object2);
+        if (t.name.empty()) t.name = fallback;
+        int kind = kind_of_block(t.block);
+        if (kind && t.object && !s.objects.count(t.object))
+            s.objects[t.object] = read_object(process, kind, t.object);
+        if (t.block == TWC_BLOCK_COND && t.object2 && !s.objects.count(t.object2))
+            s.objects[t.object2] = read_object(process, TW_RES_MUTEX, t.object2);
         s.threads.push_back(t);
     }
+    std::sort(s.threads.begin(), s.threads.end(),
+              [](const ThreadFact &x, const ThreadFact &y) { return x.tid < y.tid; });
     return s;
+}
+
+// Mutex cycles are proven by owner fields from one sample; other untimed waits are certain
+// only when a second sample >= 100 ms later shows the same facts.
+bool needs_second_sample(const Sample &s) {
+    for (const ThreadFact &t : s.threads)
+        if (!t.timed && (t.block == TWC_BLOCK_SEM || t.block == TWC_BLOCK_COND ||
+                         t.block == TWC_BLOCK_JOIN || t.block == TWC_BLOCK_BARRIER ||
+                         t.block == TWC_BLOCK_RWLOCK_RD || t.block == TWC_BLOCK_RWLOCK_WR ||
+                         t.block == TWC_BLOCK_UNKNOWN))
+            return true;
+    return false;
 }
 
 bool same(const Sample &a, const Sample &b) {
@@ -78,7 +107,7 @@ twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBP
     bool live = is_live(process);
     Sample s = collect(target, process);
     int agree = 0;
-    if (live) {
+    if (live && needs_second_sample(s)) {
         Sample first = std::move(s);
         if (!run_briefly(dbg, process, 150)) {
             *status = TWC_ENOTFOUND;

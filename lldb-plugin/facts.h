@@ -30,14 +30,15 @@ struct ObjectFact {
 /* blocking.cpp: classify one thread from its innermost frames and registers. */
 ThreadFact classify_thread(lldb::SBTarget &target, lldb::SBProcess &process, lldb::SBThread &thread);
 
-/* glibc_layout.cpp: glibc 2.36 x86-64 object layouts. */
+/* glibc_layout.cpp: glibc's x86-64 object layouts (2.25 .. 2.40). */
 extern const char *const kGlibcLayoutSource;
-/* The object blocked on, from the futex word a thread sleeps on (its $rdi in the syscall). */
-uint64_t object_from_futex(lldb::SBProcess &p, int block, uint64_t uaddr);
-/* What the object says about itself: owner TID (mutex, rwlock writer), semaphore value. */
-ObjectFact read_object(lldb::SBProcess &p, int block, uint64_t addr);
-/* Whether the bytes at addr look like a pthread_mutex_t (for a condvar's mutex). */
-bool looks_like_mutex(lldb::SBProcess &p, uint64_t addr);
+/* The object blocked on, from the futex word a thread sleeps on ($rdi in the syscall) and the
+ * value it expects there ($rdx); for a join, the joined thread's TID. */
+uint64_t object_from_futex(lldb::SBProcess &p, int block, uint64_t uaddr, uint64_t expected);
+/* What an object (kind: enum tw_res_kind) says about itself: owner TID, semaphore value. */
+ObjectFact read_object(lldb::SBProcess &p, int kind, uint64_t addr);
+/* Whether the bytes at addr look like a pthread_mutex_t (a condvar's mutex). */
+bool plausible_mutex(lldb::SBProcess &p, uint64_t addr);
 
 /* sampling.cpp: let a live process run for `ms` milliseconds, then stop it again. */
 bool run_briefly(lldb::SBDebugger &dbg, lldb::SBProcess &p, int ms);
