@@ -152,6 +152,15 @@ static void problem_view(struct top *tp) {
     show_text(tp, "alerts (problem view)", b);
 }
 
+/* 1234567 ns -> "1.2ms": the same units core's text tables use */
+static const char *fmt_ns(double ns, char *buf, size_t n) {
+    if (ns < 1000) snprintf(buf, n, "%.0fns", ns);
+    else if (ns < 1e6) snprintf(buf, n, "%.1fus", ns / 1e3);
+    else if (ns < 1e9) snprintf(buf, n, "%.1fms", ns / 1e6);
+    else snprintf(buf, n, "%.2fs", ns / 1e9);
+    return buf;
+}
+
 static void draw_list(struct top *tp, int y0) {
     int h = LINES - y0 - 1;
     attron(A_REVERSE);
@@ -176,11 +185,13 @@ static void draw_list(struct top *tp, int y0) {
             snprintf(await, sizeof await, "%s:%.0f %s", slash ? slash + 1 : f, json_num(json_get(aw, "line"), 0),
                      json_str(json_get(aw, "expr"), ""));
         }
+        char busy[24], idle[24];
         if (i == tp->sel) attron(A_REVERSE | A_BOLD);
-        mvprintw(y0 + r, 0, "%-7.0f %-22.22s %-9.9s %-3s %10.0f %10.0f %10.0f  %.*s", fnum(t, "id", NULL),
+        mvprintw(y0 + r, 0, "%-7.0f %-22.22s %-9.9s %-3s %10.0f %10s %10s  %.*s", fnum(t, "id", NULL),
                  json_str(json_get(t, "name"), ""), json_str(json_get(t, "state"), "?"),
-                 fnum(t, "paused", NULL) ? "P" : "", fnum(t, "polls", NULL), fnum(t, "busy_ns", "busy"),
-                 fnum(t, "idle_ns", "idle"), COLS > 80 ? COLS - 80 : 0, await);
+                 fnum(t, "paused", NULL) ? "P" : "", fnum(t, "polls", NULL),
+                 fmt_ns(fnum(t, "busy_ns", "busy"), busy, sizeof busy), fmt_ns(fnum(t, "idle_ns", "idle"), idle, sizeof idle),
+                 COLS > 80 ? COLS - 80 : 0, await);
         if (i == tp->sel) attroff(A_REVERSE | A_BOLD);
     }
 }
