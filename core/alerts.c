@@ -187,11 +187,11 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
             uint64_t b = (poll_begin && poll_begin[i]) ? poll_begin[i] : (s->at_now ? t->state_ts : 0);
             if (b && now >= b && dur_ns(s, now - b) > longest) { longest = dur_ns(s, now - b); running = 1; }
         }
-        for (int k = TW_HIST_BUCKETS - 1; k >= 0 && s->at_now; k--)
-            if (t->poll_hist[k] && (1ull << (k + 9)) >= lp_ns && (k < TW_HIST_BUCKETS - 1 || lp_ns <= (1ull << 24))) {
-                if ((1ull << (k + 9)) > longest) longest = 1ull << (k + 9);
-                break;
-            }
+        if (t->hist_top && s->at_now) {
+            /* the histogram proves a poll of at least its highest bucket's lower bound */
+            uint64_t lo = 1ull << (t->hist_top - 1 + 9);
+            if (t->hist_top > 1 && lo >= lp_ns && lo > longest) longest = lo;
+        }
         if (task_live(t) || longest) {
             if (longest > lp_ns) {
                 struct alert *a = add(&L, "long_poll", t);

@@ -242,8 +242,11 @@ int cmd_task(struct twc_session *s, const struct model *m, uint64_t id, const st
     }
     for (int a = 0; a < TW_MAX_ATTRS; a++)
         if (t->attrs[a].key) sb_printf(b, "  attr %s = %s\n", str_at(s, t->attrs[a].key), str_at(s, t->attrs[a].value));
-    text_hist(b, "poll time", t->poll_hist);
-    text_hist(b, "ready-wait", t->ready_hist);
+    struct tw_task_rec rec;
+    if (read_task_rec(s, t, &rec) == 0) {
+        text_hist(b, "poll time", rec.poll_hist);
+        text_hist(b, "ready-wait", rec.ready_hist);
+    }
     if (s->events_loaded) { sb_puts(b, "  recent events:\n"); recent_events(s, b, t->id, 0, 10); }
     return 0;
 }

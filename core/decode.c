@@ -10,7 +10,7 @@
 #include <string.h>
 #include "internal.h"
 
-#define CHUNK (8u << 20)
+#define CHUNK (2u << 20)
 #define MAX_USED (1ull << 40)   /* a region is a few MiB; anything near a TiB is garbage */
 #define HDR_V1_SIZE offsetof(struct tw_header, events_lost)
 
@@ -148,12 +148,21 @@ void task_from_rec(struct mtask *t, const struct tw_task_rec *r)
         t->edges[e].dir = r->edges[e].dir; t->edges[e].count = r->edges[e].count;
         if (!t->edges[e].res) memset(&t->edges[e], 0, sizeof t->edges[e]);
     }
-    memcpy(t->poll_hist, r->poll_hist, sizeof t->poll_hist);
-    memcpy(t->ready_hist, r->ready_hist, sizeof t->ready_hist);
+    for (int i = TW_HIST_BUCKETS; i > 0; i--) if (r->poll_hist[i - 1]) { t->hist_top = (uint8_t)i; break; }
     memcpy(t->attrs, r->attrs, sizeof t->attrs);
-    t->ctx = r->ctx;
     if (r->seq & 1) t->torn = 1;
     if (t->state > TW_TASK_DONE) { t->torn = 1; t->state = TW_TASK_FREE; }
+}
+
+/* The full record of a task (histograms, saved context): one small read by its slot. The id is
+ * checked so a slot reused or rewritten since the model was read is not mistaken for it. */
+int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r)
+{
+    memset(r, 0, sizeof *r);
+    if (s->facts || t->slot >= s->hdr.tasks.count) return -1;
+    if (src_read(s, s->hdr.tasks.offset + (uint64_t)t->slot * s->hdr.tasks.stride, r, sizeof *r)) return -1;
+    if (r->id != t->id) { memset(r, 0, sizeof *r); return -1; }
+    return 0;
 }
 
 static void res_from_rec(struct mres *m, const struct tw_res_rec *r)

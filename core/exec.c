@@ -61,7 +61,9 @@ int twc_task_context(twc_session *s, uint32_t task_id, uint64_t regs[10], char *
             t->torn ? "torn" : t->state == TW_TASK_POLLING ? "running" : "not parked");
         return TWC_EUSAGE;
     }
-    const struct tw_context *c = &t->ctx;
+    struct tw_task_rec rec;
+    if (read_task_rec(s, t, &rec)) { MSG(err, errlen, "cannot read the record of task %u", task_id); return TWC_ECORRUPT; }
+    const struct tw_context *c = &rec.ctx;
     uint64_t v[10] = { c->rip, c->rsp, c->rbp, c->rbx, c->r12, c->r13, c->r14, c->r15, c->stack_lo, c->stack_hi };
     memcpy(regs, v, sizeof v);
     return 0;

@@ -157,6 +157,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         if (ft->block == TWC_BLOCK_JOIN) snprintf(expr, sizeof expr, "pthread_join(%llu)", (unsigned long long)ft->object);
         else if (ft->object) {
             const struct mres *r = model_res(m, ft->object);
+            s->arena = A.p; s->arena_len = A.len;   /* names resolve through the arena built so far */
             snprintf(expr, sizeof expr, "%s(&%s)", block_call(ft->block), r ? res_name(s, r, tmp, sizeof tmp) : "?");
         } else snprintf(expr, sizeof expr, "%s", ft->func ? ft->func : block_call(ft->block));
         struct tw_site_rec *site = &s->sites[s->nsites];

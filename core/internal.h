@@ -39,9 +39,9 @@ struct mtask {
     uint64_t created_ts, state_ts, polls, busy, scheduled, idle;
     uint32_t wakes, self_wakes;
     struct medge edges[TW_MAX_EDGES];
-    uint32_t poll_hist[TW_HIST_BUCKETS], ready_hist[TW_HIST_BUCKETS];
+    uint8_t hist_top;        /* 1 + highest non-empty poll-time bucket, 0 = none */
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
-    struct tw_context ctx;
+    /* histograms and the saved context stay in the region: read_task_rec() fetches them */
 };
 
 struct mres {
@@ -130,6 +130,7 @@ int load_strings(struct twc_session *s, char *err, size_t errlen);
 const char *str_at(struct twc_session *s, uint32_t off);  /* never NULL: "" for none/bad */
 const struct tw_site_rec *site_at(struct twc_session *s, uint32_t idx);
 void task_from_rec(struct mtask *t, const struct tw_task_rec *r);
+int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r);
 int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
                     size_t *scanned_total);
 uint64_t raw_to_ns(const struct twc_session *s, uint64_t raw);

@@ -21,7 +21,7 @@ $(B)/lib/libtwcore.a: $(CORE_OBJS)
 TEST_CORE_SRCS := $(wildcard tests/core/*.c)
 $(B)/tests/core/test-core: $(TEST_CORE_SRCS) tests/core/region_builder.h $(B)/lib/libtwcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -Icore -o $@ $(TEST_CORE_SRCS) $(B)/lib/libtwcore.a $(CORE_LIBS) -lcriterion
+	$(CC) $(CFLAGS_BASE) -Icore -o $@ $(TEST_CORE_SRCS) $(B)/lib/libtwcore.a $(CORE_LIBS) -lcriterion -ldl
 
 .PHONY: test-core
 test-core: $(B)/tests/core/test-core

@@ -92,8 +92,10 @@ void json_task(struct twc_session *s, const struct model *m, const struct derive
     sb_printf(b, "},\"parent\":%u,\"os_tid\":%u", t->parent, t->os_tid);
     if (full) {
         sb_puts(b, ",\"spawn\":"); json_await(s, b, t->spawn_site);
-        sb_puts(b, ",\"poll_hist\":"); hist(b, t->poll_hist);
-        sb_puts(b, ",\"ready_hist\":"); hist(b, t->ready_hist);
+        struct tw_task_rec rec;
+        read_task_rec(s, t, &rec);   /* zeros when unavailable (attach-only) */
+        sb_puts(b, ",\"poll_hist\":"); hist(b, rec.poll_hist);
+        sb_puts(b, ",\"ready_hist\":"); hist(b, rec.ready_hist);
         sb_printf(b, ",\"version\":%u,\"dropped\":%s", t->version, (t->flags & TW_TF_DROPPED) ? "true" : "false");
     }
     sb_puts(b, "}");

@@ -1,0 +1,38 @@
+/* region_builder.h — build TurboWish regions by hand in a malloc'd buffer, following
+ * include/tw_region.h, for unit tests of libtwcore (hostile headers, torn records, every
+ * analysis on small hand-made models) without the shim. */
+#ifndef REGION_BUILDER_H
+#define REGION_BUILDER_H
+#include <stddef.h>
+#include <stdint.h>
+#include "tw_region.h"
+#include "twcore.h"
+
+struct rb {
+    uint8_t *buf;
+    size_t size;
+    uint64_t bytes_read, reads;
+    int flip_seq_on_reread;     /* live-torn simulation: the task seq moves between reads */
+    uint64_t limit;             /* reads beyond this offset fail (a truncated core) */
+    uint64_t ring_used[8];
+};
+
+struct rb_sizes { uint32_t tasks, res, sites, rings; uint64_t ring_events, arena; };
+
+void rb_init(struct rb *r, const struct rb_sizes *sz);
+void rb_free(struct rb *r);
+struct tw_header *rb_hdr(struct rb *r);
+uint32_t rb_str(struct rb *r, const char *s);
+uint32_t rb_site(struct rb *r, const char *file, uint32_t line, const char *expr);
+struct tw_task_rec *rb_task(struct rb *r, uint32_t id, const char *name, int state);
+struct tw_res_rec *rb_res(struct rb *r, uint32_t id, const char *name, int kind, int64_t capacity);
+void rb_edge(struct tw_task_rec *t, uint32_t res, int role, int count);
+void rb_wait(struct tw_task_rec *t, int kind, uint32_t on, uint32_t site);
+void rb_event(struct rb *r, int ring, uint64_t ts, int type, uint32_t task, uint32_t res, uint32_t version, uint64_t old,
+              uint16_t aux, uint8_t flags);
+int64_t rb_read(void *ctx, uint64_t addr, void *buf, uint64_t len);
+int64_t rb_write(void *ctx, uint64_t addr, const void *buf, uint64_t len);
+twc_session *rb_open(struct rb *r, int flags);
+/* run a command, return its malloc'd output (NULL on error, *st set) */
+char *rb_exec(twc_session *s, const char *cmd, int *st);
+#endif

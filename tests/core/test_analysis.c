@@ -1,0 +1,364 @@
+/* Analyses on hand-built models: the wait-for graph by wait kind, certain vs possible
+ * deadlocks, knot members only, global deadlocks, why chains, alerts. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "region_builder.h"
+
+static struct rb R;
+static const struct rb_sizes SZ = { 32, 32, 32, 2, 64, 8192 };
+
+static char *run(const char *cmd)
+{
+    twc_session *s = rb_open(&R, 0);
+    cr_assert_not_null(s);
+    int st;
+    char *o = rb_exec(s, cmd, &st);
+    cr_assert_not_null(o, "%s failed (%d)", cmd, st);
+    twc_close(s);
+    return o;
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++) n++;
+    return n;
+}
+
+/* philosophers 1..n each hold fork (10+i) and wait for fork 10+(i+1)%n */
+static void philosophers(int n)
+{
+    char nm[32];
+    for (int i = 0; i < n; i++) { snprintf(nm, sizeof nm, "fork-%d", i); rb_res(&R, 10 + i, nm, TW_RES_MUTEX, 1)->available = 0; }
+    uint32_t site = rb_site(&R, "deadlock.c", 41, "twrt_mutex_lock(&forks[i+1])");
+    for (int i = 0; i < n; i++) {
+        snprintf(nm, sizeof nm, "philosopher-%d", i);
+        struct tw_task_rec *t = rb_task(&R, 1 + i, nm, TW_TASK_WAITING);
+        rb_edge(t, 10 + i, TW_EDGE_HOLD, 1);
+        rb_wait(t, TW_WAIT_ACQUIRE, 10 + (i + 1) % n, site);
+    }
+}
+
+Test(deadlock, philosophers_are_one_certain_alternating_chain)
+{
+    rb_init(&R, &SZ);
+    philosophers(4);
+    struct tw_task_rec *hb = rb_task(&R, 9, "heartbeat", TW_TASK_WAITING);
+    rb_wait(hb, TW_WAIT_TIMER, 0, 0);
+    char *o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"certain\":true"), "%s", o);
+    cr_assert_eq(count(o, "{\"task\":"), 4, "%s", o);
+    cr_assert_eq(count(o, "{\"resource\":"), 4, "%s", o);
+    cr_assert_null(strstr(o, "heartbeat"), "%s", o);
+    /* interleaved: task, resource, task, ... starting from the smallest id, each waiting on the next */
+    const char *p = strstr(o, "\"chain\":[");
+    cr_assert(p && !strncmp(p, "\"chain\":[{\"task\":1,\"name\":\"philosopher-0\"", 41), "%s", p);
+    cr_assert(strstr(o, "{\"resource\":11,\"name\":\"fork-1\",\"kind\":\"mutex\"},{\"task\":2,"), "%s", o);
+    free(o);
+    o = run("deadlocks");
+    cr_assert(strstr(o, "philosopher-0 (1) waits at deadlock.c:41 twrt_mutex_lock(&forks[i+1])\n    -> fork-1 (mutex) held by philosopher-1 (2)"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(deadlock, joiner_behind_the_knot_is_not_a_member)
+{
+    rb_init(&R, &SZ);
+    philosophers(2);
+    struct tw_task_rec *j = rb_task(&R, 7, "main", TW_TASK_WAITING);
+    rb_wait(j, TW_WAIT_JOIN, 1, 0);
+    char *o = run("deadlocks --json");
+    cr_assert_eq(count(o, "{\"task\":"), 2, "%s", o);
+    cr_assert_null(strstr(o, "\"main\""), "%s", o);
+    free(o);
+    o = run("why 7");
+    cr_assert(strstr(o, "a cycle"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(deadlock, paused_waiting_task_still_deadlocks)
+{
+    rb_init(&R, &SZ);
+    philosophers(2);
+    ((struct tw_task_rec *)(R.buf + rb_hdr(&R)->tasks.offset))->paused = 1;
+    char *o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"certain\":true"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(deadlock, timed_wait_is_never_certain)
+{
+    rb_init(&R, &SZ);
+    philosophers(2);
+    ((struct tw_task_rec *)(R.buf + rb_hdr(&R)->tasks.offset))->flags |= TW_TF_TIMED;
+    char *o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"deadlocks\":[]"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+static void channel_ring(int exit_sender)
+{
+    /* task i waits to receive on ch (20+i); task (i+1)%3 holds its sender */
+    for (int i = 0; i < 3; i++) rb_res(&R, 20 + i, "ch", TW_RES_CHANNEL, 4);
+    for (int i = 0; i < 3; i++) {
+        struct tw_task_rec *t = rb_task(&R, 1 + i, "t", TW_TASK_WAITING);
+        rb_wait(t, TW_WAIT_RECV, 20 + i, 0);
+        rb_edge(t, 20 + (i + 2) % 3, TW_EDGE_SENDER, 1);
+        rb_edge(t, 20 + i, TW_EDGE_RECEIVER, 1);
+    }
+    if (exit_sender) {
+        struct tw_task_rec *x = rb_task(&R, 9, "outsider", TW_TASK_POLLING);
+        rb_edge(x, 20, TW_EDGE_SENDER, 1);
+    }
+}
+
+Test(deadlock, channel_cycle_is_certain)
+{
+    rb_init(&R, &SZ);
+    channel_ring(0);
+    char *o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"certain\":true"), "%s", o);
+    cr_assert_eq(count(o, "{\"task\":"), 3, "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(deadlock, cycle_with_an_exit_is_possible)
+{
+    rb_init(&R, &SZ);
+    channel_ring(1);
+    char *o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"certain\":false"), "%s", o);
+    cr_assert_null(strstr(o, "\"certain\":true"), "%s", o);
+    free(o);
+    o = run("alerts --json");
+    cr_assert(strstr(o, "\"kind\":\"possible_deadlock\""), "%s", o);
+    cr_assert_null(strstr(o, "\"kind\":\"deadlock\""), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(deadlock, channel_direction_by_state)
+{
+    /* producer blocked on a full channel; consumer holds the receiver and runs: healthy */
+    rb_init(&R, &SZ);
+    struct tw_res_rec *ch = rb_res(&R, 5, "jobs", TW_RES_CHANNEL, 2);
+    ch->queued = 2;
+    struct tw_task_rec *p = rb_task(&R, 1, "producer", TW_TASK_WAITING);
+    rb_wait(p, TW_WAIT_SEND, 5, 0);
+    rb_edge(p, 5, TW_EDGE_SENDER, 1);
+    struct tw_task_rec *c = rb_task(&R, 2, "consumer", TW_TASK_WAITING);
+    rb_edge(c, 5, TW_EDGE_RECEIVER, 1);
+    rb_wait(c, TW_WAIT_TIMER, 0, 0);
+    char *o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"deadlocks\":[]"), "%s", o);
+    free(o);
+    o = run("why 1");
+    cr_assert(strstr(o, "jobs (channel) (full) whose receivers are consumer (2)"), "%s", o);
+    free(o);
+    /* now the consumer waits to receive on another empty channel only the producer feeds */
+    rb_res(&R, 6, "acks", TW_RES_CHANNEL, 1);
+    rb_wait(c, TW_WAIT_RECV, 6, 0);
+    rb_edge(p, 6, TW_EDGE_SENDER, 1);
+    o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"certain\":true"), "%s", o);
+    free(o);
+    /* a receiver on a channel that still holds messages is not blocked on anyone */
+    ((struct tw_res_rec *)(R.buf + rb_hdr(&R)->resources.offset + sizeof(struct tw_res_rec)))->queued = 1;
+    o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"deadlocks\":[]"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(deadlock, unconditional_intent_makes_a_waker)
+{
+    rb_init(&R, &SZ);
+    rb_res(&R, 5, "ch", TW_RES_CHANNEL, 1);
+    struct tw_task_rec *a = rb_task(&R, 1, "a", TW_TASK_WAITING);
+    rb_wait(a, TW_WAIT_RECV, 5, 0);
+    struct tw_task_rec *b = rb_task(&R, 2, "b", TW_TASK_READY);
+    rb_edge(b, 5, TW_EDGE_INTENT_UNCOND, 1);
+    b->edges[0].dir = TW_DIR_SEND;
+    char *o = run("why 1");
+    cr_assert(strstr(o, "whose senders are b (2)"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(deadlock, global_when_every_task_waits_for_unknown_wakers)
+{
+    rb_init(&R, &SZ);
+    rb_res(&R, 3, "go", TW_RES_NOTIFY, 0);
+    rb_wait(rb_task(&R, 1, "left", TW_TASK_WAITING), TW_WAIT_SIGNAL, 3, 0);
+    rb_wait(rb_task(&R, 2, "right", TW_TASK_WAITING), TW_WAIT_SIGNAL, 3, 0);
+    rb_task(&R, 4, "finished", TW_TASK_DONE);
+    char *o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"certain\":true,\"global\":true"), "%s", o);
+    cr_assert_eq(count(o, "{\"task\":"), 2, "%s", o);
+    free(o);
+    /* one running task could still signal: no deadlock */
+    rb_task(&R, 5, "signaller", TW_TASK_POLLING);
+    o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"deadlocks\":[]"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(deadlock, recursive_lock_is_a_self_deadlock)
+{
+    rb_init(&R, &SZ);
+    rb_res(&R, 3, "m", TW_RES_MUTEX, 1)->available = 0;
+    struct tw_task_rec *t = rb_task(&R, 1, "self", TW_TASK_WAITING);
+    rb_edge(t, 3, TW_EDGE_HOLD, 1);
+    rb_wait(t, TW_WAIT_ACQUIRE, 3, 0);
+    rb_task(&R, 2, "other", TW_TASK_POLLING);
+    char *o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"certain\":true"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(deadlock, ten_thousand_healthy_tasks_have_no_deadlock)
+{
+    struct rb_sizes sz = { 10200, 5100, 8, 1, 64, 1 << 20 };
+    rb_init(&R, &sz);
+    /* mutex users: holder running, waiters queued; ping-pong pairs; timers */
+    for (uint32_t i = 0; i < 2000; i++) rb_res(&R, 1 + i, "m", TW_RES_MUTEX, 1)->available = 0;
+    for (uint32_t i = 0; i < 2000; i++) rb_res(&R, 3001 + i, "ch", TW_RES_CHANNEL, 1);
+    uint32_t id = 1;
+    for (uint32_t i = 0; i < 2000; i++) {
+        struct tw_task_rec *h = rb_task(&R, id++, "holder", i % 2 ? TW_TASK_POLLING : TW_TASK_READY);
+        rb_edge(h, 1 + i, TW_EDGE_HOLD, 1);
+        rb_wait(rb_task(&R, id++, "waiter", 0), TW_WAIT_ACQUIRE, 1 + i, 0);
+    }
+    for (uint32_t i = 0; i < 2000; i += 2) {
+        struct tw_task_rec *a = rb_task(&R, id++, "ping", 0), *b = rb_task(&R, id++, "pong", TW_TASK_READY);
+        rb_wait(a, TW_WAIT_RECV, 3001 + i, 0);
+        rb_edge(a, 3002 + i, TW_EDGE_SENDER, 1); rb_edge(b, 3001 + i, TW_EDGE_SENDER, 1);
+    }
+    while (id <= 10000) rb_wait(rb_task(&R, id++, "sleeper", 0), TW_WAIT_TIMER, 0, 0);
+    char *o = run("deadlocks --json");
+    cr_assert(strstr(o, "\"deadlocks\":[]"), "%.300s", o);
+    free(o);
+    o = run("alerts --json");
+    cr_assert_null(strstr(o, "\"kind\":\"deadlock\""));
+    cr_assert_null(strstr(o, "\"kind\":\"long_poll\""));
+    cr_assert_null(strstr(o, "\"kind\":\"lost_waker\""));
+    cr_assert_null(strstr(o, "\"kind\":\"ready_starvation\""));
+    free(o);
+    rb_free(&R);
+}
+
+Test(alerts, lost_waker_and_long_poll_threshold)
+{
+    rb_init(&R, &SZ);
+    struct tw_task_rec *f = rb_task(&R, 1, "forgotten", TW_TASK_WAITING);
+    rb_wait(f, TW_WAIT_PARK, 0, 0);
+    f->wakers_alive = 0;
+    struct tw_task_rec *w = rb_task(&R, 2, "kept", TW_TASK_WAITING);
+    rb_wait(w, TW_WAIT_PARK, 0, 0);
+    struct tw_task_rec *h = rb_task(&R, 3, "hog", TW_TASK_READY);
+    /* one poll of 80 ms in the log */
+    rb_event(&R, 0, 1000, TW_EV_POLL_BEGIN, 3, 0, 2, TW_TASK_READY, 0, 0);
+    rb_event(&R, 0, 1000 + 80000000, TW_EV_POLL_END, 3, 0, 3, TW_TASK_POLLING, TW_POLL_READY | TW_TASK_READY << 8, 0);
+    h->version = 3; h->polls = 1;
+    char *o = run("alerts --json");
+    cr_assert(strstr(o, "{\"kind\":\"lost_waker\",\"task\":1,"), "%s", o);
+    cr_assert_null(strstr(o, "\"kind\":\"lost_waker\",\"task\":2"), "%s", o);
+    cr_assert(strstr(o, "{\"kind\":\"long_poll\",\"task\":3,"), "%s", o);
+    cr_assert(strstr(o, "\"doc\":\"docs/alerts/lost_waker.md\""), "%s", o);
+    free(o);
+    o = run("alerts --long-poll-ms 100 --json");
+    cr_assert_null(strstr(o, "\"kind\":\"long_poll\""), "threshold override ignored: %s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(alerts, ready_starvation_needs_others_polled)
+{
+    rb_init(&R, &SZ);
+    struct tw_task_rec *s = rb_task(&R, 1, "starved", TW_TASK_READY);
+    struct tw_task_rec *b = rb_task(&R, 2, "busy", TW_TASK_READY);
+    rb_event(&R, 0, 1000, TW_EV_WAKE, 1, 0, 2, TW_TASK_WAITING, 0, 0);
+    s->version = 2;
+    uint32_t v = 1;
+    for (uint64_t t = 2000; t < 3000000000ull; t += 100000000ull) {
+        rb_event(&R, 1, t, TW_EV_POLL_BEGIN, 2, 0, ++v, TW_TASK_READY, 0, 0);
+        rb_event(&R, 1, t + 1000, TW_EV_POLL_END, 2, 0, ++v, TW_TASK_POLLING, TW_POLL_READY | TW_TASK_READY << 8, 0);
+    }
+    b->version = v; b->polls = (v - 1) / 2;
+    char *o = run("alerts --json");
+    cr_assert(strstr(o, "{\"kind\":\"ready_starvation\",\"task\":1,"), "%s", o);
+    cr_assert_null(strstr(o, "\"ready_starvation\",\"task\":2"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(alerts, lock_order_inversion_that_did_not_hang)
+{
+    rb_init(&R, &SZ);
+    rb_res(&R, 1, "a", TW_RES_MUTEX, 1); rb_res(&R, 2, "b", TW_RES_MUTEX, 1);
+    rb_task(&R, 1, "t1", TW_TASK_READY); rb_task(&R, 2, "t2", TW_TASK_READY);
+    uint64_t ts = 100;
+    uint32_t v1 = 1, v2 = 1;
+    /* t1: a then b; t2: b then a (at different times) */
+    rb_event(&R, 0, ts++, TW_EV_ACQUIRE, 1, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
+    rb_event(&R, 0, ts++, TW_EV_ACQUIRE, 1, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
+    rb_event(&R, 0, ts++, TW_EV_RELEASE, 1, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
+    rb_event(&R, 0, ts++, TW_EV_RELEASE, 1, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
+    rb_event(&R, 1, ts++, TW_EV_ACQUIRE, 2, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
+    rb_event(&R, 1, ts++, TW_EV_ACQUIRE, 2, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
+    rb_event(&R, 1, ts++, TW_EV_RELEASE, 2, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
+    rb_event(&R, 1, ts++, TW_EV_RELEASE, 2, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
+    char *o = run("alerts --json");
+    cr_assert(strstr(o, "\"kind\":\"lock_order\""), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(alerts, counters_from_the_header)
+{
+    rb_init(&R, &SZ);
+    rb_hdr(&R)->instr_errors = 3;
+    rb_hdr(&R)->tasks.full = 2;
+    char *o = run("alerts --json");
+    cr_assert(strstr(o, "\"kind\":\"instrumentation_error\""), "%s", o);
+    cr_assert(strstr(o, "\"kind\":\"dropped_events\""), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(alerts, instrumentation_overhead_split)
+{
+    struct rb_sizes sz = { 4, 4, 4, 1, 70000, 4096 };
+    rb_init(&R, &sz);
+    struct tw_task_rec *t = rb_task(&R, 1, "chatty", TW_TASK_READY);
+    for (uint32_t i = 0; i < 60000; i++)
+        rb_event(&R, 0, 1000 + i, TW_EV_ATTR, 1, 0, 2 + i, 0, 0, i % 3 ? TW_EVF_APP : 0);
+    t->version = 60001;
+    char *o = run("alerts --json");
+    cr_assert(strstr(o, "\"kind\":\"instrumentation_overhead\""), "%.400s", o);
+    cr_assert(strstr(o, "(20000 runtime, 40000 application)"), "%.400s", o);
+    free(o);
+    rb_free(&R);
+}
+
+Test(why, chain_to_a_running_holder)
+{
+    rb_init(&R, &SZ);
+    rb_res(&R, 8, "db", TW_RES_MUTEX, 1)->available = 0;
+    rb_wait(rb_task(&R, 1, "req", TW_TASK_WAITING), TW_WAIT_ACQUIRE, 8, rb_site(&R, "srv.c", 9, "lock(&db)"));
+    rb_edge(rb_task(&R, 2, "writer", TW_TASK_POLLING), 8, TW_EDGE_HOLD, 1);
+    char *o = run("why 1 --json");
+    cr_assert(strstr(o, "\"end\":\"polling\",\"end_task\":2"), "%s", o);
+    free(o);
+    o = run("why 1");
+    cr_assert(strstr(o, "req (1) waits at srv.c:9 lock(&db)\n  -> db (mutex) held by writer (2)\nwriter (2) is polling"), "%s", o);
+    free(o);
+    rb_free(&R);
+}

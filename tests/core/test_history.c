@@ -1,0 +1,199 @@
+/* History: merged ordering, seq numbers, back/forward/at/now, as_of on every command, the
+ * horizon, back --await, undo/redo round trips (validate), and rewinding a million events. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "region_builder.h"
+
+static struct rb R;
+
+static double now_s(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec + t.tv_nsec / 1e9; }  /* CPU time: the build machine is shared */
+
+/* one task that waits on a mutex, woken, then waits again: a small real history */
+static void small_history(void)
+{
+    struct rb_sizes sz = { 8, 8, 8, 2, 64, 4096 };
+    rb_init(&R, &sz);
+    uint32_t site = rb_site(&R, "loop.c", 7, "lock(&m)");
+    struct tw_res_rec *m = rb_res(&R, 1, "m", TW_RES_MUTEX, 1);
+    struct tw_task_rec *t = rb_task(&R, 1, "looper", TW_TASK_WAITING);
+    uint32_t v = 0, rv = 0;
+    rb_event(&R, 0, 10, TW_EV_RES_CREATE, 0, 1, ++rv, 1, TW_RES_MUTEX, TW_EVF_RES_VERSION);
+    rb_event(&R, 0, 20, TW_EV_SPAWN, 1, 0, ++v, 0, 0, 0);
+    for (int it = 0; it < 3; it++) {
+        uint64_t b = 100 + it * 100;
+        rb_event(&R, 0, b, TW_EV_POLL_BEGIN, 1, 0, ++v, it ? TW_TASK_READY : TW_TASK_READY, 0, 0);
+        rb_event(&R, 0, b + 1, TW_EV_ACQUIRE_REQ, 1, 1, ++v, 0, (uint16_t)site, 0);
+        if (it < 2) {
+            rb_event(&R, 1, b + 2, TW_EV_ACQUIRE, 1, 1, ++rv, TW_PACK_WAIT(site, TW_WAIT_ACQUIRE, 1, 0), 1, TW_EVF_RES_VERSION);
+            rb_event(&R, 1, b + 3, TW_EV_RELEASE, 1, 1, ++rv, 0, 1, TW_EVF_RES_VERSION);
+        }
+        rb_event(&R, 0, b + 4, TW_EV_POLL_END, 1, 0, ++v, TW_TASK_POLLING, it < 2 ? (TW_POLL_READY | TW_TASK_READY << 8) : (TW_POLL_PENDING | TW_TASK_WAITING << 8), 0);
+    }
+    t->version = v; t->polls = 3;
+    rb_wait(t, TW_WAIT_ACQUIRE, 1, site);
+    m->version = rv;
+    m->available = 1;   /* free again after the last release */
+}
+
+static char *x(twc_session *s, const char *cmd)
+{
+    int st;
+    char *o = rb_exec(s, cmd, &st);
+    cr_assert_not_null(o, "%s failed with %d", cmd, st);
+    return o;
+}
+
+Test(history, back_forward_at_now_and_as_of)
+{
+    small_history();
+    twc_session *s = rb_open(&R, 0);
+    char *o = x(s, "tasks --json");
+    cr_assert(strstr(o, "\"as_of\":null"), "%s", o);
+    free(o);
+    o = x(s, "log 100 --json");
+    cr_assert(strstr(o, "\"seq\":0,"), "%s", o);
+    cr_assert(strstr(o, "\"type\":\"acquire_req\""), "%s", o);
+    cr_assert(strstr(o, "\"type\":\"poll_end\""), "%s", o);
+    free(o);
+    o = x(s, "back 2 --json");
+    cr_assert(strstr(o, "\"as_of\":12"), "%s", o);   /* 15 events: newest #14 */
+    free(o);
+    o = x(s, "tasks --json");
+    cr_assert(strstr(o, "\"as_of\":12"), "%s", o);
+    cr_assert(strstr(o, "\"state\":\"polling\""), "rewound task must be polling: %s", o);
+    free(o);
+    o = x(s, "tasks");
+    cr_assert(strstr(o, "-- as of event #12"), "%s", o);
+    free(o);
+    o = x(s, "at 1 --json");
+    free(o);
+    o = x(s, "tasks --all --json");
+    cr_assert(strstr(o, "\"state\":\"ready\""), "%s", o);
+    cr_assert(strstr(o, "\"polls\":0"), "%s", o);
+    free(o);
+    o = x(s, "forward 1000 --json");
+    cr_assert(strstr(o, "\"as_of\":null"), "%s", o);
+    free(o);
+    o = x(s, "back 1000");
+    cr_assert(strstr(o, "history reaches back only to #0"), "%s", o);
+    free(o);
+    o = x(s, "now --json");
+    cr_assert(strstr(o, "\"as_of\":null"), "%s", o);
+    free(o);
+    int st;
+    o = rb_exec(s, "at 99", &st);
+    cr_assert_eq(st, TWC_EUSAGE);
+    twc_close(s);
+    rb_free(&R);
+}
+
+Test(history, back_await_goes_to_the_previous_iteration)
+{
+    small_history();
+    twc_session *s = rb_open(&R, 0);
+    char *o = x(s, "back --await 1 --json");
+    /* acquire_req of the 2nd iteration: events 0..1 setup, then 5 per full iteration: #8 */
+    cr_assert(strstr(o, "\"as_of\":8"), "%s", o);
+    cr_assert(strstr(o, "\"type\":\"acquire_req\""), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
+
+Test(history, round_trip_validates_and_detects_tampering)
+{
+    small_history();
+    twc_session *s = rb_open(&R, 0);
+    char *o = x(s, "validate");
+    cr_assert(strstr(o, "valid ("), "%s", o);
+    free(o);
+    twc_close(s);
+    /* tamper: the record says ready, the log's last poll left it waiting */
+    ((struct tw_task_rec *)(R.buf + rb_hdr(&R)->tasks.offset))->state = TW_TASK_READY;
+    s = rb_open(&R, 0);
+    int st;
+    o = rb_exec(s, "validate", &st);
+    cr_assert_eq(st, TWC_ECORRUPT, "%s", o);
+    cr_assert(o && strstr(o, "undo then replay does not reproduce"), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
+
+Test(history, wrapped_rings_set_the_horizon_and_seq_base)
+{
+    struct rb_sizes sz = { 4, 4, 4, 2, 8, 4096 };
+    rb_init(&R, &sz);
+    struct tw_task_rec *a = rb_task(&R, 1, "a", TW_TASK_READY), *b = rb_task(&R, 2, "b", TW_TASK_READY);
+    uint32_t va = 1, vb = 1;
+    for (int i = 0; i < 20; i++) { va++; rb_event(&R, 0, 100 + i * 10, TW_EV_WAKER_CLONE, 1, 0, va, (uint64_t)(va - 2), 0, 0); }
+    for (int i = 0; i < 5; i++) { vb++; rb_event(&R, 1, 105 + i * 10, TW_EV_WAKER_CLONE, 2, 0, vb, (uint64_t)(vb - 2), 0, 0); }
+    a->version = va; a->wakers_alive = 20; b->version = vb; b->wakers_alive = 5;
+    twc_session *s = rb_open(&R, 0);
+    char *o = x(s, "log 100 --json");
+    /* ring 0 kept its last 8 of 20: 12 overwritten, so the first retained event is #12 (ring 1's
+     * oldest); ring 0 lost everything before its oldest kept event, #17: that is the horizon */
+    cr_assert(strstr(o, "\"events\":[{\"seq\":12,"), "%s", o);
+    cr_assert(strstr(o, "\"horizon\":17,"), "%s", o);
+    free(o);
+    o = x(s, "validate");
+    cr_assert(strstr(o, "valid"), "%s", o);
+    free(o);
+    o = x(s, "back 1000 --json");
+    cr_assert(strstr(o, "\"as_of\":17"), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
+
+Test(history, entity_version_beats_clock_skew)
+{
+    struct rb_sizes sz = { 4, 4, 4, 2, 8, 4096 };
+    rb_init(&R, &sz);
+    struct tw_res_rec *m = rb_res(&R, 1, "m", TW_RES_MUTEX, 1);
+    rb_task(&R, 1, "a", TW_TASK_READY); rb_task(&R, 2, "b", TW_TASK_READY);
+    /* thread 1's clock runs ahead: its acquire (v2) is stamped later than thread 2's release (v3) */
+    rb_event(&R, 0, 500, TW_EV_ACQUIRE, 1, 1, 2, 0, 1, TW_EVF_RES_VERSION);
+    rb_event(&R, 1, 400, TW_EV_RELEASE, 1, 1, 3, 0, 1, TW_EVF_RES_VERSION);
+    m->version = 3;
+    twc_session *s = rb_open(&R, 0);
+    char *o = x(s, "log --json");
+    char *acq = strstr(o, "\"acquire\""), *rel = strstr(o, "\"release\"");
+    cr_assert(acq && rel && acq < rel, "acquire must come before release: %s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
+
+Test(history, rewinding_a_million_events_is_fast)
+{
+    struct rb_sizes sz = { 4, 4, 4, 1, 1000000, 4096 };
+    rb_init(&R, &sz);
+    struct tw_task_rec *t = rb_task(&R, 1, "busy", TW_TASK_READY);
+    uint32_t v = 1;
+    int32_t alive = 0;
+    for (int i = 0; i < 1000000; i++) {
+        int create = i % 2 == 0;
+        rb_event(&R, 0, 1000 + (uint64_t)i, create ? TW_EV_WAKER_CREATE : TW_EV_WAKER_DROP, 1, 0, ++v, (uint64_t)(uint32_t)alive, 0, 0);
+        alive += create ? 1 : -1;
+    }
+    t->version = v; t->wakers_alive = alive;
+    twc_session *s = rb_open(&R, 0);
+    char *o = x(s, "log 1");
+    free(o);
+    double t0 = now_s();
+    o = x(s, "back 999999 --json");
+    free(o);
+    o = x(s, "task 1 --json");
+    double dt = now_s() - t0;
+    cr_assert(strstr(o, "\"as_of\":0"), "%.200s", o);
+    cr_assert(strstr(o, "\"wakers_alive\":1"), "after the first create one waker is alive: %.300s", o);
+    free(o);
+    cr_log_info("rewinding 999,999 events took %.3f s", dt);
+    cr_assert_lt(dt, 1.0, "rewinding 1,000,000 events took %.3f s", dt);
+    twc_close(s);
+    rb_free(&R);
+}
