@@ -312,6 +312,10 @@ attach-only models (a task is a thread) it is that thread's backtrace. To use gd
         else:
             for i, f in enumerate(frames):
                 gdb.write(stack.format_frame(i, f) + "\n")
+            if len(frames) < 2 and s.kind == "region":
+                gdb.write("(the walk stops after %d frame%s: the task's stack memory is not readable%s)\n"
+                          % (len(frames), "" if len(frames) == 1 else "s",
+                             "" if target.is_live(gdb.selected_inferior()) else " or not in this core file"))
 
 
 class TwFrame(gdb.Command):

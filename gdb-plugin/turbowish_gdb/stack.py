@@ -107,6 +107,8 @@ def frames_gdb(ctx):
         f = gdb.newest_frame().older()
         while f is not None and len(out) < MAX_FRAMES:
             pc = f.pc()
+            if pc == 0:
+                break
             d = symbolise(pc, True)
             name = f.name()
             if name:
@@ -133,6 +135,10 @@ def frames(memory, ctx, method="auto"):
         f = frames_fp(memory, ctx)
         if len(f) >= 2 or method == "fp":
             return f, "fp"
+        g = frames_gdb(ctx)
+        if len({x["pc"] for x in g}) > len(f):
+            return g, "gdb"
+        return f, "fp"
     return frames_gdb(ctx), "gdb"
 
 

@@ -1,0 +1,56 @@
+"""Evaluate a Python expression over one JSON object printed by gdb.
+
+usage: jcheck.py [--nth N] EXPR  < output
+The Nth line (0-based) that holds a JSON object (from its first "{") is parsed as `j`; EXPR
+is evaluated with j, objs (all of them), chain(d) (a deadlock chain as comparable tuples,
+rotated to start at its smallest task id) and tasks(d) (task ids of a chain). Prints the
+value; exits 1 when there is no such object or the value is falsy (0 is a value), 2 on an
+error in EXPR."""
+import json
+import sys
+
+
+def chain(d):
+    c = [("task", e["task"], e.get("name")) if "task" in e else ("resource", e.get("resource"), e.get("name"))
+         for e in d["chain"]]
+    t = [i for i, x in enumerate(c) if x[0] == "task"]
+    if t:
+        k = min(t, key=lambda i: c[i][1])
+        c = c[k:] + c[:k]
+    return c
+
+
+def tasks(d):
+    return [e["task"] for e in d["chain"] if "task" in e]
+
+
+def main():
+    args = sys.argv[1:]
+    nth = 0
+    if args[:1] == ["--nth"]:
+        nth, args = int(args[1]), args[2:]
+    expr = args[0] if args else "j"
+    objs = []
+    for line in sys.stdin.read().splitlines():
+        i = line.find("{")
+        if i < 0:
+            continue
+        try:
+            v = json.loads(line[i:])
+        except ValueError:
+            continue
+        if isinstance(v, dict):
+            objs.append(v)
+    if len(objs) <= nth:
+        print("no JSON object #%d in the output" % nth)
+        return 1
+    try:
+        v = eval(expr, {"j": objs[nth], "objs": objs, "chain": chain, "tasks": tasks, "json": json})
+    except Exception as e:
+        print("check error: %r" % e)
+        return 2
+    print(v if isinstance(v, str) else json.dumps(v))
+    return 1 if v is None or v is False or v in ([], {}, "") else 0
+
+
+sys.exit(main())
