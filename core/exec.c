@@ -162,6 +162,23 @@ static int back_await(struct twc_session *s, const struct model *m, uint64_t id,
     return 0;
 }
 
+/* Forget everything read so far: the next command reads the target afresh. */
+int twc_refresh(twc_session *s, char *err, size_t errlen)
+{
+    if (!s) return TWC_EUSAGE;
+    if (s->facts) return 0;
+    model_free(&s->now); model_free(&s->view);
+    free(s->arena); s->arena = NULL; s->arena_len = 0;
+    free(s->sites); s->sites = NULL; s->nsites = 0; s->sites_loaded = 0;
+    for (size_t i = 0; i < s->nlazy; i++) free(s->lazy[i].s);
+    s->nlazy = 0;
+    free(s->events); s->events = NULL; s->nevents = 0;
+    s->model_loaded = s->events_loaded = s->view_valid = 0;
+    s->seq_base = s->horizon = 0; s->ring_dropped = s->overwritten = 0; s->nrings = 0; s->hist_errors = 0;
+    s->at_now = 1;
+    return decode_header(s, err, errlen);
+}
+
 int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t errlen)
 {
     if (out) *out = NULL;
@@ -187,6 +204,12 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
         else if (nw < 32) words[nw++] = p;
     }
     const char *cmd = nw ? words[0] : "summary";
+    /* a live target moves on between commands: at now, every command reads it afresh (a view
+     * into history stays frozen on what was read, so its sequence numbers stay meaningful) */
+    if ((s->flags & TWC_LIVE) && s->at_now && !s->facts && (s->model_loaded || s->events_loaded || s->arena)) {
+        int rs = twc_refresh(s, err, errlen);
+        if (rs) return rs;
+    }
     uint64_t arg = 0;
     int has_arg = nw > 1 && parse_u64(words[1], &arg) == 0;
     if (nw > 1 && !has_arg && strcmp(cmd, "help")) { MSG(err, errlen, "%s: '%s' is not a number", cmd, words[1]); return TWC_EUSAGE; }

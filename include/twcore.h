@@ -53,11 +53,27 @@ void twc_set_target_label(twc_session *s, const char *label);
 
 /* Run one command line, e.g. "deadlocks --json", "tasks --limit 50", "why 7", "back 5",
  * "log 200 --json", "task 3", "pause 7". The words are exactly the `tw` commands of
- * DESIGN.md without the leading "tw". History state (back/forward/at/now) persists in the
- * session between calls. *out receives a malloc'd, NUL-terminated text to print as is (text
- * tables, or one JSON object on one line followed by "\n"); free it with twc_free. On error
- * *out is NULL, the return value is the status and `err` holds one sentence. */
+ * DESIGN.md without the leading "tw":
+ *   "" | summary, tasks [--limit N] [--all], task ID, resources [--limit N], resource ID,
+ *   why ID, deadlocks, alerts [--long-poll-ms N], log [N], back [N], back --await ID,
+ *   forward [N], at SEQ, now, pause ID, resume ID, validate, help [COMMAND]
+ * and every command accepts --json. Options may come anywhere on the line. History state
+ * (back/forward/at/now) persists in the session between calls; while not at now, every command
+ * shows the model as of that event and says so ("as_of"). On a TWC_LIVE session at now, every
+ * call reads the target afresh. *out receives a malloc'd, NUL-terminated text to print as is
+ * (text tables, or one JSON object on one line followed by "\n"); free it with twc_free. On
+ * error *out is NULL, the return value is the status and `err` holds one sentence — with one
+ * exception: `validate` that finds violations returns TWC_ECORRUPT *and* sets *out to the
+ * report (one line per violation, or the JSON object), which the frontend prints.
+ * pause/resume need a writer (twc_set_writer); without one they return TWC_EUSAGE with a
+ * sentence saying why not. After a successful pause/resume the frontend should FUTEX_WAKE the
+ * control futex word (its address is in the JSON answer as "futex_addr") when it can. */
 int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t errlen);
+
+/* Drop everything read so far (model, strings, events, history position) and re-read the
+ * header, so the next command sees the target as it is now. twc_exec does this by itself on
+ * TWC_LIVE sessions at now; frontends of non-live targets never need it. */
+int twc_refresh(twc_session *s, char *err, size_t errlen);
 
 /* Help text for all commands (or one), as printed by `tw help` and the plugins' help. */
 const char *twc_help(const char *command);
@@ -124,8 +140,10 @@ struct twc_facts {
 /* Build a session from attach-only facts (copied). Every command works on it. */
 twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, size_t errlen);
 
-/* Name of the object at addr from exe's ELF symbols/DWARF ("vault[1]", "vault+0x28"), or NULL.
- * Returned string is malloc'd. */
+/* Name of the object at addr from exe's ELF symbols/DWARF ("vault[1]", "table.lock", else
+ * "vault+0x28"), or NULL when no data symbol covers it. load_bias is where exe is loaded (0 for
+ * a non-PIE executable). Returned string is malloc'd (free with twc_free). Reads the file each
+ * call: callers naming many objects should cache. */
 char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr);
 
 #ifdef __cplusplus

@@ -209,3 +209,28 @@ Test(scenarios, healthy_and_pitfall_alerts)
     cr_assert(o && strstr(o, "\"type\":\"cancel\"") && strstr(o, "\"type\":\"msg_drop\""), "%s", o);
     free(o);
 }
+
+Test(commands, live_session_reads_afresh_at_now_but_history_stays_frozen)
+{
+    small();
+    twc_session *s = rb_open(&R, TWC_LIVE);
+    char *o = rb_exec(s, "task 2 --json", NULL);
+    cr_assert(o && strstr(o, "\"state\":\"waiting\""), "%s", o);
+    free(o);
+    struct tw_task_rec *t2 = (struct tw_task_rec *)(R.buf + rb_hdr(&R)->tasks.offset + rb_hdr(&R)->tasks.stride);
+    t2->state = TW_TASK_READY;
+    o = rb_exec(s, "task 2 --json", NULL);
+    cr_assert(o && strstr(o, "\"state\":\"ready\""), "a live target must be re-read: %s", o);
+    free(o);
+    twc_close(s);
+    /* a snapshot session keeps what it read */
+    t2->state = TW_TASK_WAITING;
+    s = rb_open(&R, 0);
+    o = rb_exec(s, "task 2 --json", NULL); free(o);
+    t2->state = TW_TASK_READY;
+    o = rb_exec(s, "task 2 --json", NULL);
+    cr_assert(o && strstr(o, "\"state\":\"waiting\""), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
