@@ -1,0 +1,59 @@
+"""Read debugger output on stdin; evaluate EXPR over its JSON object lines.
+usage: jsonq.py [--nth N] [--all] EXPR
+  j     the Nth JSON object (0-based; default 0), objs: all of them
+  norm(x)     x without timing fields (keys ending _ns/_us/_ms, ts, elapsed...) and sorted keys
+  chain(c)    a deadlock chain as (kind, id, name) tuples, rotated to its smallest task id
+Prints the value (JSON for non-strings); exits 1 when there is no JSON object or the value is
+None/False/empty, 2 when EXPR fails."""
+import json
+import re
+import sys
+
+args = sys.argv[1:]
+nth = 0
+if args[:1] == ["--nth"]:
+    nth = int(args[1])
+    args = args[2:]
+expr = args[0] if args else "j"
+objs = []
+for line in sys.stdin.read().splitlines():
+    i = line.find("{")
+    if i < 0:
+        continue
+    try:
+        objs.append(json.loads(line[i:]))
+    except ValueError:
+        continue
+if len(objs) <= nth:
+    print("no JSON object #%d in the output" % nth)
+    sys.exit(1)
+j = objs[nth]
+
+TIMING = re.compile(r"(_ns|_us|_ms|^ts|elapsed|_hist|^ago)$")
+
+
+def norm(x):
+    if isinstance(x, dict):
+        return {k: norm(v) for k, v in sorted(x.items()) if not TIMING.search(k)}
+    if isinstance(x, list):
+        return [norm(v) for v in x]
+    return x
+
+
+def chain(c):
+    t = [("task", e["task"], e.get("name")) if "task" in e else ("resource", e.get("resource"), e.get("name"))
+         for e in c]
+    tasks = [i for i, x in enumerate(t) if x[0] == "task"]
+    if tasks:
+        k = min(tasks, key=lambda i: t[i][1])
+        t = t[k:] + t[:k]
+    return t
+
+
+try:
+    v = eval(expr, {"j": j, "objs": objs, "norm": norm, "chain": chain, "json": json})
+except Exception as e:  # noqa: BLE001 - report any failure of the check itself
+    print("check error: %r" % e)
+    sys.exit(2)
+print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))
+sys.exit(1 if v is None or v is False or v == [] or v == {} or v == "" else 0)

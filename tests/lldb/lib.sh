@@ -1,0 +1,100 @@
+# Helpers for tests/lldb/*.sh: source this. Runs from the project root.
+# Every test starts real programs, drives real `lldb -b` (and `gdb -batch` to compare with),
+# and kills what it started on exit.
+set -u
+cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." || exit 1
+TW_TMP=$(mktemp -d -t twlldb.XXXXXX)
+TW_PIDS=()
+tw_cleanup() {
+  for p in "${TW_PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done
+  rm -rf "$TW_TMP"
+}
+trap tw_cleanup EXIT
+# An installed plugin in the user's lldb dir must not load next to the tree's.
+export XDG_DATA_HOME=$TW_TMP/xdg
+PLUGIN=build/lib/turbowish-lldb.so
+GDB_PLUGIN=build/share/gdb/turbowish.py
+HERE=tests/lldb
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit 0; }
+pass() { echo "ok: $*"; }
+
+need_lldb() {
+  command -v lldb >/dev/null || fail "lldb is not installed (make deps installs it)"
+  [ -f "$PLUGIN" ] || fail "$PLUGIN is not built"
+}
+need_gdb_plugin() { [ -f "$GDB_PLUGIN" ] || fail "$GDB_PLUGIN is not built"; }
+
+# Skip, with the reason, only where lldb genuinely cannot attach (ptrace refused).
+need_attach() {
+  sleep 30 & local p=$!; disown "$p" 2>/dev/null; TW_PIDS+=("$p")
+  local out; out=$(timeout 60 lldb -b -p "$p" -o 'process status' 2>&1)
+  kill -9 "$p" 2>/dev/null
+  if ! echo "$out" | grep -q 'stopped'; then
+    if echo "$out" | grep -qi 'operation not permitted\|ptrace'; then
+      skip "lldb cannot attach here (ptrace refused: $(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo ?))"
+    fi
+    fail "lldb cannot attach to a test process: $(echo "$out" | tail -2 | tr '\n' ' ')"
+  fi
+}
+
+# lldb_pid PID CMD... / lldb_core EXE CORE CMD...: output of one lldb -b session.
+lldb_pid() {
+  local pid=$1; shift
+  local args=(-o "plugin load $PLUGIN" -p "$pid")
+  for c in "$@"; do args+=(-o "$c"); done
+  timeout 120 lldb -b "${args[@]}" 2>&1
+}
+lldb_core() {
+  local exe=$1 core=$2; shift 2
+  local args=(-o "plugin load $PLUGIN" "$exe" -c "$core")
+  for c in "$@"; do args+=(-o "$c"); done
+  timeout 120 lldb -b "${args[@]}" 2>&1
+}
+gdb_pid() {
+  local pid=$1; shift
+  local args=()
+  for c in "$@"; do args+=(-ex "$c"); done
+  timeout 120 gdb -batch -nx -x "$GDB_PLUGIN" -p "$pid" "${args[@]}" 2>&1
+}
+gdb_core() {
+  local exe=$1 core=$2; shift 2
+  local args=()
+  for c in "$@"; do args+=(-ex "$c"); done
+  timeout 120 gdb -batch -nx -x "$GDB_PLUGIN" "$exe" "$core" "${args[@]}" 2>&1
+}
+
+# start_example NAME -> EX_PID, once the example printed `tw-example: ready`.
+start_example() {
+  local name=$1 bin=build/examples/$1
+  [ -x "$bin" ] || fail "example $bin missing"
+  "$bin" >"$TW_TMP/$name.out" 2>"$TW_TMP/$name.err" &
+  EX_PID=$!
+  disown "$EX_PID" 2>/dev/null
+  TW_PIDS+=("$EX_PID")
+  for _ in $(seq 1 150); do
+    grep -q 'tw-example: ready' "$TW_TMP/$name.out" 2>/dev/null && return 0
+    kill -0 "$EX_PID" 2>/dev/null || fail "example $name exited before ready"
+    sleep 0.1
+  done
+  fail "example $name not ready within 15 s"
+}
+
+# start_prog BIN -> PROG_PID (a compiled test program; given time to reach its hang).
+start_prog() {
+  "$@" >/dev/null 2>&1 &
+  PROG_PID=$!
+  disown "$PROG_PID" 2>/dev/null
+  TW_PIDS+=("$PROG_PID")
+  sleep 0.7
+  kill -0 "$PROG_PID" 2>/dev/null || fail "$1 exited"
+}
+
+make_core() { # PID -> echoes the core path
+  timeout 120 gcore -o "$TW_TMP/core" "$1" >/dev/null 2>&1 || fail "gcore failed on $1"
+  echo "$TW_TMP/core.$1"
+}
+
+# jsonq [--nth N] EXPR: Python over the Nth JSON object line of stdin (see jsonq.py).
+jsonq() { python3 "$HERE/jsonq.py" "$@"; }
