@@ -15,9 +15,9 @@
 
 static void frame_line(char **b, size_t *l, size_t *c, int i, uint64_t pc, struct symbolizer *sy, int json) {
     struct sym_info si;
-    /* every pc here is a return address (the runtime saves the one into its caller of the
-     * context switch): look up pc-1 so the line is the call's */
-    int found = sym_lookup(sy, pc - 1, &si) == 0;
+    /* Outer pcs are return addresses: look up pc-1 so the line is the call's. Frame 0 is where
+     * the task resumes, looked up as is, as gdb and lldb do, so all frontends agree. */
+    int found = sym_lookup(sy, i ? pc - 1 : pc, &si) == 0;
     if (json) {
         sb_add(b, l, c, "%s{\"n\":%d,\"pc\":%llu,\"func\":", i ? "," : "", i, (unsigned long long)pc);
         json_quote(b, l, c, si.func[0] ? si.func : NULL);

@@ -118,6 +118,7 @@ static void dot_str(char **b, size_t *l, size_t *c, const char *s) {
     sb_add(b, l, c, "\"");
     for (; s && *s; s++) {
         if (*s == '"' || *s == '\\') sb_add(b, l, c, "\\%c", *s);
+        else if (*s == '\n') sb_add(b, l, c, "\\n");
         else if ((unsigned char)*s >= 0x20) sb_add(b, l, c, "%c", *s);
     }
     sb_add(b, l, c, "\"");
