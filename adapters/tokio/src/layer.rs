@@ -64,11 +64,16 @@ struct SpawnVisit {
     file: CBuf<256>,
     file_key: u64,
     line: u32,
+    /// blocking tasks: "file:line:col" in one field
+    location: CBuf<256>,
 }
 
 impl Visit for SpawnVisit {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         match field.name() {
+            "spawn.location" => {
+                let _ = write!(self.location, "{:?}", value);
+            }
             "kind" => {
                 let _ = write!(self.kind, "{:?}", value);
             }
@@ -198,6 +203,16 @@ impl Visit for StateVisit {
     }
 }
 
+fn fnv(b: &[u8]) -> u64 {
+    b.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| (h ^ c as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+/// A location inside tokio's own runtime (its worker threads, its shutdown channel).
+fn is_tokio_runtime(file: &[u8]) -> bool {
+    let has = |pat: &[u8]| file.windows(pat.len()).any(|w| w == pat);
+    has(b"tokio") && has(b"/src/runtime/")
+}
+
 fn spawn_expr(kind: &[u8]) -> &'static str {
     match kind {
         b"block_on" => "block_on",
@@ -211,6 +226,21 @@ impl TurboWishLayer {
     fn new_task(&self, attrs: &Attributes<'_>, id: &Id) {
         let mut v = SpawnVisit::default();
         attrs.record(&mut v);
+        if v.file_key == 0 && !v.location.is_empty() {
+            // spawn_blocking says "file:line:col": no static pointer, key the site by a hash
+            let loc = std::str::from_utf8(v.location.as_bytes()).unwrap_or("");
+            let mut parts = loc.rsplitn(3, ':');
+            let _col = parts.next();
+            let line = parts.next().and_then(|l| l.parse::<u32>().ok()).unwrap_or(0);
+            let file = parts.next().unwrap_or("");
+            v.file = CBuf::from_str(file);
+            v.line = line;
+            v.file_key = fnv(file.as_bytes()) | 1;
+        }
+        if v.kind.as_bytes() == b"blocking" && is_tokio_runtime(v.file.as_bytes()) {
+            // the runtime's own worker threads, not tasks anyone wrote
+            return;
+        }
         let file = &v.file;
         let line = v.line;
         let expr = spawn_expr(v.kind.as_bytes());
@@ -267,6 +297,7 @@ impl TurboWishLayer {
             }
         } else {
             let ty = std::str::from_utf8(v.concrete.as_bytes()).unwrap_or("?");
+            let internal_rt = is_tokio_runtime(v.file.as_bytes());
             let (rk, class, cap, mode) = match ty {
                 "Mutex" => (ffi::RES_MUTEX, ffi::CLASS_REUSABLE, 1, MODE_ACQUIRE),
                 "RwLock" => (ffi::RES_RWLOCK, ffi::CLASS_REUSABLE, 1, MODE_ACQUIRE),
@@ -278,7 +309,7 @@ impl TurboWishLayer {
             };
             if mode == MODE_TIMER {
                 (KIND_TIMER, 0, MODE_TIMER, 0)
-            } else if !ffi::on() {
+            } else if !ffi::on() || internal_rt {
                 (KIND_IGNORE, 0, MODE_NONE, 0)
             } else {
                 let file = &v.file;

@@ -15,6 +15,8 @@
 //! See docs/tokio.md.
 
 mod control;
+#[doc(hidden)]
+pub mod inspect;
 mod current;
 #[doc(hidden)]
 pub mod ffi;
