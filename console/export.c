@@ -9,7 +9,7 @@
 #include "tw.h"
 #include "json.h"
 
-#define DOT_MAX_TASKS 2000   /* beyond this dot takes minutes; the rest is summarised */
+#define DOT_MAX_TASKS 1000   /* beyond this dot takes minutes; the rest is summarised */
 #define LOG_EVENTS "1000000" /* "all the history there is": core caps at what the rings hold */
 
 static struct jval *core_json(struct tw_target *t, const char *cmd, int *st) {
