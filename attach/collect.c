@@ -162,9 +162,9 @@ static int sample_pid(int pid, struct store **sp, struct twc_facts *out, char *e
     ssize_t el = readlink(p, exe, sizeof exe - 1);
     exe[el > 0 ? el : 0] = 0;
     struct twa_target t = {twa_pid_read, (void *)(intptr_t)pid, 0, maps, (size_t)nmaps, twa_elf_cache_new(),
-                           exe[0] ? exe : NULL};
+                           exe[0] ? exe : NULL, twa_page_cache_new(), NULL};
     struct twa_glibc_layout L;
-    twa_glibc_layout_for(maps, (size_t)nmaps, &L);
+    twa_glibc_layout_for(maps, (size_t)nmaps, t.elves, &L);
     struct thread_in *in = calloc(st.n ? st.n : 1, sizeof *in);
     size_t n = 0;
     for (size_t i = 0; in && i < st.n; i++) {
@@ -179,6 +179,8 @@ static int sample_pid(int pid, struct store **sp, struct twc_facts *out, char *e
         collect_threads(s, &t, &L, in, n);
     /* Reading is over: let the process go before any bookkeeping. */
     twa_ptrace_release(&st);
+    twa_unwind_done(&t);
+    twa_page_cache_free(t.cache);
     if (!s || !in || !t.elves) {
         free(in);
         twa_release(s);
@@ -278,8 +280,12 @@ int twa_collect_core(const char *core, const char *exe, struct twc_facts *out, v
         twa_core_close(c);
         return TWC_ECORRUPT;
     }
-    /* --exe may name the executable at another path than the one recorded in the core. */
+    /* --exe may name the executable at another path than the one recorded in the core, and
+     * relative to our cwd: the ELF cache wants absolute paths. */
     const char *core_exe = twa_core_exe(c);
+    char exe_abs[4096];
+    if (exe && realpath(exe, exe_abs))
+        exe = exe_abs;
     struct twa_map *maps = calloc(c->nmaps ? c->nmaps : 1, sizeof *maps);
     struct store *s = calloc(1, sizeof *s);
     struct thread_in *in = calloc(c->nthreads, sizeof *in);
@@ -299,15 +305,17 @@ int twa_collect_core(const char *core, const char *exe, struct twc_facts *out, v
             maps[i].path = (char *)exe;
     }
     const char *the_exe = exe ? exe : core_exe;
-    struct twa_target t = {twa_core_read, c, 1, maps, c->nmaps, elves, the_exe};
+    struct twa_target t = {twa_core_read, c, 1, maps, c->nmaps, elves, the_exe, twa_page_cache_new(), NULL};
     struct twa_glibc_layout L;
-    twa_glibc_layout_for(maps, c->nmaps, &L);
+    twa_glibc_layout_for(maps, c->nmaps, elves, &L);
     for (size_t i = 0; i < c->nthreads; i++) {
         in[i].tid = c->threads[i].tid;
         in[i].name = c->fname[0] ? c->fname : NULL;
         in[i].regs = &c->threads[i].regs;
     }
     collect_threads(s, &t, &L, in, c->nthreads);
+    twa_unwind_done(&t);
+    twa_page_cache_free(t.cache);
     fill_out(s, out);
     out->from_core = 1;
     out->exe = keep(s, the_exe);

@@ -310,3 +310,11 @@ int64_t twa_elf_read_vaddr(const struct twa_elf *e, uint64_t v, void *buf, uint6
 }
 
 const char *twa_elf_path(const struct twa_elf *e) { return e->path; }
+
+uint64_t twa_elf_sym_addr(const struct twa_elf *e, const char *name)
+{
+    for (size_t i = 0; i < e->nsyms; i++)
+        if (strcmp(e->syms[i].name, name) == 0)
+            return e->syms[i].addr;
+    return 0;
+}

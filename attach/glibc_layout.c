@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "glibc_layout.h"
+#include "twa_elf.h"
 
 static const struct twa_glibc_layout layouts[] = {
     /* glibc >= 2.25: new condvar (futex = __g_signals[g]) and new rwlock */
@@ -68,7 +69,8 @@ static int is_libc(const char *path)
     return strncmp(b, "libc.so", 7) == 0 || (strncmp(b, "libc-2.", 7) == 0 && strstr(b, ".so"));
 }
 
-void twa_glibc_layout_for(const struct twa_map *maps, size_t nmaps, struct twa_glibc_layout *out)
+void twa_glibc_layout_for(const struct twa_map *maps, size_t nmaps, struct twa_elf_cache *elves,
+                          struct twa_glibc_layout *out)
 {
     const char *libc = NULL;
     for (size_t i = 0; i < nmaps && !libc; i++)
@@ -80,6 +82,13 @@ void twa_glibc_layout_for(const struct twa_map *maps, size_t nmaps, struct twa_g
     if (minor >= 0 && minor < 25)
         l = &layouts[1];
     *out = *l;
+    /* Debug info beats the table when it describes the >= 2.25 types we know how to read. */
+    struct twa_elf *e = libc && elves ? twa_elf_get(elves, libc) : NULL;
+    if (e && e->debug_path && (minor < 0 || minor >= 25) && twa_glibc_layout_from_debug(e->debug_path, twa_elf_sym_addr(e, "pthread_cond_wait"),
+                                    twa_elf_sym_addr(e, "pthread_rwlock_wrlock"), out) == 0) {
+        snprintf(out->source, sizeof out->source, "glibc %s debug info", minor >= 0 ? ver : "(version unknown)");
+        return;
+    }
     if (minor >= 0)
         snprintf(out->source, sizeof out->source, "glibc %s layout table (x86-64)", ver);
     else if (libc)

@@ -15,5 +15,12 @@ struct twa_glibc_layout {
     char source[96];      /* what twc_facts.source says */
 };
 
-void twa_glibc_layout_for(const struct twa_map *maps, size_t nmaps, struct twa_glibc_layout *out);
+/* The layout for the libc mapped in `maps`: from its debug info when `elves` finds one,
+ * else from the table by version. out->source says which. */
+void twa_glibc_layout_for(const struct twa_map *maps, size_t nmaps, struct twa_elf_cache *elves,
+                          struct twa_glibc_layout *out);
+/* Offsets from a glibc debug file (glibc_dwarf.c); 0 when every field was found. The two pcs
+ * (libc vaddrs of pthread_cond_wait and pthread_rwlock_wrlock, 0 if unknown) find the CUs fast. */
+int twa_glibc_layout_from_debug(const char *debug_path, uint64_t cond_wait_pc, uint64_t wrlock_pc,
+                                struct twa_glibc_layout *L);
 #endif

@@ -77,6 +77,8 @@ int64_t twa_elf_read_vaddr(const struct twa_elf *e, uint64_t v, void *buf, uint6
 /* Source file:line of ELF vaddr v from the DWARF line tables (dwarf_lines.c); 0 on success. */
 int twa_elf_line(struct twa_elf *e, uint64_t v, const char **file, int *line);
 const char *twa_elf_path(const struct twa_elf *e);
+/* ELF vaddr of the function named `name` (0 if absent). */
+uint64_t twa_elf_sym_addr(const struct twa_elf *e, const char *name);
 
 /* ---- a stopped target, as the unwinder and classifier see it ---- */
 struct twa_target {
@@ -88,7 +90,14 @@ struct twa_target {
     size_t nmaps;
     struct twa_elf_cache *elves;
     const char *exe;             /* the main executable's path (frames in it are "own code") */
+    struct twa_page_cache *cache; /* pages already read while the target is stopped, or NULL */
+    void *unw_as;                /* libunwind address space, reused across threads (unwind.c) */
 };
+/* A small cache of target pages: an unwind reads the same stack and .eh_frame words many
+ * times, one syscall each without it. Valid only while the target does not run. */
+struct twa_page_cache *twa_page_cache_new(void);
+void twa_page_cache_free(struct twa_page_cache *c);
+void twa_unwind_done(struct twa_target *t);
 /* Read target memory; for a core, bytes not dumped but file-backed come from the file. */
 int64_t twa_target_read(const struct twa_target *t, uint64_t addr, void *buf, uint64_t len);
 /* The ELF object and load bias for a code/data address, or NULL. */

@@ -178,9 +178,16 @@ int twa_unwind(const struct twa_target *t, const struct user_regs_struct *regs, 
     static const int saved[6] = {UNW_X86_64_RBX, UNW_X86_64_RBP, UNW_X86_64_R12,
                                  UNW_X86_64_R13, UNW_X86_64_R14, UNW_X86_64_R15};
     struct uw_arg a = {t, regs};
-    unw_addr_space_t as = unw_create_addr_space(&accessors, 0);
-    if (!as)
-        return 0;
+    /* One address space per target: libunwind then caches what it learnt about each
+     * function across the threads (they all sleep in the same few glibc functions). */
+    unw_addr_space_t as = t->unw_as;
+    if (!as) {
+        as = unw_create_addr_space(&accessors, 0);
+        if (!as)
+            return 0;
+        unw_set_caching_policy(as, UNW_CACHE_GLOBAL);
+        ((struct twa_target *)t)->unw_as = as;
+    }
     unw_cursor_t cur;
     int n = 0;
     if (unw_init_remote(&cur, as, &a) == 0) {
@@ -213,6 +220,12 @@ int twa_unwind(const struct twa_target *t, const struct user_regs_struct *regs, 
         name_frame(t, &frames[0], 1);
         n = 1;
     }
-    unw_destroy_addr_space(as);
     return n;
+}
+
+void twa_unwind_done(struct twa_target *t)
+{
+    if (t->unw_as)
+        unw_destroy_addr_space(t->unw_as);
+    t->unw_as = NULL;
 }

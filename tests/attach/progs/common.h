@@ -1,4 +1,6 @@
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 /* common.h — helpers for the attach-only test programs: each reaches its state, prints
  * "tw-example: ready" (flushed) and stays there until killed. */
 #ifndef TWA_TEST_COMMON_H

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Healthy busy programs (condvar producer/consumer under load, a thread pool) sampled
+# repeatedly, live and from cores: never a mutex cycle, never "everything blocked" in two
+# agreeing samples. And being sampled must not harm them: the pool, given a job count,
+# finishes with exactly the result it would have without us.
+set -u
+cd "$(dirname "$0")/../.."
+FX=build/tests/attach/fx
+DUMP=build/tests/attach/twa_dump
+CHECK="python3 tests/attach/check_facts.py"
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+start() {
+  local bin=$1; shift
+  "$bin" "$@" >"$bin.out" 2>&1 &
+  PID=$!; disown "$PID"; PIDS+=("$PID")
+  for _ in $(seq 1 100); do
+    grep -q 'tw-example: ready' "$bin.out" 2>/dev/null && return 0
+    kill -0 "$PID" 2>/dev/null || fail "$bin exited before ready"
+    sleep 0.05
+  done
+  fail "$bin not ready"
+}
+for s in prodcons pool; do
+  for variant in g O2; do
+    flags="-g -O0"; [ $variant = O2 ] && flags="-g -O2"
+    bin=$FX/$s.$variant
+    gcc -std=gnu11 -D_GNU_SOURCE $flags -pthread -o "$bin" tests/attach/progs/$s.c || fail "cannot build $s"
+    start "$bin"
+    for i in $(seq 1 8); do
+      out=$(timeout 20 "$DUMP" pid "$PID" 2) || fail "$s: collector failed: $out"
+      echo "$out" | $CHECK "$s" live >/dev/null || { echo "$out"; fail "$s/$variant live sample $i"; }
+    done
+    for i in 1 2; do
+      timeout 60 gcore -o "$FX/$s.core" "$PID" >/dev/null 2>&1 || fail "gcore $s"
+      out=$(timeout 20 "$DUMP" core "$FX/$s.core.$PID" "$bin") || fail "$s core collector failed"
+      echo "$out" | $CHECK "$s" core >/dev/null || { echo "$out"; fail "$s/$variant core $i"; }
+      rm -f "$FX/$s.core.$PID"
+    done
+    kill -9 "$PID"
+  done
+done
+echo "t_healthy: prodcons and pool (-g, -O2) sampled 8x live and 2x from cores: never stuck"
+
+# The process continues unharmed: 200000 jobs with 30 samples taken while it works.
+bin=$FX/pool.g
+start "$bin" 200000
+for i in $(seq 1 30); do
+  kill -0 "$PID" 2>/dev/null || break
+  timeout 20 "$DUMP" pid "$PID" 1 >/dev/null 2>&1
+done
+for _ in $(seq 1 200); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
+kill -0 "$PID" 2>/dev/null && fail "the sampled pool did not finish its jobs"
+grep -q '^done 200000 total 600000$' "$bin.out" || fail "the sampled pool's result is wrong: $(tail -1 "$bin.out")"
+echo "t_healthy: a pool sampled 30 times while working finished all 200000 jobs correctly"
