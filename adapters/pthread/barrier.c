@@ -7,7 +7,7 @@ TWP_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
     tw_task_t t;
     if (!twp_enter(&t))
         return TWP_REAL(barrier_wait)(b);
-    uint32_t site = twp_site(__builtin_return_address(0)), obj;
+    uint32_t site = twp_site(__builtin_return_address(0), "pthread_barrier_wait"), obj;
     tw_res_t r = twp_res(b, TW_RES_BARRIER, site, &obj);
     tw_await_begin(t, site, TW_WAIT_SIGNAL, tw_res_id(r), 0);
     twp_park(t);

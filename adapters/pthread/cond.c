@@ -10,7 +10,7 @@ static int wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ab
     tw_task_t t;
     if (!twp_enter(&t))
         return timed ? TWP_REAL(cond_timedwait)(c, m, abst) : TWP_REAL(cond_wait)(c, m);
-    uint32_t site = twp_site(ra), cobj;
+    uint32_t site = twp_site(ra, timed ? "pthread_cond_timedwait" : "pthread_cond_wait"), cobj;
     tw_res_t cr = twp_res(c, TW_RES_CONDVAR, site, &cobj);
     struct twp_held *h = twp_held_find(m), saved = {0};
     int gave_back = h && h->count == 1;

@@ -30,7 +30,7 @@ static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst,
         twp_leave();
         return timed ? TWP_REAL(mutex_timedlock)(m, abst) : TWP_REAL(mutex_lock)(m);
     }
-    uint32_t site = twp_site(ra), obj;
+    uint32_t site = twp_site(ra, timed ? "pthread_mutex_timedlock" : "pthread_mutex_lock"), obj;
     tw_res_t r = twp_res(m, TW_RES_MUTEX, site, &obj);
     int rc = h ? EBUSY : TWP_REAL(mutex_trylock)(m);
     int parked = 0;
@@ -90,7 +90,7 @@ TWP_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
         twp_leave();
         return rc;
     }
-    uint32_t site = twp_site(__builtin_return_address(0)), obj;
+    uint32_t site = twp_site(__builtin_return_address(0), "pthread_mutex_trylock"), obj;
     tw_res_t r = twp_res(m, TW_RES_MUTEX, site, &obj);
     if (rc == 0 || rc == EOWNERDEAD) {
         tw_acquire_request(t, r, 1, site);

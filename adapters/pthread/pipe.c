@@ -28,7 +28,7 @@ static void track(int fds[2], void *ra)
     p = twp_dec(p, (uint64_t)fds[1]);
     twp_str(p, "]", name + sizeof name);
     uint32_t obj;
-    tw_res_t r = twp_res_key(((uint64_t)fds[0] << 32) | (uint32_t)fds[1], TW_RES_PIPE, twp_site(ra), name, &obj);
+    tw_res_t r = twp_res_key(((uint64_t)fds[0] << 32) | (uint32_t)fds[1], TW_RES_PIPE, twp_site(ra, "pipe"), name, &obj);
     __atomic_store_n(&pipe_res[fds[0]], r, __ATOMIC_RELEASE);
     __atomic_store_n(&pipe_res[fds[1]], r, __ATOMIC_RELEASE);
     twp_leave();
@@ -86,7 +86,7 @@ TWP_EXPORT ssize_t read(int fd, void *buf, size_t n)
     if (TWP_LIKELY(!would_block(fd, POLLIN, &t, &r)))
         return TWP_REAL(read)(fd, buf, n);
     int saved = errno;
-    tw_await_begin(t, twp_site(__builtin_return_address(0)), twp_forked ? TW_WAIT_IO : TW_WAIT_SIGNAL, tw_res_id(r), 0);
+    tw_await_begin(t, twp_site(__builtin_return_address(0), "read"), twp_forked ? TW_WAIT_IO : TW_WAIT_SIGNAL, tw_res_id(r), 0);
     twp_park(t);
     errno = saved;
     ssize_t rc = TWP_REAL(read)(fd, buf, n);
@@ -105,7 +105,7 @@ TWP_EXPORT ssize_t write(int fd, const void *buf, size_t n)
     if (TWP_LIKELY(!would_block(fd, POLLOUT, &t, &r)))
         return TWP_REAL(write)(fd, buf, n);
     int saved = errno;
-    tw_await_begin(t, twp_site(__builtin_return_address(0)), twp_forked ? TW_WAIT_IO : TW_WAIT_SIGNAL, tw_res_id(r), 0);
+    tw_await_begin(t, twp_site(__builtin_return_address(0), "write"), twp_forked ? TW_WAIT_IO : TW_WAIT_SIGNAL, tw_res_id(r), 0);
     twp_park(t);
     errno = saved;
     ssize_t rc = TWP_REAL(write)(fd, buf, n);

@@ -30,7 +30,7 @@ static int acquire(pthread_rwlock_t *l, int rd, int timed, const struct timespec
             h->count++;
         return rc;
     }
-    uint32_t site = twp_site(ra), obj;
+    uint32_t site = twp_site(ra, rd ? (timed ? "pthread_rwlock_timedrdlock" : "pthread_rwlock_rdlock") : (timed ? "pthread_rwlock_timedwrlock" : "pthread_rwlock_wrlock")), obj;
     tw_res_t r = twp_res(l, TW_RES_RWLOCK, site, &obj);
     int rc = h ? EBUSY : rd ? TWP_REAL(rw_tryrdlock)(l) : TWP_REAL(rw_trywrlock)(l);
     int parked = 0;
@@ -84,7 +84,7 @@ static int try_acquire(pthread_rwlock_t *l, int rd, void *ra)
         twp_leave();
         return rc;
     }
-    uint32_t site = twp_site(ra), obj;
+    uint32_t site = twp_site(ra, rd ? "pthread_rwlock_tryrdlock" : "pthread_rwlock_trywrlock"), obj;
     tw_res_t r = twp_res(l, TW_RES_RWLOCK, site, &obj);
     if (rc == 0) {
         tw_acquire_request(t, r, 1, site);

@@ -16,7 +16,7 @@ static int wait(sem_t *s, const struct timespec *abst, int timed, void *ra)
         twp_leave();
         return 0;
     }
-    uint32_t site = twp_site(ra), obj;
+    uint32_t site = twp_site(ra, timed ? "sem_timedwait" : "sem_wait"), obj;
     tw_res_t r = twp_res(s, TW_RES_SEMAPHORE, site, &obj);
     tw_await_begin(t, site, TW_WAIT_SIGNAL, tw_res_id(r), timed);
     twp_park(t);

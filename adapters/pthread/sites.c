@@ -1,10 +1,11 @@
 /* sites.c — call sites of the program, one per distinct return address.
  *
  * TW_SITE cannot see our caller, so each wrapper passes __builtin_return_address(0) and we
- * register a site per distinct address the first time it is seen: file "?", line 0, expr the
- * absolute return address in hex ("0x55d0c1a2b1c4"), func the enclosing function's symbol when
- * the ELF symbol table has one. Readers turn the address into file:line with the DWARF line
- * table (the process's load map is in /proc/PID/maps or the core's NT_FILE note). */
+ * register a site per distinct address the first time it is seen: file and line of the call
+ * from the object's DWARF line table (lines.c), expr the called function ("pthread_mutex_lock"),
+ * func the enclosing function's ELF symbol. Without line information: file "?", line 0 and
+ * expr "pthread_mutex_lock 0x55d0c1a2b1c4" (the absolute return address, for readers that can
+ * symbolise it with the process's load map). */
 #include <string.h>
 #include <sys/mman.h>
 #include "twp.h"
@@ -18,7 +19,7 @@ struct site_slot {
 };
 static struct site_slot sites[SITE_SLOTS] __attribute__((aligned(4096)));
 
-uint32_t twp_site(const void *ret_addr)
+uint32_t twp_site(const void *ret_addr, const char *what)
 {
     uint64_t ra = (uint64_t)(uintptr_t)ret_addr;
     if (!ra)
@@ -36,15 +37,24 @@ uint32_t twp_site(const void *ret_addr)
                 return __atomic_load_n(&s->site, __ATOMIC_ACQUIRE);
             continue;
         }
-        char expr[24], func[128];
-        twp_hex(expr, ra);
-        /* the return address is one past the call: look up the call instruction's function */
-        int named = twp_symbol((const char *)ret_addr - 1, func, sizeof func);
+        char expr[96], func[128], *p;
+        /* the return address is one past the call: look up the call instruction */
+        const void *call = (const char *)ret_addr - 1;
+        const char *file = "?";
+        unsigned line = 0;
+        int named = twp_symbol(call, func, sizeof func);
         if (named) {
             char *plus = strchr(func, '+');
             if (plus) *plus = 0;
         }
-        uint32_t id = tw__site_register("?", 0, expr, named ? func : NULL);
+        p = twp_str(expr, what ? what : "call", expr + sizeof expr - 24);
+        if (!twp_source(call, &file, &line)) {
+            file = "?";
+            line = 0;
+            *p++ = ' ';
+            twp_hex(p, ra);
+        }
+        uint32_t id = tw__site_register(file, line, expr, named ? func : NULL);
         __atomic_store_n(&s->site, id, __ATOMIC_RELEASE);
         return id;
     }

@@ -5,12 +5,12 @@
 #include <errno.h>
 #include "twp.h"
 
-#define AROUND(kind, timed, call)                                                     \
+#define AROUND(kind, timed, call, what)                                                     \
     tw_task_t t;                                                                      \
     if (!twp_enter(&t))                                                               \
         return call;                                                                  \
     int saved = errno;                                                                \
-    tw_await_begin(t, twp_site(__builtin_return_address(0)), (kind), 0, (timed));    \
+    tw_await_begin(t, twp_site(__builtin_return_address(0), what), (kind), 0, (timed));    \
     twp_park(t);                                                                      \
     errno = saved;                                                                    \
     __typeof__(call) rc = call;                                                       \
@@ -22,27 +22,27 @@
     return rc
 
 TWP_EXPORT int nanosleep(const struct timespec *req, struct timespec *rem)
-{ AROUND(TW_WAIT_TIMER, 1, TWP_REAL(nanosleep)(req, rem)); }
+{ AROUND(TW_WAIT_TIMER, 1, TWP_REAL(nanosleep)(req, rem), "nanosleep"); }
 TWP_EXPORT int clock_nanosleep(clockid_t c, int f, const struct timespec *req, struct timespec *rem)
-{ AROUND(TW_WAIT_TIMER, 1, TWP_REAL(clock_nanosleep)(c, f, req, rem)); }
-TWP_EXPORT int usleep(useconds_t us) { AROUND(TW_WAIT_TIMER, 1, TWP_REAL(usleep)(us)); }
-TWP_EXPORT unsigned sleep(unsigned s) { AROUND(TW_WAIT_TIMER, 1, TWP_REAL(sleep)(s)); }
+{ AROUND(TW_WAIT_TIMER, 1, TWP_REAL(clock_nanosleep)(c, f, req, rem), "clock_nanosleep"); }
+TWP_EXPORT int usleep(useconds_t us) { AROUND(TW_WAIT_TIMER, 1, TWP_REAL(usleep)(us), "usleep"); }
+TWP_EXPORT unsigned sleep(unsigned s) { AROUND(TW_WAIT_TIMER, 1, TWP_REAL(sleep)(s), "sleep"); }
 /* zero timeouts do not block: not recorded */
 TWP_EXPORT int poll(struct pollfd *fds, nfds_t n, int ms)
 {
     if (ms == 0)
         return TWP_REAL(poll)(fds, n, ms);
-    AROUND(TW_WAIT_IO, ms > 0, TWP_REAL(poll)(fds, n, ms));
+    AROUND(TW_WAIT_IO, ms > 0, TWP_REAL(poll)(fds, n, ms), "poll");
 }
 TWP_EXPORT int epoll_wait(int ep, struct epoll_event *ev, int n, int ms)
 {
     if (ms == 0)
         return TWP_REAL(epoll_wait)(ep, ev, n, ms);
-    AROUND(TW_WAIT_IO, ms > 0, TWP_REAL(epoll_wait)(ep, ev, n, ms));
+    AROUND(TW_WAIT_IO, ms > 0, TWP_REAL(epoll_wait)(ep, ev, n, ms), "epoll_wait");
 }
 TWP_EXPORT int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {
     if (tv && tv->tv_sec == 0 && tv->tv_usec == 0)
         return TWP_REAL(select)(n, r, w, e, tv);
-    AROUND(TW_WAIT_IO, tv != NULL, TWP_REAL(select)(n, r, w, e, tv));
+    AROUND(TW_WAIT_IO, tv != NULL, TWP_REAL(select)(n, r, w, e, tv), "select");
 }

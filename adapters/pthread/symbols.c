@@ -132,18 +132,32 @@ static struct file_map *file_for(uint64_t key, const char *path)
     return NULL;
 }
 
-int twp_symbol(const void *addr, char *buf, size_t len)
+/* The mapped file of the object holding addr, and addr's offset in it (link-time address). */
+static struct file_map *object_of(const void *addr, uint64_t *off)
 {
     struct hit h;
     memset(&h, 0, sizeof h);
     h.addr = (uint64_t)(uintptr_t)addr;
     dl_iterate_phdr(find_object, &h);
     if (!h.found)
-        return 0;
-    struct file_map *f = file_for(h.key, h.path);
+        return NULL;
+    *off = h.addr - h.bias;
+    return file_for(h.key, h.path);
+}
+
+int twp_source(const void *addr, const char **file, unsigned *line)
+{
+    uint64_t off;
+    struct file_map *f = object_of(addr, &off);
+    return f ? twp_lines(f->map, f->size, off, file, line) : 0;
+}
+
+int twp_symbol(const void *addr, char *buf, size_t len)
+{
+    uint64_t off;
+    struct file_map *f = object_of(addr, &off);
     if (!f)
         return 0;
-    uint64_t off = h.addr - h.bias;
     const Elf64_Sym *best = NULL;
     for (size_t i = 0; i < f->nsyms; i++) {
         const Elf64_Sym *s = &f->syms[i];

@@ -167,7 +167,7 @@ TWP_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(
     tw_task_t t;
     if (!twp_enter(&t))
         return TWP_REAL(create)(th, attr, start, arg);
-    uint32_t site = twp_site(__builtin_return_address(0));
+    uint32_t site = twp_site(__builtin_return_address(0), "pthread_create");
     twp_leave();
     struct tramp *tr = tramp_claim();
     if (!tr) {
@@ -219,7 +219,7 @@ static int join(pthread_t th, void **ret, const struct timespec *abst, int timed
     if (!twp_enter(&t))
         return timed ? TWP_REAL(timedjoin)(th, ret, abst) : TWP_REAL(join)(th, ret);
     uint32_t id = twp_thread_task_id(th);
-    tw_await_begin(t, twp_site(ra), id ? TW_WAIT_JOIN : TW_WAIT_SIGNAL, id, timed);
+    tw_await_begin(t, twp_site(ra, timed ? "pthread_timedjoin_np" : "pthread_join"), id ? TW_WAIT_JOIN : TW_WAIT_SIGNAL, id, timed);
     twp_park(t);
     int rc = timed ? TWP_REAL(timedjoin)(th, ret, abst) : TWP_REAL(join)(th, ret);
     twp_unpark(t);

@@ -153,13 +153,18 @@ TWP_HIDDEN tw_res_t twp_obj_res(uint32_t obj);
 TWP_HIDDEN uint32_t twp_obj_gen(uint32_t obj);
 
 /* ---- sites: return address -> site index (sites.c) ---- */
-TWP_HIDDEN uint32_t twp_site(const void *ret_addr);
+/* The site of the program's call at ret_addr to `what` ("pthread_mutex_lock"). */
+TWP_HIDDEN uint32_t twp_site(const void *ret_addr, const char *what);
 TWP_HIDDEN void twp_sites_reset(void);
 
 /* ---- symbols (symbols.c): name of the symbol covering addr, "sym" or "sym+0x10".
  * Returns 1 and writes buf, or 0 when no symbol covers it. May take the loader lock (first use
  * of an object only). */
 TWP_HIDDEN int twp_symbol(const void *addr, char *buf, size_t len);
+/* file:line of the code at addr from the DWARF line table (lines.c); 0 when unknown. The file
+ * string lives in the mapped object file (valid for the process's life). */
+TWP_HIDDEN int twp_source(const void *addr, const char **file, unsigned *line);
+TWP_HIDDEN int twp_lines(const char *map, size_t size, uint64_t pc, const char **file, unsigned *line);
 
 /* ---- threads (thread.c) ---- */
 TWP_HIDDEN uint32_t twp_thread_task_id(pthread_t th); /* 0 when unknown */

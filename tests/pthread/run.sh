@@ -91,9 +91,10 @@ abba_recorded() {
     # one thread holds first and waits (ACQUIRE=1) on second, the other the reverse; main joins (JOIN=4)
     grep -Eq "^task [0-9]+ 3 1 $s one hold:$f " "$TMP/dump" && grep -Eq "^task [0-9]+ 3 1 $f two hold:$s " "$TMP/dump" &&
         grep -Eq "^task [0-9]+ 3 4 [0-9]+ abba " "$TMP/dump" || { cat "$TMP/dump"; return 1; }
-    grep -Eq '^site [0-9]+ \? 0 0x[0-9a-f]+ one$' "$TMP/dump" || { echo "no return-address site in one()"; return 1; }
+    # sites come from the return address and the DWARF line table: abba.c:7 is one()'s lock line
+    grep -Eq '^site [0-9]+ [^ ]*abba.c 7 pthread_mutex_lock one$' "$TMP/dump" || { echo "no site abba.c:7 in one()"; grep ^site "$TMP/dump"; return 1; }
 }
-check "ABBA: threads named by start routine, each holds one of first/second and waits for the other, main waits in join" abba_recorded
+check "ABBA: threads named by start routine, each holds one of first/second and waits for the other, main waits in join; sites are file:line" abba_recorded
 if [ -x "$TW" ]; then
     check "ABBA: tw deadlocks reports one certain 2-thread deadlock naming first and second" bash -c '
         out=$(timeout 60 '"$TW"' deadlocks --pid '"$PID"' --json) || exit 1
@@ -163,7 +164,10 @@ else skip "lock-order inversion: tw alerts"; fi
 stop
 
 pool_recorded() {
-    start pool TW_MAX_THREADS=1100 -- 1 || return 1
+    # 1,000 runnable threads on a small machine: the kernel may leave one unscheduled for
+    # hundreds of ms between two blocking calls, which is a real (if innocent) long poll of that
+    # thread; the threshold is raised so that only the adapter's mistakes can fail this test.
+    start pool TW_MAX_THREADS=1100 TW_LONG_POLL_MS=5000 -- 1 || return 1
     dump || return 1
     [ "$(grep -Ec '^task [0-9]+ 3 5 [0-9]+ worker ' "$TMP/dump")" = 1000 ] || { grep -c '^task' "$TMP/dump"; return 1; }
     grep -q 'instr_errors=0 ' "$TMP/dump" || { tail -1 "$TMP/dump"; return 1; }
