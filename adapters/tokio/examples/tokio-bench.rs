@@ -42,7 +42,6 @@ fn main() {
     let fmt_sub = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_writer(Mutex::new(devnull))
-        .with_ansi(false)
         .finish();
     let fmt_dispatch = tracing::Dispatch::new(fmt_sub);
     let tw_dispatch = tracing::Dispatch::new(tracing_subscriber::registry().with(turbowish_tokio::TurboWishLayer::new()));
