@@ -25,12 +25,22 @@ struct waitv { uint64_t val; uint64_t uaddr; uint32_t flags; uint32_t reserved; 
 
 static atomic_uint idle_seq;   /* bumped by every kick */
 static atomic_int sleepers;
+static atomic_int spinning;    /* idle workers still polling for work before they sleep */
+#if defined(__SANITIZE_THREAD__)
+#define SPIN_NS 0ull           /* under TSan every atomic load takes its internal locks: don't spin */
+#else
+#define SPIN_NS 50000ull       /* waking a sleeping thread costs tens of microseconds here */
+#endif
 static int no_waitv;
 
 void twrt__idle_kick(void)
 {
-    atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(&sleepers, memory_order_relaxed) == 0) return;
+    /* Read-modify-writes, not plain loads: each orders our enqueue against the sleeper's own
+     * RMW on the same counter, so either we see it or it sees our work (no fences needed, which
+     * also keeps ThreadSanitizer's model exact). A spinning worker will find the work: it
+     * re-checks after announcing that it sleeps. */
+    if (atomic_fetch_add(&spinning, 0) > 0) return;
+    if (atomic_fetch_add(&sleepers, 0) == 0) return;
     atomic_fetch_add(&idle_seq, 1);
     syscall(SYS_futex, &idle_seq, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
@@ -38,9 +48,23 @@ void twrt__idle_kick(void)
 void twrt__idle_wait(struct twrt_worker *w)
 {
     (void)w;
+    /* Poll a little before sleeping: bursts of spawns and wakes then cost no syscalls. */
+    atomic_fetch_add(&spinning, 1);
+    uint64_t until = twrt__now_ns() + SPIN_NS;
+    volatile uint32_t *ctl0 = tw_control_futex();
+    uint32_t gen = ctl0 ? *ctl0 : 0;
+    int found = 0;
+    for (int i = 0; !found && SPIN_NS; i++) {
+        for (int k = 0; k < 32; k++) __builtin_ia32_pause();
+        found = twrt__any_work() || (ctl0 && *ctl0 != gen);
+        if ((i & 15) == 15) {
+            if (twrt__timers_run() == 0 || twrt__now_ns() > until) break;
+        }
+    }
+    atomic_fetch_sub(&spinning, 1);
+    if (found) return;
     unsigned seq = atomic_load(&idle_seq);
     atomic_fetch_add(&sleepers, 1);
-    atomic_thread_fence(memory_order_seq_cst);
     uint64_t until_timer = twrt__timers_run();
     if (twrt__any_work() || until_timer == 0) { atomic_fetch_sub(&sleepers, 1); return; }
     uint64_t ns = until_timer < MAX_IDLE_NS ? until_timer : MAX_IDLE_NS;

@@ -48,7 +48,7 @@ void twrt__ctx_export(const struct twrt_ctx *c, struct tw_context *out);
 void twrt__task_main(struct twrt_task *t) __attribute__((noreturn));
 
 /* ---- stacks ---- */
-struct twrt_stack { char *lo, *hi; /* usable range; the guard lies just below lo */ void *next; };
+struct twrt_stack { char *lo, *hi; /* usable range; the guard lies just below lo */ void *next; int canary; };
 int twrt__stack_alloc(size_t size, struct twrt_stack *out);
 void twrt__stack_free(struct twrt_stack *s);
 int twrt__stack_canary_ok(const struct twrt_stack *s);

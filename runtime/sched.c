@@ -105,9 +105,37 @@ static struct twrt_task *find_work(struct twrt_worker *w)
 int twrt__any_work(void)
 {
     for (int i = 0; i < twrt__nworkers; i++)
-        if (atomic_load_explicit(&workers[i].rq_len, memory_order_relaxed)) return 1;
+        if (atomic_load_explicit(&workers[i].rq_len, memory_order_acquire)) return 1;
     return 0;
 }
+
+/* ---- TSan fibers: creating one costs TSan tens of milliseconds, so finished tasks' fibers are
+ * reused (the free list orders the old task's end before the new task's start). ---- */
+#if defined(__SANITIZE_THREAD__)
+#define FIBER_POOL 4096
+static twrt_spin fiber_lk;
+static void *fiber_pool[FIBER_POOL];
+static int fiber_n;
+static void *fiber_get(const char *name)
+{
+    void *f = NULL;
+    twrt__spin_lock(&fiber_lk);
+    if (fiber_n) f = fiber_pool[--fiber_n];
+    twrt__spin_unlock(&fiber_lk);
+    if (f) { __tsan_set_fiber_name(f, name); return f; }
+    return twrt__tsan_create(name);
+}
+static void fiber_put(void *f)
+{
+    twrt__spin_lock(&fiber_lk);
+    if (fiber_n < FIBER_POOL) { fiber_pool[fiber_n++] = f; f = NULL; }
+    twrt__spin_unlock(&fiber_lk);
+    twrt__tsan_destroy(f);
+}
+#else
+#define fiber_get(name) twrt__tsan_create(name)
+#define fiber_put(f) twrt__tsan_destroy(f)
+#endif
 
 /* ---- refcounts and freeing ---- */
 
@@ -118,7 +146,7 @@ void twrt__task_unref(struct twrt_task *t)
     if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1) return;
     twrt__registry_remove(t);
     if (t->stack.lo) twrt__stack_free(&t->stack);
-    twrt__tsan_destroy(t->tsan_fiber);
+    fiber_put(t->tsan_fiber);
     free(t);
 }
 
@@ -379,7 +407,7 @@ twrt_task *twrt__spawn(const char *name, twrt_fn fn, void *arg, void *const *mov
     atomic_init(&t->refs, 2);   /* the scheduler and the join handle */
     t->state = TS_NEW;
     twrt__ctx_make(&t->ctx, t->stack.lo, t->stack.hi, t);
-    t->tsan_fiber = twrt__tsan_create(t->name);
+    t->tsan_fiber = fiber_get(t->name);
     /* The record belongs to the spawner until the task is queued. */
     tw_task_t parent = twrt__current_tw();
     t->tw = tw_task_spawn(t->name, site, parent);

@@ -32,15 +32,24 @@ static size_t slot_size;               /* guard + stack */
 static int guard_mode = -1;            /* -1 unknown, 0 none, 1 madvise, 2 mprotect */
 static long mprotect_guards;
 
-static void install_guard(char *g)
+/* Returns 1 if a guard page now protects the stack above g. */
+static int install_guard(char *g)
 {
     if (guard_mode == -1 || guard_mode == 1) {
-        if (madvise(g, GUARD, MADV_GUARD_INSTALL) == 0) { guard_mode = 1; return; }
+        if (madvise(g, GUARD, MADV_GUARD_INSTALL) == 0) { guard_mode = 1; return 1; }
         guard_mode = 2;
     }
     if (guard_mode == 2 && mprotect_guards < TWRT_MPROTECT_GUARDS) {
-        if (mprotect(g, GUARD, PROT_NONE) == 0) mprotect_guards++;
+        if (mprotect(g, GUARD, PROT_NONE) == 0) { mprotect_guards++; return 1; }
     }
+    return 0;
+}
+
+/* Stacks without a guard get a canary word at the bottom instead. Guarded stacks skip it: first
+ * touches of pages are the dominant cost of a spawn, and the guard already catches overflows. */
+static void arm(struct twrt_stack *s)
+{
+    if (s->canary) *(uint64_t *)s->lo = CANARY;
 }
 
 int twrt__stack_alloc(size_t size, struct twrt_stack *out)
@@ -52,33 +61,36 @@ int twrt__stack_alloc(size_t size, struct twrt_stack *out)
         struct twrt_stack *s = free_list;
         free_list = s->next;
         twrt__spin_unlock(&lk);
-        *out = (struct twrt_stack){ s->lo, s->hi, NULL };
-        *(uint64_t *)out->lo = CANARY;
+        *out = (struct twrt_stack){ s->lo, s->hi, NULL, s->canary };
+        arm(out);
         return 0;
     }
     if (want + GUARD != slot_size || slab_cur == NULL || (size_t)(slab_end - slab_cur) < slot_size) {
         size_t slab = SLAB_BYTES > want + GUARD ? SLAB_BYTES - SLAB_BYTES % (want + GUARD) : want + GUARD;
         void *p = mmap(NULL, slab, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (p == MAP_FAILED) { twrt__spin_unlock(&lk); return -ENOMEM; }
+        /* Huge pages would back every 64 KiB stack with 2 MiB of zeroed memory. */
+        madvise(p, slab, MADV_NOHUGEPAGE);
         slab_cur = p;
         slab_end = (char *)p + slab;
         slot_size = want + GUARD;
     }
     char *g = slab_cur;
     slab_cur += slot_size;
-    install_guard(g);
+    int guarded = install_guard(g);
     twrt__spin_unlock(&lk);
     out->lo = g + GUARD;
     out->hi = g + slot_size;
     out->next = NULL;
-    *(uint64_t *)out->lo = CANARY;
+    out->canary = !guarded;
+    arm(out);
     return 0;
 }
 
 void twrt__stack_free(struct twrt_stack *s)
 {
     /* The freed stack's own memory holds the free-list node (its lowest bytes are unused now). */
-    struct twrt_stack *node = (struct twrt_stack *)(s->lo + 64);
+    struct twrt_stack *node = (struct twrt_stack *)(s->hi - 256);   /* a page the task touched */
     *node = *s;
     twrt__spin_lock(&lk);
     node->next = free_list;
@@ -86,7 +98,7 @@ void twrt__stack_free(struct twrt_stack *s)
     twrt__spin_unlock(&lk);
 }
 
-int twrt__stack_canary_ok(const struct twrt_stack *s) { return *(const uint64_t *)s->lo == CANARY; }
+int twrt__stack_canary_ok(const struct twrt_stack *s) { return !s->canary || *(const uint64_t *)s->lo == CANARY; }
 
 static struct sigaction old_segv;
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include "twrt.h"
 
-#define TASKS 3000
-#define ROUNDS 20
+static int TASKS = 3000;   /* STRESS_TASKS overrides */
+static int ROUNDS = 20;    /* STRESS_ROUNDS overrides */
 #define MUTEXES 16
 #define CONSUMERS 4
 
@@ -90,9 +90,16 @@ int main(void)
         twrt_receiver *rx = i ? twrt_receiver_clone(work_rx) : work_rx;
         c[i] = twrt_spawn_moving("consumer", consumer, rx, rx);
     }
-    static twrt_task *t[TASKS];
-    for (intptr_t i = 0; i < TASKS; i++) t[i] = twrt_spawn("worker", worker, (void *)i);
-    for (int i = 0; i < TASKS; i++) twrt_join(t[i]);
+    if (getenv("STRESS_TASKS")) TASKS = atoi(getenv("STRESS_TASKS"));
+    if (getenv("STRESS_ROUNDS")) ROUNDS = atoi(getenv("STRESS_ROUNDS"));
+    twrt_task **t = calloc((size_t)TASKS, sizeof *t);
+    /* In waves of at most STRESS_WAVE live workers (TSan pays dearly per live fiber). */
+    int wave = getenv("STRESS_WAVE") ? atoi(getenv("STRESS_WAVE")) : TASKS;
+    for (int base = 0; base < TASKS; base += wave) {
+        int end = base + wave < TASKS ? base + wave : TASKS;
+        for (intptr_t i = base; i < end; i++) t[i] = twrt_spawn("worker", worker, (void *)i);
+        for (int i = base; i < end; i++) twrt_join(t[i]);
+    }
     twrt_sender_drop(work_tx);
     for (int i = 0; i < CONSUMERS; i++) twrt_join(c[i]);
     long total = 0;
@@ -101,8 +108,8 @@ int main(void)
     long left = 0;
     while (twrt_try_recv(side_rx, &m) == 0) left++;
     long sends = atomic_load(&side_sent), takes = atomic_load(&side_taken);
-    int ok = total == TASKS * ROUNDS && atomic_load(&consumed) == TASKS * ROUNDS &&
-             shared_value == (long)TASKS * ((ROUNDS + 2) / 3) && sends + takes == TASKS * ROUNDS &&
+    int ok = total == (long)TASKS * ROUNDS && atomic_load(&consumed) == (long)TASKS * ROUNDS &&
+             shared_value == (long)TASKS * ((ROUNDS + 2) / 3) && sends + takes == (long)TASKS * ROUNDS &&
              atomic_load(&dropped) == takes &&   /* every round the receive won dropped its send */
              sends == takes + left;              /* every token sent was taken or is still queued */
     printf("stress: %d tasks x %d rounds: mutex %ld, channel %ld, rw %ld, select sends %ld takes %ld left %ld: %s\n",
