@@ -29,7 +29,7 @@ need_gdb_plugin() { [ -f "$GDB_PLUGIN" ] || fail "$GDB_PLUGIN is not built"; }
 # Skip, with the reason, only where lldb genuinely cannot attach (ptrace refused).
 need_attach() {
   sleep 30 & local p=$!; disown "$p" 2>/dev/null; TW_PIDS+=("$p")
-  local out; out=$(timeout 60 lldb -b -p "$p" -o 'process status' 2>&1)
+  local out; out=$(timeout 120 lldb -b "${LLDB_PRE[@]}" -p "$p" -o 'process status' 2>&1)
   kill -9 "$p" 2>/dev/null
   if ! echo "$out" | grep -q 'stopped'; then
     if echo "$out" | grep -qi 'operation not permitted\|ptrace'; then
@@ -39,16 +39,18 @@ need_attach() {
   fi
 }
 
+# A loaded machine makes lldb-server slow to answer: allow it, so attach does not time out.
+LLDB_PRE=(-O 'settings set plugin.process.gdb-remote.packet-timeout 120')
 # lldb_pid PID CMD... / lldb_core EXE CORE CMD...: output of one lldb -b session.
 lldb_pid() {
   local pid=$1; shift
-  local args=(-o "plugin load $PLUGIN" -p "$pid")
+  local args=("${LLDB_PRE[@]}" -o "plugin load $PLUGIN" -p "$pid")
   for c in "$@"; do args+=(-o "$c"); done
   timeout 120 lldb -b "${args[@]}" 2>&1
 }
 lldb_core() {
   local exe=$1 core=$2; shift 2
-  local args=(-o "plugin load $PLUGIN" "$exe" -c "$core")
+  local args=("${LLDB_PRE[@]}" -o "plugin load $PLUGIN" "$exe" -c "$core")
   for c in "$@"; do args+=(-o "$c"); done
   timeout 120 lldb -b "${args[@]}" 2>&1
 }
