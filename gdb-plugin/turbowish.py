@@ -16,14 +16,19 @@ def _tw_load():
     # Another copy (say the installed one, then the build tree's) may be loaded already:
     # the last one sourced wins, commands and all.
     old = sys.modules.get("turbowish_gdb")
+    if old is not None and os.path.dirname(os.path.abspath(old.__file__)) == pkg \
+            and getattr(old, "registered", False):
+        return          # this very copy is loaded already (gdbinit.d and auto-load both ran)
     if old is not None and os.path.dirname(os.path.abspath(old.__file__)) != pkg:
         for name in [m for m in sys.modules if m == "turbowish_gdb" or m.startswith("turbowish_gdb.")]:
             del sys.modules[name]
     if here in sys.path:
         sys.path.remove(here)
     sys.path.insert(0, here)
+    import turbowish_gdb
     from turbowish_gdb import commands
     commands.register(here)
+    turbowish_gdb.registered = True
 
 
 _tw_load()
