@@ -43,6 +43,30 @@ if [ -f build/share/gdb/turbowish.py ]; then
   $TW tasks --pid "$P" --json | jpy "[t for t in j['tasks'] if t['id']==$p1 and not t['paused']]" >/dev/null && ok "debug --batch resumed the task" || fail "debug --batch left it paused"
 fi
 
+if [ -e build/lib/turbowish-lldb.so ] && command -v lldb >/dev/null; then
+  dbg=$(XDG_DATA_HOME=$TMP/xdg timeout 90 $TW debug --pid "$P" "$p1" --lldb --batch 2>&1)
+  echo "$dbg" | grep -q "philosopher (\|philosopher at" && echo "$dbg" | grep -q philosopher-1 && ok "tw debug --lldb --batch shows the task and its stack" || fail "lldb debug: $(echo "$dbg" | tail -3)"
+fi
+if command -v tmux >/dev/null; then
+  # interactive: gdb opens on the task; after quitting, tw offers to resume it
+  T="tmux -L $TMUX_SOCK"
+  $T new-session -d -s dbg -x 150 -y 50 "$TW debug --pid $P $p1; echo DEBUG-EXIT=\$?; sleep 30"
+  for _ in $(seq 60); do $T capture-pane -p -t dbg | grep -q "^(gdb)" && break; sleep 0.5; done
+  $T capture-pane -p -t dbg | grep -q "philosopher-1" && ok "interactive debug shows the task in gdb" || fail "interactive debug: no task shown"
+  $T send-keys -t dbg quit Enter
+  for _ in $(seq 20); do
+    scr=$($T capture-pane -p -t dbg)
+    echo "$scr" | grep -q "resume task $p1?" && break
+    echo "$scr" | grep -q "Quit anyway? (y or n) *$" && $T send-keys -t dbg y Enter
+    sleep 0.5
+  done
+  $T capture-pane -p -t dbg | grep -q "resume task $p1?" && ok "after gdb exits, tw offers to resume" || fail "no resume offer"
+  $T send-keys -t dbg Enter
+  for _ in $(seq 20); do $T capture-pane -p -t dbg | grep -q "DEBUG-EXIT=0" && break; sleep 0.5; done
+  $TW tasks --pid "$P" --json | jpy "[t for t in j['tasks'] if t['id']==$p1 and not t['paused']]" >/dev/null && ok "Enter (yes) resumed the task" || fail "task still paused after yes"
+  $T kill-session -t dbg 2>/dev/null
+fi
+
 $TW snapshot --pid "$P" -o "$TMP/s.tw" >/dev/null && ok "snapshot written" || fail "tw snapshot exit $?"
 s=$($TW deadlocks --file "$TMP/s.tw" --json | jpy "$NORM(j['deadlocks'][0]['chain'])")
 [ -n "$s" ] && [ "$s" = "$chain" ] && ok "snapshot shows the same deadlock" || fail "snapshot chain differs"
