@@ -191,7 +191,7 @@ static void *at_gate(void *arg)
     return NULL;
 }
 
-Test(tasks, one_hundred_thousand_live_tasks, .timeout = 120)
+Test(tasks, one_hundred_thousand_live_tasks, .timeout = 400)
 {
     enum { N = 100000 };
     static twrt_task *t[N];
