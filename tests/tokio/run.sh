@@ -25,7 +25,7 @@ start() { # NAME ARGS... -> sets PID
   local name=$1; shift
   local out="$TMP/$name.$#.out"
   "build/examples/$name" "$@" >"$out" 2>&1 &
-  PID=$!; PIDS+=("$PID")
+  PID=$!; disown "$PID"; PIDS+=("$PID")
   for _ in $(seq 1 200); do
     grep -q 'tw-example: ready' "$out" && return 0
     kill -0 "$PID" 2>/dev/null || fail "$name exited before ready: $(head -c 300 "$out")"
@@ -65,6 +65,29 @@ echo "$J" | check "any(d['certain'] for d in j['deadlocks'])" "tokio-deadlock --
 echo "$J" | check "sorted(e['await']['line'] for d in j['deadlocks'] for e in d['chain'] if 'task' in e) == sorted([$L1, $L2])" "tokio-deadlock --wrapped: await lines are not $L1/$L2: $J"
 echo "$J" | check "sorted(e['name'] for d in j['deadlocks'] for e in d['chain'] if 'resource' in e) == ['accounts','audit_log']" "tokio-deadlock --wrapped: resources: $J"
 pass "wrapped Mutex ABBA names the .lock().await lines $L1 and $L2"
+if [ -x build/bin/tw ]; then
+  # pause without blocking: a task spawned with turbowish_tokio::task::spawn_named
+  TID=$(echo "$J" | python3 -c 'import json,sys; j=json.loads(sys.stdin.read()); print([e["task"] for d in j["deadlocks"] for e in d["chain"] if e.get("name")=="transfer"][0])')
+  timeout 30 build/bin/tw pause --pid "$PID" "$TID" >/dev/null || fail "tw pause $TID refused"
+  ok=0
+  for _ in $(seq 1 50); do
+    T=$(timeout 30 build/bin/tw tasks --pid "$PID" --json | grep -m1 '^{')
+    echo "$T" | python3 -c 'import json,sys; j=json.loads(sys.stdin.read()); sys.exit(0 if any(t["id"]=='"$TID"' and t["paused"] for t in j["tasks"]) else 1)' && { ok=1; break; }
+    sleep 0.1
+  done
+  [ $ok = 1 ] || fail "tw pause: task $TID never shows paused: $T"
+  J=$(timeout 30 build/bin/tw deadlocks --pid "$PID" --json | grep -m1 '^{')
+  echo "$J" | check 'any(d["certain"] for d in j["deadlocks"])' "a paused task left the deadlock: $J"
+  timeout 30 build/bin/tw resume --pid "$PID" "$TID" >/dev/null || fail "tw resume $TID refused"
+  ok=0
+  for _ in $(seq 1 50); do
+    T=$(timeout 30 build/bin/tw tasks --pid "$PID" --json | grep -m1 '^{')
+    echo "$T" | python3 -c 'import json,sys; j=json.loads(sys.stdin.read()); sys.exit(0 if any(t["id"]=='"$TID"' and not t["paused"] for t in j["tasks"]) else 1)' && { ok=1; break; }
+    sleep 0.1
+  done
+  [ $ok = 1 ] || fail "tw resume: task $TID still paused: $T"
+  pass "tw pause / resume on a spawn_named task: paused, still in the deadlock, resumed"
+fi
 kill -9 "$PID" 2>/dev/null
 
 # 3. channel cycle through the mpsc wrappers
