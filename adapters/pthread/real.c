@@ -75,6 +75,13 @@ void twp_resolve(void)
     GET(poll, "poll");
     GET(epoll_wait, "epoll_wait");
     GET(select, "select");
+    GET(accept, "accept");
+    GET(accept4, "accept4");
+    GET(connect, "connect");
+    GET(recv, "recv");
+    GET(recvfrom, "recvfrom");
+    GET(recvmsg, "recvmsg");
+    GET(waitpid, "waitpid");
     resolving = 0;
 }
 

@@ -19,6 +19,7 @@
 #include <semaphore.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -70,6 +71,13 @@ struct twp_real {
     int (*poll)(struct pollfd *, nfds_t, int);
     int (*epoll_wait)(int, struct epoll_event *, int, int);
     int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
+    int (*accept)(int, struct sockaddr *, socklen_t *);
+    int (*accept4)(int, struct sockaddr *, socklen_t *, int);
+    int (*connect)(int, const struct sockaddr *, socklen_t);
+    ssize_t (*recv)(int, void *, size_t, int);
+    ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
+    ssize_t (*recvmsg)(int, struct msghdr *, int);
+    pid_t (*waitpid)(pid_t, int *, int);
 };
 extern struct twp_real twp_real TWP_HIDDEN;
 /* Resolve every real function (idempotent). Called from the constructor and, before it ran,

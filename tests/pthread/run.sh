@@ -181,5 +181,22 @@ if [ -x "$TW" ]; then
 else skip "healthy pool: tw deadlocks/alerts"; fi
 stop
 
+server_recorded() {
+    start server || return 1
+    dump || return 1
+    # IO = 8: the acceptor and the reader wait on the outside world; main sleeps (TIMER = 7)
+    grep -Eq '^task [0-9]+ 3 8 0 acceptor ' "$TMP/dump" && grep -Eq '^task [0-9]+ 3 8 0 reader ' "$TMP/dump" &&
+        grep -Eq '^task [0-9]+ 3 7 0 server ' "$TMP/dump" || { cat "$TMP/dump"; return 1; }
+}
+check "healthy server: threads blocked in accept and recv wait on I/O, main on time" server_recorded
+if [ -x "$TW" ]; then
+    check "healthy server: tw deadlocks and tw alerts report nothing" bash -c '
+        sleep 0.5
+        d=$(timeout 60 '"$TW"' deadlocks --pid '"$PID"' --json) && a=$(timeout 60 '"$TW"' alerts --pid '"$PID"' --json) || exit 1
+        echo "$d" | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); sys.exit(0 if not j[\"deadlocks\"] else 1)" &&
+        echo "$a" | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); print(j[\"alerts\"][:3]); sys.exit(0 if not j[\"alerts\"] else 1)"'
+else skip "healthy server: tw deadlocks/alerts"; fi
+stop
+
 echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +50,8 @@ static void *other_timedlock(void *a) { struct timespec t = soon(); return (void
 static void *other_timedwr(void *a) { (void)a; struct timespec t = soon(); return (void *)(intptr_t)pthread_rwlock_timedwrlock(&rw, &t); }
 static int pipefd[2];
 static void *late_writer(void *a) { (void)a; usleep(50000); return (void *)(intptr_t)write(pipefd[1], "hello", 5); }
+static int sv[2];
+static void *late_sender(void *a) { (void)a; usleep(50000); return (void *)(intptr_t)send(sv[1], "world", 5, 0); }
 static pthread_barrier_t bar;
 static void *at_barrier(void *a) { (void)a; return (void *)(intptr_t)(pthread_barrier_wait(&bar) == PTHREAD_BARRIER_SERIAL_THREAD); }
 
@@ -133,6 +136,18 @@ int main(void)
     SHOW("nonblocking empty read (-1 EAGAIN)", r == -1 && errno == EAGAIN);
     close(pipefd[0]);
     close(pipefd[1]);
+
+    SHOW("socketpair", socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    pthread_create(&w, 0, late_sender, 0);
+    memset(buf, 0, sizeof buf);
+    SHOW("blocking recv bytes", recv(sv[0], buf, sizeof buf, 0));
+    SHOW("recv data", strcmp(buf, "world") == 0);
+    pthread_join(w, 0);
+    errno = 0;
+    r = (int)recv(sv[0], buf, sizeof buf, MSG_DONTWAIT);
+    SHOW("recv MSG_DONTWAIT empty (-1 EAGAIN)", r == -1 && errno == EAGAIN);
+    close(sv[0]);
+    close(sv[1]);
 
     pthread_barrier_init(&bar, 0, 3);
     pthread_t b1, b2;
