@@ -40,7 +40,8 @@ int twa_core_find_region(struct twa_core *c, uint64_t *addr, char *err, size_t e
     uint32_t bom = TW_BYTE_ORDER_MARK;
     for (size_t i = 0; i < c->nsegs && !undumped; i++) {
         const struct twa_seg *s = &c->segs[i];
-        uint64_t ps = c->page_size ? c->page_size : 4096;
+        /* Not NT_FILE's page size: gdb writes 1 there (offsets in bytes). x86-64 pages. */
+        const uint64_t ps = 4096;
         uint64_t first = (s->vaddr + ps - 1) & ~(ps - 1);
         for (uint64_t a = first; a >= s->vaddr && a - s->vaddr + 12 <= s->filesz; a += ps) {
             char magic[12];
