@@ -50,6 +50,12 @@ k=$(ls "$FX"/core "$FX"/core.[0-9]* 2>/dev/null | head -1)
 mv "$k" "$FX/kernel.core"
 grep '^addr' "$FX/kernel.out" >"$FX/kernel.addr"
 
+# a core of a process with no region at all: the fallback scan must answer (and quickly)
+sleep 600 & PID=$!; disown "$PID"; PIDS+=("$PID")
+timeout 60 gcore -o "$FX/plain" "$PID" >/dev/null 2>&1 || fail "gcore failed"
+mv "$FX/plain.$PID" "$FX/plain.core"
+kill -9 "$PID"
+
 TWA_FX=$PWD/$FX build/tests/attach/test_core --jobs 1 || fail "criterion core tests"
 for t in tests/attach/t_*.sh; do
   [ -e "$t" ] || continue

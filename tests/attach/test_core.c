@@ -245,3 +245,17 @@ Test(core_open, random_garbage_is_corrupt)
         unlink(p);
     }
 }
+
+/* gdb writes 1 as NT_FILE's page size; the magic scan once stepped by it, byte by byte,
+ * taking minutes on a 17 MB core. Bounded here: one pass over the page starts. */
+Test(core_region, core_without_region_says_so_quickly, .timeout = 10)
+{
+    int st;
+    char err[256] = "";
+    struct twa_core *c = twa_core_open(fx("plain.core"), &st, err, sizeof err);
+    cr_assert(c, "%s", err);
+    uint64_t a;
+    cr_assert_eq(twa_core_find_region(c, &a, err, sizeof err), TWC_ENOREGION);
+    cr_assert(strstr(err, "no TurboWish region"), "%s", err);
+    twa_core_close(c);
+}
