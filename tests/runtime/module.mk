@@ -20,7 +20,7 @@ $(B)/tests/runtime/inspect: tests/runtime/inspect.c include/tw_region.h
 $(B)/tsan/stress: tests/runtime/stress.c $(wildcard runtime/*.c runtime/*.S runtime/*.h shim/*.c shim/*.h) include/twrt.h include/turbowish.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-optimize-sibling-calls -fsanitize=thread -w -Iinclude -Ishim \
-	  $(wildcard runtime/*.c runtime/*.S) $(wildcard shim/*.c) tests/runtime/stress.c -o $@ -lpthread
+	  $(filter-out runtime/bench.c,$(wildcard runtime/*.c)) $(wildcard runtime/*.S) $(wildcard shim/*.c) tests/runtime/stress.c -o $@ -lpthread
 
 test-runtime: $(B)/tests/runtime/unit $(B)/tests/runtime/inspect $(B)/tsan/stress
 	@echo "== runtime: unit tests"
