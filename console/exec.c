@@ -43,6 +43,11 @@ int exec_capture(struct tw_target *t, const char *line, char **out, char *err, s
         if (!has_id) { snprintf(err, n, "usage: bt ID"); return TWC_EUSAGE; }
         return bt_render(t, id, strstr(line, "--json") != NULL, out, err, n);
     }
+    if (!strcmp(w0, "bt")) {
+        snprintf(err, n, t->attach_only ? "bt needs a TurboWish task's saved context; this target has attach-only facts (use gdb's bt on the thread)"
+                                        : "a snapshot holds the region but not the tasks' stacks: use bt with --pid or --core");
+        return TWC_EUSAGE;
+    }
     return own(twc_exec(t->s, line, out, err, n), out);
 }
 

@@ -4,6 +4,7 @@
  * task list come from core's renderings (`summary`, `tasks --json`, `alerts --json`). */
 #include <curses.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,6 +316,7 @@ int cmd_top(const struct tw_args *a) {
     struct top tp;
     memset(&tp, 0, sizeof tp);
     tp.t = &t;
+    setlocale(LC_ALL, ""); /* doc pages hold UTF-8 (em dashes): let ncursesw draw them */
     if (!initscr()) { tgt_close(&t); return tw_err(TWC_EINTERNAL, "cannot initialise the terminal"); }
     cbreak();
     noecho();

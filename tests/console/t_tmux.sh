@@ -8,7 +8,8 @@ command -v tmux >/dev/null || { echo "  SKIP: no tmux"; finish; }
 T="tmux -L $TMUX_SOCK"
 screen() { $T capture-pane -p -t tw; }
 # wait_for TEXT: poll the screen up to 10 s
-wait_for() { for _ in $(seq 1 50); do screen | grep -q -- "$1" && return 0; sleep 0.2; done; return 1; }
+wait_for() { for _ in $(seq 1 50); do screen | grep -q $GREPF -- "$1" && return 0; sleep 0.2; done; return 1; }
+GREPF=
 check() { if wait_for "$1"; then ok "$2"; else fail "$2: screen lacks '$1'"; screen | sed 's/^/    | /' | head -30; fi; }
 
 $T new-session -d -s tw -x 160 -y 45 "$TW top --file $SNAP; sleep 30"
@@ -20,6 +21,9 @@ $T send-keys -t tw a
 check "problem view" "a opens the problem view"
 check "lock-b" "the problem view shows the deadlock chain through lock-b"
 check "\\-\\-\\-\\- " "the problem view shows the alert's doc page section"
+if [ -f docs/alerts/deadlock.md ]; then
+  GREPF=-F check "$(grep -m1 -P '^[\x20-\x7e]{30,}$' docs/alerts/deadlock.md | cut -c1-30)" "the problem view shows the text of docs/alerts/deadlock.md"
+fi
 $T send-keys -t tw Escape
 sleep 0.5
 $T send-keys -t tw s
