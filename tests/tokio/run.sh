@@ -54,6 +54,17 @@ if [ -x build/bin/tw ]; then
   echo "$T" | check 'any(d["certain"] for d in j["deadlocks"])' "tw deadlocks --pid on tokio-deadlock: $T"
   pass "tw deadlocks --pid agrees"
 fi
+if command -v gcore >/dev/null; then
+  timeout 60 gcore -o "$TMP/core" "$PID" >/dev/null 2>&1 || fail "gcore failed on tokio-deadlock"
+  C=$(timeout 120 gdb -batch -nx -x "$PLUGIN" build/examples/tokio-deadlock "$TMP/core.$PID" -ex 'tw deadlocks --json' 2>&1 | grep -m1 '^{')
+  echo "$C" | check 'any(d["certain"] for d in j["deadlocks"]) and ".rs" in json.dumps(j)' "tokio-deadlock core: no certain deadlock with .rs sites: $C"
+  pass "the same deadlock from a gcore core file (gdb)"
+fi
+if [ -f build/lib/turbowish-lldb.so ] && command -v lldb >/dev/null; then
+  LJ=$(XDG_DATA_HOME="$TMP/xdg" timeout 120 lldb -b -o "plugin load build/lib/turbowish-lldb.so" -p "$PID" -o 'tw deadlocks --json' 2>&1 | grep -m1 '^{')
+  echo "$LJ" | check 'any(d["certain"] for d in j["deadlocks"]) and ".rs" in json.dumps(j)' "tokio-deadlock via lldb: $LJ"
+  pass "lldb names the same deadlock"
+fi
 kill -9 "$PID" 2>/dev/null
 
 # 2. wrappers: the exact await lines
