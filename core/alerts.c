@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "internal.h"
 
 #define STARVE_NS 1000000000ull
@@ -49,7 +50,13 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
     struct alist L = { 0 };
     char tn[200], rn[160], rn2[160];
     uint64_t now = now_raw(s, m);
-    uint64_t now_ns = raw_to_ns(s, now);
+    /* On a live target, time goes on after the last event (liveclock.c). Used for starvation
+     * only: the hogs that starve a task emit nothing. */
+    uint64_t now_live = now;
+    if (s->at_now) {
+        uint64_t l = live_now_raw(s);
+        if (l > now_live) now_live = l;
+    }
     size_t nt = m->ntasks;
     size_t ev_end = s->at_now ? s->nevents : (s->at_idx + 1 < s->nevents ? s->at_idx + 1 : s->nevents);
 
@@ -93,8 +100,10 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
             if (win_n > peak) { peak = win_n; peak_app = win_app; }
             switch (e->type) {
             case TW_EV_POLL_BEGIN:
+                /* the latest "ready since" of any task that got polled: whoever has been ready
+                 * since well before it was overtaken */
+                if (ti >= 0 && since[ti] > last_poll_any) { last_poll_any = since[ti]; last_poll_any_task = e->task; }
                 if (ti >= 0) { poll_begin[ti] = e->ts; since[ti] = e->ts; }
-                if (e->ts > last_poll_any) { last_poll_any = e->ts; last_poll_any_task = e->task; }
                 break;
             case TW_EV_POLL_END:
                 if (ti >= 0) {
@@ -222,18 +231,29 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
             if (a) snprintf(a->message, sizeof a->message, "%s woke itself %u of %u times: it may be busy-looping through the scheduler",
                             tn, t->self_wakes, t->wakes);
         }
-        /* ready_starvation */
+        /* ready_starvation: ready for over a second while the workers served others — either a
+         * task that became ready a second later was polled first (overtaken), or another task
+         * has been polling through a second of this wait (a hog holding the worker). An
+         * overloaded but fair scheduler makes tasks wait long, but in order: not starvation. */
         if (t->state == TW_TASK_READY && !t->paused) {
             uint64_t r0 = (since && since[i]) ? since[i] : (s->at_now ? t->state_ts : 0);
-            int others = last_poll_any > r0 && last_poll_any_task != t->id;
-            if (!others && s->at_now && r0)
-                for (size_t k = 0; k < nt && !others; k++)
-                    if (k != i && !m->tasks[k].torn && m->tasks[k].polls && m->tasks[k].state_ts > r0 &&
-                        (m->tasks[k].state == TW_TASK_POLLING || m->tasks[k].state == TW_TASK_WAITING)) others = 1;
-            if (r0 && now > r0 && dur_ns(s, now - r0) > STARVE_NS && others) {
+            uint64_t sec = (uint64_t)(STARVE_NS / (s->ns_per_raw > 0 ? s->ns_per_raw : 1.0));
+            int others = r0 && last_poll_any > r0 + sec && last_poll_any_task != t->id;
+            for (size_t k = 0; k < nt && !others && r0; k++) {
+                const struct mtask *x = &m->tasks[k];
+                if (k == i || x->torn || x->state != TW_TASK_POLLING) continue;
+                uint64_t b = (poll_begin && poll_begin[k]) ? poll_begin[k] : (s->at_now ? x->state_ts : 0);
+                /* the hog was already running when this task became ready, and still is, and
+                 * its thread provably burned a second of CPU since (live), or the region's own
+                 * clock shows a second (a core or snapshot) */
+                if (!b || b > r0) continue;
+                double cpu = thread_cpu_after(s, x->os_tid, r0);
+                if (cpu >= (double)STARVE_NS || (cpu < 0 && now > r0 && now - r0 >= sec)) others = 1;
+            }
+            if (r0 && now_live > r0 && dur_ns(s, now_live - r0) > STARVE_NS && others) {
                 struct alert *a = add(&L, "ready_starvation", t);
                 if (a) snprintf(a->message, sizeof a->message, "%s has been ready for %.2f s while other tasks were polled",
-                                tn, dur_ns(s, now - r0) / 1e9);
+                                tn, dur_ns(s, now_live - r0) / 1e9);
             }
         }
         /* long_pause */
@@ -271,7 +291,7 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
     free(poll_begin); free(max_poll); free(since); free(pause_ts); free(pairs); free(held); free(in_dl_res);
     idmap_free(&hmap);
     if (have_g) wgraph_free(&g);
-    (void)now_ns;
+
     *out = L.a; *nout = L.n;
     return 0;
 }

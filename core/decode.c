@@ -190,9 +190,19 @@ static int read_records(struct twc_session *s, const struct tw_table_desc *t, si
         uint8_t *again = malloc(bytes);
         if (!again) return -ENOMEM;
         rc = src_read(s, t->offset + (uint64_t)first * t->stride, again, bytes);
-        if (!rc)
-            for (size_t i = 0; i < n; i++)
-                if (memcmp(*buf + i * t->stride, again + i * t->stride, 4) != 0) (*torn)[i] = 1;
+        for (size_t i = 0; !rc && i < n; i++) {
+            if (memcmp(*buf + i * t->stride, again + i * t->stride, 4) == 0) continue;
+            /* it moved while the chunk was copied: take this record alone with the seqlock
+             * protocol (copy, then re-read its counter) a few times before calling it torn */
+            uint8_t *rec = *buf + i * t->stride;
+            uint64_t at = t->offset + (uint64_t)(first + i) * t->stride;
+            (*torn)[i] = 1;
+            for (int attempt = 0; attempt < 4 && (*torn)[i]; attempt++) {
+                uint32_t seq2;
+                if (src_read(s, at, rec, t->stride) || src_read(s, at, &seq2, 4)) break;
+                if (memcmp(rec, &seq2, 4) == 0 && !(seq2 & 1)) (*torn)[i] = 0;
+            }
+        }
         free(again);
     }
     return rc;

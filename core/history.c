@@ -94,8 +94,8 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
         if (!buf) { free(rd); free(keys); free(ringmin); return TWC_EINTERNAL; }
         uint64_t readn = d->head < d->capacity ? kept : d->capacity;
         if (src_read(s, d->offset, buf, readn * sizeof *buf)) {
-            free(buf); free(rd); free(keys); free(ringmin);
             MSG(err, errlen, "cannot read the event ring of thread %u (region truncated or unreadable)", d->os_tid);
+            free(buf); free(rd); free(keys); free(ringmin);
             return TWC_ECORRUPT;
         }
         uint64_t first = d->head - kept;

@@ -362,3 +362,29 @@ Test(why, chain_to_a_running_holder)
     free(o);
     rb_free(&R);
 }
+
+Test(alerts, starvation_by_a_hog_but_not_by_fair_overload)
+{
+    rb_init(&R, &SZ);
+    struct tw_task_rec *hog = rb_task(&R, 1, "hog", TW_TASK_POLLING);
+    hog->state_ts = 100;
+    struct tw_task_rec *v = rb_task(&R, 2, "victim", TW_TASK_READY);
+    v->state_ts = 200;
+    struct tw_task_rec *w = rb_task(&R, 3, "sleeper", TW_TASK_WAITING);
+    rb_wait(w, TW_WAIT_TIMER, 0, 0);
+    w->state_ts = 1500000000ull;   /* "now" is the newest timestamp seen */
+    char *o = run("alerts --json");
+    cr_assert(strstr(o, "{\"kind\":\"ready_starvation\",\"task\":2,"), "%s", o);
+    free(o);
+    /* no hog: the only polls were of tasks ready before the victim (a long, fair queue) */
+    hog->state = TW_TASK_READY; hog->state_ts = 50;
+    struct tw_task_rec *early = rb_task(&R, 4, "early", TW_TASK_READY);
+    rb_event(&R, 0, 150, TW_EV_WAKE, 4, 0, 2, TW_TASK_WAITING, 0, 0);
+    rb_event(&R, 0, 1400000000ull, TW_EV_POLL_BEGIN, 4, 0, 3, TW_TASK_READY, 0, 0);
+    rb_event(&R, 0, 1400001000ull, TW_EV_POLL_END, 4, 0, 4, TW_TASK_POLLING, TW_POLL_READY | TW_TASK_READY << 8, 0);
+    early->version = 4; early->polls = 1;
+    o = run("alerts --json");
+    cr_assert_null(strstr(o, "ready_starvation"), "%s", o);
+    free(o);
+    rb_free(&R);
+}

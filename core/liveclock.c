@@ -1,0 +1,99 @@
+/* liveclock.c — "now" for a live target, in the target's raw clock.
+ *
+ * The region's newest timestamp is only when the target last emitted an event; a task can
+ * starve for seconds behind hogs that emit nothing. On a live target on this host the reader
+ * shares CLOCK_MONOTONIC — but a debugger stops the target and may take seconds before we
+ * read, so the wall clock would count the stop too. So: when no thread of the target is
+ * stopped, now is the wall clock; when it is stopped, now is the latest moment we can prove it
+ * ran: for each thread, its start time plus the CPU time it has used (kernel /proc stat).
+ * Returns 0 when it cannot tell (not live, not on this host, /proc unreadable). */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "internal.h"
+
+static double clock_ns(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* state, utime+stime (ticks) and starttime (ticks since boot) of one thread */
+static int thread_stat(int pid, const char *tid, char *state, double *cpu, double *start)
+{
+    char path[96], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/task/%s/stat", pid, tid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    if (!p) return -1;
+    p += 2;
+    /* fields from 3 (state): we want 3, 14, 15, 22 */
+    unsigned long long v[24] = { 0 };
+    char st = *p;
+    int field = 3;
+    for (char *tok = strtok(p, " "); tok && field <= 22; tok = strtok(NULL, " "), field++)
+        if (field > 3) v[field] = strtoull(tok, NULL, 10);
+    if (field <= 22) return -1;
+    *state = st;
+    *cpu = (double)(v[14] + v[15]);
+    *start = (double)v[22];
+    return 0;
+}
+
+uint64_t live_now_raw(struct twc_session *s)
+{
+    if (!(s->flags & TWC_LIVE) || s->facts || s->hdr.pid <= 0 || s->ns_per_raw <= 0) return 0;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", s->hdr.pid);
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    double hz = (double)sysconf(_SC_CLK_TCK);
+    if (hz <= 0) hz = 100;
+    double mono = clock_ns(CLOCK_MONOTONIC), boot_minus_mono = clock_ns(CLOCK_BOOTTIME) - mono;
+    int stopped = 0, threads = 0;
+    double proven = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && threads < 100000) {
+        if (e->d_name[0] == '.') continue;
+        char st; double cpu, start;
+        if (thread_stat(s->hdr.pid, e->d_name, &st, &cpu, &start)) continue;
+        threads++;
+        if (st == 't' || st == 'T') stopped = 1;
+        double ran_until = (start + cpu) / hz * 1e9 - boot_minus_mono;   /* CLOCK_MONOTONIC ns */
+        if (ran_until > proven) proven = ran_until;
+    }
+    closedir(d);
+    if (!threads) return 0;
+    double ns = stopped ? proven : mono;
+    if (ns > mono) ns = mono;
+    double raw = (double)s->hdr.anchor_raw + (ns - (double)s->hdr.anchor_ns) / s->ns_per_raw;
+    return raw > 0 && raw < 1.8e19 ? (uint64_t)raw : 0;
+}
+
+/* CPU time thread `tid` of a live target provably used after raw clock `since`: its total CPU
+ * time minus all the wall time it could have run before `since`. A thread descheduled by a
+ * loaded machine, or stopped by a debugger, accumulates none. -1 when unknown. */
+double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since)
+{
+    if (!(s->flags & TWC_LIVE) || s->facts || s->hdr.pid <= 0 || !tid) return -1;
+    char name[16], st;
+    double cpu, start;
+    snprintf(name, sizeof name, "%u", tid);
+    if (thread_stat(s->hdr.pid, name, &st, &cpu, &start)) return -1;
+    double hz = (double)sysconf(_SC_CLK_TCK);
+    if (hz <= 0) hz = 100;
+    double boot_minus_mono = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
+    double start_mono = start / hz * 1e9 - boot_minus_mono;
+    double since_mono = (double)s->hdr.anchor_ns + ((double)since - (double)s->hdr.anchor_raw) * s->ns_per_raw;
+    double before = since_mono - start_mono;
+    if (before < 0) before = 0;
+    return cpu / hz * 1e9 - before;
+}
