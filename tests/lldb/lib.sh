@@ -12,7 +12,11 @@ tw_cleanup() {
 trap tw_cleanup EXIT
 # An installed plugin in the user's lldb dir must not load next to the tree's.
 export XDG_DATA_HOME=$TW_TMP/xdg
-PLUGIN=build/lib/turbowish-lldb.so
+# A private copy of the plugin and its libtwcore (found through the plugin's $ORIGIN rpath), so
+# a rebuild of build/lib while a test runs cannot pull the file from under lldb.
+PLUGIN=$TW_TMP/lib/turbowish-lldb.so
+mkdir -p "$TW_TMP/lib"
+cp build/lib/turbowish-lldb.so build/lib/libtwcore.so "$TW_TMP/lib/" 2>/dev/null
 GDB_PLUGIN=build/share/gdb/turbowish.py
 HERE=tests/lldb
 
@@ -22,7 +26,8 @@ pass() { echo "ok: $*"; }
 
 need_lldb() {
   command -v lldb >/dev/null || fail "lldb is not installed (make deps installs it)"
-  [ -f "$PLUGIN" ] || fail "$PLUGIN is not built"
+  [ -f build/lib/turbowish-lldb.so ] || fail "build/lib/turbowish-lldb.so is not built"
+  [ -f "$PLUGIN" ] || fail "could not copy the plugin to $PLUGIN"
 }
 need_gdb_plugin() { [ -f "$GDB_PLUGIN" ] || fail "$GDB_PLUGIN is not built"; }
 
