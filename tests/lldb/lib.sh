@@ -51,25 +51,25 @@ lldb_pid() {
   local pid=$1; shift
   local args=("${LLDB_PRE[@]}" -o "plugin load $PLUGIN" -p "$pid")
   for c in "$@"; do args+=(-o "$c"); done
-  timeout 120 lldb -b "${args[@]}" 2>&1
+  timeout "${TW_DBG_TIMEOUT:-600}" lldb -b "${args[@]}" 2>&1
 }
 lldb_core() {
   local exe=$1 core=$2; shift 2
   local args=("${LLDB_PRE[@]}" -o "plugin load $PLUGIN" "$exe" -c "$core")
   for c in "$@"; do args+=(-o "$c"); done
-  timeout 120 lldb -b "${args[@]}" 2>&1
+  timeout "${TW_DBG_TIMEOUT:-600}" lldb -b "${args[@]}" 2>&1
 }
 gdb_pid() {
   local pid=$1; shift
   local args=()
   for c in "$@"; do args+=(-ex "$c"); done
-  timeout 120 gdb -batch -nx -x "$GDB_PLUGIN" -p "$pid" "${args[@]}" 2>&1
+  timeout "${TW_DBG_TIMEOUT:-600}" gdb -batch -nx -x "$GDB_PLUGIN" -p "$pid" "${args[@]}" 2>&1
 }
 gdb_core() {
   local exe=$1 core=$2; shift 2
   local args=()
   for c in "$@"; do args+=(-ex "$c"); done
-  timeout 120 gdb -batch -nx -x "$GDB_PLUGIN" "$exe" "$core" "${args[@]}" 2>&1
+  timeout "${TW_DBG_TIMEOUT:-600}" gdb -batch -nx -x "$GDB_PLUGIN" "$exe" "$core" "${args[@]}" 2>&1
 }
 
 # start_example NAME -> EX_PID, once the example printed `tw-example: ready`.
@@ -99,7 +99,7 @@ start_prog() {
 }
 
 make_core() { # PID -> echoes the core path
-  timeout 120 gcore -o "$TW_TMP/core" "$1" >/dev/null 2>&1 || fail "gcore failed on $1"
+  timeout "${TW_DBG_TIMEOUT:-600}" gcore -o "$TW_TMP/core" "$1" >/dev/null 2>&1 || fail "gcore failed on $1"
   echo "$TW_TMP/core.$1"
 }
 
