@@ -17,6 +17,9 @@ out=$(timeout 20 "$DUMP" pid "$PID" 2) || fail "collector failed: $out"
 t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
 echo "$out" | python3 tests/attach/check_facts.py many live lines || fail "many: facts"
-[ "$ms" -lt 2000 ] || fail "collecting 101 threads (two samples) took $ms ms, over 2 s"
+# The target is < 2 s; contributing.md forbids asserting timings on a shared machine (this
+# one runs other builds at load 50), so only a hang-sized figure fails and over 2 s warns.
+[ "$ms" -lt 10000 ] || fail "collecting 101 threads (two samples) took $ms ms"
+[ "$ms" -lt 2000 ] || echo "t_many: WARNING: two samples of 101 threads took $ms ms (target < 2 s; machine load $(cut -d' ' -f1 /proc/loadavg))"
 kill -0 "$PID" || fail "the process did not survive"
 echo "t_many: 101 threads, 50 cycles, two samples in $ms ms"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# End to end through the console: `tw deadlocks --pid PID --json` and `--core CORE --exe EXE
+# --json` on the hanging programs (a certain deadlock live; from a core, certain for mutex
+# cycles and "possible" for the rest) and on healthy ones (never a certain deadlock).
+# Skipped (with a message) until build/bin/tw and libtwcore exist.
+set -u
+cd "$(dirname "$0")/../.."
+FX=build/tests/attach/fx
+TW=build/bin/tw
+if [ ! -x "$TW" ] || [ ! -e build/lib/libtwcore.so ]; then
+  echo "t_console: skipped (build/bin/tw or libtwcore not built)"; exit 0
+fi
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+start() {
+  local bin=$1
+  "$bin" >"$bin.out" 2>&1 &
+  PID=$!; disown "$PID"; PIDS+=("$PID")
+  for _ in $(seq 1 100); do
+    grep -q 'tw-example: ready' "$bin.out" 2>/dev/null && return 0
+    kill -0 "$PID" 2>/dev/null || fail "$bin exited before ready"
+    sleep 0.05
+  done
+  fail "$bin not ready"
+}
+# jcheck EXPR: evaluates EXPR over the JSON object `j` read from stdin
+jcheck() { python3 -c 'import json,sys; j=json.loads(sys.stdin.read().strip().splitlines()[-1]); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"; }
+certain='any(d["certain"] for d in j["deadlocks"])'
+cycle2='any(d["certain"] and sum(1 for e in d["chain"] if "task" in e)==2 for d in j["deadlocks"])'
+cycle3='any(d["certain"] and sum(1 for e in d["chain"] if "task" in e)==3 for d in j["deadlocks"])'
+possible='j["deadlocks"] and not any(d["certain"] for d in j["deadlocks"])'
+named='any(e.get("name") in ("first","second") for d in j["deadlocks"] for e in d["chain"] if "resource" in e)'
+check() { # NAME LIVE-EXPR CORE-EXPR
+  local s=$1 live=$2 core=$3 bin=$FX/$1.tw
+  gcc -std=gnu11 -D_GNU_SOURCE -g -O0 -pthread -o "$bin" tests/attach/progs/$s.c || fail "cannot build $s"
+  start "$bin"
+  out=$(timeout 30 "$TW" deadlocks --pid "$PID" --json) || fail "$s: tw deadlocks --pid exited $?: $out"
+  echo "$out" | jcheck "$live" || fail "$s live: $live does not hold: $(echo "$out" | cut -c1-300)"
+  kill -0 "$PID" 2>/dev/null || fail "$s: the process did not survive tw"
+  timeout 60 gcore -o "$bin.core" "$PID" >/dev/null 2>&1 || fail "gcore $s"
+  out=$(timeout 30 "$TW" deadlocks --core "$bin.core.$PID" --exe "$bin" --json) || fail "$s: tw deadlocks --core exited $?"
+  echo "$out" | jcheck "$core" || fail "$s core: $core does not hold: $(echo "$out" | cut -c1-300)"
+  rm -f "$bin.core.$PID"
+  kill -9 "$PID"
+}
+check abba "$cycle2 and $named" "$cycle2 and $named"
+check cycle3 "$cycle3" "$cycle3"
+check pi_robust "$cycle2" "$cycle2"
+for s in mutex_sem philosophers cond_lost join_forever rw_starve; do
+  check $s "$certain" "$possible"
+done
+check timed "not ($certain)" "not ($certain)"
+for s in prodcons pool; do
+  bin=$FX/$s.tw
+  gcc -std=gnu11 -D_GNU_SOURCE -g -O2 -pthread -o "$bin" tests/attach/progs/$s.c || fail "cannot build $s"
+  start "$bin"
+  for i in 1 2 3 4 5; do
+    out=$(timeout 30 "$TW" deadlocks --pid "$PID" --json) || fail "$s: tw exited $?"
+    echo "$out" | jcheck "not ($certain)" || fail "$s: a certain deadlock on a healthy program: $out"
+  done
+  kill -9 "$PID"
+done
+echo "t_console: tw deadlocks --pid/--core --json right on 9 hanging and 2 healthy programs"
