@@ -4,8 +4,9 @@
  * first`) are not exported. So at the first use of an object we find the loaded file that
  * contains its address (dl_iterate_phdr), map that file read-only once, and search .symtab
  * (falling back to .dynsym when stripped). No malloc; the loader lock is taken only here, at
- * the first use of each object or call site. Array elements and struct fields come out as
- * "forks+0x50": naming them `forks[2]` needs DWARF, which readers have (twc_symbolize_data). */
+ * the first use of each object or call site. Array elements are named from DWARF when the
+ * object has it ("forks[2]", dwarf_type.c); struct fields come out as "table+0x28" (readers
+ * with libdwarf can say "table.lock": twc_symbolize_data). */
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
@@ -174,9 +175,22 @@ int twp_symbol(const void *addr, char *buf, size_t len)
         return 0;
     const char *name = f->strs + best->st_name;
     char *p = twp_str(buf, name, buf + len);
-    if (off != best->st_value && p + 20 < buf + len) {
+    uint64_t rel = off - best->st_value;
+    /* an aggregate bigger than any one synchronisation object: an array element, if DWARF
+     * says the symbol is an array ("forks[2]"), else the offset ("table+0x28") */
+    uint64_t esz = 0;
+    if (ELF64_ST_TYPE(best->st_info) == STT_OBJECT && best->st_size > 64)
+        esz = twp_dwarf_elem_size(f->map, f->size, name);
+    if (esz && p + 44 < buf + len) {
+        *p++ = '[';
+        p = twp_dec(p, rel / esz);
+        *p++ = ']';
+        *p = 0;
+        rel %= esz;
+    }
+    if (rel && p + 20 < buf + len) {
         *p++ = '+';
-        twp_hex(p, off - best->st_value);
+        twp_hex(p, rel);
     }
     return 1;
 }

@@ -172,6 +172,8 @@ TWP_HIDDEN int twp_symbol(const void *addr, char *buf, size_t len);
 /* file:line of the code at addr from the DWARF line table (lines.c); 0 when unknown. The file
  * string lives in the mapped object file (valid for the process's life). */
 TWP_HIDDEN int twp_source(const void *addr, const char **file, unsigned *line);
+/* element size of the global array `name` from the object's DWARF, 0 if not an array/unknown */
+TWP_HIDDEN uint64_t twp_dwarf_elem_size(const char *map, size_t size, const char *name);
 TWP_HIDDEN int twp_lines(const char *map, size_t size, uint64_t pc, const char **file, unsigned *line);
 
 /* ---- threads (thread.c) ---- */
