@@ -237,6 +237,17 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
         snprintf(err, errlen, "process %d not found", pid);
         return TWC_ENOTFOUND;
     }
+    /* A kernel thread has no executable and no user-space state: nothing to attach to. */
+    char exe_link[64], target[16];
+    snprintf(exe_link, sizeof exe_link, "/proc/%d/exe", pid);
+    if (readlink(exe_link, target, sizeof target) < 0 && errno == ENOENT) {
+        char stat_path[64];
+        snprintf(stat_path, sizeof stat_path, "/proc/%d/stat", pid);
+        if (access(stat_path, F_OK) == 0) {
+            snprintf(err, errlen, "process %d is a kernel thread: there is no user-space program to examine", pid);
+            return TWC_ENOREGION;
+        }
+    }
     struct store *s1 = NULL;
     struct twc_facts f1;
     int rc = sample_pid(pid, &s1, &f1, err, errlen);
