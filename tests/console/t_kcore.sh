@@ -11,6 +11,7 @@ for _ in $(seq 1 100); do grep -q 'tw-example: ready' "$TMP/kc/out" 2>/dev/null 
 live=$($TW deadlocks --pid "$P" --json | jpy "$NORM(j['deadlocks'][0]['chain'])")
 p1=$($TW tasks --pid "$P" --json | jpy '[t["id"] for t in j["tasks"] if t["name"]=="philosopher-1"][0]')
 site=$($TW tasks --pid "$P" --json | jpy "[t['await']['file'].split('/')[-1]+':'+str(t['await']['line']) for t in j['tasks'] if t['id']==$p1][0]")
+[ -n "$p1" ] && [ -n "$site" ] && [ -n "$live" ] || { fail "the live process could not be read first (p1='$p1' site='$site')"; finish; }
 kill -ABRT "$P"
 for _ in $(seq 1 100); do [ -s "$TMP/kc/core" ] && ! kill -0 "$P" 2>/dev/null && break; sleep 0.1; done
 [ -s "$TMP/kc/core" ] || { fail "no kernel core written"; finish; }
