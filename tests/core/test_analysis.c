@@ -279,26 +279,6 @@ Test(alerts, lost_waker_and_long_poll_threshold)
     rb_free(&R);
 }
 
-Test(alerts, ready_starvation_needs_others_polled)
-{
-    rb_init(&R, &SZ);
-    struct tw_task_rec *s = rb_task(&R, 1, "starved", TW_TASK_READY);
-    struct tw_task_rec *b = rb_task(&R, 2, "busy", TW_TASK_READY);
-    rb_event(&R, 0, 1000, TW_EV_WAKE, 1, 0, 2, TW_TASK_WAITING, 0, 0);
-    s->version = 2;
-    uint32_t v = 1;
-    for (uint64_t t = 2000; t < 3000000000ull; t += 100000000ull) {
-        rb_event(&R, 1, t, TW_EV_POLL_BEGIN, 2, 0, ++v, TW_TASK_READY, 0, 0);
-        rb_event(&R, 1, t + 1000, TW_EV_POLL_END, 2, 0, ++v, TW_TASK_POLLING, TW_POLL_READY | TW_TASK_READY << 8, 0);
-    }
-    b->version = v; b->polls = (v - 1) / 2;
-    char *o = run("alerts --json");
-    cr_assert(strstr(o, "{\"kind\":\"ready_starvation\",\"task\":1,"), "%s", o);
-    cr_assert_null(strstr(o, "\"ready_starvation\",\"task\":2"), "%s", o);
-    free(o);
-    rb_free(&R);
-}
-
 Test(alerts, lock_order_inversion_that_did_not_hang)
 {
     rb_init(&R, &SZ);
