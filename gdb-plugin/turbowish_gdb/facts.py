@@ -563,7 +563,10 @@ def _run_briefly(inf, seconds):
     """Let the process run for `seconds`, then stop it again with a SIGINT that gdb swallows.
     Returns None, or why it could not."""
     pid = inf.pid
-    helper = subprocess.Popen(["/bin/sh", "-c", "sleep %.3f; kill -INT %d" % (seconds, pid)],
+    # Repeated in case the first SIGINT reaches the process before gdb has resumed it (then
+    # gdb reports it at once) or is lost; the helper is killed as soon as the process stops.
+    helper = subprocess.Popen(["/bin/sh", "-c", "sleep %.3f; kill -INT %d; sleep 1; kill -INT %d; sleep 2; kill -INT %d"
+                               % (seconds, pid, pid, pid)],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     # gdb prints the stop ("Thread 1 received signal SIGINT") on its terminal, not into
@@ -581,10 +584,13 @@ def _run_briefly(inf, seconds):
         os.dup2(saved, 1)
         os.close(saved)
         os.close(devnull)
+        # Stopped early (a breakpoint, the program exiting): the SIGINT must not follow later.
+        if helper.poll() is None:
+            helper.kill()
         try:
             helper.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            helper.kill()
+            pass
     if not inf.is_valid() or inf.pid == 0 or not inf.threads():
         return "the process exited"
     return None

@@ -37,18 +37,18 @@ gdb_pid() {
   local pid=$1; shift
   local a=()
   for c in "$@"; do a+=(-ex "$c"); done
-  timeout 60 gdb -batch -nx -x "$PLUGIN" -p "$pid" "${a[@]}" 2>&1
+  timeout 180 gdb -batch -nx -x "$PLUGIN" -p "$pid" "${a[@]}" 2>&1
 }
 # gdb_core EXE CORE CMD...
 gdb_core() {
   local exe=$1 core=$2; shift 2
   local a=()
   for c in "$@"; do a+=(-ex "$c"); done
-  timeout 60 gdb -batch -nx -x "$PLUGIN" "$exe" "$core" "${a[@]}" 2>&1
+  timeout 180 gdb -batch -nx -x "$PLUGIN" "$exe" "$core" "${a[@]}" 2>&1
 }
 # core_of PID -> path of a gcore core file
 core_of() {
-  timeout 60 gcore -o "$TMP/core" "$1" >/dev/null 2>&1 || fail "gcore of $1 failed"
+  timeout 180 gcore -o "$TMP/core" "$1" >/dev/null 2>&1 || fail "gcore of $1 failed"
   echo "$TMP/core.$1"
 }
 # json [--nth N] EXPR : evaluate EXPR over the Nth JSON object line of stdin (see jcheck.py)

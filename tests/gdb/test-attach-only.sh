@@ -44,9 +44,9 @@ ok "2-thread mutex cycle named (one/two, first/second, abba.c:7/8), live = core 
 
 # -- the same, -O2 and stripped, and gdb without any glibc debug info
 start "$TMP/abba-O2-stripped"; p=$PID
-o=$(timeout 60 gdb -batch -nx -iex 'set debug-file-directory /nonexistent' -x "$PLUGIN" -p "$p" -ex 'tw deadlocks --json' 2>&1)
+o=$(timeout 180 gdb -batch -nx -iex 'set debug-file-directory /nonexistent' -x "$PLUGIN" -p "$p" -ex 'tw deadlocks --json' 2>&1)
 certain_of "$o" 2 || fail "abba -O2 stripped, no debug info: no certain deadlock: $(echo "$o" | tail -2)"
-f=$(timeout 60 gdb -batch -nx -iex 'set debug-file-directory /nonexistent' -x "$PLUGIN" -p "$p" -ex 'tw facts --json' 2>&1)
+f=$(timeout 180 gdb -batch -nx -iex 'set debug-file-directory /nonexistent' -x "$PLUGIN" -p "$p" -ex 'tw facts --json' 2>&1)
 echo "$f" | json "'layout table' in j['source'] and sum(1 for t in j['threads'] if t['block']=='mutex' and t['object_from']=='futex address')==2" >/dev/null \
   || fail "stripped: facts do not come from the futex address and the layout table: $(echo "$f" | tail -1 | cut -c1-300)"
 ok "stripped -O2 binary, no debug info: futex addresses + glibc layout table -> certain cycle"

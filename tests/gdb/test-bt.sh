@@ -52,6 +52,6 @@ else
 fi
 
 # A gcore core of the live process.
-warn=$(timeout 60 gcore -o "$TMP/core" "$p" 2>&1 | grep -m1 'Memory read failed')
+warn=$(timeout 180 gcore -o "$TMP/core" "$p" 2>&1 | grep -m1 'Memory read failed')
 check_bt "$(gdb_core build/examples/deadlock "$TMP/core.$p" "tw bt $id")" "gcore core${warn:+ (gcore said: $warn)}"
 ok "gcore core: tw bt shows $site"

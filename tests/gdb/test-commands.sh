@@ -30,7 +30,7 @@ echo "$o" | json '"tasks" in j or "alerts" in j or "as_of" in j' >/dev/null || f
 o=$(gdb_pid "$p" 'tw back 3' 'tw tasks --json' 'shell sleep 0' 'tw tasks --json')
 echo "$o" | json 'j["as_of"] is not None' >/dev/null || fail "tw back 3: tasks not as_of"
 seq=$(echo "$o" | json 'j["as_of"]')
-cont=$(timeout 60 gdb -batch -nx -x "$PLUGIN" -p "$p" -ex "tw at $seq" -ex 'tw tasks --json' \
+cont=$(timeout 180 gdb -batch -nx -x "$PLUGIN" -p "$p" -ex "tw at $seq" -ex 'tw tasks --json' \
   -ex 'python import subprocess; subprocess.Popen(["sh","-c","sleep 0.3; kill -INT '"$p"'"])' -ex 'continue' \
   -ex 'tw tasks --json' 2>&1)
 echo "$cont" | json --nth 1 "j['as_of']==$seq" >/dev/null || fail "after continue + stop, the history position $seq was lost: $(echo "$cont" | tail -3)"

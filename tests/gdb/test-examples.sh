@@ -23,10 +23,10 @@ live_and_core() {
   local ex=$1 a=()
   for c in "${CMDS[@]}"; do a+=(-ex "$c"); done
   COREFILE=$TMP/$ex.core
-  LIVE=$(timeout 90 gdb -batch -nx -x "$PLUGIN" -p "$PID" "${a[@]}" -ex "gcore $COREFILE" 2>&1)
+  LIVE=$(timeout 180 gdb -batch -nx -x "$PLUGIN" -p "$PID" "${a[@]}" -ex "gcore $COREFILE" 2>&1)
   no_traceback "$LIVE" || fail "$ex: traceback: $LIVE"
   [ -s "$COREFILE" ] || fail "$ex: gdb's gcore wrote no core"
-  CORE=$(timeout 90 gdb -batch -nx -x "$PLUGIN" "build/examples/$ex" "$COREFILE" "${a[@]}" 2>&1)
+  CORE=$(timeout 180 gdb -batch -nx -x "$PLUGIN" "build/examples/$ex" "$COREFILE" "${a[@]}" 2>&1)
   local n
   for n in 0 1 2 3 4; do
     local l c

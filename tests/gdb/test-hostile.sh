@@ -26,7 +26,7 @@ UNDO=("set var *(unsigned long*)($R+32)=\$used");        case_ "used size past t
 UNDO=("set var *(unsigned long*)($R+0x58)=\$toff");      case_ "task table offset 2^63" "set \$toff=*(unsigned long*)($R+0x58)" "set var *(unsigned long*)($R+0x58)=0x8000000000000000"
 UNDO=("set var tw_region=\$saved");                      case_ "tw_region unreadable" "set \$saved=tw_region" "set var tw_region=(void*)0x1000"
 UNDO=("set var tw_region=\$saved");                      case_ "tw_region at code" "set var tw_region=(void*)&tw_state"
-out=$(timeout 120 gdb -batch -nx -x "$PLUGIN" -p "$p" "${a[@]}" -ex 'tw tasks --json' 2>&1)
+out=$(timeout 180 gdb -batch -nx -x "$PLUGIN" -p "$p" "${a[@]}" -ex 'tw tasks --json' 2>&1)
 no_traceback "$out" || fail "a Python traceback: $(echo "$out" | grep -m3 -A3 -E 'Traceback|Python Exception')"
 want=("ABI 3" "byte order" "TURBOWSH" "corrupt" "corrupt" "cannot read" "TURBOWSH")
 for i in $(seq 1 $n); do
@@ -38,7 +38,7 @@ echo "$out" | tail -2 | json '"tasks" in j and len(j["tasks"])>=3' >/dev/null ||
 ok "$n hostile regions: one line each, no traceback; gdb carries on"
 
 # A core whose region's used size is past the region; a core without the region at all.
-out=$(timeout 60 gdb -batch -nx -x "$PLUGIN" -p "$p" -ex "set \$used=*(unsigned long*)($R+32)" -ex "set var *(unsigned long*)($R+32)=0x7fffffffffff" \
+out=$(timeout 180 gdb -batch -nx -x "$PLUGIN" -p "$p" -ex "set \$used=*(unsigned long*)($R+32)" -ex "set var *(unsigned long*)($R+32)=0x7fffffffffff" \
       -ex "gcore $TMP/big.core" -ex "set var *(unsigned long*)($R+32)=\$used" 2>&1)
 c=$(gdb_core build/examples/hello "$TMP/big.core" 'echo <<c\n' 'tw tasks' 'echo >>c\n')
 b=$(between "$c" c); [ "$(echo "$b" | grep -c .)" = 1 ] && echo "$b" | grep -q corrupt || fail "core with a bad used size: [$b]"

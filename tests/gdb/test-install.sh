@@ -23,16 +23,16 @@ cp build/lib/libtwcore.so build/lib/libturbowish.so build/lib/libtwrt.so "$P/lib
 cp build/examples/deadlock "$P/bin/deadlock"          # its rpath $ORIGIN/../lib is $P/lib
 start "$P/bin/deadlock"
 # What gdb does with a file in its system gdbinit dir: source it before anything else.
-o=$(cd / && timeout 60 gdb -batch -nx -x "$TMP/initdir/turbowish.py" -p "$PID" -ex 'tw deadlocks --json' 2>&1)
+o=$(cd / && timeout 180 gdb -batch -nx -x "$TMP/initdir/turbowish.py" -p "$PID" -ex 'tw deadlocks --json' 2>&1)
 echo "$o" | json 'j["deadlocks"][0]["certain"]' >/dev/null || fail "gdbinit.d hook: no tw deadlocks: $(echo "$o" | tail -2)"
 echo "$o" | grep -q "Python Exception" && fail "gdbinit.d hook: $o"
 # The auto-load alternative: allowed by add-auto-load-safe-path, loaded with libturbowish.so.
-o=$(cd / && timeout 60 gdb -batch -nx -iex "add-auto-load-safe-path $P/lib" -p "$PID" -ex 'tw deadlocks --json' 2>&1)
+o=$(cd / && timeout 180 gdb -batch -nx -iex "add-auto-load-safe-path $P/lib" -p "$PID" -ex 'tw deadlocks --json' 2>&1)
 echo "$o" | json 'j["deadlocks"][0]["certain"]' >/dev/null || fail "auto-load hook: no tw deadlocks: $(echo "$o" | tail -2)"
 # Not allowed: gdb refuses the script and says how to allow it; no tw command.
-o=$(cd / && timeout 60 gdb -batch -nx -p "$PID" -ex 'tw deadlocks --json' 2>&1)
+o=$(cd / && timeout 180 gdb -batch -nx -p "$PID" -ex 'tw deadlocks --json' 2>&1)
 echo "$o" | grep -q 'auto-load' || fail "auto-load without safe-path: gdb said nothing about auto-load"
 # Both hooks together load the plugin once.
-o=$(cd / && timeout 60 gdb -batch -nx -x "$TMP/initdir/turbowish.py" -iex "add-auto-load-safe-path $P/lib" -p "$PID" -ex 'tw tasks --json' 2>&1)
+o=$(cd / && timeout 180 gdb -batch -nx -x "$TMP/initdir/turbowish.py" -iex "add-auto-load-safe-path $P/lib" -p "$PID" -ex 'tw tasks --json' 2>&1)
 echo "$o" | json '"tasks" in j' >/dev/null || fail "both hooks: $(echo "$o" | tail -2)"
 ok "install.sh: staged files, gdbinit.d hook ($sysdir) and auto-load hook both give a working tw"
