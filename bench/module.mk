@@ -22,3 +22,14 @@ bench-run: $(BENCH_BINS)
 # Not part of `make test`: timings on a shared machine are noisy. Runnable by anyone.
 bench-check:
 	tools/bench-table.py --check $(B)/bench/results.json
+
+# The runtime benchmark, linked with the runtime, and again built from the runtime's own
+# sources with the instrumentation compiled out (no shim at all).
+BENCH_BINS += $(B)/bench/runtime_bench $(B)/bench/runtime_bench_off
+$(B)/bench/runtime_bench: bench/runtime_bench.c bench/measure.h $(B)/lib/libtwrt.so
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -o $@ $< -L$(B)/lib -ltwrt -lturbowish -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
+
+$(B)/bench/runtime_bench_off: bench/runtime_bench.c bench/measure.h $(TWRT_SRC) $(TWRT_ASM)
+	@mkdir -p $(@D)
+	$(CC) $(TWRT_CFLAGS) -DTW_DISABLE_INSTRUMENTATION -o $@ $< $(TWRT_SRC) $(TWRT_ASM) -lpthread
