@@ -145,7 +145,11 @@ static void fill_out(struct store *s, struct twc_facts *out)
 }
 
 /* One live sample: stop, read, release. */
-static int sample_pid(int pid, struct store **sp, struct twc_facts *out, char *err, size_t errlen)
+/* elves and L persist across the two samples: ELF symbols, debug files and glibc's layout
+ * do not change in 100 ms, and loading them is most of a sample's cost. L->source is empty
+ * until the first sample fills it. */
+static int sample_pid(int pid, struct twa_elf_cache *elves, struct twa_glibc_layout *L, struct store **sp,
+                      struct twc_facts *out, char *err, size_t errlen)
 {
     struct twa_stopped st;
     int rc = twa_ptrace_stop_all(pid, &st, err, errlen);
@@ -161,10 +165,10 @@ static int sample_pid(int pid, struct store **sp, struct twc_facts *out, char *e
     snprintf(p, sizeof p, "/proc/%d/exe", pid);
     ssize_t el = readlink(p, exe, sizeof exe - 1);
     exe[el > 0 ? el : 0] = 0;
-    struct twa_target t = {twa_pid_read, (void *)(intptr_t)pid, 0, maps, (size_t)nmaps, twa_elf_cache_new(),
+    struct twa_target t = {twa_pid_read, (void *)(intptr_t)pid, 0, maps, (size_t)nmaps, elves,
                            exe[0] ? exe : NULL, twa_page_cache_new(), NULL};
-    struct twa_glibc_layout L;
-    twa_glibc_layout_for(maps, (size_t)nmaps, t.elves, &L);
+    if (!L->source[0])
+        twa_glibc_layout_for(maps, (size_t)nmaps, elves, L);
     struct thread_in *in = calloc(st.n ? st.n : 1, sizeof *in);
     size_t n = 0;
     for (size_t i = 0; in && i < st.n; i++) {
@@ -176,7 +180,7 @@ static int sample_pid(int pid, struct store **sp, struct twc_facts *out, char *e
         n++;
     }
     if (s && in && t.elves)
-        collect_threads(s, &t, &L, in, n);
+        collect_threads(s, &t, L, in, n);
     /* Reading is over: let the process go before any bookkeeping. */
     twa_ptrace_release(&st);
     twa_unwind_done(&t);
@@ -184,7 +188,6 @@ static int sample_pid(int pid, struct store **sp, struct twc_facts *out, char *e
     if (!s || !in || !t.elves) {
         free(in);
         twa_release(s);
-        twa_elf_cache_free(t.elves);
         twa_free_maps(maps, (size_t)nmaps);
         snprintf(err, errlen, "out of memory collecting facts from process %d", pid);
         return TWC_EINTERNAL;
@@ -193,9 +196,8 @@ static int sample_pid(int pid, struct store **sp, struct twc_facts *out, char *e
     fill_out(s, out);
     out->exe = keep(s, t.exe);
     out->load_bias = exe_bias(&t);
-    out->source = keep(s, L.source);
+    out->source = keep(s, L->source);
     free(in);
-    twa_elf_cache_free(t.elves);
     twa_free_maps(maps, (size_t)nmaps);
     *sp = s;
     return TWC_OK;
@@ -250,13 +252,21 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
     }
     struct store *s1 = NULL;
     struct twc_facts f1;
-    int rc = sample_pid(pid, &s1, &f1, err, errlen);
-    if (rc != TWC_OK)
+    struct twa_glibc_layout L;
+    L.source[0] = 0;
+    struct twa_elf_cache *elves = twa_elf_cache_new();
+    if (!elves) {
+        snprintf(err, errlen, "out of memory collecting facts from process %d", pid);
+        return TWC_EINTERNAL;
+    }
+    int rc = sample_pid(pid, elves, &L, &s1, &f1, err, errlen);
+    if (rc != TWC_OK || samples < 2) {
+        twa_elf_cache_free(elves);
+        if (rc == TWC_OK) {
+            *out = f1;
+            *storage = s1;
+        }
         return rc;
-    if (samples < 2) {
-        *out = f1;
-        *storage = s1;
-        return TWC_OK;
     }
     /* A thread just woken from a futex still looks blocked while stopped: only facts that
      * hold 100 ms later count as stable. */
@@ -264,7 +274,8 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
     nanosleep(&gap, NULL);
     struct store *s2 = NULL;
     struct twc_facts f2;
-    rc = sample_pid(pid, &s2, &f2, err, errlen);
+    rc = sample_pid(pid, elves, &L, &s2, &f2, err, errlen);
+    twa_elf_cache_free(elves);
     if (rc != TWC_OK) {
         *out = f1; /* the process may have exited meanwhile: one sample is still an answer */
         *storage = s1;
