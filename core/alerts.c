@@ -195,9 +195,6 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
         if (t->state == TW_TASK_POLLING) {
             uint64_t b = (poll_begin && poll_begin[i]) ? poll_begin[i] : (s->at_now ? t->state_ts : 0);
             if (b && now >= b && dur_ns(s, now - b) > longest) { longest = dur_ns(s, now - b); running = 1; }
-            /* live: the CPU its thread has burned since the poll began proves at least that much */
-            double cpu = (b && s->at_now) ? thread_cpu_after(s, t->os_tid, b) : -1;
-            if (cpu > (double)longest) { longest = (uint64_t)cpu; running = 1; }
         }
         if (t->hist_top && s->at_now) {
             /* the histogram proves a poll of at least its highest bucket's lower bound */
@@ -254,7 +251,8 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
                  * clock shows a second (a core or snapshot) */
                 if (!b || b > r0) continue;
                 double cpu = thread_cpu_after(s, x->os_tid, r0);
-                if (cpu >= (double)STARVE_NS || (cpu < 0 && now > r0 && now - r0 >= sec)) others = 1;
+                /* half a second of margin: /proc tick accounting and clock conversion are coarse */
+                if (cpu >= 1.5 * (double)STARVE_NS || (cpu < 0 && now > r0 && now - r0 >= sec)) others = 1;
             }
             if (r0 && now_live > r0 && dur_ns(s, now_live - r0) > STARVE_NS && others) {
                 struct alert *a = add(&L, "ready_starvation", t);

@@ -81,6 +81,7 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
         s->nrings++;
     }
     free(dir);
+    free(s->events); /* a previous attempt that failed half-way */
     s->events = malloc((total ? total : 1) * sizeof *s->events);
     struct sortkey *keys = malloc((total ? total : 1) * sizeof *keys);
     uint64_t *ringmin = calloc(nr + 1, sizeof *ringmin);
