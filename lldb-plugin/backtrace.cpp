@@ -40,12 +40,15 @@ Frame symbolise(lldb::SBTarget &t, uint64_t pc, bool call_site) {
     return f;
 }
 
-// A plausible return address: it resolves into a module's code.
+// A plausible return address: it lies in a function or symbol of a loaded module. (Section
+// permissions do not tell: in a core file the core's own segments can answer for library text.)
 bool is_code(lldb::SBTarget &t, uint64_t a) {
     if (a < 4096) return false;
     lldb::SBAddress sa = t.ResolveLoadAddress(a);
-    return sa.IsValid() && sa.GetSection().IsValid() &&
-           (sa.GetSection().GetPermissions() & lldb::ePermissionsExecutable);
+    if (!sa.IsValid() || !sa.GetModule().IsValid()) return false;
+    lldb::SBSymbolContext sc = t.ResolveSymbolContextForAddress(
+        sa, lldb::eSymbolContextFunction | lldb::eSymbolContextSymbol);
+    return sc.GetFunction().IsValid() || sc.GetSymbol().IsValid();
 }
 
 std::vector<Frame> walk(lldb::SBTarget &t, lldb::SBProcess &p, const uint64_t regs[10]) {
@@ -119,7 +122,11 @@ int backtrace(lldb::SBTarget &target, lldb::SBProcess &process, twc_session *s, 
     char buf[512] = "";
     int st = twc_task_context(s, id, regs, buf, sizeof buf);
     if (st == TWC_OK && regs[0]) {
-        *out = render(id, walk(target, process, regs), json);
+        std::vector<Frame> frames = walk(target, process, regs);
+        *out = render(id, frames, json);
+        if (!json && frames.size() == 1)
+            *out += "(the walk stops after 1 frame: the task's stack memory is not readable"
+                    " or not in this core file)\n";
         return TWC_OK;
     }
     lldb::SBThread th = process.GetThreadByID(id);  // attach-only: task id = thread id

@@ -33,7 +33,7 @@ need_gdb_plugin() { [ -f "$GDB_PLUGIN" ] || fail "$GDB_PLUGIN is not built"; }
 
 # Skip, with the reason, only where lldb genuinely cannot attach (ptrace refused).
 need_attach() {
-  sleep 30 & local p=$!; disown "$p" 2>/dev/null; TW_PIDS+=("$p")
+  sleep 30 & local p=$!; disown "$p" 2>/dev/null; TW_PIDS+=("$p"); sleep 0.5  # let it exec
   local out; out=$(timeout 300 lldb -b "${LLDB_PRE[@]}" -p "$p" -o 'process status' 2>&1)
   kill -9 "$p" 2>/dev/null
   if ! echo "$out" | grep -q 'stopped'; then
