@@ -35,7 +35,14 @@ for variant in g nog O2; do
     gcc -std=gnu11 -D_GNU_SOURCE $flags -pthread -o "$bin" tests/attach/progs/$s.c || fail "cannot build $s"
     start "$bin"
     lines=; [ "$variant" != nog ] && lines=lines
-    out=$(timeout 20 "$DUMP" pid "$PID" 2) || fail "$s/$variant: collector failed: $out"
+    # "ready" is printed 200 ms after the last thread was started; on a loaded machine the
+    # threads may need longer to reach their blocking calls, so the state may take a few
+    # tries to converge (a wrong answer that persists still fails).
+    for try in $(seq 1 10); do
+      out=$(timeout 20 "$DUMP" pid "$PID" 2) || fail "$s/$variant: collector failed: $out"
+      echo "$out" | $CHECK "$s" live $lines >/dev/null 2>&1 && break
+      sleep 0.5
+    done
     echo "$out" | $CHECK "$s" live $lines || { echo "$out"; fail "$s/$variant live"; }
     kill -0 "$PID" 2>/dev/null || fail "$s/$variant: the process did not survive being sampled"
     timeout 60 gcore -o "$FX/$s.$variant.core" "$PID" >/dev/null 2>&1 || fail "gcore $s"
