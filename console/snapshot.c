@@ -88,6 +88,7 @@ int cmd_snapshot(const struct tw_args *a) {
         struct tw_header *hc = (struct tw_header *)img;
         torn += fix_table(&t, img, used, &hc->tasks);
         torn += fix_table(&t, img, used, &hc->resources);
+        hc->snapshot_flags |= TW_SNAP_LIVE; /* validate then allows in-flight events */
     }
     st = write_file(a->out, img, used, err, sizeof err);
     free(img);

@@ -43,7 +43,8 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
     if (!st && !s->facts) st = load_events(s, err, sizeof err);
     if (st) { vio(&v, "%s", err, 0, 0); goto done; }
     const struct model *m = &s->now;
-    int live = s->flags & TWC_LIVE;
+    /* a snapshot written by `tw snapshot` from a running process is judged like the process */
+    int live = (s->flags & TWC_LIVE) || (s->hdr.snapshot_flags & TW_SNAP_LIVE);
     for (size_t i = 0; i < m->ntasks; i++) {
         const struct mtask *t = &m->tasks[i];
         if (t->torn) { if (!live) vio(&v, "%s %llu: record torn (seq %llu is odd or moved)", "task", t->id, t->seq); else in_flight++; continue; }
@@ -154,7 +155,7 @@ done:
                   in_flight, s->nevents);
     } else if (!v.n) {
         sb_printf(b, "valid (%zu tasks, %zu resources, %zu events replayed", s->now.ntasks, s->now.nres, s->nevents);
-        if (s->flags & TWC_LIVE) sb_printf(b, "; live target: %zu in-flight updates allowed", in_flight);
+        if (live) sb_printf(b, "; live target: %zu in-flight updates allowed", in_flight);
         sb_puts(b, ")\n");
     }
     return v.n ? TWC_ECORRUPT : 0;

@@ -273,6 +273,10 @@ struct tw_control {
     struct { uint32_t state, op, task, pad; } slot[TW_CONTROL_SLOTS];
 };
 
+/* header.snapshot_flags: the copy was taken from a running process, so it may be a few
+ * in-flight events behind on some entities (validation allows exactly what versions show). */
+#define TW_SNAP_LIVE 0x1
+
 /* Table descriptor in the header. `count` is the high-water mark of used records. */
 struct tw_table_desc {
     uint64_t offset;
@@ -305,7 +309,7 @@ struct tw_header {
     uint64_t ring_events;    /* capacity of each ring in events (TW_LOG_EVENTS) */
     uint64_t instr_errors;   /* bad calls from application code */
     uint32_t long_poll_ms;   /* default long_poll threshold readers use (TW_LONG_POLL_MS) */
-    uint32_t pad1;
+    uint32_t snapshot_flags; /* 0 in a live region; set by `tw snapshot` in its copy: TW_SNAP_* */
     char exe[64];            /* program name, for `tw ps` */
     uint64_t events_lost;    /* events not recorded because their thread could get no ring
                                 (overwritten ring events are not lost: see tw_ring_desc.head) */
