@@ -1,10 +1,12 @@
 /* stack.c — task stacks carved from large slabs, each with a guard page below it.
  *
  * Why slabs: one mmap per stack costs a VMA per task (vm.max_map_count is 65530 by default), so
- * 100,000 tasks would not fit. A slab holds many stacks in one mapping; guards are installed with
- * MADV_GUARD_INSTALL (Linux >= 6.13), which does not split the VMA. On older kernels guards fall
- * back to mprotect(PROT_NONE) — two VMAs per stack — for the first TWRT_MPROTECT_GUARDS stacks,
- * and the rest rely on the canary alone (docs/runtime.md says so).
+ * 100,000 tasks would not fit. A slab holds many stacks in one mapping. The first
+ * TWRT_MPROTECT_GUARDS guards are mprotect(PROT_NONE) pages (two VMAs per stack): gcore reads a
+ * process through /proc/PID/mem and skips PROT_NONE mappings, so task stacks land in its cores.
+ * Beyond that, guards use MADV_GUARD_INSTALL (Linux >= 6.13), which does not split the VMA but
+ * makes /proc/PID/mem reads of the whole slab fail — gcore then writes zeros for every stack in
+ * it (kernel cores are unaffected). Without either, the canary alone (docs/runtime.md says so).
  * Overflow detection: a fault in a guard is reported with the task's name by a SIGSEGV handler on
  * an alternate stack; a canary word at the bottom of every stack is also checked at each switch.
  */
@@ -35,13 +37,15 @@ static long mprotect_guards;
 /* Returns 1 if a guard page now protects the stack above g. */
 static int install_guard(char *g)
 {
-    if (guard_mode == -1 || guard_mode == 1) {
-        if (madvise(g, GUARD, MADV_GUARD_INSTALL) == 0) { guard_mode = 1; return 1; }
-        guard_mode = 2;
+    if (mprotect_guards < TWRT_MPROTECT_GUARDS && mprotect(g, GUARD, PROT_NONE) == 0) {
+        mprotect_guards++;
+        return 1;
     }
-    if (guard_mode == 2 && mprotect_guards < TWRT_MPROTECT_GUARDS) {
-        if (mprotect(g, GUARD, PROT_NONE) == 0) { mprotect_guards++; return 1; }
+    if (guard_mode != 0 && madvise(g, GUARD, MADV_GUARD_INSTALL) == 0) {
+        guard_mode = 1;
+        return 1;
     }
+    guard_mode = 0; /* no madvise guards on this kernel: canaries from now on */
     return 0;
 }
 
