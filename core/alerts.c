@@ -246,13 +246,21 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
                 const struct mtask *x = &m->tasks[k];
                 if (k == i || x->torn || x->state != TW_TASK_POLLING) continue;
                 uint64_t b = (poll_begin && poll_begin[k]) ? poll_begin[k] : (s->at_now ? x->state_ts : 0);
-                /* a hog: already running when this task became ready, still running, and
-                 * its thread provably burned a second of CPU since (live), or the region's own
-                 * clock shows a second (a core or snapshot) */
-                if (!b || b > r0) continue;
-                double cpu = thread_cpu_after(s, x->os_tid, r0);
-                /* half a second of margin: /proc tick accounting and clock conversion are coarse */
-                if (cpu >= 1.5 * (double)STARVE_NS || (cpu < 0 && now > r0 && now - r0 >= sec)) others = 1;
+                /* a hog: polling through more than a second of this task's wait without
+                 * yielding — its thread provably burned that second of CPU since the overlap
+                 * began (live), or the region's own clock shows a second (a core or snapshot) */
+                if (!b) continue;
+                uint64_t from = b > r0 ? b : r0;
+                double cpu = thread_cpu_after(s, x->os_tid, from);
+                double runnable = thread_runnable_after(s, x->os_tid, from);
+                /* Proof of a hog, whatever the machine's load: since the overlap began, the
+                 * hog's thread never stopped being runnable for a whole second (it did not
+                 * yield) and burned a fifth of a second of CPU (no healthy poll comes close;
+                 * an overloaded host alone cannot produce it). Where the kernel's accounting
+                 * cannot be read (a core, a snapshot), the region's clock must show the second. */
+                if (cpu >= 0 && runnable >= 0 ? cpu >= 0.2 * (double)STARVE_NS && runnable >= (double)STARVE_NS
+                                              : now > from && now - from >= sec)
+                    others = 1;
             }
             if (r0 && now_live > r0 && dur_ns(s, now_live - r0) > STARVE_NS && others) {
                 struct alert *a = add(&L, "ready_starvation", t);

@@ -146,6 +146,7 @@ uint64_t now_raw(struct twc_session *s, const struct model *m);
 /* liveclock.c: the latest moment a live target provably ran, in its raw clock (0 unknown) */
 uint64_t live_now_raw(struct twc_session *s);
 double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since);
+double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since);
 
 /* graph.c */
 enum { WK_NONE = 0, WK_PROGRESS, WK_KNOWN, WK_UNKNOWN };

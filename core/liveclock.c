@@ -48,6 +48,19 @@ static int thread_stat(int pid, const char *tid, char *state, double *cpu, doubl
     return 0;
 }
 
+/* run + run-queue wait of one thread in ns (schedstat), 0 when unknown */
+static double thread_runnable_ns(int pid, const char *tid)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task/%s/schedstat", pid, tid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    unsigned long long run = 0, wait = 0;
+    int n = fscanf(f, "%llu %llu", &run, &wait);
+    fclose(f);
+    return n == 2 ? (double)run + (double)wait : 0;
+}
+
 uint64_t live_now_raw(struct twc_session *s)
 {
     if (!(s->flags & TWC_LIVE) || s->facts || s->hdr.pid <= 0 || s->ns_per_raw <= 0) return 0;
@@ -67,7 +80,11 @@ uint64_t live_now_raw(struct twc_session *s)
         if (thread_stat(s->hdr.pid, e->d_name, &st, &cpu, &start)) continue;
         threads++;
         if (st == 't' || st == 'T') stopped = 1;
-        double ran_until = (start + cpu) / hz * 1e9 - boot_minus_mono;   /* CLOCK_MONOTONIC ns */
+        /* a thread that never blocked was runnable (schedstat: on a CPU or queued) right up to
+         * the stop, so start + runnable time bounds "now" tightly even on a loaded host */
+        double alive = cpu / hz * 1e9, runnable = thread_runnable_ns(s->hdr.pid, e->d_name);
+        if (runnable > alive) alive = runnable;
+        double ran_until = start / hz * 1e9 + alive - boot_minus_mono;   /* CLOCK_MONOTONIC ns */
         if (ran_until > proven) proven = ran_until;
     }
     closedir(d);
@@ -96,4 +113,27 @@ double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since)
     double before = since_mono - start_mono;
     if (before < 0) before = 0;
     return cpu / hz * 1e9 - before;
+}
+
+/* Time thread `tid` was runnable (on a CPU or waiting in a run queue, per the kernel's
+ * schedstat) after raw clock `since`, as a lower bound like thread_cpu_after. A thread that
+ * never yields stays runnable however loaded the machine is, so this proves "did not yield"
+ * where CPU time alone cannot. -1 when unknown. */
+double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since)
+{
+    if (!(s->flags & TWC_LIVE) || s->facts || s->hdr.pid <= 0 || !tid) return -1;
+    char name[16], st;
+    double cpu, start;
+    snprintf(name, sizeof name, "%u", tid);
+    if (thread_stat(s->hdr.pid, name, &st, &cpu, &start)) return -1;
+    double runnable = thread_runnable_ns(s->hdr.pid, name);
+    if (runnable <= 0) return -1;
+    double hz = (double)sysconf(_SC_CLK_TCK);
+    if (hz <= 0) hz = 100;
+    double boot_minus_mono = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
+    double start_mono = start / hz * 1e9 - boot_minus_mono;
+    double since_mono = (double)s->hdr.anchor_ns + ((double)since - (double)s->hdr.anchor_raw) * s->ns_per_raw;
+    double before = since_mono - start_mono;
+    if (before < 0) before = 0;
+    return runnable - before;
 }

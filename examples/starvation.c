@@ -30,6 +30,6 @@ int main(void)
     twrt_detach(twrt_spawn("hog-1", hog, NULL));
     EXAMPLE_WAIT_FOR(atomic_load(&hogging) == 2, 4000);
     twrt_detach(twrt_spawn("starved", victim, NULL));
-    usleep(1500 * 1000);   /* long enough to count as starvation */
+    usleep(2500 * 1000);   /* well past the 1 s starvation threshold, even on a loaded host */
     example_ready_and_stay();
 }

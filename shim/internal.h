@@ -17,6 +17,7 @@ struct tw_tls {
     uint64_t head;           /* events written, mirrored to desc->head */
     struct tw_ring_desc *desc;
     int attach_failed;       /* no ring could be had: count instead of retrying every event */
+    uint32_t tid;            /* this thread's kernel id, cached (0 until first needed) */
 };
 extern __thread struct tw_tls tw_tls_ __attribute__((tls_model("initial-exec"))) TW_HIDDEN;
 
@@ -62,6 +63,14 @@ static inline void tw_emit(uint64_t ts, int type, int flags, uint16_t aux, uint3
     e->old = old;
     l->head++;
     __atomic_store_n(&l->desc->head, l->head, __ATOMIC_RELEASE);
+}
+
+/* The calling thread's kernel id, without a syscall after the first call. */
+TW_HIDDEN uint32_t tw_tid_slow(void);
+static inline uint32_t tw_tid(void)
+{
+    uint32_t t = tw_tls_.tid;
+    return TW_LIKELY(t) ? t : tw_tid_slow();
 }
 
 /* arena.c: intern a string; returns its arena offset (> 0) or 0 when full (counted). */

@@ -65,7 +65,7 @@ int tw_ring_attach(void)
         __atomic_add_fetch(&h->rings.full, 1, __ATOMIC_RELAXED);
         return 0;
     }
-    got->os_tid = (uint32_t)syscall(SYS_gettid);
+    got->os_tid = tw_tid();
     char name[16] = "";
     pthread_getname_np(pthread_self(), name, sizeof name);
     got->name = name[0] ? tw_intern(name) : 0;
@@ -85,4 +85,9 @@ void tw_event_lost(void)
     struct tw_header *h = tw_hdr();
     if (h && h->ring_events)
         __atomic_add_fetch(&h->events_lost, 1, __ATOMIC_RELAXED);
+}
+
+uint32_t tw_tid_slow(void)
+{
+    return tw_tls_.tid = (uint32_t)syscall(SYS_gettid);
 }

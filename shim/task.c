@@ -93,7 +93,7 @@ static tw_task_t spawn(const char *name, uint32_t site, tw_task_t parent, int st
     r->flags = (uint8_t)flags;
     r->version = 1;
     r->created_ts = r->state_ts = now;
-    r->os_tid = (uint32_t)syscall(SYS_gettid);
+    r->os_tid = tw_tid();
     __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELEASE);
     if (!name)
         tw_instr_error(TW_ERR_NULL_NAME, id, id);
@@ -145,6 +145,7 @@ void tw__poll_begin(tw_task_t t)
         r->idle += now - r->state_ts;
     }
     r->state = TW_TASK_POLLING;
+    r->os_tid = tw_tid(); /* where it runs now: readers check that thread's CPU time */
     r->flags &= (uint8_t)~(TW_TF_WOKEN | TW_TF_CTX_VALID);
     r->state_ts = now;
     r->polls++;
