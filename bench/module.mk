@@ -33,3 +33,8 @@ $(B)/bench/runtime_bench: bench/runtime_bench.c bench/measure.h $(B)/lib/libtwrt
 $(B)/bench/runtime_bench_off: bench/runtime_bench.c bench/measure.h $(TWRT_SRC) $(TWRT_ASM)
 	@mkdir -p $(@D)
 	$(CC) $(TWRT_CFLAGS) -DTW_DISABLE_INSTRUMENTATION -o $@ $< $(TWRT_SRC) $(TWRT_ASM) -lpthread
+
+BENCH_BINS += $(B)/bench/big_region
+$(B)/bench/big_region: bench/big_region.c $(B)/lib/libturbowish.so
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -o $@ $< -L$(B)/lib -lturbowish -Wl,-rpath,'$$ORIGIN/../lib'

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Reader lines of `make bench`: libtwcore on 100,000 tasks and 1,000,000 events (through `tw`
+# on a snapshot), the gdb plugin on a live 100,000-task process, and the memory it takes.
+set -u
+B=${B:-build}
+[ -x "$B/bench/big_region" ] && [ -x "$B/bin/tw" ] || exit 0
+export TW_MAX_TASKS=100000 TW_MAX_RESOURCES=100000 TW_LOG_EVENTS=1048576
+snap=$B/bench/big.tw
+env -u TW_DISABLE "$B/bench/big_region" -o "$snap" || exit 1
+fig() { # NAME CMD... : 5 runs; wall-clock ms as NAME, CPU ms (user+sys) as NAME_cpu
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+name, cmd = sys.argv[1], sys.argv[2:]
+wall, cpu = [], []
+for _ in range(5):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t0 = time.monotonic()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t1 = time.monotonic(); r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall.append((t1 - t0) * 1e3)
+    cpu.append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1e3)
+for n, v in ((name, sorted(wall)), (name[:-3] + "_cpu_ms", sorted(cpu))):
+    print('"%s": {"median": %.1f, "p999": %.1f},' % (n, v[2], v[-1]))
+PY
+}
+fig reader_tasks_100k_ms "$B/bin/tw" tasks --all --json --file "$snap"
+fig deadlock_100k_ms "$B/bin/tw" deadlocks --json --file "$snap"
+fig rewind_1m_ms "$B/bin/tw" back 999999 --file "$snap"
+fig baseline_open_ms "$B/bin/tw" now --file "$snap"
+# live: gdb `tw tasks --limit 50` minus gdb attaching and detaching alone
+out=$(mktemp)
+env -u TW_DISABLE "$B/bench/big_region" --stay >"$out" & pid=$!
+for _ in $(seq 600); do grep -q ready "$out" && break; sleep 0.1; done
+if grep -q ready "$out"; then
+  fig gdb_attach_ms gdb -batch -nx -p $pid
+  fig gdb_tasks_ms gdb -batch -nx -x "$B/share/gdb/turbowish.py" -p $pid -ex 'tw tasks --limit 50'
+  rss=$(awk '/memfd:turbowish/{m=1} m&&/^Rss:/{print $2*1024; exit}' /proc/$pid/smaps)
+  echo "\"region_touched_100k_tasks_1m_events_bytes\": {\"median\": ${rss:-0}, \"p999\": ${rss:-0}},"
+fi
+kill -9 $pid 2>/dev/null; rm -f "$out"
+echo "\"snapshot_100k_tasks_1m_events_bytes\": {\"median\": $(stat -c %s "$snap"), \"p999\": $(stat -c %s "$snap")}"
+rm -f "$snap"
