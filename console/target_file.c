@@ -32,5 +32,15 @@ int file_open(struct tw_target *t, char *err, size_t n) {
         return TWC_ECORRUPT;
     }
     if (!t->s) return status ? status : TWC_EINTERNAL;
+    /* Commands read lazily, so a cut file could pass unnoticed until a command needs its tail:
+     * a snapshot shorter than the extent its header declares is refused at once. */
+    uint64_t addr = 0, used = 0;
+    if (twc_region_extent(t->s, &addr, &used) == 0 && (uint64_t)st.st_size < used) {
+        snprintf(err, n, "snapshot %s is truncated: %llu of the %llu bytes its header declares", t->path,
+                 (unsigned long long)st.st_size, (unsigned long long)used);
+        twc_close(t->s);
+        t->s = NULL;
+        return TWC_ECORRUPT;
+    }
     return 0;
 }

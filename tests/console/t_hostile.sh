@@ -24,6 +24,8 @@ if [ -f "$SNAP" ]; then
   expect_status 5 "a snapshot cut inside its header is truncated" -- $TW tasks --file "$TMP/short.tw"
   head -c $(( $(stat -c %s "$SNAP") / 2 )) "$SNAP" >"$TMP/half.tw"
   expect_status 5 "a snapshot cut in half is truncated" -- $TW tasks --file "$TMP/half.tw"
+  head -c $(( $(stat -c %s "$SNAP") - 4096 )) "$SNAP" >"$TMP/tail.tw"
+  expect_status 5 "a snapshot missing only its last page (ring tail) is truncated" -- $TW tasks --file "$TMP/tail.tw"
   cp "$SNAP" "$TMP/abi.tw"; printf '\x63' | dd of="$TMP/abi.tw" bs=1 seek=12 conv=notrunc 2>/dev/null
   expect_status 5 "a region of a newer ABI major is unsupported" -- $TW tasks --file "$TMP/abi.tw"
   cp "$SNAP" "$TMP/bom.tw"; printf '\x01\x02\x03\x04' | dd of="$TMP/bom.tw" bs=1 seek=8 conv=notrunc 2>/dev/null
