@@ -29,7 +29,10 @@ int core_open(struct tw_target *t, char *err, size_t n) {
         snprintf(err, n, "%s", why);
         return st;
     }
-    /* No region: what the threads themselves say (attach-only). */
+    /* No region: what the threads themselves say (attach-only). A region that existed but was
+     * left out of the core is worth a line: the user may want the process's own model. */
+    if (strstr(why, "not dumped"))
+        fprintf(stderr, "tw: note: %s; showing what the threads themselves tell (attach-only)\n", why);
     struct twc_facts f;
     void *storage = NULL;
     memset(&f, 0, sizeof f);
