@@ -156,6 +156,16 @@ static void drop_edge(struct twrt__handle *h)
     if (h->owner && h->owner == me) tw_handle_drop(me, h->c->res, h->role);
 }
 
+/* The other side is gone: every waiter of queue q completes with DONE_CLOSED. Caller holds c->lk. */
+static void close_waiters(struct twrt__wq *q)
+{
+    struct twrt__waiter *w;
+    while ((w = q->head)) {
+        twrt__wq_remove(q, w);
+        if (claim(w)) complete(q, w, DONE_CLOSED);
+    }
+}
+
 void twrt_sender_drop(twrt_sender *tx)
 {
     if (!tx) return;
@@ -165,11 +175,7 @@ void twrt_sender_drop(twrt_sender *tx)
     if (--c->nsenders == 0) {
         /* End of stream: every waiting receiver learns it now (once the queue is empty, which it
          * is whenever receivers wait). */
-        struct twrt__waiter *w;
-        while ((w = c->recvq.head)) {
-            twrt__wq_remove(&c->recvq, w);
-            if (claim(w)) complete(&c->recvq, w, DONE_CLOSED);
-        }
+        close_waiters(&c->recvq);
     }
     twrt__spin_unlock(&c->lk);
     tx->h.magic = 0;
@@ -184,11 +190,7 @@ void twrt_receiver_drop(twrt_receiver *rx)
     drop_edge(&rx->h);
     twrt__spin_lock(&c->lk);
     if (--c->nreceivers == 0) {
-        struct twrt__waiter *w;
-        while ((w = c->sendq.head)) {
-            twrt__wq_remove(&c->sendq, w);
-            if (claim(w)) complete(&c->sendq, w, DONE_CLOSED);
-        }
+        close_waiters(&c->sendq);
         c->len = 0;
     }
     twrt__spin_unlock(&c->lk);
