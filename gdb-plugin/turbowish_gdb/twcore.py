@@ -73,7 +73,9 @@ class Lib:
 
     def __init__(self, path):
         self.path = path
-        L = ctypes.CDLL(path)
+        # gdb itself links elfutils' libdw, whose dwarf_* functions share names (not
+        # signatures) with libdwarf's: bind libtwcore to its own libdwarf first.
+        L = ctypes.CDLL(path, mode=os.RTLD_LOCAL | getattr(os, "RTLD_DEEPBIND", 0))
         self.L = L
         p = ctypes.c_void_p
         L.twc_open_region.restype = p
