@@ -45,7 +45,7 @@ extern volatile int tw_state;
 
 #ifndef TW_DISABLE_INSTRUMENTATION
 
-#define TW_ON_() (__builtin_expect(tw_state >= 0, 1))
+#define TW_ON_() (__builtin_expect(__atomic_load_n(&tw_state, __ATOMIC_RELAXED) >= 0, 1))
 
 /* ---- sites ---- */
 

@@ -24,7 +24,8 @@ extern __thread struct tw_tls tw_tls_ __attribute__((tls_model("initial-exec")))
 /* region.c */
 TW_HIDDEN int tw_region_ensure(void);             /* 1 when recording, creating the region on first use */
 TW_HIDDEN char *tw_base(void);                    /* region start (the header) */
-static inline struct tw_header *tw_hdr(void) { return (struct tw_header *)tw_region; }
+/* Acquire loads: the region is published by one thread and used by all (a plain mov on x86). */
+static inline struct tw_header *tw_hdr(void) { return __atomic_load_n((struct tw_header **)&tw_region, __ATOMIC_ACQUIRE); }
 
 /* The clock. TW_FAKE_CLOCK builds (the scenario streamer, unit tests) read a settable
  * nanosecond counter so that scenarios are deterministic. */
