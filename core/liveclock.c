@@ -95,6 +95,19 @@ uint64_t live_now_raw(struct twc_session *s)
     return raw > 0 && raw < 1.8e19 ? (uint64_t)raw : 0;
 }
 
+/* The wall time (ns) between a thread's start (`start`, clock ticks since boot, from /proc)
+ * and raw clock `since`: the most it could have run before `since`. */
+static double ns_before(struct twc_session *s, double start, uint64_t since)
+{
+    double hz = (double)sysconf(_SC_CLK_TCK);
+    if (hz <= 0) hz = 100;
+    double boot_minus_mono = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
+    double start_mono = start / hz * 1e9 - boot_minus_mono;
+    double since_mono = (double)s->hdr.anchor_ns + ((double)since - (double)s->hdr.anchor_raw) * s->ns_per_raw;
+    double before = since_mono - start_mono;
+    return before < 0 ? 0 : before;
+}
+
 /* CPU time thread `tid` of a live target provably used after raw clock `since`: its total CPU
  * time minus all the wall time it could have run before `since`. A thread descheduled by a
  * loaded machine, or stopped by a debugger, accumulates none. -1 when unknown. */
@@ -105,14 +118,9 @@ double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since)
     double cpu, start;
     snprintf(name, sizeof name, "%u", tid);
     if (thread_stat(s->hdr.pid, name, &st, &cpu, &start)) return -1;
+    double before = ns_before(s, start, since);
     double hz = (double)sysconf(_SC_CLK_TCK);
-    if (hz <= 0) hz = 100;
-    double boot_minus_mono = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
-    double start_mono = start / hz * 1e9 - boot_minus_mono;
-    double since_mono = (double)s->hdr.anchor_ns + ((double)since - (double)s->hdr.anchor_raw) * s->ns_per_raw;
-    double before = since_mono - start_mono;
-    if (before < 0) before = 0;
-    return cpu / hz * 1e9 - before;
+    return cpu / (hz > 0 ? hz : 100) * 1e9 - before;
 }
 
 /* Time thread `tid` was runnable (on a CPU or waiting in a run queue, per the kernel's
@@ -128,12 +136,6 @@ double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since
     if (thread_stat(s->hdr.pid, name, &st, &cpu, &start)) return -1;
     double runnable = thread_runnable_ns(s->hdr.pid, name);
     if (runnable <= 0) return -1;
-    double hz = (double)sysconf(_SC_CLK_TCK);
-    if (hz <= 0) hz = 100;
-    double boot_minus_mono = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
-    double start_mono = start / hz * 1e9 - boot_minus_mono;
-    double since_mono = (double)s->hdr.anchor_ns + ((double)since - (double)s->hdr.anchor_raw) * s->ns_per_raw;
-    double before = since_mono - start_mono;
-    if (before < 0) before = 0;
+    double before = ns_before(s, start, since);
     return runnable - before;
 }
