@@ -237,7 +237,7 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
          * overloaded but fair scheduler makes tasks wait long, but in order: not starvation. */
         if (t->state == TW_TASK_READY && !t->paused) {
             uint64_t r0 = (since && since[i]) ? since[i] : (s->at_now ? t->state_ts : 0);
-            uint64_t sec = (uint64_t)(STARVE_NS / (s->ns_per_raw > 0 ? s->ns_per_raw : 1.0));
+            uint64_t sec = clamp_ns(STARVE_NS / (s->ns_per_raw > 0 ? s->ns_per_raw : 1.0));
             /* being overtaken by a task that became ready later is not proof enough: with
              * per-worker queues on an overloaded host it happens without any bug */
             int others = 0;

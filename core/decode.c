@@ -30,17 +30,24 @@ int src_read(struct twc_session *s, uint64_t off, void *buf, uint64_t len)
     return 0;
 }
 
+/* A double to ns, clamped: a hostile clock calibration must not make the conversion undefined. */
+uint64_t clamp_ns(double d)
+{
+    if (!(d > 0)) return 0;             /* also NaN */
+    if (d >= 18446744073709549568.0) return UINT64_MAX;
+    return (uint64_t)d;
+}
+
 uint64_t raw_to_ns(const struct twc_session *s, uint64_t raw)
 {
     if (s->facts) return raw;
-    double d = ((double)raw - (double)s->hdr.anchor_raw) * s->ns_per_raw + (double)s->hdr.anchor_ns;
-    return d < 0 ? 0 : (uint64_t)d;
+    return clamp_ns(((double)raw - (double)s->hdr.anchor_raw) * s->ns_per_raw + (double)s->hdr.anchor_ns);
 }
 
 uint64_t dur_ns(const struct twc_session *s, uint64_t raw)
 {
     if (s->facts) return raw;
-    return (uint64_t)((double)raw * s->ns_per_raw);
+    return clamp_ns((double)raw * s->ns_per_raw);
 }
 
 static int check_table(const struct twc_session *s, const struct tw_table_desc *t, size_t known,

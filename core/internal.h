@@ -145,6 +145,8 @@ const char *event_type_name(unsigned type);
 uint64_t now_raw(struct twc_session *s, const struct model *m);
 /* liveclock.c: the latest moment a live target provably ran, in its raw clock (0 unknown) */
 uint64_t live_now_raw(struct twc_session *s);
+/* A double to a uint64 count, clamped to [0, UINT64_MAX] (NaN -> 0): never undefined. */
+uint64_t clamp_ns(double d);
 double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since);
 double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since);
 

@@ -1,7 +1,7 @@
 /* fuzz_region — libFuzzer target: any byte string as a region snapshot, through libtwcore's
  * decoder, every analysis and every renderer (text and JSON), including history moves.
  * Whatever the bytes, libtwcore must answer with output or a clear error, never crash, hang,
- * read out of bounds or leak. Seeds: the scenario snapshots (build/scenarios/*.tw). */
+ * read out of bounds or leak. Seeds: the scenario snapshots (build/scenarios/NAME.tw). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
