@@ -120,7 +120,9 @@ static void describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, ch
                     go = 1;
                 }
             }
-        } else if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type) {
+        } else if (off && (tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type)) {
+            /* at offset 0 the object is the aggregate itself (a pthread_mutex_t is a union whose
+             * first member is __data: "ledger", not "ledger.__data") */
             Dwarf_Die c = 0, sib;
             if (dwarf_child(d, &c, &e) == DW_DLV_OK) {
                 while (c) {
@@ -239,9 +241,10 @@ char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr)
     if (elf) elf_end(elf);
     close(fd);
     if (!have) return NULL;
-    if (best_off == 0) return strdup(best);
+    /* even at offset 0: an array's first element is "vault[0]", not "vault" */
     char path[512] = "";
     if (dwarf_path(exe, best, best_off, path, sizeof path) == 0 && path[0]) return strdup(path);
+    if (best_off == 0) return strdup(best);
     char out[300];
     snprintf(out, sizeof out, "%s+0x%llx", best, (unsigned long long)best_off);
     return strdup(out);

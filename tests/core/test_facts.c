@@ -36,6 +36,10 @@ Test(symbols, names_globals_arrays_and_members)
     char *n = twc_symbolize_data("/proc/self/exe", bias, (uint64_t)(uintptr_t)&first);
     cr_assert(n && !strcmp(n, "first"), "got %s", n ? n : "(null)");
     free(n);
+    /* an array's first element is named as an element, not as the whole array */
+    n = twc_symbolize_data("/proc/self/exe", bias, (uint64_t)(uintptr_t)&vault[0]);
+    cr_assert(n && !strcmp(n, "vault[0]"), "got %s", n ? n : "(null)");
+    free(n);
     n = twc_symbolize_data("/proc/self/exe", bias, (uint64_t)(uintptr_t)&vault[1]);
     cr_assert(n && !strcmp(n, "vault[1]"), "got %s", n ? n : "(null)");
     free(n);
