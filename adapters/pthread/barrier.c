@@ -9,13 +9,7 @@ TWP_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
         return TWP_REAL(barrier_wait)(b);
     uint32_t site = twp_site(__builtin_return_address(0), "pthread_barrier_wait"), obj;
     tw_res_t r = twp_res(b, TW_RES_BARRIER, site, &obj);
-    tw_await_begin(t, site, TW_WAIT_SIGNAL, tw_res_id(r), 0);
-    twp_park(t);
-    int rc = TWP_REAL(barrier_wait)(b);
-    twp_unpark(t);
-    tw_await_end(t);
-    twp_leave();
-    return rc;
+    return TWP_WAIT_AROUND(t, site, TW_WAIT_SIGNAL, tw_res_id(r), 0, TWP_REAL(barrier_wait)(b));
 }
 
 TWP_EXPORT int pthread_barrier_destroy(pthread_barrier_t *b)

@@ -6,21 +6,7 @@
 #include <sys/wait.h>
 #include "twp.h"
 
-#define AROUND_IO(call, what)                                                       \
-    tw_task_t t;                                                                    \
-    if (!twp_enter(&t))                                                             \
-        return call;                                                                \
-    int saved = errno;                                                              \
-    tw_await_begin(t, twp_site(__builtin_return_address(0), what), TW_WAIT_IO, 0, 0); \
-    twp_park(t);                                                                    \
-    errno = saved;                                                                  \
-    __typeof__(call) rc = call;                                                     \
-    saved = errno;                                                                  \
-    twp_unpark(t);                                                                  \
-    tw_await_end(t);                                                                \
-    twp_leave();                                                                    \
-    errno = saved;                                                                  \
-    return rc
+#define AROUND_IO(call, what) TWP_AROUND(TW_WAIT_IO, 0, call, what)
 
 TWP_EXPORT int accept(int fd, struct sockaddr *a, socklen_t *l) { AROUND_IO(TWP_REAL(accept)(fd, a, l), "accept"); }
 TWP_EXPORT int accept4(int fd, struct sockaddr *a, socklen_t *l, int f) { AROUND_IO(TWP_REAL(accept4)(fd, a, l, f), "accept4"); }

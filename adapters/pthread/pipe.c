@@ -79,23 +79,17 @@ static int would_block(int fd, short ev, tw_task_t *t, tw_res_t *r)
     return 1;
 }
 
+/* after fork the other end may be another process we cannot see: the outside world */
+static int pipe_wait_kind(void) { return twp_forked ? TW_WAIT_IO : TW_WAIT_SIGNAL; }
+
 TWP_EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
     tw_task_t t;
     tw_res_t r;
     if (TWP_LIKELY(!would_block(fd, POLLIN, &t, &r)))
         return TWP_REAL(read)(fd, buf, n);
-    int saved = errno;
-    tw_await_begin(t, twp_site(__builtin_return_address(0), "read"), twp_forked ? TW_WAIT_IO : TW_WAIT_SIGNAL, tw_res_id(r), 0);
-    twp_park(t);
-    errno = saved;
-    ssize_t rc = TWP_REAL(read)(fd, buf, n);
-    saved = errno;
-    twp_unpark(t);
-    tw_await_end(t);
-    twp_leave();
-    errno = saved;
-    return rc;
+    return TWP_WAIT_AROUND(t, twp_site(__builtin_return_address(0), "read"), pipe_wait_kind(), tw_res_id(r), 0,
+                           TWP_REAL(read)(fd, buf, n));
 }
 
 TWP_EXPORT ssize_t write(int fd, const void *buf, size_t n)
@@ -104,17 +98,8 @@ TWP_EXPORT ssize_t write(int fd, const void *buf, size_t n)
     tw_res_t r;
     if (TWP_LIKELY(!would_block(fd, POLLOUT, &t, &r)))
         return TWP_REAL(write)(fd, buf, n);
-    int saved = errno;
-    tw_await_begin(t, twp_site(__builtin_return_address(0), "write"), twp_forked ? TW_WAIT_IO : TW_WAIT_SIGNAL, tw_res_id(r), 0);
-    twp_park(t);
-    errno = saved;
-    ssize_t rc = TWP_REAL(write)(fd, buf, n);
-    saved = errno;
-    twp_unpark(t);
-    tw_await_end(t);
-    twp_leave();
-    errno = saved;
-    return rc;
+    return TWP_WAIT_AROUND(t, twp_site(__builtin_return_address(0), "write"), pipe_wait_kind(), tw_res_id(r), 0,
+                           TWP_REAL(write)(fd, buf, n));
 }
 
 void twp_pipes_reset(void)

@@ -18,16 +18,9 @@ static int wait(sem_t *s, const struct timespec *abst, int timed, void *ra)
     }
     uint32_t site = twp_site(ra, timed ? "sem_timedwait" : "sem_wait"), obj;
     tw_res_t r = twp_res(s, TW_RES_SEMAPHORE, site, &obj);
-    tw_await_begin(t, site, TW_WAIT_SIGNAL, tw_res_id(r), timed);
-    twp_park(t);
-    errno = saved;
-    rc = timed ? TWP_REAL(sem_timedwait)(s, abst) : TWP_REAL(sem_wait)(s);
-    saved = errno;
-    twp_unpark(t);
-    tw_await_end(t);
-    twp_leave();
-    errno = saved;
-    return rc;
+    errno = saved; /* the failed trywait's EAGAIN is ours, not the program's */
+    return TWP_WAIT_AROUND(t, site, TW_WAIT_SIGNAL, tw_res_id(r), timed,
+                           timed ? TWP_REAL(sem_timedwait)(s, abst) : TWP_REAL(sem_wait)(s));
 }
 
 TWP_EXPORT int sem_wait(sem_t *s) { return wait(s, NULL, 0, __builtin_return_address(0)); }

@@ -5,21 +5,7 @@
 #include <errno.h>
 #include "twp.h"
 
-#define AROUND(kind, timed, call, what)                                                     \
-    tw_task_t t;                                                                      \
-    if (!twp_enter(&t))                                                               \
-        return call;                                                                  \
-    int saved = errno;                                                                \
-    tw_await_begin(t, twp_site(__builtin_return_address(0), what), (kind), 0, (timed));    \
-    twp_park(t);                                                                      \
-    errno = saved;                                                                    \
-    __typeof__(call) rc = call;                                                       \
-    saved = errno;                                                                    \
-    twp_unpark(t);                                                                    \
-    tw_await_end(t);                                                                  \
-    twp_leave();                                                                      \
-    errno = saved;                                                                    \
-    return rc
+#define AROUND TWP_AROUND
 
 TWP_EXPORT int nanosleep(const struct timespec *req, struct timespec *rem)
 { AROUND(TW_WAIT_TIMER, 1, TWP_REAL(nanosleep)(req, rem), "nanosleep"); }

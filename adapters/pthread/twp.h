@@ -14,6 +14,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <errno.h>
 #include <pthread.h>
 #include <poll.h>
 #include <semaphore.h>
@@ -132,6 +133,30 @@ static inline void twp_leave(void) { twp_me.busy = 0; }
  * the preceding event said) and starts again when the call returns. */
 static inline void twp_park(tw_task_t t) { tw_poll_end(t, TW_POLL_PENDING); twp_leave(); }
 static inline void twp_unpark(tw_task_t t) { twp_me.busy = 1; tw_poll_begin(t); }
+
+/* The one shape of every recorded wait: task t (entered with twp_enter) waits at `site` on
+ * `res` while the real `call` blocks, then polls again and leaves. errno is the call's own —
+ * instrumentation never changes what the program sees. Evaluates to the call's result. */
+#define TWP_WAIT_AROUND(t, site, kind, res, timed, call) ({                                   \
+    int saved_ = errno;                                                                      \
+    tw_await_begin((t), (site), (kind), (res), (timed));                                     \
+    twp_park(t);                                                                             \
+    errno = saved_;                                                                          \
+    __typeof__(call) rc_ = (call);                                                           \
+    saved_ = errno;                                                                          \
+    twp_unpark(t);                                                                           \
+    tw_await_end(t);                                                                         \
+    twp_leave();                                                                             \
+    errno = saved_;                                                                          \
+    rc_; })
+
+/* Body of a wrapper whose whole job is to record `call` as a wait on no particular resource
+ * (time, the outside world): threads the adapter does not follow just make the call. */
+#define TWP_AROUND(kind, timed, call, what)                                                   \
+    tw_task_t t;                                                                             \
+    if (!twp_enter(&t))                                                                      \
+        return call;                                                                         \
+    return TWP_WAIT_AROUND(t, twp_site(__builtin_return_address(0), what), (kind), 0, (timed), call)
 
 /* Held-lock list of the calling thread. */
 TWP_HIDDEN struct twp_held *twp_held_find(const void *addr);
