@@ -5,10 +5,11 @@
 # survives being looked at.
 . "$(dirname "$0")/lib.sh"
 need "$PLUGIN" build/lib/libtwcore.so
-for p in abba cycle3 sem_hold sem_philo cond_lost join_forever rw_starve healthy_pc healthy_pool; do
-  gcc -g -O0 -pthread -Wall -o "$TMP/$p" "tests/gdb/progs/$p.c" || fail "cannot compile $p"
+# the hanging and healthy programs are the attach-only suite's own (tests/attach/progs)
+for p in abba cycle3 mutex_sem philosophers cond_lost join_forever rw_starve prodcons pool; do
+  gcc -std=gnu11 -D_GNU_SOURCE -g -O0 -pthread -o "$TMP/$p" "tests/attach/progs/$p.c" || fail "cannot compile $p"
 done
-gcc -O2 -s -pthread -o "$TMP/abba-O2-stripped" tests/gdb/progs/abba.c || fail "cannot compile abba -O2"
+gcc -std=gnu11 -D_GNU_SOURCE -O2 -s -pthread -o "$TMP/abba-O2-stripped" tests/attach/progs/abba.c || fail "cannot compile abba -O2"
 
 # certain_chain PID NTASKS : a certain deadlock of NTASKS threads (one JSON line on stdout)
 certain_of() { # OUTPUT N
@@ -22,10 +23,10 @@ no_traceback "$live" || fail "abba: traceback: $live"
 certain_of "$live" 2 || fail "abba live: no certain 2-thread deadlock: $(echo "$live" | tail -2)"
 echo "$live" | json "sorted(e['name'] for e in j['deadlocks'][0]['chain'] if 'resource' in e)==['first','second']" >/dev/null \
   || fail "abba: mutexes not named first/second by symbol: $(echo "$live" | json "j['deadlocks'][0]['chain']")"
-echo "$live" | json "sorted(e['name'] for e in j['deadlocks'][0]['chain'] if 'task' in e)==['one','two']" >/dev/null \
-  || fail "abba: threads not named one/two"
-echo "$live" | json "all(e['await']['file'].endswith('abba.c') and e['await']['line'] in (7,8) for e in j['deadlocks'][0]['chain'] if 'task' in e)" >/dev/null \
-  || fail "abba: blocking sites are not abba.c:7/8"
+echo "$live" | json "sorted(e['name'] for e in j['deadlocks'][0]['chain'] if 'task' in e)==['abba-one','abba-two']" >/dev/null \
+  || fail "abba: threads not named abba-one/abba-two"
+echo "$live" | json "all(e['await']['file'].endswith('abba.c') and e['await']['line'] in (5,6) for e in j['deadlocks'][0]['chain'] if 'task' in e)" >/dev/null \
+  || fail "abba: blocking sites are not abba.c:5/6"
 lchain=$(echo "$live" | json "chain(j['deadlocks'][0])")
 core=$(core_of "$p")
 cout=$(gdb_core "$TMP/abba" "$core" 'tw deadlocks --json')
@@ -40,7 +41,7 @@ if [ -x build/bin/tw ]; then
 fi
 kill -0 "$p" 2>/dev/null || fail "abba did not survive gdb"
 grep -q State:.*[SR] /proc/$p/status || fail "abba left stopped: $(grep State /proc/$p/status)"
-ok "2-thread mutex cycle named (one/two, first/second, abba.c:7/8), live = core = console"
+ok "2-thread mutex cycle named (abba-one/abba-two, first/second, abba.c:5/6), live = core = console"
 
 # -- the same, -O2 and stripped, and gdb without any glibc debug info
 start "$TMP/abba-O2-stripped"; p=$PID
@@ -61,7 +62,7 @@ certain_of "$(gdb_core "$TMP/cycle3" "$core" 'tw deadlocks --json')" 3 || fail "
 ok "3-thread mutex cycle, live and core (main's join is not a member)"
 
 # -- waits one sample cannot prove: certain live (two samples), possible from a core
-for prog in sem_hold sem_philo join_forever rw_starve cond_lost; do
+for prog in mutex_sem philosophers join_forever rw_starve cond_lost; do
   start "$TMP/$prog"; p=$PID
   o=$(gdb_pid "$p" 'tw deadlocks --json')
   echo "$o" | json "any(d['certain'] for d in j['deadlocks'])" >/dev/null || fail "$prog live: no certain deadlock: $(echo "$o" | tail -1 | cut -c1-200)"
@@ -81,7 +82,7 @@ echo "$f" | json "any(t['block']=='cond' and t['object2'] for t in j['threads'])
 ok "semaphore/condvar/join/rwlock hangs: certain from two live samples, possible from one or from a core; lost_wakeup"
 
 # -- healthy programs, sampled repeatedly: never a certain deadlock
-for prog in healthy_pc healthy_pool; do
+for prog in prodcons pool; do
   start "$TMP/$prog"; p=$PID
   for i in 1 2 3; do
     o=$(gdb_pid "$p" 'tw deadlocks --json')
