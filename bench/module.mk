@@ -1,5 +1,5 @@
 # bench/ — `make bench`: every figure with its peer, measured in the same run.
-DEBIAN_PKGS += lttng-tools liblttng-ust-dev
+DEBIAN_PKGS += lttng-tools liblttng-ust-dev valgrind
 BENCH_STEPS += bench-run
 BENCH_BINS := $(B)/bench/event_bench $(B)/bench/event_bench_off $(B)/bench/lttng_bench
 
@@ -38,3 +38,10 @@ BENCH_BINS += $(B)/bench/big_region
 $(B)/bench/big_region: bench/big_region.c $(B)/lib/libturbowish.so
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) -o $@ $< -L$(B)/lib -lturbowish -Wl,-rpath,'$$ORIGIN/../lib'
+
+# A plain pthread program (no shim linked): bench/lines/pthread.sh runs it bare, under the
+# pthread adapter and under helgrind, for the adapter's cost on an uncontended lock pair.
+BENCH_BINS += $(B)/bench/pthread_bench
+$(B)/bench/pthread_bench: bench/pthread_bench.c bench/measure.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -o $@ $< -ldl -lpthread

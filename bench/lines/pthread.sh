@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Pthread adapter line of `make bench` (issue 9): one uncontended lock + unlock pair, the same
+# binary bare, under the adapter (started as users start it, `tw run`), and under helgrind,
+# the tool people use for this today. A peer that cannot run here is said on stderr and its
+# figure left out.
+set -u
+B=${B:-build}
+bin=$B/bench/pthread_bench
+[ -x "$bin" ] || exit 0
+"$bin" pthread_lock_ns
+if [ -x "$B/bin/tw" ] && [ -e "$B/lib/libtw-pthread.so" ]; then
+  env -u TW_DISABLE "$B/bin/tw" run -- "$bin" pthread_lock_adapter_ns --adapter ||
+    echo "bench: pthread_lock_adapter_ns failed" >&2
+fi
+# ~7 µs a pair under helgrind: 4,000 batches (p99.9 still a measured batch) take seconds
+if command -v valgrind >/dev/null; then
+  valgrind --tool=helgrind -q "$bin" pthread_lock_helgrind_ns 4000 400 ||
+    echo "bench: pthread_lock_helgrind_ns failed" >&2
+else
+  echo "bench: valgrind not installed (make deps); pthread_lock_helgrind_ns left out" >&2
+fi
