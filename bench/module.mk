@@ -16,8 +16,6 @@ $(B)/bench/lttng_bench: bench/lttng_bench.c bench/lttng_tp.h bench/measure.h
 	$(CC) $(CFLAGS_BASE) -Ibench -o $@ $< -llttng-ust -ldl
 
 .PHONY: bench-run bench-check
-bench-run: $(BENCH_BINS)
-	B=$(B) bench/run.sh
 
 # Not part of `make test`: timings on a shared machine are noisy. Runnable by anyone.
 bench-check:
@@ -45,3 +43,8 @@ BENCH_BINS += $(B)/bench/pthread_bench
 $(B)/bench/pthread_bench: bench/pthread_bench.c bench/measure.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) -o $@ $< -ldl -lpthread
+
+# Last in this file: a prerequisite list is expanded when its rule is read, so bench-run placed
+# above the BENCH_BINS += lines would not build them (a fresh tree then skipped whole lines).
+bench-run: $(BENCH_BINS)
+	B=$(B) bench/run.sh
