@@ -16,7 +16,11 @@
  * Environment (read once, at the first event): TW_LOG_EVENTS (ring size per thread, events,
  * default 8192, 0 = keep no history), TW_MAX_TASKS (default 16384), TW_MAX_RESOURCES (default
  * 8192), TW_LONG_POLL_MS (default 50), TW_MAX_THREADS (rings, default 64), TW_MAX_SITES (4096),
- * TW_MAX_STACKS (1024), TW_STRINGS_BYTES (string arena, default 1 MiB).
+ * TW_MAX_STACKS (1024), TW_STRINGS_BYTES (string arena, default 1 MiB), TW_BACKTRACE (off by
+ * default; `fp`: spawn and blocking events also record up to 8 return addresses of their caller
+ * by a frame-pointer walk, lock-free; `unwind`: the same by libunwind's unw_backtrace, loaded
+ * with dlopen at the first event — the one mode that may take a lock, the dynamic loader's;
+ * without libunwind it falls back to fp, and header.backtrace says which mode is in effect).
  *
  * Handles: tw_task_t and tw_res_t are opaque 64-bit values returned by the shim; 0 means "none"
  * and is accepted everywhere (ignored). A handle stays valid until the task is done / the

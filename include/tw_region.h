@@ -25,7 +25,7 @@
 #define TW_MAGIC "TURBOWSH"      /* 8 bytes at offset 0, no terminator */
 #define TW_BYTE_ORDER_MARK 0x01020304u
 #define TW_ABI_MAJOR 1
-#define TW_ABI_MINOR 0
+#define TW_ABI_MINOR 1      /* 1.1: header.backtrace (was padding), stack table in use */
 
 /* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
 
@@ -193,8 +193,8 @@ struct tw_task_rec {
     uint32_t waiting_on;     /* resource id (or task id for JOIN) */
     int32_t wakers_alive;    /* wakers created/cloned minus dropped */
     uint32_t os_tid;         /* thread last polling it (or the thread itself for TW_TF_ROOT) */
-    uint32_t spawn_stack;    /* stack table index, 0 = none */
-    uint32_t block_stack;    /* stack table index, 0 = none */
+    uint32_t spawn_stack;    /* stack table index of the spawner's stack, 0 = none (TW_BACKTRACE) */
+    uint32_t block_stack;    /* stack table index of the latest event that made it wait, 0 = none */
     uint32_t wait_pad;
     uint64_t created_ts;     /* raw clock at spawn */
     uint64_t state_ts;       /* raw clock at the last state change */
@@ -238,11 +238,25 @@ struct tw_site_rec {
     uint32_t func;  /* arena offset of the enclosing function, 0 = unknown */
 };
 
-/* Interned call stack: return addresses, innermost first. Index 0 is reserved. */
+/* What TW_BACKTRACE asked for and the shim could give (header.backtrace). */
+enum tw_backtrace_mode {
+    TW_BT_OFF = 0,     /* no stacks recorded (default; also every ABI 1.0 region) */
+    TW_BT_FP = 1,      /* frame-pointer walk: lock-free */
+    TW_BT_UNWIND = 2,  /* libunwind's unw_backtrace: may take the loader lock */
+};
+
+/* Interned call stack (TW_BACKTRACE): return addresses, innermost first, the first one in the
+ * code that called the shim. Index 0 is reserved ("none"). An open-addressing hash table over
+ * the whole table: a writer claims a free slot by CAS of `hash` from 0, writes pc[], then
+ * publishes with a release store of `depth`; a record is never changed after that. Readers
+ * treat depth == 0 as empty or still being written, and cap depth at TW_STACK_DEPTH. The same
+ * stack may be stored twice (a writer never waits for a slot another thread is filling).
+ * Header stacks.count is the high-water mark (1 + highest slot used), stacks.full counts
+ * stacks that found no slot (the event then carries stack 0). */
 #define TW_STACK_DEPTH 8
 struct tw_stack_rec {
-    uint32_t depth;
-    uint32_t hash;
+    uint32_t depth;            /* frames in pc[], 1..TW_STACK_DEPTH; 0 = empty / in progress */
+    uint32_t hash;             /* of pc[0..depth); nonzero once claimed */
     uint64_t pc[TW_STACK_DEPTH];
 };
 
@@ -297,7 +311,7 @@ struct tw_header {
     uint64_t used_size;      /* bytes a reader needs (everything past it is unused) */
     /* clock: ns = anchor_ns + (raw - anchor_raw) * ns_per_raw_num / ns_per_raw_den */
     uint32_t clock_kind;     /* 1 = TSC, 2 = CLOCK_MONOTONIC ns */
-    uint32_t pad0;
+    uint32_t backtrace;      /* enum tw_backtrace_mode in effect (ABI 1.1; padding, always 0, in 1.0) */
     uint64_t anchor_raw, anchor_ns;
     uint64_t ns_per_raw_num, ns_per_raw_den;
     uint64_t created_ns;     /* CLOCK_REALTIME ns at creation, for people */

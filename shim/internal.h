@@ -77,6 +77,19 @@ static inline uint32_t tw_tid(void)
 /* arena.c: intern a string; returns its arena offset (> 0) or 0 when full (counted). */
 TW_HIDDEN uint32_t tw_intern(const char *s);
 
+/* backtrace.c: calling context on spawn and blocking events (TW_BACKTRACE). tw_bt_mode_ is
+ * set once before the region is published; entry points test it with one predictable branch
+ * so that with the default (off) nothing else runs. */
+extern int tw_bt_mode_ TW_HIDDEN;                   /* enum tw_backtrace_mode in effect */
+TW_HIDDEN int tw_bt_init(void);                     /* at region creation: reads TW_BACKTRACE, may dlopen libunwind */
+/* Stack table index (>= 1) of the stack above `frame` (the calling entry point's
+ * __builtin_frame_address(0), so the shim's own frames are left out), or 0 when none could be
+ * taken or the table had no room (counted in header stacks.full). lo/hi: the running task's
+ * stack bounds when known, else 0. */
+TW_HIDDEN uint32_t tw_stack_capture(void *frame, uint64_t lo, uint64_t hi);
+TW_HIDDEN uint32_t tw_stack_intern(const uint64_t *pc, uint32_t depth);
+#define TW_CALLER_STACK(lo, hi) (TW_UNLIKELY(tw_bt_mode_) ? tw_stack_capture(__builtin_frame_address(0), (lo), (hi)) : 0u)
+
 /* seqlock around a record update by its single writer */
 static inline void tw_seq_begin(uint32_t *seq)
 {

@@ -161,6 +161,7 @@ static int create_region(void)
     h->next_task_id = 1;
     h->next_res_id = 1;
     h->long_poll_ms = (uint32_t)env_u64("TW_LONG_POLL_MS", 50, 1u << 30);
+    h->backtrace = (uint32_t)tw_bt_init(); /* the mode in effect: unwind falls back to fp without libunwind */
     struct timespec rt;
     clock_gettime(CLOCK_REALTIME, &rt);
     h->created_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;

@@ -103,8 +103,10 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
         if (!t)
             return;
         int kind = type == TW_EV_ACQUIRE_REQ ? TW_WAIT_ACQUIRE : type == TW_EV_BLOCK_FULL ? TW_WAIT_SEND : TW_WAIT_RECV;
+        uint32_t stack = TW_CALLER_STACK(t->ctx.stack_lo, t->ctx.stack_hi);
         tw_seq_begin(&t->seq);
         uint64_t old = tw_wait_of(t);
+        t->block_stack = stack;
         t->await_site = site & 0xffff;
         t->wait_kind = (uint8_t)kind;
         t->waiting_on = r->id;

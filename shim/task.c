@@ -72,11 +72,33 @@ static struct tw_task_rec *alloc_slot(struct tw_header *h, uint32_t *slot_out)
     return NULL;
 }
 
-static tw_task_t spawn(const char *name, uint32_t site, tw_task_t parent, int state, int flags)
+/* The stack bounds the runtime published for task t (0, 0 when unknown): a hint that keeps the
+ * spawner's frame walk inside its stack. Quiet, since t may be 0 or stale. */
+static void stack_bounds(struct tw_header *h, tw_task_t t, uint64_t *lo, uint64_t *hi)
+{
+    *lo = *hi = 0;
+    uint64_t slot = (t >> 32) - 1;
+    if (!t || slot >= __atomic_load_n(&h->tasks.count, __ATOMIC_ACQUIRE))
+        return;
+    struct tw_task_rec *r = task_at(h, (uint32_t)slot);
+    if (__atomic_load_n(&r->id, __ATOMIC_RELAXED) != (uint32_t)t)
+        return;
+    *lo = r->ctx.stack_lo;
+    *hi = r->ctx.stack_hi;
+}
+
+/* frame: the exported entry point's frame, where the spawner's stack begins. */
+static tw_task_t spawn(const char *name, uint32_t site, tw_task_t parent, int state, int flags, void *frame)
 {
     if (!tw_region_ensure())
         return 0;
     struct tw_header *h = tw_hdr();
+    uint32_t stack = 0;
+    if (TW_UNLIKELY(tw_bt_mode_)) { /* taken before the record's seqlock opens: keep that window short */
+        uint64_t lo, hi;
+        stack_bounds(h, parent, &lo, &hi);
+        stack = tw_stack_capture(frame, lo, hi);
+    }
     uint32_t slot;
     struct tw_task_rec *r = alloc_slot(h, &slot);
     if (!r)
@@ -89,6 +111,7 @@ static tw_task_t spawn(const char *name, uint32_t site, tw_task_t parent, int st
     r->parent = (uint32_t)parent;
     r->name = tw_intern(name ? name : "?");
     r->spawn_site = site;
+    r->spawn_stack = stack;
     r->state = (uint8_t)state;
     r->flags = (uint8_t)flags;
     r->version = 1;
@@ -103,12 +126,12 @@ static tw_task_t spawn(const char *name, uint32_t site, tw_task_t parent, int st
 
 tw_task_t tw__task_spawn(const char *name, uint32_t site, tw_task_t parent)
 {
-    return spawn(name, site, parent, TW_TASK_READY, 0);
+    return spawn(name, site, parent, TW_TASK_READY, 0, __builtin_frame_address(0));
 }
 
 tw_task_t tw__thread_task(const char *name, uint32_t site)
 {
-    return spawn(name, site, 0, TW_TASK_POLLING, TW_TF_ROOT);
+    return spawn(name, site, 0, TW_TASK_POLLING, TW_TF_ROOT, __builtin_frame_address(0));
 }
 
 void tw__task_name(tw_task_t t, const char *name)
@@ -268,8 +291,10 @@ void tw__await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int time
     struct tw_task_rec *r = tw_task_rec(t);
     if (!r)
         return;
+    uint32_t stack = TW_CALLER_STACK(r->ctx.stack_lo, r->ctx.stack_hi);
     tw_seq_begin(&r->seq);
     uint64_t old = tw_wait_of(r);
+    r->block_stack = stack;
     r->await_site = site & 0xffff;
     r->wait_kind = (uint8_t)kind;
     r->waiting_on = on;

@@ -34,3 +34,5 @@ test-shim-asan: $(B)/tests/shim/test_shim_asan
 
 test-shim-tsan: $(B)/tests/shim/stress_tsan
 	env -u TW_DISABLE TW_LOG_EVENTS=65536 TSAN_OPTIONS=halt_on_error=1 $<
+	@# again with calling context: four threads intern the same blocking stack at once
+	env -u TW_DISABLE TW_LOG_EVENTS=65536 TSAN_OPTIONS=halt_on_error=1 TW_BACKTRACE=fp $<

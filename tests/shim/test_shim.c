@@ -294,3 +294,115 @@ Test(control, only_well_formed_requests_for_live_tasks_are_taken)
     cr_assert_eq(c->slot[1].state, TW_CTL_REJECTED);
     cr_assert_eq(tw_control_take(&id, &op), 0, "each request is taken once");
 }
+
+/* ---- calling context (TW_BACKTRACE) ---- */
+
+uint32_t tw_stack_intern(const uint64_t *pc, uint32_t depth); /* shim-internal, linked statically */
+
+static struct tw_stack_rec *stack_rec(uint32_t i)
+{
+    return (struct tw_stack_rec *)(base() + tw_region->stacks.offset + (size_t)i * tw_region->stacks.stride);
+}
+/* Two call sites that block: their callers' stacks differ in the first return address. */
+static __attribute__((noinline)) void block_here(tw_task_t t, tw_res_t m)
+{
+    tw_acquire_request(t, m, 1, 0);
+    __asm__ volatile("" ::: "memory"); /* keep the call from becoming a tail call */
+}
+static __attribute__((noinline)) void block_there(tw_task_t t, tw_res_t m)
+{
+    tw_acquire_request(t, m, 1, 0);
+    __asm__ volatile("" ::: "memory");
+}
+static int pc_in(uint64_t pc, void (*fn)(tw_task_t, tw_res_t))
+{
+    uintptr_t f = (uintptr_t)fn;
+    return pc > f && pc < f + 128;
+}
+
+Test(backtrace, fp_the_same_stack_twice_is_one_id_in_the_callers_code)
+{
+    setenv("TW_BACKTRACE", "fp", 1);
+    tw_task_t t = tw_task_spawn("t", 0, 0);
+    tw_res_t m = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "m", 0, 0);
+    cr_assert_eq(tw_region->backtrace, TW_BT_FP);
+    struct tw_task_rec *r = task_by_handle(t);
+    cr_assert_neq(r->spawn_stack, 0, "spawn records the spawner's stack");
+    uint32_t ids[3];
+    for (int i = 0; i < 3; i++) {
+        block_here(t, m);
+        ids[i] = r->block_stack;
+    }
+    cr_assert_neq(ids[0], 0);
+    cr_assert(ids[0] == ids[1] && ids[1] == ids[2], "one id for one stack (%u %u %u)", ids[0], ids[1], ids[2]);
+    struct tw_stack_rec *s = stack_rec(ids[0]);
+    cr_assert(s->depth >= 2 && s->depth <= TW_STACK_DEPTH, "depth %u", s->depth);
+    cr_assert(pc_in(s->pc[0], block_here), "innermost frame is the caller's, not the shim's (pc 0x%llx, block_here %p)",
+              (unsigned long long)s->pc[0], (void *)block_here);
+    cr_assert_lt(ids[0], tw_region->stacks.count, "count is a high-water mark above every used index");
+    block_there(t, m);
+    cr_assert_neq(r->block_stack, ids[0], "another call site is another stack");
+    cr_assert(pc_in(stack_rec(r->block_stack)->pc[0], block_there));
+    tw_await_begin(t, 0, TW_WAIT_PARK, 0, 0);
+    cr_assert_neq(r->block_stack, 0, "awaits record the blocking stack too");
+    cr_assert_eq(tw_region->stacks.full, 0);
+}
+
+Test(backtrace, a_full_table_gives_0_and_counts_it)
+{
+    setenv("TW_BACKTRACE", "fp", 1);
+    setenv("TW_MAX_STACKS", "2", 1); /* index 0 reserved: one slot */
+    tw_task_t t = tw_task_spawn("t", 0, 0);
+    tw_res_t m = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "m", 0, 0);
+    struct tw_task_rec *r = task_by_handle(t);
+    uint32_t lost = (uint32_t)tw_region->stacks.full;   /* the spawn's stack took the slot */
+    cr_assert_eq(r->spawn_stack, 1);
+    block_here(t, m);
+    cr_assert_eq(r->block_stack, 0, "no room: no stack, the event still recorded");
+    cr_assert_eq(r->wait_kind, TW_WAIT_ACQUIRE);
+    cr_assert_eq(tw_region->stacks.full, lost + 1);
+    cr_assert_eq(tw_region->stacks.count, 2, "count never exceeds capacity");
+}
+
+Test(backtrace, interning_never_waits_for_a_slot_being_written)
+{
+    setenv("TW_BACKTRACE", "fp", 1);
+    tw_task_spawn("t", 0, 0);
+    uint64_t pc[3] = {0x401000, 0x402000, 0x403000};
+    uint32_t a = tw_stack_intern(pc, 3);
+    cr_assert_neq(a, 0);
+    cr_assert_eq(tw_stack_intern(pc, 3), a);
+    cr_assert_eq(stack_rec(a)->depth, 3);
+    stack_rec(a)->depth = 0;                 /* as if another thread were still writing it */
+    uint32_t b = tw_stack_intern(pc, 3);
+    cr_assert(b != 0 && b != a, "probes on and stores a duplicate (a %u, b %u)", a, b);
+    cr_assert_eq(tw_stack_intern(pc, 0), 0, "an empty stack is no stack");
+}
+
+Test(backtrace, off_by_default_records_no_stack)
+{
+    unsetenv("TW_BACKTRACE");
+    tw_task_t t = tw_task_spawn("t", 0, 0);
+    tw_res_t m = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "m", 0, 0);
+    block_here(t, m);
+    tw_await_begin(t, 0, TW_WAIT_PARK, 0, 0);
+    cr_assert_eq(tw_region->backtrace, TW_BT_OFF);
+    cr_assert_eq(task_by_handle(t)->spawn_stack, 0);
+    cr_assert_eq(task_by_handle(t)->block_stack, 0);
+    cr_assert_eq(tw_region->stacks.count, 1, "nothing interned");
+}
+
+Test(backtrace, unwind_mode_records_the_same_caller_frame)
+{
+    setenv("TW_BACKTRACE", "unwind", 1);
+    tw_task_t t = tw_task_spawn("t", 0, 0);
+    tw_res_t m = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "m", 0, 0);
+    cr_assert(tw_region->backtrace == TW_BT_UNWIND || tw_region->backtrace == TW_BT_FP);
+    if (tw_region->backtrace != TW_BT_UNWIND)
+        cr_log_warn("libunwind.so.8 not loadable here: fell back to fp (header.backtrace = 1)");
+    block_here(t, m);
+    uint32_t id = task_by_handle(t)->block_stack;
+    cr_assert_neq(id, 0);
+    cr_assert(pc_in(stack_rec(id)->pc[0], block_here), "the shim's and libunwind's own frames are left out");
+    cr_assert_geq(stack_rec(id)->depth, 2);
+}
