@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tw.h"
+#include "attach_weak.h"
 
 int tgt_parse(const struct tw_args *a, struct tw_target *t, char *err, size_t n) {
     memset(t, 0, sizeof *t);
@@ -88,4 +89,15 @@ int64_t tgt_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len
         if (t->mem_fd < 0) return -errno;
     }
     return fd_pread_reader(&t->mem_fd, addr, buf, len);
+}
+
+int tgt_open_facts(struct tw_target *t, int collected, const struct twc_facts *f, void *storage, char *err, size_t n) {
+    int st = collected;
+    if (!st) {
+        t->s = twc_open_facts(f, &st, err, n);
+        if (t->s) t->attach_only = 1;
+        else if (!st) st = TWC_EINTERNAL;
+    }
+    if (storage) twa_release(storage);
+    return st;
 }

@@ -37,16 +37,8 @@ int core_open(struct tw_target *t, char *err, size_t n) {
     void *storage = NULL;
     memset(&f, 0, sizeof f);
     st = twa_collect_core(t->path, t->exe, &f, &storage, err, n);
-    if (st) {
-        if (storage) twa_release(storage);
-        if (st == TWC_ENOREGION && !err[0]) snprintf(err, n, "%s", why);
-        return st;
-    }
-    t->s = twc_open_facts(&f, &st, err, n);
-    twa_release(storage);
-    if (!t->s) return st ? st : TWC_EINTERNAL;
-    t->attach_only = 1;
-    return 0;
+    if (st == TWC_ENOREGION && !err[0]) snprintf(err, n, "%s", why);
+    return tgt_open_facts(t, st, &f, storage, err, n);
 }
 
 int64_t core_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len) {

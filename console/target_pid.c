@@ -113,15 +113,7 @@ static int attach_only(struct tw_target *t, char *err, size_t n) {
     void *storage = NULL;
     memset(&f, 0, sizeof f);
     int st = twa_collect_pid(t->pid, 2, &f, &storage, err, n);
-    if (st) {
-        if (storage) twa_release(storage);
-        return st;
-    }
-    t->s = twc_open_facts(&f, &st, err, n);
-    twa_release(storage);
-    if (!t->s) return st ? st : TWC_EINTERNAL;
-    t->attach_only = 1;
-    return 0;
+    return tgt_open_facts(t, st, &f, storage, err, n);
 }
 
 int pid_open(struct tw_target *t, int flags, char *err, size_t n) {

@@ -56,6 +56,9 @@ int64_t tgt_read_region(struct tw_target *t, uint64_t off, void *buf, uint64_t l
 int64_t tgt_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len);
 
 /* target_pid.c */
+/* Finish an attach-only open: `collected` is the collector's status; on success the facts
+ * become the target's session. Releases the collector's storage either way. */
+int tgt_open_facts(struct tw_target *t, int collected, const struct twc_facts *f, void *storage, char *err, size_t n);
 int pid_find_region(int pid, int *fd_out, int wr, char *err, size_t n);
 int pid_open(struct tw_target *t, int flags, char *err, size_t n);
 int64_t fd_pread_reader(void *ctx, uint64_t addr, void *buf, uint64_t len);

@@ -20,6 +20,17 @@ static void task_label(struct twc_session *s, struct sbuf *b, const struct mtask
 }
 
 /* ---- summary ---- */
+/* The members of an "alerts" array: the same objects in `summary` and in `alerts`. */
+static void json_alerts(struct sbuf *b, const struct alert *al, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sb_printf(b, "%s{\"kind\":\"%s\",\"task\":", i ? "," : "", al[i].kind);
+        if (al[i].has_task) sb_printf(b, "%llu", (unsigned long long)al[i].task); else sb_puts(b, "null");
+        sb_puts(b, ",\"message\":"); sb_json_str(b, al[i].message);
+        sb_printf(b, ",\"doc\":\"docs/alerts/%s.md\"}", al[i].kind);
+    }
+}
+
 int cmd_summary(struct twc_session *s, const struct model *m, const struct cmdopts *o, struct sbuf *b)
 {
     size_t cnt[5] = { 0 }, paused = 0, torn = 0, total = 0;
@@ -47,12 +58,7 @@ int cmd_summary(struct twc_session *s, const struct model *m, const struct cmdop
                   nres, (unsigned long long)avg_poll, (unsigned long long)avg_ready, (unsigned long long)recorded, s->nevents,
                   (unsigned long long)dropped);
         sb_puts(b, ",\"alerts\":[");
-        for (size_t i = 0; i < nal; i++) {
-            sb_printf(b, "%s{\"kind\":\"%s\",\"task\":", i ? "," : "", al[i].kind);
-            if (al[i].has_task) sb_printf(b, "%llu", (unsigned long long)al[i].task); else sb_puts(b, "null");
-            sb_puts(b, ",\"message\":"); sb_json_str(b, al[i].message);
-            sb_printf(b, ",\"doc\":\"docs/alerts/%s.md\"}", al[i].kind);
-        }
+        json_alerts(b, al, nal);
         sb_puts(b, "]");
         sb_puts(b, json_end);
     } else {
@@ -242,6 +248,7 @@ int cmd_task(struct twc_session *s, const struct model *m, uint64_t id, const st
     }
     for (int a = 0; a < TW_MAX_ATTRS; a++)
         if (t->attrs[a].key) sb_printf(b, "  attr %s = %s\n", str_at(s, t->attrs[a].key), str_at(s, t->attrs[a].value));
+    text_task_stacks(s, b, t);
     struct tw_task_rec rec;
     if (read_task_rec(s, t, &rec) == 0) {
         text_hist(b, "poll time", rec.poll_hist);
@@ -430,12 +437,7 @@ int cmd_alerts(struct twc_session *s, const struct model *m, const struct cmdopt
     if (o->json) {
         json_begin(s, b);
         sb_printf(b, ",\"long_poll_ms\":%u,\"alerts\":[", o->long_poll_ms);
-        for (size_t i = 0; i < n; i++) {
-            sb_printf(b, "%s{\"kind\":\"%s\",\"task\":", i ? "," : "", al[i].kind);
-            if (al[i].has_task) sb_printf(b, "%llu", (unsigned long long)al[i].task); else sb_puts(b, "null");
-            sb_puts(b, ",\"message\":"); sb_json_str(b, al[i].message);
-            sb_printf(b, ",\"doc\":\"docs/alerts/%s.md\"}", al[i].kind);
-        }
+        json_alerts(b, al, n);
         sb_puts(b, "]");
         sb_puts(b, json_end);
     } else {
