@@ -148,6 +148,7 @@ void task_from_rec(struct mtask *t, const struct tw_task_rec *r)
     t->name = r->name; t->spawn_site = r->spawn_site; t->state = r->state; t->paused = r->paused;
     t->wait_kind = r->wait_kind; t->flags = r->flags; t->await_site = r->await_site;
     t->waiting_on = r->waiting_on; t->wakers_alive = r->wakers_alive; t->os_tid = r->os_tid;
+    t->spawn_stack = r->spawn_stack; t->block_stack = r->block_stack;
     t->created_ts = r->created_ts; t->state_ts = r->state_ts; t->polls = r->polls; t->busy = r->busy;
     t->scheduled = r->scheduled; t->idle = r->idle; t->wakes = r->wakes; t->self_wakes = r->self_wakes;
     for (int e = 0; e < TW_MAX_EDGES; e++) {
@@ -395,4 +396,15 @@ const struct tw_site_rec *site_at(struct twc_session *s, uint32_t idx)
         if (r->file == 0 && r->line == 0 && r->expr == 0) r->line = 0;
     }
     return r;
+}
+
+uint32_t stack_at(struct twc_session *s, uint32_t idx, uint64_t pc[TW_STACK_DEPTH])
+{
+    /* count <= capacity and the table's extent were checked with the header */
+    if (idx == 0 || s->facts || !s->have_hdr || idx >= s->hdr.stacks.count) return 0;
+    struct tw_stack_rec r;
+    if (src_read(s, s->hdr.stacks.offset + (uint64_t)idx * s->hdr.stacks.stride, &r, sizeof r)) return 0;
+    uint32_t n = r.depth > TW_STACK_DEPTH ? TW_STACK_DEPTH : r.depth;
+    memcpy(pc, r.pc, n * sizeof pc[0]);
+    return n;
 }

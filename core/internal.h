@@ -34,6 +34,7 @@ struct medge { uint64_t res; uint8_t role, dir; uint16_t count; };
 struct mtask {
     uint64_t id, waiting_on;
     uint32_t version, seq, parent, name, spawn_site, await_site, os_tid, slot;
+    uint32_t spawn_stack, block_stack;   /* stack table indexes (TW_BACKTRACE), 0 = none */
     uint8_t state, paused, wait_kind, flags, torn, hidden;
     int32_t wakers_alive;
     uint64_t created_ts, state_ts, polls, busy, scheduled, idle;
@@ -93,6 +94,7 @@ struct twc_session {
     /* byte source */
     twc_read_fn rd; void *rctx; uint64_t base;
     twc_write_fn wr; void *wctx;
+    twc_symbolize_fn sym; void *symctx;   /* frontend's code symbolizer (frames.c), may be NULL */
     int flags;
     char label[64];
     uint64_t bytes_read, reads;
@@ -129,6 +131,9 @@ int load_model(struct twc_session *s, char *err, size_t errlen);
 int load_strings(struct twc_session *s, char *err, size_t errlen);
 const char *str_at(struct twc_session *s, uint32_t off);  /* never NULL: "" for none/bad */
 const struct tw_site_rec *site_at(struct twc_session *s, uint32_t idx);
+/* Stack `idx` of the stack table into pc[] (return addresses, innermost first); returns its
+ * depth, at most TW_STACK_DEPTH; 0 for none, out of the table, not yet published, or facts. */
+uint32_t stack_at(struct twc_session *s, uint32_t idx, uint64_t pc[TW_STACK_DEPTH]);
 void task_from_rec(struct mtask *t, const struct tw_task_rec *r);
 int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r);
 int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
@@ -181,6 +186,10 @@ struct alert { const char *kind; uint64_t task; int has_task; char message[512];
 int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
                    struct alert **out, size_t *n);
 
+/* frames.c: one recorded return address through the frontend's symbolizer */
+struct frame_sym { char func[256], file[512]; int line; };
+void frame_symbolize(struct twc_session *s, uint64_t ret_pc, struct frame_sym *f);  /* "" / 0 when unknown */
+
 /* render (render_json.c / render_text.c) */
 void json_await(struct twc_session *s, struct sbuf *b, uint32_t site);
 void json_task(struct twc_session *s, const struct model *m, const struct derived *d,
@@ -192,6 +201,8 @@ void json_chain_entry(struct twc_session *s, const struct model *m, struct sbuf 
 void json_as_of(struct twc_session *s, struct sbuf *b);
 void text_as_of(struct twc_session *s, struct sbuf *b);
 void text_site(struct twc_session *s, struct sbuf *b, uint32_t site);
+void json_stack(struct twc_session *s, struct sbuf *b, uint32_t idx);     /* [] when none */
+void text_task_stacks(struct twc_session *s, struct sbuf *b, const struct mtask *t);
 const char *task_name(struct twc_session *s, const struct mtask *t);
 const char *res_name(struct twc_session *s, const struct mres *r, char *tmp, size_t n);
 

@@ -30,6 +30,25 @@ void json_await(struct twc_session *s, struct sbuf *b, uint32_t site)
     sb_puts(b, "}");
 }
 
+/* A recorded stack as [{"pc":"0x…","func":…,"file":…,"line":…}, …], innermost first; unknown
+ * names are null. [] when none was recorded. */
+void json_stack(struct twc_session *s, struct sbuf *b, uint32_t idx)
+{
+    uint64_t pc[TW_STACK_DEPTH];
+    uint32_t n = stack_at(s, idx, pc);
+    sb_puts(b, "[");
+    for (uint32_t i = 0; i < n; i++) {
+        struct frame_sym f;
+        frame_symbolize(s, pc[i], &f);
+        sb_printf(b, "%s{\"pc\":\"0x%llx\",\"func\":", i ? "," : "", (unsigned long long)pc[i]);
+        sb_json_str(b, f.func[0] ? f.func : NULL);
+        sb_puts(b, ",\"file\":");
+        sb_json_str(b, f.file[0] ? f.file : NULL);
+        if (f.file[0]) sb_printf(b, ",\"line\":%d}", f.line); else sb_puts(b, ",\"line\":null}");
+    }
+    sb_puts(b, "]");
+}
+
 static void ids_by_role(struct sbuf *b, const struct mtask *t, int r1, int r2)
 {
     int first = 1;
@@ -92,6 +111,9 @@ void json_task(struct twc_session *s, const struct model *m, const struct derive
     sb_printf(b, "},\"parent\":%u,\"os_tid\":%u", t->parent, t->os_tid);
     if (full) {
         sb_puts(b, ",\"spawn\":"); json_await(s, b, t->spawn_site);
+        /* the blocking stack is the region's present one: a rewound view has none */
+        sb_puts(b, ",\"spawn_stack\":"); json_stack(s, b, t->spawn_stack);
+        sb_puts(b, ",\"block_stack\":"); json_stack(s, b, s->at_now ? t->block_stack : 0);
         struct tw_task_rec rec;
         read_task_rec(s, t, &rec);   /* zeros when unavailable (attach-only) */
         sb_puts(b, ",\"poll_hist\":"); hist(b, rec.poll_hist);

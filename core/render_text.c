@@ -21,3 +21,32 @@ void text_as_of(struct twc_session *s, struct sbuf *b)
     sb_printf(b, " before the newest event #%llu); history reaches back to #%llu; `now` returns --\n",
               (unsigned long long)(s->seq_base + s->nevents - 1), (unsigned long long)(s->seq_base + s->horizon));
 }
+
+/* One recorded stack under a title, a frame per line, innermost first:
+ *     #0 0x000055d0c1a2b3c4 philosopher (deadlock.c:22)   (file shown by its base name) */
+static void text_stack(struct twc_session *s, struct sbuf *b, const char *title, uint32_t idx)
+{
+    uint64_t pc[TW_STACK_DEPTH];
+    uint32_t n = stack_at(s, idx, pc);
+    if (!n) return;
+    sb_printf(b, "  %s:\n", title);
+    for (uint32_t i = 0; i < n; i++) {
+        struct frame_sym f;
+        frame_symbolize(s, pc[i], &f);
+        sb_printf(b, "    #%-2u 0x%016llx", i, (unsigned long long)pc[i]);
+        if (f.func[0]) sb_printf(b, " %s", f.func);
+        if (f.file[0]) {
+            const char *slash = strrchr(f.file, '/');
+            sb_printf(b, " (%s:%d)", slash ? slash + 1 : f.file, f.line);
+        }
+        sb_puts(b, "\n");
+    }
+}
+
+/* The calling context TW_BACKTRACE recorded for a task: where it was spawned from and, at
+ * now, where it last began to wait (rewinding restores no stacks, so a rewound view shows none). */
+void text_task_stacks(struct twc_session *s, struct sbuf *b, const struct mtask *t)
+{
+    text_stack(s, b, "spawned at", t->spawn_stack);
+    if (s->at_now) text_stack(s, b, t->state == TW_TASK_WAITING ? "blocked at" : "last blocked at", t->block_stack);
+}

@@ -51,6 +51,18 @@ void twc_set_writer(twc_session *s, twc_write_fn wr, void *ctx);
 /* Optional: tell the session what the target is, for messages ("core file", "live process"). */
 void twc_set_target_label(twc_session *s, const char *label);
 
+/* Optional: turn code addresses into names, for the call stacks recorded with TW_BACKTRACE
+ * (`task ID` shows "spawned at:" / "blocked at:" frames and JSON spawn_stack / block_stack).
+ * libtwcore calls fn(ctx, pc, ...) for each frame with pc = the recorded return address minus
+ * one, an address inside the call instruction, so that the line found is the call's: look it
+ * up as is. fn writes a NUL-terminated function name and source file (either may be left ""),
+ * *line (0 = unknown), and returns 0 when it knew the address, nonzero when it did not.
+ * Buffers are libtwcore's; ctx must stay valid until the session is closed or the symbolizer
+ * replaced (fn = NULL removes it). Without one, frames render as bare addresses. */
+typedef int (*twc_symbolize_fn)(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen,
+                                int *line);
+void twc_set_symbolizer(twc_session *s, twc_symbolize_fn fn, void *ctx);
+
 /* Run one command line, e.g. "deadlocks --json", "tasks --limit 50", "why 7", "back 5",
  * "log 200 --json", "task 3", "pause 7". The words are exactly the `tw` commands of
  * DESIGN.md without the leading "tw":

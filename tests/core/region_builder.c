@@ -24,8 +24,9 @@ void rb_init(struct rb *r, const struct rb_sizes *sz)
     TABLE(h.tasks, sz->tasks, sizeof(struct tw_task_rec));
     TABLE(h.resources, sz->res, sizeof(struct tw_res_rec));
     TABLE(h.sites, sz->sites, sizeof(struct tw_site_rec));
-    TABLE(h.stacks, 1, sizeof(struct tw_stack_rec));
+    TABLE(h.stacks, 8, sizeof(struct tw_stack_rec));
     h.sites.count = 1;   /* index 0 reserved */
+    h.stacks.count = 1;
     h.arena_offset = off; h.arena_size = sz->arena; h.arena_used = 1; off += sz->arena; off = (off + 63) & ~63ull;
     h.control_offset = off; off += sizeof(struct tw_control); off = (off + 63) & ~63ull;
     h.ring_events = sz->ring_events;
@@ -64,6 +65,17 @@ uint32_t rb_site(struct rb *r, const char *file, uint32_t line, const char *expr
     uint32_t idx = h->sites.count++;
     struct tw_site_rec *s = (struct tw_site_rec *)(r->buf + h->sites.offset + (uint64_t)idx * h->sites.stride);
     s->file = rb_str(r, file); s->line = line; s->expr = rb_str(r, expr); s->func = rb_str(r, "fn");
+    return idx;
+}
+
+uint32_t rb_stack(struct rb *r, const uint64_t *pc, uint32_t depth)
+{
+    struct tw_header *h = rb_hdr(r);
+    uint32_t idx = h->stacks.count++;
+    struct tw_stack_rec *st = (struct tw_stack_rec *)(r->buf + h->stacks.offset + (uint64_t)idx * h->stacks.stride);
+    st->hash = 1;
+    st->depth = depth;
+    memcpy(st->pc, pc, (depth > TW_STACK_DEPTH ? TW_STACK_DEPTH : depth) * sizeof *pc);
     return idx;
 }
 

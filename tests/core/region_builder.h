@@ -24,6 +24,8 @@ void rb_free(struct rb *r);
 struct tw_header *rb_hdr(struct rb *r);
 uint32_t rb_str(struct rb *r, const char *s);
 uint32_t rb_site(struct rb *r, const char *file, uint32_t line, const char *expr);
+/* an interned call stack (depth as given, even a hostile one); returns its index */
+uint32_t rb_stack(struct rb *r, const uint64_t *pc, uint32_t depth);
 struct tw_task_rec *rb_task(struct rb *r, uint32_t id, const char *name, int state);
 struct tw_res_rec *rb_res(struct rb *r, uint32_t id, const char *name, int kind, int64_t capacity);
 void rb_edge(struct tw_task_rec *t, uint32_t res, int role, int count);
