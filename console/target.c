@@ -60,6 +60,7 @@ int tgt_open(struct tw_target *t, int flags, char *err, size_t n) {
         return st;
     }
     twc_set_target_label(t->s, t->kind == TGT_PID ? "live process" : t->kind == TGT_CORE ? "core file" : "snapshot file");
+    tgt_lend_symbolizer(t);
     return 0;
 }
 
@@ -67,6 +68,7 @@ void tgt_close(struct tw_target *t) {
     ctl_detach(t);
     if (t->s) twc_close(t->s);
     t->s = NULL;
+    tgt_drop_symbolizer(t);
     core_close(t);
     if (t->region_fd >= 0) close(t->region_fd);
     if (t->mem_fd >= 0) close(t->mem_fd);

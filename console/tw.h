@@ -39,6 +39,7 @@ struct tw_target {
     size_t ctl_len;
     uint64_t ctl_base;          /* region offset of ctl_map[0] */
     uint64_t control_offset;
+    struct symbolizer *sym;     /* modules of the target, read for the first stack frame shown */
 };
 
 #define TGT_WRITABLE 0x1        /* pause/resume wanted: open the memfd read-write */
@@ -54,6 +55,10 @@ void tgt_close(struct tw_target *t);
 int64_t tgt_read_region(struct tw_target *t, uint64_t off, void *buf, uint64_t len);
 /* Target memory at a virtual address (stacks for bt): /proc/PID/mem or the core. */
 int64_t tgt_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len);
+
+/* frames.c: the console's symbolizer for the stacks `task ID` shows (TW_BACKTRACE) */
+void tgt_lend_symbolizer(struct tw_target *t);
+void tgt_drop_symbolizer(struct tw_target *t);
 
 /* target_pid.c */
 /* Finish an attach-only open: `collected` is the collector's status; on success the facts

@@ -1,0 +1,39 @@
+/* frames.c — lends libtwcore the console's own symbolizer (libdwarf line tables, ELF symbols,
+ * each module at its load bias) so that `tw task ID` names the frames of the stacks
+ * TW_BACKTRACE recorded. The modules are read on the first frame asked for, so commands that
+ * show no stack never pay for it. A snapshot file holds the region but no modules: its frames
+ * stay bare addresses. */
+#include <stdio.h>
+#include "tw.h"
+#include "symbolize.h"
+
+static int symbolize_cb(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen, int *line)
+{
+    struct tw_target *t = ctx;
+    if (!t->sym) {
+        struct symbolizer *sy = sym_new();
+        if (!sy) return -1;
+        if (t->kind == TGT_PID) sym_load_proc_maps(sy, t->pid);
+        else sym_load_core_maps(sy, t->path, t->exe);
+        t->sym = sy;
+    }
+    struct sym_info si;
+    /* libtwcore passes return address - 1 already (twcore.h): look it up as is */
+    if (sym_lookup(t->sym, pc, &si) != 0) return -1;
+    snprintf(func, funclen, "%s", si.func);
+    snprintf(file, filelen, "%s", si.file);
+    *line = si.line;
+    return 0;
+}
+
+void tgt_lend_symbolizer(struct tw_target *t)
+{
+    if ((t->kind == TGT_PID || t->kind == TGT_CORE) && !t->attach_only && t->s)
+        twc_set_symbolizer(t->s, symbolize_cb, t);
+}
+
+void tgt_drop_symbolizer(struct tw_target *t)
+{
+    sym_free(t->sym);
+    t->sym = NULL;
+}
