@@ -47,6 +47,41 @@ static unsigned fix_table(struct tw_target *t, char *img, uint64_t used, const s
     return torn;
 }
 
+/* The rings, copied again one at a time right after their own directory entry, so that the
+ * copy of a ring and its head belong together even while a writer goes flat out. A writer
+ * that kept going during the copy may have overwritten the oldest events: the head is read
+ * again afterwards and every event that may have been overwritten, n <= head_after - capacity
+ * (the slot of event head_after - capacity may be being rewritten right now), is zeroed
+ * (type TW_EV_NONE), so no reader takes a newer event for an older one. Readers count the
+ * zeroed events of a live snapshot as overwritten. Returns how many were zeroed. */
+static uint64_t recopy_rings(struct tw_target *t, char *img, uint64_t used) {
+    const struct tw_table_desc *rt = &((struct tw_header *)img)->rings;
+    uint64_t marked = 0;
+    if (rt->stride < sizeof(struct tw_ring_desc) || rt->offset >= used) return 0;
+    uint64_t count = rt->count < rt->capacity ? rt->count : rt->capacity;
+    if (count > (used - rt->offset) / rt->stride) count = (used - rt->offset) / rt->stride;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t at = rt->offset + i * rt->stride;
+        struct tw_ring_desc d;
+        uint64_t after;
+        if (tgt_read_region(t, at, &d, sizeof d) != sizeof d) continue;
+        if (!d.seq || !d.capacity || d.capacity > (1u << 28) || d.offset > used ||
+            d.capacity * sizeof(struct tw_event) > used - d.offset)
+            continue;
+        char *ring = img + d.offset;
+        uint64_t bytes = d.capacity * sizeof(struct tw_event);
+        if (tgt_read_region(t, d.offset, ring, bytes) != (int64_t)bytes) continue; /* keep the first copy */
+        if (tgt_read_region(t, at + offsetof(struct tw_ring_desc, head), &after, sizeof after) != sizeof after)
+            after = UINT64_MAX;                 /* cannot tell: keep none of it */
+        memcpy(img + at, &d, sizeof d);
+        uint64_t first = d.head > d.capacity ? d.head - d.capacity : 0;
+        uint64_t safe_from = after < d.head ? d.head : after >= d.capacity ? after - d.capacity + 1 : 0;
+        for (uint64_t n = first; n < safe_from && n < d.head; n++, marked++)
+            memset(ring + (n % d.capacity) * sizeof(struct tw_event), 0, sizeof(struct tw_event));
+    }
+    return marked;
+}
+
 int cmd_snapshot(const struct tw_args *a) {
     if (!a->out) return tw_err(TWC_EUSAGE, "tw snapshot needs -o FILE");
     struct tw_target t;
@@ -84,10 +119,12 @@ int cmd_snapshot(const struct tw_args *a) {
         off += (uint64_t)r;
     }
     unsigned torn = 0;
+    uint64_t overwritten = 0;
     if (t.kind == TGT_PID) {
         struct tw_header *hc = (struct tw_header *)img;
         torn += fix_table(&t, img, used, &hc->tasks);
         torn += fix_table(&t, img, used, &hc->resources);
+        overwritten = recopy_rings(&t, img, used);
         hc->snapshot_flags |= TW_SNAP_LIVE; /* validate then allows in-flight events */
     }
     st = write_file(a->out, img, used, err, sizeof err);
@@ -96,6 +133,7 @@ int cmd_snapshot(const struct tw_args *a) {
     if (st) return tw_err(st, err);
     printf("wrote %llu bytes to %s", (unsigned long long)used, a->out);
     if (torn) printf(" (%u record%s still torn, left marked torn)", torn, torn == 1 ? "" : "s");
+    if (overwritten) printf(" (%llu events overwritten while copied, left out)", (unsigned long long)overwritten);
     printf("\n");
     return 0;
 }

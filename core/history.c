@@ -51,6 +51,23 @@ static int cmp_version(const void *x, const void *y)
     return 0;
 }
 
+/* Of the `kept` events of ring i starting at event `first`, how many may have been overwritten
+ * after its directory entry was read: on a live target the ring's head is read again after
+ * the copy. Event n is safe only if n > head_after - capacity: the slot of event
+ * head_after - capacity may be being rewritten right now (its head is stored after). */
+static uint64_t live_overwritten(struct twc_session *s, const struct tw_table_desc *rt, size_t i,
+                                 const struct tw_ring_desc *d, uint64_t first, uint64_t kept)
+{
+    uint64_t after;
+    if (!(s->flags & TWC_LIVE) || !kept) return 0;
+    if (src_read(s, rt->offset + i * rt->stride + offsetof(struct tw_ring_desc, head), &after, sizeof after))
+        return kept;                      /* cannot tell: trust none of it */
+    if (after < d->head) return kept;     /* heads only grow: this is not the ring we read */
+    if (after < d->capacity) return 0;
+    uint64_t safe_from = after - d->capacity + 1;
+    return safe_from <= first ? 0 : safe_from - first > kept ? kept : safe_from - first;
+}
+
 int load_events(struct twc_session *s, char *err, size_t errlen)
 {
     if (s->events_loaded || s->facts) return 0;
@@ -101,8 +118,16 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
         }
         uint64_t first = d->head - kept;
         if (d->head > d->capacity) s->overwritten += d->head - d->capacity;
+        /* A live writer kept going while we copied: the oldest events may have been
+         * overwritten meanwhile, and they are not history (docs/region.md "Rings"). */
+        uint64_t stale = live_overwritten(s, rt, i, d, first, kept);
+        first += stale;
+        kept -= stale;
+        s->overwritten += stale;
         for (uint64_t k = 0; k < kept; k++) {
             const struct tw_event *e = &buf[(first + k) % d->capacity];
+            /* `tw snapshot` of a running process zeroes the events overwritten during its copy */
+            if (e->type == TW_EV_NONE && (s->hdr.snapshot_flags & TW_SNAP_LIVE)) { s->overwritten++; continue; }
             if (e->type == TW_EV_NONE || e->type >= TW_EV_TYPE_COUNT) { s->hist_errors++; continue; }
             s->events[n].ev = *e;
             s->events[n].thread = d->os_tid;

@@ -95,37 +95,58 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
         }
     }
     {
+        /* Events counted as lost (a thread without a ring) leave version gaps and records ahead
+         * of their newest event; strictly, the gaps may add up to that count and no more. */
+        uint64_t lost = s->ring_dropped + (s->hdr.header_size >= sizeof(struct tw_header) ? s->hdr.events_lost : 0), gaps = 0;
         uint32_t *tv = calloc(m->ntasks + 1, sizeof(uint32_t)), *rv = calloc(m->nres + 1, sizeof(uint32_t));
-        if (tv && rv) {
+        size_t *tvi = calloc(m->ntasks + 1, sizeof(size_t)), *rvi = calloc(m->nres + 1, sizeof(size_t));
+        if (tv && rv && tvi && rvi) {
             for (size_t i = 0; i < s->nevents; i++) {
                 const struct tw_event *e = &s->events[i].ev;
                 if (e->version == 0) continue;   /* no-change events carry no version */
                 long k = (e->flags & TW_EVF_RES_VERSION) ? idmap_get(&m->rmap, e->res) : idmap_get(&m->tmap, e->task);
                 if (k < 0) continue;
                 uint32_t *slot = (e->flags & TW_EVF_RES_VERSION) ? &rv[k] : &tv[k];
+                size_t *prev = (e->flags & TW_EVF_RES_VERSION) ? &rvi[k] : &tvi[k];
+                /* Up to the horizon, a ring that wrapped further back lost its share of an
+                 * entity's events to overwriting: gaps there are history, not corruption. */
+                if (i < s->horizon || (*slot && *prev < s->horizon)) {
+                    *slot = e->version;
+                    *prev = i;
+                    continue;
+                }
                 /* Live, rings are copied one after another while threads write: an entity's
                  * event can be in a ring copied late while its predecessor landed in a ring
                  * already copied. That gap is in flight, not corruption. */
                 if (*slot && e->version > *slot + 1 && live)
                     in_flight += e->version - *slot - 1;
+                else if (*slot && e->version > *slot + 1 && gaps + (e->version - *slot - 1) <= lost)
+                    gaps += e->version - *slot - 1;
                 else if (*slot && e->version != *slot + 1)
                     vio(&v, "%s #%llu: version %llu does not follow the entity's previous event", "event", s->seq_base + i, e->version);
                 *slot = e->version;
+                *prev = i;
             }
+            /* A record ahead of its newest event: in flight (live), lost events, or that newest
+             * event lies before the horizon (its successors were overwritten in another ring). */
             for (size_t i = 0; i < m->ntasks; i++)
                 if (tv[i] && tv[i] != m->tasks[i].version && !m->tasks[i].torn) {
                     /* live: the record may be read before or after its newest events */
                     if (live) in_flight += m->tasks[i].version > tv[i] ? m->tasks[i].version - tv[i] : tv[i] - m->tasks[i].version;
+                    else if (m->tasks[i].version > tv[i] && (tvi[i] < s->horizon || gaps + (m->tasks[i].version - tv[i]) <= lost))
+                        gaps += tvi[i] < s->horizon ? 0 : m->tasks[i].version - tv[i];
                     else vio(&v, "%s %llu: record version %llu but its newest event says otherwise", "task", m->tasks[i].id, m->tasks[i].version);
                 }
             for (size_t i = 0; i < m->nres; i++)
                 if (rv[i] && rv[i] != m->res[i].version && !m->res[i].torn) {
                     /* live: the record may be read before or after its newest events */
                     if (live) in_flight += m->res[i].version > rv[i] ? m->res[i].version - rv[i] : rv[i] - m->res[i].version;
+                    else if (m->res[i].version > rv[i] && (rvi[i] < s->horizon || gaps + (m->res[i].version - rv[i]) <= lost))
+                        gaps += rvi[i] < s->horizon ? 0 : m->res[i].version - rv[i];
                     else vio(&v, "%s %llu: record version %llu but its newest event says otherwise", "resource", m->res[i].id, m->res[i].version);
                 }
         }
-        free(tv); free(rv);
+        free(tv); free(rv); free(tvi); free(rvi);
     }
     /* round trip: undo every retained event newest first, then redo oldest first */
     struct model w;
