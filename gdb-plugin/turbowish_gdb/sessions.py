@@ -11,6 +11,7 @@ import json
 import gdb
 
 from . import facts as facts_mod
+from . import frames
 from . import memory as memory_mod
 from . import target
 from . import twcore
@@ -33,13 +34,15 @@ def install_events():
 class Session:
     """A libtwcore session and what keeps it valid (callbacks, fact storage)."""
 
-    def __init__(self, lib, handle, kind, how, memory=None, callbacks=None, keep=None, note=None):
+    def __init__(self, lib, handle, kind, how, memory=None, callbacks=None, keep=None, note=None,
+                 symbolizer=None):
         self.lib = lib
         self.handle = handle
         self.kind = kind           # "region" or "facts"
         self.how = how             # how the region was found, or the attach-only source
         self.memory = memory
         self.callbacks = callbacks
+        self.symbolizer = symbolizer   # its ctypes callback must outlive the session
         self.keep = keep           # ctypes objects the facts point to
         self.note = note           # a line to say once (e.g. why attach-only)
         self.as_of = None
@@ -107,7 +110,9 @@ def _open(lib, inf, attach_only, one_sample):
             if cb.write_cb is not None:
                 lib.set_writer(h, cb.write_cb)
             lib.set_label(h, target.label(inf))
-            return Session(lib, h, "region", how, memory=mem, callbacks=cb)
+            sym = frames.Symbolizer(twcore)
+            lib.set_symbolizer(h, sym.cb)
+            return Session(lib, h, "region", how, memory=mem, callbacks=cb, symbolizer=sym)
         reason = how
     f = facts_mod.collect(inf, mem, live, one_sample=one_sample)
     facts, keep = f.to_ctypes()

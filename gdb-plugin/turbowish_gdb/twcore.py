@@ -1,6 +1,7 @@
 """ctypes bindings for libtwcore (include/twcore.h).
 
-Only what the gdb plugin calls: sessions over a region (through a reader callback),
+Only what the gdb plugin calls: sessions over a region (through a reader callback, with a
+symbolizer callback for recorded stacks),
 sessions over attach-only facts, twc_exec, twc_task_context and twc_help. Every string
 coming back from the library is printed verbatim: rendering is libtwcore's, so gdb,
 lldb and the console agree byte for byte.
@@ -28,6 +29,10 @@ READ_FN = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_uint64, cty
                            ctypes.c_uint64)
 WRITE_FN = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p,
                             ctypes.c_uint64)
+# twc_symbolize_fn(ctx, pc, func, funclen, file, filelen, line): the buffers are C's to fill
+SYMBOLIZE_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p,
+                                ctypes.c_size_t, ctypes.c_void_p, ctypes.c_size_t,
+                                ctypes.POINTER(ctypes.c_int))
 
 
 class FactThread(ctypes.Structure):
@@ -83,6 +88,8 @@ class Lib:
                                       ctypes.POINTER(ctypes.c_int), ctypes.c_char_p, ctypes.c_size_t]
         L.twc_set_writer.restype = None
         L.twc_set_writer.argtypes = [p, WRITE_FN, p]
+        L.twc_set_symbolizer.restype = None
+        L.twc_set_symbolizer.argtypes = [p, SYMBOLIZE_FN, p]
         L.twc_set_target_label.restype = None
         L.twc_set_target_label.argtypes = [p, ctypes.c_char_p]
         L.twc_exec.restype = ctypes.c_int
@@ -124,6 +131,9 @@ class Lib:
 
     def set_writer(self, s, write_cb):
         self.L.twc_set_writer(s, write_cb, None)
+
+    def set_symbolizer(self, s, symbolize_cb):
+        self.L.twc_set_symbolizer(s, symbolize_cb, None)
 
     def set_label(self, s, label):
         self.L.twc_set_target_label(s, _b(label))
