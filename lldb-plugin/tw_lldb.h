@@ -41,6 +41,9 @@ twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBP
 int backtrace(lldb::SBTarget &target, lldb::SBProcess &process, twc_session *s, uint32_t id,
               bool json, std::string *out, std::string *err);
 
+/* frames.cpp: libtwcore's twc_symbolize_fn over lldb's symbols (ctx = the session's Memory). */
+int symbolize_frame(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen, int *line);
+
 /* json.cpp: a JSON string literal (quotes included). */
 std::string json_string(const std::string &s);
 
