@@ -3,7 +3,9 @@
  *   event_bench event       floor_ns and event_ns (tw_poll_begin), alternating, 1 thread
  *   event_bench event2t     event_ns_2t: the same call on 2 threads pinned to 2 CPUs at once
  *   event_bench disabled    disabled_ns: run with TW_DISABLE=1 (an inline load and branch)
- *   event_bench backtrace   (reserved for TW_BACKTRACE costs)
+ *   event_bench block       block_event_ns: a blocking event (tw_acquire_request), TW_BACKTRACE off
+ *   event_bench backtrace   backtrace_fp_ns: the same event under TW_BACKTRACE=fp (it records the
+ *                           caller's stack: an 8-frame walk and a hit in the stack table)
  * Built a second time with -DTW_DISABLE_INSTRUMENTATION as event_bench_off: compiled_out_ns.
  * Prints JSON members, one per line, for bench/run.sh to assemble. */
 #define _GNU_SOURCE
@@ -75,6 +77,53 @@ static void *second_thread(void *arg)
     return NULL;
 }
 
+#ifndef TW_DISABLE_INSTRUMENTATION /* event_bench_off has no shim, hence no region to check */
+/* A blocking event made from BLOCK_DEPTH calls down, so the fp walk has its full 8 frames to
+ * take, every time from the same place (a steady state: the stack is interned once, then
+ * found). */
+#define BLOCK_DEPTH 10
+static double block_s[BATCHES];
+
+static __attribute__((noinline)) void block_batches(tw_task_t t, tw_res_t r, int depth)
+{
+    if (depth > 0) {
+        block_batches(t, r, depth - 1);
+        __asm__ volatile("" ::: "memory"); /* a real frame each level: no tail call */
+        return;
+    }
+    for (int i = 0; i < WARMUP + BATCHES; i++) {
+        uint64_t t0 = bench_ns();
+        for (int k = 0; k < BATCH; k++)
+            tw_acquire_request(t, r, 1, 0);
+        uint64_t t1 = bench_ns();
+        if (i >= WARMUP)
+            block_s[i - WARMUP] = (double)(t1 - t0) / BATCH;
+    }
+}
+
+static int run_block(const char *figure, uint32_t want_mode)
+{
+    tw_task_t t = tw_task_spawn("bench", 0, 0);
+    tw_res_t r = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "bench-lock", 0, 0);
+    if (!tw_region || tw_region->backtrace != want_mode) {
+        fprintf(stderr, "event_bench: %s needs TW_BACKTRACE=%s (header says mode %u)\n", figure,
+                want_mode == TW_BT_FP ? "fp" : "off", tw_region ? tw_region->backtrace : 0);
+        return 1;
+    }
+    block_batches(t, r, BLOCK_DEPTH);
+    bench_print(figure, bench_summarise(block_s, BATCHES));
+    printf("\n");
+    return 0;
+}
+#else
+static int run_block(const char *figure, uint32_t want_mode)
+{
+    (void)want_mode;
+    fprintf(stderr, "event_bench: %s needs the shim (this build compiled it out)\n", figure);
+    return 1;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "event";
@@ -104,8 +153,10 @@ int main(int argc, char **argv)
         run_pair(t, 0);
         bench_print(!strcmp(mode, "disabled") ? "disabled_ns" : "compiled_out_ns", bench_summarise(event_s, BATCHES));
         printf("\n");
+    } else if (!strcmp(mode, "block") || !strcmp(mode, "backtrace")) {
+        return !strcmp(mode, "block") ? run_block("block_event_ns", TW_BT_OFF) : run_block("backtrace_fp_ns", TW_BT_FP);
     } else {
-        fprintf(stderr, "usage: event_bench event|event2t|disabled|compiled_out\n");
+        fprintf(stderr, "usage: event_bench event|event2t|disabled|compiled_out|block|backtrace\n");
         return 1;
     }
     return 0;

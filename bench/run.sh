@@ -13,6 +13,9 @@ add env -u TW_DISABLE "$B/bench/event_bench" event
 add env -u TW_DISABLE "$B/bench/event_bench" event2t
 add env TW_DISABLE=1 "$B/bench/event_bench" disabled
 add "$B/bench/event_bench_off" compiled_out
+# A blocking event, and the same with calling context (TW_BACKTRACE=fp); off, polls stay event_ns.
+add env -u TW_DISABLE -u TW_BACKTRACE "$B/bench/event_bench" block
+add env -u TW_DISABLE TW_BACKTRACE=fp "$B/bench/event_bench" backtrace
 
 # LTTng-UST into an active session, started and stopped here.
 if command -v lttng >/dev/null && [ -x "$B/bench/lttng_bench" ]; then

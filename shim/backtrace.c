@@ -90,14 +90,15 @@ static uint32_t walk_unwind(uintptr_t frame, uint64_t lo, uint64_t hi, uint64_t 
     return n;
 }
 
+/* Independent multiplies (they pipeline, unlike a chained hash), one final mix. */
 static uint32_t hash_pcs(const uint64_t *pc, uint32_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-    for (uint32_t i = 0; i < n; i++) {
-        h ^= pc[i];
-        h *= 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
+    uint64_t h = n;
+    for (uint32_t i = 0; i < n; i++)
+        h += (pc[i] ^ (pc[i] >> 29)) * (0x9e3779b97f4a7c15ull + 2 * i);
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
     return (uint32_t)h ? (uint32_t)h : 1; /* 0 marks a free slot */
 }
 

@@ -42,6 +42,8 @@ for name, a, b, op, lim in targets:
 
 # Printed for comparison, never failed on: issue 10's list above is the whole check.
 compare = [
+    ("backtrace fp/block event", "backtrace_fp_ns", "block_event_ns"),
+    ("block event/event", "block_event_ns", "event_ns"),
     ("pthread adapter/bare", "pthread_lock_adapter_ns", "pthread_lock_ns"),
     ("helgrind/adapter", "pthread_lock_helgrind_ns", "pthread_lock_adapter_ns"),
 ]
