@@ -73,9 +73,13 @@ static void publish(tw_task_t t)
     twp_me.task = t;
     twp_me.state = 1;
     if (s) {
-        __atomic_store_n(&s->task, t, __ATOMIC_RELEASE);
         __atomic_store_n(&s->id, tw_task_id(t), __ATOMIC_RELEASE);
-        __atomic_store_n(&s->named, 0, __ATOMIC_RELAXED);
+        /* pthread_setname_np may run in the creator while this thread starts: it stores the name
+         * then looks for the task, we store the task then look for a name (both seq_cst), so at
+         * least one of us sees the other and the name is never lost to the start routine's. */
+        __atomic_store_n(&s->task, t, __ATOMIC_SEQ_CST);
+        if (__atomic_exchange_n(&s->named, 0, __ATOMIC_SEQ_CST))
+            tw_task_name(t, s->name);
     }
 }
 
@@ -203,9 +207,9 @@ TWP_EXPORT int pthread_setname_np(pthread_t th, const char *name)
         size_t n = strnlen(name, sizeof s->name - 1);
         memcpy(s->name, name, n);
         s->name[n] = 0;
-        __atomic_store_n(&s->named, 1, __ATOMIC_RELEASE);
-        /* it may have started meanwhile */
-        target = __atomic_load_n(&s->task, __ATOMIC_ACQUIRE);
+        __atomic_store_n(&s->named, 1, __ATOMIC_SEQ_CST);
+        /* it may have started meanwhile (see publish) */
+        target = __atomic_load_n(&s->task, __ATOMIC_SEQ_CST);
         if (target)
             tw_task_name(target, name);
     }

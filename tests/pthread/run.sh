@@ -103,6 +103,17 @@ if [ -x "$TW" ]; then
 else skip "ABBA: tw deadlocks"; fi
 stop
 
+named_at_birth_recorded() {
+    start named_at_birth || return 1
+    dump || return 1
+    local named unnamed
+    named=$(grep -Ec '^task [0-9]+ [0-9]+ [0-9]+ [0-9]+ born-[0-9]+' "$TMP/dump")
+    unnamed=$(grep -Ec '^task [0-9]+ [0-9]+ [0-9]+ [0-9]+ worker' "$TMP/dump")
+    [ "$named" = 400 ] && [ "$unnamed" = 0 ] || { echo "$named named born-N, $unnamed left as worker"; return 1; }
+}
+check "names given by the creator while each of 400 threads starts are never lost to the start routine's" named_at_birth_recorded
+stop
+
 philosophers_recorded() {
     start philosophers || return 1
     dump || return 1
