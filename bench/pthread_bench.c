@@ -5,7 +5,8 @@
  *
  *   pthread_bench NAME [BATCHES WARMUP] [--adapter]
  * prints `"NAME": {"median": …, "p999": …}` in ns per pair (measure.h's batches and
- * percentiles). Helgrind runs the program ~100× slower, so its line passes fewer batches.
+ * percentiles). Helgrind makes each pair several hundred times slower, so its line passes
+ * fewer batches.
  * --adapter: refuse to print a figure unless the adapter really interposed the calls (a
  * failed preload would otherwise pass off the plain figure as the adapter's). */
 #define _GNU_SOURCE
