@@ -52,15 +52,18 @@ static int cmp_version(const void *x, const void *y)
 }
 
 /* Of the `kept` events of ring i starting at event `first`, how many may have been overwritten
- * after its directory entry was read: on a live target the ring's head is read again after
- * the copy. Event n is safe only if n > head_after - capacity: the slot of event
- * head_after - capacity may be being rewritten right now (its head is stored after). */
-static uint64_t live_overwritten(struct twc_session *s, const struct tw_table_desc *rt, size_t i,
-                                 const struct tw_ring_desc *d, uint64_t first, uint64_t kept)
+ * by the time we look. Event n is safe only if n > head - capacity: a writer stores event
+ * `head` into the slot of event head - capacity *before* it publishes head + 1, so that slot
+ * may be half rewritten in any image of a ring that wrapped — a running process, one stopped
+ * by a debugger, or a core, all alike (stopped and dumped copies must answer what the live one
+ * does). On a live target the head is read again after the copy, for the writer kept going. */
+static uint64_t overwritten_meanwhile(struct twc_session *s, const struct tw_table_desc *rt, size_t i,
+                                      const struct tw_ring_desc *d, uint64_t first, uint64_t kept)
 {
-    uint64_t after;
-    if (!(s->flags & TWC_LIVE) || !kept) return 0;
-    if (src_read(s, rt->offset + i * rt->stride + offsetof(struct tw_ring_desc, head), &after, sizeof after))
+    uint64_t after = d->head;
+    if (!kept) return 0;
+    if ((s->flags & TWC_LIVE) &&
+        src_read(s, rt->offset + i * rt->stride + offsetof(struct tw_ring_desc, head), &after, sizeof after))
         return kept;                      /* cannot tell: trust none of it */
     if (after < d->head) return kept;     /* heads only grow: this is not the ring we read */
     if (after < d->capacity) return 0;
@@ -118,9 +121,9 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
         }
         uint64_t first = d->head - kept;
         if (d->head > d->capacity) s->overwritten += d->head - d->capacity;
-        /* A live writer kept going while we copied: the oldest events may have been
-         * overwritten meanwhile, and they are not history (docs/region.md "Rings"). */
-        uint64_t stale = live_overwritten(s, rt, i, d, first, kept);
+        /* The oldest events may have been overwritten while (or just before) we copied:
+         * they are not history (docs/region.md "Rings"). */
+        uint64_t stale = overwritten_meanwhile(s, rt, i, d, first, kept);
         first += stale;
         kept -= stale;
         s->overwritten += stale;
