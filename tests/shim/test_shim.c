@@ -406,3 +406,39 @@ Test(backtrace, unwind_mode_records_the_same_caller_frame)
     cr_assert(pc_in(stack_rec(id)->pc[0], block_here), "the shim's and libunwind's own frames are left out");
     cr_assert_geq(stack_rec(id)->depth, 2);
 }
+
+/* Code built without frame pointers leaves anything in rbp: the walk must stop at the first link
+ * it cannot trust, never follow it. A fake stack: frames are [caller's rbp, return address]. */
+uint32_t tw_stack_capture(void *frame, uint64_t lo, uint64_t hi); /* shim-internal */
+static uint32_t walk_depth(uintptr_t *frame, uint64_t lo, uint64_t hi)
+{
+    uint32_t id = tw_stack_capture(frame, lo, hi);
+    return id ? stack_rec(id)->depth : 0;
+}
+Test(backtrace, fp_walk_stops_at_every_untrustworthy_link)
+{
+    setenv("TW_BACKTRACE", "fp", 1);
+    tw_task_spawn("t", 0, 0); /* creates the region in fp mode */
+    static uintptr_t stk[64] __attribute__((aligned(16)));
+    uint64_t lo = (uintptr_t)stk, hi = (uintptr_t)(stk + 64);
+    for (int i = 0; i < 64; i++) stk[i] = 0;
+    /* a good chain of three frames ending at rbp 0 */
+    stk[0] = (uintptr_t)&stk[4];  stk[1] = 0x401001;
+    stk[4] = (uintptr_t)&stk[10]; stk[5] = 0x401002;
+    stk[10] = 0;                  stk[11] = 0x401003;
+    stk[2] = (uintptr_t)&stk[10]; stk[3] = 0x401009;   /* a frame-like pair off the chain */
+    cr_assert_eq(walk_depth(&stk[0], lo, hi), 3);
+    stk[4] = (uintptr_t)&stk[2];                       /* points down the stack */
+    cr_assert_eq(walk_depth(&stk[0], lo, hi), 2);
+    stk[4] = (uintptr_t)&stk[10] + 3;                  /* misaligned */
+    cr_assert_eq(walk_depth(&stk[0], lo, hi), 2);
+    stk[4] = (uintptr_t)&stk[10] + (2u << 20);         /* a jump of 2 MiB: no frame is that big */
+    cr_assert_eq(walk_depth(&stk[0], lo, hi), 2);
+    stk[4] = (uintptr_t)&stk[62];                      /* its return address would lie past hi */
+    cr_assert_eq(walk_depth(&stk[0], lo, (uintptr_t)&stk[63]), 2);
+    stk[4] = (uintptr_t)&stk[10]; stk[5] = 12;         /* a return address in the zero page */
+    cr_assert_eq(walk_depth(&stk[0], lo, hi), 1);
+    /* a cycle back to the first frame is "not strictly upwards" */
+    stk[5] = 0x401002; stk[10] = (uintptr_t)&stk[0];
+    cr_assert_eq(walk_depth(&stk[0], lo, hi), 3);
+}
