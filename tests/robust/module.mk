@@ -11,5 +11,5 @@ $(ROBUST_BINS): $(B)/tests/robust/%: tests/robust/%.c include/turbowish.h includ
 	$(CC) $(CFLAGS_BASE) $< -o $@ -L$(B)/lib -lturbowish -lpthread -Wl,-rpath,'$$ORIGIN/../../lib'
 
 .PHONY: test-robust
-test-robust: $(ROBUST_BINS) $(B)/bin/tw
+test-robust: $(ROBUST_BINS) $(B)/bin/tw $(B)/examples/crash $(B)/share/gdb/turbowish.py $(B)/lib/turbowish-lldb.so
 	@tests/robust/run.sh
