@@ -22,10 +22,17 @@ struct tw_tls {
 extern __thread struct tw_tls tw_tls_ __attribute__((tls_model("initial-exec"))) TW_HIDDEN;
 
 /* region.c */
-TW_HIDDEN int tw_region_ensure(void);             /* 1 when recording, creating the region on first use */
-TW_HIDDEN char *tw_base(void);                    /* region start (the header) */
+TW_HIDDEN int tw_region_start(void);              /* first use: create the region (or learn TW_DISABLE) */
+/* 1 when recording. Inline: every event asks, and a call per question costs more than the
+ * question (a load and a compare) — the per-event budget is about 1.5 ring appends. */
+static inline int tw_region_ensure(void)
+{
+    int st = __atomic_load_n((int *)&tw_state, __ATOMIC_ACQUIRE);
+    return TW_LIKELY(st > 0) ? 1 : st < 0 ? 0 : tw_region_start();
+}
 /* Acquire loads: the region is published by one thread and used by all (a plain mov on x86). */
 static inline struct tw_header *tw_hdr(void) { return __atomic_load_n((struct tw_header **)&tw_region, __ATOMIC_ACQUIRE); }
+static inline char *tw_base(void) { return (char *)tw_hdr(); } /* region start (the header) */
 
 /* The clock. TW_FAKE_CLOCK builds (the scenario streamer, unit tests) read a settable
  * nanosecond counter so that scenarios are deterministic. */
@@ -102,7 +109,22 @@ static inline void tw_seq_end(uint32_t *seq)
 }
 
 /* task.c / resource.c */
-TW_HIDDEN struct tw_task_rec *tw_task_rec(tw_task_t t);
+TW_HIDDEN struct tw_task_rec *tw_task_rec_unknown(tw_task_t t); /* counts the bad handle, NULL */
+/* The record of a live task handle (slot in the high half, id in the low), or NULL. Inline for
+ * the same reason as tw_region_ensure: it is on every task event's path. */
+static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
+{
+    if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw_region_ensure()))
+        return NULL;
+    struct tw_header *h = tw_hdr();
+    uint64_t slot = (t >> 32) - 1;
+    if (TW_UNLIKELY(slot >= __atomic_load_n(&h->tasks.count, __ATOMIC_ACQUIRE)))
+        return tw_task_rec_unknown(t);
+    struct tw_task_rec *r = (struct tw_task_rec *)(tw_base() + h->tasks.offset + (size_t)slot * h->tasks.stride);
+    if (TW_UNLIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) != (uint32_t)t))
+        return tw_task_rec_unknown(t);
+    return r;
+}
 TW_HIDDEN struct tw_res_rec *tw_res_rec(tw_res_t r);
 TW_HIDDEN void tw_instr_error(int code, uint32_t task, uint32_t id);
 

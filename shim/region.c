@@ -181,7 +181,7 @@ static int create_region(void)
 }
 
 /* Called by every exported entry point before it touches the region. Fast when set up. */
-int tw_region_ensure(void)
+int tw_region_start(void)
 {
     int st = __atomic_load_n((int *)&tw_state, __ATOMIC_ACQUIRE);
     if (TW_LIKELY(st > 0))
@@ -210,7 +210,6 @@ int tw_region_ensure(void)
     return tw_state > 0;
 }
 
-char *tw_base(void) { return (char *)tw_hdr(); }
 
 /* The child of fork() must not write into the parent's region: drop the mapping, start over
  * with a fresh region at the child's first event. Only this thread exists in the child. */

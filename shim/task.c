@@ -24,22 +24,10 @@ void tw_instr_error(int code, uint32_t task, uint32_t id)
 }
 
 /* Handle -> record, or NULL (counted) when the handle is stale, foreign or garbage. */
-struct tw_task_rec *tw_task_rec(tw_task_t t)
+struct tw_task_rec *tw_task_rec_unknown(tw_task_t t)
 {
-    if (!t || !tw_region_ensure())
-        return NULL;
-    struct tw_header *h = tw_hdr();
-    uint64_t slot = (t >> 32) - 1;
-    if (slot >= __atomic_load_n(&h->tasks.count, __ATOMIC_ACQUIRE)) {
-        tw_instr_error(TW_ERR_UNKNOWN_TASK, (uint32_t)t, (uint32_t)t);
-        return NULL;
-    }
-    struct tw_task_rec *r = task_at(h, (uint32_t)slot);
-    if (__atomic_load_n(&r->id, __ATOMIC_RELAXED) != (uint32_t)t) {
-        tw_instr_error(TW_ERR_UNKNOWN_TASK, (uint32_t)t, (uint32_t)t);
-        return NULL;
-    }
-    return r;
+    tw_instr_error(TW_ERR_UNKNOWN_TASK, (uint32_t)t, (uint32_t)t);
+    return NULL;
 }
 
 /* A free slot: the next never-used one, else a finished task's (claimed by CAS on its seq so
