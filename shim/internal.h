@@ -16,7 +16,9 @@ struct tw_tls {
     uint64_t mask;           /* capacity - 1 (capacity is a power of two) */
     uint64_t head;           /* events written, mirrored to desc->head */
     struct tw_ring_desc *desc;
-    int attach_failed;       /* no ring could be had: count instead of retrying every event */
+    int attach_failed;       /* no ring could be had, or it was given back at thread exit: count */
+    int attaching;           /* finding a ring now: a signal handler's event meanwhile is counted */
+    int creating;            /* creating the region now: a signal handler must not wait for it */
     uint32_t tid;            /* this thread's kernel id, cached (0 until first needed) */
 };
 extern __thread struct tw_tls tw_tls_ __attribute__((tls_model("initial-exec"))) TW_HIDDEN;
@@ -51,7 +53,35 @@ static inline uint64_t tw_now(void)
 /* ring.c */
 TW_HIDDEN int tw_ring_attach(void);
 TW_HIDDEN void tw_event_lost(void);
-/* Append one event to the calling thread's ring. Never blocks; counts what it cannot record. */
+/* head++, returning the old value, in one instruction: a signal handler of this thread runs
+ * before it or after it, never between a load and a store (which would hand both the same
+ * slot). Not a locked instruction: no other thread writes this head. A compiler barrier too. */
+static inline uint64_t tw_reserve(uint64_t *head)
+{
+#if defined(__x86_64__)
+    uint64_t n = 1;
+    __asm__ __volatile__("xaddq %0, %1" : "+r"(n), "+m"(*head) : : "memory");
+    return n;
+#else
+    return __atomic_fetch_add(head, 1, __ATOMIC_SEQ_CST);
+#endif
+}
+/* Publish this thread's head; again if a signal handler appended while we stored. */
+static inline void tw_publish_head(struct tw_tls *l, struct tw_ring_desc *d)
+{
+    uint64_t h;
+    do {
+        h = l->head;
+        __atomic_store_n(&d->head, h, __ATOMIC_RELEASE);
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    } while (TW_UNLIKELY(h != l->head));
+}
+/* Append one event to the calling thread's ring. Never blocks; counts what it cannot record.
+ * A signal handler of this thread may append in the middle of it: the slot is reserved (the
+ * private head moved) before it is written, so the handler takes the next one, and only an
+ * append that finds the published head at its own slot publishes; a handler's append finds
+ * it behind (the interrupted append is still writing) and leaves publishing to it, so readers
+ * never see a slot before it is whole. Compiler barriers suffice: it is all one thread. */
 static inline void tw_emit(uint64_t ts, int type, int flags, uint16_t aux, uint32_t task, uint32_t res,
                            uint32_t version, uint64_t old)
 {
@@ -60,7 +90,8 @@ static inline void tw_emit(uint64_t ts, int type, int flags, uint16_t aux, uint3
         tw_event_lost();
         return;
     }
-    struct tw_event *e = &l->events[l->head & l->mask];
+    uint64_t n = tw_reserve(&l->head);
+    struct tw_event *e = &l->events[n & l->mask];
     e->ts = ts;
     e->type = (uint8_t)type;
     e->flags = (uint8_t)flags;
@@ -69,8 +100,10 @@ static inline void tw_emit(uint64_t ts, int type, int flags, uint16_t aux, uint3
     e->res = res;
     e->version = version;
     e->old = old;
-    l->head++;
-    __atomic_store_n(&l->desc->head, l->head, __ATOMIC_RELEASE);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    struct tw_ring_desc *d = l->desc;
+    if (TW_LIKELY(__atomic_load_n(&d->head, __ATOMIC_RELAXED) == n))
+        tw_publish_head(l, d);
 }
 
 /* The calling thread's kernel id, without a syscall after the first call. */

@@ -20,6 +20,15 @@ uint64_t tw_ns_mult_ = 1ull << 32;
 static int region_fd = -1;
 static size_t region_bytes;
 static int init_claim; /* 0 free, 1 someone is creating the region */
+static uint64_t lost_while_creating; /* events of signal handlers that interrupted the creation */
+
+/* Those events go into the header's events_lost once there is a header. */
+static void count_lost_while_creating(void)
+{
+    uint64_t lost = __atomic_exchange_n(&lost_while_creating, 0, __ATOMIC_RELAXED);
+    if (lost && __atomic_load_n(&tw_state, __ATOMIC_ACQUIRE) > 0)
+        __atomic_add_fetch(&tw_hdr()->events_lost, lost, __ATOMIC_RELAXED);
+}
 
 static uint64_t env_u64(const char *name, uint64_t dflt, uint64_t max)
 {
@@ -193,6 +202,14 @@ int tw_region_start(void)
         tw_state = -1;
         return 0;
     }
+    /* A signal handler interrupting this thread's own start of the region would wait for
+     * itself forever: its event is counted as lost instead. */
+    if (tw_tls_.creating) {
+        __atomic_add_fetch(&lost_while_creating, 1, __ATOMIC_RELAXED);
+        return 0;
+    }
+    tw_tls_.creating = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
     int expected = 0;
     if (__atomic_compare_exchange_n(&init_claim, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
         static int atfork_registered;
@@ -202,11 +219,15 @@ int tw_region_start(void)
         }
         int ok = create_region();
         __atomic_store_n(&tw_state, ok ? 1 : -1, __ATOMIC_RELEASE);
+        tw_tls_.creating = 0;
+        count_lost_while_creating();
         return ok;
     }
+    tw_tls_.creating = 0;
     /* Another thread is creating the region right now (process start only, ~200 us). */
     while (__atomic_load_n(&tw_state, __ATOMIC_ACQUIRE) == 0)
         __builtin_ia32_pause();
+    count_lost_while_creating();
     return tw_state > 0;
 }
 

@@ -20,6 +20,11 @@ static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 static void on_thread_exit(void *desc)
 {
     struct tw_ring_desc *d = desc;
+    /* Other TLS destructors may still record after this one: the ring is another thread's
+     * from now on, so those events are counted as lost instead of written into it. */
+    tw_tls_.events = NULL;
+    tw_tls_.attach_failed = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
     if (d && tw_region)
         __atomic_store_n(&d->seq, RING_EXITED, __ATOMIC_RELEASE);
 }
@@ -31,15 +36,29 @@ static int claim(struct tw_ring_desc *d, uint32_t from)
     return __atomic_compare_exchange_n(&d->seq, &expected, RING_LIVE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 
+static int attach(struct tw_tls *l, struct tw_header *h);
+
 /* Slow path of tw_emit: find this thread a ring. Returns 0 (and counts) when none is left. */
 int tw_ring_attach(void)
 {
     struct tw_tls *l = &tw_tls_;
-    if (l->attach_failed || !tw_region_ensure())
+    /* attaching: a signal handler recording while this thread looks for its ring would claim
+     * a second one; its event is counted as lost instead */
+    if (l->attach_failed || l->attaching || !tw_region_ensure())
         return 0;
     struct tw_header *h = tw_hdr();
     if (h->ring_events == 0)
         return 0; /* TW_LOG_EVENTS=0: the model is kept, history is not */
+    l->attaching = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    int ok = attach(l, h);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    l->attaching = 0;
+    return ok;
+}
+
+static int attach(struct tw_tls *l, struct tw_header *h)
+{
     struct tw_ring_desc *dir = (struct tw_ring_desc *)(tw_base() + h->rings.offset);
     struct tw_ring_desc *got = NULL;
     for (uint32_t pass = RING_FREE; pass <= RING_EXITED && !got; pass += RING_EXITED) {
