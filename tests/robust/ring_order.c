@@ -63,7 +63,7 @@ static long check(const char *path, unsigned long long *checked)
                 continue;
             uint32_t *l = &last[(res ? ntask : 0) + id];
             if (*l && e->version <= *l && !bad++)
-                printf("%s: ring %u (thread %u) event %llu: %s %u has version %u after %u: copied across a wrap\n", path, i,
+                printf("%s: ring %u (thread %u) event %llu: %s %u has version %u after %u: not in write order\n", path, i,
                        d->os_tid, (unsigned long long)n, res ? "resource" : "task", id, e->version, *l);
             *l = e->version;
             ++*checked;

@@ -33,7 +33,7 @@ done
 if $BIN/ring_order "$TMP"/snap.*.tw >"$TMP/o.out" 2>&1; then
   ok "every ring of every snapshot in the order its thread wrote it ($(awk '{ gsub(/[(]/, ""); s += $4 } END { print s + 0 }' "$TMP/o.out") events)"
 else
-  fail "a snapshot holds a ring copied across a wrap: $(grep -m1 'wrap' "$TMP/o.out")"
+  fail "a snapshot holds a ring copied across a wrap: $(grep -m1 'write order' "$TMP/o.out")"
 fi
 if timeout 120 python3 tests/robust/history_intact.py "$TW" writer-0,writer-1 "$TMP"/snap.*.tw >"$TMP/h.out" 2>&1; then
   shown=$(awk '/intact: .* writer/ && $6 > 1 { s += $6 } END { print s + 0 }' "$TMP/h.out")
