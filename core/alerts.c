@@ -284,8 +284,9 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
         if (s->hdr.header_size >= sizeof(struct tw_header)) lost += s->hdr.events_lost;
         if (lost) {
             struct alert *a = add(&L, "dropped_events", NULL);
-            if (a) snprintf(a->message, sizeof a->message, "%llu events lost (no ring), %u tasks and %u resources not recorded (tables full), %llu strings did not fit",
+            if (a) snprintf(a->message, sizeof a->message, "%llu events lost (%s), %u tasks and %u resources not recorded (tables full), %llu strings did not fit",
                             (unsigned long long)(s->ring_dropped + (s->hdr.header_size >= sizeof(struct tw_header) ? s->hdr.events_lost : 0)),
+                            s->hdr.ring_events ? "no ring" : "history off: TW_LOG_EVENTS=0",
                             s->hdr.tasks.full, s->hdr.resources.full, (unsigned long long)s->hdr.strings_full);
         }
         if (s->hdr.instr_errors || instr_ev) {

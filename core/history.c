@@ -90,6 +90,12 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
         memcpy(&rd[i], dir + i * rt->stride, sizeof rd[i]);
         struct tw_ring_desc *d = &rd[i];
         if (d->seq == 0) continue;
+        if (d->capacity == 0 && d->head == 0) {   /* TW_LOG_EVENTS=0: no events, only a count */
+            s->ring_dropped += d->dropped;
+            s->nrings++;
+            d->seq = 0;
+            continue;
+        }
         unsigned __int128 end = (unsigned __int128)d->offset + (unsigned __int128)d->capacity * sizeof(struct tw_event);
         if (d->capacity == 0 || d->capacity > (1u << 28) || d->offset < s->hdr.header_size || end > s->used) {
             s->hist_errors++;

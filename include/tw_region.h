@@ -262,14 +262,16 @@ struct tw_stack_rec {
 
 /* Per-thread ring directory entry. Writer: the ring's thread. `head` counts every event ever
  * written to this ring (monotonic); the ring holds events head-capacity .. head-1, the slot of
- * event n is n % capacity. dropped counts events that could not be recorded at all. */
+ * event n is n % capacity. dropped counts events that could not be recorded at all. Entries of
+ * capacity 0 (TW_LOG_EVENTS=0) hold no events, only the thread's dropped count. */
 struct tw_ring_desc {
     uint32_t seq;            /* 0 = free directory slot, 1 = in use */
     uint32_t os_tid;
     uint64_t offset;         /* of the first tw_event */
     uint64_t capacity;       /* events */
     uint64_t head;           /* events written so far */
-    uint64_t dropped;        /* events lost because no ring could be given to this thread */
+    uint64_t dropped;        /* events this thread did not keep: with TW_LOG_EVENTS=0 (capacity 0)
+                                every event it records is counted here, not in a ring */
     uint32_t name;           /* arena offset of the thread name, 0 = none */
     uint32_t pad;
 };

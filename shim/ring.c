@@ -23,6 +23,7 @@ static void on_thread_exit(void *desc)
     /* Other TLS destructors may still record after this one: the ring is another thread's
      * from now on, so those events are counted as lost instead of written into it. */
     tw_tls_.events = NULL;
+    tw_tls_.desc = NULL;
     tw_tls_.attach_failed = 1;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     if (d && tw_region)
@@ -44,11 +45,9 @@ int tw_ring_attach(void)
     struct tw_tls *l = &tw_tls_;
     /* attaching: a signal handler recording while this thread looks for its ring would claim
      * a second one; its event is counted as lost instead */
-    if (l->attach_failed || l->attaching || !tw_region_ensure())
-        return 0;
+    if (l->attach_failed || l->attaching || l->desc || !tw_region_ensure())
+        return 0; /* l->desc without events: TW_LOG_EVENTS=0, the thread only counts */
     struct tw_header *h = tw_hdr();
-    if (h->ring_events == 0)
-        return 0; /* TW_LOG_EVENTS=0: the model is kept, history is not */
     l->attaching = 1;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     int ok = attach(l, h);
@@ -92,17 +91,26 @@ static int attach(struct tw_tls *l, struct tw_header *h)
     l->head = got->head;
     l->mask = got->capacity - 1;
     l->desc = got;
-    l->events = (struct tw_event *)(tw_base() + got->offset);
     pthread_once(&exit_key_once, make_exit_key);
     pthread_setspecific(exit_key, got);
+    if (got->capacity == 0)
+        return 0; /* TW_LOG_EVENTS=0: the model is kept, history is not; the entry counts what is not kept */
+    l->events = (struct tw_event *)(tw_base() + got->offset);
     return 1;
 }
 
-/* An event from a thread with no ring (directory full). TW_LOG_EVENTS=0 is a choice, not a loss. */
+/* An event that was not recorded. With TW_LOG_EVENTS=0 the thread counts it in its own
+ * directory entry (ring_desc.dropped: no line shared with other threads); a thread that got no
+ * entry at all (directory full, or its entry given back at exit) counts it in the header. */
 void tw_event_lost(void)
 {
+    struct tw_ring_desc *d = tw_tls_.desc;
+    if (d) {
+        tw_reserve(&d->dropped);
+        return;
+    }
     struct tw_header *h = tw_hdr();
-    if (h && h->ring_events)
+    if (h)
         __atomic_add_fetch(&h->events_lost, 1, __ATOMIC_RELAXED);
 }
 
