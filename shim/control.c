@@ -31,8 +31,13 @@ int tw_control_take(uint32_t *task_id, int *op)
     for (unsigned i = 0; i < TW_CONTROL_SLOTS; i++) {
         uint32_t st = TW_CTL_POSTED;
         /* claim the slot so two workers never apply the same request */
-        if (!__atomic_compare_exchange_n(&c->slot[i].state, &st, TW_CTL_DONE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+        if (!__atomic_compare_exchange_n(&c->slot[i].state, &st, TW_CTL_DONE, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+            /* a state no protocol knows is garbage: give the slot back, or a hostile writer
+             * could leave no free slot for the next legitimate request */
+            if (st > TW_CTL_REJECTED)
+                __atomic_compare_exchange_n(&c->slot[i].state, &st, TW_CTL_REJECTED, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
             continue;
+        }
         uint32_t o = __atomic_load_n(&c->slot[i].op, __ATOMIC_RELAXED);
         uint32_t t = __atomic_load_n(&c->slot[i].task, __ATOMIC_RELAXED);
         if ((o != TW_CTL_PAUSE && o != TW_CTL_RESUME) || !tw_task_by_id(t)) {
