@@ -2,15 +2,9 @@
 # project root). Every process a test starts is killed on exit.
 set -u
 TW=${TW:-build/bin/tw}
-TMP=$(mktemp -d -t twcon.XXXXXX)
-PIDS=()
+. tests/lib/procs.sh con
 TMUX_SOCK="tw-test-$$"
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done
-  tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+on_exit_extra() { tmux -L "$TMUX_SOCK" kill-server 2>/dev/null; }
 FAILS=0
 fail() { echo "  FAIL: $*"; FAILS=$((FAILS + 1)); }
 ok() { echo "  ok: $*"; }
@@ -20,16 +14,8 @@ finish() { [ "$FAILS" -eq 0 ]; exit $?; }
 start_example() {
   local bin=build/examples/$1
   [ -x "$bin" ] || { echo "  SKIP: $bin not built"; return 1; }
-  "$bin" >"$TMP/$1.out" 2>"$TMP/$1.err" &
-  EX_PID=$!
-  disown "$EX_PID" 2>/dev/null
-  PIDS+=("$EX_PID")
-  for _ in $(seq 1 100); do
-    grep -q 'tw-example: ready' "$TMP/$1.out" 2>/dev/null && return 0
-    kill -0 "$EX_PID" 2>/dev/null || { fail "example $1 exited before ready"; return 1; }
-    sleep 0.1
-  done
-  fail "example $1 not ready within 10 s"; return 1
+  launch_ready "$TMP/$1.out" 10 "$bin" || { fail "example $1 $LAUNCH_ERR"; return 1; }
+  EX_PID=$PID
 }
 
 # expect_status WANT DESCRIPTION -- CMD...: runs CMD (10 s guard), checks exit status and

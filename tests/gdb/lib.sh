@@ -4,13 +4,7 @@ set -u
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." || exit 1
 PLUGIN=build/share/gdb/turbowish.py
 TEST=$(basename "$0" .sh)
-TMP=$(mktemp -d -t twgdb.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+. tests/lib/procs.sh gdb
 
 fail() { echo "FAIL $TEST: $*"; exit 1; }
 ok() { echo "ok   $TEST: $*"; }
@@ -19,17 +13,7 @@ need() { for f in "$@"; do [ -e "$f" ] || fail "$f is not built"; done; }
 
 # start BIN [ARGS...] -> PID: runs it, waits for `tw-example: ready`
 start() {
-  local out=$TMP/$(basename "$1").$RANDOM.out
-  "$@" >"$out" 2>&1 &
-  PID=$!
-  disown "$PID" 2>/dev/null
-  PIDS+=("$PID")
-  for _ in $(seq 1 150); do
-    grep -q 'tw-example: ready' "$out" 2>/dev/null && return 0
-    kill -0 "$PID" 2>/dev/null || fail "$1 exited before it was ready: $(tail -3 "$out")"
-    sleep 0.1
-  done
-  fail "$1 not ready within 15 s"
+  launch_ready "$TMP/$(basename "$1").$RANDOM.out" 15 "$@" || fail "$1 $LAUNCH_ERR"
 }
 
 # gdb_pid PID CMD... : gdb -batch on a live process, plugin from the tree

@@ -27,11 +27,13 @@ echo "$o" | grep -q 'is not a task id' || fail "bad bt id not refused"
 echo "$o" | json '"tasks" in j or "alerts" in j or "as_of" in j' >/dev/null || fail "plain 'tw --json' printed no summary JSON"
 
 # History: back then tasks shows as_of; the position survives the target running briefly.
+# The SIGINT that stops it is sent only while gdb is still attached: should `continue` come
+# back early, a late SIGINT would kill the detached example.
 o=$(gdb_pid "$p" 'tw back 3' 'tw tasks --json' 'shell sleep 0' 'tw tasks --json')
 echo "$o" | json 'j["as_of"] is not None' >/dev/null || fail "tw back 3: tasks not as_of"
 seq=$(echo "$o" | json 'j["as_of"]')
 cont=$(timeout 180 gdb -batch -nx -x "$PLUGIN" -p "$p" -ex "tw at $seq" -ex 'tw tasks --json' \
-  -ex 'python import subprocess; subprocess.Popen(["sh","-c","sleep 0.3; kill -INT '"$p"'"])' -ex 'continue' \
+  -ex 'python import subprocess; subprocess.Popen(["sh","-c","sleep 0.3; grep -q \"TracerPid:[[:space:]]*[1-9]\" /proc/'"$p"'/status && kill -INT '"$p"'"])' -ex 'continue' \
   -ex 'tw tasks --json' 2>&1)
 echo "$cont" | json --nth 1 "j['as_of']==$seq" >/dev/null || fail "after continue + stop, the history position $seq was lost: $(echo "$cont" | tail -3)"
 
