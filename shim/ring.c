@@ -17,9 +17,12 @@ enum { RING_FREE = 0, RING_LIVE = 1, RING_EXITED = 2 };
 static pthread_key_t exit_key;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 
-static void on_thread_exit(void *desc)
+static void on_thread_exit(void *key_value)
 {
-    struct tw_ring_desc *d = desc;
+    /* The thread's own ring, not the key's value: in a fork child the key still holds the
+     * parent's ring, unmapped since (or now another region's memory); the fork cleared the TLS. */
+    (void)key_value;
+    struct tw_ring_desc *d = tw_tls_.desc;
     /* Other TLS destructors may still record after this one: the ring is another thread's
      * from now on, so those events are counted as lost instead of written into it. */
     tw_tls_.events = NULL;
