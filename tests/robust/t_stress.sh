@@ -58,11 +58,12 @@ check "tw summary --pid: recorded + dropped == emitted, dropped == the ringless 
 check "tw alerts --pid: dropped_events says $late events were lost" \
   bash -c "timeout 30 $TW alerts --pid $PID --json | grep -q '\"dropped_events\".*\"$late events lost'"
 
-# The quiescent copy the program wrote itself: judged strictly (not a live snapshot).
-min() { [ "$1" -lt "$2" ] && echo "$1" || echo "$2"; }
-over() { [ "$1" -gt "$2" ] && echo $(($1 - $2)) || echo 0; }
-retained=$((main + $(min "$w0" "$cap") + $(min "$w1" "$cap")))
-overwritten=$(($(over "$w0" "$cap") + $(over "$w1" "$cap")))
+# The quiescent copy the program wrote itself: judged strictly (not a live snapshot). A ring
+# that wrapped keeps capacity - 1 events as history: its oldest slot is where the writer puts
+# its next event before publishing it, so readers never trust it (docs/region.md "Rings").
+kept() { [ "$1" -ge "$cap" ] && echo $((cap - 1)) || echo "$1"; }
+retained=$((main + $(kept "$w0") + $(kept "$w1")))
+overwritten=$((w0 - $(kept "$w0") + w1 - $(kept "$w1")))
 q=$(timeout 30 $TW summary --file "$TMP/quiescent.tw" --json)
 echo "    tw summary --file quiescent: $(echo "$q" | jpy 'j["events"]')  (expected retained $retained, overwritten $overwritten, dropped $late)"
 check "quiescent copy: retained $retained + overwritten $overwritten + dropped $late == emitted $total" \
