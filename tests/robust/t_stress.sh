@@ -25,6 +25,7 @@ taken=$(ls "$TMP"/snap.*.tw 2>/dev/null | wc -l)
 [ "$taken" -ge 3 ] && [ "$snapfail" -eq 0 ] && ok "reader took $taken snapshots while the writers ran" \
   || fail "only $taken snapshots taken, $snapfail failed: $(cat "$TMP"/snap.*.log | grep -v '^wrote' | head -2)"
 
+echo "    e.g. $(grep -h 'overwritten while copied' "$TMP"/snap.*.log | sort -t'(' -k2 -n | tail -1)"
 invalid=0
 for f in "$TMP"/snap.*.tw; do
   timeout 30 $TW validate --file "$f" >"$TMP/v.out" 2>&1 || { invalid=$((invalid + 1)); echo "    $(basename "$f"): $(head -2 "$TMP/v.out")"; }
