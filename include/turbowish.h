@@ -9,7 +9,12 @@
  *  - no call blocks, takes a lock, allocates after setup, or makes a syscall on the hot path;
  *  - no call fails the application: bad input (unknown handle, NULL name, releasing what the
  *    task does not hold) is counted as an instrumentation error and ignored;
- *  - when a table, the string arena or a ring is full, what could not be recorded is counted.
+ *  - when a table, the string arena or a ring is full, what could not be recorded is counted
+ *    (so is every event with TW_LOG_EVENTS=0);
+ *  - a signal handler may record, on a task of its own: its events land after those of the
+ *    append it interrupted, never mixed with them; one that arrives while its own thread is
+ *    creating the region or taking its ring is counted as lost instead of waiting for itself;
+ *  - a fork child records into a region of its own; exec starts without one.
  *
  * Switches: TW_DISABLE=1 in the environment turns every call into one inline load and branch;
  * compiling with -DTW_DISABLE_INSTRUMENTATION turns every call into nothing at all.
