@@ -227,6 +227,19 @@ static int same_facts(const struct twc_facts *a, const struct twc_facts *b)
     return 1;
 }
 
+/* State 'Z' in /proc/PID/stat (the field after the parenthesised name, which may hold ')'). */
+static int main_thread_is_zombie(const char *stat_path)
+{
+    char buf[512];
+    FILE *f = fopen(stat_path, "r");
+    if (!f) return 0;
+    size_t k = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[k] = 0;
+    const char *p = strrchr(buf, ')');
+    return p && p[1] == ' ' && p[2] == 'Z';
+}
+
 int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage, char *err, size_t errlen)
 {
     *storage = NULL;
@@ -246,7 +259,13 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
         char stat_path[64];
         snprintf(stat_path, sizeof stat_path, "/proc/%d/stat", pid);
         if (access(stat_path, F_OK) == 0) {
-            snprintf(err, errlen, "process %d is a kernel thread: there is no user-space program to examine", pid);
+            /* a main thread that called pthread_exit has lost its exe link too, but it is a
+             * zombie whose other threads run on: say that, not "kernel thread" */
+            if (main_thread_is_zombie(stat_path))
+                snprintf(err, errlen, "process %d has no TurboWish region, and its main thread has exited (pthread_exit) "
+                         "while other threads run on: attach-only cannot attach to it", pid);
+            else
+                snprintf(err, errlen, "process %d is a kernel thread: there is no user-space program to examine", pid);
             return TWC_ENOREGION;
         }
     }

@@ -47,6 +47,43 @@ static int is_kernel_thread(int pid) {
     return (flags & PF_KTHREAD) != 0;
 }
 
+/* The region among the open files listed in `fddir`: 0 with *fd_out, TWC_ENOREGION, or
+ * TWC_EPERM (with a sentence) when it is there but may not be opened. */
+static int region_in_fd_dir(const char *fddir, int pid, int *fd_out, int wr, char *err, size_t n) {
+    DIR *d = opendir(fddir);
+    if (!d) return TWC_ENOREGION;
+    int status = TWC_ENOREGION;
+    struct dirent *e;
+    while (status != 0 && (e = readdir(d))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        char path[320], link[256];
+        snprintf(path, sizeof path, "%s/%s", fddir, e->d_name);
+        ssize_t k = readlink(path, link, sizeof link - 1);
+        if (k <= 0) continue;
+        link[k] = 0;
+        if (strncmp(link, "/memfd:turbowish", 16) != 0) continue;
+        int fd = open(path, (wr ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EACCES || errno == EPERM) {
+                status = TWC_EPERM;
+                snprintf(err, n, "permission refused: cannot open the TurboWish region of process %d (%s)",
+                         pid, strerror(errno));
+            }
+            continue;
+        }
+        char magic[8];
+        if (pread(fd, magic, 8, 0) != 8 || memcmp(magic, TW_MAGIC, 8) != 0) {
+            /* a region still being created, or another memfd by that name: keep looking */
+            close(fd);
+            continue;
+        }
+        *fd_out = fd;
+        status = 0;
+    }
+    closedir(d);
+    return status;
+}
+
 int pid_find_region(int pid, int *fd_out, int wr, char *err, size_t n) {
     char path[320];
     struct stat st;
@@ -63,38 +100,22 @@ int pid_find_region(int pid, int *fd_out, int wr, char *err, size_t n) {
                  pid, strerror(errno));
         return TWC_EPERM;
     }
-    int status = TWC_ENOREGION, found_denied = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-        char link[256];
-        snprintf(path, sizeof path, "/proc/%d/fd/%s", pid, e->d_name);
-        ssize_t k = readlink(path, link, sizeof link - 1);
-        if (k <= 0) continue;
-        link[k] = 0;
-        if (strncmp(link, "/memfd:turbowish", 16) != 0) continue;
-        int fd = open(path, (wr ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EACCES || errno == EPERM) {
-                found_denied = 1;
-                snprintf(err, n, "permission refused: cannot open the TurboWish region of process %d (%s)",
-                         pid, strerror(errno));
-            }
-            continue;
-        }
-        char magic[8];
-        if (pread(fd, magic, 8, 0) != 8 || memcmp(magic, TW_MAGIC, 8) != 0) {
-            /* a region still being created, or another memfd by that name: keep looking */
-            close(fd);
-            continue;
-        }
-        *fd_out = fd;
-        status = 0;
-        break;
-    }
     closedir(d);
-    if (status && found_denied) return TWC_EPERM;
-    if (status) snprintf(err, n, "process %d has no TurboWish region", pid);
+    int status = region_in_fd_dir(path, pid, fd_out, wr, err, n);
+    if (status == TWC_ENOREGION) {
+        /* A main thread that called pthread_exit is a zombie whose fd list reads empty while
+         * the other threads run on: their own views of the same table still show the region. */
+        snprintf(path, sizeof path, "/proc/%d/task", pid);
+        DIR *tasks = opendir(path);
+        struct dirent *e;
+        while (tasks && status == TWC_ENOREGION && (e = readdir(tasks))) {
+            if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == pid) continue;
+            snprintf(path, sizeof path, "/proc/%d/task/%s/fd", pid, e->d_name);
+            status = region_in_fd_dir(path, pid, fd_out, wr, err, n);
+        }
+        if (tasks) closedir(tasks);
+    }
+    if (status == TWC_ENOREGION) snprintf(err, n, "process %d has no TurboWish region", pid);
     return status;
 }
 
