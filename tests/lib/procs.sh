@@ -12,21 +12,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# launch_ready OUT SECONDS CMD...: runs CMD with stdout and stderr to OUT; returns 0 with PID set
-# once OUT holds the ready line, else 1 with LAUNCH_ERR saying why (the limit only guards
-# against hangs).
-launch_ready() {
-  local out=$1 limit=$2; shift 2
+# launch_until OUT LINE SECONDS CMD...: runs CMD with stdout and stderr to OUT; returns 0 with
+# PID set once OUT holds LINE, else 1 with LAUNCH_ERR saying why (the limit only guards against
+# hangs). launch_ready OUT SECONDS CMD... waits for the examples' `tw-example: ready`.
+launch_ready() { local out=$1 limit=$2; shift 2; launch_until "$out" 'tw-example: ready' "$limit" "$@"; }
+launch_until() {
+  local out=$1 line=$2 limit=$3; shift 3
   "$@" >"$out" 2>&1 &
   PID=$!
   disown "$PID" 2>/dev/null
   PIDS+=("$PID")
   local tries=$((limit * 10))
   for _ in $(seq 1 "$tries"); do
-    grep -q 'tw-example: ready' "$out" 2>/dev/null && return 0
-    kill -0 "$PID" 2>/dev/null || { LAUNCH_ERR="exited before it was ready: $(tail -3 "$out")"; return 1; }
+    grep -q "$line" "$out" 2>/dev/null && return 0
+    kill -0 "$PID" 2>/dev/null || { LAUNCH_ERR="exited before '$line': $(tail -3 "$out")"; return 1; }
     sleep 0.1
   done
-  LAUNCH_ERR="not ready within $limit s"
+  LAUNCH_ERR="did not print '$line' within $limit s"
   return 1
 }

@@ -5,13 +5,7 @@ cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." || exit 1
 TW=${TW:-build/bin/tw}
 BIN=build/tests/robust
 TEST=$(basename "$0" .sh)
-TMP=$(mktemp -d -t twrobust.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+. tests/lib/procs.sh robust
 FAILS=0
 fail() { echo "  FAIL $TEST: $*"; FAILS=$((FAILS + 1)); }
 ok() { echo "  ok   $TEST: $*"; }
@@ -26,16 +20,7 @@ check() {
 # until OUT holds LINE (30 s guard against hangs). Sets PID.
 launch() {
   local out=$1 line=$2; shift 2
-  env "$@" >"$out" 2>&1 &
-  PID=$!
-  disown "$PID" 2>/dev/null
-  PIDS+=("$PID")
-  for _ in $(seq 1 300); do
-    grep -q "$line" "$out" 2>/dev/null && return 0
-    kill -0 "$PID" 2>/dev/null || { fail "$* exited before '$line': $(tail -3 "$out")"; return 1; }
-    sleep 0.1
-  done
-  fail "$* did not print '$line' within 30 s"; return 1
+  launch_until "$out" "$line" 30 env "$@" || { fail "$* $LAUNCH_ERR"; return 1; }
 }
 # wait_line OUT LINE [SECONDS]: wait until OUT holds LINE (hang guard, default 60 s)
 wait_line() {
