@@ -18,18 +18,29 @@ static void nap_ms(long ms) {
     nanosleep(&ts, NULL);
 }
 
-/* Re-reads the torn records of one table in place; returns how many stay torn. */
+/* Re-reads the torn records of one table in place; returns how many stay torn. A record is torn
+ * in the image when its counter was odd, and also when the counter moved after we copied it: a
+ * writer that began after the copy passed the counter changed the record under the copy. So
+ * the table is read a second time, and only records whose counter is even and unchanged are
+ * kept as they are. */
 static unsigned fix_table(struct tw_target *t, char *img, uint64_t used, const struct tw_table_desc *d) {
     unsigned torn = 0;
     if (d->stride < 4 || d->offset >= used) return 0;
     uint64_t count = d->count < d->capacity ? d->count : d->capacity;
     if (count > (used - d->offset) / d->stride) count = (used - d->offset) / d->stride;
     char *rec = malloc(d->stride);
+    char *again = count ? malloc(count * d->stride) : NULL;
+    if (again && tgt_read_region(t, d->offset, again, count * d->stride) != (int64_t)(count * d->stride)) {
+        free(again);
+        again = NULL; /* cannot tell whether counters moved: judge by the image alone */
+    }
     for (uint64_t i = 0; i < count; i++) {
         char *dst = img + d->offset + i * d->stride;
-        uint32_t seq;
+        uint32_t seq, now;
         memcpy(&seq, dst, 4);
-        if (!(seq & 1)) continue;
+        now = seq;
+        if (again) memcpy(&now, again + i * d->stride, 4);
+        if (!(seq & 1) && seq == now) continue;
         int ok = 0;
         for (int r = 0; r < RETRIES && !ok; r++) {
             uint32_t s1, s2;
@@ -44,6 +55,7 @@ static unsigned fix_table(struct tw_target *t, char *img, uint64_t used, const s
         if (!ok) torn++;
     }
     free(rec);
+    free(again);
     return torn;
 }
 
