@@ -196,6 +196,8 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
             uint64_t b = (poll_begin && poll_begin[i]) ? poll_begin[i] : (s->at_now ? t->state_ts : 0);
             if (b && now >= b && dur_ns(s, now - b) > longest) { longest = dur_ns(s, now - b); running = 1; }
         }
+        /* the record's longest poll: a slow poll long gone from the rings still counts */
+        if (s->at_now && (uint64_t)t->max_poll_us * 1000 > longest) longest = (uint64_t)t->max_poll_us * 1000;
         if (t->hist_top && s->at_now) {
             /* the histogram proves a poll of at least its highest bucket's lower bound */
             uint64_t lo = 1ull << (t->hist_top - 1 + 9);

@@ -41,6 +41,7 @@ struct mtask {
     uint32_t wakes, self_wakes;
     struct medge edges[TW_MAX_EDGES];
     uint8_t hist_top;        /* 1 + highest non-empty poll-time bucket, 0 = none */
+    uint32_t max_poll_us;    /* longest poll the record knows of (not rewound by history) */
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
     /* histograms and the saved context stay in the region: read_task_rec() fetches them */
 };

@@ -195,7 +195,8 @@ struct tw_task_rec {
     uint32_t os_tid;         /* thread last polling it (or the thread itself for TW_TF_ROOT) */
     uint32_t spawn_stack;    /* stack table index of the spawner's stack, 0 = none (TW_BACKTRACE) */
     uint32_t block_stack;    /* stack table index of the latest event that made it wait, 0 = none */
-    uint32_t wait_pad;
+    uint32_t max_poll_us;    /* longest poll so far, in microseconds (saturating); a fact of the
+                              * record, not of the history: it survives rings that wrapped */
     uint64_t created_ts;     /* raw clock at spawn */
     uint64_t state_ts;       /* raw clock at the last state change */
     uint64_t polls;

@@ -176,7 +176,10 @@ void tw__poll_end(tw_task_t t, int outcome)
     if (old == TW_TASK_POLLING) {
         uint64_t d = now - r->state_ts;
         r->busy += d;
-        r->poll_hist[tw_hist_bucket(tw_raw_to_ns(d))]++;
+        uint64_t ns = tw_raw_to_ns(d);
+        r->poll_hist[tw_hist_bucket(ns)]++;
+        if (TW_UNLIKELY(ns >= 1000ull * (r->max_poll_us + 1ull)))
+            r->max_poll_us = ns / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(ns / 1000);
     }
     uint8_t next = outcome == TW_POLL_PENDING && !(r->flags & TW_TF_WOKEN) ? TW_TASK_WAITING : TW_TASK_READY;
     if (outcome == TW_POLL_COMPLETED)

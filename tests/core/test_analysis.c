@@ -279,6 +279,29 @@ Test(alerts, lost_waker_and_long_poll_threshold)
     rb_free(&R);
 }
 
+/* A slow poll long gone from the rings is still in the record: long_poll stays, and tw task
+ * shows it; an ordinary longest poll raises nothing. */
+Test(alerts, long_poll_from_the_record_after_the_rings_wrapped)
+{
+    rb_init(&R, &SZ);
+    struct tw_task_rec *h = rb_task(&R, 1, "hog", TW_TASK_WAITING);
+    h->polls = 40; h->max_poll_us = 120000;   /* no event left of that poll */
+    struct tw_task_rec *q = rb_task(&R, 2, "quick", TW_TASK_WAITING);
+    q->polls = 40; q->max_poll_us = 900;
+    char *o = run("alerts --json");
+    cr_assert(strstr(o, "{\"kind\":\"long_poll\",\"task\":1,"), "%s", o);
+    cr_assert(strstr(o, "polled for 120.0 ms"), "%s", o);
+    cr_assert_null(strstr(o, "\"task\":2,"), "%s", o);
+    free(o);
+    o = run("task 1 --json");
+    cr_assert(strstr(o, "\"max_poll_ns\":120000000"), "%s", o);
+    free(o);
+    o = run("task 1");
+    cr_assert(strstr(o, "longest poll: 120.0ms"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
 Test(alerts, lock_order_inversion_that_did_not_hang)
 {
     rb_init(&R, &SZ);

@@ -74,7 +74,7 @@ struct TaskRec {
     os_tid: u32,
     spawn_stack: u32,
     block_stack: u32,
-    wait_pad: u32,
+    max_poll_us: u32,
     created_ts: u64,
     state_ts: u64,
     polls: u64,
