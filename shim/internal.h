@@ -20,6 +20,11 @@ struct tw_tls {
     int attaching;           /* finding a ring now: a signal handler's event meanwhile is counted */
     int creating;            /* creating the region now: a signal handler must not wait for it */
     uint32_t tid;            /* this thread's kernel id, cached (0 until first needed) */
+    /* The task this thread recorded for last and its record: a poll's events all concern one
+     * task, and the lookup's chain of dependent loads (region, table, slot) is most of an
+     * event's cost beyond the clock read. Cleared with the rest by the fork child. */
+    uint64_t last_task;
+    struct tw_task_rec *last_rec;
 };
 extern __thread struct tw_tls tw_tls_ __attribute__((tls_model("initial-exec"))) TW_HIDDEN;
 
@@ -147,6 +152,10 @@ TW_HIDDEN struct tw_task_rec *tw_task_rec_unknown(tw_task_t t); /* counts the ba
  * the same reason as tw_region_ensure: it is on every task event's path. */
 static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
 {
+    struct tw_tls *l = &tw_tls_;
+    /* a slot reused by another task has another id: the id check keeps the cache honest */
+    if (TW_LIKELY(t == l->last_task) && t && TW_LIKELY(__atomic_load_n(&l->last_rec->id, __ATOMIC_RELAXED) == (uint32_t)t))
+        return l->last_rec;
     if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw_region_ensure()))
         return NULL;
     struct tw_header *h = tw_hdr();
@@ -156,6 +165,8 @@ static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
     struct tw_task_rec *r = (struct tw_task_rec *)(tw_base() + h->tasks.offset + (size_t)slot * h->tasks.stride);
     if (TW_UNLIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) != (uint32_t)t))
         return tw_task_rec_unknown(t);
+    l->last_task = t;
+    l->last_rec = r;
     return r;
 }
 TW_HIDDEN struct tw_res_rec *tw_res_rec(tw_res_t r);
