@@ -10,7 +10,6 @@ parts=()
 add() { local p; p=$("$@") && [ -n "$p" ] && parts+=("$p") || echo "bench: '$*' failed" >&2; }
 
 add env -u TW_DISABLE "$B/bench/event_bench" event
-add env -u TW_DISABLE "$B/bench/event_bench" event2t
 add env TW_DISABLE=1 "$B/bench/event_bench" disabled
 add "$B/bench/event_bench_off" compiled_out
 # A blocking event, and the same with calling context (TW_BACKTRACE=fp); off, polls stay event_ns.

@@ -25,9 +25,8 @@ static uint64_t events_recorded(void)
     if (!h)
         return 0;
     uint64_t n = 0;
-    struct tw_ring_desc *d = (struct tw_ring_desc *)((char *)h + h->rings.offset);
     for (uint32_t i = 0; i < h->rings.count; i++)
-        n += __atomic_load_n(&d[i].head, __ATOMIC_ACQUIRE);
+        n += __atomic_load_n(&TW_RING_DESC(h, i)->head, __ATOMIC_ACQUIRE);
     return n;
 #else
     return 0;

@@ -276,6 +276,13 @@ struct tw_ring_desc {
     uint32_t name;           /* arena offset of the thread name, 0 = none */
     uint32_t pad;
 };
+/* Entry i of the ring directory, by the table's stride. The shim lays entries out 64 bytes
+ * apart (stride 64 >= sizeof): every thread stores its head on each event, and two heads on one
+ * cache line made two threads' events several times dearer. For in-process use; readers of an
+ * untrusted region bounds-check i and the stride first. */
+#define TW_RING_DESC(h, i) \
+    ((struct tw_ring_desc *)((char *)(h) + (h)->rings.offset + (size_t)(i) * (h)->rings.stride))
+
 
 /* Control area: written from OUTSIDE the process (tw pause, debugger plugins). Untrusted.
  * A requester writes a slot (task id, op) then sets state = POSTED, increments `futex` and

@@ -125,7 +125,7 @@ static int create_region(void)
     struct tw_header tmp;
     memset(&tmp, 0, sizeof tmp);
     size_t off = align_up(sizeof(struct tw_header), 64);
-    set_table(&tmp.rings, &off, sizeof(struct tw_ring_desc), max_threads);
+    set_table(&tmp.rings, &off, (uint32_t)align_up(sizeof(struct tw_ring_desc), 64), max_threads);
     set_table(&tmp.tasks, &off, sizeof(struct tw_task_rec), max_tasks);
     set_table(&tmp.resources, &off, sizeof(struct tw_res_rec), max_res);
     set_table(&tmp.sites, &off, sizeof(struct tw_site_rec), sites);
@@ -177,10 +177,9 @@ static int create_region(void)
     fill_exe(h);
     calibrate(h);
     /* Each ring's place is fixed now, so attaching a thread later is one CAS. */
-    struct tw_ring_desc *rd = (struct tw_ring_desc *)((char *)m + h->rings.offset);
     for (uint64_t i = 0; i < max_threads; i++) {
-        rd[i].offset = rings_at + i * ring_events * sizeof(struct tw_event);
-        rd[i].capacity = ring_events;
+        TW_RING_DESC(h, i)->offset = rings_at + i * ring_events * sizeof(struct tw_event);
+        TW_RING_DESC(h, i)->capacity = ring_events;
     }
     h->used_size = rings_at; /* grows as rings are attached */
     region_fd = fd;

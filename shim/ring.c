@@ -61,12 +61,11 @@ int tw_ring_attach(void)
 
 static int attach(struct tw_tls *l, struct tw_header *h)
 {
-    struct tw_ring_desc *dir = (struct tw_ring_desc *)(tw_base() + h->rings.offset);
     struct tw_ring_desc *got = NULL;
     for (uint32_t pass = RING_FREE; pass <= RING_EXITED && !got; pass += RING_EXITED) {
         for (uint32_t i = 0; i < h->rings.capacity; i++) {
-            if (claim(&dir[i], pass)) {
-                got = &dir[i];
+            if (claim(TW_RING_DESC(h, i), pass)) {
+                got = TW_RING_DESC(h, i);
                 /* count is the high-water mark readers scan up to */
                 uint32_t c = __atomic_load_n(&h->rings.count, __ATOMIC_RELAXED);
                 while (c < i + 1 && !__atomic_compare_exchange_n(&h->rings.count, &c, i + 1, 0,

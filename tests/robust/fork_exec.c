@@ -120,10 +120,9 @@ static void *after_t(void *arg)
     record(u, 5);
     sem_post(&t_gone);
     pthread_join(t_thread, NULL);       /* T's thread-exit handlers have run */
-    const struct tw_ring_desc *dir = (const void *)((const char *)tw_region + tw_region->rings.offset);
     int live = 0;
     for (uint32_t i = 0; i < tw_region->rings.count; i++)
-        live += dir[i].os_tid == (uint32_t)gettid() && dir[i].seq == 1;
+        live += TW_RING_DESC(tw_region, i)->os_tid == (uint32_t)gettid() && TW_RING_DESC(tw_region, i)->seq == 1;
     printf("child-exit: pid=%d ring_still_live=%d\n", getpid(), live);
     stay("child-ready");
     return NULL;

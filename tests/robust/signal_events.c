@@ -86,10 +86,9 @@ int main(int argc, char **argv)
     printf("signals: calls=%llu main=%llu handler=%llu total=%llu\n", (unsigned long long)handler_calls,
            (unsigned long long)emitted, (unsigned long long)handler_emitted, (unsigned long long)total);
     const struct tw_header *h = tw_region;
-    const struct tw_ring_desc *dir = (const void *)((const char *)h + h->rings.offset);
     uint64_t heads = 0;
     for (uint32_t i = 0; i < h->rings.count; i++)
-        heads += dir[i].head + dir[i].dropped;
+        heads += TW_RING_DESC(h, i)->head + TW_RING_DESC(h, i)->dropped;
     printf("region: heads=%llu events_lost=%llu\n", (unsigned long long)heads, (unsigned long long)h->events_lost);
     if (!dump_region(argv[3])) {
         perror(argv[3]);

@@ -98,9 +98,8 @@ int main(int argc, char **argv)
         pthread_create(&th[i], NULL, write_flat_out, &w[i]);
     /* both writers hold a ring once their heads move */
     struct tw_header *h = tw_region;
-    struct tw_ring_desc *dir = (struct tw_ring_desc *)((char *)h + h->rings.offset);
-    while (__atomic_load_n(&h->rings.count, __ATOMIC_ACQUIRE) < 3 || !__atomic_load_n(&dir[1].head, __ATOMIC_ACQUIRE) ||
-           !__atomic_load_n(&dir[2].head, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(&h->rings.count, __ATOMIC_ACQUIRE) < 3 || !__atomic_load_n(&TW_RING_DESC(h, 1)->head, __ATOMIC_ACQUIRE) ||
+           !__atomic_load_n(&TW_RING_DESC(h, 2)->head, __ATOMIC_ACQUIRE))
         usleep(100);
     pthread_create(&lt, NULL, late_thread, &late);
     printf("stress: writing\n");
@@ -118,7 +117,7 @@ int main(int argc, char **argv)
     /* what the region itself says, read the way any reader would */
     uint64_t heads = 0;
     for (uint32_t i = 0; i < h->rings.count; i++)
-        heads += dir[i].head + dir[i].dropped;
+        heads += TW_RING_DESC(h, i)->head + TW_RING_DESC(h, i)->dropped;
     printf("stress: region heads=%llu events_lost=%llu ring_events=%llu rings=%u\n", (unsigned long long)heads,
            (unsigned long long)h->events_lost, (unsigned long long)h->ring_events, h->rings.count);
     if (argc > 2 && !dump_region(h, argv[2]))

@@ -131,10 +131,9 @@ int main(int argc, char **argv)
     else
         churn();
     const struct tw_header *h = tw_region;
-    const struct tw_ring_desc *dir = (const void *)((const char *)h + h->rings.offset);
     uint64_t heads = 0;
     for (uint32_t i = 0; i < h->rings.count; i++)
-        heads += dir[i].head + dir[i].dropped;
+        heads += TW_RING_DESC(h, i)->head + TW_RING_DESC(h, i)->dropped;
     printf("region: heads=%llu events_lost=%llu rings=%u\n", (unsigned long long)heads,
            (unsigned long long)h->events_lost, h->rings.count);
     FILE *f = fopen(argv[2], "wb");

@@ -21,7 +21,7 @@ static struct tw_res_rec *res_by_handle(tw_res_t r)
 }
 static struct tw_ring_desc *ring(uint32_t i)
 {
-    return (struct tw_ring_desc *)(base() + tw_region->rings.offset) + i;
+    return TW_RING_DESC(tw_region, i);
 }
 static struct tw_event *ring_event(struct tw_ring_desc *d, uint64_t n)
 {
@@ -447,4 +447,16 @@ Test(backtrace, fp_walk_stops_at_every_untrustworthy_link)
     /* a cycle back to the first frame is "not strictly upwards" */
     stk[5] = 0x401002; stk[10] = (uintptr_t)&stk[0];
     cr_assert_eq(walk_depth(&stk[0], lo, hi), 3);
+}
+
+/* Every thread stores its ring's head on every event: two heads on one cache line make two
+ * threads' events several times dearer (false sharing), so each directory entry has a line. */
+Test(ring, every_ring_head_has_a_cache_line_of_its_own)
+{
+    tw_task_spawn("t", 0, 0); /* creates the region */
+    cr_assert_eq(tw_region->rings.stride % 64, 0, "stride %u", tw_region->rings.stride);
+    cr_assert_eq(tw_region->rings.offset % 64, 0);
+    for (uint32_t i = 0; i + 1 < tw_region->rings.capacity; i++)
+        cr_assert_neq((uintptr_t)&TW_RING_DESC(tw_region, i)->head / 64, (uintptr_t)&TW_RING_DESC(tw_region, i + 1)->head / 64,
+                      "rings %u and %u share a line", i, i + 1);
 }
