@@ -148,6 +148,16 @@ static inline void tw_seq_end(uint32_t *seq)
 
 /* task.c / resource.c */
 TW_HIDDEN struct tw_task_rec *tw_task_rec_unknown(tw_task_t t); /* counts the bad handle, NULL */
+/* The record a handle names in region h (slot in the high half, id in the low), or NULL when
+ * the slot is out of range or holds another task now. Quiet: callers decide what a miss is. */
+static inline struct tw_task_rec *tw_task_at_handle(struct tw_header *h, tw_task_t t)
+{
+    uint64_t slot = (t >> 32) - 1;
+    if (TW_UNLIKELY(slot >= __atomic_load_n(&h->tasks.count, __ATOMIC_ACQUIRE)))
+        return NULL;
+    struct tw_task_rec *r = (struct tw_task_rec *)((char *)h + h->tasks.offset + (size_t)slot * h->tasks.stride);
+    return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)t) ? r : NULL;
+}
 /* The record of a live task handle (slot in the high half, id in the low), or NULL. Inline for
  * the same reason as tw_region_ensure: it is on every task event's path. */
 static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
@@ -158,12 +168,8 @@ static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
         return l->last_rec;
     if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw_region_ensure()))
         return NULL;
-    struct tw_header *h = tw_hdr();
-    uint64_t slot = (t >> 32) - 1;
-    if (TW_UNLIKELY(slot >= __atomic_load_n(&h->tasks.count, __ATOMIC_ACQUIRE)))
-        return tw_task_rec_unknown(t);
-    struct tw_task_rec *r = (struct tw_task_rec *)(tw_base() + h->tasks.offset + (size_t)slot * h->tasks.stride);
-    if (TW_UNLIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) != (uint32_t)t))
+    struct tw_task_rec *r = tw_task_at_handle(tw_hdr(), t);
+    if (TW_UNLIKELY(!r))
         return tw_task_rec_unknown(t);
     l->last_task = t;
     l->last_rec = r;

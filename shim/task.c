@@ -65,11 +65,8 @@ static struct tw_task_rec *alloc_slot(struct tw_header *h, uint32_t *slot_out)
 static void stack_bounds(struct tw_header *h, tw_task_t t, uint64_t *lo, uint64_t *hi)
 {
     *lo = *hi = 0;
-    uint64_t slot = (t >> 32) - 1;
-    if (!t || slot >= __atomic_load_n(&h->tasks.count, __ATOMIC_ACQUIRE))
-        return;
-    struct tw_task_rec *r = task_at(h, (uint32_t)slot);
-    if (__atomic_load_n(&r->id, __ATOMIC_RELAXED) != (uint32_t)t)
+    struct tw_task_rec *r = t ? tw_task_at_handle(h, t) : NULL;
+    if (!r)
         return;
     *lo = r->ctx.stack_lo;
     *hi = r->ctx.stack_hi;
