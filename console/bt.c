@@ -44,9 +44,7 @@ int bt_render(struct tw_target *t, uint32_t id, int json, char **out, char *err,
     int st = twc_task_context(t->s, id, r, err, n);
     if (st) return st;
     uint64_t rip = r[0], rsp = r[1], rbp = r[2], lo = r[8], hi = r[9];
-    struct symbolizer *sy = sym_new();
-    if (t->kind == TGT_PID) sym_load_proc_maps(sy, t->pid);
-    else sym_load_core_maps(sy, t->path, t->exe);
+    struct symbolizer *sy = tgt_new_symbolizer(t); /* afresh: a live target may have loaded modules since */
     char *b = NULL;
     size_t l = 0, c = 0;
     if (json) sb_add(&b, &l, &c, "{\"task\":%u,\"frames\":[", id);

@@ -10,13 +10,8 @@
 static int symbolize_cb(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen, int *line)
 {
     struct tw_target *t = ctx;
-    if (!t->sym) {
-        struct symbolizer *sy = sym_new();
-        if (!sy) return -1;
-        if (t->kind == TGT_PID) sym_load_proc_maps(sy, t->pid);
-        else sym_load_core_maps(sy, t->path, t->exe);
-        t->sym = sy;
-    }
+    if (!t->sym && !(t->sym = tgt_new_symbolizer(t)))
+        return -1;
     struct sym_info si;
     /* libtwcore passes return address - 1 already (twcore.h): look it up as is */
     if (sym_lookup(t->sym, pc, &si) != 0) return -1;
@@ -24,6 +19,15 @@ static int symbolize_cb(void *ctx, uint64_t pc, char *func, size_t funclen, char
     snprintf(file, filelen, "%s", si.file);
     *line = si.line;
     return 0;
+}
+
+struct symbolizer *tgt_new_symbolizer(struct tw_target *t)
+{
+    struct symbolizer *sy = sym_new();
+    if (!sy) return NULL;
+    if (t->kind == TGT_PID) sym_load_proc_maps(sy, t->pid);
+    else sym_load_core_maps(sy, t->path, t->exe);
+    return sy;
 }
 
 void tgt_lend_symbolizer(struct tw_target *t)

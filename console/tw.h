@@ -57,6 +57,8 @@ int64_t tgt_read_region(struct tw_target *t, uint64_t off, void *buf, uint64_t l
 int64_t tgt_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len);
 
 /* frames.c: the console's symbolizer for the stacks `task ID` shows (TW_BACKTRACE) */
+/* A code symbolizer over the target's modules (/proc/PID/maps, or the core's NT_FILE note). */
+struct symbolizer *tgt_new_symbolizer(struct tw_target *t);
 void tgt_lend_symbolizer(struct tw_target *t);
 void tgt_drop_symbolizer(struct tw_target *t);
 
