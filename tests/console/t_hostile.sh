@@ -36,10 +36,15 @@ else
 fi
 # Permission: an unprivileged user may not look into root's process.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  # the other user needs a tw it can load: the checkout may sit in a directory only root can
+  # enter (mktemp -d makes them 0700), so give it a copy in a place it can traverse
+  NB=$TMP/as-nobody
+  mkdir -p "$NB/bin" "$NB/lib" && cp "$TW" "$NB/bin/tw" && cp build/lib/libtwcore.so "$NB/lib/"
+  chmod 711 "$TMP" && chmod -R a+rX "$NB"
   sleep 30 & sp=$!; disown "$sp"; PIDS+=("$sp")
-  expect_status 4 "another user's process is permission refused" -- setpriv --reuid=65534 --regid=65534 --clear-groups $TW tasks --pid "$sp"
+  expect_status 4 "another user's process is permission refused" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$NB/bin/tw" tasks --pid "$sp"
   grep -q "permission refused" "$TMP/err" || fail "permission message does not say so"
-  out=$(setpriv --reuid=65534 --regid=65534 --clear-groups $TW ps 2>&1)
+  out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$NB/bin/tw" ps 2>&1)
   echo "$out" | grep -q "permission refused for" || fail "tw ps hides permission refusals: $out"
 fi
 finish
