@@ -11,8 +11,12 @@
 #define TW_STR_MAX 255
 #define DEDUP_SLOTS (1u << 16)
 
-static uint32_t *dedup; /* arena offsets, 0 = empty; private memory, never in the region */
-static struct tw_header *dedup_for;
+/* One table per region, tagged with the region it indexes: private memory, never in the region. */
+struct dedup_table {
+    struct tw_header *region;
+    uint32_t slot[DEDUP_SLOTS]; /* arena offsets, 0 = empty */
+};
+static struct dedup_table *dedup;
 
 static uint32_t hash_str(const char *s, size_t n)
 {
@@ -22,23 +26,22 @@ static uint32_t hash_str(const char *s, size_t n)
     return h;
 }
 
+/* The table of region h, made by whichever thread interns first. A table is never unmapped:
+ * the loser of a first-use race may already be probing the winner's table, and after fork()
+ * the parent's table (copy-on-write, untouched pages cost nothing) is simply left behind. */
 static uint32_t *dedup_table(struct tw_header *h)
 {
-    /* The table belongs to one region: after fork() the child starts a new one. */
-    if (__atomic_load_n(&dedup_for, __ATOMIC_ACQUIRE) != h) {
-        void *m = mmap(NULL, DEDUP_SLOTS * sizeof(uint32_t), PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m == MAP_FAILED)
-            return NULL;
-        uint32_t *expected = dedup;
-        if (!__atomic_compare_exchange_n(&dedup, &expected, (uint32_t *)m, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            munmap(m, DEDUP_SLOTS * sizeof(uint32_t));
-        } else if (expected) {
-            munmap(expected, DEDUP_SLOTS * sizeof(uint32_t));
-        }
-        __atomic_store_n(&dedup_for, h, __ATOMIC_RELEASE);
-    }
-    return dedup;
+    struct dedup_table *t = __atomic_load_n(&dedup, __ATOMIC_ACQUIRE);
+    if (TW_LIKELY(t && t->region == h))
+        return t->slot;
+    struct dedup_table *m = mmap(NULL, sizeof *m, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    m->region = h;
+    if (__atomic_compare_exchange_n(&dedup, &t, m, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return m->slot;
+    munmap(m, sizeof *m); /* never published: nobody else can hold it */
+    return t && t->region == h ? t->slot : NULL;
 }
 
 static int same(const char *arena, uint32_t off, const char *s, size_t n)

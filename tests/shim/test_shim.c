@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -459,4 +460,44 @@ Test(ring, every_ring_head_has_a_cache_line_of_its_own)
     for (uint32_t i = 0; i + 1 < tw_region->rings.capacity; i++)
         cr_assert_neq((uintptr_t)&TW_RING_DESC(tw_region, i)->head / 64, (uintptr_t)&TW_RING_DESC(tw_region, i + 1)->head / 64,
                       "rings %u and %u share a line", i, i + 1);
+}
+
+/* Threads that intern their first strings at the same moment: each must find (or lose the race
+ * to) one dedup table and never probe a table another thread threw away. Every round is a
+ * fresh process, so every round is a first use. */
+static pthread_barrier_t first_use;
+static void *intern_at_once(void *arg)
+{
+    char file[32];
+    snprintf(file, sizeof file, "racer-%d.c", (int)(intptr_t)arg);
+    pthread_barrier_wait(&first_use);
+    for (uint32_t line = 1; line <= 200; line++)
+        if (!tw__site_register(line % 2 ? file : "shared.c", line, "x", ""))
+            return (void *)1;
+    return NULL;
+}
+
+Test(arena, first_interns_racing_in_many_threads_share_one_table)
+{
+    for (int round = 0; round < 200; round++) {
+        pid_t p = fork();
+        if (p == 0) {
+            enum { N = 8 };
+            pthread_t th[N];
+            pthread_barrier_init(&first_use, NULL, N);
+            for (intptr_t i = 0; i < N; i++)
+                pthread_create(&th[i], NULL, intern_at_once, (void *)i);
+            int bad = 0;
+            for (int i = 0; i < N; i++) {
+                void *r;
+                pthread_join(th[i], &r);
+                bad |= r != NULL;
+            }
+            _exit(bad);
+        }
+        int st;
+        waitpid(p, &st, 0);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "round %d: child %s %d", round,
+                  WIFSIGNALED(st) ? "killed by signal" : "exited with", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+    }
 }
