@@ -87,14 +87,9 @@ static inline void tw_publish_head(struct tw_tls *l, struct tw_ring_desc *d)
  * append that finds the published head at its own slot publishes; a handler's append finds
  * it behind (the interrupted append is still writing) and leaves publishing to it, so readers
  * never see a slot before it is whole. Compiler barriers suffice: it is all one thread. */
-static inline void tw_emit(uint64_t ts, int type, int flags, uint16_t aux, uint32_t task, uint32_t res,
-                           uint32_t version, uint64_t old)
+static inline void tw_emit_attached(struct tw_tls *l, uint64_t ts, int type, int flags, uint16_t aux,
+                                    uint32_t task, uint32_t res, uint32_t version, uint64_t old)
 {
-    struct tw_tls *l = &tw_tls_;
-    if (TW_UNLIKELY(l->events == NULL) && !tw_ring_attach()) {
-        tw_event_lost();
-        return;
-    }
     uint64_t n = tw_reserve(&l->head);
     struct tw_event *e = &l->events[n & l->mask];
     e->ts = ts;
@@ -109,6 +104,16 @@ static inline void tw_emit(uint64_t ts, int type, int flags, uint16_t aux, uint3
     struct tw_ring_desc *d = l->desc;
     if (TW_LIKELY(__atomic_load_n(&d->head, __ATOMIC_RELAXED) == n))
         tw_publish_head(l, d);
+}
+static inline void tw_emit(uint64_t ts, int type, int flags, uint16_t aux, uint32_t task, uint32_t res,
+                           uint32_t version, uint64_t old)
+{
+    struct tw_tls *l = &tw_tls_;
+    if (TW_UNLIKELY(l->events == NULL) && !tw_ring_attach()) {
+        tw_event_lost();
+        return;
+    }
+    tw_emit_attached(l, ts, type, flags, aux, task, res, version, old);
 }
 
 /* The calling thread's kernel id, without a syscall after the first call. */
@@ -158,21 +163,38 @@ static inline struct tw_task_rec *tw_task_at_handle(struct tw_header *h, tw_task
     struct tw_task_rec *r = (struct tw_task_rec *)((char *)h + h->tasks.offset + (size_t)slot * h->tasks.stride);
     return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)t) ? r : NULL;
 }
+/* The record of task t when nothing stands between this thread and recording for it: the
+ * task is this thread's cached one, and the cache is only ever filled once the ring is attached
+ * and the tid known (see tw_task_rec). Then an event needs no call at all, hence no stack frame
+ * and no callee-saved registers, which were a quarter of a poll event's instructions. A slot
+ * reused by another task has another id: the id check keeps the cache honest. */
+static inline int tw_task_hot(const struct tw_tls *l, tw_task_t t)
+{
+    /* t first: the empty cache (task 0) has no record to load */
+    return TW_LIKELY(t != 0) && TW_LIKELY(t == l->last_task) &&
+           TW_LIKELY(__atomic_load_n(&l->last_rec->id, __ATOMIC_RELAXED) == (uint32_t)t);
+}
 /* The record of a live task handle (slot in the high half, id in the low), or NULL. Inline for
  * the same reason as tw_region_ensure: it is on every task event's path. */
 static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
 {
     struct tw_tls *l = &tw_tls_;
-    /* a slot reused by another task has another id: the id check keeps the cache honest */
-    if (TW_LIKELY(t == l->last_task) && t && TW_LIKELY(__atomic_load_n(&l->last_rec->id, __ATOMIC_RELAXED) == (uint32_t)t))
+    if (TW_UNLIKELY(!t))
+        return NULL;
+    if (TW_LIKELY(t == l->last_task) && TW_LIKELY(__atomic_load_n(&l->last_rec->id, __ATOMIC_RELAXED) == (uint32_t)t))
         return l->last_rec;
-    if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw_region_ensure()))
+    if (TW_UNLIKELY(!tw_region_ensure()))
         return NULL;
     struct tw_task_rec *r = tw_task_at_handle(tw_hdr(), t);
     if (TW_UNLIKELY(!r))
         return tw_task_rec_unknown(t);
-    l->last_task = t;
-    l->last_rec = r;
+    if (l->events && tw_tid()) {
+        /* record first: a signal handler between the two stores finds the old task with the
+         * new record, whose id check fails, and looks up */
+        l->last_rec = r;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        l->last_task = t;
+    }
     return r;
 }
 TW_HIDDEN struct tw_res_rec *tw_res_rec(tw_res_t r);

@@ -137,38 +137,58 @@ void tw__task_name(tw_task_t t, const char *name)
     tw_emit(tw_now(), TW_EV_NAME, TW_EVF_APP, 0, r->id, s, v, old);
 }
 
-void tw__poll_begin(tw_task_t t)
+/* The two events of every poll. Each body is written once and inlined twice: into the fast
+ * path, which runs without a call (tw_task_hot), and into the slow path, which first looks
+ * the task up, learns the tid and attaches the ring, any of which may fail or count. */
+static inline __attribute__((always_inline)) void poll_begin_on(struct tw_task_rec *r, uint32_t tid, int attached)
 {
-    struct tw_task_rec *r = tw_task_rec(t);
-    if (TW_UNLIKELY(!r))
-        return;
     uint64_t now = tw_now();
-    tw_seq_begin(&r->seq);
-    uint64_t old = r->state | (uint64_t)r->flags << 8;
-    if (r->state == TW_TASK_READY) {
+    uint32_t seq = r->seq;
+    __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    uint8_t state = r->state;
+    uint64_t old = state | (uint64_t)r->flags << 8;
+    if (state == TW_TASK_READY) {
         uint64_t d = now - r->state_ts;
         r->scheduled += d;
         r->ready_hist[tw_hist_bucket(tw_raw_to_ns(d))]++;
-    } else if (r->state == TW_TASK_WAITING) {
+    } else if (state == TW_TASK_WAITING) {
         r->idle += now - r->state_ts;
     }
     r->state = TW_TASK_POLLING;
-    r->os_tid = tw_tid(); /* where it runs now: readers check that thread's CPU time */
+    r->os_tid = tid; /* where it runs now: readers check that thread's CPU time */
     r->flags &= (uint8_t)~(TW_TF_WOKEN | TW_TF_CTX_VALID);
     r->state_ts = now;
     r->polls++;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit(now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
+    __atomic_store_n(&r->seq, seq + 2, __ATOMIC_RELEASE);
+    if (attached)
+        tw_emit_attached(&tw_tls_, now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
+    else
+        tw_emit(now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
 }
 
-void tw__poll_end(tw_task_t t, int outcome)
+static __attribute__((noinline, cold)) void poll_begin_slow(tw_task_t t)
 {
     struct tw_task_rec *r = tw_task_rec(t);
-    if (TW_UNLIKELY(!r))
-        return;
+    if (r)
+        poll_begin_on(r, tw_tid(), 0);
+}
+
+void tw__poll_begin(tw_task_t t)
+{
+    if (TW_LIKELY(tw_task_hot(&tw_tls_, t)))
+        poll_begin_on(tw_tls_.last_rec, tw_tls_.tid, 1);
+    else
+        poll_begin_slow(t);
+}
+
+static inline __attribute__((always_inline)) void poll_end_on(struct tw_task_rec *r, int outcome, int attached)
+{
     uint64_t now = tw_now();
-    tw_seq_begin(&r->seq);
+    uint32_t seq = r->seq;
+    __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     uint8_t old = r->state;
     if (old == TW_TASK_POLLING) {
         uint64_t d = now - r->state_ts;
@@ -184,8 +204,26 @@ void tw__poll_end(tw_task_t t, int outcome)
     r->state = next;
     r->state_ts = now;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit(now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
+    __atomic_store_n(&r->seq, seq + 2, __ATOMIC_RELEASE);
+    if (attached)
+        tw_emit_attached(&tw_tls_, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
+    else
+        tw_emit(now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
+}
+
+static __attribute__((noinline, cold)) void poll_end_slow(tw_task_t t, int outcome)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (r)
+        poll_end_on(r, outcome, 0);
+}
+
+void tw__poll_end(tw_task_t t, int outcome)
+{
+    if (TW_LIKELY(tw_task_hot(&tw_tls_, t)))
+        poll_end_on(tw_tls_.last_rec, outcome, 1);
+    else
+        poll_end_slow(t, outcome);
 }
 
 void tw__task_done(tw_task_t t, int dropped)

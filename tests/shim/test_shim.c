@@ -501,3 +501,64 @@ Test(arena, first_interns_racing_in_many_threads_share_one_table)
                   WIFSIGNALED(st) ? "killed by signal" : "exited with", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
     }
 }
+
+/* A poll's first events on a thread take the slow path (lookup, tid, ring), the next ones the
+ * call-free fast path: both must leave the same record and the same history. */
+Test(poll, first_and_cached_polls_record_alike)
+{
+    tw_task_t t = tw_task_spawn("p", 0, 0);
+    tw_poll_begin(0); /* the empty cache holds task 0: nothing to record, nothing to crash */
+    tw_poll_end(0, TW_POLL_PENDING);
+    for (int i = 0; i < 4; i++) {
+        tw_poll_begin(t);
+        tw_poll_end(t, TW_POLL_PENDING);
+    }
+    struct tw_task_rec *r = task_by_handle(t);
+    cr_assert_eq(r->polls, 4);
+    cr_assert_eq(r->state, TW_TASK_WAITING);
+    cr_assert_eq(r->seq % 2, 0, "no update left open");
+    cr_assert_eq(r->version, 9, "spawn + 8 poll events, got %u", r->version);
+    cr_assert_eq(ring(0)->head, 9);
+    for (uint64_t n = 1; n < 9; n++) {
+        struct tw_event *e = ring_event(ring(0), n);
+        cr_assert_eq(e->type, n % 2 ? TW_EV_POLL_BEGIN : TW_EV_POLL_END, "event %lu", (unsigned long)n);
+        cr_assert_eq(e->version, n + 1);
+        cr_assert_eq(e->task, tw_task_id(t));
+        if (n % 2 && n > 1)
+            cr_assert_eq(e->old & 0xff, TW_TASK_WAITING, "undo of poll begin %lu", (unsigned long)n);
+    }
+}
+
+/* Destructors that run after the shim's own at thread exit still record: the ring is given
+ * back by then, so their events are counted as lost — the fast path must not write into it. */
+static pthread_key_t late_key;
+static tw_task_t late_task;
+static void poll_at_exit(void *v)
+{
+    (void)v;
+    tw_poll_begin(late_task);
+    tw_poll_end(late_task, TW_POLL_PENDING);
+}
+static void *poll_then_exit(void *arg)
+{
+    (void)arg;
+    tw_poll_begin(late_task); /* attaches the ring (and the shim's exit key) first */
+    tw_poll_end(late_task, TW_POLL_PENDING);
+    tw_poll_begin(late_task); /* cached now */
+    tw_poll_end(late_task, TW_POLL_PENDING);
+    pthread_key_create(&late_key, poll_at_exit);
+    pthread_setspecific(late_key, &late_key);
+    return NULL;
+}
+
+Test(poll, events_after_the_ring_is_given_back_are_counted_lost)
+{
+    late_task = tw_task_spawn("late", 0, 0);
+    pthread_t th;
+    pthread_create(&th, NULL, poll_then_exit, NULL);
+    pthread_join(th, NULL);
+    struct tw_task_rec *r = task_by_handle(late_task);
+    cr_assert_eq(r->polls, 3, "the model still follows the late poll");
+    cr_assert_eq(tw_region->events_lost, 2, "late begin and end counted, got %lu", (unsigned long)tw_region->events_lost);
+    cr_assert_eq(ring(1)->head, 4, "nothing written into the given-back ring");
+}
