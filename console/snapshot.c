@@ -18,36 +18,50 @@ static void nap_ms(long ms) {
     nanosleep(&ts, NULL);
 }
 
-/* Re-reads the torn records of one table in place; returns how many stay torn. A record is torn
- * in the image when its counter was odd, and also when the counter moved after we copied it: a
- * writer that began after the copy passed the counter changed the record under the copy. So
- * the table is read a second time, and only records whose counter is even and unchanged are
- * kept as they are. */
+/* Re-reads the torn records of one table in place; returns how many stay torn. A copy of a
+ * record is whole only when the counter read before it and the counter read after it are the
+ * same even number, and "before" must be a separate read: the kernel copies a range with string
+ * instructions whose loads may complete out of order, so the counter inside the copy itself may
+ * have been loaded after part of an update it then hides. So the table is read twice more: the
+ * first copy's counters bracket the second copy from before, the third's from after, and each
+ * record of the second copy that they prove whole replaces the image's. The others are re-read
+ * alone for a moment (counter, record, counter); one still torn is left as the image has it,
+ * and readers report it as torn (odd or moved counter) rather than us inventing a value. */
+static uint32_t seq_at(const char *rec) {
+    uint32_t seq;
+    memcpy(&seq, rec, 4);
+    return seq;
+}
+
+static int read_whole(struct tw_target *t, uint64_t at, char *rec, uint64_t stride) {
+    uint32_t before, after;
+    return tgt_read_region(t, at, &before, 4) == 4 && !(before & 1) &&
+           tgt_read_region(t, at, rec, stride) == (int64_t)stride &&
+           tgt_read_region(t, at, &after, 4) == 4 && before == after;
+}
+
 static unsigned fix_table(struct tw_target *t, char *img, uint64_t used, const struct tw_table_desc *d) {
     unsigned torn = 0;
     if (d->stride < 4 || d->offset >= used) return 0;
     uint64_t count = d->count < d->capacity ? d->count : d->capacity;
     if (count > (used - d->offset) / d->stride) count = (used - d->offset) / d->stride;
+    uint64_t bytes = count * d->stride;
     char *rec = malloc(d->stride);
-    char *again = count ? malloc(count * d->stride) : NULL;
-    if (again && tgt_read_region(t, d->offset, again, count * d->stride) != (int64_t)(count * d->stride)) {
-        free(again);
-        again = NULL; /* cannot tell whether counters moved: judge by the image alone */
-    }
-    for (uint64_t i = 0; i < count; i++) {
+    char *data = count ? malloc(bytes) : NULL, *after = count ? malloc(bytes) : NULL;
+    int bracketed = data && after && tgt_read_region(t, d->offset, data, bytes) == (int64_t)bytes &&
+                    tgt_read_region(t, d->offset, after, bytes) == (int64_t)bytes;
+    for (uint64_t i = 0; i < count && rec; i++) {
         char *dst = img + d->offset + i * d->stride;
-        uint32_t seq, now;
-        memcpy(&seq, dst, 4);
-        now = seq;
-        if (again) memcpy(&now, again + i * d->stride, 4);
-        if (!(seq & 1) && seq == now) continue;
+        if (bracketed) {
+            uint32_t s = seq_at(dst);
+            if (!(s & 1) && s == seq_at(after + i * d->stride)) {
+                memcpy(dst, data + i * d->stride, d->stride);
+                continue;
+            }
+        }
         int ok = 0;
         for (int r = 0; r < RETRIES && !ok; r++) {
-            uint32_t s1, s2;
-            if (tgt_read_region(t, d->offset + i * d->stride, rec, d->stride) != (int64_t)d->stride) break;
-            memcpy(&s1, rec, 4);
-            /* stable only if the counter is even and unchanged after the copy */
-            if (!(s1 & 1) && tgt_read_region(t, d->offset + i * d->stride, &s2, 4) == 4 && s1 == s2) {
+            if (read_whole(t, d->offset + i * d->stride, rec, d->stride)) {
                 memcpy(dst, rec, d->stride);
                 ok = 1;
             } else nap_ms(1);
@@ -55,7 +69,8 @@ static unsigned fix_table(struct tw_target *t, char *img, uint64_t used, const s
         if (!ok) torn++;
     }
     free(rec);
-    free(again);
+    free(data);
+    free(after);
     return torn;
 }
 
