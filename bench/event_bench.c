@@ -1,6 +1,7 @@
 /* event_bench — the cost of recording one event, against the physical floor.
  *
- *   event_bench event       floor_ns and event_ns (tw_poll_begin), alternating, 1 thread
+ *   event_bench event       floor_ns and event_ns (tw_poll_begin), alternating, 1 thread, and
+ *                           event_floor_window_ratio: their ratio per window of 1,000 batches
  *   event_bench event2t     event_ns_2t: the same call on 2 threads pinned to 2 CPUs at once
  *   event_bench disabled    disabled_ns: run with TW_DISABLE=1 (an inline load and branch)
  *   event_bench block       block_event_ns: a blocking event (tw_acquire_request), TW_BACKTRACE off
@@ -55,6 +56,25 @@ static void run_pair(tw_task_t t, int record_floor)
             event_s[i - WARMUP] = (double)(t2 - t1) / BATCH;
         }
     }
+}
+
+/* The same batches cut into windows of 1,000 in time order, one event/floor ratio per window.
+ * On a shared VM the ratio moves between two levels within one process, as the host's load
+ * comes and goes (docs/performance.md): quiet windows show what the code costs, busy ones how
+ * much of the event's work rdtsc no longer hides. Computed before the arrays are sorted. */
+#define WINDOW 1000
+static void print_windows(void)
+{
+    static double ratio[BATCHES / WINDOW];
+    int n = BATCHES / WINDOW;
+    for (int w = 0; w < n; w++) {
+        double f[WINDOW], e[WINDOW];
+        memcpy(f, floor_s + w * WINDOW, sizeof f);
+        memcpy(e, event_s + w * WINDOW, sizeof e);
+        ratio[w] = bench_summarise(e, WINDOW).median / bench_summarise(f, WINDOW).median;
+    }
+    qsort(ratio, (size_t)n, sizeof *ratio, cmp_double);
+    printf("\"event_floor_window_ratio\": {\"median\": %.3f, \"p999\": %.3f, \"min\": %.3f}", ratio[n / 2], ratio[n - 1], ratio[0]);
 }
 
 static double event2_s[2][BATCHES];
@@ -131,6 +151,8 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "event")) {
         tw_task_t t = tw_task_spawn("bench", TW_SITE("bench"), 0);
         run_pair(t, 1);
+        print_windows();
+        printf(",\n");
         bench_print("floor_ns", bench_summarise(floor_s, BATCHES));
         printf(",\n");
         bench_print("event_ns", bench_summarise(event_s, BATCHES));

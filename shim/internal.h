@@ -49,9 +49,7 @@ static inline uint64_t tw_now(void) { return tw_fake_clock_ns; }
 #else
 static inline uint64_t tw_now(void)
 {
-    uint32_t lo, hi;
-    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
+    return __builtin_ia32_rdtsc();
 }
 #endif
 
@@ -71,15 +69,17 @@ static inline uint64_t tw_reserve(uint64_t *head)
     return __atomic_fetch_add(head, 1, __ATOMIC_SEQ_CST);
 #endif
 }
-/* Publish this thread's head; again if a signal handler appended while we stored. */
-static inline void tw_publish_head(struct tw_tls *l, struct tw_ring_desc *d)
+/* Publish this thread's head h; again if a signal handler appended while we stored. */
+static inline void tw_publish_head(struct tw_tls *l, struct tw_ring_desc *d, uint64_t h)
 {
-    uint64_t h;
-    do {
-        h = l->head;
+    for (;;) {
         __atomic_store_n(&d->head, h, __ATOMIC_RELEASE);
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    } while (TW_UNLIKELY(h != l->head));
+        uint64_t now = l->head;
+        if (TW_LIKELY(now == h))
+            return;
+        h = now;
+    }
 }
 /* Append one event to the calling thread's ring. Never blocks; counts what it cannot record.
  * A signal handler of this thread may append in the middle of it: the slot is reserved (the
@@ -103,7 +103,7 @@ static inline void tw_emit_attached(struct tw_tls *l, uint64_t ts, int type, int
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     struct tw_ring_desc *d = l->desc;
     if (TW_LIKELY(__atomic_load_n(&d->head, __ATOMIC_RELAXED) == n))
-        tw_publish_head(l, d);
+        tw_publish_head(l, d, n + 1);
 }
 static inline void tw_emit(uint64_t ts, int type, int flags, uint16_t aux, uint32_t task, uint32_t res,
                            uint32_t version, uint64_t old)

@@ -10,7 +10,7 @@ r = json.load(open(args[0] if args else "build/bench/results.json"))
 print("%-28s %12s %12s" % ("figure", "median", "p99.9"))
 for k, v in r.items():
     if isinstance(v, dict) and "median" in v:
-        unit = "ms" if k.endswith("_ms") else ("B" if k.endswith("_bytes") else "ns")
+        unit = "ms" if k.endswith("_ms") else ("B" if k.endswith("_bytes") else "x" if k.endswith("_ratio") else "ns")
         print("%-28s %10.2f %s %10.2f %s" % (k, v["median"], unit, v["p999"], unit))
     else:
         print("%-28s %12s" % (k, v))
@@ -52,4 +52,8 @@ for name, a, b in compare:
         x, y = fig(a, q), fig(b, q)
         if x is not None and y:
             print("%-24s %6.2f  (%s, not a target)" % (name, x / y, "p99.9" if q == "p999" else q))
+w = r.get("event_floor_window_ratio")
+if isinstance(w, dict) and "min" in w:
+    print("%-24s %6.2f / %.2f / %.2f  (quietest / median / busiest window of 1,000 batches, not a target)"
+          % ("event/floor by window", w["min"], w["median"], w["p999"]))
 sys.exit(1 if check and bad else 0)
