@@ -184,36 +184,51 @@ static void res_from_rec(struct mres *m, const struct tw_res_rec *r)
     if (r->seq & 1) m->torn = 1;
 }
 
-/* Read records [first, first+n) of a table with one read (two on a live target, to catch a
- * seqlock that moved while we copied). */
+/* One record alone, whole: its counter, the record, its counter again, each a read of its own
+ * (so the counters bracket the copy in time); whole when they are the same even number. */
+static int read_record_alone(struct twc_session *s, uint64_t at, uint8_t *rec, uint32_t stride)
+{
+    uint32_t before, after;
+    return !src_read(s, at, &before, 4) && !(before & 1) && !src_read(s, at, rec, stride) &&
+           !src_read(s, at, &after, 4) && before == after;
+}
+
+/* Read records [first, first+n) of a table with one read; on a live target with three. A
+ * record is whole when the counter read before its copy and the one read after are the same even
+ * number, and "before" must be another read than the copy: the kernel copies a range with
+ * string instructions whose loads may complete out of order, so the counter inside a copy may
+ * have been loaded after part of an update it then hides. So the first read's counters bracket
+ * the second read from before and the third's from after; a record they do not prove whole is
+ * taken alone a few times before it is called torn. */
 static int read_records(struct twc_session *s, const struct tw_table_desc *t, size_t first, size_t n,
                         uint8_t **buf, uint8_t **torn)
 {
     size_t bytes = n * (size_t)t->stride;
+    uint64_t start = t->offset + (uint64_t)first * t->stride;
     *buf = malloc(bytes ? bytes : 1);
     *torn = calloc(n ? n : 1, 1);
     if (!*buf || !*torn) return -ENOMEM;
-    int rc = src_read(s, t->offset + (uint64_t)first * t->stride, *buf, bytes);
-    if (rc) return rc;
-    if ((s->flags & TWC_LIVE) && n) {
-        uint8_t *again = malloc(bytes);
-        if (!again) return -ENOMEM;
-        rc = src_read(s, t->offset + (uint64_t)first * t->stride, again, bytes);
-        for (size_t i = 0; !rc && i < n; i++) {
-            if (memcmp(*buf + i * t->stride, again + i * t->stride, 4) == 0) continue;
-            /* it moved while the chunk was copied: take this record alone with the seqlock
-             * protocol (copy, then re-read its counter) a few times before calling it torn */
-            uint8_t *rec = *buf + i * t->stride;
-            uint64_t at = t->offset + (uint64_t)(first + i) * t->stride;
-            (*torn)[i] = 1;
-            for (int attempt = 0; attempt < 4 && (*torn)[i]; attempt++) {
-                uint32_t seq2;
-                if (src_read(s, at, rec, t->stride) || src_read(s, at, &seq2, 4)) break;
-                if (memcmp(rec, &seq2, 4) == 0 && !(seq2 & 1)) (*torn)[i] = 0;
-            }
+    int rc = src_read(s, start, *buf, bytes);
+    if (rc || !(s->flags & TWC_LIVE) || !n) return rc;
+    uint8_t *data = malloc(bytes), *after = malloc(bytes);
+    if (!data || !after) rc = -ENOMEM;
+    if (!rc) rc = src_read(s, start, data, bytes);
+    if (!rc) rc = src_read(s, start, after, bytes);
+    for (size_t i = 0; !rc && i < n; i++) {
+        uint8_t *rec = *buf + i * t->stride;
+        uint32_t pre, post;
+        memcpy(&pre, rec, 4);
+        memcpy(&post, after + i * t->stride, 4);
+        if (!(pre & 1) && pre == post) {
+            memcpy(rec, data + i * t->stride, t->stride);
+            continue;
         }
-        free(again);
+        (*torn)[i] = 1;
+        for (int attempt = 0; attempt < 4 && (*torn)[i]; attempt++)
+            if (read_record_alone(s, start + (uint64_t)i * t->stride, rec, t->stride)) (*torn)[i] = 0;
     }
+    free(data);
+    free(after);
     return rc;
 }
 
