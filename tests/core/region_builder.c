@@ -133,6 +133,16 @@ int64_t rb_read(void *ctx, uint64_t addr, void *buf, uint64_t len)
     if (end > r->limit) end = r->limit;
     memcpy(buf, r->buf + addr, end - addr);
     r->bytes_read += end - addr;
+    if (r->tear_next_task_copy) {
+        struct tw_header *h = rb_hdr(r);
+        for (uint32_t i = 0; i < h->tasks.count; i++) {
+            uint64_t o = h->tasks.offset + (uint64_t)i * h->tasks.stride;
+            if (o >= addr && o + sizeof(struct tw_task_rec) <= end) {
+                ((struct tw_task_rec *)((uint8_t *)buf + (o - addr)))->edges[0].role = TW_EDGE_NONE;
+                r->tear_next_task_copy = 0;
+            }
+        }
+    }
     if (r->flip_seq_on_reread) {
         /* every read of the task table sees each task's seq advanced by 2: a record rewritten */
         struct tw_header *h = rb_hdr(r);

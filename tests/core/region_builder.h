@@ -13,6 +13,10 @@ struct rb {
     size_t size;
     uint64_t bytes_read, reads;
     int flip_seq_on_reread;     /* live-torn simulation: the task seq moves between reads */
+    int tear_next_task_copy;    /* the next read of the task table returns each task's first
+                                 * edge with role 0 under its final, even counter: a copy whose
+                                 * counter was loaded after the edge (out-of-order string loads)
+                                 * while the writer finished; memory itself stays whole */
     uint64_t limit;             /* reads beyond this offset fail (a truncated core) */
     uint64_t ring_used[8];
 };
