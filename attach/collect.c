@@ -157,15 +157,18 @@ static int sample_pid(int pid, struct twa_elf_cache *elves, struct twa_glibc_lay
         return rc;
     struct store *s = calloc(1, sizeof *s);
     struct twa_map *maps = NULL;
-    long nmaps = twa_parse_maps(pid, &maps);
+    int via = twa_reader_tid(pid);
+    if (via < 0)
+        via = pid;
+    long nmaps = twa_parse_maps(via, &maps);
     if (nmaps < 0)
         nmaps = 0;
     char exe[4096];
     char p[64];
-    snprintf(p, sizeof p, "/proc/%d/exe", pid);
+    snprintf(p, sizeof p, "/proc/%d/exe", via);
     ssize_t el = readlink(p, exe, sizeof exe - 1);
     exe[el > 0 ? el : 0] = 0;
-    struct twa_target t = {twa_pid_read, (void *)(intptr_t)pid, 0, maps, (size_t)nmaps, elves,
+    struct twa_target t = {twa_pid_read, (void *)(intptr_t)via, 0, maps, (size_t)nmaps, elves,
                            exe[0] ? exe : NULL, twa_page_cache_new(), NULL};
     if (!L->source[0])
         twa_glibc_layout_for(maps, (size_t)nmaps, elves, L);
@@ -252,21 +255,21 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
         snprintf(err, errlen, "process %d not found", pid);
         return TWC_ENOTFOUND;
     }
-    /* A kernel thread has no executable and no user-space state: nothing to attach to. */
+    /* A kernel thread has no executable and no user-space state: nothing to attach to. A
+     * process whose main thread called pthread_exit has lost its exe link too, but its other
+     * threads run on, and are read through one of them. */
     char exe_link[64], target[16];
     snprintf(exe_link, sizeof exe_link, "/proc/%d/exe", pid);
     if (readlink(exe_link, target, sizeof target) < 0 && errno == ENOENT) {
         char stat_path[64];
         snprintf(stat_path, sizeof stat_path, "/proc/%d/stat", pid);
-        if (access(stat_path, F_OK) == 0) {
-            /* a main thread that called pthread_exit has lost its exe link too, but it is a
-             * zombie whose other threads run on: say that, not "kernel thread" */
-            if (main_thread_is_zombie(stat_path))
-                snprintf(err, errlen, "process %d has no TurboWish region, and its main thread has exited (pthread_exit) "
-                         "while other threads run on: attach-only cannot attach to it", pid);
-            else
-                snprintf(err, errlen, "process %d is a kernel thread: there is no user-space program to examine", pid);
+        if (access(stat_path, F_OK) == 0 && !main_thread_is_zombie(stat_path)) {
+            snprintf(err, errlen, "process %d is a kernel thread: there is no user-space program to examine", pid);
             return TWC_ENOREGION;
+        }
+        if (twa_reader_tid(pid) < 0) {
+            snprintf(err, errlen, "process %d has exited: all its threads are gone, nothing runs to examine", pid);
+            return TWC_ENOTFOUND;
         }
     }
     struct store *s1 = NULL;

@@ -47,6 +47,36 @@ static int list_tids(int pid, uint32_t **out, size_t *n)
     return 0;
 }
 
+/* 1 when thread tid of process pid has exited and waits to be reaped (state Z or X). */
+static int thread_is_dead(int pid, uint32_t tid)
+{
+    char p[96], buf[512];
+    snprintf(p, sizeof p, "/proc/%d/task/%u/stat", pid, tid);
+    FILE *f = fopen(p, "re");
+    if (!f)
+        return 1;
+    size_t k = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[k] = 0;
+    const char *c = strrchr(buf, ')'); /* the name may hold anything, even ") Z" */
+    return !c || (c[1] == ' ' && (c[2] == 'Z' || c[2] == 'X'));
+}
+
+int twa_reader_tid(int pid)
+{
+    if (!thread_is_dead(pid, (uint32_t)pid))
+        return pid;
+    uint32_t *tids = NULL;
+    size_t n = 0;
+    int found = -1;
+    if (list_tids(pid, &tids, &n) == 0)
+        for (size_t i = 0; i < n && found < 0; i++)
+            if (tids[i] != (uint32_t)pid && !thread_is_dead(pid, tids[i]))
+                found = (int)tids[i];
+    free(tids);
+    return found;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -105,8 +135,8 @@ int twa_ptrace_stop_all(int pid, struct twa_stopped *s, char *err, size_t errlen
         }
         size_t added = 0;
         for (size_t i = 0; i < n; i++) {
-            if (known(s, tids[i]))
-                continue;
+            if (known(s, tids[i]) || thread_is_dead(pid, tids[i]))
+                continue; /* a dead thread (a main thread gone by pthread_exit) never stops */
             if (ptrace(PTRACE_SEIZE, tids[i], 0, 0) != 0) {
                 if (errno == ESRCH)
                     continue; /* exited meanwhile */

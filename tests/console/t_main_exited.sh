@@ -13,12 +13,17 @@ echo "$out" | jpy 'sorted(t["name"] for t in j["tasks"])==["main-task","survivor
   && ok "region found through the surviving thread: tasks main-task and survivor" \
   || fail "tw tasks --pid on a process whose main thread exited: $out"
 
-# The same program with the instrumentation compiled out has no region: one sentence saying
-# what happened (not "a kernel thread"), exit 3.
+# The same program with the instrumentation compiled out has no region: tw falls back to
+# attach-only, which reads the process through a thread that runs on (the main thread's
+# /proc/PID/maps, exe and memory are gone): it finds the deadlock of the two threads left.
 plain=$TMP/main_exits_plain
 gcc -std=gnu11 -g -Iinclude -DTW_DISABLE_INSTRUMENTATION -o "$plain" tests/console/progs/main_exits.c -lpthread \
   || { fail "cannot build main_exits_plain"; finish; }
-launch_ready "$TMP/main_exits_plain.out" 10 "$plain" || { fail "main_exits_plain $LAUNCH_ERR"; finish; }
-expect_status 3 "no region, main thread exited" -- $TW tasks --pid "$PID" &&
-  { grep -q "main thread has exited" "$TMP/err" || fail "the sentence does not say the main thread exited: $(cat "$TMP/err")"; }
+launch_ready "$TMP/main_exits_plain.out" 10 "$plain" abba || { fail "main_exits_plain $LAUNCH_ERR"; finish; }
+grep -q 'State:.*Z' "/proc/$PID/status" || fail "main thread is not a zombie: $(grep State /proc/$PID/status)"
+out=$(timeout 30 $TW deadlocks --pid "$PID" --json 2>&1)
+echo "$out" | jpy 'len(j["deadlocks"])==1 and j["deadlocks"][0]["certain"] and sorted(e["name"] for e in j["deadlocks"][0]["chain"] if "resource" in e)==["left","right"]' >/dev/null \
+  && ok "no region, main thread exited: attach-only names the deadlock on left and right" \
+  || fail "tw deadlocks --pid, no region, main thread exited: $out"
+kill "$PID" 2>/dev/null
 finish
