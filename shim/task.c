@@ -137,10 +137,22 @@ void tw__task_name(tw_task_t t, const char *name)
     tw_emit(tw_now(), TW_EV_NAME, TW_EVF_APP, 0, r->id, s, v, old);
 }
 
-/* The two events of every poll. Each body is written once and inlined twice: into the fast
- * path, which runs without a call (tw_task_hot), and into the slow path, which first looks
- * the task up, learns the tid and attaches the ring, any of which may fail or count. */
-static inline __attribute__((always_inline)) void poll_begin_on(struct tw_task_rec *r, uint32_t tid, int attached)
+/* The events of a task's every poll and wait. Each body is written once, as NAME_on(r,
+ * attached, ...), and inlined twice: into the fast path, which runs without a call when
+ * tw_task_hot holds (the task is this thread's cached one, its ring attached, its tid known),
+ * and into a cold slow path, which first looks the task up (and may attach the ring, learn the
+ * tid, or count a bad handle). */
+#define TW_ON __attribute__((always_inline)) static inline
+#define TW_SLOW __attribute__((noinline, cold)) static
+#define TW_HOT_OR_SLOW(name, ...)                                        \
+    do {                                                                 \
+        if (TW_LIKELY(tw_task_hot(&tw_tls_, t)))                         \
+            name##_on(tw_tls_.last_rec, 1, ##__VA_ARGS__);               \
+        else                                                             \
+            name##_slow(t, ##__VA_ARGS__);                               \
+    } while (0)
+
+TW_ON void poll_begin_on(struct tw_task_rec *r, int attached)
 {
     uint64_t now = tw_now();
     uint32_t seq = r->seq;
@@ -156,34 +168,23 @@ static inline __attribute__((always_inline)) void poll_begin_on(struct tw_task_r
         r->idle += now - r->state_ts;
     }
     r->state = TW_TASK_POLLING;
-    r->os_tid = tid; /* where it runs now: readers check that thread's CPU time */
+    r->os_tid = tw_tls_.tid; /* where it runs now: readers check that thread's CPU time */
     r->flags &= (uint8_t)~(TW_TF_WOKEN | TW_TF_CTX_VALID);
     r->state_ts = now;
     r->polls++;
     uint32_t v = ++r->version;
     __atomic_store_n(&r->seq, seq + 2, __ATOMIC_RELEASE);
-    if (attached)
-        tw_emit_attached(&tw_tls_, now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
-    else
-        tw_emit(now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
+    tw_emit_as(attached, now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
 }
-
-static __attribute__((noinline, cold)) void poll_begin_slow(tw_task_t t)
+TW_SLOW void poll_begin_slow(tw_task_t t)
 {
     struct tw_task_rec *r = tw_task_rec(t);
-    if (r)
-        poll_begin_on(r, tw_tid(), 0);
+    if (r && tw_tid()) /* the record takes the tid from the thread's cache: fill it */
+        poll_begin_on(r, 0);
 }
+void tw__poll_begin(tw_task_t t) { TW_HOT_OR_SLOW(poll_begin); }
 
-void tw__poll_begin(tw_task_t t)
-{
-    if (TW_LIKELY(tw_task_hot(&tw_tls_, t)))
-        poll_begin_on(tw_tls_.last_rec, tw_tls_.tid, 1);
-    else
-        poll_begin_slow(t);
-}
-
-static inline __attribute__((always_inline)) void poll_end_on(struct tw_task_rec *r, int outcome, int attached)
+TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
 {
     uint64_t now = tw_now();
     uint32_t seq = r->seq;
@@ -205,26 +206,15 @@ static inline __attribute__((always_inline)) void poll_end_on(struct tw_task_rec
     r->state_ts = now;
     uint32_t v = ++r->version;
     __atomic_store_n(&r->seq, seq + 2, __ATOMIC_RELEASE);
-    if (attached)
-        tw_emit_attached(&tw_tls_, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
-    else
-        tw_emit(now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
+    tw_emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
 }
-
-static __attribute__((noinline, cold)) void poll_end_slow(tw_task_t t, int outcome)
+TW_SLOW void poll_end_slow(tw_task_t t, int outcome)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r)
-        poll_end_on(r, outcome, 0);
+        poll_end_on(r, 0, outcome);
 }
-
-void tw__poll_end(tw_task_t t, int outcome)
-{
-    if (TW_LIKELY(tw_task_hot(&tw_tls_, t)))
-        poll_end_on(tw_tls_.last_rec, outcome, 1);
-    else
-        poll_end_slow(t, outcome);
-}
+void tw__poll_end(tw_task_t t, int outcome) { TW_HOT_OR_SLOW(poll_end, outcome); }
 
 void tw__task_done(tw_task_t t, int dropped)
 {
@@ -245,11 +235,8 @@ void tw__task_done(tw_task_t t, int dropped)
     tw_emit(now, dropped ? TW_EV_DROPPED : TW_EV_DONE, 0, 0, r->id, 0, v, old);
 }
 
-void tw__wake(tw_task_t t, tw_task_t by)
+TW_ON void wake_on(struct tw_task_rec *r, int attached, tw_task_t by)
 {
-    struct tw_task_rec *r = tw_task_rec(t);
-    if (!r)
-        return;
     uint64_t now = tw_now();
     tw_seq_begin(&r->seq);
     uint64_t old = r->state | (uint64_t)r->flags << 8;
@@ -265,14 +252,18 @@ void tw__wake(tw_task_t t, tw_task_t by)
         r->self_wakes++;
     uint32_t v = ++r->version;
     tw_seq_end(&r->seq);
-    tw_emit(now, TW_EV_WAKE, 0, 0, r->id, (uint32_t)by, v, old);
+    tw_emit_as(attached, now, TW_EV_WAKE, 0, 0, r->id, (uint32_t)by, v, old);
 }
-
-void tw__waker(tw_task_t t, int op, tw_task_t to)
+TW_SLOW void wake_slow(tw_task_t t, tw_task_t by)
 {
     struct tw_task_rec *r = tw_task_rec(t);
-    if (!r)
-        return;
+    if (r)
+        wake_on(r, 0, by);
+}
+void tw__wake(tw_task_t t, tw_task_t by) { TW_HOT_OR_SLOW(wake, by); }
+
+TW_ON void waker_on(struct tw_task_rec *r, int attached, int op, tw_task_t to)
+{
     if (op < TW_EV_WAKER_CREATE || op > TW_EV_WAKER_TRANSFER) {
         tw_instr_error(TW_ERR_BAD_STATE, r->id, r->id);
         return;
@@ -285,8 +276,15 @@ void tw__waker(tw_task_t t, int op, tw_task_t to)
         r->wakers_alive--;
     uint32_t v = ++r->version;
     tw_seq_end(&r->seq);
-    tw_emit(tw_now(), op, 0, 0, r->id, (uint32_t)to, v, (uint32_t)old);
+    tw_emit_as(attached, tw_now(), op, 0, 0, r->id, (uint32_t)to, v, (uint32_t)old);
 }
+TW_SLOW void waker_slow(tw_task_t t, int op, tw_task_t to)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (r)
+        waker_on(r, 0, op, to);
+}
+void tw__waker(tw_task_t t, int op, tw_task_t to) { TW_HOT_OR_SLOW(waker, op, to); }
 
 void tw__task_pause(tw_task_t t, int paused)
 {
@@ -312,11 +310,8 @@ void tw__task_context(tw_task_t t, const struct tw_context *ctx)
     tw_seq_end(&r->seq);
 }
 
-void tw__await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
+TW_ON void await_begin_on(struct tw_task_rec *r, int attached, uint32_t site, int kind, uint32_t on, int timed)
 {
-    struct tw_task_rec *r = tw_task_rec(t);
-    if (!r)
-        return;
     uint32_t stack = TW_CALLER_STACK(r->ctx.stack_lo, r->ctx.stack_hi);
     tw_seq_begin(&r->seq);
     uint64_t old = tw_wait_of(r);
@@ -331,21 +326,35 @@ void tw__await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int time
     uint32_t v = ++r->version;
     tw_seq_end(&r->seq);
     int f = ((kind & 0xf) << 4) | (timed ? TW_EVF_TIMED : 0);
-    tw_emit(tw_now(), TW_EV_AWAIT_BEGIN, f, (uint16_t)site, r->id, on, v, old);
+    tw_emit_as(attached, tw_now(), TW_EV_AWAIT_BEGIN, f, (uint16_t)site, r->id, on, v, old);
 }
-
-void tw__await_end(tw_task_t t)
+TW_SLOW void await_begin_slow(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
 {
     struct tw_task_rec *r = tw_task_rec(t);
-    if (!r)
-        return;
+    if (r)
+        await_begin_on(r, 0, site, kind, on, timed);
+}
+void tw__await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
+{
+    TW_HOT_OR_SLOW(await_begin, site, kind, on, timed);
+}
+
+TW_ON void await_end_on(struct tw_task_rec *r, int attached)
+{
     tw_seq_begin(&r->seq);
     uint64_t old = tw_wait_of(r);
     tw_wait_clear(r);
     uint32_t v = ++r->version;
     tw_seq_end(&r->seq);
-    tw_emit(tw_now(), TW_EV_AWAIT_END, 0, 0, r->id, 0, v, old);
+    tw_emit_as(attached, tw_now(), TW_EV_AWAIT_END, 0, 0, r->id, 0, v, old);
 }
+TW_SLOW void await_end_slow(tw_task_t t)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    if (r)
+        await_end_on(r, 0);
+}
+void tw__await_end(tw_task_t t) { TW_HOT_OR_SLOW(await_end); }
 
 void tw__attr(tw_task_t t, const char *key, const char *value)
 {
