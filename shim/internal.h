@@ -189,11 +189,9 @@ static inline int tw_task_hot(const struct tw_tls *l, tw_task_t t)
 static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
 {
     struct tw_tls *l = &tw_tls_;
-    if (TW_UNLIKELY(!t))
-        return NULL;
-    if (TW_LIKELY(t == l->last_task) && TW_LIKELY(__atomic_load_n(&l->last_rec->id, __ATOMIC_RELAXED) == (uint32_t)t))
+    if (TW_LIKELY(tw_task_hot(l, t)))
         return l->last_rec;
-    if (TW_UNLIKELY(!tw_region_ensure()))
+    if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw_region_ensure()))
         return NULL;
     struct tw_task_rec *r = tw_task_at_handle(tw_hdr(), t);
     if (TW_UNLIKELY(!r))

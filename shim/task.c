@@ -155,9 +155,7 @@ void tw__task_name(tw_task_t t, const char *name)
 TW_ON void poll_begin_on(struct tw_task_rec *r, int attached)
 {
     uint64_t now = tw_now();
-    uint32_t seq = r->seq;
-    __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
+    tw_seq_begin(&r->seq);
     uint8_t state = r->state;
     uint64_t old = state | (uint64_t)r->flags << 8;
     if (state == TW_TASK_READY) {
@@ -173,7 +171,7 @@ TW_ON void poll_begin_on(struct tw_task_rec *r, int attached)
     r->state_ts = now;
     r->polls++;
     uint32_t v = ++r->version;
-    __atomic_store_n(&r->seq, seq + 2, __ATOMIC_RELEASE);
+    tw_seq_end(&r->seq);
     tw_emit_as(attached, now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
 }
 TW_SLOW void poll_begin_slow(tw_task_t t)
@@ -187,9 +185,7 @@ void tw__poll_begin(tw_task_t t) { TW_HOT_OR_SLOW(poll_begin); }
 TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
 {
     uint64_t now = tw_now();
-    uint32_t seq = r->seq;
-    __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
+    tw_seq_begin(&r->seq);
     uint8_t old = r->state;
     if (old == TW_TASK_POLLING) {
         uint64_t d = now - r->state_ts;
@@ -205,7 +201,7 @@ TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
     r->state = next;
     r->state_ts = now;
     uint32_t v = ++r->version;
-    __atomic_store_n(&r->seq, seq + 2, __ATOMIC_RELEASE);
+    tw_seq_end(&r->seq);
     tw_emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
 }
 TW_SLOW void poll_end_slow(tw_task_t t, int outcome)
