@@ -9,21 +9,13 @@
 
 static pthread_mutex_t left = PTHREAD_MUTEX_INITIALIZER, right = PTHREAD_MUTEX_INITIALIZER;
 
-static void *left_then_right(void *arg)
+/* Takes its pair's first mutex, lets the other thread take its own, then wants the second. */
+static void *lock_pair(void *arg)
 {
-    (void)arg;
-    pthread_mutex_lock(&left);
+    pthread_mutex_t **pair = arg;
+    pthread_mutex_lock(pair[0]);
     usleep(100 * 1000);
-    pthread_mutex_lock(&right);
-    return NULL;
-}
-
-static void *right_then_left(void *arg)
-{
-    (void)arg;
-    pthread_mutex_lock(&right);
-    usleep(100 * 1000);
-    pthread_mutex_lock(&left);
+    pthread_mutex_lock(pair[1]);
     return NULL;
 }
 
@@ -44,8 +36,9 @@ int main(int argc, char **argv)
     pthread_t t;
     tw_task_spawn("main-task", 0, 0);
     if (argc > 1 && !strcmp(argv[1], "abba")) {
-        pthread_create(&t, NULL, left_then_right, NULL);
-        pthread_create(&t, NULL, right_then_left, NULL);
+        static pthread_mutex_t *left_first[2] = { &left, &right }, *right_first[2] = { &right, &left };
+        pthread_create(&t, NULL, lock_pair, left_first);
+        pthread_create(&t, NULL, lock_pair, right_first);
     }
     pthread_create(&t, NULL, survivor, NULL);
     pthread_exit(NULL);
