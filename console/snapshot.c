@@ -1,77 +1,30 @@
 /* snapshot.c — `tw snapshot TARGET -o FILE`: the region's bytes from offset 0 to the used size
- * its header declares. Records caught mid-update (odd seqlock counter) are re-read for a
+ * its header declares. Records not proven whole (caught mid-update) are re-read for a
  * moment; one still torn after that is copied as it is, so every reader reports it as torn
  * rather than us inventing a consistent value. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "tw.h"
 #include "tw_region.h"
 
 #define SNAP_MAX (4ull << 30)   /* more than any region the shim makes: refuse, it is corrupt */
 #define RETRIES 50              /* x 1 ms */
 
-static void nap_ms(long ms) {
-    struct timespec ts = { 0, ms * 1000000L };
-    nanosleep(&ts, NULL);
+static int64_t region_reader(void *t, uint64_t off, void *buf, uint64_t len) {
+    return tgt_read_region(t, off, buf, len);
 }
 
-/* Re-reads the torn records of one table in place; returns how many stay torn. A copy of a
- * record is whole only when the counter read before it and the counter read after it are the
- * same even number, and "before" must be a separate read: the kernel copies a range with string
- * instructions whose loads may complete out of order, so the counter inside the copy itself may
- * have been loaded after part of an update it then hides. So the table is read twice more: the
- * first copy's counters bracket the second copy from before, the third's from after, and each
- * record of the second copy that they prove whole replaces the image's. The others are re-read
- * alone for a moment (counter, record, counter); one still torn is left as the image has it,
- * and readers report it as torn (odd or moved counter) rather than us inventing a value. */
-static uint32_t seq_at(const char *rec) {
-    uint32_t seq;
-    memcpy(&seq, rec, 4);
-    return seq;
-}
-
-static int read_whole(struct tw_target *t, uint64_t at, char *rec, uint64_t stride) {
-    uint32_t before, after;
-    return tgt_read_region(t, at, &before, 4) == 4 && !(before & 1) &&
-           tgt_read_region(t, at, rec, stride) == (int64_t)stride &&
-           tgt_read_region(t, at, &after, 4) == 4 && before == after;
-}
-
+/* Makes the records of one table whole in the image (twc_whole_records, retrying a record for
+ * up to RETRIES ms); returns how many stay torn. Those keep the image's copy with an odd counter,
+ * so readers report them as torn rather than us passing off a copy we could not prove whole. */
 static unsigned fix_table(struct tw_target *t, char *img, uint64_t used, const struct tw_table_desc *d) {
-    unsigned torn = 0;
     if (d->stride < 4 || d->offset >= used) return 0;
     uint64_t count = d->count < d->capacity ? d->count : d->capacity;
     if (count > (used - d->offset) / d->stride) count = (used - d->offset) / d->stride;
-    uint64_t bytes = count * d->stride;
-    char *rec = malloc(d->stride);
-    char *data = count ? malloc(bytes) : NULL, *after = count ? malloc(bytes) : NULL;
-    int bracketed = data && after && tgt_read_region(t, d->offset, data, bytes) == (int64_t)bytes &&
-                    tgt_read_region(t, d->offset, after, bytes) == (int64_t)bytes;
-    for (uint64_t i = 0; i < count && rec; i++) {
-        char *dst = img + d->offset + i * d->stride;
-        if (bracketed) {
-            uint32_t s = seq_at(dst);
-            if (!(s & 1) && s == seq_at(after + i * d->stride)) {
-                memcpy(dst, data + i * d->stride, d->stride);
-                continue;
-            }
-        }
-        int ok = 0;
-        for (int r = 0; r < RETRIES && !ok; r++) {
-            if (read_whole(t, d->offset + i * d->stride, rec, d->stride)) {
-                memcpy(dst, rec, d->stride);
-                ok = 1;
-            } else nap_ms(1);
-        }
-        if (!ok) torn++;
-    }
-    free(rec);
-    free(data);
-    free(after);
-    return torn;
+    return (unsigned)twc_whole_records(region_reader, t, d->offset, d->stride, count, (uint8_t *)img + d->offset,
+                                       NULL, RETRIES, 1);
 }
 
 /* The rings, copied again one at a time right after their own directory entry, so that the

@@ -184,22 +184,15 @@ static void res_from_rec(struct mres *m, const struct tw_res_rec *r)
     if (r->seq & 1) m->torn = 1;
 }
 
-/* One record alone, whole: its counter, the record, its counter again, each a read of its own
- * (so the counters bracket the copy in time); whole when they are the same even number. */
-static int read_record_alone(struct twc_session *s, uint64_t at, uint8_t *rec, uint32_t stride)
+/* src_read as a twc_read_fn over region offsets. */
+static int64_t src_reader(void *ctx, uint64_t off, void *buf, uint64_t len)
 {
-    uint32_t before, after;
-    return !src_read(s, at, &before, 4) && !(before & 1) && !src_read(s, at, rec, stride) &&
-           !src_read(s, at, &after, 4) && before == after;
+    int rc = src_read(ctx, off, buf, len);
+    return rc ? rc : (int64_t)len;
 }
 
-/* Read records [first, first+n) of a table with one read; on a live target with three. A
- * record is whole when the counter read before its copy and the one read after are the same even
- * number, and "before" must be another read than the copy: the kernel copies a range with
- * string instructions whose loads may complete out of order, so the counter inside a copy may
- * have been loaded after part of an update it then hides. So the first read's counters bracket
- * the second read from before and the third's from after; a record they do not prove whole is
- * taken alone a few times before it is called torn. */
+/* Read records [first, first+n) of a table with one read; on a live target, make each copy
+ * whole (twc_whole_records: two more reads, then lone re-reads) or mark it torn. */
 static int read_records(struct twc_session *s, const struct tw_table_desc *t, size_t first, size_t n,
                         uint8_t **buf, uint8_t **torn)
 {
@@ -209,26 +202,8 @@ static int read_records(struct twc_session *s, const struct tw_table_desc *t, si
     *torn = calloc(n ? n : 1, 1);
     if (!*buf || !*torn) return -ENOMEM;
     int rc = src_read(s, start, *buf, bytes);
-    if (rc || !(s->flags & TWC_LIVE) || !n) return rc;
-    uint8_t *data = malloc(bytes), *after = malloc(bytes);
-    if (!data || !after) rc = -ENOMEM;
-    if (!rc) rc = src_read(s, start, data, bytes);
-    if (!rc) rc = src_read(s, start, after, bytes);
-    for (size_t i = 0; !rc && i < n; i++) {
-        uint8_t *rec = *buf + i * t->stride;
-        uint32_t pre, post;
-        memcpy(&pre, rec, 4);
-        memcpy(&post, after + i * t->stride, 4);
-        if (!(pre & 1) && pre == post) {
-            memcpy(rec, data + i * t->stride, t->stride);
-            continue;
-        }
-        (*torn)[i] = 1;
-        for (int attempt = 0; attempt < 4 && (*torn)[i]; attempt++)
-            if (read_record_alone(s, start + (uint64_t)i * t->stride, rec, t->stride)) (*torn)[i] = 0;
-    }
-    free(data);
-    free(after);
+    if (!rc && (s->flags & TWC_LIVE))
+        twc_whole_records(src_reader, s, start, t->stride, n, *buf, *torn, 4, 0);
     return rc;
 }
 

@@ -100,6 +100,14 @@ void twc_close(twc_session *s);
 int twc_task_context(twc_session *s, uint32_t task_id, uint64_t regs[10], char *err, size_t errlen);
 /* Where the region is and how many bytes a reader needs. */
 int twc_region_extent(twc_session *s, uint64_t *addr, uint64_t *used);
+/* Live targets: make whole the copy in buf (already read once, from addr) of count records of
+ * stride bytes that each start with their seqlock counter. Two more reads bracket each record's
+ * copy with counters read before and after it; a record they do not prove whole is read alone
+ * up to `tries` times, nap_ms apart. Those never proven whole keep the first copy with its
+ * counter made odd (readers then call it torn) and get torn[i] = 1 (torn may be NULL).
+ * Returns how many stayed torn. */
+size_t twc_whole_records(twc_read_fn rd, void *ctx, uint64_t addr, uint32_t stride, size_t count, uint8_t *buf,
+                         uint8_t *torn, int tries, int nap_ms);
 
 /* ---- attach-only: a model from facts collected from threads (no region) ---- */
 

@@ -228,3 +228,26 @@ Test(torn, live_copy_with_counter_loaded_late_is_not_kept)
     free(o);
     twc_close(s); rb_free(&R);
 }
+
+/* A record never proven whole (its counter moves on every read) keeps the first copy, and that
+ * copy's counter is made odd: a snapshot file written from it then says torn to every reader,
+ * even though the first copy's own counter was even. */
+Test(torn, a_copy_never_proven_whole_says_torn_itself)
+{
+    rb_init(&R, &SMALL);
+    rb_task(&R, 1, "busy", TW_TASK_POLLING);
+    struct tw_header *h = rb_hdr(&R);
+    uint32_t stride = h->tasks.stride;
+    uint8_t *copy = malloc(stride), torn = 0;
+    memcpy(copy, R.buf + h->tasks.offset, stride);
+    uint32_t seq;
+    memcpy(&seq, copy, 4);
+    cr_assert_eq(seq % 2, 0);
+    R.flip_seq_on_reread = 1;
+    cr_assert_eq(twc_whole_records(rb_read, &R, h->tasks.offset, stride, 1, copy, &torn, 3, 0), 1);
+    memcpy(&seq, copy, 4);
+    cr_assert_eq(seq % 2, 1, "the copy's counter says torn");
+    cr_assert_eq(torn, 1);
+    free(copy);
+    rb_free(&R);
+}
