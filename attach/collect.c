@@ -231,18 +231,6 @@ static int same_facts(const struct twc_facts *a, const struct twc_facts *b)
 }
 
 /* State 'Z' in /proc/PID/stat (the field after the parenthesised name, which may hold ')'). */
-static int main_thread_is_zombie(const char *stat_path)
-{
-    char buf[512];
-    FILE *f = fopen(stat_path, "r");
-    if (!f) return 0;
-    size_t k = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[k] = 0;
-    const char *p = strrchr(buf, ')');
-    return p && p[1] == ' ' && p[2] == 'Z';
-}
-
 int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage, char *err, size_t errlen)
 {
     *storage = NULL;
@@ -261,9 +249,7 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
     char exe_link[64], target[16];
     snprintf(exe_link, sizeof exe_link, "/proc/%d/exe", pid);
     if (readlink(exe_link, target, sizeof target) < 0 && errno == ENOENT) {
-        char stat_path[64];
-        snprintf(stat_path, sizeof stat_path, "/proc/%d/stat", pid);
-        if (access(stat_path, F_OK) == 0 && !main_thread_is_zombie(stat_path)) {
+        if (!twa_thread_is_dead(pid, (uint32_t)pid)) {
             snprintf(err, errlen, "process %d is a kernel thread: there is no user-space program to examine", pid);
             return TWC_ENOREGION;
         }

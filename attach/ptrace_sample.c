@@ -47,8 +47,7 @@ static int list_tids(int pid, uint32_t **out, size_t *n)
     return 0;
 }
 
-/* 1 when thread tid of process pid has exited and waits to be reaped (state Z or X). */
-static int thread_is_dead(int pid, uint32_t tid)
+int twa_thread_is_dead(int pid, uint32_t tid)
 {
     char p[96], buf[512];
     snprintf(p, sizeof p, "/proc/%d/task/%u/stat", pid, tid);
@@ -64,14 +63,14 @@ static int thread_is_dead(int pid, uint32_t tid)
 
 int twa_reader_tid(int pid)
 {
-    if (!thread_is_dead(pid, (uint32_t)pid))
+    if (!twa_thread_is_dead(pid, (uint32_t)pid))
         return pid;
     uint32_t *tids = NULL;
     size_t n = 0;
     int found = -1;
     if (list_tids(pid, &tids, &n) == 0)
         for (size_t i = 0; i < n && found < 0; i++)
-            if (tids[i] != (uint32_t)pid && !thread_is_dead(pid, tids[i]))
+            if (tids[i] != (uint32_t)pid && !twa_thread_is_dead(pid, tids[i]))
                 found = (int)tids[i];
     free(tids);
     return found;
@@ -135,7 +134,7 @@ int twa_ptrace_stop_all(int pid, struct twa_stopped *s, char *err, size_t errlen
         }
         size_t added = 0;
         for (size_t i = 0; i < n; i++) {
-            if (known(s, tids[i]) || thread_is_dead(pid, tids[i]))
+            if (known(s, tids[i]) || twa_thread_is_dead(pid, tids[i]))
                 continue; /* a dead thread (a main thread gone by pthread_exit) never stops */
             if (ptrace(PTRACE_SEIZE, tids[i], 0, 0) != 0) {
                 if (errno == ESRCH)

@@ -21,10 +21,13 @@ struct twa_stopped {
 int twa_ptrace_stop_all(int pid, struct twa_stopped *s, char *err, size_t errlen);
 /* Detach every thread (handing back any signal that was being delivered) and free. */
 void twa_ptrace_release(struct twa_stopped *s);
-/* twc_read_fn over a live process (ctx = (void *)(intptr_t)pid). */
+/* 1 when thread tid of process pid has exited and waits to be reaped (state Z or X), or is
+ * gone altogether. */
+int twa_thread_is_dead(int pid, uint32_t tid);
 /* The thread through which a live process is read (/proc/TID/maps, exe, memory): the process
  * itself, or when its main thread has exited (pthread_exit) and the others run on, the first
  * of those; -1 when none is alive. */
 int twa_reader_tid(int pid);
+/* twc_read_fn over a live process (ctx = (void *)(intptr_t)pid). */
 int64_t twa_pid_read(void *ctx, uint64_t addr, void *buf, uint64_t len);
 #endif

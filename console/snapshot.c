@@ -1,7 +1,7 @@
 /* snapshot.c — `tw snapshot TARGET -o FILE`: the region's bytes from offset 0 to the used size
  * its header declares. Records not proven whole (caught mid-update) are re-read for a
- * moment; one still torn after that is copied as it is, so every reader reports it as torn
- * rather than us inventing a consistent value. */
+ * moment; one still torn after that is copied with its counter made odd, so every reader
+ * reports it as torn rather than us passing off a value we could not prove. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
