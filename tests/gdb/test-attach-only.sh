@@ -87,7 +87,7 @@ for prog in prodcons pool; do
   for i in 1 2 3; do
     o=$(gdb_pid "$p" 'tw deadlocks --json')
     echo "$o" | json "'deadlocks' in j and not any(d['certain'] for d in j['deadlocks'])" >/dev/null \
-      || fail "$prog sample $i: false certain deadlock (or no JSON): $(echo "$o" | tail -1 | cut -c1-300)"
+      || fail "$prog sample $i: false certain deadlock (or no JSON): $( (echo "$o" | grep -m1 '"deadlocks"' || echo "$o" | tail -3) | cut -c1-2000)"
   done
   core=$(core_of "$p")
   gdb_core "$TMP/$prog" "$core" 'tw deadlocks --json' | json "not any(d['certain'] for d in j['deadlocks'])" >/dev/null \
