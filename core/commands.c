@@ -459,6 +459,17 @@ static void pick_fn(void *arg, uint32_t w)
     if (!p->found || (st == p->want_stuck && p->g->stuck[p->best] != p->want_stuck)) { p->best = w; p->found = 1; }
 }
 
+static const char *exit_reason(unsigned e)
+{
+    switch (e) {
+    case EXIT_TIMED: return "its timeout will end it";
+    case EXIT_WAKE_IN_FLIGHT: return "a wake is in flight (it was signalled, posted to or released to, and has not run yet)";
+    case EXIT_DONE_TARGET: return "the task it joins has finished";
+    case EXIT_READY_RESOURCE: return "what it waits for is there (a message, room, a free unit, or the resource closed)";
+    default: return "time or the outside world will end it";
+    }
+}
+
 int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const struct cmdopts *o, struct sbuf *b,
             char *err, size_t errlen)
 {
@@ -490,8 +501,8 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
         if (ri >= 0) chain[n++] = (struct dl_entry){ 0, (uint32_t)ri };
         if (g.cls[cur] == WK_PROGRESS) {
             end = "exit";
-            snprintf(msg, sizeof msg, "%s (%llu) waits on %s: time, the outside world or an in-flight wake will end it", task_name(s, t),
-                     (unsigned long long)t->id, (t->flags & TW_TF_TIMED) ? "a timed wait" : wait_kind_name(t->wait_kind));
+            snprintf(msg, sizeof msg, "%s (%llu) waits on %s: %s", task_name(s, t), (unsigned long long)t->id,
+                     (t->flags & TW_TF_TIMED) ? "a timed wait" : wait_kind_name(t->wait_kind), exit_reason(g.exit[cur]));
             break;
         }
         if (g.cls[cur] == WK_UNKNOWN) {

@@ -5,9 +5,9 @@
  * fixpoint: no waker outside) is a certain deadlock; one with an exit is a possible one. Only
  * the strongly connected members are listed (a task joining a knot member is not one). When
  * every live task is blocked untimed and some wait has unknown wakers, that is a certain global
- * deadlock. Attach-only models call non-mutex deadlocks certain only when two live samples
- * agreed (issue 13). */
-#include <time.h>
+ * deadlock — a candidate: proof.c decides what a region's candidates prove (DESIGN.md "Certain
+ * means proven"); attach-only models call non-mutex deadlocks certain only when two live
+ * samples agreed (issue 13). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,24 +156,6 @@ static void sort_dls(struct deadlock *d, size_t n, const struct model *m)
     }
 }
 
-/* A running target's tables are read one after another while its threads work, so two tasks
- * can each look blocked on the other's channel from records read a moment apart. A real
- * deadlock's members never change again: re-read them a little later and keep the cycle only
- * if every member is still waiting at the same version. */
-static int members_still(struct twc_session *s, const struct model *m, const struct deadlock *d)
-{
-    struct timespec pause = {0, 20 * 1000 * 1000};
-    nanosleep(&pause, NULL);
-    for (size_t k = 0; k < d->n; k++) {
-        if (!d->chain[k].is_task) continue;
-        const struct mtask *t = &m->tasks[d->chain[k].idx];
-        struct tw_task_rec r;
-        if (read_task_rec(s, t, &r)) return 0;
-        if (r.version != t->version || r.state != TW_TASK_WAITING) return 0;
-    }
-    return 1;
-}
-
 int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *nout)
 {
     *out = NULL; *nout = 0;
@@ -222,10 +204,6 @@ int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock
                          : "possible: seen in one sample only; certain needs two samples that agree");
             }
         }
-        if (d.certain && !s->facts && (s->flags & TWC_LIVE) && s->at_now && !members_still(s, m, &d)) {
-            free(d.chain);   /* a cut across moving records, not a cycle: its members moved on */
-            continue;
-        }
         if (!d.note[0]) snprintf(d.note, sizeof d.note, "%s", d.certain ? "no task outside the cycle can wake any member"
                                                                      : "a task outside the cycle can still wake a member");
         if (add_dl(out, nout, &cap, &d)) { free(d.chain); goto done; }
@@ -255,6 +233,7 @@ int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock
         } else snprintf(d.note, sizeof d.note, "every task is blocked; none can wake another");
         if (add_dl(out, nout, &cap, &d)) { free(d.chain); goto done; }
     }
+    if (!s->facts) prove_deadlocks(s, m, &g, *out, nout);
     sort_dls(*out, *nout, m);
     rc = 0;
 done:

@@ -120,7 +120,7 @@ int decode_header(struct twc_session *s, char *err, size_t errlen)
     s->hdr = h;
     s->used = h.used_size;
     if (check_table(s, &h.tasks, sizeof(struct tw_task_rec), "task", err, errlen) ||
-        check_table(s, &h.resources, sizeof(struct tw_res_rec), "resource", err, errlen) ||
+        check_table(s, &h.resources, TW_RES_REC_SIZE_1_1, "resource", err, errlen) ||
         check_table(s, &h.sites, sizeof(struct tw_site_rec), "site", err, errlen) ||
         check_table(s, &h.stacks, sizeof(struct tw_stack_rec), "stack", err, errlen) ||
         check_table(s, &h.rings, sizeof(struct tw_ring_desc), "ring", err, errlen))
@@ -174,6 +174,27 @@ int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_r
     return 0;
 }
 
+int read_res_rec(struct twc_session *s, const struct mres *x, struct tw_res_rec *r)
+{
+    uint8_t raw[sizeof *r];
+    uint32_t stride = s->hdr.resources.stride;
+    uint32_t n = stride < sizeof raw ? stride : (uint32_t)sizeof raw;
+    memset(r, 0, sizeof *r);
+    if (s->facts || x->slot >= s->hdr.resources.count) return -1;
+    if (src_read(s, s->hdr.resources.offset + (uint64_t)x->slot * stride, raw, n)) return -1;
+    res_rec_copy(r, raw, n);
+    if (r->id != x->id) { memset(r, 0, sizeof *r); return -1; }
+    return 0;
+}
+
+/* A resource record of a region written before ABI 1.2 is shorter (stride 64): what it lacks
+ * reads as zero (no wakes in flight recorded), never as the next record's bytes. */
+void res_rec_copy(struct tw_res_rec *r, const void *src, uint32_t stride)
+{
+    memset(r, 0, sizeof *r);
+    memcpy(r, src, stride < sizeof *r ? stride : sizeof *r);
+}
+
 static void res_from_rec(struct mres *m, const struct tw_res_rec *r)
 {
     memset(m, 0, sizeof *m);
@@ -181,6 +202,7 @@ static void res_from_rec(struct mres *m, const struct tw_res_rec *r)
     m->class_ = r->class_; m->closed = r->closed; m->create_site = r->create_site;
     m->capacity = r->capacity; m->available = r->available; m->queued = r->queued;
     m->created_ts = r->created_ts; m->address = r->address;
+    m->waiters = TW_WAKE_WAITERS(r->wake_state); m->wakes_pending = TW_WAKE_PENDING(r->wake_state);
     if (r->seq & 1) m->torn = 1;
 }
 
@@ -283,7 +305,7 @@ int load_model(struct twc_session *s, char *err, size_t errlen)
     if (rc) { free(buf); free(torn); model_free(m); return fail_read(rc, "resource table", err, errlen); }
     for (size_t i = 0; i < nr; i++) {
         struct tw_res_rec r;
-        memcpy(&r, buf + i * s->hdr.resources.stride, sizeof r);
+        res_rec_copy(&r, buf + i * s->hdr.resources.stride, s->hdr.resources.stride);
         if (r.id == 0) continue;
         struct mres *x = &m->res[m->nres];
         res_from_rec(x, &r);

@@ -24,6 +24,8 @@ twc_session *twc_open_region(twc_read_fn rd, void *ctx, uint64_t region_addr, in
 
 void twc_set_writer(twc_session *s, twc_write_fn wr, void *ctx) { if (s) { s->wr = wr; s->wctx = ctx; } }
 
+void twc_set_runner(twc_session *s, twc_run_fn fn, void *ctx) { if (s) { s->run = fn; s->runctx = ctx; } }
+
 void twc_set_target_label(twc_session *s, const char *label)
 {
     if (s) snprintf(s->label, sizeof s->label, "%s", label ? label : "");

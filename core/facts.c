@@ -66,6 +66,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
     s->ns_per_raw = 1.0;
     intern(&A, " ");            /* offset 0 means "no string" */
     struct model *m = &s->now;
+    m->from_facts = 1;
     size_t nobj_max = f->nobjects + f->nthreads;
     m->tasks = calloc(f->nthreads + 1, sizeof *m->tasks);
     m->res = calloc(nobj_max + 1, sizeof *m->res);

@@ -46,35 +46,59 @@ static int res_index(const struct model *m, uint64_t id)
     return (r >= 0 && !m->res[r].hidden) ? (int)r : -1;
 }
 
-/* WK_PROGRESS: not blocked (or its wait ends by itself); WK_KNOWN: waker set from edges;
- * WK_UNKNOWN: any unblocked live task may wake it. */
-static uint8_t classify(const struct model *m, const struct mtask *t)
+static int has_holder(const struct derived *d, int r)
+{
+    for (uint32_t k = d->hold_start[r]; k < d->hold_start[r + 1]; k++)
+        if (d->hold[k].role == TW_EDGE_HOLD || d->hold[k].role == TW_EDGE_HOLD_SHARED) return 1;
+    return 0;
+}
+
+/* WK_PROGRESS: not blocked (or its wait ends by itself; *exit says why); WK_KNOWN: waker set
+ * from edges; WK_UNKNOWN: any unblocked live task may wake it.
+ * "Not blocked" includes every wait whose wake is already on its way (DESIGN.md "Certain means
+ * proven", proof 2): a signal or post counted on the resource and not yet taken by a waiter, a
+ * lock nobody holds (its release was the wake), a joined task that is done, a channel that
+ * has a message or room. */
+static uint8_t classify(const struct model *m, const struct derived *d, const struct mtask *t, uint8_t *exit)
 {
     if (!task_live(t)) return WK_NONE;
     if (t->torn || t->state != TW_TASK_WAITING) return WK_PROGRESS;
-    if (t->flags & TW_TF_TIMED) return WK_PROGRESS;
+    if (t->flags & TW_TF_TIMED) { *exit = EXIT_TIMED; return WK_PROGRESS; }
     switch (t->wait_kind) {
-    case TW_WAIT_TIMER: case TW_WAIT_IO: return WK_PROGRESS;
+    case TW_WAIT_TIMER: case TW_WAIT_IO: *exit = EXIT_OUTSIDE; return WK_PROGRESS;
     case TW_WAIT_JOIN: {
         const struct mtask *j = model_task(m, t->waiting_on);
-        if (!j || j->hidden || j->state == TW_TASK_DONE) return WK_PROGRESS; /* its wake is in flight */
+        if (!j || j->hidden || j->state == TW_TASK_DONE) { *exit = EXIT_DONE_TARGET; return WK_PROGRESS; }
         return WK_KNOWN;
     }
+    default: break;
+    }
+    int r = res_index(m, t->waiting_on);
+    if (r >= 0 && m->res[r].wakes_pending > 0) { *exit = EXIT_WAKE_IN_FLIGHT; return WK_PROGRESS; }
+    switch (t->wait_kind) {
     case TW_WAIT_ACQUIRE: case TW_WAIT_RECV: case TW_WAIT_SEND: {
-        int r = res_index(m, t->waiting_on);
         if (r < 0) return WK_UNKNOWN;
         const struct mres *x = &m->res[r];
+        *exit = EXIT_READY_RESOURCE;
         if (x->closed) return WK_PROGRESS;
         if (t->wait_kind == TW_WAIT_RECV && x->queued > 0) return WK_PROGRESS;
         if (t->wait_kind == TW_WAIT_SEND && (x->capacity < 0 || x->queued < x->capacity)) return WK_PROGRESS;
         if (t->wait_kind == TW_WAIT_ACQUIRE && x->kind == TW_RES_SEMAPHORE && x->available > 0) return WK_PROGRESS;
+        if (t->wait_kind == TW_WAIT_ACQUIRE && !m->from_facts && (x->kind == TW_RES_MUTEX || x->kind == TW_RES_RWLOCK) &&
+            !has_holder(d, r)) {
+            *exit = EXIT_WAKE_IN_FLIGHT;   /* released, and the waiter has not taken it yet */
+            return WK_PROGRESS;
+        }
+        *exit = EXIT_NONE;
         return WK_KNOWN;
     }
     case TW_WAIT_PARK: case TW_WAIT_NONE:
         /* a hand-written wait is woken by whoever holds one of its wakers: with none alive nobody
          * can (an empty known set); with one alive, it may be held outside any task (a reactor,
          * a thread), so only an unknown-waker rule would be safe, and that is an exit */
-        return t->wakers_alive <= 0 ? WK_KNOWN : WK_PROGRESS;
+        if (t->wakers_alive <= 0) return WK_KNOWN;
+        *exit = EXIT_OUTSIDE;
+        return WK_PROGRESS;
     default: return WK_UNKNOWN;
     }
 }
@@ -130,10 +154,11 @@ int wgraph_build(struct wgraph *g, const struct model *m)
     size_t nt = m->ntasks;
     g->cls = calloc(nt + 1, 1);
     g->stuck = calloc(nt + 1, 1);
+    g->exit = calloc(nt + 1, 1);
     struct bfs b = { calloc(nt + 1, sizeof(uint32_t)), 0, calloc(nt + 1, 1), g };
-    if (!g->cls || !g->stuck || !b.q || !b.prog) { free(b.q); free(b.prog); wgraph_free(g); return -1; }
+    if (!g->cls || !g->stuck || !g->exit || !b.q || !b.prog) { free(b.q); free(b.prog); wgraph_free(g); return -1; }
     for (size_t i = 0; i < nt; i++) {
-        g->cls[i] = classify(m, &m->tasks[i]);
+        g->cls[i] = classify(m, &g->d, &m->tasks[i], &g->exit[i]);
         if (g->cls[i] == WK_PROGRESS) { g->nunblocked++; push(&b, (uint32_t)i); }
     }
     if (g->nunblocked)
@@ -164,6 +189,6 @@ int wgraph_build(struct wgraph *g, const struct model *m)
 void wgraph_free(struct wgraph *g)
 {
     derived_free(&g->d);
-    free(g->cls); free(g->stuck);
+    free(g->cls); free(g->stuck); free(g->exit);
     memset(g, 0, sizeof *g);
 }

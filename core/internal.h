@@ -51,6 +51,7 @@ struct mres {
     uint32_t version, seq, name, create_site, slot;
     uint8_t kind, class_, closed, torn, hidden, owner_known;
     int64_t capacity, available, queued;
+    uint32_t waiters, wakes_pending;   /* ABI 1.2 wake_state: waiters, wakes in flight to them */
     uint64_t created_ts;
 };
 
@@ -66,6 +67,7 @@ struct model {
     struct mres *res; size_t nres;
     struct idmap tmap, rmap;
     size_t torn_tasks, torn_res, bad_refs;
+    int from_facts;          /* built from attach-only facts: holders come from owner fields */
 };
 void model_free(struct model *m);
 int model_copy(struct model *dst, const struct model *src);
@@ -95,6 +97,7 @@ struct twc_session {
     /* byte source */
     twc_read_fn rd; void *rctx; uint64_t base;
     twc_write_fn wr; void *wctx;
+    twc_run_fn run; void *runctx;         /* lets a live target run between two samples */
     twc_symbolize_fn sym; void *symctx;   /* frontend's code symbolizer (frames.c), may be NULL */
     int flags;
     char label[64];
@@ -136,6 +139,9 @@ const struct tw_site_rec *site_at(struct twc_session *s, uint32_t idx);
  * depth, at most TW_STACK_DEPTH; 0 for none, out of the table, not yet published, or facts. */
 uint32_t stack_at(struct twc_session *s, uint32_t idx, uint64_t pc[TW_STACK_DEPTH]);
 void task_from_rec(struct mtask *t, const struct tw_task_rec *r);
+void res_rec_copy(struct tw_res_rec *r, const void *src, uint32_t stride);
+/* Re-read resource record of r (by its slot) into *out; -1 when it is gone or unreadable. */
+int read_res_rec(struct twc_session *s, const struct mres *r, struct tw_res_rec *out);
 int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r);
 int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
                     size_t *scanned_total);
@@ -158,11 +164,14 @@ double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since
 
 /* graph.c */
 enum { WK_NONE = 0, WK_PROGRESS, WK_KNOWN, WK_UNKNOWN };
+/* Why a waiting task is not blocked for analysis (wgraph.exit, per task) */
+enum { EXIT_NONE = 0, EXIT_TIMED, EXIT_OUTSIDE, EXIT_WAKE_IN_FLIGHT, EXIT_DONE_TARGET, EXIT_READY_RESOURCE };
 struct wgraph {
     const struct model *m;
     struct derived d;
     uint8_t *cls;            /* per task: WK_* */
     uint8_t *stuck;          /* per task: cannot progress (certain) */
+    uint8_t *exit;           /* per task: EXIT_* when cls is WK_PROGRESS for a waiting task */
     size_t nunblocked;       /* live tasks not blocked on an untimed wait */
 };
 int wgraph_build(struct wgraph *g, const struct model *m);
@@ -178,9 +187,15 @@ bool task_live(const struct mtask *t);
 
 /* deadlock.c */
 struct dl_entry { int is_task; uint32_t idx; };   /* idx into tasks or res; res idx UINT32_MAX = none */
-struct deadlock { int certain, global; struct dl_entry *chain; size_t n; char note[160]; };
+struct deadlock { int certain, global; struct dl_entry *chain; size_t n; char note[240]; };
 int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *n);
 void deadlocks_free(struct deadlock *d, size_t n);
+/* proof.c: DESIGN.md "Certain means proven" for region models. Re-reads the members of every
+ * candidate in d[0..*n) (after letting a live target run when one needs two samples), drops
+ * those whose members moved, and leaves certain only what is proven, with the note saying
+ * what is missing. */
+void prove_deadlocks(struct twc_session *s, const struct model *m, const struct wgraph *g,
+                     struct deadlock *d, size_t *n);
 
 /* alerts.c */
 struct alert { const char *kind; uint64_t task; int has_task; char message[512]; };

@@ -136,6 +136,8 @@ void tw__res_close(tw_res_t r);
 void tw__res_event(tw_task_t t, tw_res_t r, int type, int64_t units, uint32_t site);
 void tw__edge(tw_task_t t, tw_res_t r, int type, int role, int dir);
 void tw__attr(tw_task_t t, const char *key, const char *value);
+void tw__res_waiter(tw_res_t r, int delta);
+void tw__res_wake(tw_res_t r, int all);
 
 /* Create a resource of `kind` (enum tw_res_kind), `class_` (enum tw_res_class) with `capacity`
  * units (-1 = unbounded), interned `name`, creation site and the object's address (0 if none).
@@ -161,6 +163,14 @@ static inline void tw_release(tw_task_t t, tw_res_t r, int64_t units)
 { if (TW_ON_()) tw__res_event(t, r, TW_EV_RELEASE, units, 0); }
 /* A try-acquire that failed (no state change; counted for contention). */
 static inline void tw_try_fail(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__res_event(t, r, TW_EV_TRY_FAIL, 0, 0); }
+/* Wakes in flight, for waits whose waker is not a holder (condvar, semaphore): a thread that is
+ * about to block on r calls tw_res_waiter(r, +1) before it blocks and tw_res_waiter(r, -1) when
+ * the blocking call returns (which also takes back one pending wake); a signal or post calls
+ * tw_res_wake(r, 0) and a broadcast tw_res_wake(r, 1) BEFORE the real wake. Readers then never
+ * call a signalled waiter that has not yet run "blocked" (DESIGN.md "Certain means proven").
+ * One CAS on the resource record each; no event. */
+static inline void tw_res_waiter(tw_res_t r, int delta) { if (TW_ON_()) tw__res_waiter(r, delta); }
+static inline void tw_res_wake(tw_res_t r, int all) { if (TW_ON_()) tw__res_wake(r, all); }
 /* A message was queued into / taken out of channel r. */
 static inline void tw_send(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__res_event(t, r, TW_EV_SEND, 1, 0); }
 static inline void tw_recv(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__res_event(t, r, TW_EV_RECV, 1, 0); }
@@ -238,6 +248,8 @@ TW_NOOP_(tw_handle_drop(tw_task_t t, tw_res_t r, int role))
 TW_NOOP_(tw_intent_set(tw_task_t t, tw_res_t r, int role, int dir))
 TW_NOOP_(tw_intent_clear(tw_task_t t, tw_res_t r))
 TW_NOOP_(tw_attr(tw_task_t t, const char *k, const char *v))
+TW_NOOP_(tw_res_waiter(tw_res_t r, int d))
+TW_NOOP_(tw_res_wake(tw_res_t r, int a))
 static inline int tw_control_take(uint32_t *id, int *op) { (void)id; (void)op; return 0; }
 static inline volatile uint32_t *tw_control_futex(void) { return 0; }
 static inline tw_task_t tw_task_by_id(uint32_t id) { (void)id; return 0; }

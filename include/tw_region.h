@@ -25,7 +25,8 @@
 #define TW_MAGIC "TURBOWSH"      /* 8 bytes at offset 0, no terminator */
 #define TW_BYTE_ORDER_MARK 0x01020304u
 #define TW_ABI_MAJOR 1
-#define TW_ABI_MINOR 1      /* 1.1: header.backtrace (was padding), stack table in use */
+#define TW_ABI_MINOR 2      /* 1.1: header.backtrace (was padding), stack table in use;
+                             * 1.2: tw_res_rec.wake_state (wakes in flight) */
 
 /* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
 
@@ -229,7 +230,17 @@ struct tw_res_rec {
     int64_t queued;          /* messages queued now (channels) */
     uint64_t created_ts;
     uint64_t address;        /* user-visible address of the object (adapters), 0 if none */
+    /* ABI 1.2 (absent when the stride is 64): wakes in flight, for resources whose wakers
+     * cannot be read from task edges (condvar, semaphore). TW_WAKE_WAITERS threads are in a
+     * wait on it; TW_WAKE_PENDING of them have been signalled (or posted to) and have not yet
+     * returned. Invariant: pending <= waiters. Written by waiters and wakers alike with one
+     * CAS. A reader must not call a waiter on a resource with pending > 0 blocked: its wake
+     * is already on its way (DESIGN.md "Certain means proven"). */
+    uint64_t wake_state;
 };
+#define TW_RES_REC_SIZE_1_1 64u  /* the record's size before ABI 1.2 (readers accept it) */
+#define TW_WAKE_WAITERS(w) ((uint32_t)((w) >> 32))
+#define TW_WAKE_PENDING(w) ((uint32_t)(w))
 
 /* Await/spawn/create site, registered once per source location. Index 0 is reserved. */
 struct tw_site_rec {

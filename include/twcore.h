@@ -63,6 +63,17 @@ typedef int (*twc_symbolize_fn)(void *ctx, uint64_t pc, char *func, size_t funcl
                                 int *line);
 void twc_set_symbolizer(twc_session *s, twc_symbolize_fn fn, void *ctx);
 
+/* Optional, live targets: let the target run for at least `ms` milliseconds and have it stopped
+ * again as it was before (a debugger continues and interrupts it; the console, whose target
+ * runs all along, only waits — and refuses when the process is stopped). libtwcore calls it when
+ * a deadlock is certain only if it lasts (DESIGN.md "Certain means proven": every task blocked,
+ * condvar, notify or semaphore knots), then re-reads the members. Returns 0 when the target ran
+ * for the whole time; otherwise nonzero and one sentence in why (said in the verdict, which
+ * stays "possible"). Without a runner such deadlocks are reported as possible. ctx must stay
+ * valid until the session is closed or the runner replaced (fn = NULL removes it). */
+typedef int (*twc_run_fn)(void *ctx, unsigned ms, char *why, size_t whylen);
+void twc_set_runner(twc_session *s, twc_run_fn fn, void *ctx);
+
 /* Run one command line, e.g. "deadlocks --json", "tasks --limit 50", "why 7", "back 5",
  * "log 200 --json", "task 3", "pause 7". The words are exactly the `tw` commands of
  * DESIGN.md without the leading "tw":

@@ -2,16 +2,38 @@
 // history moves (`tw back 5`, then `tw tasks`) persist; reopened when the process has run
 // since (its stop id changed), because then "now" has moved.
 #include "tw_lldb.h"
+#include "facts.h"
 
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <memory>
 
 namespace twl {
 
 namespace {
+// libtwcore's second sample (twc_run_fn): resume the stopped process for a while, stop it again.
+struct Runner {
+    lldb::SBDebugger dbg;
+    lldb::SBProcess process;
+};
+
+int run_target(void *ctx, unsigned ms, char *why, size_t whylen) {
+    Runner *r = static_cast<Runner *>(ctx);
+    auto t0 = std::chrono::steady_clock::now();
+    bool ran = run_briefly(r->dbg, r->process, static_cast<int>(ms));
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    const char *msg = !ran ? "lldb could not let the process run and stop it again"
+                      : took < static_cast<long>(ms) * 2 / 3 ? "the process stopped again too soon" : nullptr;
+    if (!msg) return 0;
+    if (why && whylen) snprintf(why, whylen, "%s", msg);
+    return -1;
+}
+
 struct Entry {
     twc_session *session = nullptr;
     std::unique_ptr<Memory> memory;  // the reader's ctx: lives as long as the session
+    std::unique_ptr<Runner> runner;  // the runner's ctx, likewise
     uint32_t stop_id = 0;
     bool attach_only = false;
 };
@@ -23,10 +45,11 @@ static void drop(Entry &e) {
     if (e.session) twc_close(e.session);
     e.session = nullptr;
     e.memory.reset();
+    e.runner.reset();
 }
 
-static twc_session *open_region(lldb::SBProcess &p, uint64_t addr, Entry &e, int *status,
-                                std::string *err) {
+static twc_session *open_region(lldb::SBDebugger &dbg, lldb::SBProcess &p, uint64_t addr, Entry &e,
+                                int *status, std::string *err) {
     bool live = is_live(p);
     e.memory.reset(new Memory{p});
     char buf[512] = "";
@@ -37,7 +60,11 @@ static twc_session *open_region(lldb::SBProcess &p, uint64_t addr, Entry &e, int
         e.memory.reset();
         return nullptr;
     }
-    if (live) twc_set_writer(s, write_memory, e.memory.get());
+    if (live) {
+        twc_set_writer(s, write_memory, e.memory.get());
+        e.runner.reset(new Runner{dbg, p});
+        twc_set_runner(s, run_target, e.runner.get());
+    }
     twc_set_target_label(s, live ? "live process" : "core file");
     twc_set_symbolizer(s, symbolize_frame, e.memory.get());
     return s;
@@ -70,7 +97,7 @@ twc_session *session_for(lldb::SBDebugger &dbg, bool attach_only, int *status, s
     uint64_t addr = 0;
     std::string how;
     if (!attach_only && find_region(target, process, &addr, &how)) {
-        e.session = open_region(process, addr, e, status, err);
+        e.session = open_region(dbg, process, addr, e, status, err);
     } else {
         e.session = open_facts(dbg, target, process, status, err);
     }

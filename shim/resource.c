@@ -52,6 +52,7 @@ tw_res_t tw__res_create(int kind, int class_, int64_t capacity, const char *name
     r->queued = 0;
     r->created_ts = now;
     r->address = address;
+    r->wake_state = 0;
     r->version = 1;
     tw_seq_end(&r->seq);
     if (!name)

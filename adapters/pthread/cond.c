@@ -1,7 +1,8 @@
 /* cond.c — pthread_cond_wait/timedwait: the waiter gives its mutex back (a release in the
  * model), waits on the condvar as a TW_WAIT_SIGNAL (anyone could signal it: a thread blocked
  * there when nobody else can run is a lost wakeup), and holds the mutex again on return.
- * Signal and broadcast need no interposition: the waiter's return is what the model shows. */
+ * Signal and broadcast count a wake in flight on the condvar (tw_res_wake) until a waiter
+ * returns: a signalled waiter that has not run yet is not blocked, and readers must know. */
 #include <errno.h>
 #include "twp.h"
 
@@ -19,11 +20,13 @@ static int wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ab
         tw_release(t, h->res, 1);
         twp_held_remove(h);
     }
+    tw_res_waiter(cr, +1);
     tw_await_begin(t, site, TW_WAIT_SIGNAL, tw_res_id(cr), timed);
     twp_park(t);
     int rc = timed ? TWP_REAL(cond_timedwait)(c, m, abst) : TWP_REAL(cond_wait)(c, m);
     twp_unpark(t);
     tw_await_end(t);
+    tw_res_waiter(cr, -1);
     /* the mutex is held again on every return, timeouts included */
     if (gave_back && twp_held_add(m, saved.res, saved.obj, saved.site, 0))
         tw_acquire(t, saved.res, 1);
@@ -40,6 +43,21 @@ TWP_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, con
 {
     return wait(c, m, abst, 1, __builtin_return_address(0));
 }
+
+/* Counted before the real wake, so that no reader can see the waiter still waiting after the
+ * wake was given and no count of it. A thread already inside the adapter does not record (its
+ * wake still happens). */
+static int wake(pthread_cond_t *c, int all)
+{
+    if (twp_enter_taskless()) {
+        tw_res_wake(twp_res_find(c, TW_RES_CONDVAR), all);
+        twp_leave();
+    }
+    return all ? TWP_REAL(cond_broadcast)(c) : TWP_REAL(cond_signal)(c);
+}
+
+TWP_EXPORT int pthread_cond_signal(pthread_cond_t *c) { return wake(c, 0); }
+TWP_EXPORT int pthread_cond_broadcast(pthread_cond_t *c) { return wake(c, 1); }
 
 TWP_EXPORT int pthread_cond_destroy(pthread_cond_t *c)
 {

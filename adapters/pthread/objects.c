@@ -110,6 +110,24 @@ tw_res_t twp_res_key(uint64_t key, int kind, uint32_t site, const char *name, ui
     return lookup(key | (1ull << 63), kind, site, name, obj);
 }
 
+tw_res_t twp_res_find(const void *addr, int kind)
+{
+    uint64_t key = (uint64_t)(uintptr_t)addr;
+    uint64_t h = (key * 0x9E3779B97F4A7C15ull) >> 48;
+    for (unsigned probe = 0; key && probe < 256; probe++) {
+        struct twp_obj *o = &objs[(h + probe) & (OBJ_SLOTS - 1)];
+        uint64_t k = __atomic_load_n(&o->key, __ATOMIC_ACQUIRE);
+        if (k == 0)
+            return 0;
+        if (k != key)
+            continue;
+        if (__atomic_load_n(&o->state, __ATOMIC_ACQUIRE) != ST_LIVE || o->kind != kind)
+            return 0;
+        return __atomic_load_n(&o->res, __ATOMIC_RELAXED);
+    }
+    return 0;
+}
+
 void twp_res_forget(const void *addr)
 {
     uint64_t key = (uint64_t)(uintptr_t)addr;

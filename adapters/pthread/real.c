@@ -57,10 +57,15 @@ void twp_resolve(void)
     if (p) twp_real.cond_timedwait = p; else GET(cond_timedwait, "pthread_cond_timedwait");
     p = dlvsym(RTLD_NEXT, "pthread_cond_destroy", "GLIBC_2.3.2");
     if (p) twp_real.cond_destroy = p; else GET(cond_destroy, "pthread_cond_destroy");
+    p = dlvsym(RTLD_NEXT, "pthread_cond_signal", "GLIBC_2.3.2");
+    if (p) twp_real.cond_signal = p; else GET(cond_signal, "pthread_cond_signal");
+    p = dlvsym(RTLD_NEXT, "pthread_cond_broadcast", "GLIBC_2.3.2");
+    if (p) twp_real.cond_broadcast = p; else GET(cond_broadcast, "pthread_cond_broadcast");
     GET(sem_wait, "sem_wait");
     GET(sem_trywait, "sem_trywait");
     GET(sem_timedwait, "sem_timedwait");
     GET(sem_destroy, "sem_destroy");
+    GET(sem_post, "sem_post");
     GET(barrier_wait, "pthread_barrier_wait");
     GET(barrier_destroy, "pthread_barrier_destroy");
     GET(read, "read");

@@ -54,10 +54,13 @@ struct twp_real {
     int (*cond_wait)(pthread_cond_t *, pthread_mutex_t *);
     int (*cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
     int (*cond_destroy)(pthread_cond_t *);
+    int (*cond_signal)(pthread_cond_t *);
+    int (*cond_broadcast)(pthread_cond_t *);
     int (*sem_wait)(sem_t *);
     int (*sem_trywait)(sem_t *);
     int (*sem_timedwait)(sem_t *, const struct timespec *);
     int (*sem_destroy)(sem_t *);
+    int (*sem_post)(sem_t *);
     int (*barrier_wait)(pthread_barrier_t *);
     int (*barrier_destroy)(pthread_barrier_t *);
     ssize_t (*read)(int, void *, size_t);
@@ -129,6 +132,16 @@ static inline int twp_enter(tw_task_t *t)
 }
 static inline void twp_leave(void) { twp_me.busy = 0; }
 
+/* Enter the adapter for a record that needs no task of the caller's (a wake: any thread, even
+ * one we never adopted, or a signal handler's sem_post, may give one). 1 when to record. */
+static inline int twp_enter_taskless(void)
+{
+    if (TWP_UNLIKELY(tw_state < 0) || twp_me.busy)
+        return 0;
+    twp_me.busy = 1;
+    return 1;
+}
+
 /* Block/unblock around a real blocking call: the thread's task stops polling (WAITING on what
  * the preceding event said) and starts again when the call returns. */
 static inline void twp_park(tw_task_t t) { tw_poll_end(t, TW_POLL_PENDING); twp_leave(); }
@@ -150,6 +163,18 @@ static inline void twp_unpark(tw_task_t t) { twp_me.busy = 1; tw_poll_begin(t); 
     errno = saved_;                                                                          \
     rc_; })
 
+/* TWP_WAIT_AROUND for a wait whose waker no task edge names (semaphore, barrier): the thread
+ * is counted as a waiter of resource handle r while it waits (tw_res_waiter), so that a post
+ * or a barrier's release can count a wake in flight; released_all: the call's return means
+ * every waiter was released (a barrier), which is counted before this waiter leaves. */
+#define TWP_COUNTED_WAIT_AROUND(t, site, r, timed, released_all, call) ({                     \
+    tw_res_waiter((r), +1);                                                                  \
+    __typeof__(call) rcw_ = TWP_WAIT_AROUND((t), (site), TW_WAIT_SIGNAL, tw_res_id(r), (timed), call); \
+    if (released_all)                                                                        \
+        tw_res_wake((r), 1);                                                                 \
+    tw_res_waiter((r), -1);                                                                  \
+    rcw_; })
+
 /* Body of a wrapper whose whole job is to record `call` as a wait on no particular resource
  * (time, the outside world): threads the adapter does not follow just make the call. */
 #define TWP_AROUND(kind, timed, call, what)                                                   \
@@ -170,6 +195,9 @@ struct twp_obj;
 TWP_HIDDEN tw_res_t twp_res(const void *addr, int kind, uint32_t site, uint32_t *obj);
 /* Resource for a synthetic key (pipes: no address), named `name`. */
 TWP_HIDDEN tw_res_t twp_res_key(uint64_t key, int kind, uint32_t site, const char *name, uint32_t *obj);
+/* The resource of the object at addr if it has one of `kind` already (never creates one: a
+ * wake for an object nobody ever waited on has no waiter to be in flight for). 0 otherwise. */
+TWP_HIDDEN tw_res_t twp_res_find(const void *addr, int kind);
 /* The object was destroyed: close its resource so a new object at the address is a new one. */
 TWP_HIDDEN void twp_res_forget(const void *addr);
 TWP_HIDDEN void twp_objects_reset(void); /* fork child */

@@ -99,7 +99,8 @@ Plain `tw` is `tw summary`. Every subcommand accepts --json (one JSON object on 
 The target is gdb's: a live process (gdb -p PID) or a core file (gdb EXE CORE). Without a
 TurboWish region (an uninstrumented program), or with --attach-only, the model is built from
 the threads themselves (blocking calls, glibc's mutex owners, semaphore values).
---one-sample: attach-only on a live process takes one sample only (no 150 ms run between two).
+--one-sample: on a live process take one sample only (no 150 ms run between two): a deadlock that
+needs a second sample (everyone blocked, condvars, semaphores) stays possible.
 See docs/gdb.md."""
 
     def __init__(self):

@@ -596,6 +596,30 @@ def _run_briefly(inf, seconds):
     return None
 
 
+def run_for_second_sample(inf, mem, seconds):
+    """Let the stopped process run for `seconds` and stop it again, for a second sample: None,
+    or why not. The memory cache is dropped (the target moved) and the selected thread kept."""
+    why = _can_run_briefly(inf)
+    if why:
+        return why
+    try:
+        sel = gdb.selected_thread().num
+    except (gdb.error, AttributeError):
+        sel = None
+    t0 = time.monotonic()
+    why = _run_briefly(inf, seconds)
+    mem.drop_cache()
+    if why:
+        return why
+    if time.monotonic() - t0 < seconds * 2 / 3:
+        return "the process stopped again too soon"
+    if sel is not None:
+        for th in inf.threads():
+            if th.num == sel and th.is_valid():
+                th.switch()
+    return None
+
+
 def collect(inf, mem, live, one_sample=False):
     """Facts from every thread. On a live process whose blocked threads include waits that one
     sample cannot prove (semaphores, condvars, joins...), takes a second sample after letting
@@ -609,27 +633,11 @@ def collect(inf, mem, live, one_sample=False):
     if one_sample:
         c.sample_note = "--one-sample"
         return c
-    why = _can_run_briefly(inf)
+    why = run_for_second_sample(inf, mem, 0.15)
     if why:
         c.sample_note = "cannot take a second sample: %s" % why
-        return c
-    try:
-        sel = gdb.selected_thread().num
-    except (gdb.error, AttributeError):
-        sel = None
-    t0 = time.monotonic()
-    why = _run_briefly(inf, 0.15)
-    if why:
-        c.sample_note = "cannot take a second sample: %s" % why
-        return c
-    if time.monotonic() - t0 < 0.1:
-        c.sample_note = "second sample came too soon"
         return c
     c2 = sample(inf, mem, live)
-    if sel is not None:
-        for th in inf.threads():
-            if th.num == sel and th.is_valid():
-                th.switch()
     c2.samples = 2
     c2.samples_agree = 1 if c2.signature() == c.signature() else 0
     return c2

@@ -6,6 +6,7 @@ since it was opened, so `tw back 5` followed by `tw tasks --json` shows the earl
 the session is reopened over fresh memory, and the history position is carried over with
 `at SEQ` when that event is still in the log.
 """
+import ctypes
 import json
 
 import gdb
@@ -64,6 +65,28 @@ class Session:
             self.handle = None
 
 
+class _Runner:
+    """libtwcore's second sample (twc_run_fn): continue the stopped process for a while, then
+    interrupt it, as attach-only's second sample does. Keep it as long as the session."""
+
+    def __init__(self, inf, mem):
+        self.inf = inf
+        self.mem = mem
+        self.cb = twcore.RUN_FN(self._run)
+
+    def _run(self, _ctx, ms, why, whylen):
+        try:
+            msg = facts_mod.run_for_second_sample(self.inf, self.mem, ms / 1000.0)
+        except Exception as e:   # never raise into C
+            msg = "gdb could not run the process: %s" % e
+        if not msg:
+            return 0
+        if why and whylen:
+            b = msg.encode("utf-8", "replace")[:whylen - 1] + b"\0"
+            ctypes.memmove(why, b, len(b))
+        return -1
+
+
 _cache = {}   # (target key, mode) -> (generation, Session)
 
 
@@ -112,7 +135,11 @@ def _open(lib, inf, attach_only, one_sample):
             lib.set_label(h, target.label(inf))
             sym = frames.Symbolizer(twcore)
             lib.set_symbolizer(h, sym.cb)
-            return Session(lib, h, "region", how, memory=mem, callbacks=cb, symbolizer=sym)
+            runner = None
+            if live and not one_sample:
+                runner = _Runner(inf, mem)
+                lib.set_runner(h, runner.cb)
+            return Session(lib, h, "region", how, memory=mem, callbacks=cb, symbolizer=sym, keep=runner)
         reason = how
     f = facts_mod.collect(inf, mem, live, one_sample=one_sample)
     facts, keep = f.to_ctypes()

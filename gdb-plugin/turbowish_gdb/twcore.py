@@ -33,6 +33,8 @@ WRITE_FN = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_uint64, ct
 SYMBOLIZE_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p,
                                 ctypes.c_size_t, ctypes.c_void_p, ctypes.c_size_t,
                                 ctypes.POINTER(ctypes.c_int))
+# twc_run_fn(ctx, ms, why, whylen): let the target run, then stop it; 0 or a sentence in why
+RUN_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint, ctypes.c_void_p, ctypes.c_size_t)
 
 
 class FactThread(ctypes.Structure):
@@ -90,6 +92,8 @@ class Lib:
         L.twc_set_writer.argtypes = [p, WRITE_FN, p]
         L.twc_set_symbolizer.restype = None
         L.twc_set_symbolizer.argtypes = [p, SYMBOLIZE_FN, p]
+        L.twc_set_runner.restype = None
+        L.twc_set_runner.argtypes = [p, RUN_FN, p]
         L.twc_set_target_label.restype = None
         L.twc_set_target_label.argtypes = [p, ctypes.c_char_p]
         L.twc_exec.restype = ctypes.c_int
@@ -134,6 +138,9 @@ class Lib:
 
     def set_symbolizer(self, s, symbolize_cb):
         self.L.twc_set_symbolizer(s, symbolize_cb, None)
+
+    def set_runner(self, s, run_cb):
+        self.L.twc_set_runner(s, run_cb, None)
 
     def set_label(self, s, label):
         self.L.twc_set_target_label(s, _b(label))
