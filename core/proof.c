@@ -99,13 +99,13 @@ void prove_deadlocks(struct twc_session *s, const struct model *m, const struct 
         if (x->certain && needs_two_samples(m, g, x)) {
             char tmp[200];
             if (live && !ran)
-                snprintf(tmp, sizeof tmp, "one sample only (%s); certain needs a second one >= 100 ms later", why);
-            else if (!live && !s->at_now)
-                snprintf(tmp, sizeof tmp, "a rewound view is one reconstructed instant; certain needs two live samples >= 100 ms apart");
+                snprintf(tmp, sizeof tmp, "one sample only; a second one >= 100 ms later could not be taken: %s", why);
+            else if (!s->at_now)
+                snprintf(tmp, sizeof tmp, "this rewound view (one reconstructed instant); certain needs two live samples >= 100 ms apart");
             else if (!live && (s->hdr.snapshot_flags & TW_SNAP_LIVE))
-                snprintf(tmp, sizeof tmp, "a snapshot of a running process is not one instant; certain needs two live samples");
+                snprintf(tmp, sizeof tmp, "a snapshot of a running process (not one instant); certain needs two live samples >= 100 ms apart");
             else if (!live)
-                snprintf(tmp, sizeof tmp, "from a core file or snapshot (one instant); no other waker is proven only by two live samples >= 100 ms apart");
+                snprintf(tmp, sizeof tmp, "a core file or saved snapshot (one instant); certain needs two live samples >= 100 ms apart");
             else tmp[0] = 0;
             if (tmp[0]) {
                 char what[80];
