@@ -206,29 +206,6 @@ static int sample_pid(int pid, struct twa_elf_cache *elves, struct twa_glibc_lay
     return TWC_OK;
 }
 
-static int same_facts(const struct twc_facts *a, const struct twc_facts *b)
-{
-    if (a->nthreads != b->nthreads || a->nobjects != b->nobjects)
-        return 0;
-    for (size_t i = 0; i < a->nthreads; i++) {
-        const struct twc_fact_thread *x = &a->threads[i], *y = NULL;
-        for (size_t j = 0; j < b->nthreads && !y; j++)
-            if (b->threads[j].tid == x->tid)
-                y = &b->threads[j];
-        if (!y || x->block != y->block || x->timed != y->timed || x->object != y->object ||
-            x->object2 != y->object2)
-            return 0;
-    }
-    for (size_t i = 0; i < a->nobjects; i++) {
-        const struct twc_fact_object *x = &a->objects[i], *y = NULL;
-        for (size_t j = 0; j < b->nobjects && !y; j++)
-            if (b->objects[j].addr == x->addr)
-                y = &b->objects[j];
-        if (!y || x->kind != y->kind || x->owner_tid != y->owner_tid || x->value != y->value)
-            return 0;
-    }
-    return 1;
-}
 
 /* State 'Z' in /proc/PID/stat (the field after the parenthesised name, which may hold ')'). */
 int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage, char *err, size_t errlen)
@@ -268,7 +245,7 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
         return TWC_EINTERNAL;
     }
     int rc = sample_pid(pid, elves, &L, &s1, &f1, err, errlen);
-    if (rc != TWC_OK || samples < 2) {
+    if (rc != TWC_OK || samples < 2 || !twc_facts_need_second_sample(&f1)) {
         twa_elf_cache_free(elves);
         if (rc == TWC_OK) {
             *out = f1;
@@ -289,7 +266,7 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
         *storage = s1;
         return TWC_OK;
     }
-    f2.samples_agree = same_facts(&f1, &f2);
+    f2.samples_agree = twc_facts_agree(&f1, &f2);
     twa_release(s1);
     *out = f2;
     *storage = s2;

@@ -168,6 +168,15 @@ struct twc_facts {
     const char *source;       /* e.g. "glibc 2.36 layout table" — said in the output */
 };
 
+/* Does a live sample need a second one >= 100 ms later before its non-mutex waits can be
+ * certain? 1 when some thread waits untimed on anything but a mutex (DESIGN.md "Certain means
+ * proven"): the frontend then lets the target run, samples again, and sets samples_agree from
+ * twc_facts_agree. Both are libtwcore's, so that every frontend proves the same way. */
+int twc_facts_need_second_sample(const struct twc_facts *f);
+/* 1 when two samples show the same threads with the same waits (block, timed, objects) and the
+ * same object states (kind, owner, semaphore value), in any order; 0 otherwise. */
+int twc_facts_agree(const struct twc_facts *a, const struct twc_facts *b);
+
 /* Build a session from attach-only facts (copied). Every command works on it. */
 twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, size_t errlen);
 

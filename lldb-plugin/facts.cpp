@@ -62,44 +62,47 @@ Sample collect(lldb::SBTarget &target, lldb::SBProcess &process) {
     return s;
 }
 
-// Mutex cycles are proven by owner fields from one sample; other untimed waits are certain
-// only when a second sample >= 100 ms later shows the same facts.
-bool needs_second_sample(const Sample &s) {
-    for (const ThreadFact &t : s.threads)
-        if (!t.timed && (t.block == TWC_BLOCK_SEM || t.block == TWC_BLOCK_COND ||
-                         t.block == TWC_BLOCK_JOIN || t.block == TWC_BLOCK_BARRIER ||
-                         t.block == TWC_BLOCK_RWLOCK_RD || t.block == TWC_BLOCK_RWLOCK_WR ||
-                         t.block == TWC_BLOCK_UNKNOWN))
-            return true;
-    return false;
-}
-
-bool same(const Sample &a, const Sample &b) {
-    if (a.threads.size() != b.threads.size() || a.objects.size() != b.objects.size()) return false;
-    std::map<uint64_t, const ThreadFact *> by_tid;
-    for (const ThreadFact &t : a.threads) by_tid[t.tid] = &t;
-    for (const ThreadFact &t : b.threads) {
-        auto it = by_tid.find(t.tid);
-        if (it == by_tid.end()) return false;
-        const ThreadFact &u = *it->second;
-        if (u.block != t.block || u.object != t.object || u.object2 != t.object2 || u.timed != t.timed)
-            return false;
-    }
-    for (const auto &kv : b.objects) {
-        auto it = a.objects.find(kv.first);
-        if (it == a.objects.end() || it->second.owner_tid != kv.second.owner_tid ||
-            it->second.value != kv.second.value)
-            return false;
-    }
-    return true;
-}
-
 uint64_t load_bias(lldb::SBTarget &target, lldb::SBModule exe) {
     lldb::SBAddress hdr = exe.GetObjectFileHeaderAddress();
     uint64_t load = hdr.GetLoadAddress(target), file = hdr.GetFileAddress();
     if (load == LLDB_INVALID_ADDRESS || file == LLDB_INVALID_ADDRESS) return 0;
     return load - file;
 }
+// A sample as libtwcore's facts: views into the sample, valid while it and this object live.
+struct FactsView {
+    std::vector<twc_fact_thread> threads;
+    std::vector<twc_fact_object> objects;
+    twc_facts facts{};
+
+    explicit FactsView(const Sample &s) {
+        for (const ThreadFact &t : s.threads) {
+            twc_fact_thread f{};
+            f.tid = t.tid;
+            f.name = t.name.empty() ? nullptr : t.name.c_str();
+            f.block = t.block;
+            f.timed = t.timed;
+            f.object = t.object;
+            f.object2 = t.object2;
+            f.file = t.file.empty() ? nullptr : t.file.c_str();
+            f.line = t.line;
+            f.func = t.func.empty() ? nullptr : t.func.c_str();
+            threads.push_back(f);
+        }
+        for (const auto &kv : s.objects) {
+            twc_fact_object o{};
+            o.addr = kv.second.addr;
+            o.kind = kv.second.kind;
+            o.owner_tid = kv.second.owner_tid;
+            o.value = kv.second.value;
+            o.name = nullptr;  // libtwcore names it from the executable's symbols, like every frontend
+            objects.push_back(o);
+        }
+        facts.threads = threads.data();
+        facts.nthreads = threads.size();
+        facts.objects = objects.data();
+        facts.nobjects = objects.size();
+    }
+};
 }  // namespace
 
 twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBProcess &process,
@@ -107,7 +110,8 @@ twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBP
     bool live = is_live(process);
     Sample s = collect(target, process);
     int agree = 0;
-    if (live && needs_second_sample(s)) {
+    FactsView probe(s);
+    if (live && twc_facts_need_second_sample(&probe.facts)) {
         Sample first = std::move(s);
         if (!run_briefly(dbg, process, 150)) {
             *status = TWC_ENOTFOUND;
@@ -115,42 +119,15 @@ twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBP
             return nullptr;
         }
         s = collect(target, process);
-        agree = same(first, s);
+        FactsView a(first), b(s);
+        agree = twc_facts_agree(&a.facts, &b.facts);
     }
-
-    std::vector<twc_fact_thread> threads;
-    for (const ThreadFact &t : s.threads) {
-        twc_fact_thread f{};
-        f.tid = t.tid;
-        f.name = t.name.empty() ? nullptr : t.name.c_str();
-        f.block = t.block;
-        f.timed = t.timed;
-        f.object = t.object;
-        f.object2 = t.object2;
-        f.file = t.file.empty() ? nullptr : t.file.c_str();
-        f.line = t.line;
-        f.func = t.func.empty() ? nullptr : t.func.c_str();
-        threads.push_back(f);
-    }
-    std::vector<twc_fact_object> objects;
-    for (const auto &kv : s.objects) {
-        twc_fact_object o{};
-        o.addr = kv.second.addr;
-        o.kind = kv.second.kind;
-        o.owner_tid = kv.second.owner_tid;
-        o.value = kv.second.value;
-        o.name = nullptr;  // libtwcore names it from the executable's symbols, like every frontend
-        objects.push_back(o);
-    }
+    FactsView view(s);
+    twc_facts &f = view.facts;
     lldb::SBModule exe = target.GetModuleAtIndex(0);
     char exe_path[4096] = "";
     if (exe.IsValid()) exe.GetFileSpec().GetPath(exe_path, sizeof exe_path);
 
-    twc_facts f{};
-    f.threads = threads.data();
-    f.nthreads = threads.size();
-    f.objects = objects.data();
-    f.nobjects = objects.size();
     f.samples_agree = agree;
     f.from_core = live ? 0 : 1;
     f.exe = exe_path[0] ? exe_path : nullptr;

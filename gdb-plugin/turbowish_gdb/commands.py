@@ -370,7 +370,7 @@ Usage: tw facts [--json] [--one-sample]"""
         opts, words = split(arg)
         inf = target.inferior()
         mem = memory_mod.Memory(inf)
-        c = facts_mod.collect(inf, mem, target.is_live(inf), one_sample="--one-sample" in opts)
+        c = facts_mod.collect(lib(), inf, mem, target.is_live(inf), one_sample="--one-sample" in opts)
         if "--json" in words:
             gdb.write(json.dumps(c.as_dict(), separators=(",", ":")) + "\n")
             return

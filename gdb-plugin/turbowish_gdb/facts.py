@@ -111,9 +111,6 @@ class ThreadFact:
         self.call = None         # the blocking call ("pthread_mutex_lock")
         self.how = None          # where the object address came from
 
-    def signature(self):
-        return (self.tid, self.block, self.timed, self.object, self.object2)
-
     def as_dict(self):
         return {"tid": self.tid, "name": self.name, "block": T.BLOCK_NAMES[self.block],
                 "timed": bool(self.timed), "object": self.object, "object2": self.object2,
@@ -127,9 +124,6 @@ class ObjectFact:
         self.kind = kind
         self.owner = 0
         self.value = -1
-
-    def signature(self):
-        return (self.addr, self.kind, self.owner, self.value)
 
     def as_dict(self):
         return {"addr": self.addr, "kind": self.kind, "owner_tid": self.owner, "value": self.value}
@@ -149,10 +143,6 @@ class Collected:
         self.samples_agree = 0
         self.sample_note = None
         self.source = layout.source
-
-    def signature(self):
-        return (sorted(t.signature() for t in self.threads),
-                sorted(o.signature() for o in self.objects.values()))
 
     def describe(self):
         blocked = sum(1 for t in self.threads if t.block != T.BLOCK_NONE)
@@ -535,14 +525,6 @@ def sample(inf, mem, live):
                      target.load_bias(exe))
 
 
-def _needs_second_sample(c):
-    """Mutex cycles are proven by owner fields from one sample; other untimed waits are
-    certain only when a second sample >= 100 ms later shows the same facts."""
-    return any(t.block in (T.BLOCK_SEM, T.BLOCK_COND, T.BLOCK_JOIN, T.BLOCK_BARRIER,
-                           T.BLOCK_RWLOCK_RD, T.BLOCK_RWLOCK_WR, T.BLOCK_UNKNOWN) and not t.timed
-               for t in c.threads)
-
-
 def _can_run_briefly(inf):
     """Only a native, all-stop, attached process whose SIGINT gdb stops on and does not pass."""
     if target.connection_type(inf) != "native":
@@ -620,14 +602,16 @@ def run_for_second_sample(inf, mem, seconds):
     return None
 
 
-def collect(inf, mem, live, one_sample=False):
+def collect(lib, inf, mem, live, one_sample=False):
     """Facts from every thread. On a live process whose blocked threads include waits that one
-    sample cannot prove (semaphores, condvars, joins...), takes a second sample after letting
-    the process run for 150 ms (continue, then interrupt), unless one_sample."""
+    sample cannot prove (libtwcore decides: semaphores, condvars, joins...), takes a second
+    sample after letting the process run for 150 ms (continue, then interrupt), unless
+    one_sample; libtwcore says whether the two agree."""
     c = sample(inf, mem, live)
     if not live:
         return c
-    if not _needs_second_sample(c):
+    first, _keep1 = c.to_ctypes()
+    if not lib.facts_need_second_sample(first):
         c.sample_note = "no wait that needs a second sample"
         return c
     if one_sample:
@@ -639,5 +623,6 @@ def collect(inf, mem, live, one_sample=False):
         return c
     c2 = sample(inf, mem, live)
     c2.samples = 2
-    c2.samples_agree = 1 if c2.signature() == c.signature() else 0
+    second, _keep2 = c2.to_ctypes()
+    c2.samples_agree = 1 if lib.facts_agree(first, second) else 0
     return c2

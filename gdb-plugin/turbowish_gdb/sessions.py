@@ -141,7 +141,7 @@ def _open(lib, inf, attach_only, one_sample):
                 lib.set_runner(h, runner.cb)
             return Session(lib, h, "region", how, memory=mem, callbacks=cb, symbolizer=sym, keep=runner)
         reason = how
-    f = facts_mod.collect(inf, mem, live, one_sample=one_sample)
+    f = facts_mod.collect(lib, inf, mem, live, one_sample=one_sample)
     facts, keep = f.to_ctypes()
     h = lib.open_facts(facts)
     lib.set_label(h, target.label(inf))

@@ -92,6 +92,10 @@ class Lib:
         L.twc_set_writer.argtypes = [p, WRITE_FN, p]
         L.twc_set_symbolizer.restype = None
         L.twc_set_symbolizer.argtypes = [p, SYMBOLIZE_FN, p]
+        L.twc_facts_need_second_sample.restype = ctypes.c_int
+        L.twc_facts_need_second_sample.argtypes = [ctypes.POINTER(Facts)]
+        L.twc_facts_agree.restype = ctypes.c_int
+        L.twc_facts_agree.argtypes = [ctypes.POINTER(Facts), ctypes.POINTER(Facts)]
         L.twc_set_runner.restype = None
         L.twc_set_runner.argtypes = [p, RUN_FN, p]
         L.twc_set_target_label.restype = None
@@ -138,6 +142,12 @@ class Lib:
 
     def set_symbolizer(self, s, symbolize_cb):
         self.L.twc_set_symbolizer(s, symbolize_cb, None)
+
+    def facts_need_second_sample(self, facts):
+        return bool(self.L.twc_facts_need_second_sample(ctypes.byref(facts)))
+
+    def facts_agree(self, a, b):
+        return bool(self.L.twc_facts_agree(ctypes.byref(a), ctypes.byref(b)))
 
     def set_runner(self, s, run_cb):
         self.L.twc_set_runner(s, run_cb, None)
