@@ -3,6 +3,8 @@
 DEBIAN_PKGS += libunwind-dev libdwarf-dev libelf-dev
 
 # Link line a program using build/lib/libtwattach.a must add after it (the console uses this).
+# libtwattach collects facts; libtwcore decides what they prove (twc_facts_agree), so a
+# program linking the archive links libtwcore too (the console already does).
 TWATTACH_LDLIBS := -lunwind-x86_64 -lunwind -ldwarf -lelf -lz
 
 TWATTACH_SRCS := $(wildcard attach/*.c)
@@ -20,13 +22,13 @@ $(B)/lib/libtwattach.a: $(TWATTACH_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 # ---- tests ----
-$(B)/tests/attach/test_core: tests/attach/test_core.c $(B)/lib/libtwattach.a
+$(B)/tests/attach/test_core: tests/attach/test_core.c $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a
 	@mkdir -p $(@D)
-	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(TWATTACH_LDLIBS) -lcriterion -o $@
+	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) -lcriterion -o $@
 
-$(B)/tests/attach/twa_dump: tests/attach/twa_dump.c $(B)/lib/libtwattach.a
+$(B)/tests/attach/twa_dump: tests/attach/twa_dump.c $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a
 	@mkdir -p $(@D)
-	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(TWATTACH_LDLIBS) -o $@
+	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) -o $@
 
 TEST_STEPS += test-attach
 .PHONY: test-attach
