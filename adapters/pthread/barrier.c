@@ -11,7 +11,7 @@ TWP_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
         return TWP_REAL(barrier_wait)(b);
     uint32_t site = twp_site(__builtin_return_address(0), "pthread_barrier_wait"), obj;
     tw_res_t r = twp_res(b, TW_RES_BARRIER, site, &obj);
-    return TWP_COUNTED_WAIT_AROUND(t, site, r, 0, 1, TWP_REAL(barrier_wait)(b));
+    return TWP_COUNTED_WAIT_AROUND(t, site, TW_WAIT_SIGNAL, r, 0, 1, TWP_REAL(barrier_wait)(b));
 }
 
 TWP_EXPORT int pthread_barrier_destroy(pthread_barrier_t *b)

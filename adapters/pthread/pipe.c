@@ -54,10 +54,23 @@ TWP_EXPORT int pipe2(int fds[2], int flags)
     return rc;
 }
 
+/* Bytes moved through a followed pipe may be what a blocked reader or writer on the other end
+ * waits for (and a closed end, EOF): count a wake in flight for every one of them until it returns (errno untouched). */
+static void moved(tw_res_t r, ssize_t rc)
+{
+    if (r && rc > 0 && twp_enter_taskless()) {
+        tw_res_wake(r, 1);
+        twp_leave();
+    }
+}
+
 TWP_EXPORT int close(int fd)
 {
-    if ((unsigned)fd < MAX_FD && __atomic_load_n(&pipe_res[fd], __ATOMIC_RELAXED))
+    tw_res_t r = (unsigned)fd < MAX_FD ? __atomic_load_n(&pipe_res[fd], __ATOMIC_RELAXED) : 0;
+    if (r) {
         __atomic_store_n(&pipe_res[fd], 0, __ATOMIC_RELAXED);
+        moved(r, 1);
+    }
     return TWP_REAL(close)(fd);
 }
 
@@ -85,21 +98,29 @@ static int pipe_wait_kind(void) { return twp_forked ? TW_WAIT_IO : TW_WAIT_SIGNA
 TWP_EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
     tw_task_t t;
-    tw_res_t r;
+    tw_res_t r = 0;
+    ssize_t rc;
     if (TWP_LIKELY(!would_block(fd, POLLIN, &t, &r)))
-        return TWP_REAL(read)(fd, buf, n);
-    return TWP_WAIT_AROUND(t, twp_site(__builtin_return_address(0), "read"), pipe_wait_kind(), tw_res_id(r), 0,
-                           TWP_REAL(read)(fd, buf, n));
+        rc = TWP_REAL(read)(fd, buf, n);
+    else
+        rc = TWP_COUNTED_WAIT_AROUND(t, twp_site(__builtin_return_address(0), "read"), pipe_wait_kind(), r, 0, 0,
+                                     TWP_REAL(read)(fd, buf, n));
+    moved(r, rc);
+    return rc;
 }
 
 TWP_EXPORT ssize_t write(int fd, const void *buf, size_t n)
 {
     tw_task_t t;
-    tw_res_t r;
+    tw_res_t r = 0;
+    ssize_t rc;
     if (TWP_LIKELY(!would_block(fd, POLLOUT, &t, &r)))
-        return TWP_REAL(write)(fd, buf, n);
-    return TWP_WAIT_AROUND(t, twp_site(__builtin_return_address(0), "write"), pipe_wait_kind(), tw_res_id(r), 0,
-                           TWP_REAL(write)(fd, buf, n));
+        rc = TWP_REAL(write)(fd, buf, n);
+    else
+        rc = TWP_COUNTED_WAIT_AROUND(t, twp_site(__builtin_return_address(0), "write"), pipe_wait_kind(), r, 0, 0,
+                                     TWP_REAL(write)(fd, buf, n));
+    moved(r, rc);
+    return rc;
 }
 
 void twp_pipes_reset(void)

@@ -20,7 +20,7 @@ static int wait(sem_t *s, const struct timespec *abst, int timed, void *ra)
     uint32_t site = twp_site(ra, timed ? "sem_timedwait" : "sem_wait"), obj;
     tw_res_t r = twp_res(s, TW_RES_SEMAPHORE, site, &obj);
     errno = saved; /* the failed trywait's EAGAIN is ours, not the program's */
-    return TWP_COUNTED_WAIT_AROUND(t, site, r, timed, 0, timed ? TWP_REAL(sem_timedwait)(s, abst) : TWP_REAL(sem_wait)(s));
+    return TWP_COUNTED_WAIT_AROUND(t, site, TW_WAIT_SIGNAL, r, timed, 0, timed ? TWP_REAL(sem_timedwait)(s, abst) : TWP_REAL(sem_wait)(s));
 }
 
 TWP_EXPORT int sem_wait(sem_t *s) { return wait(s, NULL, 0, __builtin_return_address(0)); }

@@ -163,13 +163,14 @@ static inline void twp_unpark(tw_task_t t) { twp_me.busy = 1; tw_poll_begin(t); 
     errno = saved_;                                                                          \
     rc_; })
 
-/* TWP_WAIT_AROUND for a wait whose waker no task edge names (semaphore, barrier): the thread
- * is counted as a waiter of resource handle r while it waits (tw_res_waiter), so that a post
- * or a barrier's release can count a wake in flight; released_all: the call's return means
- * every waiter was released (a barrier), which is counted before this waiter leaves. */
-#define TWP_COUNTED_WAIT_AROUND(t, site, r, timed, released_all, call) ({                     \
+/* TWP_WAIT_AROUND for a wait whose waker no task edge names (semaphore, barrier, pipe): the
+ * thread is counted as a waiter of resource handle r while it waits (tw_res_waiter), so that a
+ * post, a write or a barrier's release can count a wake in flight; released_all: the call's
+ * return means every waiter was released (a barrier), which is counted before this waiter
+ * leaves. */
+#define TWP_COUNTED_WAIT_AROUND(t, site, kind, r, timed, released_all, call) ({               \
     tw_res_waiter((r), +1);                                                                  \
-    __typeof__(call) rcw_ = TWP_WAIT_AROUND((t), (site), TW_WAIT_SIGNAL, tw_res_id(r), (timed), call); \
+    __typeof__(call) rcw_ = TWP_WAIT_AROUND((t), (site), (kind), tw_res_id(r), (timed), call); \
     if (released_all)                                                                        \
         tw_res_wake((r), 1);                                                                 \
     tw_res_waiter((r), -1);                                                                  \
