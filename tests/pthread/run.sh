@@ -144,6 +144,24 @@ if [ -x "$TW" ]; then
 else skip "missed signal: tw alerts lost_wakeup"; fi
 stop
 
+in_flight_recorded() {
+    start signalled_waiter || return 1
+    dump || return 1
+    local cv
+    cv=$(res_id go)
+    [ -n "$cv" ] && grep -Eq "^task [0-9]+ 3 5 $cv waiter " "$TMP/dump" || { cat "$TMP/dump"; return 1; }
+}
+check "signalled waiter: still recorded waiting on go after the signal (it needs the mutex back)" in_flight_recorded
+if [ -x "$TW" ]; then
+    in_flight_why() {
+        local w
+        w=$(tw_json tasks | py '[t["id"] for t in j["tasks"] if t["name"] == "waiter"][0]') || return 1
+        tw_json why "$w" | py 'j["end"] == "exit" and "a wake is in flight" in j["message"]'
+    }
+    check "signalled waiter: tw why says a wake is in flight, not 'a waker TurboWish cannot name'" in_flight_why
+else skip "signalled waiter: tw why"; fi
+stop
+
 upgrade_recorded() {
     start rw_upgrade || return 1
     dump || return 1

@@ -600,3 +600,29 @@ Test(poll, a_wait_and_wake_cycle_records_alike_on_both_paths)
         cr_assert_eq(e->version, n + 1);
     }
 }
+
+Test(wakes, in_flight_are_counted_per_resource_never_above_its_waiters)
+{
+    tw_res_t cv = tw_res_create(TW_RES_CONDVAR, TW_CLASS_CONSUMABLE, 0, "cv", 0, 0);
+    struct tw_res_rec *r = res_by_handle(cv);
+    cr_assert_not_null(r);
+    tw_res_wake(cv, 0);   /* a signal nobody waits for wakes nobody */
+    cr_assert_eq(r->wake_state, 0);
+    tw_res_waiter(cv, +1);
+    tw_res_waiter(cv, +1);
+    tw_res_waiter(cv, +1);
+    tw_res_wake(cv, 0);
+    cr_assert_eq(TW_WAKE_WAITERS(r->wake_state), 3);
+    cr_assert_eq(TW_WAKE_PENDING(r->wake_state), 1);
+    tw_res_wake(cv, 1);   /* a broadcast: every waiter has a wake on its way */
+    cr_assert_eq(TW_WAKE_PENDING(r->wake_state), 3);
+    tw_res_wake(cv, 0);
+    cr_assert_eq(TW_WAKE_PENDING(r->wake_state), 3, "never more wakes than waiters");
+    tw_res_waiter(cv, -1);  /* a waiter returns and takes one with it */
+    cr_assert_eq(TW_WAKE_WAITERS(r->wake_state), 2);
+    cr_assert_eq(TW_WAKE_PENDING(r->wake_state), 2);
+    tw_res_waiter(cv, -1);
+    tw_res_waiter(cv, -1);
+    tw_res_waiter(cv, -1);  /* one too many (a bad caller) never goes below zero */
+    cr_assert_eq(r->wake_state, 0);
+}
