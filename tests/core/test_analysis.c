@@ -48,13 +48,13 @@ Test(deadlock, philosophers_are_one_certain_alternating_chain)
     rb_wait(hb, TW_WAIT_TIMER, 0, 0);
     char *o = run("deadlocks --json");
     cr_assert(strstr(o, "\"certain\":true"), "%s", o);
-    cr_assert_eq(count(o, "{\"task\":"), 4, "%s", o);
+    cr_assert_eq(count(o, "\"await\":"), 4, "%s", o);
     cr_assert_eq(count(o, "{\"resource\":"), 4, "%s", o);
     cr_assert_null(strstr(o, "heartbeat"), "%s", o);
     /* interleaved: task, resource, task, ... starting from the smallest id, each waiting on the next */
     const char *p = strstr(o, "\"chain\":[");
     cr_assert(p && !strncmp(p, "\"chain\":[{\"task\":1,\"name\":\"philosopher-0\"", 41), "%s", p);
-    cr_assert(strstr(o, "{\"resource\":11,\"name\":\"fork-1\",\"kind\":\"mutex\"},{\"task\":2,"), "%s", o);
+    cr_assert(strstr(o, "{\"resource\":11,\"name\":\"fork-1\",\"kind\":\"mutex\",\"holders\":[{\"task\":2,\"name\":\"philosopher-1\"}]},{\"task\":2,"), "%s", o);
     free(o);
     o = run("deadlocks");
     cr_assert(strstr(o, "philosopher-0 (1) waits at deadlock.c:41 twrt_mutex_lock(&forks[i+1])\n    -> fork-1 (mutex) held by philosopher-1 (2)"), "%s", o);
@@ -69,7 +69,7 @@ Test(deadlock, joiner_behind_the_knot_is_not_a_member)
     struct tw_task_rec *j = rb_task(&R, 7, "main", TW_TASK_WAITING);
     rb_wait(j, TW_WAIT_JOIN, 1, 0);
     char *o = run("deadlocks --json");
-    cr_assert_eq(count(o, "{\"task\":"), 2, "%s", o);
+    cr_assert_eq(count(o, "\"await\":"), 2, "%s", o);
     cr_assert_null(strstr(o, "\"main\""), "%s", o);
     free(o);
     o = run("why 7");
@@ -122,7 +122,7 @@ Test(deadlock, channel_cycle_is_certain)
     channel_ring(0);
     char *o = run("deadlocks --json");
     cr_assert(strstr(o, "\"certain\":true"), "%s", o);
-    cr_assert_eq(count(o, "{\"task\":"), 3, "%s", o);
+    cr_assert_eq(count(o, "\"await\":"), 3, "%s", o);
     free(o);
     rb_free(&R);
 }
@@ -199,7 +199,7 @@ Test(deadlock, global_when_every_task_waits_for_unknown_wakers)
     rb_task(&R, 4, "finished", TW_TASK_DONE);
     char *o = run("deadlocks --json");
     cr_assert(strstr(o, "\"certain\":true,\"global\":true"), "%s", o);
-    cr_assert_eq(count(o, "{\"task\":"), 2, "%s", o);
+    cr_assert_eq(count(o, "\"await\":"), 2, "%s", o);
     free(o);
     /* one running task could still signal: no deadlock */
     rb_task(&R, 5, "signaller", TW_TASK_POLLING);
