@@ -61,6 +61,7 @@ void twp_resolve(void)
     GET(sem_trywait, "sem_trywait");
     GET(sem_timedwait, "sem_timedwait");
     GET(sem_destroy, "sem_destroy");
+    GET(sem_post, "sem_post");
     GET(barrier_wait, "pthread_barrier_wait");
     GET(barrier_destroy, "pthread_barrier_destroy");
     GET(read, "read");

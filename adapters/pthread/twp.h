@@ -58,6 +58,7 @@ struct twp_real {
     int (*sem_trywait)(sem_t *);
     int (*sem_timedwait)(sem_t *, const struct timespec *);
     int (*sem_destroy)(sem_t *);
+    int (*sem_post)(sem_t *);
     int (*barrier_wait)(pthread_barrier_t *);
     int (*barrier_destroy)(pthread_barrier_t *);
     ssize_t (*read)(int, void *, size_t);
@@ -162,6 +163,15 @@ static inline void twp_unpark(tw_task_t t) { twp_me.busy = 1; tw_poll_begin(t); 
 TWP_HIDDEN struct twp_held *twp_held_find(const void *addr);
 TWP_HIDDEN struct twp_held *twp_held_add(const void *addr, tw_res_t res, uint32_t obj, uint32_t site, int shared);
 TWP_HIDDEN void twp_held_remove(struct twp_held *h);
+
+/* ---- semaphore takers (sem_takers.c) ---- */
+/* Thread t completed a wait on s (resource r): it holds one more unit. */
+TWP_HIDDEN void twp_sem_took(tw_task_t t, const sem_t *s, tw_res_t r);
+/* Thread t is about to post s: one of its units goes back, if it holds any. */
+TWP_HIDDEN void twp_sem_posting(tw_task_t t, const sem_t *s);
+/* s is being destroyed by thread t: whatever t took of it is gone. */
+TWP_HIDDEN void twp_sem_forget(tw_task_t t, const sem_t *s);
+TWP_HIDDEN void twp_sem_takers_reset(void); /* fork child */
 
 /* ---- objects: address -> resource (objects.c) ---- */
 struct twp_obj;
