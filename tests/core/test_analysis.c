@@ -10,21 +10,11 @@ static const struct rb_sizes SZ = { 32, 32, 32, 2, 64, 8192 };
 
 static char *run(const char *cmd)
 {
-    twc_session *s = rb_open(&R, 0);
-    cr_assert_not_null(s);
-    int st;
-    char *o = rb_exec(s, cmd, &st);
-    cr_assert_not_null(o, "%s failed (%d)", cmd, st);
-    twc_close(s);
+    char *o = rb_run(&R, cmd);
+    cr_assert(o && strncmp(o, "rb_run:", 7), "%s", o ? o : cmd);
     return o;
 }
-
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p++) n++;
-    return n;
-}
+#define count rb_count
 
 /* philosophers 1..n each hold fork (10+i) and wait for fork 10+(i+1)%n */
 static void philosophers(int n)

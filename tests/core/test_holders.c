@@ -12,21 +12,11 @@ static const struct rb_sizes SZ = { 32, 32, 32, 2, 64, 8192 };
 
 static char *run(const char *cmd)
 {
-    twc_session *s = rb_open(&R, 0);
-    cr_assert_not_null(s);
-    int st;
-    char *o = rb_exec(s, cmd, &st);
-    cr_assert_not_null(o, "%s failed (%d)", cmd, st);
-    twc_close(s);
+    char *o = rb_run(&R, cmd);
+    cr_assert(o && strncmp(o, "rb_run:", 7), "%s", o ? o : cmd);
     return o;
 }
-
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p++) n++;
-    return n;
-}
+#define count rb_count
 
 /* The producer/consumer hang of issue 17: `holder` took `mutex` and sleeps on `sem`; three
  * tasks queue on `mutex`, one of them holding two units of `sem`; one waits on a condvar. */

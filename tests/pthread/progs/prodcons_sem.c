@@ -36,25 +36,15 @@ static void *consumer(void *arg)
     }
     return 0;
 }
-static pthread_t spawn(void *(*fn)(void *), const char *name)
-{
-    pthread_t t;
-    pthread_create(&t, 0, fn, 0);
-    pthread_setname_np(t, name);
-    return t;
-}
 int main(void)
 {
     sem_init(&empty, 0, SLOTS);
     sem_init(&full, 0, 0);
-    pthread_t p = spawn(producer, "producer-1");
-    spawn(producer, "producer-2");
+    pthread_t p = spawn_named(producer, 0, "producer", 1);
+    spawn_named(producer, 0, "producer", 2);
     usleep(100000); /* the producers fill the buffer and one sleeps holding mutex */
-    for (int i = 0; i < CONSUMERS; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "consumer-%d", i + 1);
-        spawn(consumer, name);
-    }
+    for (int i = 1; i <= CONSUMERS; i++)
+        spawn_named(consumer, 0, "consumer", i);
     usleep(200000);
     ready();
     pthread_join(p, 0);
