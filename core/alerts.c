@@ -44,6 +44,14 @@ static int has_pair(const struct pair *p, size_t n, uint64_t a, uint64_t b)
     return 0;
 }
 
+/* Semaphore units are held without an owner's discipline (a consumer keeps what it never
+ * posts back): they make no lock order, as in lockdep. */
+static int orders(const struct model *m, uint64_t res)
+{
+    const struct mres *r = model_res(m, res);
+    return !r || r->kind != TW_RES_SEMAPHORE;
+}
+
 int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
                    struct alert **out, size_t *nout)
 {
@@ -131,7 +139,7 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
                 }
                 struct held *H = &held[h];
                 if (e->type == TW_EV_ACQUIRE) {
-                    if (e->flags & TW_EVF_SHARED) break;
+                    if ((e->flags & TW_EVF_SHARED) || !orders(m, e->res)) break;
                     for (int k = 0; k < H->n; k++)
                         if (H->res[k] != e->res && !has_pair(pairs, npairs, H->res[k], e->res) && npairs < 10000) {
                             if (npairs == cappairs) {
@@ -157,7 +165,7 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
         const struct mtask *t = &m->tasks[i];
         if (!task_live(t) || t->state != TW_TASK_WAITING || t->wait_kind != TW_WAIT_ACQUIRE) continue;
         for (int k = 0; k < TW_MAX_EDGES; k++)
-            if (t->edges[k].res && t->edges[k].role == TW_EDGE_HOLD && t->edges[k].res != t->waiting_on &&
+            if (t->edges[k].res && t->edges[k].role == TW_EDGE_HOLD && t->edges[k].res != t->waiting_on && orders(m, t->edges[k].res) &&
                 !has_pair(pairs, npairs, t->edges[k].res, t->waiting_on) && npairs < 10000) {
                 if (npairs == cappairs) {
                     size_t c = cappairs ? cappairs * 2 : 32;

@@ -360,19 +360,38 @@ int cmd_resource(struct twc_session *s, const struct model *m, uint64_t id, cons
 }
 
 /* ---- deadlocks ---- */
-static const char *relation(const struct mtask *t, const struct mres *r)
+static const char *relation(const struct mtask *t, const struct mres *r, int holders)
 {
     switch (t->wait_kind) {
     case TW_WAIT_RECV: return "(empty) whose senders are";
     case TW_WAIT_SEND: return "(full) whose receivers are";
-    case TW_WAIT_ACQUIRE: return r && r->kind == TW_RES_SEMAPHORE ? "units held by" : "held by";
-    default: return "which may be signalled by";
+    default:
+        if (t->wait_kind != TW_WAIT_ACQUIRE && !holders) return "which may be signalled by";
+        return r && r->kind == TW_RES_SEMAPHORE ? "units held by" : "held by";
     }
 }
 
-void text_chain(struct twc_session *s, const struct model *m, struct sbuf *b, const struct dl_entry *c, size_t n, int global)
+/* "-> NAME (kind) held by A (1), B (2)": the resource task t waits on and its holders; with
+ * none known, the chain's next task (the one that can wake t), if any. */
+static void text_res_line(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+                          const struct mtask *t, uint32_t ri, const struct mtask *next)
 {
     char tmp[64];
+    const struct mres *r = &m->res[ri];
+    sb_printf(b, "-> %s (%s)", res_name(s, r, tmp, sizeof tmp), res_kind_name(r->kind));
+    size_t nh = res_holders(d, ri, t->wait_kind, NULL, NULL);
+    if (nh) {
+        sb_printf(b, " %s ", relation(t, r, 1));
+        text_holders(s, m, d, b, ri, t->wait_kind);
+    } else if (next) {
+        sb_printf(b, " %s ", relation(t, r, 0));
+        task_label(s, b, next);
+    }
+}
+
+void text_chain(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+                const struct dl_entry *c, size_t n, int global)
+{
     for (size_t k = 0; k < n; k++) {
         if (!c[k].is_task) continue;
         const struct mtask *t = &m->tasks[c[k].idx];
@@ -386,12 +405,12 @@ void text_chain(struct twc_session *s, const struct model *m, struct sbuf *b, co
         while (nx < n && !c[nx].is_task) nx++;
         const struct mtask *next = global ? NULL : &m->tasks[c[nx < n ? nx : 0].idx];
         if (k + 1 < n && !c[k + 1].is_task) {
-            const struct mres *r = &m->res[c[k + 1].idx];
-            sb_printf(b, "    -> %s (%s)", res_name(s, r, tmp, sizeof tmp), res_kind_name(r->kind));
-            if (next) { sb_printf(b, " %s ", relation(t, r)); task_label(s, b, next); }
-        } else if (t->wait_kind == TW_WAIT_JOIN && next) {
+            sb_puts(b, "    ");
+            text_res_line(s, m, d, b, t, c[k + 1].idx, next);
+        } else if (t->wait_kind == TW_WAIT_JOIN && (next || model_task(m, t->waiting_on))) {
+            /* a global chain has no "next" to wake t, but the joined task is known */
             sb_puts(b, "    -> joins ");
-            task_label(s, b, next);
+            task_label(s, b, next ? next : model_task(m, t->waiting_on));
         } else if (global) sb_printf(b, "    -> (%s, no task left to wake it)", wait_kind_name(t->wait_kind));
         if (!global && nx >= n) sb_puts(b, "  <- back to the start");
         sb_puts(b, "\n");
@@ -401,7 +420,9 @@ void text_chain(struct twc_session *s, const struct model *m, struct sbuf *b, co
 int cmd_deadlocks(struct twc_session *s, const struct model *m, const struct cmdopts *o, struct sbuf *b)
 {
     struct deadlock *d; size_t n;
-    if (find_deadlocks(s, m, &d, &n)) return TWC_EINTERNAL;
+    struct derived dv;
+    if (derive(m, &dv)) return TWC_EINTERNAL;
+    if (find_deadlocks(s, m, &d, &n)) { derived_free(&dv); return TWC_EINTERNAL; }
     if (o->json) {
         json_begin(s, b);
         sb_puts(b, ",\"deadlocks\":[");
@@ -410,7 +431,7 @@ int cmd_deadlocks(struct twc_session *s, const struct model *m, const struct cmd
                       d[i].global ? "true" : "false");
             sb_json_str(b, d[i].note);
             sb_puts(b, ",\"chain\":[");
-            for (size_t k = 0; k < d[i].n; k++) { if (k) sb_puts(b, ","); json_chain_entry(s, m, b, &d[i].chain[k]); }
+            for (size_t k = 0; k < d[i].n; k++) { if (k) sb_puts(b, ","); json_chain_entry(s, m, &dv, b, d[i].chain, k); }
             sb_puts(b, "]}");
         }
         sb_puts(b, "]");
@@ -423,10 +444,11 @@ int cmd_deadlocks(struct twc_session *s, const struct model *m, const struct cmd
             for (size_t k = 0; k < d[i].n; k++) nt += d[i].chain[k].is_task;
             sb_printf(b, "%s%s deadlock of %zu task%s: %s\n", d[i].certain ? "CERTAIN" : "possible", d[i].global ? " global" : "",
                       nt, nt == 1 ? "" : "s", d[i].note);
-            text_chain(s, m, b, d[i].chain, d[i].n, d[i].global);
+            text_chain(s, m, &dv, b, d[i].chain, d[i].n, d[i].global);
         }
     }
     deadlocks_free(d, n);
+    derived_free(&dv);
     return 0;
 }
 
@@ -525,13 +547,12 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
     if (o->json) {
         json_begin(s, b);
         sb_printf(b, ",\"task\":%llu,\"chain\":[", (unsigned long long)id);
-        for (size_t k = 0; k < n; k++) { if (k) sb_puts(b, ","); json_chain_entry(s, m, b, &chain[k]); }
+        for (size_t k = 0; k < n; k++) { if (k) sb_puts(b, ","); json_chain_entry(s, m, &g.d, b, chain, k); }
         sb_printf(b, "],\"end\":\"%s\",\"end_task\":%llu,\"message\":", end, (unsigned long long)m->tasks[endtask].id);
         sb_json_str(b, msg);
         sb_puts(b, json_end);
     } else {
         text_as_of(s, b);
-        char tmp[64];
         for (size_t k = 0; k < n; k++) {
             if (!chain[k].is_task) continue;
             const struct mtask *t = &m->tasks[chain[k].idx];
@@ -541,11 +562,10 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
             text_site(s, b, t->await_site);
             sb_puts(b, "\n");
             if (k + 1 < n && !chain[k + 1].is_task) {
-                const struct mres *r = &m->res[chain[k + 1].idx];
-                sb_printf(b, "  -> %s (%s)", res_name(s, r, tmp, sizeof tmp), res_kind_name(r->kind));
                 size_t nx = k + 2;
                 const struct mtask *nt = nx < n ? &m->tasks[chain[nx].idx] : (!strcmp(end, "cycle") ? &m->tasks[endtask] : NULL);
-                if (nt) { sb_printf(b, " %s ", relation(t, r)); task_label(s, b, nt); }
+                sb_puts(b, "  ");
+                text_res_line(s, m, &g.d, b, t, chain[k + 1].idx, nt);
                 sb_puts(b, "\n");
             }
         }

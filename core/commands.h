@@ -13,5 +13,6 @@ int cmd_alerts(struct twc_session *s, const struct model *m, const struct cmdopt
 int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const struct cmdopts *o, struct sbuf *b, char *err, size_t errlen);
 int cmd_log(struct twc_session *s, size_t want, const struct cmdopts *o, struct sbuf *b);
 int cmd_position(struct twc_session *s, const struct cmdopts *o, struct sbuf *b, const char *note);
-void text_chain(struct twc_session *s, const struct model *m, struct sbuf *b, const struct dl_entry *c, size_t n, int global);
+void text_chain(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+                const struct dl_entry *c, size_t n, int global);
 #endif

@@ -97,13 +97,6 @@ static int add_dl(struct deadlock **out, size_t *n, size_t *cap, struct deadlock
     return 0;
 }
 
-static uint32_t res_idx_of(const struct model *m, const struct mtask *t)
-{
-    if (t->wait_kind == TW_WAIT_JOIN) return UINT32_MAX;
-    long r = idmap_get(&m->rmap, t->waiting_on);
-    return r < 0 ? UINT32_MAX : (uint32_t)r;
-}
-
 /* Preorder walk inside one component, starting at its smallest task id: each task is
  * followed by the resource it waits on; in a simple cycle this is the cycle itself. */
 static int chain_of(const struct model *m, const struct adj *a, const uint32_t *comp, uint32_t c,
@@ -118,7 +111,7 @@ static int chain_of(const struct model *m, const struct adj *a, const uint32_t *
     st[sp] = start; pos[sp] = a->start[start]; sp++;
     seen[start] = 1;
     d->chain[d->n++] = (struct dl_entry){ 1, start };
-    uint32_t ri = res_idx_of(m, &m->tasks[start]);
+    uint32_t ri = wait_res_idx(m, &m->tasks[start]);
     if (ri != UINT32_MAX) d->chain[d->n++] = (struct dl_entry){ 0, ri };
     while (sp) {
         uint32_t v = st[sp - 1];
@@ -127,7 +120,7 @@ static int chain_of(const struct model *m, const struct adj *a, const uint32_t *
         if (comp[w] != c || seen[w]) continue;
         seen[w] = 1;
         d->chain[d->n++] = (struct dl_entry){ 1, w };
-        ri = res_idx_of(m, &m->tasks[w]);
+        ri = wait_res_idx(m, &m->tasks[w]);
         if (ri != UINT32_MAX) d->chain[d->n++] = (struct dl_entry){ 0, ri };
         if (sp <= size) { st[sp] = w; pos[sp] = a->start[w]; sp++; }
     }
@@ -219,12 +212,7 @@ int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock
         d.global = 1; d.certain = 1;
         d.chain = malloc(2 * live * sizeof *d.chain);
         if (!d.chain) goto done;
-        for (size_t i = 0; i < nt; i++) {
-            if (g.cls[i] == WK_NONE) continue;
-            d.chain[d.n++] = (struct dl_entry){ 1, (uint32_t)i };
-            uint32_t ri = res_idx_of(m, &m->tasks[i]);
-            if (ri != UINT32_MAX) d.chain[d.n++] = (struct dl_entry){ 0, ri };
-        }
+        d.n = chain_by_holders(m, &g.d, g.cls, d.chain);
         if (s->facts && !(s->facts_agree && !s->facts_from_core)) {
             d.certain = 0;
             snprintf(d.note, sizeof d.note, "%s", s->facts_from_core

@@ -188,6 +188,22 @@ bool task_live(const struct mtask *t);
 /* deadlock.c */
 struct dl_entry { int is_task; uint32_t idx; };   /* idx into tasks or res; res idx UINT32_MAX = none */
 struct deadlock { int certain, global; struct dl_entry *chain; size_t n; char note[240]; };
+/* holders.c — the tasks keeping a waiter of resource index ri (waiting as wait_kind) waiting:
+ * senders for a receive, receivers for a send, holders of units (owners, readers, semaphore
+ * takers) otherwise. fn gets each task index once; returns how many. */
+size_t res_holders(const struct derived *d, uint32_t ri, unsigned wait_kind, void (*fn)(void *, uint32_t), void *arg);
+unsigned chain_wait_kind(const struct model *m, const struct dl_entry *c, size_t k);
+/* [{"task":ID,"name":…}, …] and "A (1), B (2)" (returns how many were printed) */
+void json_holders(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+                  uint32_t ri, unsigned wait_kind);
+int text_holders(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+                 uint32_t ri, unsigned wait_kind);
+uint32_t wait_res_idx(const struct model *m, const struct mtask *t);
+/* Every task whose cls is not WK_NONE into out (room for two entries per task), each followed
+ * by the resource it waits on and then by the first not yet listed of that resource's holders
+ * (or the task it joins), so that a ring of takers reads as the ring it is; a task nobody
+ * leads to starts a new run, in table order. Returns the number of entries. */
+size_t chain_by_holders(const struct model *m, const struct derived *d, const uint8_t *cls, struct dl_entry *out);
 int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *n);
 void deadlocks_free(struct deadlock *d, size_t n);
 /* proof.c: DESIGN.md "Certain means proven" for region models. Re-reads the members of every
@@ -212,8 +228,10 @@ void json_task(struct twc_session *s, const struct model *m, const struct derive
                struct sbuf *b, const struct mtask *t, int full);
 void json_res(struct twc_session *s, const struct model *m, const struct derived *d,
               struct sbuf *b, const struct mres *r, size_t ri);
-void json_chain_entry(struct twc_session *s, const struct model *m, struct sbuf *b,
-                      const struct dl_entry *e);
+/* Entry k of a chain; a resource entry names its holders (holders.c) for the wait of the
+ * task before it. */
+void json_chain_entry(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+                      const struct dl_entry *c, size_t k);
 void json_as_of(struct twc_session *s, struct sbuf *b);
 void text_as_of(struct twc_session *s, struct sbuf *b);
 void text_site(struct twc_session *s, struct sbuf *b, uint32_t site);

@@ -164,8 +164,10 @@ void json_res(struct twc_session *s, const struct model *m, const struct derived
     sb_puts(b, "]}");
 }
 
-void json_chain_entry(struct twc_session *s, const struct model *m, struct sbuf *b, const struct dl_entry *e)
+void json_chain_entry(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+                      const struct dl_entry *c, size_t k)
 {
+    const struct dl_entry *e = &c[k];
     if (e->is_task) {
         const struct mtask *t = &m->tasks[e->idx];
         sb_printf(b, "{\"task\":%llu,\"name\":", (unsigned long long)t->id);
@@ -178,7 +180,9 @@ void json_chain_entry(struct twc_session *s, const struct model *m, struct sbuf 
         char tmp[64];
         sb_printf(b, "{\"resource\":%llu,\"name\":", (unsigned long long)r->id);
         sb_json_str(b, res_name(s, r, tmp, sizeof tmp));
-        sb_printf(b, ",\"kind\":\"%s\"}", res_kind_name(r->kind));
+        sb_printf(b, ",\"kind\":\"%s\",\"holders\":", res_kind_name(r->kind));
+        json_holders(s, m, d, b, e->idx, chain_wait_kind(m, c, k));
+        sb_puts(b, "}");
     }
 }
 

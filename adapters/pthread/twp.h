@@ -189,6 +189,15 @@ TWP_HIDDEN struct twp_held *twp_held_find(const void *addr);
 TWP_HIDDEN struct twp_held *twp_held_add(const void *addr, tw_res_t res, uint32_t obj, uint32_t site, int shared);
 TWP_HIDDEN void twp_held_remove(struct twp_held *h);
 
+/* ---- semaphore takers (sem_takers.c) ---- */
+/* Thread t completed a wait on s (resource r): it holds one more unit. */
+TWP_HIDDEN void twp_sem_took(tw_task_t t, const sem_t *s, tw_res_t r);
+/* Thread t is about to post s: one of its units goes back, if it holds any. */
+TWP_HIDDEN void twp_sem_posting(tw_task_t t, const sem_t *s);
+/* s is being destroyed by thread t: whatever t took of it is gone. */
+TWP_HIDDEN void twp_sem_forget(tw_task_t t, const sem_t *s);
+TWP_HIDDEN void twp_sem_takers_reset(void); /* fork child */
+
 /* ---- objects: address -> resource (objects.c) ---- */
 struct twp_obj;
 /* The resource for the object at addr of `kind` (enum tw_res_kind), created on first use with

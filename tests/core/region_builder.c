@@ -1,4 +1,5 @@
 /* region_builder.c — see region_builder.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "region_builder.h"
@@ -174,4 +175,24 @@ char *rb_exec(twc_session *s, const char *cmd, int *st)
     int rc = twc_exec(s, cmd, &out, err, sizeof err);
     if (st) *st = rc;
     return out;
+}
+
+char *rb_run(struct rb *r, const char *cmd)
+{
+    twc_session *s = rb_open(r, 0);
+    char *out = NULL, err[256] = "cannot open the region";
+    int rc = s ? twc_exec(s, cmd, &out, err, sizeof err) : -1;
+    if (s) twc_close(s);
+    if (rc == 0 && out) return out;
+    free(out);
+    out = malloc(512);
+    if (out) snprintf(out, 512, "rb_run: '%s' failed (%d): %s", cmd, rc, err);
+    return out;
+}
+
+int rb_count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++) n++;
+    return n;
 }

@@ -41,4 +41,9 @@ int64_t rb_write(void *ctx, uint64_t addr, const void *buf, uint64_t len);
 twc_session *rb_open(struct rb *r, int flags);
 /* run a command, return its malloc'd output (NULL on error, *st set) */
 char *rb_exec(twc_session *s, const char *cmd, int *st);
+/* open r, run cmd, close: its malloc'd output, or on failure a malloc'd line saying so (which
+ * a test's assertion then prints) */
+char *rb_run(struct rb *r, const char *cmd);
+/* how many times needle occurs in hay (overlapping) */
+int rb_count(const char *hay, const char *needle);
 #endif

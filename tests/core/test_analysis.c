@@ -10,21 +10,11 @@ static const struct rb_sizes SZ = { 32, 32, 32, 2, 64, 8192 };
 
 static char *run(const char *cmd)
 {
-    twc_session *s = rb_open(&R, 0);
-    cr_assert_not_null(s);
-    int st;
-    char *o = rb_exec(s, cmd, &st);
-    cr_assert_not_null(o, "%s failed (%d)", cmd, st);
-    twc_close(s);
+    char *o = rb_run(&R, cmd);
+    cr_assert(o && strncmp(o, "rb_run:", 7), "%s", o ? o : cmd);
     return o;
 }
-
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p++) n++;
-    return n;
-}
+#define count rb_count
 
 /* philosophers 1..n each hold fork (10+i) and wait for fork 10+(i+1)%n */
 static void philosophers(int n)
@@ -48,13 +38,13 @@ Test(deadlock, philosophers_are_one_certain_alternating_chain)
     rb_wait(hb, TW_WAIT_TIMER, 0, 0);
     char *o = run("deadlocks --json");
     cr_assert(strstr(o, "\"certain\":true"), "%s", o);
-    cr_assert_eq(count(o, "{\"task\":"), 4, "%s", o);
+    cr_assert_eq(count(o, "\"await\":"), 4, "%s", o);
     cr_assert_eq(count(o, "{\"resource\":"), 4, "%s", o);
     cr_assert_null(strstr(o, "heartbeat"), "%s", o);
     /* interleaved: task, resource, task, ... starting from the smallest id, each waiting on the next */
     const char *p = strstr(o, "\"chain\":[");
     cr_assert(p && !strncmp(p, "\"chain\":[{\"task\":1,\"name\":\"philosopher-0\"", 41), "%s", p);
-    cr_assert(strstr(o, "{\"resource\":11,\"name\":\"fork-1\",\"kind\":\"mutex\"},{\"task\":2,"), "%s", o);
+    cr_assert(strstr(o, "{\"resource\":11,\"name\":\"fork-1\",\"kind\":\"mutex\",\"holders\":[{\"task\":2,\"name\":\"philosopher-1\"}]},{\"task\":2,"), "%s", o);
     free(o);
     o = run("deadlocks");
     cr_assert(strstr(o, "philosopher-0 (1) waits at deadlock.c:41 twrt_mutex_lock(&forks[i+1])\n    -> fork-1 (mutex) held by philosopher-1 (2)"), "%s", o);
@@ -69,7 +59,7 @@ Test(deadlock, joiner_behind_the_knot_is_not_a_member)
     struct tw_task_rec *j = rb_task(&R, 7, "main", TW_TASK_WAITING);
     rb_wait(j, TW_WAIT_JOIN, 1, 0);
     char *o = run("deadlocks --json");
-    cr_assert_eq(count(o, "{\"task\":"), 2, "%s", o);
+    cr_assert_eq(count(o, "\"await\":"), 2, "%s", o);
     cr_assert_null(strstr(o, "\"main\""), "%s", o);
     free(o);
     o = run("why 7");
@@ -122,7 +112,7 @@ Test(deadlock, channel_cycle_is_certain)
     channel_ring(0);
     char *o = run("deadlocks --json");
     cr_assert(strstr(o, "\"certain\":true"), "%s", o);
-    cr_assert_eq(count(o, "{\"task\":"), 3, "%s", o);
+    cr_assert_eq(count(o, "\"await\":"), 3, "%s", o);
     free(o);
     rb_free(&R);
 }
@@ -201,7 +191,7 @@ Test(deadlock, global_when_every_task_waits_for_unknown_wakers)
     /* a region opened as a core is one instant: "nobody else can wake them" needs two samples */
     cr_assert(strstr(o, "\"certain\":false,\"global\":true"), "%s", o);
     cr_assert(strstr(o, "two live samples >= 100 ms apart"), "%s", o);
-    cr_assert_eq(count(o, "{\"task\":"), 2, "%s", o);
+    cr_assert_eq(count(o, "\"await\":"), 2, "%s", o);
     free(o);
     /* one running task could still signal: no deadlock */
     rb_task(&R, 5, "signaller", TW_TASK_POLLING);

@@ -72,7 +72,7 @@ Test(facts, mutex_cycle_from_owner_fields_is_certain_even_from_a_core)
     char *o = run(s, "deadlocks --json");
     cr_assert(strstr(o, "\"certain\":true"), "%s", o);
     cr_assert(strstr(o, "{\"task\":101,\"name\":\"one\",\"await\":{\"file\":\"ab.c\",\"line\":4,\"expr\":\"pthread_mutex_lock(&second)\""), "%s", o);
-    cr_assert(strstr(o, "{\"resource\":20480,\"name\":\"second\",\"kind\":\"mutex\"},{\"task\":102"), "%s", o);
+    cr_assert(strstr(o, "{\"resource\":20480,\"name\":\"second\",\"kind\":\"mutex\",\"holders\":[{\"task\":102,\"name\":\"two\"}]},{\"task\":102"), "%s", o);
     cr_assert_null(strstr(o, "\"main\""), "the joining main thread is not a member: %s", o);
     free(o);
     o = run(s, "tasks --json");
@@ -140,6 +140,39 @@ Test(facts, sleeping_thread_is_an_exit_and_names_come_from_symbols)
     free(o);
     o = run(s, "why 300");
     cr_assert(strstr(o, "first (mutex) held by sleeper (301)"), "%s", o);
+    free(o);
+    twc_close(s);
+}
+
+/* tests/attach/progs/mutex_sem.c as facts: `holder` owns `gate` (glibc's owner field) and
+ * sleeps on `go`; both posters queue on `gate`. Attach-only knows no semaphore takers. */
+static const struct twc_fact_thread gate_threads[] = {
+    { 300, "holder", TWC_BLOCK_SEM, 0, 0x7000, 0, "g.c", 6, "holder" },
+    { 301, "poster-1", TWC_BLOCK_MUTEX, 0, 0x6000, 0, "g.c", 7, "poster" },
+    { 302, "poster-2", TWC_BLOCK_MUTEX, 0, 0x6000, 0, "g.c", 7, "poster" },
+};
+static const struct twc_fact_object gate_objects[] = {
+    { 0x6000, TW_RES_MUTEX, 300, -1, "gate" },
+    { 0x7000, TW_RES_SEMAPHORE, 0, 0, "go" },
+};
+
+Test(facts, global_deadlock_names_the_owner_of_every_mutex)
+{
+    struct twc_facts f = { gate_threads, 3, gate_objects, 2, 1, 0, NULL, 0, "test" };
+    twc_session *s = twc_open_facts(&f, NULL, NULL, 0);
+    cr_assert_not_null(s);
+    char *o = run(s, "deadlocks --json");
+    cr_assert(strstr(o, "\"global\":true"), "%s", o);
+    const char *gate = "{\"resource\":24576,\"name\":\"gate\",\"kind\":\"mutex\",\"holders\":[{\"task\":300,\"name\":\"holder\"}]}";
+    const char *p = strstr(o, gate);
+    cr_assert(p && strstr(p + 1, gate), "both posters' gate names its owner: %s", o);
+    cr_assert(strstr(o, "{\"resource\":28672,\"name\":\"go\",\"kind\":\"semaphore\",\"holders\":[]}"), "%s", o);
+    free(o);
+    o = run(s, "deadlocks");
+    cr_assert(strstr(o, "poster-1 (301) waits at g.c:7 pthread_mutex_lock(&gate)\n    -> gate (mutex) held by holder (300)\n"), "%s", o);
+    free(o);
+    o = run(s, "why 302 --json");
+    cr_assert(strstr(o, gate), "%s", o);
     free(o);
     twc_close(s);
 }

@@ -35,13 +35,18 @@ cchain=$(echo "$cout" | json "chain(j['deadlocks'][0])")
 # thread names are not in a core (gdb shows none): compare ids and resource names only
 strip_names() { python3 -c 'import json,sys; print(json.dumps([[k,i,(n if k=="resource" else None)] for k,i,n in json.loads(sys.stdin.read())]))'; }
 [ "$(echo "$lchain" | strip_names)" = "$(echo "$cchain" | strip_names)" ] || fail "abba: core chain $cchain differs from live $lchain"
+# each mutex names its owner, read from glibc's owner field, in gdb as in the console
+HOLDERS="sorted((e['name'], [h['name'] for h in e['holders']]) for e in j['deadlocks'][0]['chain'] if 'resource' in e)"
+lhold=$(echo "$live" | json "$HOLDERS")
+[ "$lhold" = '[["first", ["abba-one"]], ["second", ["abba-two"]]]' ] || fail "abba: holders in gdb are not first: abba-one, second: abba-two: $lhold"
 if [ -x build/bin/tw ]; then
   tout=$(timeout 30 build/bin/tw deadlocks --pid "$p" --json 2>&1)
   [ "$(echo "$tout" | json "chain(j['deadlocks'][0])")" = "$lchain" ] || fail "abba: console chain differs from gdb's: $tout"
+  [ "$(echo "$tout" | json "$HOLDERS")" = "$lhold" ] || fail "abba: console holders differ from gdb's: $tout"
 fi
 kill -0 "$p" 2>/dev/null || fail "abba did not survive gdb"
 grep -q State:.*[SR] /proc/$p/status || fail "abba left stopped: $(grep State /proc/$p/status)"
-ok "2-thread mutex cycle named (abba-one/abba-two, first/second, abba.c:5/6), live = core = console"
+ok "2-thread mutex cycle named (abba-one/abba-two, first/second, abba.c:5/6, each mutex held by its owner), live = core = console"
 
 # -- the same, -O2 and stripped, and gdb without any glibc debug info
 start "$TMP/abba-O2-stripped"; p=$PID

@@ -228,5 +228,75 @@ if [ -x "$TW" ]; then
 else skip "healthy server: tw deadlocks/alerts"; fi
 stop
 
+# ---------------------------------------------------------------- issue 17: holders, sites
+sem_forks_recorded() {
+    start sem_forks || return 1
+    dump || return 1
+    # each diner holds (HOLD count 1) the fork it took and waits (SIGNAL = 5) on the next one
+    local i f
+    for i in 0 1 2 3; do
+        f=$(res_id "forks[$i]")
+        grep -Eq "^task [0-9]+ 3 5 [0-9]+ diner-$i hold:$f " "$TMP/dump" || { echo "diner-$i does not hold forks[$i] ($f)"; cat "$TMP/dump"; return 1; }
+    done
+    # main took spare twice and posted once: it holds spare only; posting what it never
+    # took (extra) is a plain post, not a release of something unheld
+    grep -Eq "^task [0-9]+ 3 4 [0-9]+ sem_forks hold:$(res_id spare) site" "$TMP/dump" &&
+        grep -q 'instr_errors=0 ' "$TMP/dump" || { cat "$TMP/dump"; return 1; }
+}
+check "semaphores: sem_wait/sem_trywait take a unit, a taker's sem_post gives one back, anyone else's post is plain" sem_forks_recorded
+if [ -x "$TW" ]; then
+    sem_forks_report() {
+        tw_json deadlocks >"$TMP/dl.json" || return 1
+        # every fork names its taker, and the chain goes on with that taker: a ring
+        py '[d for d in j["deadlocks"]
+             if all(e["holders"] == [{"task": e["holders"][0]["task"], "name": "diner-" + e["name"][6]}]
+                    for e in d["chain"] if "resource" in e)
+             and all(d["chain"][k + 1].get("task") == e["holders"][0]["task"]
+                     for k, e in enumerate(d["chain"][:-1]) if "resource" in e)
+             and sum(1 for e in d["chain"] if "resource" in e) == 4]' <"$TMP/dl.json" >/dev/null ||
+            { cat "$TMP/dl.json"; return 1; }
+        timeout 60 "$TW" deadlocks --pid "$PID" >"$TMP/dl.txt" || return 1
+        grep -q -- '-> forks\[2\] (semaphore) units held by diner-2 ([0-9]*)$' "$TMP/dl.txt" || { cat "$TMP/dl.txt"; return 1; }
+    }
+    check "semaphores as forks: tw deadlocks names each fork's taker and reads the ring through them" sem_forks_report
+else skip "semaphores as forks: tw deadlocks"; fi
+stop
+
+prodcons_sem_report() {
+    start prodcons_sem || return 1
+    tw_json deadlocks >"$TMP/dl.json" || return 1
+    # every entry for `mutex` names one producer, the one asleep in sem_wait(&empty)
+    py '[d for d in j["deadlocks"]
+         if [e["holders"] for e in d["chain"] if e.get("name") == "mutex"]
+         and all(len(e["holders"]) == 1 and e["holders"][0]["name"].startswith("producer-")
+                 for e in d["chain"] if e.get("name") == "mutex")
+         and any(e.get("task") == h["task"] and d["chain"][k + 1].get("name") == "empty"
+                 for e_m in d["chain"] if e_m.get("name") == "mutex" for h in e_m["holders"]
+                 for k, e in enumerate(d["chain"][:-1]))]' <"$TMP/dl.json" >/dev/null || { cat "$TMP/dl.json"; return 1; }
+    timeout 60 "$TW" deadlocks --pid "$PID" >"$TMP/dl.txt" || return 1
+    grep -q -- '-> mutex (mutex) held by producer-[12] ([0-9]*)$' "$TMP/dl.txt" || { cat "$TMP/dl.txt"; return 1; }
+}
+if [ -x "$TW" ]; then
+    check "producer asleep in sem_wait holding mutex: every waiter's mutex in tw deadlocks names that producer" prodcons_sem_report
+else skip "producer/consumer on semaphores: tw deadlocks"; fi
+stop
+
+fresh_sites_recorded() {
+    start fresh_sites || return 1
+    dump || return 1
+    # 32 threads that met 49 fresh sites at once each: none waits without its site
+    local n
+    n=$(grep -Ec '^task [0-9]+ 3 [0-9]+ [0-9]+ consumer .*site:0$' "$TMP/dump")
+    [ "$n" = 0 ] && [ "$(grep -Ec '^task [0-9]+ 3 5 [0-9]+ consumer ' "$TMP/dump")" = 32 ] ||
+        { echo "$n waiting consumers have no site"; grep '^task' "$TMP/dump" | head; return 1; }
+}
+check "threads hitting fresh call sites at once: every waiting thread keeps its blocking site" fresh_sites_recorded
+if [ -x "$TW" ]; then
+    check "threads hitting fresh call sites at once: no await in tw tasks or tw log lacks its site" bash -c '
+        '"$TW"' tasks --pid '"$PID"' --json | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); bad=[t[\"id\"] for t in j[\"tasks\"] if t[\"state\"]==\"waiting\" and t[\"await\"] is None]; print(bad); sys.exit(1 if bad else 0)" &&
+        '"$TW"' log 100000 --pid '"$PID"' --json | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); ev=[e for e in j[\"events\"] if e[\"type\"]==\"await_begin\"]; bad=[e[\"seq\"] for e in ev if not e[\"aux\"]]; print(len(ev), bad[:5]); sys.exit(1 if bad or not ev else 0)"'
+else skip "fresh call sites: tw tasks/log"; fi
+stop
+
 echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]

@@ -21,12 +21,8 @@ int main(void)
     pthread_barrier_init(&seated, 0, N + 1);
     for (int i = 0; i < N; i++)
         pthread_mutex_init(&forks[i], 0);
-    for (int i = 0; i < N; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "philosopher-%d", i);
-        pthread_create(&t[i], 0, philosopher, (void *)(intptr_t)i);
-        pthread_setname_np(t[i], name);
-    }
+    for (int i = 0; i < N; i++)
+        t[i] = spawn_named(philosopher, (void *)(intptr_t)i, "philosopher", i);
     pthread_barrier_wait(&seated);
     usleep(200000);
     ready();

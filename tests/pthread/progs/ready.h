@@ -1,5 +1,19 @@
-/* ready.h — the test programs' shared "I have reached my state" line (DESIGN.md examples). */
+/* ready.h — the test programs' shared "I have reached my state" line (DESIGN.md examples),
+ * and their named threads. */
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 static inline void ready(void) { printf("tw-example: ready\n"); fflush(stdout); }
 static inline void stay(void) { for (;;) pause(); }
+#ifdef _GNU_SOURCE
+/* a thread running fn(arg), named "PREFIX-I" (pthread_setname_np, as a program would) */
+static inline pthread_t spawn_named(void *(*fn)(void *), void *arg, const char *prefix, int i)
+{
+    pthread_t t;
+    char name[16];
+    snprintf(name, sizeof name, "%s-%d", prefix, i);
+    pthread_create(&t, 0, fn, arg);
+    pthread_setname_np(t, name);
+    return t;
+}
+#endif
