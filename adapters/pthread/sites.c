@@ -58,6 +58,7 @@ uint32_t twp_site(const void *ret_addr, const char *what)
         __atomic_store_n(&s->site, id, __ATOMIC_RELEASE);
         return id;
     }
+    tw_overflow(TW_OVF_SITES, 1); /* in the region only: libtw-uv shares this file, not twp_stats */
     return 0;
 }
 
