@@ -307,19 +307,15 @@ Test(alerts, lock_order_inversion_that_did_not_hang)
     rb_init(&R, &SZ);
     rb_res(&R, 1, "a", TW_RES_MUTEX, 1); rb_res(&R, 2, "b", TW_RES_MUTEX, 1);
     rb_task(&R, 1, "t1", TW_TASK_READY); rb_task(&R, 2, "t2", TW_TASK_READY);
-    uint64_t ts = 100;
-    uint32_t v1 = 1, v2 = 1;
-    /* t1: a then b; t2: b then a (at different times) */
-    rb_event(&R, 0, ts++, TW_EV_ACQUIRE, 1, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 0, ts++, TW_EV_ACQUIRE, 1, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 0, ts++, TW_EV_RELEASE, 1, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 0, ts++, TW_EV_RELEASE, 1, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 1, ts++, TW_EV_ACQUIRE, 2, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 1, ts++, TW_EV_ACQUIRE, 2, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 1, ts++, TW_EV_RELEASE, 2, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 1, ts++, TW_EV_RELEASE, 2, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
+    uint32_t s1 = rb_site(&R, "x.c", 10, "lock(a)"), s2 = rb_site(&R, "x.c", 11, "lock(b)");
+    uint32_t s3 = rb_site(&R, "y.c", 20, "lock(b)"), s4 = rb_site(&R, "y.c", 21, "lock(a)");
+    /* t1 took a then b, t2 b then a (at different times): both orders in the order table */
+    rb_order(&R, 1, 2, s1, s2, 1, 0, 0);
+    rb_order(&R, 2, 1, s3, s4, 2, 0, 0);
     char *o = run("alerts --json");
-    cr_assert(strstr(o, "\"kind\":\"lock_order\""), "%s", o);
+    cr_assert_eq(count(o, "\"kind\":\"lock_order\""), 1, "%s", o);
+    cr_assert(strstr(o, "a (x.c:10) then b (x.c:11) by t1 1; b (y.c:20) then a (y.c:21) by t2 2"), "%s", o);
+    cr_assert(strstr(o, "\"resources\":[{\"resource\":1,\"name\":\"a\"},{\"resource\":2,\"name\":\"b\"}]"), "%s", o);
     free(o);
     rb_free(&R);
 }
