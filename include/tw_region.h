@@ -15,7 +15,7 @@
  *
  * Layout (offsets in the header; each table's records are `stride` bytes):
  *   [header][thread/ring directory][task table][resource table][site table]
- *   [stack table][string arena][control area][rings...]
+ *   [stack table][lock-order table (1.3)][string arena][control area][rings...]
  */
 #ifndef TW_REGION_H
 #define TW_REGION_H

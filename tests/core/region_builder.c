@@ -188,3 +188,19 @@ char *rb_exec(twc_session *s, const char *cmd, int *st)
     if (st) *st = rc;
     return out;
 }
+
+char *rb_run(struct rb *r, const char *cmd)
+{
+    twc_session *s = rb_open(r, 0);
+    if (!s) return NULL;
+    char *o = rb_exec(s, cmd, NULL);
+    twc_close(s);
+    return o;
+}
+
+int rb_count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++) n++;
+    return n;
+}

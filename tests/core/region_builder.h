@@ -46,4 +46,8 @@ int64_t rb_write(void *ctx, uint64_t addr, const void *buf, uint64_t len);
 twc_session *rb_open(struct rb *r, int flags);
 /* run a command, return its malloc'd output (NULL on error, *st set) */
 char *rb_exec(twc_session *s, const char *cmd, int *st);
+/* open r, run cmd, close: its malloc'd output, NULL when opening or the command failed */
+char *rb_run(struct rb *r, const char *cmd);
+/* how many times needle occurs in hay */
+int rb_count(const char *hay, const char *needle);
 #endif

@@ -10,20 +10,9 @@ static const struct rb_sizes SZ = { 32, 32, 32, 2, 64, 8192 };
 
 static char *run(const char *cmd)
 {
-    twc_session *s = rb_open(&R, 0);
-    cr_assert_not_null(s);
-    int st;
-    char *o = rb_exec(s, cmd, &st);
-    cr_assert_not_null(o, "%s failed (%d)", cmd, st);
-    twc_close(s);
+    char *o = rb_run(&R, cmd);
+    cr_assert_not_null(o, "%s failed", cmd);
     return o;
-}
-
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p++) n++;
-    return n;
 }
 
 /* philosophers 1..n each hold fork (10+i) and wait for fork 10+(i+1)%n */
@@ -48,8 +37,8 @@ Test(deadlock, philosophers_are_one_certain_alternating_chain)
     rb_wait(hb, TW_WAIT_TIMER, 0, 0);
     char *o = run("deadlocks --json");
     cr_assert(strstr(o, "\"certain\":true"), "%s", o);
-    cr_assert_eq(count(o, "{\"task\":"), 4, "%s", o);
-    cr_assert_eq(count(o, "{\"resource\":"), 4, "%s", o);
+    cr_assert_eq(rb_count(o, "{\"task\":"), 4, "%s", o);
+    cr_assert_eq(rb_count(o, "{\"resource\":"), 4, "%s", o);
     cr_assert_null(strstr(o, "heartbeat"), "%s", o);
     /* interleaved: task, resource, task, ... starting from the smallest id, each waiting on the next */
     const char *p = strstr(o, "\"chain\":[");
@@ -69,7 +58,7 @@ Test(deadlock, joiner_behind_the_knot_is_not_a_member)
     struct tw_task_rec *j = rb_task(&R, 7, "main", TW_TASK_WAITING);
     rb_wait(j, TW_WAIT_JOIN, 1, 0);
     char *o = run("deadlocks --json");
-    cr_assert_eq(count(o, "{\"task\":"), 2, "%s", o);
+    cr_assert_eq(rb_count(o, "{\"task\":"), 2, "%s", o);
     cr_assert_null(strstr(o, "\"main\""), "%s", o);
     free(o);
     o = run("why 7");
@@ -122,7 +111,7 @@ Test(deadlock, channel_cycle_is_certain)
     channel_ring(0);
     char *o = run("deadlocks --json");
     cr_assert(strstr(o, "\"certain\":true"), "%s", o);
-    cr_assert_eq(count(o, "{\"task\":"), 3, "%s", o);
+    cr_assert_eq(rb_count(o, "{\"task\":"), 3, "%s", o);
     free(o);
     rb_free(&R);
 }
@@ -199,7 +188,7 @@ Test(deadlock, global_when_every_task_waits_for_unknown_wakers)
     rb_task(&R, 4, "finished", TW_TASK_DONE);
     char *o = run("deadlocks --json");
     cr_assert(strstr(o, "\"certain\":true,\"global\":true"), "%s", o);
-    cr_assert_eq(count(o, "{\"task\":"), 2, "%s", o);
+    cr_assert_eq(rb_count(o, "{\"task\":"), 2, "%s", o);
     free(o);
     /* one running task could still signal: no deadlock */
     rb_task(&R, 5, "signaller", TW_TASK_POLLING);
@@ -298,24 +287,6 @@ Test(alerts, long_poll_from_the_record_after_the_rings_wrapped)
     free(o);
     o = run("task 1");
     cr_assert(strstr(o, "longest poll: 120.0ms"), "%s", o);
-    free(o);
-    rb_free(&R);
-}
-
-Test(alerts, lock_order_inversion_that_did_not_hang)
-{
-    rb_init(&R, &SZ);
-    rb_res(&R, 1, "a", TW_RES_MUTEX, 1); rb_res(&R, 2, "b", TW_RES_MUTEX, 1);
-    rb_task(&R, 1, "t1", TW_TASK_READY); rb_task(&R, 2, "t2", TW_TASK_READY);
-    uint32_t s1 = rb_site(&R, "x.c", 10, "lock(a)"), s2 = rb_site(&R, "x.c", 11, "lock(b)");
-    uint32_t s3 = rb_site(&R, "y.c", 20, "lock(b)"), s4 = rb_site(&R, "y.c", 21, "lock(a)");
-    /* t1 took a then b, t2 b then a (at different times): both orders in the order table */
-    rb_order(&R, 1, 2, s1, s2, 1, 0, 0);
-    rb_order(&R, 2, 1, s3, s4, 2, 0, 0);
-    char *o = run("alerts --json");
-    cr_assert_eq(count(o, "\"kind\":\"lock_order\""), 1, "%s", o);
-    cr_assert(strstr(o, "a (x.c:10) then b (x.c:11) by t1 1; b (y.c:20) then a (y.c:21) by t2 2"), "%s", o);
-    cr_assert(strstr(o, "\"resources\":[{\"resource\":1,\"name\":\"a\"},{\"resource\":2,\"name\":\"b\"}]"), "%s", o);
     free(o);
     rb_free(&R);
 }

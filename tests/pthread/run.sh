@@ -176,7 +176,7 @@ if [ -x "$TW" ]; then
         tw_json() { timeout 60 '"$TW"' "$@" --pid '"$PID"' --json; }
         tw_json alerts | python3 -c "import json,sys
 j=json.loads(sys.stdin.readline()); lo=[a for a in j[\"alerts\"] if a[\"kind\"]==\"lock_order\"]
-ok=len(lo)==1 and [r[\"name\"] for r in lo[0][\"resources\"]]==[\"accounts\",\"audit\"] and \"lock_order.c:10\" in lo[0][\"message\"] and \"lock_order.c:20\" in lo[0][\"message\"]
+ok=len(lo)==1 and [r[\"name\"] for r in lo[0][\"resources\"]]==[\"accounts\",\"audit\"] and \"accounts (lock_order.c:14) then audit (lock_order.c:15)\" in lo[0][\"message\"] and \"audit (lock_order.c:23) then accounts (lock_order.c:24)\" in lo[0][\"message\"]
 print(lo); sys.exit(0 if ok else 1)" || exit 1
         tw_json deadlocks | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); sys.exit(0 if not j[\"deadlocks\"] else 1)"'
 else skip "lock-order inversion: tw alerts"; fi
@@ -200,8 +200,8 @@ ok=len(lo)==1 and [r["name"] for r in lo[0]["resources"]]==names and (" %s insta
 print(lo); sys.exit(0 if ok else 1)' "$1" "$2" "$3"
 }
 if [ -x "$TW" ]; then
-    trylock_silent() { local j; j=$(lock_order_alerts trylock_pair) && [ "$j" = "[]" ] || { echo "$j"; return 1; }; }
-    check "trylock pair (table then TRY entry; entry then table): no lock_order — a try never closes an inversion" trylock_silent
+    trylock_silent() { local j; j=$(lock_order_alerts lock_order -- try) && [ "$j" = "[]" ] || { echo "$j"; return 1; }; }
+    check "trylock pair (accounts then TRY audit; audit then accounts): no lock_order — a try never closes an inversion" trylock_silent
     ring3() { local j; j=$(lock_order_alerts ring -- 3) && expect_lock_order "$j" "ring[0] ring[1] ring[2]" 1; }
     check "3-lock ring of array elements: exactly one lock_order naming ring[0] ring[1] ring[2] in order, 1 instance" ring3
     ring5() { local j; j=$(lock_order_alerts ring -- 5) && expect_lock_order "$j" "ring[0] ring[1] ring[2] ring[3] ring[4]" 1; }

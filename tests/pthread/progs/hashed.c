@@ -41,12 +41,8 @@ int main(int argc, char **argv)
     if (argc > 2) n = atoi(argv[2]);
     if (n < 1 || n > MAX) return 2;
     for (int i = 0; i < n; i++) pthread_mutex_init(&item_locks[i], 0);
-    pthread_t x, y;
-    pthread_create(&x, 0, maintainer, 0);
-    pthread_join(x, 0);
-    pthread_create(&y, 0, worker, 0);
-    pthread_join(y, 0);
+    run_alone(maintainer, 0);
+    run_alone(worker, 0);
     ready();
-    for (;;)
-        sleep(1);
+    idle();
 }
