@@ -93,7 +93,7 @@ static int gather_edges(struct twc_session *s, const struct model *m, struct lo_
                                        h->role == TW_EDGE_HOLD_SHARED ? TW_ORDER_HELD_SHARED : 0, 1 };
         }
     }
-    /* stable enough: table edges come first and qsort ties are resolved below by `waiting` */
+    /* one edge per pair: where the table and the present both have it, the table's (both sites) stays */
     qsort(e, k, sizeof *e, cmp_key);
     size_t u = 0;
     for (size_t i = 0; i < k; i++) {
@@ -291,7 +291,7 @@ int find_lock_cycles(struct twc_session *s, const struct model *m, const uint8_t
         walk(&S, u, u, 0);
         S.on_path[u] = 0;
     }
-    qsort(S.found, S.nfound, sizeof *S.found, cmp_found);
+    if (S.nfound) qsort(S.found, S.nfound, sizeof *S.found, cmp_found); /* found is NULL when none */
     struct lo_cycle *c = calloc(S.nfound + 1, sizeof *c);
     size_t nc = 0;
     for (size_t i = 0; c && i < S.nfound;) {
