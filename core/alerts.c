@@ -36,27 +36,62 @@ static void tname(struct twc_session *s, const struct mtask *t, char *buf, size_
     snprintf(buf, n, "%s (%llu)", task_name(s, t), (unsigned long long)t->id);
 }
 
-struct pair { uint64_t a, b; uint64_t task; };
-
-static int has_pair(const struct pair *p, size_t n, uint64_t a, uint64_t b)
+/* "x.c:12" for a site, "?" when unknown */
+static const char *site_short(struct twc_session *s, uint32_t site, char *buf, size_t n)
 {
-    for (size_t i = 0; i < n; i++) if (p[i].a == a && p[i].b == b) return (int)i + 1;
-    return 0;
+    const struct tw_site_rec *r = site ? site_at(s, site) : NULL;
+    if (!r) return "?";
+    const char *f = str_at(s, r->file), *slash = strrchr(f, '/');
+    snprintf(buf, n, "%s:%u", slash ? slash + 1 : f, r->line);
+    return buf;
 }
 
-/* Semaphore units are held without an owner's discipline (a consumer keeps what it never
- * posts back): they make no lock order, as in lockdep. */
-static int orders(const struct model *m, uint64_t res)
+static const char *lock_name(struct twc_session *s, const struct model *m, uint64_t id, char *buf, size_t n)
 {
-    const struct mres *r = model_res(m, res);
-    return !r || r->kind != TW_RES_SEMAPHORE;
+    const struct mres *r = model_res(m, id);
+    if (r) return res_name(s, r, buf, n);
+    snprintf(buf, n, "lock#%llu", (unsigned long long)id);
+    return buf;
+}
+
+/* One alert per inversion: every lock of the representative cycle with the sites of each
+ * edge, and how many instance cycles of the same lock classes it stands for. */
+static void lock_order_alerts(struct twc_session *s, const struct model *m, const uint8_t *in_dl_res, struct alist *L)
+{
+    struct lo_cycle *c; size_t n; int truncated;
+    if (find_lock_cycles(s, m, in_dl_res, &c, &n, &truncated)) return;
+    for (size_t i = 0; i < n; i++) {
+        const struct lo_cycle *y = &c[i];
+        const struct mtask *t = model_task(m, y->edge[0].task);
+        struct alert *a = add(L, "lock_order", t);
+        if (!a) break;
+        if (!t) { a->task = y->edge[0].task; a->has_task = y->edge[0].task != 0; }
+        char *p = a->message, *end = a->message + sizeof a->message;
+        p += snprintf(p, (size_t)(end - p), "lock order inversion: a cycle of %zu locks, each acquired (blocking) while holding the one before:", y->n);
+        for (size_t k = 0; k < y->n && p < end; k++) {
+            const struct lo_edge *e = &y->edge[k];
+            const struct mtask *by = model_task(m, e->task);
+            char n1[96], n2[96], s1[96], s2[96];
+            p += snprintf(p, (size_t)(end - p), "%s %s (%s%s) then %s (%s) by %s %u%s", k ? ";" : "",
+                          lock_name(s, m, e->held, n1, sizeof n1), site_short(s, e->held_site, s1, sizeof s1),
+                          (e->flags & TW_ORDER_HELD_TRY) ? ", by trylock" : "", lock_name(s, m, e->acquired, n2, sizeof n2),
+                          site_short(s, e->acquired_site, s2, sizeof s2), by ? task_name(s, by) : "task", e->task,
+                          e->waiting ? ", waiting now" : "");
+        }
+        if (p < end)
+            snprintf(p, (size_t)(end - p), ". %llu instance cycle%s of this order of lock classes%s", (unsigned long long)y->instances,
+                     y->instances == 1 ? "" : "s", truncated ? " (search bounded: counts are lower bounds)" : "");
+        for (size_t k = 0; k < y->n; k++) a->res[k] = y->edge[k].held;
+        a->nres = y->n;
+    }
+    free(c);
 }
 
 int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
                    struct alert **out, size_t *nout)
 {
     struct alist L = { 0 };
-    char tn[200], rn[160], rn2[160];
+    char tn[200], rn[160];
     uint64_t now = now_raw(s, m);
     /* On a live target, time goes on after the last event (liveclock.c). Used for starvation
      * only: the hogs that starve a task emit nothing. */
@@ -94,9 +129,6 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
     uint64_t *since = calloc(nt + 1, sizeof(uint64_t)), *pause_ts = calloc(nt + 1, sizeof(uint64_t));
     uint64_t last_poll_any = 0, last_poll_any_task = 0;
     uint64_t peak = 0, peak_app = 0, win_start = 0, win_n = 0, win_app = 0, instr_ev = 0, instr_task = 0;
-    struct pair *pairs = NULL; size_t npairs = 0, cappairs = 0;
-    struct held { uint64_t task; uint64_t res[TW_MAX_EDGES]; int n; } *held = NULL;
-    struct idmap hmap; idmap_init(&hmap, 64); size_t nheld = 0, capheld = 0;
     if (poll_begin && max_poll && since && pause_ts) {
         for (size_t i = 0; i < ev_end; i++) {
             const struct tw_event *e = &s->events[i].ev;
@@ -122,75 +154,13 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
             case TW_EV_WAKE: case TW_EV_SPAWN: if (ti >= 0) since[ti] = e->ts; break;
             case TW_EV_PAUSE: if (ti >= 0) pause_ts[ti] = e->ts; break;
             case TW_EV_INSTR_ERROR: instr_ev++; if (!instr_task) instr_task = e->task; break;
-            case TW_EV_ACQUIRE: case TW_EV_RELEASE: {
-                if (!e->task) break;
-                long h = idmap_get(&hmap, e->task);
-                if (h < 0) {
-                    if (nheld == capheld) {
-                        size_t c = capheld ? capheld * 2 : 64;
-                        struct held *p = realloc(held, c * sizeof *p);
-                        if (!p) break;
-                        held = p; capheld = c;
-                    }
-                    memset(&held[nheld], 0, sizeof held[nheld]);
-                    held[nheld].task = e->task;
-                    idmap_put(&hmap, e->task, (uint32_t)nheld);
-                    h = (long)nheld++;
-                }
-                struct held *H = &held[h];
-                if (e->type == TW_EV_ACQUIRE) {
-                    if ((e->flags & TW_EVF_SHARED) || !orders(m, e->res)) break;
-                    for (int k = 0; k < H->n; k++)
-                        if (H->res[k] != e->res && !has_pair(pairs, npairs, H->res[k], e->res) && npairs < 10000) {
-                            if (npairs == cappairs) {
-                                size_t c = cappairs ? cappairs * 2 : 32;
-                                struct pair *p = realloc(pairs, c * sizeof *p);
-                                if (!p) break;
-                                pairs = p; cappairs = c;
-                            }
-                            pairs[npairs++] = (struct pair){ H->res[k], e->res, e->task };
-                        }
-                    if (H->n < TW_MAX_EDGES) H->res[H->n++] = e->res;
-                } else {
-                    for (int k = 0; k < H->n; k++) if (H->res[k] == e->res) { H->res[k] = H->res[--H->n]; break; }
-                }
-                break;
-            }
             default: break;
             }
         }
     }
-    /* held while waiting to acquire: an order edge the present shows */
-    for (size_t i = 0; i < nt; i++) {
-        const struct mtask *t = &m->tasks[i];
-        if (!task_live(t) || t->state != TW_TASK_WAITING || t->wait_kind != TW_WAIT_ACQUIRE) continue;
-        for (int k = 0; k < TW_MAX_EDGES; k++)
-            if (t->edges[k].res && t->edges[k].role == TW_EDGE_HOLD && t->edges[k].res != t->waiting_on && orders(m, t->edges[k].res) &&
-                !has_pair(pairs, npairs, t->edges[k].res, t->waiting_on) && npairs < 10000) {
-                if (npairs == cappairs) {
-                    size_t c = cappairs ? cappairs * 2 : 32;
-                    struct pair *p = realloc(pairs, c * sizeof *p);
-                    if (!p) break;
-                    pairs = p; cappairs = c;
-                }
-                pairs[npairs++] = (struct pair){ t->edges[k].res, t->waiting_on, t->id };
-            }
-    }
-    for (size_t i = 0; i < npairs; i++) {
-        if (pairs[i].a > pairs[i].b) continue;
-        int j = has_pair(pairs, npairs, pairs[i].b, pairs[i].a);
-        if (!j) continue;
-        struct mres *ra = model_res(m, pairs[i].a), *rb = model_res(m, pairs[i].b);
-        if (ra && rb && in_dl_res && in_dl_res[ra - m->res] && in_dl_res[rb - m->res]) continue;
-        const struct mtask *t = model_task(m, pairs[j - 1].task);
-        struct alert *a = add(&L, "lock_order", t);
-        if (!a) break;
-        const struct mtask *t1 = model_task(m, pairs[i].task);
-        const char *na = ra ? res_name(s, ra, rn, sizeof rn) : "?", *nb = rb ? res_name(s, rb, rn2, sizeof rn2) : "?";
-        snprintf(a->message, sizeof a->message, "lock order inversion: %.60s then %.60s (by %.40s %llu) but %.60s then %.60s (by %.40s %llu)",
-                 na, nb, t1 ? task_name(s, t1) : "task", (unsigned long long)pairs[i].task,
-                 nb, na, t ? task_name(s, t) : "task", (unsigned long long)pairs[j - 1].task);
-    }
+    /* lock_order: the cycles of the region's order graph, a fact of the present (it survives
+     * wrapped rings, like max_poll_us), so it is not shown when viewing the past */
+    if (s->at_now && !s->facts) lock_order_alerts(s, m, in_dl_res, &L);
 
     uint64_t lp_ns = (uint64_t)long_poll_ms * 1000000ull;
     for (size_t i = 0; i < nt; i++) {
@@ -299,6 +269,9 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
                             s->hdr.ring_events ? "no ring" : "history off: TW_LOG_EVENTS=0",
                             s->hdr.tasks.full, s->hdr.resources.full, (unsigned long long)s->hdr.strings_full);
         }
+        char ovf_text[800];
+        struct alert *ovf = overflow_text(s, ovf_text, sizeof ovf_text) ? add(&L, "instrumentation_overflow", NULL) : NULL;
+        if (ovf) snprintf(ovf->message, sizeof ovf->message, "instrumentation tables full, facts missing: %s", ovf_text);
         if (s->hdr.instr_errors || instr_ev) {
             const struct mtask *t = instr_task ? model_task(m, instr_task) : NULL;
             struct alert *a = add(&L, "instrumentation_error", t);
@@ -311,8 +284,7 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
         if (a) snprintf(a->message, sizeof a->message, "%zu task and %zu resource records were caught mid-update and are shown as torn",
                         m->torn_tasks, m->torn_res);
     }
-    free(poll_begin); free(max_poll); free(since); free(pause_ts); free(pairs); free(held); free(in_dl_res);
-    idmap_free(&hmap);
+    free(poll_begin); free(max_poll); free(since); free(pause_ts); free(in_dl_res);
     if (have_g) wgraph_free(&g);
 
     *out = L.a; *nout = L.n;

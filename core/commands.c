@@ -21,12 +21,23 @@ static void task_label(struct twc_session *s, struct sbuf *b, const struct mtask
 
 /* ---- summary ---- */
 /* The members of an "alerts" array: the same objects in `summary` and in `alerts`. */
-static void json_alerts(struct sbuf *b, const struct alert *al, size_t n)
+static void json_alerts(struct twc_session *s, const struct model *m, struct sbuf *b, const struct alert *al, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         sb_printf(b, "%s{\"kind\":\"%s\",\"task\":", i ? "," : "", al[i].kind);
         if (al[i].has_task) sb_printf(b, "%llu", (unsigned long long)al[i].task); else sb_puts(b, "null");
         sb_puts(b, ",\"message\":"); sb_json_str(b, al[i].message);
+        if (al[i].nres) { /* lock_order: the cycle's locks in order */
+            sb_puts(b, ",\"resources\":[");
+            for (size_t k = 0; k < al[i].nres; k++) {
+                const struct mres *r = model_res(m, al[i].res[k]);
+                char tmp[64];
+                sb_printf(b, "%s{\"resource\":%llu,\"name\":", k ? "," : "", (unsigned long long)al[i].res[k]);
+                sb_json_str(b, r ? res_name(s, r, tmp, sizeof tmp) : NULL);
+                sb_puts(b, "}");
+            }
+            sb_puts(b, "]");
+        }
         sb_printf(b, ",\"doc\":\"docs/alerts/%s.md\"}", al[i].kind);
     }
 }
@@ -58,7 +69,7 @@ int cmd_summary(struct twc_session *s, const struct model *m, const struct cmdop
                   nres, (unsigned long long)avg_poll, (unsigned long long)avg_ready, (unsigned long long)recorded, s->nevents,
                   (unsigned long long)dropped);
         sb_puts(b, ",\"alerts\":[");
-        json_alerts(b, al, nal);
+        json_alerts(s, m, b, al, nal);
         sb_puts(b, "]");
         sb_puts(b, json_end);
     } else {
@@ -460,7 +471,7 @@ int cmd_alerts(struct twc_session *s, const struct model *m, const struct cmdopt
     if (o->json) {
         json_begin(s, b);
         sb_printf(b, ",\"long_poll_ms\":%u,\"alerts\":[", o->long_poll_ms);
-        json_alerts(b, al, n);
+        json_alerts(s, m, b, al, n);
         sb_puts(b, "]");
         sb_puts(b, json_end);
     } else {

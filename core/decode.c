@@ -123,7 +123,8 @@ int decode_header(struct twc_session *s, char *err, size_t errlen)
         check_table(s, &h.resources, TW_RES_REC_SIZE_1_1, "resource", err, errlen) ||
         check_table(s, &h.sites, sizeof(struct tw_site_rec), "site", err, errlen) ||
         check_table(s, &h.stacks, sizeof(struct tw_stack_rec), "stack", err, errlen) ||
-        check_table(s, &h.rings, sizeof(struct tw_ring_desc), "ring", err, errlen))
+        check_table(s, &h.rings, sizeof(struct tw_ring_desc), "ring", err, errlen) ||
+        check_table(s, &h.orders, sizeof(struct tw_order_rec), "lock-order", err, errlen))
         return TWC_ECORRUPT;
     if (h.arena_size && (h.arena_offset < h.header_size || h.arena_offset > s->used || h.arena_size > s->used - h.arena_offset)) {
         MSG(err, errlen, "region corrupt: string arena [%llu, +%llu) lies outside the used bytes",
@@ -420,4 +421,34 @@ uint32_t stack_at(struct twc_session *s, uint32_t idx, uint64_t pc[TW_STACK_DEPT
     uint32_t n = r.depth > TW_STACK_DEPTH ? TW_STACK_DEPTH : r.depth;
     memcpy(pc, r.pc, n * sizeof pc[0]);
     return n;
+}
+
+/* The lock-order table holds at most this many records for a reader: a corrupt count cannot
+ * make it read (or analyse) without end. */
+#define ORDER_READ_MAX (1u << 20)
+
+int read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n)
+{
+    *out = NULL; *n = 0;
+    /* a 1.1 region's header ends before `orders`: decode_header left it zero */
+    if (s->facts || !s->have_hdr || s->hdr.header_size < TW_HDR_SIZE_1_3 || !s->hdr.orders.count) return 0;
+    const struct tw_table_desc *t = &s->hdr.orders;
+    size_t count = t->count < ORDER_READ_MAX ? t->count : ORDER_READ_MAX;
+    uint8_t *buf = malloc((size_t)count * t->stride);
+    struct tw_order_rec *recs = malloc(count * sizeof *recs);
+    if (!buf || !recs) { free(buf); free(recs); return -ENOMEM; }
+    int rc = src_read(s, t->offset, buf, (uint64_t)count * t->stride);
+    size_t k = 0;
+    for (size_t i = 0; !rc && i < count; i++) {
+        struct tw_order_rec r;
+        memcpy(&r, buf + i * t->stride, sizeof r);
+        /* empty, still being written, or a try (never an order edge) */
+        if (!(r.flags & TW_ORDER_PUBLISHED) || (r.flags & TW_ORDER_ACQ_TRY)) continue;
+        if (!TW_ORDER_HELD(r.key) || !TW_ORDER_ACQUIRED(r.key) || TW_ORDER_HELD(r.key) == TW_ORDER_ACQUIRED(r.key)) continue;
+        recs[k++] = r;
+    }
+    free(buf);
+    if (rc) { free(recs); return rc; }
+    *out = recs; *n = k;
+    return 0;
 }

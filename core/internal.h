@@ -142,6 +142,11 @@ void task_from_rec(struct mtask *t, const struct tw_task_rec *r);
 void res_rec_copy(struct tw_res_rec *r, const void *src, uint32_t stride);
 /* Re-read resource record of r (by its slot) into *out; -1 when it is gone or unreadable. */
 int read_res_rec(struct twc_session *s, const struct mres *r, struct tw_res_rec *out);
+/* The published order edges of the region's lock-order table (ABI 1.3) into a malloc'd *out
+ * (records that are empty, still being written, tries, or self-edges are left out; at most
+ * 2^20 records are read). *n = 0 when the region has no table (ABI 1.1, attach-only).
+ * Returns 0, -ENOMEM, or the read error. */
+int read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n);
 int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r);
 int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
                     size_t *scanned_total);
@@ -213,8 +218,35 @@ void deadlocks_free(struct deadlock *d, size_t n);
 void prove_deadlocks(struct twc_session *s, const struct model *m, const struct wgraph *g,
                      struct deadlock *d, size_t *n);
 
+/* lockorder.c: lock-order inversions, the cycles of the lock-order graph (see its header) */
+#define LO_MAX_LOCKS 16   /* longest cycle looked for */
+struct lo_edge {
+    uint64_t held, acquired;          /* resource ids: `acquired` was taken while holding `held` */
+    uint32_t held_site, acquired_site, task, flags;   /* sites, first task, TW_ORDER_* */
+    uint8_t waiting;                  /* from the present: the task is blocked acquiring it now */
+};
+struct lo_cycle {
+    size_t n;                         /* locks, 2..LO_MAX_LOCKS */
+    struct lo_edge edge[LO_MAX_LOCKS];/* edge[i].held = lock i, edge[i].acquired = lock (i+1) % n */
+    uint64_t instances;               /* instance cycles with this sequence of lock classes */
+};
+/* Every inversion of the region's lock-order graph (table and present), one per sequence of
+ * lock classes, into a malloc'd *out (*n of them). in_deadlock (per model resource index, may
+ * be NULL) marks locks of certain deadlocks: a cycle made only of those is the deadlock itself
+ * and is left out. *truncated = 1 when a search bound was hit (counts are lower bounds).
+ * Returns 0 or -ENOMEM (or a read error of the table). */
+int find_lock_cycles(struct twc_session *s, const struct model *m, const uint8_t *in_deadlock,
+                     struct lo_cycle **out, size_t *n, int *truncated);
+
+/* overflow.c: the instrumentation_overflow sentence ("N lock-order edges not recorded (...)";
+ * ...) into buf; returns 1 when some table of the shim or an adapter filled, else 0. */
+int overflow_text(const struct twc_session *s, char *buf, size_t n);
+
 /* alerts.c */
-struct alert { const char *kind; uint64_t task; int has_task; char message[512]; };
+struct alert {
+    const char *kind; uint64_t task; int has_task; char message[1024];
+    uint64_t res[LO_MAX_LOCKS]; size_t nres;   /* lock_order: the cycle's locks, in order */
+};
 int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
                    struct alert **out, size_t *n);
 

@@ -21,7 +21,8 @@
  * Environment (read once, at the first event): TW_LOG_EVENTS (ring size per thread, events,
  * default 8192, 0 = keep no history), TW_MAX_TASKS (default 16384), TW_MAX_RESOURCES (default
  * 8192), TW_LONG_POLL_MS (default 50), TW_MAX_THREADS (rings, default 64), TW_MAX_SITES (4096),
- * TW_MAX_STACKS (1024), TW_STRINGS_BYTES (string arena, default 1 MiB), TW_BACKTRACE (off by
+ * TW_MAX_STACKS (1024), TW_MAX_LOCK_ORDERS (lock-order edges, default 16384, rounded up to a power
+ * of two), TW_STRINGS_BYTES (string arena, default 1 MiB), TW_BACKTRACE (off by
  * default; `fp`: spawn and blocking events also record up to 8 return addresses of their caller
  * by a frame-pointer walk, lock-free; `unwind`: the same by libunwind's unw_backtrace, loaded
  * with dlopen at the first event — the one mode that may take a lock, the dynamic loader's;
@@ -51,6 +52,10 @@ extern struct tw_header *volatile tw_region;
 /* 0 = not yet initialised, 1 = recording, -1 = switched off (TW_DISABLE=1 or setup failed).
  * Read inline by every call so a disabled build costs one load and a branch. */
 extern volatile int tw_state;
+
+/* How a lock was acquired (tw_acquire_at). Only TW_ACQ_LOCK, a call that may wait forever,
+ * makes lock-order edges (DESIGN.md "Lock order"); the other two still hold the lock. */
+enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2 };
 
 #ifndef TW_DISABLE_INSTRUMENTATION
 
@@ -138,6 +143,9 @@ void tw__edge(tw_task_t t, tw_res_t r, int type, int role, int dir);
 void tw__attr(tw_task_t t, const char *key, const char *value);
 void tw__res_waiter(tw_res_t r, int delta);
 void tw__res_wake(tw_res_t r, int all);
+void tw__acquire(tw_task_t t, tw_res_t r, int64_t units, uint32_t site, int how);
+void tw__overflow(int what, uint64_t n);
+
 
 /* Create a resource of `kind` (enum tw_res_kind), `class_` (enum tw_res_class) with `capacity`
  * units (-1 = unbounded), interned `name`, creation site and the object's address (0 if none).
@@ -157,6 +165,13 @@ static inline void tw_acquire(tw_task_t t, tw_res_t r, int64_t units)
 { if (TW_ON_()) tw__res_event(t, r, TW_EV_ACQUIRE, units, 0); }
 static inline void tw_acquire_shared(tw_task_t t, tw_res_t r)
 { if (TW_ON_()) tw__res_event(t, r, TW_EV_ACQUIRE, -1, 0); }
+/* tw_acquire (units -1: shared) saying where and how (enum tw_acquire_how): the event carries
+ * TW_EVF_TRY or TW_EVF_TIMED_LOCK, and a blocking exclusive acquisition of a mutex or rwlock
+ * records a lock-order edge from every lock t holds (region table header.orders, ABI 1.3).
+ * site 0: the site of t's pending acquire request on r, if any. tw_acquire(t, r, u) is
+ * tw_acquire_at(t, r, u, 0, TW_ACQ_LOCK). */
+static inline void tw_acquire_at(tw_task_t t, tw_res_t r, int64_t units, uint32_t site, int how)
+{ if (TW_ON_()) tw__acquire(t, r, units, site, how); }
 /* Task t gives back `units` of r (-1: a shared rwlock hold). Releasing what t does not hold is an
  * instrumentation error. */
 static inline void tw_release(tw_task_t t, tw_res_t r, int64_t units)
@@ -195,6 +210,9 @@ static inline void tw_intent_clear(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__
 /* A user attribute key=value on task t (untrusted; at most TW_MAX_ATTRS kept, later keys replace
  * a same-named one). */
 static inline void tw_attr(tw_task_t t, const char *key, const char *value) { if (TW_ON_()) tw__attr(t, key, value); }
+/* n more records an instrumenter's own fixed table `what` (enum tw_overflow) could not keep:
+ * counted in header.overflow[what], reported by readers as `instrumentation_overflow`. */
+static inline void tw_overflow(int what, uint64_t n) { if (TW_ON_()) tw__overflow(what, n); }
 
 /* ---- control area (pause requests from outside) ---- */
 
@@ -236,6 +254,8 @@ TW_NOOP_(tw_res_close(tw_res_t r))
 TW_NOOP_(tw_acquire_request(tw_task_t t, tw_res_t r, int64_t u, uint32_t s))
 TW_NOOP_(tw_acquire(tw_task_t t, tw_res_t r, int64_t u))
 TW_NOOP_(tw_acquire_shared(tw_task_t t, tw_res_t r))
+TW_NOOP_(tw_acquire_at(tw_task_t t, tw_res_t r, int64_t u, uint32_t s, int how))
+TW_NOOP_(tw_overflow(int what, uint64_t n))
 TW_NOOP_(tw_release(tw_task_t t, tw_res_t r, int64_t u))
 TW_NOOP_(tw_try_fail(tw_task_t t, tw_res_t r))
 TW_NOOP_(tw_send(tw_task_t t, tw_res_t r))

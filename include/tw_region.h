@@ -15,18 +15,21 @@
  *
  * Layout (offsets in the header; each table's records are `stride` bytes):
  *   [header][thread/ring directory][task table][resource table][site table]
- *   [stack table][string arena][control area][rings...]
+ *   [stack table][lock-order table (1.3)][string arena][control area][rings...]
  */
 #ifndef TW_REGION_H
 #define TW_REGION_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define TW_MAGIC "TURBOWSH"      /* 8 bytes at offset 0, no terminator */
 #define TW_BYTE_ORDER_MARK 0x01020304u
 #define TW_ABI_MAJOR 1
-#define TW_ABI_MINOR 2      /* 1.1: header.backtrace (was padding), stack table in use;
-                             * 1.2: tw_res_rec.wake_state (wakes in flight) */
+#define TW_ABI_MINOR 3      /* 1.1: header.backtrace (was padding), stack table in use;
+                             * 1.2: tw_res_rec.wake_state (wakes in flight);
+                             * 1.3: header.orders (lock-order edge table), header.overflow,
+                             * TW_EVF_TRY / TW_EVF_TIMED_LOCK on TW_EV_ACQUIRE */
 
 /* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
 
@@ -147,6 +150,11 @@ struct tw_event {
 #define TW_EVF_TIMED 0x04       /* a new wait set by this event has a timeout */
 #define TW_EVF_SHARED 0x08      /* ACQUIRE/RELEASE of a shared (read) hold */
 #define TW_EVF_KIND(f) (((f) >> 4) & 0xfu) /* wait kind set by AWAIT_BEGIN */
+/* How an ACQUIRE was made (ABI 1.3; bits 4-7 are the wait kind on AWAIT_BEGIN only). Neither
+ * a try nor a timed lock can wait forever, so neither makes a lock-order edge; both locks are
+ * still held, and edges from them to a later blocking acquisition are real. */
+#define TW_EVF_TRY 0x10         /* ACQUIRE by a try-lock (pthread_mutex_trylock, twrt_mutex_trylock) */
+#define TW_EVF_TIMED_LOCK 0x20  /* ACQUIRE by a timed lock (pthread_mutex_timedlock) */
 
 /* A task's wait as stored in event `old` fields: site(16) | flags(8) | kind(8) | waiting_on(32).
  * flags bit 0 = timed. Site indexes are 16-bit: the site table holds at most 65535 sites. */
@@ -272,6 +280,45 @@ struct tw_stack_rec {
     uint64_t pc[TW_STACK_DEPTH];
 };
 
+/* Lock-order edge (ABI 1.3): a task holding lock `held` acquired lock `acquired` by a blocking
+ * acquisition (never a try or a timed lock), recorded once per ordered pair of lock instances,
+ * by the first task to take them in that order. The table is the program's lock-order graph, a
+ * fact of the region like max_poll_us: it survives rings that wrapped. Writers: any thread, with
+ * no lock. An open-addressing hash table over the whole table (TW_ORDER_PROBES slots from the
+ * key's hash): a writer claims a free slot by CAS of `key` from 0, writes the other fields, then
+ * publishes with a release store of `flags` (TW_ORDER_PUBLISHED set). A present edge costs one
+ * probe and no write; a record never changes once published. Readers skip records without
+ * TW_ORDER_PUBLISHED (empty, or still being written) and records with TW_ORDER_ACQ_TRY.
+ * Header orders.count is the high-water mark (1 + highest slot used); orders.full counts edges
+ * that found no slot within TW_ORDER_PROBES. Only locks (mutexes and rwlocks) make edges, and
+ * only an exclusive (write) acquisition of `acquired`; `held` may be held shared. */
+#define TW_ORDER_PROBES 16
+#define TW_ORDER_PUBLISHED 0x1   /* the record is whole */
+#define TW_ORDER_HELD_TRY 0x2    /* `held` had been taken by a try-lock (it is still held: the edge is real) */
+#define TW_ORDER_HELD_SHARED 0x4 /* `held` is held shared (an rwlock read hold) */
+#define TW_ORDER_ACQ_TRY 0x8     /* `acquired` was taken by a try: not an order edge. The shim never
+                                  * writes it; readers skip such records (a writer that keeps try
+                                  * pairs for display must set it) */
+struct tw_order_rec {
+    uint64_t key;            /* (uint64_t)held << 32 | acquired, resource ids; 0 = empty slot */
+    uint32_t held_site;      /* site index where `held` was acquired, 0 = unknown */
+    uint32_t acquired_site;  /* site index where `acquired` was acquired, 0 = unknown */
+    uint32_t task;           /* task id that took them in this order first */
+    uint32_t flags;          /* TW_ORDER_*; stored last, with release */
+};
+#define TW_ORDER_HELD(k) ((uint32_t)((k) >> 32))
+#define TW_ORDER_ACQUIRED(k) ((uint32_t)(k))
+
+/* Fixed tables of adapters that filled (ABI 1.3, header.overflow[]): what each counts was not
+ * recorded; the program ran the same. Readers raise `instrumentation_overflow`. */
+enum tw_overflow {
+    TW_OVF_OBJECTS = 0,   /* synchronisation objects not tracked: the adapter's object table was full */
+    TW_OVF_SITES = 1,     /* call sites not registered: the adapter's site cache was full */
+    TW_OVF_HELD = 2,      /* acquisitions not recorded: a thread held more locks than its held list keeps */
+    TW_OVF_THREADS = 3,   /* threads started without the adapter's trampoline (its pool was full) */
+};
+#define TW_OVF_SLOTS 8
+
 /* Per-thread ring directory entry. Writer: the ring's thread. `head` counts every event ever
  * written to this ring (monotonic); the ring holds events head-capacity .. head-1, the slot of
  * event n is n % capacity. dropped counts events that could not be recorded at all. Entries of
@@ -348,6 +395,11 @@ struct tw_header {
     char exe[64];            /* program name, for `tw ps` */
     uint64_t events_lost;    /* events not recorded because their thread could get no ring
                                 (overwritten ring events are not lost: see tw_ring_desc.head) */
+    /* ABI 1.3: readers check header_size before using these (a 1.1 region has neither) */
+    struct tw_table_desc orders;     /* lock-order edges: struct tw_order_rec (TW_MAX_LOCK_ORDERS) */
+    uint64_t overflow[TW_OVF_SLOTS]; /* per enum tw_overflow: adapter tables that filled */
 };
+/* The header size of a region that has the lock-order table and the overflow counters. */
+#define TW_HDR_SIZE_1_3 (offsetof(struct tw_header, overflow) + sizeof(uint64_t) * TW_OVF_SLOTS)
 
 #endif /* TW_REGION_H */

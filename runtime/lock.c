@@ -2,7 +2,9 @@
  * All three hand units directly to the oldest waiter on release (FIFO), so no task starves and
  * a woken task never has to compete again. The task that asks records its own request and
  * acquisition (it owns its record while it runs); the releaser records the release before the
- * hand-off, so a reader never sees two holders of one mutex. */
+ * hand-off, so a reader never sees two holders of one mutex. Each acquisition says how it was
+ * made (tw_acquire_at): lock and write lock as TW_ACQ_LOCK, the try calls as TW_ACQ_TRY, so the
+ * shim's lock-order graph gets edges only from acquisitions that can wait forever. */
 #include <errno.h>
 #include <stdlib.h>
 #include "sched.h"
@@ -36,7 +38,7 @@ int twrt__mutex_lock(twrt_mutex *m, uint32_t site)
     twrt__spin_lock(&m->lk);
     if (!m->locked) {
         m->locked = 1;
-        tw_acquire(t->tw, m->res, 1);
+        tw_acquire_at(t->tw, m->res, 1, site, TW_ACQ_LOCK);
         twrt__spin_unlock(&m->lk);
         return 0;
     }
@@ -44,7 +46,7 @@ int twrt__mutex_lock(twrt_mutex *m, uint32_t site)
     twrt__wq_push(&m->q, &w);
     tw_acquire_request(t->tw, m->res, 1, site);
     twrt__block_on(&m->lk, &w.done);
-    tw_acquire(t->tw, m->res, 1);
+    tw_acquire_at(t->tw, m->res, 1, site, TW_ACQ_LOCK);
     twrt__spin_unlock(&m->lk);
     return 0;
 }
@@ -56,7 +58,7 @@ int twrt_mutex_trylock(twrt_mutex *m)
     int ok = !m->locked;
     if (ok) {
         m->locked = 1;
-        tw_acquire(me, m->res, 1);
+        tw_acquire_at(me, m->res, 1, 0, TW_ACQ_TRY); /* held, but never closes an inversion */
     } else {
         tw_try_fail(me, m->res);
     }
@@ -129,7 +131,7 @@ static int rw_lock(twrt_rwlock *l, int kind, uint32_t site)
         tw_acquire_request(t->tw, l->res, 1, site);
         twrt__block_on(&l->lk, &w.done);
     }
-    if (kind == W_WRITE) tw_acquire(t->tw, l->res, 1); else tw_acquire_shared(t->tw, l->res);
+    tw_acquire_at(t->tw, l->res, kind == W_WRITE ? 1 : -1, site, TW_ACQ_LOCK);
     twrt__spin_unlock(&l->lk);
     return 0;
 }
@@ -200,7 +202,7 @@ int twrt_sem_try_acquire(twrt_sem *s)
     int ok = s->units > 0 && !s->q.head;
     if (ok) {
         s->units--;
-        tw_acquire(me, s->res, 1);
+        tw_acquire_at(me, s->res, 1, 0, TW_ACQ_TRY);
     } else {
         tw_try_fail(me, s->res);
     }

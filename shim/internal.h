@@ -150,6 +150,16 @@ TW_HIDDEN uint32_t tw_stack_capture(void *frame, uint64_t lo, uint64_t hi);
 TW_HIDDEN uint32_t tw_stack_intern(const uint64_t *pc, uint32_t depth);
 #define TW_CALLER_STACK(lo, hi) (TW_UNLIKELY(tw_bt_mode_) ? tw_stack_capture(__builtin_frame_address(0), (lo), (hi)) : 0u)
 
+/* order.c: the lock-order graph (header.orders). tw_order_setup maps the private notes of how
+ * each held lock was taken (one per task slot), at region creation; tw_order_forget drops them
+ * in a fork child. tw_order_acquired: task th (record t) now holds r in t->edges[edge], taken
+ * at `site` as `how` (enum tw_acquire_how), shared or not; a blocking exclusive acquisition of
+ * a lock records the edges from every other lock the task holds. */
+TW_HIDDEN int tw_order_setup(uint32_t max_tasks);
+TW_HIDDEN void tw_order_forget(void);
+TW_HIDDEN void tw_order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
+                                 uint32_t site, int how, int shared);
+
 /* seqlock around a record update by its single writer */
 static inline void tw_seq_begin(uint32_t *seq)
 {

@@ -114,6 +114,8 @@ static int create_region(void)
     uint64_t ring_events = env_u64("TW_LOG_EVENTS", 8192, 1u << 24);
     uint64_t arena = env_u64("TW_STRINGS_BYTES", 1u << 20, 1u << 28);
     uint64_t sites = env_u64("TW_MAX_SITES", 4096, 65535), stacks = env_u64("TW_MAX_STACKS", 1024, 1u << 20);
+    /* a power of two: an edge's slot is its hash masked (order.c) */
+    uint64_t orders = pow2_at_least(env_u64("TW_MAX_LOCK_ORDERS", 16384, 1u << 24));
     if (ring_events)
         ring_events = pow2_at_least(ring_events);
     if (max_tasks < 1) max_tasks = 1;
@@ -130,6 +132,7 @@ static int create_region(void)
     set_table(&tmp.resources, &off, sizeof(struct tw_res_rec), max_res);
     set_table(&tmp.sites, &off, sizeof(struct tw_site_rec), sites);
     set_table(&tmp.stacks, &off, sizeof(struct tw_stack_rec), stacks);
+    set_table(&tmp.orders, &off, sizeof(struct tw_order_rec), orders);
     off = align_up(off, 64);
     tmp.arena_offset = off;
     tmp.arena_size = arena;
@@ -150,7 +153,9 @@ static int create_region(void)
         return 0;
     }
     void *m = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (m == MAP_FAILED) {
+    if (m == MAP_FAILED || !tw_order_setup((uint32_t)max_tasks)) {
+        if (m != MAP_FAILED)
+            munmap(m, total);
         close(fd);
         return 0;
     }
@@ -243,6 +248,7 @@ static void atfork_child(void)
     if (region_fd >= 0)
         close(region_fd);
     region_fd = -1;
+    tw_order_forget();
     memset(&tw_tls_, 0, sizeof tw_tls_);
     init_claim = 0;
     tw_state = 0;

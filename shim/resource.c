@@ -87,6 +87,49 @@ static struct tw_edge *find_edge(struct tw_task_rec *t, uint32_t res, int role, 
 
 static int is_intent(int role) { return role == TW_EDGE_INTENT_COND || role == TW_EDGE_INTENT_UNCOND; }
 
+/* Task t (may be NULL: outside any task) now holds units of r, taken at `site` (0: its pending
+ * request's) as `how` (enum tw_acquire_how); feeds the lock-order graph (order.c). */
+static void acquire(tw_task_t th, struct tw_task_rec *t, struct tw_res_rec *r, int64_t units, uint32_t site, int how,
+                    uint64_t now)
+{
+    int shared = units < 0;
+    uint16_t u = (uint16_t)(shared ? 1 : units);
+    uint64_t old = 0;
+    if (t) {
+        int role = shared ? TW_EDGE_HOLD_SHARED : TW_EDGE_HOLD;
+        struct tw_edge *e = find_edge(t, r->id, role, 1);
+        if (!e) {
+            tw_instr_error(TW_ERR_EDGES_FULL, t->id, r->id);
+            return;
+        }
+        if (!site && t->waiting_on == r->id)
+            site = t->await_site;
+        tw_seq_begin(&t->seq);
+        old = tw_wait_of(t);
+        e->res = r->id;
+        e->role = (uint8_t)role;
+        e->count = (uint16_t)(e->count + u);
+        if (t->waiting_on == r->id)
+            tw_wait_clear(t);
+        tw_seq_end(&t->seq);
+        tw_order_acquired(th, t, (unsigned)(e - t->edges), r, site, how, shared);
+    }
+    __atomic_sub_fetch(&r->available, u, __ATOMIC_RELAXED);
+    uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
+    int flags = TW_EVF_RES_VERSION | (shared ? TW_EVF_SHARED : 0) | (how == TW_ACQ_TRY ? TW_EVF_TRY : 0) |
+                (how == TW_ACQ_TIMED ? TW_EVF_TIMED_LOCK : 0);
+    tw_emit(now, TW_EV_ACQUIRE, flags, u, t ? t->id : 0, r->id, v, old);
+}
+
+void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int how)
+{
+    struct tw_res_rec *r = tw_res_rec(rh);
+    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
+    if (!r || (th && !t))
+        return;
+    acquire(th, t, r, units, site, how, tw_now());
+}
+
 void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
@@ -117,29 +160,9 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
         tw_emit(now, type, 0, (uint16_t)site, tid, r->id, v, old);
         return;
     }
-    case TW_EV_ACQUIRE: {
-        uint64_t old = 0;
-        if (t) {
-            int role = shared ? TW_EDGE_HOLD_SHARED : TW_EDGE_HOLD;
-            struct tw_edge *e = find_edge(t, r->id, role, 1);
-            if (!e) {
-                tw_instr_error(TW_ERR_EDGES_FULL, tid, r->id);
-                return;
-            }
-            tw_seq_begin(&t->seq);
-            old = tw_wait_of(t);
-            e->res = r->id;
-            e->role = (uint8_t)role;
-            e->count = (uint16_t)(e->count + u);
-            if (t->waiting_on == r->id)
-                tw_wait_clear(t);
-            tw_seq_end(&t->seq);
-        }
-        __atomic_sub_fetch(&r->available, u, __ATOMIC_RELAXED);
-        uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
-        tw_emit(now, type, TW_EVF_RES_VERSION | (shared ? TW_EVF_SHARED : 0), u, tid, r->id, v, old);
+    case TW_EV_ACQUIRE:
+        acquire(th, t, r, units, site, TW_ACQ_LOCK, now);
         return;
-    }
     case TW_EV_RELEASE: {
         if (t) {
             int role = shared ? TW_EDGE_HOLD_SHARED : TW_EDGE_HOLD;

@@ -11,7 +11,6 @@ static void child_after(void)
     twp_forked = 1;
     twp_objects_reset();
     twp_sites_reset();
-    twp_order_reset();
     twp_pipes_reset();
     twp_threads_reset();
     twp_sem_takers_reset();

@@ -48,10 +48,9 @@ static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst,
         tw_acquire_request(t, r, 1, site);
     }
     if (rc == 0 || rc == EOWNERDEAD) {
-        if (!timed)
-            twp_order_acquired(t, obj, r, site);
+        /* a timed lock cannot wait forever: held, but it makes no lock-order edge */
         if (twp_held_add(m, r, obj, site, 0))
-            tw_acquire(t, r, 1);
+            tw_acquire_at(t, r, 1, site, timed ? TW_ACQ_TIMED : TW_ACQ_LOCK);
         else
             tw_await_end(t);
     } else if (parked) {
@@ -94,8 +93,9 @@ TWP_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
     tw_res_t r = twp_res(m, TW_RES_MUTEX, site, &obj);
     if (rc == 0 || rc == EOWNERDEAD) {
         tw_acquire_request(t, r, 1, site);
+        /* held, and said to be a try: it never closes a lock-order inversion */
         if (twp_held_add(m, r, obj, site, 0))
-            tw_acquire(t, r, 1);
+            tw_acquire_at(t, r, 1, site, TW_ACQ_TRY);
         else
             tw_await_end(t);
     } else if (rc == EBUSY) {

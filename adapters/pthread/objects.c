@@ -20,9 +20,6 @@ struct twp_obj {
     uint32_t state;
     uint8_t kind;
     uint8_t pad[3];
-    uint32_t nsucc;          /* lock-order successors recorded (may exceed TWP_SUCC: then full) */
-    uint32_t succ[TWP_SUCC]; /* lock-order graph: objects acquired while holding this one */
-    uint32_t gen;            /* bumped each time the slot gets a new resource */
 };
 static struct twp_obj objs[OBJ_SLOTS] __attribute__((aligned(4096)));
 TWP_EXPORT struct twp_stats twp_stats;
@@ -49,8 +46,6 @@ static void create(struct twp_obj *o, uint64_t key, int kind, uint32_t site, con
     uint64_t addr = (key >> 63) ? 0 : key; /* synthetic keys (pipes) have no address */
     tw_res_t r = tw_res_create(kind, class_of(kind), cap, name, site, addr);
     o->kind = (uint8_t)kind;
-    o->nsucc = 0;
-    o->gen++;
     __atomic_store_n(&o->res, r, __ATOMIC_RELAXED);
     __atomic_store_n(&o->state, ST_LIVE, __ATOMIC_RELEASE);
 }
@@ -96,7 +91,7 @@ static tw_res_t lookup(uint64_t key, int kind, uint32_t site, const char *name, 
             __builtin_ia32_pause();
         }
     }
-    __atomic_add_fetch(&twp_stats.objects_full, 1, __ATOMIC_RELAXED);
+    twp_full(&twp_stats.objects_full, TW_OVF_OBJECTS);
     return 0;
 }
 
@@ -148,23 +143,6 @@ void twp_res_forget(const void *addr)
         }
         return;
     }
-}
-
-uint32_t *twp_obj_succ(uint32_t obj, uint32_t **count)
-{
-    struct twp_obj *o = &objs[(obj - 1) & (OBJ_SLOTS - 1)];
-    *count = &o->nsucc;
-    return o->succ;
-}
-
-tw_res_t twp_obj_res(uint32_t obj)
-{
-    return obj ? __atomic_load_n(&objs[(obj - 1) & (OBJ_SLOTS - 1)].res, __ATOMIC_RELAXED) : 0;
-}
-
-uint32_t twp_obj_gen(uint32_t obj)
-{
-    return obj ? __atomic_load_n(&objs[(obj - 1) & (OBJ_SLOTS - 1)].gen, __ATOMIC_RELAXED) : 0;
 }
 
 void twp_objects_reset(void)

@@ -47,13 +47,8 @@ static int acquire(pthread_rwlock_t *l, int rd, int timed, const struct timespec
         tw_acquire_request(t, r, 1, site);
     }
     if (rc == 0) {
-        if (!timed)
-            twp_order_acquired(t, obj, r, site);
         if (twp_held_add(l, r, obj, site, rd)) {
-            if (rd)
-                tw_acquire_shared(t, r);
-            else
-                tw_acquire(t, r, 1);
+            tw_acquire_at(t, r, rd ? -1 : 1, site, timed ? TW_ACQ_TIMED : TW_ACQ_LOCK);
         } else {
             tw_await_end(t);
         }
@@ -89,10 +84,7 @@ static int try_acquire(pthread_rwlock_t *l, int rd, void *ra)
     if (rc == 0) {
         tw_acquire_request(t, r, 1, site);
         if (twp_held_add(l, r, obj, site, rd)) {
-            if (rd)
-                tw_acquire_shared(t, r);
-            else
-                tw_acquire(t, r, 1);
+            tw_acquire_at(t, r, rd ? -1 : 1, site, TW_ACQ_TRY);
         } else {
             tw_await_end(t);
         }

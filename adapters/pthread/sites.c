@@ -83,6 +83,7 @@ uint32_t twp_site(const void *ret_addr, const char *what)
         uint32_t v = registered(s);
         return v ? site_of(v) : describe(ret_addr, what);
     }
+    tw_overflow(TW_OVF_SITES, 1); /* in the region only: libtw-uv shares this file, not twp_stats */
     return 0;
 }
 

@@ -175,7 +175,7 @@ TWP_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(
     twp_leave();
     struct tramp *tr = tramp_claim();
     if (!tr) {
-        __atomic_add_fetch(&twp_stats.threads_unwrapped, 1, __ATOMIC_RELAXED);
+        twp_full(&twp_stats.threads_unwrapped, TW_OVF_THREADS);
         return TWP_REAL(create)(th, attr, start, arg);
     }
     tr->start = start;
@@ -254,7 +254,7 @@ struct twp_held *twp_held_find(const void *addr)
 struct twp_held *twp_held_add(const void *addr, tw_res_t res, uint32_t obj, uint32_t site, int shared)
 {
     if (twp_me.nheld >= TWP_MAX_HELD) {
-        __atomic_add_fetch(&twp_stats.held_full, 1, __ATOMIC_RELAXED);
+        twp_full(&twp_stats.held_full, TW_OVF_HELD);
         return NULL;
     }
     struct twp_held *h = &twp_me.held[twp_me.nheld++];
@@ -281,5 +281,4 @@ void twp_threads_reset(void)
     twp_me.state = 0;
     twp_me.nheld = 0;
     twp_me.busy = 0;
-    twp_me.order_reports = 0;
 }

@@ -7,7 +7,8 @@
  *  - no malloc and no locks of its own: tables are mmap'd at first use and updated with CAS;
  *  - re-entrancy: a thread that is already inside the adapter (or inside the shim) calls the
  *    real function directly (twp_me.busy);
- *  - a full table means "not recorded" (counted in twp_stats), never a failure. */
+ *  - a full table means "not recorded" (counted in twp_stats and in the region's overflow
+ *    counters, so `tw alerts` says so), never a failure. */
 #ifndef TWP_H
 #define TWP_H
 
@@ -105,7 +106,6 @@ struct twp_thread {
     int busy;           /* inside the adapter: nested calls go straight to the real function */
     int state;          /* 0 = no task yet, 1 = task made (maybe 0 if the table was full), 2 = exited */
     int nheld;
-    int order_reports;  /* lock_order attributes written by this thread */
     struct twp_held held[TWP_MAX_HELD];
 };
 extern __thread struct twp_thread twp_me __attribute__((tls_model("initial-exec"))) TWP_HIDDEN;
@@ -212,16 +212,9 @@ TWP_HIDDEN tw_res_t twp_res_find(const void *addr, int kind);
 TWP_HIDDEN void twp_res_forget(const void *addr);
 TWP_HIDDEN void twp_objects_reset(void); /* fork child */
 
-/* ---- lock-order graph (order.c) ---- */
-/* Thread t, holding its held list, has just acquired object `obj` (blocking acquisition) at
- * `site`: add the order edges held -> obj and report any new inversion. */
-TWP_HIDDEN void twp_order_acquired(tw_task_t t, uint32_t obj, tw_res_t res, uint32_t site);
-TWP_HIDDEN void twp_order_reset(void);
-/* Successor list of an object node, stored in the object table (objects.c). */
-#define TWP_SUCC 8
-TWP_HIDDEN uint32_t *twp_obj_succ(uint32_t obj, uint32_t **count);
-TWP_HIDDEN tw_res_t twp_obj_res(uint32_t obj);
-TWP_HIDDEN uint32_t twp_obj_gen(uint32_t obj);
+/* Lock order: no graph of our own. Blocking acquisitions go to the shim as TW_ACQ_LOCK, tries
+ * as TW_ACQ_TRY and timed locks as TW_ACQ_TIMED (tw_acquire_at); the shim records the order
+ * edges from the task's holds into the region's one order graph (shim/order.c). */
 
 /* ---- sites: return address -> site index (sites.c) ---- */
 /* The site of the program's call at ret_addr to `what` ("pthread_mutex_lock"). */
@@ -250,10 +243,15 @@ struct twp_stats {
     uint64_t objects_full;   /* objects not tracked: object table full */
     uint64_t held_full;      /* acquisitions not recorded: a thread held more than TWP_MAX_HELD */
     uint64_t threads_unwrapped; /* threads started without our trampoline (pool full) */
-    uint64_t order_full;     /* lock-order edges not recorded */
-    uint64_t order_reports;  /* inversions found */
 };
 extern struct twp_stats twp_stats;
+/* One record our fixed table `what` (enum tw_overflow) could not keep: counted here for
+ * debuggers and in the region for readers (`instrumentation_overflow`). */
+static inline void twp_full(uint64_t *stat, int what)
+{
+    __atomic_add_fetch(stat, 1, __ATOMIC_RELAXED);
+    tw_overflow(what, 1);
+}
 
 /* small formatting helpers, no stdio (stdio takes locks) */
 TWP_HIDDEN char *twp_hex(char *p, uint64_t v);   /* writes "0x..." and a NUL, returns the NUL */

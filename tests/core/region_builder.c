@@ -26,6 +26,7 @@ void rb_init(struct rb *r, const struct rb_sizes *sz)
     TABLE(h.resources, sz->res, sizeof(struct tw_res_rec));
     TABLE(h.sites, sz->sites, sizeof(struct tw_site_rec));
     TABLE(h.stacks, 8, sizeof(struct tw_stack_rec));
+    TABLE(h.orders, RB_ORDERS, sizeof(struct tw_order_rec));
     h.sites.count = 1;   /* index 0 reserved */
     h.stacks.count = 1;
     h.arena_offset = off; h.arena_size = sz->arena; h.arena_used = 1; off += sz->arena; off = (off + 63) & ~63ull;
@@ -100,6 +101,18 @@ struct tw_res_rec *rb_res(struct rb *r, uint32_t id, const char *name, int kind,
     x->class_ = (kind == TW_RES_MUTEX || kind == TW_RES_RWLOCK || kind == TW_RES_SEMAPHORE) ? TW_CLASS_REUSABLE : TW_CLASS_CONSUMABLE;
     x->available = x->class_ == TW_CLASS_REUSABLE ? capacity : 0;
     return x;
+}
+
+struct tw_order_rec *rb_order(struct rb *r, uint32_t held, uint32_t acquired, uint32_t held_site, uint32_t acquired_site,
+                              uint32_t task, uint32_t flags, int raw)
+{
+    struct tw_header *h = rb_hdr(r);
+    uint32_t idx = h->orders.count++;
+    struct tw_order_rec *o = (struct tw_order_rec *)(r->buf + h->orders.offset + (uint64_t)idx * h->orders.stride);
+    o->key = (uint64_t)held << 32 | acquired;
+    o->held_site = held_site; o->acquired_site = acquired_site; o->task = task;
+    o->flags = raw ? flags : flags | TW_ORDER_PUBLISHED;
+    return o;
 }
 
 void rb_edge(struct tw_task_rec *t, uint32_t res, int role, int count)

@@ -22,6 +22,7 @@ struct rb {
 };
 
 struct rb_sizes { uint32_t tasks, res, sites, rings; uint64_t ring_events, arena; };
+#define RB_ORDERS 4096   /* capacity of every built region's lock-order table */
 
 void rb_init(struct rb *r, const struct rb_sizes *sz);
 void rb_free(struct rb *r);
@@ -32,6 +33,10 @@ uint32_t rb_site(struct rb *r, const char *file, uint32_t line, const char *expr
 uint32_t rb_stack(struct rb *r, const uint64_t *pc, uint32_t depth);
 struct tw_task_rec *rb_task(struct rb *r, uint32_t id, const char *name, int state);
 struct tw_res_rec *rb_res(struct rb *r, uint32_t id, const char *name, int kind, int64_t capacity);
+/* a published lock-order edge held -> acquired (flags are OR'ed with TW_ORDER_PUBLISHED unless
+ * raw is set: then stored as given, e.g. an edge still being written) */
+struct tw_order_rec *rb_order(struct rb *r, uint32_t held, uint32_t acquired, uint32_t held_site, uint32_t acquired_site,
+                              uint32_t task, uint32_t flags, int raw);
 void rb_edge(struct tw_task_rec *t, uint32_t res, int role, int count);
 void rb_wait(struct tw_task_rec *t, int kind, uint32_t on, uint32_t site);
 void rb_event(struct rb *r, int ring, uint64_t ts, int type, uint32_t task, uint32_t res, uint32_t version, uint64_t old,

@@ -294,28 +294,6 @@ Test(alerts, long_poll_from_the_record_after_the_rings_wrapped)
     rb_free(&R);
 }
 
-Test(alerts, lock_order_inversion_that_did_not_hang)
-{
-    rb_init(&R, &SZ);
-    rb_res(&R, 1, "a", TW_RES_MUTEX, 1); rb_res(&R, 2, "b", TW_RES_MUTEX, 1);
-    rb_task(&R, 1, "t1", TW_TASK_READY); rb_task(&R, 2, "t2", TW_TASK_READY);
-    uint64_t ts = 100;
-    uint32_t v1 = 1, v2 = 1;
-    /* t1: a then b; t2: b then a (at different times) */
-    rb_event(&R, 0, ts++, TW_EV_ACQUIRE, 1, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 0, ts++, TW_EV_ACQUIRE, 1, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 0, ts++, TW_EV_RELEASE, 1, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 0, ts++, TW_EV_RELEASE, 1, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 1, ts++, TW_EV_ACQUIRE, 2, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 1, ts++, TW_EV_ACQUIRE, 2, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 1, ts++, TW_EV_RELEASE, 2, 1, ++v1, 0, 1, TW_EVF_RES_VERSION);
-    rb_event(&R, 1, ts++, TW_EV_RELEASE, 2, 2, ++v2, 0, 1, TW_EVF_RES_VERSION);
-    char *o = run("alerts --json");
-    cr_assert(strstr(o, "\"kind\":\"lock_order\""), "%s", o);
-    free(o);
-    rb_free(&R);
-}
-
 Test(alerts, counters_from_the_header)
 {
     rb_init(&R, &SZ);

@@ -80,6 +80,12 @@ int main(int argc, char **argv)
         const struct tw_site_rec *s = (const void *)(base + h->sites.offset + (size_t)i * h->sites.stride);
         printf("site %u %s %u %s %s\n", i, str(s->file), s->line, str(s->expr), str(s->func));
     }
+    for (uint32_t i = 0; h->header_size >= TW_HDR_SIZE_1_3 && i < h->orders.count && i < h->orders.capacity; i++) {
+        const struct tw_order_rec *o = (const void *)(base + h->orders.offset + (size_t)i * h->orders.stride);
+        if (o->flags & TW_ORDER_PUBLISHED)
+            printf("order %u %u %u %u %u %u\n", TW_ORDER_HELD(o->key), TW_ORDER_ACQUIRED(o->key), o->held_site,
+                   o->acquired_site, o->task, o->flags);
+    }
     printf("counts tasks_full=%u resources_full=%u instr_errors=%llu events_lost=%llu\n", h->tasks.full,
            h->resources.full, (unsigned long long)h->instr_errors, (unsigned long long)h->events_lost);
     return 0;

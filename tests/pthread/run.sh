@@ -79,7 +79,8 @@ pool_same() {
 check "1,000-thread pool: same result with the preload" pool_same
 
 # ---------------------------------------------------------------- what the region records
-# regdump lines: task ID STATE WAITKIND WAITING_ON NAME [hold:RES] [attr:K=V] site:N ; res ID KIND ADDR NAME
+# regdump lines: task ID STATE WAITKIND WAITING_ON NAME [hold:RES] [attr:K=V] site:N ; res ID KIND ADDR NAME ;
+#                order HELD ACQUIRED HELD_SITE ACQUIRED_SITE TASK FLAGS (the region's lock-order table)
 res_id() { awk -v n="$1" '$1=="res" && $5==n {print $2; exit}' "$TMP/dump"; }
 
 abba_recorded() {
@@ -183,15 +184,63 @@ order_recorded() {
     dump || return 1
     local a b
     a=$(res_id accounts) b=$(res_id audit)
-    grep -Eq "attr:lock_order=r$b@s[0-9]+>r$a@s[0-9]+ t[0-9]+:r$a@s[0-9]+>r$b@s[0-9]+" "$TMP/dump" || { cat "$TMP/dump"; return 1; }
+    # both orders in the region's order table, each with the sites of both acquisitions
+    grep -Eq "^order $a $b [1-9][0-9]* [1-9][0-9]* [0-9]+ 1$" "$TMP/dump" &&
+        grep -Eq "^order $b $a [1-9][0-9]* [1-9][0-9]* [0-9]+ 1$" "$TMP/dump" || { cat "$TMP/dump"; return 1; }
 }
-check "lock-order inversion that did not hang: recorded as a lock_order attribute with both pairs of sites" order_recorded
+check "lock-order inversion that did not hang: both orders recorded in the region's order table with their sites" order_recorded
 if [ -x "$TW" ]; then
-    check "lock-order inversion: tw alerts reports lock_order, tw deadlocks nothing" bash -c '
-        timeout 60 '"$TW"' alerts --pid '"$PID"' --json | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); sys.exit(0 if any(a[\"kind\"]==\"lock_order\" for a in j[\"alerts\"]) else 1)" || exit 1
-        timeout 60 '"$TW"' deadlocks --pid '"$PID"' --json | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); sys.exit(0 if not j[\"deadlocks\"] else 1)"'
+    check "lock-order inversion: tw alerts reports one lock_order naming accounts and audit with their lines, tw deadlocks nothing" bash -c '
+        tw_json() { timeout 60 '"$TW"' "$@" --pid '"$PID"' --json; }
+        tw_json alerts | python3 -c "import json,sys
+j=json.loads(sys.stdin.readline()); lo=[a for a in j[\"alerts\"] if a[\"kind\"]==\"lock_order\"]
+ok=len(lo)==1 and [r[\"name\"] for r in lo[0][\"resources\"]]==[\"accounts\",\"audit\"] and \"accounts (lock_order.c:14) then audit (lock_order.c:15)\" in lo[0][\"message\"] and \"audit (lock_order.c:23) then accounts (lock_order.c:24)\" in lo[0][\"message\"]
+print(lo); sys.exit(0 if ok else 1)" || exit 1
+        tw_json deadlocks | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); sys.exit(0 if not j[\"deadlocks\"] else 1)"'
 else skip "lock-order inversion: tw alerts"; fi
 stop
+
+# lock_order_alerts PROG [ENV=VAL...] -- ARGS: the lock_order alerts of PROG's region as JSON on stdout
+lock_order_alerts() {
+    start "$@" || return 1
+    tw_json alerts >"$TMP/alerts.json" || { stop; return 1; }
+    stop
+    python3 -c 'import json,sys
+j=json.load(open(sys.argv[1])); print(json.dumps([a for a in j["alerts"] if a["kind"]=="lock_order"]))' "$TMP/alerts.json"
+}
+# expect_lock_order JSON N_LOCKS NAMES INSTANCES: exactly one lock_order alert, its resources named
+# NAMES (space separated, in cycle order), saying INSTANCES instance cycle(s)
+expect_lock_order() {
+    python3 -c 'import json,sys
+lo=json.loads(sys.argv[1]); names=sys.argv[2].split(); n=sys.argv[3]
+ok=len(lo)==1 and [r["name"] for r in lo[0]["resources"]]==names and (" %s instance cycle" % n) in lo[0]["message"] \
+   and ("a cycle of %d locks" % len(names)) in lo[0]["message"]
+print(lo); sys.exit(0 if ok else 1)' "$1" "$2" "$3"
+}
+if [ -x "$TW" ]; then
+    trylock_silent() { local j; j=$(lock_order_alerts lock_order -- try) && [ "$j" = "[]" ] || { echo "$j"; return 1; }; }
+    check "trylock pair (accounts then TRY audit; audit then accounts): no lock_order — a try never closes an inversion" trylock_silent
+    ring3() { local j; j=$(lock_order_alerts ring -- 3) && expect_lock_order "$j" "ring[0] ring[1] ring[2]" 1; }
+    check "3-lock ring of array elements: exactly one lock_order naming ring[0] ring[1] ring[2] in order, 1 instance" ring3
+    ring5() { local j; j=$(lock_order_alerts ring -- 5) && expect_lock_order "$j" "ring[0] ring[1] ring[2] ring[3] ring[4]" 1; }
+    check "5-lock ring of array elements: exactly one lock_order naming ring[0] .. ring[4] in order, 1 instance" ring5
+    hashed_try() { local j; j=$(lock_order_alerts hashed -- try 64) && [ "$j" = "[]" ] || { echo "$j"; return 1; }; }
+    check "global lock then TRY of a hashed lock-array element, elements before the global elsewhere: no lock_order" hashed_try
+    hashed_lock() { local j; j=$(lock_order_alerts hashed -- lock 64) && expect_lock_order "$j" "lru item_locks[0]" 64; }
+    check "the same with both acquisitions blocking (64 elements): ONE lock_order, lru and item_locks[0], 64 instance cycles" hashed_lock
+    ring_wrapped() { local j; j=$(lock_order_alerts ring TW_LOG_EVENTS=16 -- 5 3000) && expect_lock_order "$j" "ring[0] ring[1] ring[2] ring[3] ring[4]" 1; }
+    check "5-lock ring still reported after every ring of events wrapped (TW_LOG_EVENTS=16, 3,000 lock/unlock per thread after it)" ring_wrapped
+    order_overflow() {
+        start hashed TW_MAX_LOCK_ORDERS=16 -- lock 64 || return 1
+        tw_json alerts | py '[a for a in j["alerts"] if a["kind"]=="instrumentation_overflow" and "lock-order edges not recorded" in a["message"] and "TW_MAX_LOCK_ORDERS" in a["message"]]'
+        local rc=$?
+        stop
+        return $rc
+    }
+    check "order table full (TW_MAX_LOCK_ORDERS=16, 128 edges): tw alerts reports instrumentation_overflow naming TW_MAX_LOCK_ORDERS" order_overflow
+else
+    skip "lock order: trylock, rings, hashed arrays, wrapped rings, overflow"
+fi
 
 pool_recorded() {
     # 1,000 runnable threads on a small machine: the kernel may leave one unscheduled for

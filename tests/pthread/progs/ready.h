@@ -17,3 +17,15 @@ static inline pthread_t spawn_named(void *(*fn)(void *), void *arg, const char *
     return t;
 }
 #endif
+/* Idle healthily: a timed sleep, so nothing blocks on an untimed wait. */
+static inline void idle(void) { for (;;) sleep(1); }
+#ifdef _PTHREAD_H
+/* Run fn(arg) on a thread of its own and wait for it: threads one after another, so that
+ * lock orders are recorded without ever overlapping (nothing can hang). */
+static inline void run_alone(void *(*fn)(void *), void *arg)
+{
+    pthread_t t;
+    pthread_create(&t, 0, fn, arg);
+    pthread_join(t, 0);
+}
+#endif

@@ -1,0 +1,130 @@
+/* order.c — the lock-order graph, as lockdep keeps it: one edge per ordered pair of locks
+ * (held -> acquired) in the region's order table (tw_region.h, struct tw_order_rec), so that
+ * every writer (the reference runtime, the pthread adapter, any runtime that calls
+ * tw_acquire_at) feeds the same graph and libtwcore finds its cycles.
+ *
+ * Only a blocking, exclusive acquisition of a lock makes edges: a try-lock or a timed lock
+ * cannot wait forever, so it can never close a deadlock (lockdep, TSan and helgrind skip them
+ * too); a lock taken that way is still held, and edges from it to a later blocking acquisition
+ * are real. Every acquisition therefore leaves a note beside the task's HOLD edge: where the
+ * lock was taken and how. The notes are private memory indexed by task slot (written, like the
+ * task record, only by the thread running the task): readers need them only inside the edges.
+ *
+ * Cost: the common case (an edge already recorded) is one hash and one load per held lock. */
+#define _GNU_SOURCE
+#include <sys/mman.h>
+#include "internal.h"
+
+/* How each held lock was taken, parallel to the task record's edges[]. */
+struct hold_note {
+    uint32_t site[TW_MAX_EDGES];
+    uint8_t how[TW_MAX_EDGES]; /* NOTE_* */
+};
+enum { NOTE_TRY = 1, NOTE_TIMED = 2, NOTE_LOCK_KIND = 4 /* a mutex or rwlock, not a semaphore */ };
+
+static struct hold_note *notes;
+static size_t notes_bytes;
+static uint32_t notes_count;
+
+int tw_order_setup(uint32_t max_tasks)
+{
+    size_t bytes = (size_t)max_tasks * sizeof *notes;
+    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED)
+        return 0;
+    notes = m;
+    notes_bytes = bytes;
+    notes_count = max_tasks;
+    return 1;
+}
+
+void tw_order_forget(void)
+{
+    if (notes)
+        munmap(notes, notes_bytes);
+    notes = NULL;
+    notes_bytes = 0;
+    notes_count = 0;
+}
+
+static int is_lock(int kind) { return kind == TW_RES_MUTEX || kind == TW_RES_RWLOCK; }
+
+static uint64_t slot_of(uint64_t key, uint32_t mask)
+{
+    return ((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+static void raise_count(struct tw_header *h, uint32_t used)
+{
+    uint32_t c = __atomic_load_n(&h->orders.count, __ATOMIC_RELAXED);
+    while (c < used && !__atomic_compare_exchange_n(&h->orders.count, &c, used, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+    }
+}
+
+/* Record held -> acquired once. Lock-free: CAS claim of the key, release-publish of flags. */
+static void add_edge(struct tw_header *h, const struct tw_order_rec *e)
+{
+    uint32_t cap = h->orders.capacity; /* a power of two (region.c) */
+    if (!cap)
+        return;
+    struct tw_order_rec *table = (struct tw_order_rec *)(tw_base() + h->orders.offset);
+    uint64_t i = slot_of(e->key, cap - 1);
+    for (unsigned probe = 0; probe < TW_ORDER_PROBES; probe++, i = (i + 1) & (cap - 1)) {
+        struct tw_order_rec *r = &table[i];
+        uint64_t k = __atomic_load_n(&r->key, __ATOMIC_ACQUIRE);
+        if (TW_LIKELY(k == e->key))
+            return;
+        if (k != 0)
+            continue;
+        if (!__atomic_compare_exchange_n(&r->key, &k, e->key, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            if (k == e->key)
+                return;
+            continue;
+        }
+        r->held_site = e->held_site;
+        r->acquired_site = e->acquired_site;
+        r->task = e->task;
+        __atomic_store_n(&r->flags, e->flags | TW_ORDER_PUBLISHED, __ATOMIC_RELEASE);
+        raise_count(h, (uint32_t)i + 1);
+        return;
+    }
+    __atomic_add_fetch(&h->orders.full, 1, __ATOMIC_RELAXED);
+}
+
+void tw_order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
+                       uint32_t site, int how, int shared)
+{
+    uint64_t slot = (th >> 32) - 1;
+    if (!notes || slot >= notes_count || edge >= TW_MAX_EDGES)
+        return;
+    struct hold_note *n = &notes[slot];
+    int lock = is_lock(r->kind);
+    n->site[edge] = site;
+    n->how[edge] = (uint8_t)((how == TW_ACQ_TRY ? NOTE_TRY : how == TW_ACQ_TIMED ? NOTE_TIMED : 0) |
+                             (lock ? NOTE_LOCK_KIND : 0));
+    if (how != TW_ACQ_LOCK || shared || !lock)
+        return;
+    struct tw_header *h = tw_hdr();
+    for (unsigned k = 0; k < TW_MAX_EDGES; k++) {
+        const struct tw_edge *held = &t->edges[k];
+        if (k == edge || !held->res || held->res == r->id || !(n->how[k] & NOTE_LOCK_KIND) ||
+            (held->role != TW_EDGE_HOLD && held->role != TW_EDGE_HOLD_SHARED))
+            continue;
+        struct tw_order_rec e = {
+            .key = (uint64_t)held->res << 32 | r->id,
+            .held_site = n->site[k],
+            .acquired_site = site,
+            .task = t->id,
+            .flags = ((n->how[k] & NOTE_TRY) ? TW_ORDER_HELD_TRY : 0) |
+                     (held->role == TW_EDGE_HOLD_SHARED ? TW_ORDER_HELD_SHARED : 0),
+        };
+        add_edge(h, &e);
+    }
+}
+
+void tw__overflow(int what, uint64_t n)
+{
+    if (what < 0 || what >= TW_OVF_SLOTS || !tw_region_ensure())
+        return;
+    __atomic_add_fetch(&tw_hdr()->overflow[what], n, __ATOMIC_RELAXED);
+}
