@@ -48,13 +48,20 @@ class FactObject(ctypes.Structure):
                 ("value", ctypes.c_int64), ("name", ctypes.c_char_p)]
 
 
+class FactFrame(ctypes.Structure):
+    """struct twc_fact_frame"""
+    _fields_ = [("tid", ctypes.c_uint64), ("pc", ctypes.c_uint64), ("cfa", ctypes.c_uint64),
+                ("sp", ctypes.c_uint64), ("fp", ctypes.c_uint64)]
+
+
 class Facts(ctypes.Structure):
     """struct twc_facts"""
     _fields_ = [("threads", ctypes.POINTER(FactThread)), ("nthreads", ctypes.c_size_t),
                 ("objects", ctypes.POINTER(FactObject)), ("nobjects", ctypes.c_size_t),
                 ("samples_agree", ctypes.c_int), ("from_core", ctypes.c_int),
                 ("exe", ctypes.c_char_p), ("load_bias", ctypes.c_uint64),
-                ("source", ctypes.c_char_p)]
+                ("source", ctypes.c_char_p),
+                ("frames", ctypes.POINTER(FactFrame)), ("nframes", ctypes.c_size_t)]
 
 
 class CoreError(Exception):
