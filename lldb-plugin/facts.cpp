@@ -94,12 +94,6 @@ bool same(const Sample &a, const Sample &b) {
     return true;
 }
 
-uint64_t load_bias(lldb::SBTarget &target, lldb::SBModule exe) {
-    lldb::SBAddress hdr = exe.GetObjectFileHeaderAddress();
-    uint64_t load = hdr.GetLoadAddress(target), file = hdr.GetFileAddress();
-    if (load == LLDB_INVALID_ADDRESS || file == LLDB_INVALID_ADDRESS) return 0;
-    return load - file;
-}
 }  // namespace
 
 twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBProcess &process,
@@ -142,9 +136,10 @@ twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBP
         o.name = nullptr;  // libtwcore names it from the executable's symbols, like every frontend
         objects.push_back(o);
     }
-    lldb::SBModule exe = target.GetModuleAtIndex(0);
-    char exe_path[4096] = "";
-    if (exe.IsValid()) exe.GetFileSpec().GetPath(exe_path, sizeof exe_path);
+    std::string exe_path;
+    uint64_t bias;
+    exe_of(target, &exe_path, &bias);
+    std::vector<twc_fact_frame> frames = program_frames(target, process);
 
     twc_facts f{};
     f.threads = threads.data();
@@ -153,8 +148,10 @@ twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBP
     f.nobjects = objects.size();
     f.samples_agree = agree;
     f.from_core = live ? 0 : 1;
-    f.exe = exe_path[0] ? exe_path : nullptr;
-    f.load_bias = exe.IsValid() ? load_bias(target, exe) : 0;
+    f.exe = exe_path.empty() ? nullptr : exe_path.c_str();
+    f.load_bias = bias;
+    f.frames = frames.data();
+    f.nframes = frames.size();
     f.source = kGlibcLayoutSource;
     char buf[512] = "";
     twc_session *sess = twc_open_facts(&f, status, buf, sizeof buf);

@@ -40,6 +40,8 @@ static twc_session *open_region(lldb::SBProcess &p, uint64_t addr, Entry &e, int
     if (live) twc_set_writer(s, write_memory, e.memory.get());
     twc_set_target_label(s, live ? "live process" : "core file");
     twc_set_symbolizer(s, symbolize_frame, e.memory.get());
+    lldb::SBTarget target = p.GetTarget();
+    lend_frames(s, target, p);   // an adapter names a local by its address: the frames know better
     return s;
 }
 
