@@ -69,6 +69,9 @@ int tgt_open_facts(struct tw_target *t, int collected, const struct twc_facts *f
 int pid_find_region(int pid, int *fd_out, int wr, char *err, size_t n);
 int pid_open(struct tw_target *t, int flags, char *err, size_t n);
 int64_t fd_pread_reader(void *ctx, uint64_t addr, void *buf, uint64_t len);
+/* lend_frames.c: lend the threads' frames to a region session, so that objects the adapter
+ * named by address are named from the frame that holds them ("main:mu1"). Best effort. */
+void tgt_lend_frames(struct tw_target *t);
 /* target_core.c */
 int core_open(struct tw_target *t, char *err, size_t n);
 void core_close(struct tw_target *t);

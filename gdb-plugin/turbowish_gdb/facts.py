@@ -524,6 +524,36 @@ def _objects(threads, mem, layout):
     return objs
 
 
+def program_frames(inf):
+    """(tid, pc, cfa, sp, fp) of the program's own frames in every thread, for a region
+    session: an adapter names an object no symbol covers by its address, and libtwcore names it
+    from the frame that holds it. Restores the selected thread and frame."""
+    codemap = CodeMap(target.exe_path())
+    try:
+        sel_thread, sel_frame = gdb.selected_thread(), gdb.selected_frame()
+    except gdb.error:
+        sel_thread, sel_frame = None, None
+    out = []
+    past_main = _set_past_main(True)
+    try:
+        for th in inf.threads():
+            if not th.is_valid():
+                continue
+            th.switch()
+            tid = th.ptid[1] or th.ptid[0]
+            out += [(tid,) + fr for fr in _own_frames(_frames(th), codemap)]
+    finally:
+        _set_past_main(past_main)
+        try:
+            if sel_thread is not None and sel_thread.is_valid():
+                sel_thread.switch()
+                if sel_frame is not None and sel_frame.is_valid():
+                    sel_frame.select()
+        except gdb.error:
+            pass
+    return out
+
+
 def _set_past_main(on):
     """Set gdb's `backtrace past-main`; returns the previous setting."""
     try:

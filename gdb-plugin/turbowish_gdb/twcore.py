@@ -113,6 +113,9 @@ class Lib:
                                        ctypes.c_char_p, ctypes.c_size_t]
         L.twc_region_extent.restype = ctypes.c_int
         L.twc_region_extent.argtypes = [p, ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_uint64)]
+        L.twc_set_frames.restype = ctypes.c_int
+        L.twc_set_frames.argtypes = [p, ctypes.POINTER(FactFrame), ctypes.c_size_t, ctypes.c_char_p,
+                                     ctypes.c_uint64]
         L.twc_open_facts.restype = p
         L.twc_open_facts.argtypes = [ctypes.POINTER(Facts), ctypes.POINTER(ctypes.c_int), ctypes.c_char_p,
                                      ctypes.c_size_t]
@@ -141,6 +144,13 @@ class Lib:
 
     def set_symbolizer(self, s, symbolize_cb):
         self.L.twc_set_symbolizer(s, symbolize_cb, None)
+
+    def set_frames(self, s, frames, exe, bias):
+        """Lend (tid, pc, cfa, sp, fp) frames to a region session (twc_set_frames: copied)."""
+        fa = (FactFrame * max(len(frames), 1))()
+        for i, fr in enumerate(frames):
+            fa[i].tid, fa[i].pc, fa[i].cfa, fa[i].sp, fa[i].fp = fr
+        return self.L.twc_set_frames(s, fa, len(frames), _b(exe), bias)
 
     def set_label(self, s, label):
         self.L.twc_set_target_label(s, _b(label))

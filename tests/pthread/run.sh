@@ -210,5 +210,10 @@ if [ -x "$TW" ]; then
 else skip "healthy server: tw deadlocks/alerts"; fi
 stop
 
+if [ -x "$TW" ]; then
+    check "locals of main (main:mu1, main:mutex_resource[i]) named from frames under tw run: console, core, gdb, lldb" \
+        bash tests/pthread/t-local-names.sh
+else skip "locals of main named from frames"; fi
+
 echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]
