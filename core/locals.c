@@ -353,9 +353,10 @@ struct stack_names *stack_names_new(const char *exe, uint64_t bias, const struct
     sn->bias = bias;
     sn->lo = UINT64_MAX;
     for (size_t i = 0; i < n; i++) {   /* a frame with neither sp nor cfa cannot place anything */
-        uint64_t bottom = f[i].sp ? f[i].sp : f[i].cfa, top = f[i].cfa > f[i].sp ? f[i].cfa : f[i].sp;
-        if (!bottom) continue;
-        uint64_t lo = bottom > REDZONE ? bottom - REDZONE : 0;
+        uint64_t top = f[i].cfa > f[i].sp ? f[i].cfa : f[i].sp;
+        if (!top) continue;
+        /* without sp a frame's bottom is unknown (its locals may lie far below its CFA) */
+        uint64_t lo = f[i].sp > REDZONE ? f[i].sp - REDZONE : 0;
         uint64_t hi = top < UINT64_MAX - 4096 ? top + 4096 : UINT64_MAX;
         if (lo < sn->lo) sn->lo = lo;
         if (hi > sn->hi) sn->hi = hi;

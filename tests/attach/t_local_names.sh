@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Names of synchronisation objects that are locals of a frame (DESIGN.md "Names"): mutexes that
 # live in main's frame and are handed to the threads by pointer are named from main's DWARF,
-# "main:mu1" / "main:mutex_resource[2]", by libtwcore from the frames the collector unwound —
-# attach-only, live (`tw deadlocks --pid`) and from a gcore core (`--core --exe`), at -O0 and -O1
+# "main:mu1" / "main:mutex_resource[2]" / "main:acct.lock" (a member of a local struct), by
+# libtwcore from the frames the collector unwound — attach-only, live (`tw deadlocks --pid`) and from a gcore core (`--core --exe`), at -O0 and -O1
 # (gcc's frame base is DW_OP_call_frame_cfa at both; -O1 drops the frame pointer). Before
 # libtwcore read frames they were named by address ("0x7ffeec6ed730").
 set -u
@@ -31,9 +31,10 @@ start() {
 # names: the sorted resource names of the certain deadlocks in the JSON on stdin, one line
 names() { python3 -c 'import json,sys; j=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(" ".join(sorted(e["name"] for d in j["deadlocks"] if d["certain"] for e in d["chain"] if "resource" in e)))'; }
 n=0
-for prog in local_abba local_ring; do
+for prog in local_abba local_ring local_member; do
   case $prog in
     local_abba) want="main:mu1 main:mu2" ;;
+    local_member) want="main:acct.lock main:mu" ;;
     local_ring) want="main:mutex_resource[0] main:mutex_resource[1] main:mutex_resource[2]" ;;
   esac
   for opt in O0 O1; do
