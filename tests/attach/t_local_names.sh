@@ -2,9 +2,10 @@
 # Names of synchronisation objects that are locals of a frame (DESIGN.md "Names"): mutexes that
 # live in main's frame and are handed to the threads by pointer are named from main's DWARF,
 # "main:mu1" / "main:mutex_resource[2]" / "main:acct.lock" (a member of a local struct), by
-# libtwcore from the frames the collector unwound — attach-only, live (`tw deadlocks --pid`) and from a gcore core (`--core --exe`), at -O0 and -O1
-# (gcc's frame base is DW_OP_call_frame_cfa at both; -O1 drops the frame pointer). Before
-# libtwcore read frames they were named by address ("0x7ffeec6ed730").
+# libtwcore from the frames the collector unwound — attach-only, live (`tw deadlocks --pid`)
+# and from a gcore core (`--core --exe`), at -O0 and -O1 (gcc's frame base is
+# DW_OP_call_frame_cfa at both; -O1 drops the frame pointer). Before libtwcore read frames they
+# were named by address ("0x7ffeec6ed730").
 set -u
 cd "$(dirname "$0")/../.."
 FX=build/tests/attach/fx
