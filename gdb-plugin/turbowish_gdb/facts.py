@@ -14,6 +14,7 @@ Sources of the object address, best first:
      sits at a fixed offset in each glibc object;
   3. the caller's code: the argument registers loaded before its call (callsite.py).
 """
+import contextlib
 import os
 import re
 import subprocess
@@ -529,19 +530,30 @@ def program_frames(inf):
     session: an adapter names an object no symbol covers by its address, and libtwcore names it
     from the frame that holds it. Restores the selected thread and frame."""
     codemap = CodeMap(target.exe_path())
-    try:
-        sel_thread, sel_frame = gdb.selected_thread(), gdb.selected_frame()
-    except gdb.error:
-        sel_thread, sel_frame = None, None
     out = []
-    past_main = _set_past_main(True)
-    try:
+    with _walking_threads():
         for th in inf.threads():
             if not th.is_valid():
                 continue
             th.switch()
             tid = th.ptid[1] or th.ptid[0]
             out += [(tid,) + fr for fr in _own_frames(_frames(th), codemap)]
+    return out
+
+
+@contextlib.contextmanager
+def _walking_threads():
+    """Around a walk of every thread's frames: `backtrace past-main` on (main's CFA is the rsp
+    of its caller, __libc_start_call_main, a frame gdb hides unless asked; without it the locals
+    of main, the usual home of shared mutexes, have no frame base), and the selected thread and
+    frame restored afterwards."""
+    try:
+        sel_thread, sel_frame = gdb.selected_thread(), gdb.selected_frame()
+    except gdb.error:
+        sel_thread, sel_frame = None, None
+    past_main = _set_past_main(True)
+    try:
+        yield
     finally:
         _set_past_main(past_main)
         try:
@@ -551,7 +563,6 @@ def program_frames(inf):
                     sel_frame.select()
         except gdb.error:
             pass
-    return out
 
 
 def _set_past_main(on):
@@ -571,17 +582,9 @@ def sample(inf, mem, live):
     layout = glibc.Layout()
     codemap = CodeMap(exe)
     mem.drop_cache()
-    try:
-        sel_thread = gdb.selected_thread()
-        sel_frame = gdb.selected_frame()
-    except gdb.error:
-        sel_thread, sel_frame = None, None
     threads = []
     handles = _thread_handles()
-    # main's CFA is the rsp of its caller (__libc_start_call_main), a frame gdb hides unless
-    # asked: without it the locals of main, the usual home of shared mutexes, have no frame base.
-    past_main = _set_past_main(True)
-    try:
+    with _walking_threads():
         for th in sorted(inf.threads(), key=lambda t: t.ptid[1] or t.ptid[0]):
             if not th.is_valid():
                 continue
@@ -591,15 +594,6 @@ def sample(inf, mem, live):
                 t = ThreadFact(th.ptid[1], th.name or exe_name)
                 t.block = T.BLOCK_UNKNOWN
                 threads.append(t)
-    finally:
-        _set_past_main(past_main)
-        try:
-            if sel_thread is not None and sel_thread.is_valid():
-                sel_thread.switch()
-                if sel_frame is not None and sel_frame.is_valid():
-                    sel_frame.select()
-        except gdb.error:
-            pass
     return Collected(threads, _objects(threads, mem, layout), layout, live, exe,
                      target.load_bias(exe))
 

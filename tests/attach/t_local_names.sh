@@ -29,27 +29,22 @@ start() {
   done
   fail "$bin not ready"
 }
-# names: the sorted resource names of the certain deadlocks in the JSON on stdin, one line
-names() { python3 -c 'import json,sys; j=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(" ".join(sorted(e["name"] for d in j["deadlocks"] if d["certain"] for e in d["chain"] if "resource" in e)))'; }
+. tests/lib/local_names.sh
 n=0
 for prog in local_abba local_ring local_member; do
-  case $prog in
-    local_abba) want="main:mu1 main:mu2" ;;
-    local_member) want="main:acct.lock main:mu" ;;
-    local_ring) want="main:mutex_resource[0] main:mutex_resource[1] main:mutex_resource[2]" ;;
-  esac
+  want=$(local_names_want $prog)
   for opt in O0 O1; do
     bin=$FX/$prog.$opt
-    gcc -std=gnu11 -D_GNU_SOURCE -g -$opt -pthread -o "$bin" tests/attach/progs/$prog.c || fail "cannot build $prog"
+    local_names_build $prog $opt "$bin" || fail "cannot build $prog"
     start "$bin"
     for try in $(seq 1 10); do # a loaded machine may need a moment to bring every thread to its lock
-      got=$(timeout 30 "$TW" deadlocks --pid "$PID" --json | names)
+      got=$(timeout 30 "$TW" deadlocks --pid "$PID" --json | local_names_of)
       [ "$got" = "$want" ] && break
       sleep 0.3
     done
     [ "$got" = "$want" ] || fail "$prog -$opt live: resources named '$got', want '$want'"
     timeout 60 gcore -o "$bin.core" "$PID" >/dev/null 2>&1 || fail "gcore $prog"
-    got=$(timeout 30 "$TW" deadlocks --core "$bin.core.$PID" --exe "$bin" --json | names)
+    got=$(timeout 30 "$TW" deadlocks --core "$bin.core.$PID" --exe "$bin" --json | local_names_of)
     rm -f "$bin.core.$PID"
     [ "$got" = "$want" ] || fail "$prog -$opt core: resources named '$got', want '$want'"
     kill -9 "$PID"

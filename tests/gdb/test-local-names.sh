@@ -5,24 +5,20 @@
 # Before, they were named by address. (Instrumented programs: test-local-names-region.sh.)
 . "$(dirname "$0")/lib.sh"
 need "$PLUGIN" build/lib/libtwcore.so
-res_names="' '.join(sorted(e['name'] for d in j['deadlocks'] if d['certain'] for e in d['chain'] if 'resource' in e))"
+. tests/lib/local_names.sh
 for case in local_abba.O0 local_abba.O1 local_ring.O1; do
   prog=${case%.*} opt=${case#*.}
-  case $prog in
-    local_abba) want="main:mu1 main:mu2" ;;
-    local_ring) want="main:mutex_resource[0] main:mutex_resource[1] main:mutex_resource[2]" ;;
-  esac
-  bin=$TMP/$case
-  gcc -std=gnu11 -D_GNU_SOURCE -g -$opt -pthread -o "$bin" "tests/attach/progs/$prog.c" || fail "cannot compile $prog"
+  want=$(local_names_want $prog) bin=$TMP/$case
+  local_names_build $prog $opt "$bin" || fail "cannot compile $prog"
   start "$bin"; p=$PID
   for try in 1 2 3 4 5; do # a loaded machine may need a moment to bring every thread to its lock
-    got=$(gdb_pid "$p" 'tw deadlocks --json' | json "$res_names")
+    got=$(gdb_pid "$p" 'tw deadlocks --json' | local_names_of)
     [ "$got" = "$want" ] && break
     sleep 0.3
   done
   [ "$got" = "$want" ] || fail "$case live: resources named '$got', want '$want'"
   core=$(core_of "$p")
-  got=$(gdb_core "$bin" "$core" 'tw deadlocks --json' | json "$res_names")
+  got=$(gdb_core "$bin" "$core" 'tw deadlocks --json' | local_names_of)
   rm -f "$core"
   [ "$got" = "$want" ] || fail "$case core: resources named '$got', want '$want'"
   kill -9 "$p"

@@ -15,35 +15,28 @@ cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null;
 trap cleanup EXIT
 fail() { echo "FAIL t-local-names: $*"; exit 1; }
 for f in "$TW" build/lib/libtw-pthread.so "$GDBP" "$LLDBP"; do [ -e "$f" ] || fail "$f is not built"; done
-names() { python3 -c 'import json,sys
-lines=[l for l in sys.stdin.read().splitlines() if l.startswith("{")]
-j=json.loads(lines[-1]) if lines else {"deadlocks":[]}
-print(" ".join(sorted(e["name"] for d in j["deadlocks"] if d["certain"] for e in d["chain"] if "resource" in e)))'; }
+. tests/lib/local_names.sh
 n=0
 for case in local_abba.O0 local_abba.O1 local_ring.O1; do
   prog=${case%.*} opt=${case#*.}
-  case $prog in
-    local_abba) want="main:mu1 main:mu2" ;;
-    local_ring) want="main:mutex_resource[0] main:mutex_resource[1] main:mutex_resource[2]" ;;
-  esac
-  bin=$TMP/$case
-  gcc -std=gnu11 -D_GNU_SOURCE -g -$opt -pthread -o "$bin" "tests/attach/progs/$prog.c" || fail "cannot compile $prog"
+  want=$(local_names_want $prog) bin=$TMP/$case
+  local_names_build $prog $opt "$bin" || fail "cannot compile $prog"
   "$TW" run -- "$bin" >"$bin.out" 2>&1 &
   pid=$!; disown "$pid"; PIDS+=("$pid")
   for _ in $(seq 1 150); do grep -q 'tw-example: ready' "$bin.out" && break; sleep 0.1; done
   grep -q 'tw-example: ready' "$bin.out" || fail "$case: not ready under tw run"
   for try in 1 2 3 4 5; do
-    got=$(timeout 60 "$TW" deadlocks --pid "$pid" --json | names)
+    got=$(timeout 60 "$TW" deadlocks --pid "$pid" --json | local_names_of)
     [ "$got" = "$want" ] && break
     sleep 0.3
   done
   [ "$got" = "$want" ] || fail "$case tw run, console: '$got', want '$want'"
-  got=$(timeout 180 gdb -batch -nx -x "$GDBP" -p "$pid" -ex 'tw deadlocks --json' 2>&1 | names)
+  got=$(timeout 180 gdb -batch -nx -x "$GDBP" -p "$pid" -ex 'tw deadlocks --json' 2>&1 | local_names_of)
   [ "$got" = "$want" ] || fail "$case tw run, gdb: '$got', want '$want'"
-  got=$(timeout 300 lldb -b -o "plugin load $LLDBP" -p "$pid" -o 'tw deadlocks --json' 2>&1 | names)
+  got=$(timeout 300 lldb -b -o "plugin load $LLDBP" -p "$pid" -o 'tw deadlocks --json' 2>&1 | local_names_of)
   [ "$got" = "$want" ] || fail "$case tw run, lldb: '$got', want '$want'"
   timeout 120 gcore -o "$TMP/core" "$pid" >/dev/null 2>&1 || fail "gcore $case"
-  got=$(timeout 60 "$TW" deadlocks --core "$TMP/core.$pid" --exe "$bin" --json | names)
+  got=$(timeout 60 "$TW" deadlocks --core "$TMP/core.$pid" --exe "$bin" --json | local_names_of)
   rm -f "$TMP/core.$pid"
   [ "$got" = "$want" ] || fail "$case tw run, console on a core: '$got', want '$want'"
   kill -9 "$pid"
