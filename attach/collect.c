@@ -21,6 +21,8 @@ struct store {
     size_t nthreads;
     struct twc_fact_object *objs;
     size_t nobjs, capobjs;
+    struct twc_fact_frame *frames;   /* the program's own frames, for naming its locals */
+    size_t nframes, capframes;
     char **strs;
     size_t nstrs, capstrs;
 };
@@ -62,6 +64,31 @@ static void add_object(struct store *s, const struct twc_fact_object *o)
     s->objs[s->nobjs++] = *o;
 }
 
+/* The executable's frames of one thread, for libtwcore to find its locals in them. A frame's
+ * CFA is the stack pointer of its caller as unwound (the rsp the call was made with). */
+static void add_frames(struct store *s, uint32_t tid, const struct twa_frame *fr, int n)
+{
+    for (int k = 0; k < n; k++) {
+        if (!fr[k].in_exe)
+            continue;
+        if (s->nframes == s->capframes) {
+            size_t c = s->capframes ? s->capframes * 2 : 64;
+            struct twc_fact_frame *t = realloc(s->frames, c * sizeof *t);
+            if (!t)
+                return;
+            s->frames = t;
+            s->capframes = c;
+        }
+        s->frames[s->nframes++] = (struct twc_fact_frame){
+            .tid = tid,
+            .pc = k == 0 ? fr[k].ip : fr[k].ip - 1,
+            .cfa = k + 1 < n ? fr[k + 1].sp : 0,
+            .sp = fr[k].sp,
+            .fp = fr[k].callee_saved[1],
+        };
+    }
+}
+
 void twa_release(void *storage)
 {
     struct store *s = storage;
@@ -72,6 +99,7 @@ void twa_release(void *storage)
     free(s->strs);
     free(s->threads);
     free(s->objs);
+    free(s->frames);
     free(s);
 }
 
@@ -110,6 +138,7 @@ static void collect_threads(struct store *s, const struct twa_target *t, const s
                         (unsigned long long)fr[k].callee_saved[2], (unsigned long long)fr[k].callee_saved[3],
                         (unsigned long long)fr[k].callee_saved[4], (unsigned long long)fr[k].callee_saved[5]);
         }
+        add_frames(s, in[i].tid, fr, nfr);
         struct twa_class c;
         twa_classify(t, L, in[i].tid, in[i].regs, fr, nfr, &c);
         ft->block = c.block;
@@ -142,6 +171,8 @@ static void fill_out(struct store *s, struct twc_facts *out)
     out->nthreads = s->nthreads;
     out->objects = s->objs;
     out->nobjects = s->nobjs;
+    out->frames = s->frames;
+    out->nframes = s->nframes;
 }
 
 /* One live sample: stop, read, release. */

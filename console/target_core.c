@@ -23,6 +23,7 @@ int core_open(struct tw_target *t, char *err, size_t n) {
         t->region_addr = addr;
         t->s = twc_open_region(twa_core_read, c, addr, 0, &st, err, n);
         if (!t->s) return st ? st : TWC_EINTERNAL;
+        tgt_lend_frames(t);
         return 0;
     }
     if (st != TWC_ENOREGION) {

@@ -150,5 +150,6 @@ int pid_open(struct tw_target *t, int flags, char *err, size_t n) {
     t->s = twc_open_region(fd_pread_reader, &t->region_fd, 0, TWC_LIVE, &st, err, n);
     if (!t->s) return st ? st : TWC_EINTERNAL;
     twc_set_runner(t->s, tgt_pid_runner, &t->pid);
+    tgt_lend_frames(t);
     return 0;
 }

@@ -40,6 +40,7 @@ void twc_close(twc_session *s)
     free(s->arena); free(s->sites); free(s->events);
     for (size_t i = 0; i < s->nlazy; i++) free(s->lazy[i].s);
     free(s->lazy); free(s->facts_source); free(s->facts_exe);
+    stack_names_free(s->stack_names);
     free(s);
 }
 

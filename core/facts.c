@@ -63,6 +63,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
     s->facts_agree = f->samples_agree; s->facts_from_core = f->from_core;
     s->facts_source = f->source ? strdup(f->source) : NULL;
     s->facts_exe = f->exe ? strdup(f->exe) : NULL;
+    if (f->exe && f->frames && f->nframes) s->stack_names = stack_names_new(f->exe, f->load_bias, f->frames, f->nframes);
     s->ns_per_raw = 1.0;
     intern(&A, " ");            /* offset 0 means "no string" */
     struct model *m = &s->now;
@@ -99,6 +100,9 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         r->class_ = reusable ? TW_CLASS_REUSABLE : TW_CLASS_CONSUMABLE;
         r->capacity = r->kind == TW_RES_SEMAPHORE ? -1 : 1;
         if (r->available < 0) r->available = 0;
+        /* a local of some thread's frame ("main:mu1"), else a global ("vault[1]") */
+        const char *local = r->name ? NULL : stack_name(s->stack_names, r->address);
+        if (local) r->name = intern(&A, local);
         if (!r->name && f->exe) {
             char *nm = twc_symbolize_data(f->exe, f->load_bias, r->address);
             if (nm) { r->name = intern(&A, nm); free(nm); }

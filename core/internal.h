@@ -125,6 +125,7 @@ struct twc_session {
     /* attach-only */
     int facts; int facts_certain_all; int facts_from_core; int facts_agree;
     char *facts_source; char *facts_exe;
+    struct stack_names *stack_names;   /* locals.c: frames lent for naming stack objects, may be NULL */
     uint32_t long_poll_ms;
 };
 
@@ -249,6 +250,13 @@ struct alert {
 };
 int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
                    struct alert **out, size_t *n);
+
+/* locals.c: objects on stacks named from the frames that hold them ("main:mu1"). stack_name
+ * returns NULL when no frame's variable covers addr; the string lives as long as sn. */
+struct stack_names;
+struct stack_names *stack_names_new(const char *exe, uint64_t bias, const struct twc_fact_frame *f, size_t n);
+const char *stack_name(struct stack_names *sn, uint64_t addr);
+void stack_names_free(struct stack_names *sn);
 
 /* frames.c: one recorded return address through the frontend's symbolizer */
 struct frame_sym { char func[256], file[512]; int line; };

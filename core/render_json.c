@@ -13,8 +13,16 @@ const char *task_name(struct twc_session *s, const struct mtask *t)
 const char *res_name(struct twc_session *s, const struct mres *r, char *tmp, size_t n)
 {
     const char *x = str_at(s, r->name);
+    char hex[24];
+    snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)r->address);
+    /* no name, or only the address (what an adapter writes when no symbol covers an object):
+     * a stack frame lent by the frontend may hold it (locals.c) */
+    if (r->address && s->stack_names && (!x[0] || !strcmp(x, hex))) {
+        const char *local = stack_name(s->stack_names, r->address);
+        if (local) return local;
+    }
     if (x[0]) return x;
-    if (r->address) snprintf(tmp, n, "0x%llx", (unsigned long long)r->address);
+    if (r->address) snprintf(tmp, n, "%s", hex);
     else snprintf(tmp, n, "%s#%llu", res_kind_name(r->kind), (unsigned long long)r->id);
     return tmp;
 }

@@ -156,6 +156,25 @@ struct twc_fact_object {
     const char *name;         /* symbol/DWARF name ("vault[1]"), NULL to let core resolve */
 };
 
+/* One stack frame of one thread, as the frontend unwound it: what libtwcore needs to find the
+ * frame's local variables in the executable's DWARF, so that an object living on a stack is
+ * named "main:mu1", "main:mutex_resource[2]" or "main:acct.lock" (DESIGN.md "Names"). The
+ * frontend collects, libtwcore decides: it reads DW_AT_frame_base and the variables' locations
+ * itself, and accepts only what it can evaluate exactly (DW_OP_call_frame_cfa, DW_OP_fbreg,
+ * DW_OP_breg6/7, DW_OP_reg6/7); anything else leaves the object named by its address, never by
+ * a guess. Values are untrusted numbers (they may come from a core file): libtwcore never
+ * dereferences them. Pass every frame of every thread, innermost first within a thread; frames
+ * outside the executable are ignored. */
+struct twc_fact_frame {
+    uint64_t tid;             /* thread whose stack holds the frame */
+    uint64_t pc;              /* address to look up: the innermost frame's pc, a caller's return
+                                 address minus one (inside its call instruction) */
+    uint64_t cfa;             /* canonical frame address: rsp just before the call that made this
+                                 frame (= the caller's rsp once unwound); 0 = unknown */
+    uint64_t sp;              /* rsp in this frame, 0 = unknown */
+    uint64_t fp;              /* rbp in this frame (as unwound), 0 = unknown */
+};
+
 struct twc_facts {
     const struct twc_fact_thread *threads;
     size_t nthreads;
@@ -166,6 +185,9 @@ struct twc_facts {
     const char *exe;          /* executable path for symbol names, may be NULL */
     uint64_t load_bias;       /* of exe */
     const char *source;       /* e.g. "glibc 2.36 layout table" — said in the output */
+    const struct twc_fact_frame *frames;  /* every thread's frames (NULL: none); objects that no
+                                             symbol covers are named from them */
+    size_t nframes;
 };
 
 /* Does a live sample need a second one >= 100 ms later before its non-mutex waits can be
@@ -185,6 +207,16 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
  * a non-PIE executable). Returned string is malloc'd (free with twc_free). Reads the file each
  * call: callers naming many objects should cache. */
 char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr);
+
+/* Region sessions: lend the frames of the target's threads (as for twc_facts.frames), so that
+ * resources whose name is empty or only their address ("0x7ffd…": the pthread adapter names an
+ * object it cannot find a symbol for that way) are named from the stack frame that holds them.
+ * exe and load_bias as in twc_facts. Everything is copied; a new call replaces the frames (n = 0
+ * removes them). Frames describe one moment: a frontend of a live target should lend them again
+ * before each command it runs (naming is decided on first use and kept per address until then).
+ * Returns TWC_OK, TWC_EUSAGE (no session, or frames without exe), TWC_EINTERNAL (no memory). */
+int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n, const char *exe,
+                   uint64_t load_bias);
 
 #ifdef __cplusplus
 }

@@ -62,12 +62,6 @@ Sample collect(lldb::SBTarget &target, lldb::SBProcess &process) {
     return s;
 }
 
-uint64_t load_bias(lldb::SBTarget &target, lldb::SBModule exe) {
-    lldb::SBAddress hdr = exe.GetObjectFileHeaderAddress();
-    uint64_t load = hdr.GetLoadAddress(target), file = hdr.GetFileAddress();
-    if (load == LLDB_INVALID_ADDRESS || file == LLDB_INVALID_ADDRESS) return 0;
-    return load - file;
-}
 // A sample as libtwcore's facts: views into the sample, valid while it and this object live.
 struct FactsView {
     std::vector<twc_fact_thread> threads;
@@ -124,14 +118,17 @@ twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBP
     }
     FactsView view(s);
     twc_facts &f = view.facts;
-    lldb::SBModule exe = target.GetModuleAtIndex(0);
-    char exe_path[4096] = "";
-    if (exe.IsValid()) exe.GetFileSpec().GetPath(exe_path, sizeof exe_path);
+    std::string exe_path;
+    uint64_t bias;
+    exe_of(target, &exe_path, &bias);
+    std::vector<twc_fact_frame> frames = program_frames(target, process);
 
     f.samples_agree = agree;
     f.from_core = live ? 0 : 1;
-    f.exe = exe_path[0] ? exe_path : nullptr;
-    f.load_bias = exe.IsValid() ? load_bias(target, exe) : 0;
+    f.exe = exe_path.empty() ? nullptr : exe_path.c_str();
+    f.load_bias = bias;
+    f.frames = frames.data();
+    f.nframes = frames.size();
     f.source = kGlibcLayoutSource;
     char buf[512] = "";
     twc_session *sess = twc_open_facts(&f, status, buf, sizeof buf);

@@ -67,6 +67,8 @@ static twc_session *open_region(lldb::SBDebugger &dbg, lldb::SBProcess &p, uint6
     }
     twc_set_target_label(s, live ? "live process" : "core file");
     twc_set_symbolizer(s, symbolize_frame, e.memory.get());
+    lldb::SBTarget target = p.GetTarget();
+    lend_frames(s, target, p);   // an adapter names a local by its address: the frames know better
     return s;
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "twcore.h"
 
@@ -43,6 +44,12 @@ int backtrace(lldb::SBTarget &target, lldb::SBProcess &process, twc_session *s, 
 
 /* frames.cpp: libtwcore's twc_symbolize_fn over lldb's symbols (ctx = the session's Memory). */
 int symbolize_frame(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen, int *line);
+
+/* stack_frames.cpp: the executable's path and load bias; every thread's frames in it (pc, CFA,
+ * sp, fp) for libtwcore to name stack objects from; and lending them to a region session. */
+void exe_of(lldb::SBTarget &target, std::string *path, uint64_t *bias);
+std::vector<twc_fact_frame> program_frames(lldb::SBTarget &target, lldb::SBProcess &process);
+void lend_frames(twc_session *s, lldb::SBTarget &target, lldb::SBProcess &process);
 
 /* json.cpp: a JSON string literal (quotes included). */
 std::string json_string(const std::string &s);

@@ -14,6 +14,7 @@ Sources of the object address, best first:
      sits at a fixed offset in each glibc object;
   3. the caller's code: the argument registers loaded before its call (callsite.py).
 """
+import contextlib
 import os
 import re
 import subprocess
@@ -110,6 +111,7 @@ class ThreadFact:
         self.func = None
         self.call = None         # the blocking call ("pthread_mutex_lock")
         self.how = None          # where the object address came from
+        self.frames = []         # (pc, cfa, sp, fp) of the program's own frames, for naming locals
 
     def as_dict(self):
         return {"tid": self.tid, "name": self.name, "block": T.BLOCK_NAMES[self.block],
@@ -192,8 +194,14 @@ class Collected:
             oa[i].owner_tid = o.owner
             oa[i].value = o.value
             oa[i].name = None            # libtwcore names it from exe's symbols, like the console
-        keep += [ta, oa]
+        frames = [(t.tid,) + fr for t in self.threads for fr in t.frames]
+        fa = (T.FactFrame * max(len(frames), 1))()
+        for i, fr in enumerate(frames):
+            fa[i].tid, fa[i].pc, fa[i].cfa, fa[i].sp, fa[i].fp = fr
+        keep += [ta, oa, fa]
         f = T.Facts()
+        f.frames = fa
+        f.nframes = len(frames)
         f.threads = ta
         f.nthreads = nt
         f.objects = oa
@@ -262,6 +270,23 @@ def _frames(thread):
             f = f.older()
         except gdb.error:
             break
+    return out
+
+
+def _own_frames(frames, codemap):
+    """(pc, cfa, sp, fp) of each of the program's own frames, for libtwcore to find the
+    locals they hold ("main:mu1"): it decides the names, we only say where each frame is. A
+    frame's CFA is its caller's rsp as unwound; a caller's pc is looked up inside its call."""
+    out = []
+    for i, f in enumerate(frames):
+        try:
+            pc = f.pc()
+        except gdb.error:
+            break
+        if not codemap.own(pc):
+            continue
+        cfa = _reg(frames[i + 1], "rsp") if i + 1 < len(frames) else None
+        out.append((pc - 1 if i > 0 else pc, cfa or 0, _reg(f, "rsp") or 0, _reg(f, "rbp") or 0))
     return out
 
 
@@ -350,6 +375,7 @@ def _collect_thread(th, codemap, mem, layout, exe_name, handles):
             user_i = i
             break
     inner = frames[:user_i] if user_i is not None else frames
+    tf.frames = _own_frames(frames, codemap)
     if user_i is not None:
         uf = frames[user_i]
         try:
@@ -489,6 +515,56 @@ def _objects(threads, mem, layout):
     return objs
 
 
+def program_frames(inf):
+    """(tid, pc, cfa, sp, fp) of the program's own frames in every thread, for a region
+    session: an adapter names an object no symbol covers by its address, and libtwcore names it
+    from the frame that holds it. Restores the selected thread and frame."""
+    codemap = CodeMap(target.exe_path())
+    out = []
+    with _walking_threads():
+        for th in inf.threads():
+            if not th.is_valid():
+                continue
+            th.switch()
+            tid = th.ptid[1] or th.ptid[0]
+            out += [(tid,) + fr for fr in _own_frames(_frames(th), codemap)]
+    return out
+
+
+@contextlib.contextmanager
+def _walking_threads():
+    """Around a walk of every thread's frames: `backtrace past-main` on (main's CFA is the rsp
+    of its caller, __libc_start_call_main, a frame gdb hides unless asked; without it the locals
+    of main, the usual home of shared mutexes, have no frame base), and the selected thread and
+    frame restored afterwards."""
+    try:
+        sel_thread, sel_frame = gdb.selected_thread(), gdb.selected_frame()
+    except gdb.error:
+        sel_thread, sel_frame = None, None
+    past_main = _set_past_main(True)
+    try:
+        yield
+    finally:
+        _set_past_main(past_main)
+        try:
+            if sel_thread is not None and sel_thread.is_valid():
+                sel_thread.switch()
+                if sel_frame is not None and sel_frame.is_valid():
+                    sel_frame.select()
+        except gdb.error:
+            pass
+
+
+def _set_past_main(on):
+    """Set gdb's `backtrace past-main`; returns the previous setting."""
+    try:
+        was = bool(gdb.parameter("backtrace past-main"))
+        gdb.execute("set backtrace past-main %s" % ("on" if on else "off"), to_string=True)
+        return was
+    except (gdb.error, RuntimeError):
+        return on
+
+
 def sample(inf, mem, live):
     """One sample of facts from every thread. Restores the selected thread and frame."""
     exe = target.exe_path()
@@ -496,14 +572,9 @@ def sample(inf, mem, live):
     layout = glibc.Layout()
     codemap = CodeMap(exe)
     mem.drop_cache()
-    try:
-        sel_thread = gdb.selected_thread()
-        sel_frame = gdb.selected_frame()
-    except gdb.error:
-        sel_thread, sel_frame = None, None
     threads = []
     handles = _thread_handles()
-    try:
+    with _walking_threads():
         for th in sorted(inf.threads(), key=lambda t: t.ptid[1] or t.ptid[0]):
             if not th.is_valid():
                 continue
@@ -513,14 +584,6 @@ def sample(inf, mem, live):
                 t = ThreadFact(th.ptid[1], th.name or exe_name)
                 t.block = T.BLOCK_UNKNOWN
                 threads.append(t)
-    finally:
-        try:
-            if sel_thread is not None and sel_thread.is_valid():
-                sel_thread.switch()
-                if sel_frame is not None and sel_frame.is_valid():
-                    sel_frame.select()
-        except gdb.error:
-            pass
     return Collected(threads, _objects(threads, mem, layout), layout, live, exe,
                      target.load_bias(exe))
 

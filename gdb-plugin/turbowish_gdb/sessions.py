@@ -121,6 +121,18 @@ def get(lib, attach_only=False, one_sample=False):
     return s
 
 
+def _lend_frames(lib, h, inf):
+    """The threads' frames, so that objects the adapter named by address get the name of the
+    local that holds them ("main:mu1"). Best effort: a frame gdb cannot read just is not lent."""
+    try:
+        exe = target.exe_path()
+        fr = facts_mod.program_frames(inf)
+        if exe and fr:
+            lib.set_frames(h, fr, exe, target.load_bias(exe))
+    except (gdb.error, gdb.MemoryError, RuntimeError, ValueError):
+        pass
+
+
 def _open(lib, inf, attach_only, one_sample):
     live = target.is_live(inf)
     mem = memory_mod.Memory(inf)
@@ -135,6 +147,7 @@ def _open(lib, inf, attach_only, one_sample):
             lib.set_label(h, target.label(inf))
             sym = frames.Symbolizer(twcore)
             lib.set_symbolizer(h, sym.cb)
+            _lend_frames(lib, h, inf)
             runner = None
             if live and not one_sample:
                 runner = _Runner(inf, mem)

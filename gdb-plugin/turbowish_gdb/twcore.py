@@ -50,13 +50,20 @@ class FactObject(ctypes.Structure):
                 ("value", ctypes.c_int64), ("name", ctypes.c_char_p)]
 
 
+class FactFrame(ctypes.Structure):
+    """struct twc_fact_frame"""
+    _fields_ = [("tid", ctypes.c_uint64), ("pc", ctypes.c_uint64), ("cfa", ctypes.c_uint64),
+                ("sp", ctypes.c_uint64), ("fp", ctypes.c_uint64)]
+
+
 class Facts(ctypes.Structure):
     """struct twc_facts"""
     _fields_ = [("threads", ctypes.POINTER(FactThread)), ("nthreads", ctypes.c_size_t),
                 ("objects", ctypes.POINTER(FactObject)), ("nobjects", ctypes.c_size_t),
                 ("samples_agree", ctypes.c_int), ("from_core", ctypes.c_int),
                 ("exe", ctypes.c_char_p), ("load_bias", ctypes.c_uint64),
-                ("source", ctypes.c_char_p)]
+                ("source", ctypes.c_char_p),
+                ("frames", ctypes.POINTER(FactFrame)), ("nframes", ctypes.c_size_t)]
 
 
 class CoreError(Exception):
@@ -114,6 +121,9 @@ class Lib:
                                        ctypes.c_char_p, ctypes.c_size_t]
         L.twc_region_extent.restype = ctypes.c_int
         L.twc_region_extent.argtypes = [p, ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_uint64)]
+        L.twc_set_frames.restype = ctypes.c_int
+        L.twc_set_frames.argtypes = [p, ctypes.POINTER(FactFrame), ctypes.c_size_t, ctypes.c_char_p,
+                                     ctypes.c_uint64]
         L.twc_open_facts.restype = p
         L.twc_open_facts.argtypes = [ctypes.POINTER(Facts), ctypes.POINTER(ctypes.c_int), ctypes.c_char_p,
                                      ctypes.c_size_t]
@@ -151,6 +161,13 @@ class Lib:
 
     def set_runner(self, s, run_cb):
         self.L.twc_set_runner(s, run_cb, None)
+
+    def set_frames(self, s, frames, exe, bias):
+        """Lend (tid, pc, cfa, sp, fp) frames to a region session (twc_set_frames: copied)."""
+        fa = (FactFrame * max(len(frames), 1))()
+        for i, fr in enumerate(frames):
+            fa[i].tid, fa[i].pc, fa[i].cfa, fa[i].sp, fa[i].fp = fr
+        return self.L.twc_set_frames(s, fa, len(frames), _b(exe), bias)
 
     def set_label(self, s, label):
         self.L.twc_set_target_label(s, _b(label))

@@ -65,7 +65,7 @@ static const struct twc_fact_object abba_objects[] = {
 
 Test(facts, mutex_cycle_from_owner_fields_is_certain_even_from_a_core)
 {
-    struct twc_facts f = { abba_threads, 3, abba_objects, 2, 0, 1, NULL, 0, "test" };
+    struct twc_facts f = { abba_threads, 3, abba_objects, 2, 0, 1, NULL, 0, "test", NULL, 0 };
     int st; char err[256];
     twc_session *s = twc_open_facts(&f, &st, err, sizeof err);
     cr_assert_not_null(s, "%s", err);
@@ -96,7 +96,7 @@ static const struct twc_fact_object sem_objects[] = {
 
 Test(facts, global_deadlock_certainty_depends_on_samples)
 {
-    struct twc_facts f = { sem_threads, 2, sem_objects, 2, 0, 1, NULL, 0, "test" };
+    struct twc_facts f = { sem_threads, 2, sem_objects, 2, 0, 1, NULL, 0, "test", NULL, 0 };
     twc_session *s = twc_open_facts(&f, NULL, NULL, 0);
     char *o = run(s, "deadlocks --json");
     cr_assert(strstr(o, "\"certain\":false,\"global\":true"), "from a core only possible: %s", o);
@@ -130,7 +130,7 @@ Test(facts, sleeping_thread_is_an_exit_and_names_come_from_symbols)
     static struct twc_fact_object ob[1];
     th[0].object = (uint64_t)(uintptr_t)&first;
     ob[0] = (struct twc_fact_object){ (uint64_t)(uintptr_t)&first, TW_RES_MUTEX, 301, -1, NULL };
-    struct twc_facts f = { th, 2, ob, 1, 0, 0, "/proc/self/exe", main_bias(), "test" };
+    struct twc_facts f = { th, 2, ob, 1, 0, 0, "/proc/self/exe", main_bias(), "test", NULL, 0 };
     twc_session *s = twc_open_facts(&f, NULL, NULL, 0);
     char *o = run(s, "deadlocks --json");
     cr_assert(strstr(o, "\"deadlocks\":[]"), "%s", o);

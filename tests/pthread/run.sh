@@ -346,6 +346,10 @@ if [ -x "$TW" ]; then
         '"$TW"' log 100000 --pid '"$PID"' --json | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); ev=[e for e in j[\"events\"] if e[\"type\"]==\"await_begin\"]; bad=[e[\"seq\"] for e in ev if not e[\"aux\"]]; print(len(ev), bad[:5]); sys.exit(1 if bad or not ev else 0)"'
 else skip "fresh call sites: tw tasks/log"; fi
 stop
+if [ -x "$TW" ]; then
+    check "locals of main (main:mu1, main:mutex_resource[i]) named from frames under tw run: console, core, gdb, lldb" \
+        bash tests/pthread/t-local-names.sh
+else skip "locals of main named from frames"; fi
 
 echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]

@@ -1,0 +1,29 @@
+/* lend_frames.c — a region's objects that no symbol covers are named by the adapter with their
+ * address ("0x7ffd61177660": a mutex that is a local of main, handed to threads by pointer).
+ * The frames of the target's threads know better: collect them once, when the target is opened,
+ * through libtwattach's attach-only collector (one ptrace stop of every thread, or the core's
+ * notes), and lend them to libtwcore (twc_set_frames), which names such objects "main:mu1".
+ * Best effort: a process we may not ptrace (another debugger holds it) keeps address names. */
+#include <string.h>
+#include "tw.h"
+#include "attach_weak.h"
+
+static void lend(struct tw_target *t, int st, const struct twc_facts *f, void *storage)
+{
+    if (st == TWC_OK && f->nframes && f->exe)
+        twc_set_frames(t->s, f->frames, f->nframes, f->exe, f->load_bias);
+    if (storage) twa_release(storage);
+}
+
+void tgt_lend_frames(struct tw_target *t)
+{
+    struct twc_facts f;
+    void *storage = NULL;
+    char err[TW_ERRLEN];
+    memset(&f, 0, sizeof f);
+    if (!t->s || !twa_release) return;
+    if (t->pid > 0 && twa_collect_pid)
+        lend(t, twa_collect_pid(t->pid, 1, &f, &storage, err, sizeof err), &f, storage);
+    else if (t->path && t->core && twa_collect_core)
+        lend(t, twa_collect_core(t->path, t->exe, &f, &storage, err, sizeof err), &f, storage);
+}

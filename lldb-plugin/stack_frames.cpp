@@ -1,0 +1,54 @@
+// stack_frames.cpp — where each of the program's frames is (pc, CFA, sp, fp), lent to libtwcore
+// so that it names objects living in them from the executable's DWARF ("main:mu1"). lldb only
+// collects; libtwcore evaluates the frame bases and locations and decides the name, exactly as
+// for gdb and the console. Inlined frames are lldb's synthetic copies of the concrete frame
+// (same CFA): the concrete one is enough.
+#include "tw_lldb.h"
+
+namespace twl {
+
+void exe_of(lldb::SBTarget &target, std::string *path, uint64_t *bias) {
+    lldb::SBModule exe = target.GetModuleAtIndex(0);
+    char p[4096] = "";
+    *bias = 0;
+    if (exe.IsValid()) {
+        exe.GetFileSpec().GetPath(p, sizeof p);
+        lldb::SBAddress hdr = exe.GetObjectFileHeaderAddress();
+        uint64_t load = hdr.GetLoadAddress(target), file = hdr.GetFileAddress();
+        if (load != LLDB_INVALID_ADDRESS && file != LLDB_INVALID_ADDRESS) *bias = load - file;
+    }
+    *path = p;
+}
+
+std::vector<twc_fact_frame> program_frames(lldb::SBTarget &target, lldb::SBProcess &process) {
+    std::vector<twc_fact_frame> out;
+    lldb::SBModule exe = target.GetModuleAtIndex(0);
+    for (uint32_t i = 0; i < process.GetNumThreads(); i++) {
+        lldb::SBThread th = process.GetThreadAtIndex(i);
+        if (!th.IsValid()) continue;
+        uint32_t n = th.GetNumFrames();
+        for (uint32_t k = 0; k < n && k < 64; k++) {
+            lldb::SBFrame f = th.GetFrameAtIndex(k);
+            if (!f.IsValid() || f.IsInlined() || !(f.GetModule() == exe)) continue;
+            twc_fact_frame ff{};
+            ff.tid = th.GetThreadID();
+            ff.pc = k == 0 ? f.GetPC() : f.GetPC() - 1;   // a caller is looked up inside its call
+            uint64_t cfa = f.GetCFA();
+            ff.cfa = cfa == LLDB_INVALID_ADDRESS ? 0 : cfa;
+            ff.sp = f.GetSP() == LLDB_INVALID_ADDRESS ? 0 : f.GetSP();
+            ff.fp = f.GetFP() == LLDB_INVALID_ADDRESS ? 0 : f.GetFP();
+            out.push_back(ff);
+        }
+    }
+    return out;
+}
+
+void lend_frames(twc_session *s, lldb::SBTarget &target, lldb::SBProcess &process) {
+    std::string exe;
+    uint64_t bias;
+    exe_of(target, &exe, &bias);
+    std::vector<twc_fact_frame> fr = program_frames(target, process);
+    if (!exe.empty() && !fr.empty()) twc_set_frames(s, fr.data(), fr.size(), exe.c_str(), bias);
+}
+
+} // namespace twl
