@@ -158,7 +158,7 @@ static const struct twc_fact_object gate_objects[] = {
 
 Test(facts, global_deadlock_names_the_owner_of_every_mutex)
 {
-    struct twc_facts f = { gate_threads, 3, gate_objects, 2, 1, 0, NULL, 0, "test" };
+    struct twc_facts f = { gate_threads, 3, gate_objects, 2, 1, 0, NULL, 0, "test", NULL, 0 };
     twc_session *s = twc_open_facts(&f, NULL, NULL, 0);
     cr_assert_not_null(s);
     char *o = run(s, "deadlocks --json");
