@@ -108,8 +108,7 @@ void prove_deadlocks(struct twc_session *s, const struct model *m, const struct 
                 snprintf(tmp, sizeof tmp, "a core file or saved snapshot (one instant); certain needs two live samples >= 100 ms apart");
             else tmp[0] = 0;
             if (tmp[0]) {
-                char what[80];
-                snprintf(what, sizeof what, "%s", x->global ? "every task is blocked" : "no task outside the cycle can wake any member");
+                const char *what = x->global ? "every task is blocked" : "no task outside the cycle can wake any member";
                 char note[sizeof x->note];
                 snprintf(note, sizeof note, "%s in %s", what, tmp);
                 set_possible(x, note);
