@@ -75,6 +75,7 @@ struct twp_real {
     unsigned (*sleep)(unsigned);
     int (*poll)(struct pollfd *, nfds_t, int);
     int (*epoll_wait)(int, struct epoll_event *, int, int);
+    int (*epoll_pwait)(int, struct epoll_event *, int, int, const sigset_t *);
     int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
     int (*accept)(int, struct sockaddr *, socklen_t *);
     int (*accept4)(int, struct sockaddr *, socklen_t *, int);
@@ -217,9 +218,24 @@ TWP_HIDDEN void twp_objects_reset(void); /* fork child */
  * edges from the task's holds into the region's one order graph (shim/order.c). */
 
 /* ---- sites: return address -> site index (sites.c) ---- */
-/* The site of the program's call at ret_addr to `what` ("pthread_mutex_lock"). */
+/* The site of the program's call at ret_addr to `what` ("pthread_mutex_lock"). When ret_addr
+ * is inside a library (libevent calling epoll_wait), the site is the program's frame further
+ * out (twp_outer), the call named "epoll_wait via libevent-2.1.so.7". */
 TWP_HIDDEN uint32_t twp_site(const void *ret_addr, const char *what);
 TWP_HIDDEN void twp_sites_reset(void);
+
+/* ---- the program's frame behind a library (outer.c) ---- */
+enum { TWP_CODE_UNKNOWN = 0, TWP_CODE_EXE, TWP_CODE_LIBRARY, TWP_CODE_SKIPPED };
+/* Whose code is at addr: the executable, a library, or one of the libraries a site never names
+ * (libc, libpthread, libevent, libuv, TurboWish). *object (may be NULL) gets the file's base
+ * name ("" for the executable). Lock-free (_dl_find_object). */
+TWP_HIDDEN int twp_code_kind(const void *addr, const char **object);
+/* The file (base name; the executable by its program name) and link-time offset of addr: 1, or
+ * 0 when no loaded object holds it. */
+TWP_HIDDEN int twp_code_offset(const void *addr, const char **object, uint64_t *off);
+/* The return address of the innermost executable frame outside the call whose return address
+ * is `inner` (in a library), else of the first frame outside the skipped libraries, else 0. */
+TWP_HIDDEN uint64_t twp_outer(uint64_t inner);
 
 /* ---- symbols (symbols.c): name of the symbol covering addr, "sym" or "sym+0x10".
  * Returns 1 and writes buf, or 0 when no symbol covers it. May take the loader lock (first use

@@ -350,6 +350,10 @@ if [ -x "$TW" ]; then
     check "locals of main (main:mu1, main:mutex_resource[i]) named from frames under tw run: console, core, gdb, lldb" \
         bash tests/pthread/t-local-names.sh
 else skip "locals of main named from frames"; fi
+if [ -x "$TW" ]; then
+    check "await sites behind a library: the program's call (lib_waits.c:15 poll via libtwtesthelper.so), by function without -g: console, gdb, lldb" \
+        bash tests/pthread/t-lib-sites.sh
+else skip "await sites behind a library"; fi
 
 echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]
