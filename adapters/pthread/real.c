@@ -88,6 +88,7 @@ void twp_resolve(void)
     GET(recvfrom, "recvfrom");
     GET(recvmsg, "recvmsg");
     GET(waitpid, "waitpid");
+    GET(prctl, "prctl");
     resolving = 0;
 }
 

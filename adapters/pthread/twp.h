@@ -84,6 +84,7 @@ struct twp_real {
     ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
     ssize_t (*recvmsg)(int, struct msghdr *, int);
     pid_t (*waitpid)(pid_t, int *, int);
+    int (*prctl)(int, ...);
 };
 extern struct twp_real twp_real TWP_HIDDEN;
 /* Resolve every real function (idempotent). Called from the constructor and, before it ran,

@@ -22,7 +22,7 @@ TWPT_HELPER := $(B)/tests/pthread/libtwtesthelper.so
 ALL_TARGETS += $(TWPT_HELPER) $(B)/tests/pthread/lib_waits-nodebug
 $(TWPT_HELPER): tests/pthread/helper/waits_helper.c
 	@mkdir -p $(@D)
-	$(CC) -g -O1 -Wall -shared -fPIC -o $@ $<
+	$(CC) -O1 -Wall -shared -fPIC -s -o $@ $<
 $(B)/tests/pthread/lib_waits: tests/pthread/progs/lib_waits.c tests/pthread/progs/ready.h $(TWPT_HELPER)
 	@mkdir -p $(@D)
 	$(CC) -g -O1 -Wall -pthread -o $@ $< -L$(B)/tests/pthread -ltwtesthelper -Wl,-rpath,'$$ORIGIN'

@@ -351,9 +351,13 @@ if [ -x "$TW" ]; then
         bash tests/pthread/t-local-names.sh
 else skip "locals of main named from frames"; fi
 if [ -x "$TW" ]; then
-    check "await sites behind a library: the program's call (lib_waits.c:15 poll via libtwtesthelper.so), by function without -g: console, gdb, lldb" \
+    check "await sites behind a library: the program's call (lib_waits.c:16 poll via libtwtesthelper.so), by function without -g: console, gdb, lldb" \
         bash tests/pthread/t-lib-sites.sh
 else skip "await sites behind a library"; fi
+if [ -x "$TW" ]; then
+    check "task names follow prctl(PR_SET_NAME); a start routine no symbol names is named by its place, not 'thread': console, gdb" \
+        bash tests/pthread/t-thread-names.sh
+else skip "task names follow renames"; fi
 
 echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Await sites of threads that block inside a library (issue 18, point 10): under `tw run`, a
 # thread blocked in poll() inside libtwtesthelper.so waits at the program's call of the library
-# (lib_waits.c:15, "poll via libtwtesthelper.so"), not at a return address in the library; built
+# (lib_waits.c:16, "poll via libtwtesthelper.so"), not at a return address in the library; built
 # without -g, every site is named by its function ("nanosleep in napper"). Asked of the console
 # (text and JSON), gdb and lldb.
 set -u
@@ -30,10 +30,10 @@ print(" ".join(sorted("%s|%s:%s|%s" % (t["name"], t["await"]["file"].split("/")[
                       for t in j["tasks"] if t["name"] in ("through_helper", "napper") and t["await"])))'; }
 
 run lib_waits
-want="napper|lib_waits.c:24|nanosleep through_helper|lib_waits.c:15|poll via libtwtesthelper.so"
+want="napper|lib_waits.c:25|nanosleep through_helper|lib_waits.c:16|poll via libtwtesthelper.so"
 got=$(timeout 60 "$TW" tasks --pid "$pid" --json | awaits)
 [ "$got" = "$want" ] || fail "console, -g: '$got', want '$want'"
-timeout 60 "$TW" tasks --pid "$pid" | grep -q 'through_helper .*lib_waits.c:15 poll via libtwtesthelper.so' ||
+timeout 60 "$TW" tasks --pid "$pid" | grep -q 'through_helper .*lib_waits.c:16 poll via libtwtesthelper.so' ||
     fail "console text, -g: $(timeout 60 "$TW" tasks --pid "$pid")"
 got=$(timeout 180 gdb -batch -nx -x "$GDBP" -p "$pid" -ex 'tw tasks --json' 2>&1 | awaits)
 [ "$got" = "$want" ] || fail "gdb, -g: '$got', want '$want'"
