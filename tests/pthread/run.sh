@@ -358,6 +358,10 @@ if [ -x "$TW" ]; then
     check "task names follow prctl(PR_SET_NAME); a start routine no symbol names is named by its place, not 'thread': console, gdb" \
         bash tests/pthread/t-thread-names.sh
 else skip "task names follow renames"; fi
+if [ -x "$TW" ]; then
+    check "tw run --no-children: an exec'd child is uninstrumented (not in tw ps), a forked copy still is; without it both are" \
+        bash tests/pthread/t-no-children.sh
+else skip "tw run --no-children"; fi
 
 echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]
