@@ -362,6 +362,10 @@ if [ -x "$TW" ]; then
     check "tw run --no-children: an exec'd child is uninstrumented (not in tw ps), a forked copy still is; without it both are" \
         bash tests/pthread/t-no-children.sh
 else skip "tw run --no-children"; fi
+if [ -x "$TW" ]; then
+    check "threads asleep in calls the adapter does not wrap (sigsuspend, pause, read of a socket) are waiting, no long_poll: console live and core, gdb, lldb" \
+        bash tests/pthread/t-kernel-waits.sh
+else skip "threads asleep in unwrapped calls"; fi
 
 echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]
