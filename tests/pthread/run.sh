@@ -346,26 +346,15 @@ if [ -x "$TW" ]; then
         '"$TW"' log 100000 --pid '"$PID"' --json | python3 -c "import json,sys; j=json.loads(sys.stdin.readline()); ev=[e for e in j[\"events\"] if e[\"type\"]==\"await_begin\"]; bad=[e[\"seq\"] for e in ev if not e[\"aux\"]]; print(len(ev), bad[:5]); sys.exit(1 if bad or not ev else 0)"'
 else skip "fresh call sites: tw tasks/log"; fi
 stop
-if [ -x "$TW" ]; then
-    check "locals of main (main:mu1, main:mutex_resource[i]) named from frames under tw run: console, core, gdb, lldb" \
-        bash tests/pthread/t-local-names.sh
-else skip "locals of main named from frames"; fi
-if [ -x "$TW" ]; then
-    check "await sites behind a library: the program's call (lib_waits.c:16 poll via libtwtesthelper.so), by function without -g: console, gdb, lldb" \
-        bash tests/pthread/t-lib-sites.sh
-else skip "await sites behind a library"; fi
-if [ -x "$TW" ]; then
-    check "task names follow prctl(PR_SET_NAME); a start routine no symbol names is named by its place, not 'thread': console, gdb" \
-        bash tests/pthread/t-thread-names.sh
-else skip "task names follow renames"; fi
-if [ -x "$TW" ]; then
-    check "tw run --no-children: an exec'd child is uninstrumented (not in tw ps), a forked copy still is; without it both are" \
-        bash tests/pthread/t-no-children.sh
-else skip "tw run --no-children"; fi
-if [ -x "$TW" ]; then
-    check "threads asleep in calls the adapter does not wrap (sigsuspend, pause, read of a socket) are waiting, no long_poll: console live and core, gdb, lldb" \
-        bash tests/pthread/t-kernel-waits.sh
-else skip "threads asleep in unwrapped calls"; fi
+# Checks that run a program under `tw run` and ask tw, gdb and lldb: one script each.
+tw_script() { # SCRIPT DESCRIPTION
+    if [ -x "$TW" ]; then check "$2" bash "tests/pthread/$1"; else skip "$2"; fi
+}
+tw_script t-local-names.sh "locals of main (main:mu1, main:mutex_resource[i]) named from frames under tw run: console, core, gdb, lldb"
+tw_script t-lib-sites.sh "await sites behind a library: the program's call (lib_waits.c:16 poll via libtwtesthelper.so), by function without -g: console, gdb, lldb"
+tw_script t-thread-names.sh "task names follow prctl(PR_SET_NAME); a start routine no symbol names is named by its place, not 'thread': console, gdb"
+tw_script t-no-children.sh "tw run --no-children: an exec'd child is uninstrumented (not in tw ps), a forked copy still is; without it both are"
+tw_script t-kernel-waits.sh "threads asleep in calls the adapter does not wrap (sigsuspend, pause, read of a socket) are waiting, no long_poll: console live and core, gdb, lldb"
 
 echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]

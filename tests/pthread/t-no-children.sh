@@ -3,25 +3,17 @@
 # runs without the adapter (not mapped, no region, not in `tw ps`), while a forked copy of the
 # program stays instrumented; without the option both are instrumented, as before.
 set -u
-cd "$(dirname "$(readlink -f "$0")")/../.."
-TW=build/bin/tw
-BIN=build/tests/pthread
-TMP=$(mktemp -d -t twchildren.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; rm -rf "$TMP"; }
-trap cleanup EXIT
-fail() { echo "FAIL t-no-children: $*"; exit 1; }
-for f in "$TW" "$BIN/spawner"; do [ -e "$f" ] || fail "$f is not built"; done
+NAME=t-no-children
+. "$(dirname "$0")/under_tw.sh"
+need "$TW" "$BIN/spawner"
 # run [OPTION]: spawner under tw run; sets parent, execd, forked pids
 run() {
-    "$TW" run "$@" -- "$BIN/spawner" >"$TMP/out" 2>&1 &
-    PIDS+=("$!")
-    disown "$!"
-    for _ in $(seq 1 150); do grep -q 'tw-example: ready' "$TMP/out" && grep -q exec-child "$TMP/out" && break; sleep 0.1; done
-    parent=$(awk '$1=="parent"{print $2}' "$TMP/out") execd=$(awk '$1=="exec-child"{print $2}' "$TMP/out")
-    forked=$(awk '$1=="fork-child"{print $2}' "$TMP/out")
+    tw_run spawner "$@"
+    for _ in $(seq 1 50); do grep -q exec-child "$TMP/spawner.out" && break; sleep 0.1; done
+    parent=$(awk '$1=="parent"{print $2}' "$TMP/spawner.out") execd=$(awk '$1=="exec-child"{print $2}' "$TMP/spawner.out")
+    forked=$(awk '$1=="fork-child"{print $2}' "$TMP/spawner.out")
     PIDS+=("$parent" "$execd" "$forked")
-    [ -n "$parent" ] && [ -n "$execd" ] && [ -n "$forked" ] || fail "spawner did not start its children: $(cat "$TMP/out")"
+    [ -n "$parent" ] && [ -n "$execd" ] && [ -n "$forked" ] || fail "spawner did not start its children: $(cat "$TMP/spawner.out")"
     sleep 0.3
 }
 listed() { timeout 60 "$TW" ps --json | python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(sys.stdin)["processes"]))'; }
@@ -34,7 +26,7 @@ for p in "$parent" "$execd" "$forked"; do
     echo " $ps_all " | grep -q " $p " || fail "without --no-children, $p is not in tw ps ($ps_all)"
 done
 stop
-echo "ok   t-no-children: without the option, the exec'd child and the forked copy are instrumented"
+echo "ok   $NAME: without the option, the exec'd child and the forked copy are instrumented"
 
 run --no-children
 ps_all=$(listed)
@@ -44,4 +36,4 @@ echo " $ps_all " | grep -q " $execd " && fail "--no-children: exec'd child $exec
 mapped "$execd" && fail "--no-children: exec'd child $execd has libtw-pthread mapped"
 grep -q 'LD_PRELOAD=[^[:cntrl:]]*libtw-pthread' "/proc/$execd/environ" && fail "--no-children: exec'd child still has the adapter in LD_PRELOAD"
 stop
-echo "ok   t-no-children: --no-children: the exec'd child runs uninstrumented, the forked copy stays instrumented"
+echo "ok   $NAME: --no-children: the exec'd child runs uninstrumented, the forked copy stays instrumented"

@@ -14,14 +14,16 @@ static void *socket_reader(void *a) { (void)a; char b[16]; while (read(sv[0], b,
 
 int main(void)
 {
+    void *(*sleepers[])(void *) = {pauser, socket_reader};
     socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
-    pthread_t x, y;
-    pthread_create(&x, 0, pauser, 0);
-    pthread_create(&y, 0, socket_reader, 0);
+    for (unsigned i = 0; i < sizeof sleepers / sizeof sleepers[0]; i++) {
+        pthread_t t;
+        pthread_create(&t, 0, sleepers[i], 0);
+    }
     usleep(100000);
     ready();
     sigset_t none;
     sigemptyset(&none);
     for (;;)
-        sigsuspend(&none);
+        sigsuspend(&none); /* as nginx's master waits for its signals */
 }
