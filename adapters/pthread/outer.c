@@ -113,3 +113,38 @@ __attribute__((noinline)) uint64_t twp_outer(uint64_t inner)
         a->inner = 0; /* could not locate the slot: do not cache an unverifiable answer */
     return outer;
 }
+
+struct named_walk {
+    uint64_t from;
+    int seen, n;
+    char *buf;
+    size_t len;
+    int found;
+};
+
+static _Unwind_Reason_Code name_step(struct _Unwind_Context *c, void *p)
+{
+    struct named_walk *w = p;
+    uint64_t ip = (uint64_t)_Unwind_GetIP(c);
+    if (++w->n > MAX_FRAMES || ip == 0)
+        return _URC_END_OF_STACK;
+    if (!w->seen) {
+        w->seen = ip == w->from;
+        return _URC_NO_REASON;
+    }
+    const void *call = (const void *)(uintptr_t)(ip - 1);
+    if (twp_code_kind(call, NULL) != TWP_CODE_EXE || !twp_symbol(call, w->buf, w->len))
+        return _URC_NO_REASON;
+    char *plus = strchr(w->buf, '+');
+    if (plus)
+        *plus = 0;
+    w->found = 1;
+    return _URC_END_OF_STACK;
+}
+
+int twp_named_caller(uint64_t from, char *buf, size_t len)
+{
+    struct named_walk w = {.from = from, .buf = buf, .len = len};
+    _Unwind_Backtrace(name_step, &w);
+    return w.found;
+}

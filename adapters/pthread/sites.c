@@ -7,8 +7,9 @@
  * epoll_dispatch calling epoll_wait) is registered per pair (return address, the program's frame
  * further out that outer.c finds) at that frame, its expr saying through what:
  * "epoll_wait via libevent-2.1.so.7". Without line information the site is file "?", line 0,
- * and expr names the function instead: "nanosleep in serverCron" (or "in redis-server+0x4f2a1",
- * the offset in its file, when no symbol covers it either). */
+ * and expr names the function instead: "nanosleep in debugCommand" (or, when no symbol covers
+ * it either, its offset in its file and the first named function further out:
+ * "epoll_wait in redis-server+0x64e51 from aeMain"). */
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -44,7 +45,8 @@ static uint32_t registered(struct site_slot *s)
     return 0;
 }
 
-/* "in FUNC", else "in OBJECT+0xOFFSET" (the executable by its program name) */
+/* "in FUNC", else "in OBJECT+0xOFFSET from CALLER" (the executable by its program name; CALLER
+ * the first function further out that a symbol names, when there is one) */
 static char *in_function(char *p, char *end, const void *call, const char *func)
 {
     p = twp_str(p, " in ", end);
@@ -58,6 +60,11 @@ static char *in_function(char *p, char *end, const void *call, const char *func)
     if (p + 20 < end) {
         *p++ = '+';
         p = twp_hex(p, off + 1);
+    }
+    char caller[96];
+    if (twp_named_caller((uint64_t)(uintptr_t)call + 1, caller, sizeof caller)) {
+        p = twp_str(p, " from ", end);
+        p = twp_str(p, caller, end);
     }
     return p;
 }

@@ -237,6 +237,11 @@ TWP_HIDDEN int twp_code_offset(const void *addr, const char **object, uint64_t *
 /* The return address of the innermost executable frame outside the call whose return address
  * is `inner` (in a library), else of the first frame outside the skipped libraries, else 0. */
 TWP_HIDDEN uint64_t twp_outer(uint64_t inner);
+/* The function of the first executable frame with a symbol outside the frame whose return
+ * address is `from` (on the calling thread's stack now): 1 and its name in buf, else 0. For
+ * sites in a function no symbol names ("in redis-server+0x64e51 from aeMain"); slow, once per
+ * site. */
+TWP_HIDDEN int twp_named_caller(uint64_t from, char *buf, size_t len);
 
 /* ---- symbols (symbols.c): name of the symbol covering addr, "sym" or "sym+0x10".
  * Returns 1 and writes buf, or 0 when no symbol covers it. May take the loader lock (first use
