@@ -9,7 +9,9 @@
  * ~250 ns a frame, too much for an event loop that calls epoll_wait per iteration, so each
  * thread remembers its last few answers: same return address, same stack pointer, and the
  * outer return address still in the stack slot it was found in means the same call path, and
- * the answer costs a few loads. Only addresses are captured here; sites.c names them once. */
+ * the answer costs a few loads. Only addresses are captured here; sites.c names them once.
+ * The one lock an unwind may take is libgcc's own, and only in a process that registered
+ * unwind tables by hand (__register_frame: JIT compilers); the loader's lock is never taken. */
 #include <dlfcn.h>
 #include <link.h>
 #include <string.h>

@@ -31,11 +31,13 @@ static void on_thread(struct twuv_loop *lp)
 
 void twuv_loop_wake(struct twuv_loop *lp)
 {
-    if (!lp->parked || lp->threads)
+    if (!lp->parked)
         return;
     lp->parked = 0;
-    tw_poll_begin(lp->task);
-    tw_await_end(lp->task);
+    if (!lp->threads) { /* a thread's task is resumed by the pthread adapter, in epoll_wait */
+        tw_poll_begin(lp->task);
+        tw_await_end(lp->task);
+    }
     twuv_timers_due(lp);
 }
 
@@ -45,8 +47,10 @@ static void on_prepare(uv_prepare_t *p)
     on_thread(lp);
     twuv_loop_wake(lp);
     twuv_timers_due(lp);
-    if (lp->threads)
+    if (lp->threads) { /* the pthread adapter parks the thread's task in epoll_wait */
+        lp->parked = 1;
         return;
+    }
     int timeout = uv_backend_timeout(lp->loop);
     uint32_t site = lp->run_site ? lp->run_site : TW_AWAIT_SITE(uv_run);
     tw_await_begin(lp->task, site, timeout == 0 ? TW_WAIT_TIMER : TW_WAIT_IO, 0, timeout >= 0);
