@@ -40,6 +40,11 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
     if (!s || (n && !t)) return TWC_EUSAGE;
     kernel_waits_free(s->kernel_waits);
     s->kernel_waits = NULL;
+    /* the present model is rebuilt with the new facts at the next command */
+    if (s->model_loaded && s->at_now && !s->facts) {
+        model_free(&s->now); s->model_loaded = 0;
+        model_free(&s->view); s->view_valid = 0;
+    }
     if (!n || s->facts) return TWC_OK;
     struct kernel_waits *k = calloc(1, sizeof *k);
     if (!k || !(k->w = calloc(n, sizeof *k->w))) { free(k); return TWC_EINTERNAL; }
@@ -54,8 +59,6 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
         w->func = t[i].func ? strdup(t[i].func) : NULL;
     }
     s->kernel_waits = k;
-    /* the present model is rebuilt with them at the next command */
-    if (s->model_loaded && s->at_now) { model_free(&s->now); s->model_loaded = 0; model_free(&s->view); s->view_valid = 0; }
     return TWC_OK;
 }
 
