@@ -19,6 +19,12 @@ struct kernel_wait {
     uint32_t tid;
     int block, timed, line;
     char *file, *func;
+    /* The task's record version when the fact was first applied: a live session re-reads the
+     * region before each command while the fact stays as lent, so once the task has recorded
+     * anything since, the fact describes a moment that is over and is no longer applied. */
+    int bound;
+    uint64_t task_id;
+    uint32_t task_version;
 };
 struct kernel_waits {
     struct kernel_wait *w;
@@ -103,8 +109,10 @@ void kernel_waits_apply(struct twc_session *s, struct model *m)
         struct mtask *t = &m->tasks[i];
         if (!(t->flags & TW_TF_ROOT) || t->state != TW_TASK_POLLING || !t->os_tid) continue;
         for (size_t j = 0; j < k->n; j++) {
-            const struct kernel_wait *w = &k->w[j];
+            struct kernel_wait *w = &k->w[j];
             if (w->tid != t->os_tid) continue;
+            if (!w->bound) { w->bound = 1; w->task_id = t->id; w->task_version = t->version; }
+            if (w->task_id != t->id || w->task_version != t->version) break;
             t->state = TW_TASK_WAITING;
             t->wait_kind = w->block == TWC_BLOCK_SLEEP && w->timed ? TW_WAIT_TIMER : TW_WAIT_IO;
             t->waiting_on = 0;

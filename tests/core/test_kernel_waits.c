@@ -63,3 +63,23 @@ Test(kernel_waits, lent_facts_can_be_taken_back)
     twc_close(s);
     rb_free(&R);
 }
+
+/* a live session re-reads the region before each command, the lent facts stay: once the task has
+ * recorded anything since they were first applied, they describe a moment that is over */
+Test(kernel_waits, a_fact_outlived_by_the_task_is_not_applied)
+{
+    struct rb R;
+    twc_session *s = three_polling(&R);
+    int st;
+    char *o = rb_exec(s, "tasks --json", &st);
+    cr_assert(o && strstr(o, "\"name\":\"master\",\"state\":\"waiting\""), "%s", o);
+    free(o);
+    struct tw_task_rec *master = (struct tw_task_rec *)(R.buf + rb_hdr(&R)->tasks.offset);
+    master->version += 2;   /* it recorded an event (a poll ended and began again, say) */
+    cr_assert_eq(twc_refresh(s, NULL, 0), TWC_OK);
+    o = rb_exec(s, "tasks --json", &st);
+    cr_assert(o && strstr(o, "\"name\":\"master\",\"state\":\"polling\""), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
