@@ -247,7 +247,13 @@ pool_recorded() {
     # hundreds of ms between two blocking calls, which is a real (if innocent) long poll of that
     # thread; the threshold is raised so that only the adapter's mistakes can fail this test.
     start pool TW_MAX_THREADS=1100 TW_LONG_POLL_MS=5000 -- 1 || return 1
-    dump || return 1
+    # main is ready once the jobs are done; on a loaded machine a worker that got no job may not
+    # have been scheduled yet at all (no task until it runs): give every worker 20 s to start
+    for _ in $(seq 1 100); do
+        dump || return 1
+        [ "$(grep -Ec '^task [0-9]+ 3 5 [0-9]+ worker ' "$TMP/dump")" = 1000 ] && break
+        sleep 0.2
+    done
     [ "$(grep -Ec '^task [0-9]+ 3 5 [0-9]+ worker ' "$TMP/dump")" = 1000 ] || { grep -c '^task' "$TMP/dump"; return 1; }
     grep -q 'instr_errors=0 ' "$TMP/dump" || { tail -1 "$TMP/dump"; return 1; }
 }
