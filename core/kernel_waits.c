@@ -11,6 +11,7 @@
  * (TW_WAIT_IO, TW_WAIT_TIMER when timed sleep): nothing the model records can end it, so it
  * never makes a deadlock certain. Runtime tasks (not TW_TF_ROOT) polling on a blocked worker
  * thread are not changed: that is a poll blocked in the kernel, for the analysis to judge. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -87,7 +88,11 @@ static uint32_t site_for(struct twc_session *s, const struct kernel_wait *w)
     s->sites = grown;
     struct tw_site_rec *r = &s->sites[s->nsites];
     memset(r, 0, sizeof *r);
-    const char *parts[3] = { w->file ? w->file : "?", what(w), w->func };
+    /* without a line, the text names the function as the adapter's sites do ("… in FUNC") */
+    char expr[200];
+    snprintf(expr, sizeof expr, "%s%s%s", what(w), w->line <= 0 && w->func ? " in " : "",
+             w->line <= 0 && w->func ? w->func : "");
+    const char *parts[3] = { w->file ? w->file : "?", expr, w->func };
     uint32_t offs[3] = { 0, 0, 0 };
     for (int i = 0; i < 3; i++) {
         if (!parts[i]) continue;

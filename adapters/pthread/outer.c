@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unwind.h>
 #include "twp.h"
 
@@ -56,6 +57,9 @@ int twp_code_offset(const void *addr, const char **object, uint64_t *off)
     if (_dl_find_object((void *)addr, &o) != 0 || !o.dlfo_link_map)
         return 0;
     const char *path = o.dlfo_link_map->l_name;
+    if (!path || !path[0]) /* the executable: by the file exec'd, not argv[0], which servers
+                              overwrite with their titles ("nginx: worker process") */
+        path = (const char *)getauxval(AT_EXECFN);
     *object = path && path[0] ? base_name(path) : program_invocation_short_name;
     *off = (uint64_t)(uintptr_t)addr - o.dlfo_link_map->l_addr;
     return 1;

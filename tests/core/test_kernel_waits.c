@@ -83,6 +83,24 @@ static void master_moves_on(struct rb *R, twc_session *s)
     cr_assert_eq(twc_refresh(s, NULL, 0), TWC_OK);
 }
 
+/* a program without line information: the function names the site, as the adapter's do */
+Test(kernel_waits, without_a_line_the_function_is_named)
+{
+    struct rb R;
+    rb_init(&R, &SZ);
+    struct tw_task_rec *t = rb_task(&R, 1, "nginx", TW_TASK_POLLING);
+    t->os_tid = 101;
+    t->flags |= TW_TF_ROOT;
+    twc_session *s = rb_open(&R, 0);
+    struct twc_fact_thread th = { .tid = 101, .block = TWC_BLOCK_SLEEP, .func = "ngx_master_process_cycle" };
+    cr_assert_eq(twc_set_thread_facts(s, &th, 1), TWC_OK);
+    char *o = expect_state(s, "nginx", "waiting");
+    cr_assert(strstr(o, "\"await\":{\"file\":\"?\",\"line\":0,\"expr\":\"waiting in the kernel in ngx_master_process_cycle\""), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
+
 Test(kernel_waits, lent_facts_can_be_taken_back) { no_longer_waiting_after(take_back); }
 
 /* a live session re-reads the region before each command, the lent facts stay: once the task has
