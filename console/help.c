@@ -42,10 +42,12 @@ static const struct chelp console_cmds[] = {
       "process with the TurboWish plugin loaded, showing 'tw task ID' and 'tw bt ID'. When the\n"
       "debugger exits, offers to resume the task (--yes: resume without asking). --batch runs\n"
       "the debugger non-interactively, prints its output and resumes the task before returning." },
-    { "run", "tw run [--] PROG [ARGS...]",
+    { "run", "tw run [--no-children] [--] PROG [ARGS...]",
       "Run an unmodified program with the pthread adapter preloaded (LD_PRELOAD gets\n"
       "<tw's dir>/../lib/libtw-pthread.so appended): its threads become tasks, its mutexes,\n"
-      "rwlocks, condvars, semaphores, joins and pipes resources. Exit status is the program's." },
+      "rwlocks, condvars, semaphores, joins and pipes resources. Exit status is the program's.\n"
+      "--no-children: programs it starts (exec) run uninstrumented; forked copies of itself stay\n"
+      "instrumented." },
     { "bt", "tw bt TARGET ID",
       "The stack of parked task ID from its saved context, walked over target memory\n"
       "(live process or core file) by frame pointers, symbolised from DWARF line tables\n"
@@ -78,7 +80,7 @@ static const char general[] =
     "    tw - ask a task-based C program why its tasks are stuck\n\n"
     "SYNOPSIS\n"
     "    tw [COMMAND] [ARGS] TARGET [--json]\n"
-    "    tw ps | tw run [--] PROG ARGS... | tw help [COMMAND]\n\n"
+    "    tw ps | tw run [--no-children] [--] PROG ARGS... | tw help [COMMAND]\n\n"
     "TARGET (exactly one; options may come anywhere on the line)\n"
     "    --pid PID              a live process (its region, else attach-only facts)\n"
     "    --file SNAPSHOT        a snapshot written by 'tw snapshot'\n"

@@ -317,6 +317,7 @@ int load_model(struct twc_session *s, char *err, size_t errlen)
     free(buf); free(torn);
     for (size_t i = 0; i < m->ntasks; i++) m->torn_tasks += m->tasks[i].torn;
     for (size_t i = 0; i < m->nres; i++) m->torn_res += m->res[i].torn;
+    kernel_waits_apply(s, m);
     model_index(m);
     s->model_loaded = 1;
     return 0;
@@ -346,7 +347,7 @@ int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **
     return 0;
 }
 
-static const char *lazy_put(struct twc_session *s, uint32_t off, char *str)
+const char *lazy_put(struct twc_session *s, uint32_t off, char *str)
 {
     if (s->nlazy == s->caplazy) {
         size_t cap = s->caplazy ? s->caplazy * 2 : 64;

@@ -225,6 +225,18 @@ char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr);
 int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n, const char *exe,
                    uint64_t load_bias);
 
+/* Region sessions: lend what the target's threads are doing (the attach-only thread facts of
+ * the same moment: tid, block, timed, file, line, func; objects are not needed). A thread's task
+ * (an adapter's TW_TF_ROOT task) that the region shows polling while its thread is blocked in
+ * the kernel (block != TWC_BLOCK_NONE: sigsuspend, pause, a read the adapter did not wrap) is
+ * shown waiting on the outside world, at the thread's program frame with expr
+ * "waiting in the kernel" (I/O, signals), "sleep (in the kernel)" (timed) or "futex wait (in the
+ * kernel)", and is no long_poll.
+ * Copied; a new call replaces them (n = 0 removes them); they describe one moment, so a frontend
+ * of a live target lends them again before each command. Returns TWC_OK, TWC_EUSAGE,
+ * TWC_EINTERNAL (no memory). */
+int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *threads, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

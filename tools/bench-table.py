@@ -73,6 +73,8 @@ compare = [
     ("block event/event", "block_event_ns", "event_ns"),
     ("pthread adapter/bare", "pthread_lock_adapter_ns", "pthread_lock_ns"),
     ("helgrind/adapter", "pthread_lock_helgrind_ns", "pthread_lock_adapter_ns"),
+    ("adapter wait/bare", "pthread_wait_direct_adapter_ns", "pthread_wait_ns"),
+    ("wait via library/direct", "pthread_wait_via_adapter_ns", "pthread_wait_direct_adapter_ns"),
 ]
 for name, a, b in compare:
     for q in ("median", "p999"):
