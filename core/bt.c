@@ -129,7 +129,7 @@ int run_bt(struct run_ctx *c)
     }
     if (!s->stack_rd) {
         MSG(c->err, c->errlen, "a snapshot holds the region but not the tasks' stacks: use bt on the process or a core file");
-        return TWC_EUSAGE;
+        return TWC_ENOTFOUND; /* the stack is not in this target */
     }
     uint64_t regs[10];
     int st = twc_task_context(s, (uint32_t)c->arg, regs, c->err, c->errlen);

@@ -20,9 +20,13 @@ static int need_model(struct twc_session *s, const struct model **m, char *err, 
     return view_model(s, m, err, errlen);
 }
 
+/* Commands that read the history say how far it reaches (horizon, newest); whether another
+ * command happened to load it earlier in the session must not change what a command prints,
+ * or a debugger's long session and the console's one-shot would disagree. */
 static int need_events(struct twc_session *s, char *err, size_t errlen)
 {
     if (s->facts) return 0;
+    s->history_fields = 1;
     int st = load_model(s, err, errlen);
     return st ? st : load_events(s, err, errlen);
 }

@@ -45,6 +45,7 @@ int run_history(struct run_ctx *c)
     int st = load_model(s, c->err, c->errlen);
     if (!st) st = load_events(s, c->err, c->errlen);
     if (st) return st;
+    s->history_fields = 1;
     if (!s->nevents && strcmp(cmd, "now")) {
         MSG(c->err, c->errlen, "no events are recorded in this region (TW_LOG_EVENTS=0?), so there is no history to move through");
         return TWC_EUSAGE;

@@ -174,6 +174,7 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
     struct sbuf b; sb_init(&b);
     char note[200] = "";
     c.b = &b; c.note = note; c.notelen = sizeof note;
+    s->history_fields = !s->at_now; /* a view into the past always says where it is */
     int st = k->run(&c);
     if (st && !c.output_on_error) {
         sb_free(&b);

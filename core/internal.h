@@ -129,6 +129,7 @@ struct twc_session {
     char *facts_source; char *facts_exe;
     struct stack_names *stack_names;   /* locals.c: frames lent for naming stack objects, may be NULL */
     uint32_t long_poll_ms;
+    int history_fields;  /* this command's JSON carries horizon/newest (dispatch.c decides) */
 };
 
 /* decode.c */

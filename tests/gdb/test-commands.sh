@@ -23,7 +23,10 @@ echo "$o" | json '"tasks" in j' >/dev/null || fail "TW_LIBTWCORE not honoured"
 o=$(gdb_pid "$p" 'tw frobnicate' 'tw task 999999' 'tw bt notanumber' 'tw why' 'tw --json')
 no_traceback "$o" || fail "traceback: $o"
 echo "$o" | grep -q 'unknown tw command "frobnicate"' || fail "unknown subcommand not named: $o"
-echo "$o" | grep -q 'is not a task id' || fail "bad bt id not refused"
+echo "$o" | grep -q "bt: 'notanumber' is not a number" || fail "bad bt id not refused: $o"
+echo "$o" | grep -q 'no task 999999' || fail "unknown task not named: $o"
+o=$(gdb_pid "$p" 'tw taks')
+echo "$o" | grep -q 'did you mean "tasks"' || fail "no suggestion for a typo: $o"
 echo "$o" | json '"tasks" in j or "alerts" in j or "as_of" in j' >/dev/null || fail "plain 'tw --json' printed no summary JSON"
 
 # History: back then tasks shows as_of; the position survives the target running briefly.
