@@ -97,7 +97,9 @@ def thread_pcs(tid, limit):
         th.switch()
         f = gdb.newest_frame()
         while f is not None and len(pcs) < limit:
-            if f.type() == gdb.NORMAL_FRAME or f.level() == 0:
+            # one pc per real frame (an inlined body shares its caller's pc), as lldb's and
+            # the frame-pointer walk's
+            if f.type() != gdb.INLINE_FRAME:
                 pcs.append(f.pc())
             f = f.older()
     except gdb.error:
