@@ -41,11 +41,21 @@ static int need_id(struct run_ctx *c)
 
 #define TRY(x) do { int st_ = (x); if (st_) return st_; } while (0)
 
+/* What a command needs before it renders: its ID argument (`id`), the event history
+ * (`events`: the recent events, the averages and alerts it shows read it), and the model as of
+ * the moment shown. */
+enum { ID = 1, EVENTS = 2 };
+static int prepare(struct run_ctx *c, int needs, const struct model **m)
+{
+    if (needs & ID) TRY(need_id(c));
+    if (needs & EVENTS) TRY(need_events(c->s, c->err, c->errlen));
+    return need_model(c->s, m, c->err, c->errlen);
+}
+
 int run_summary(struct run_ctx *c)
 {
     const struct model *m;
-    TRY(need_events(c->s, c->err, c->errlen));
-    TRY(need_model(c->s, &m, c->err, c->errlen));
+    TRY(prepare(c, EVENTS, &m));
     return cmd_summary(c->s, m, &c->o, c->b);
 }
 
@@ -74,47 +84,42 @@ int run_tasks(struct run_ctx *c)
 int run_task(struct run_ctx *c)
 {
     const struct model *m;
-    TRY(need_id(c));
-    TRY(need_events(c->s, c->err, c->errlen));
-    TRY(need_model(c->s, &m, c->err, c->errlen));
+    TRY(prepare(c, ID | EVENTS, &m));
     return cmd_task(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
 }
 
 int run_resources(struct run_ctx *c)
 {
     const struct model *m;
-    TRY(need_model(c->s, &m, c->err, c->errlen));
+    TRY(prepare(c, 0, &m));
     return cmd_resources(c->s, m, &c->o, c->b);
 }
 
 int run_resource(struct run_ctx *c)
 {
     const struct model *m;
-    TRY(need_id(c));
-    TRY(need_model(c->s, &m, c->err, c->errlen));
+    TRY(prepare(c, ID, &m));
     return cmd_resource(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
 }
 
 int run_why(struct run_ctx *c)
 {
     const struct model *m;
-    TRY(need_id(c));
-    TRY(need_model(c->s, &m, c->err, c->errlen));
+    TRY(prepare(c, ID, &m));
     return cmd_why(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
 }
 
 int run_deadlocks(struct run_ctx *c)
 {
     const struct model *m;
-    TRY(need_model(c->s, &m, c->err, c->errlen));
+    TRY(prepare(c, 0, &m));
     return cmd_deadlocks(c->s, m, &c->o, c->b);
 }
 
 int run_alerts(struct run_ctx *c)
 {
     const struct model *m;
-    TRY(need_events(c->s, c->err, c->errlen));
-    TRY(need_model(c->s, &m, c->err, c->errlen));
+    TRY(prepare(c, EVENTS, &m));
     return cmd_alerts(c->s, m, &c->o, c->b);
 }
 
