@@ -12,10 +12,12 @@
 #include <unistd.h>
 #include "tw.h"
 
-/* The program name the kernel or gcore wrote into NT_PRPSINFO (at most 15 characters). */
-static void prpsinfo_name(int fd, const Elf64_Phdr *note, uint64_t size, char *name, size_t n) {
+/* The program's names the kernel or gcore wrote into NT_PRPSINFO: pr_fname (the main thread's
+ * name, at most 15 characters, which the program may have renamed) and the base name of
+ * argv[0] from pr_psargs. */
+static void prpsinfo_name(int fd, const Elf64_Phdr *note, uint64_t size, char *name, size_t n, char *argv0, size_t an) {
     char buf[65536];
-    name[0] = 0;
+    name[0] = argv0[0] = 0;
     if (note->p_offset >= size) return;
     size_t len = note->p_filesz < sizeof buf ? note->p_filesz : sizeof buf;
     ssize_t k = pread(fd, buf, len, (off_t)note->p_offset);
@@ -24,9 +26,14 @@ static void prpsinfo_name(int fd, const Elf64_Phdr *note, uint64_t size, char *n
         memcpy(&h, buf + off, sizeof h);
         size_t desc = off + sizeof h + ((h.n_namesz + 3) & ~3u);
         if (desc > (size_t)k) return;
-        if (h.n_type == NT_PRPSINFO && h.n_descsz >= 56 && desc + 56 <= (size_t)k) {
-            /* struct elf_prpsinfo on x86-64: pr_fname[16] at offset 40 */
+        if (h.n_type == NT_PRPSINFO && h.n_descsz >= 136 && desc + 136 <= (size_t)k) {
+            /* struct elf_prpsinfo on x86-64: pr_fname[16] at offset 40, pr_psargs[80] at 56 */
             snprintf(name, n, "%.16s", buf + desc + 40);
+            char args[81];
+            snprintf(args, sizeof args, "%.80s", buf + desc + 56);
+            args[strcspn(args, " ")] = 0;
+            const char *base = strrchr(args, '/');
+            snprintf(argv0, an, "%s", base ? base + 1 : args);
             return;
         }
         off = desc + ((h.n_descsz + 3) & ~3u);
@@ -49,13 +56,13 @@ int core_check(const char *core, const char *exe, char *err, size_t n) {
         return 0; /* not an ELF64 core at all: the core reader says so */
     }
     uint64_t size = (uint64_t)st.st_size, reach = eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr);
-    char prog[32] = "";
+    char prog[32] = "", argv0[96] = "";
     for (unsigned i = 0; i < eh.e_phnum && reach <= size; i++) {
         Elf64_Phdr ph;
         if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + i * sizeof ph)) != (ssize_t)sizeof ph) break;
         if (ph.p_type != PT_LOAD && ph.p_type != PT_NOTE) continue;
         if (ph.p_offset + ph.p_filesz > reach) reach = ph.p_offset + ph.p_filesz;
-        if (ph.p_type == PT_NOTE && !prog[0]) prpsinfo_name(fd, &ph, size, prog, sizeof prog);
+        if (ph.p_type == PT_NOTE && !prog[0]) prpsinfo_name(fd, &ph, size, prog, sizeof prog, argv0, sizeof argv0);
     }
     close(fd);
     if (reach > size) {
@@ -65,7 +72,7 @@ int core_check(const char *core, const char *exe, char *err, size_t n) {
     } else if (exe && prog[0]) {
         const char *base = strrchr(exe, '/');
         base = base ? base + 1 : exe;
-        if (strncmp(base, prog, 15) != 0) {
+        if (strncmp(base, prog, 15) != 0 && strcmp(base, argv0) != 0) {
             snprintf(err, n, "%s is not the program of core file %s, which was dumped by '%s'", exe, core, prog);
             r = TWC_EUSAGE;
         }

@@ -2,7 +2,7 @@
 
 Only what the gdb plugin calls: sessions over a region (through a reader callback, with a
 symbolizer callback for recorded stacks),
-sessions over attach-only facts, twc_exec, twc_task_context and twc_help. Every string
+sessions over attach-only facts, twc_exec, twc_task_context and the command table. Every string
 coming back from the library is printed verbatim: rendering is libtwcore's, so gdb,
 lldb and the console agree byte for byte.
 """
