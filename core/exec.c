@@ -119,8 +119,10 @@ static int bad_number(const char *cmd, const char *w, char *err, size_t errlen)
 static int unknown_command(const char *cmd, char *err, size_t errlen)
 {
     const struct command *k = command_find(cmd);
-    if (k && !k->run && strcmp(cmd, "help"))
-        MSG(err, errlen, "%s works only in %s", cmd, k->where == TWC_FE_GDB ? "gdb" : "the tw program (tw help %s)");
+    if (k && !k->run && strcmp(cmd, "help")) {
+        if (k->where == TWC_FE_GDB) MSG(err, errlen, "%s works only in gdb (tw %s there)", cmd, cmd);
+        else MSG(err, errlen, "%s is a command of the tw program: run tw %s TARGET", cmd, cmd);
+    }
     else {
         const char *near = twc_suggest(cmd, 0);
         if (near) MSG(err, errlen, "unknown command '%s'; did you mean '%s'?", cmd, near);

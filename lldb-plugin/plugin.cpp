@@ -16,13 +16,13 @@ __attribute__((visibility("default"))) bool PluginInitialize(lldb::SBDebugger de
 
 namespace {
 
-// Whether libtwcore's command table says `word` works in lldb.
-bool in_lldb(const std::string &word) {
+// Where libtwcore's command table says `word` works (TWC_FE_*), 0 when it is no command.
+unsigned where_of(const std::string &word) {
     const char *name;
     unsigned where;
     for (size_t i = 0; twc_command_info(i, &name, nullptr, nullptr, &where) == 0; i++)
-        if (word == name) return (where & TWC_FE_LLDB) != 0;
-    return false;
+        if (word == name) return where;
+    return 0;
 }
 
 bool fail(lldb::SBCommandReturnObject &result, const std::string &msg) {
@@ -53,7 +53,11 @@ bool run(lldb::SBDebugger &dbg, char **argv, lldb::SBCommandReturnObject &result
         if (h.rfind("no such command", 0) == 0) return fail(result, h.substr(0, h.find('\n')));
         return print(result, h.c_str());
     }
-    if (!in_lldb(words[0])) {
+    if (unsigned where = where_of(words[0]); where && !(where & TWC_FE_LLDB))
+        return fail(result, "`" + words[0] + "` " +
+                                (where & TWC_FE_CONSOLE ? "is a command of the tw program: run tw " + words[0] + " TARGET"
+                                                        : "works only in gdb"));
+    if (!(where_of(words[0]) & TWC_FE_LLDB)) {
         const char *near = twc_suggest(words[0].c_str(), TWC_FE_LLDB);
         return fail(result, "unknown tw command `" + words[0] + "`" +
                                 (near ? std::string("; did you mean `") + near + "`?" : std::string()) +

@@ -111,6 +111,9 @@ needs a second sample (everyone blocked, condvars, semaphores) stays possible.
     def invoke(self, arg, from_tty):
         opts, words = split(arg)
         if words and not words[0].startswith("-"):
+            where = {n: w for n, _a, _s, w in lib().commands()}.get(words[0], 0)
+            if where & twcore.FE_CONSOLE:
+                raise gdb.GdbError("%s is a command of the tw program: run tw %s TARGET" % (words[0], words[0]))
             near = lib().suggest(words[0])
             raise gdb.GdbError("unknown tw command \"%s\"; %s" % (
                 words[0], "did you mean \"%s\"? (see `help tw`)" % near if near else "see `help tw`"))
