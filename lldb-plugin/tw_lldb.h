@@ -52,9 +52,6 @@ void exe_of(lldb::SBTarget &target, std::string *path, uint64_t *bias);
 std::vector<twc_fact_frame> program_frames(lldb::SBTarget &target, lldb::SBProcess &process);
 void lend_frames(twc_session *s, lldb::SBTarget &target, lldb::SBProcess &process);
 
-/* json.cpp: a JSON string literal (quotes included). */
-std::string json_string(const std::string &s);
-
 } // namespace twl
 
 #endif
