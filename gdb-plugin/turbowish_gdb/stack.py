@@ -81,6 +81,9 @@ def frames_gdb(ctx):
             pc = f.pc()
             if pc == 0:
                 break
+            if f.type() == gdb.INLINE_FRAME:   # one pc per real frame, as the walk's
+                f = f.older()
+                continue
             d = symbolise(pc, True)
             name = f.name()
             if name:
