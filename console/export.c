@@ -221,7 +221,8 @@ int cmd_export(const struct tw_args *a) {
     if (a->out) {
         st = write_file(a->out, doc, strlen(doc), err, sizeof err);
         if (st) { free(doc); return tw_err(st, err); }
-        printf("wrote %s export to %s\n", is_dot ? "dot" : "trace", a->out);
+        if (a->json) print_wrote_json(a->out, a->format, 0, 0, 0);
+        else printf("wrote %s export to %s\n", is_dot ? "dot" : "trace", a->out);
     } else fputs(doc, stdout);
     free(doc);
     return 0;

@@ -208,7 +208,7 @@ int cmd_task(struct twc_session *s, const struct model *m, uint64_t id, const st
              char *err, size_t errlen)
 {
     const struct mtask *t = model_task(m, id);
-    if (!t || t->hidden) { MSG(err, errlen, "no task %llu%s", (unsigned long long)id, s->at_now ? "" : " at this point of history"); return TWC_EUSAGE; }
+    if (!t || t->hidden) { MSG(err, errlen, "no task %llu%s", (unsigned long long)id, s->at_now ? "" : " at this point of history"); return TWC_ENOTFOUND; }
     char tmp[64];
     if (o->json) {
         json_begin(s, b);
@@ -325,7 +325,7 @@ int cmd_resource(struct twc_session *s, const struct model *m, uint64_t id, cons
                  char *err, size_t errlen)
 {
     const struct mres *r = model_res(m, id);
-    if (!r || r->hidden) { MSG(err, errlen, "no resource %llu%s", (unsigned long long)id, s->at_now ? "" : " at this point of history"); return TWC_EUSAGE; }
+    if (!r || r->hidden) { MSG(err, errlen, "no resource %llu%s", (unsigned long long)id, s->at_now ? "" : " at this point of history"); return TWC_ENOTFOUND; }
     struct derived d;
     if (derive(m, &d)) return TWC_EINTERNAL;
     size_t ri = (size_t)(r - m->res);
@@ -507,7 +507,7 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
             char *err, size_t errlen)
 {
     const struct mtask *t0 = model_task(m, id);
-    if (!t0 || t0->hidden) { MSG(err, errlen, "no task %llu", (unsigned long long)id); return TWC_EUSAGE; }
+    if (!t0 || t0->hidden) { MSG(err, errlen, "no task %llu", (unsigned long long)id); return TWC_ENOTFOUND; }
     struct wgraph g;
     if (wgraph_build(&g, m)) return TWC_EINTERNAL;
     uint8_t *seen = calloc(m->ntasks + 1, 1);

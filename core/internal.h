@@ -99,6 +99,8 @@ struct twc_session {
     twc_write_fn wr; void *wctx;
     twc_run_fn run; void *runctx;         /* lets a live target run between two samples */
     twc_symbolize_fn sym; void *symctx;   /* frontend's code symbolizer (frames.c), may be NULL */
+    twc_read_fn stack_rd; void *stack_rctx; /* the target's address space, for bt (bt.c), may be NULL */
+    twc_thread_stack_fn thread_stacks; void *thread_stacks_ctx; /* attach-only bt: a thread's pcs */
     int flags;
     char label[64];
     uint64_t bytes_read, reads;
@@ -128,6 +130,7 @@ struct twc_session {
     struct stack_names *stack_names;   /* locals.c: frames lent for naming stack objects, may be NULL */
     struct kernel_waits *kernel_waits; /* kernel_waits.c: threads lent as blocked in the kernel, may be NULL */
     uint32_t long_poll_ms;
+    int history_fields;  /* this command's JSON carries horizon/newest (dispatch.c decides) */
 };
 
 /* decode.c */
@@ -269,8 +272,9 @@ void kernel_waits_free(struct kernel_waits *k);
 const char *lazy_put(struct twc_session *s, uint32_t off, char *str);
 
 /* frames.c: one recorded return address through the frontend's symbolizer */
-struct frame_sym { char func[256], file[512]; int line; };
+struct frame_sym { char func[256], file[512], object[512]; int line; };
 void frame_symbolize(struct twc_session *s, uint64_t ret_pc, struct frame_sym *f);  /* "" / 0 when unknown */
+void frame_symbolize_at(struct twc_session *s, uint64_t pc, struct frame_sym *f); /* pc as is */
 
 /* render (render_json.c / render_text.c) */
 void json_await(struct twc_session *s, struct sbuf *b, uint32_t site);

@@ -198,7 +198,7 @@ void json_as_of(struct twc_session *s, struct sbuf *b)
 {
     if (s->at_now || !s->events_loaded) sb_puts(b, "\"as_of\":null");
     else sb_printf(b, "\"as_of\":%llu", (unsigned long long)(s->seq_base + s->at_idx));
-    if (s->events_loaded && s->nevents)
+    if (s->history_fields && s->events_loaded && s->nevents)
         sb_printf(b, ",\"horizon\":%llu,\"newest\":%llu", (unsigned long long)(s->seq_base + s->horizon),
                   (unsigned long long)(s->seq_base + s->nevents - 1));
 }

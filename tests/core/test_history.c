@@ -85,7 +85,7 @@ Test(history, back_forward_at_now_and_as_of)
     free(o);
     int st;
     o = rb_exec(s, "at 99", &st);
-    cr_assert_eq(st, TWC_EUSAGE);
+    cr_assert_eq(st, TWC_ENOTFOUND, "an event outside the history is not found");
     twc_close(s);
     rb_free(&R);
 }
