@@ -87,7 +87,7 @@ int cmd_summary(struct twc_session *s, const struct model *m, const struct cmdop
         sb_dur(b, avg_ready);
         if (!s->facts) {
             sb_printf(b, "\nevents: %llu recorded, %zu retained, %llu dropped", (unsigned long long)recorded, s->nevents, (unsigned long long)dropped);
-            if (s->nevents) sb_printf(b, "; history reaches back to #%llu", (unsigned long long)(s->seq_base + s->horizon));
+            if (s->nevents) sb_printf(b, "; history reaches back to #%llu", (unsigned long long)event_seq(s, s->horizon));
         }
         sb_puts(b, "\n");
         if (nal) {
@@ -197,9 +197,9 @@ static void recent_events(struct twc_session *s, struct sbuf *b, uint64_t task, 
         if (e->ev.task != task) continue;
         if (json) {
             sb_printf(b, "%s{\"seq\":%llu,\"ts_ns\":%llu,\"type\":\"%s\",\"resource\":%u}", first ? "" : ",",
-                      (unsigned long long)(s->seq_base + i), (unsigned long long)raw_to_ns(s, e->ev.ts),
+                      (unsigned long long)event_seq(s, i), (unsigned long long)raw_to_ns(s, e->ev.ts),
                       event_type_name(e->ev.type), e->ev.res);
-        } else sb_printf(b, "    #%-8llu %-14s res %u\n", (unsigned long long)(s->seq_base + i), event_type_name(e->ev.type), e->ev.res);
+        } else sb_printf(b, "    #%-8llu %-14s res %u\n", (unsigned long long)event_seq(s, i), event_type_name(e->ev.type), e->ev.res);
         first = 0;
     }
 }
@@ -603,7 +603,7 @@ int cmd_log(struct twc_session *s, size_t want, const struct cmdopts *o, struct 
         for (size_t i = start; i < end; i++) {
             const struct tw_event *e = &s->events[i].ev;
             sb_printf(b, "%s{\"seq\":%llu,\"ts_ns\":%llu,\"thread\":%u,\"type\":\"%s\",\"task\":", i > start ? "," : "",
-                      (unsigned long long)(s->seq_base + i), (unsigned long long)raw_to_ns(s, e->ts), s->events[i].thread,
+                      (unsigned long long)event_seq(s, i), (unsigned long long)raw_to_ns(s, e->ts), s->events[i].thread,
                       event_type_name(e->type));
             if (e->task) sb_printf(b, "%u", e->task); else sb_puts(b, "null");
             sb_puts(b, ",\"resource\":");
@@ -624,12 +624,12 @@ int cmd_log(struct twc_session *s, size_t want, const struct cmdopts *o, struct 
         struct sbuf x; sb_init(&x);
         uint64_t ago = t_last >= e->ts ? dur_ns(s, t_last - e->ts) : 0;
         if (ago) { sb_puts(&x, "-"); sb_dur(&x, ago); } else sb_puts(&x, "0");
-        sb_printf(b, "%10llu  %12s  %8u  %-14s  %8u  %u%s\n", (unsigned long long)(s->seq_base + i), x.p ? x.p : "", s->events[i].thread,
+        sb_printf(b, "%10llu  %12s  %8u  %-14s  %8u  %u%s\n", (unsigned long long)event_seq(s, i), x.p ? x.p : "", s->events[i].thread,
                   event_type_name(e->type), e->task, e->res, (e->flags & TW_EVF_APP) ? "  (app)" : "");
         sb_free(&x);
     }
     sb_printf(b, "(%zu of %zu retained events; history reaches back to #%llu, %llu older events overwritten)\n", end - start, s->nevents,
-              (unsigned long long)(s->seq_base + s->horizon), (unsigned long long)s->overwritten);
+              (unsigned long long)event_seq(s, s->horizon), (unsigned long long)s->overwritten);
     return 0;
 }
 
@@ -641,7 +641,7 @@ int cmd_position(struct twc_session *s, const struct cmdopts *o, struct sbuf *b,
         sb_puts(b, ",\"event\":");
         if (!s->at_now && s->at_idx < s->nevents) {
             const struct tw_event *e = &s->events[s->at_idx].ev;
-            sb_printf(b, "{\"seq\":%llu,\"ts_ns\":%llu,\"type\":\"%s\",\"task\":%u,\"resource\":%u}", (unsigned long long)(s->seq_base + s->at_idx),
+            sb_printf(b, "{\"seq\":%llu,\"ts_ns\":%llu,\"type\":\"%s\",\"task\":%u,\"resource\":%u}", (unsigned long long)event_seq(s, s->at_idx),
                       (unsigned long long)raw_to_ns(s, e->ts), event_type_name(e->type), e->task, e->res);
         } else sb_puts(b, "null");
         sb_puts(b, ",\"message\":");
@@ -649,12 +649,12 @@ int cmd_position(struct twc_session *s, const struct cmdopts *o, struct sbuf *b,
         sb_puts(b, json_end);
         return 0;
     }
-    if (s->at_now) sb_printf(b, "at now (newest event #%llu)%s%s\n", s->nevents ? (unsigned long long)(s->seq_base + s->nevents - 1) : 0ull,
+    if (s->at_now) sb_printf(b, "at now (newest event #%llu)%s%s\n", s->nevents ? (unsigned long long)event_seq(s, s->nevents - 1) : 0ull,
                              note[0] ? "; " : "", note);
     else {
         const struct tw_event *e = &s->events[s->at_idx].ev;
         text_as_of(s, b);
-        sb_printf(b, "at event #%llu: %s task %u res %u%s%s\n", (unsigned long long)(s->seq_base + s->at_idx), event_type_name(e->type),
+        sb_printf(b, "at event #%llu: %s task %u res %u%s%s\n", (unsigned long long)event_seq(s, s->at_idx), event_type_name(e->type),
                   e->task, e->res, note[0] ? "; " : "", note);
     }
     return 0;

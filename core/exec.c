@@ -159,7 +159,7 @@ static int back_await(struct twc_session *s, const struct model *m, uint64_t id,
         int begins = e->type == TW_EV_AWAIT_BEGIN || e->type == TW_EV_ACQUIRE_REQ || e->type == TW_EV_BLOCK_FULL || e->type == TW_EV_BLOCK_EMPTY;
         if (begins && e->aux == t->await_site) hits[nh++] = (long long)(i - 1);
     }
-    if (nh == 0) { MSG(err, errlen, "task %llu began its current await before the history horizon (#%llu)", (unsigned long long)id, (unsigned long long)(s->seq_base + s->horizon)); return TWC_EUSAGE; }
+    if (nh == 0) { MSG(err, errlen, "task %llu began its current await before the history horizon (#%llu)", (unsigned long long)id, (unsigned long long)event_seq(s, s->horizon)); return TWC_EUSAGE; }
     if (nh == 2) { set_pos(s, hits[1]); snprintf(note, nl, "the previous time task %llu began this await", (unsigned long long)id); }
     else { set_pos(s, hits[0]); snprintf(note, nl, "task %llu began this await here; no earlier one within the history horizon", (unsigned long long)id); }
     return 0;
@@ -177,7 +177,7 @@ int twc_refresh(twc_session *s, char *err, size_t errlen)
     s->nlazy = 0;
     free(s->events); s->events = NULL; s->nevents = 0;
     s->model_loaded = s->events_loaded = s->view_valid = 0;
-    s->seq_base = s->horizon = 0; s->ring_dropped = s->overwritten = 0; s->nrings = 0; s->hist_errors = 0;
+    s->horizon = 0; s->ring_dropped = s->overwritten = 0; s->nrings = 0; s->hist_errors = 0;
     s->at_now = 1;
     return decode_header(s, err, errlen);
 }
@@ -269,12 +269,13 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
         if (!strcmp(cmd, "now")) { s->at_now = 1; s->view_valid = 0; }
         else if (!strcmp(cmd, "at")) {
             NEED_ID();
-            if (arg < s->seq_base + s->horizon || arg >= s->seq_base + s->nevents) {
-                MSG(err, errlen, "event #%llu is outside the retained history #%llu..#%llu", (unsigned long long)arg,
-                    (unsigned long long)(s->seq_base + s->horizon), (unsigned long long)(s->seq_base + s->nevents - 1));
+            long idx = event_index(s, arg);
+            if (idx < (long)s->horizon) {
+                MSG(err, errlen, "event #%llu is not in the retained history (from #%llu to #%llu; `log` lists them)", (unsigned long long)arg,
+                    (unsigned long long)event_seq(s, s->horizon), (unsigned long long)event_seq(s, s->nevents - 1));
                 st = TWC_EUSAGE; goto out;
             }
-            set_pos(s, (long long)(arg - s->seq_base));
+            set_pos(s, idx);
             if (s->at_now) snprintf(note, sizeof note, "that is the newest event");
         } else if (!strcmp(cmd, "back") && o.await_id >= 0) {
             MODEL();
@@ -283,7 +284,7 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
         } else {
             long long n = has_arg ? (long long)(arg > 100000000ull ? 100000000ull : arg) : 1;
             long long target = !strcmp(cmd, "back") ? cur - n : cur + n;
-            if (target < (long long)s->horizon) snprintf(note, sizeof note, "history reaches back only to #%llu", (unsigned long long)(s->seq_base + s->horizon));
+            if (target < (long long)s->horizon) snprintf(note, sizeof note, "history reaches back only to #%llu", (unsigned long long)event_seq(s, s->horizon));
             set_pos(s, target);
         }
         st = cmd_position(s, &o, &b, note);

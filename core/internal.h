@@ -90,6 +90,7 @@ struct mevent {
     struct tw_event ev;
     uint32_t thread;   /* os tid of the ring */
     uint32_t ring;
+    uint64_t seq;      /* stable number: (event's number in its ring) x ring slots + ring index */
 };
 
 /* ---- session ---- */
@@ -114,7 +115,6 @@ struct twc_session {
     struct model now; int model_loaded;
     /* history */
     struct mevent *events; size_t nevents; int events_loaded;
-    uint64_t seq_base;        /* seq of events[0] */
     size_t horizon;           /* index of the oldest event one can rewind to */
     uint64_t ring_dropped, overwritten;
     uint32_t nrings;
@@ -160,6 +160,10 @@ int undo_event(struct model *m, const struct mevent *e);   /* 0 ok, -1 inconsist
 int redo_event(struct model *m, const struct mevent *e);
 int view_model(struct twc_session *s, const struct model **m, char *err, size_t errlen);
 const char *event_type_name(unsigned type);
+/* The stable sequence number of merged event idx, and the index of the event numbered seq
+ * (-1 when it is not among the retained events): docs/region.md "Event numbers". */
+uint64_t event_seq(const struct twc_session *s, size_t idx);
+long event_index(const struct twc_session *s, uint64_t seq);
 uint64_t now_raw(struct twc_session *s, const struct model *m);
 /* liveclock.c: the latest moment a live target provably ran, in its raw clock (0 unknown) */
 uint64_t live_now_raw(struct twc_session *s);

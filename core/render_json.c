@@ -197,8 +197,8 @@ void json_chain_entry(struct twc_session *s, const struct model *m, const struct
 void json_as_of(struct twc_session *s, struct sbuf *b)
 {
     if (s->at_now || !s->events_loaded) sb_puts(b, "\"as_of\":null");
-    else sb_printf(b, "\"as_of\":%llu", (unsigned long long)(s->seq_base + s->at_idx));
+    else sb_printf(b, "\"as_of\":%llu", (unsigned long long)event_seq(s, s->at_idx));
     if (s->events_loaded && s->nevents)
-        sb_printf(b, ",\"horizon\":%llu,\"newest\":%llu", (unsigned long long)(s->seq_base + s->horizon),
-                  (unsigned long long)(s->seq_base + s->nevents - 1));
+        sb_printf(b, ",\"horizon\":%llu,\"newest\":%llu", (unsigned long long)event_seq(s, s->horizon),
+                  (unsigned long long)event_seq(s, s->nevents - 1));
 }
