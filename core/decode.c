@@ -315,6 +315,8 @@ int load_model(struct twc_session *s, char *err, size_t errlen)
         m->nres++;
     }
     free(buf); free(torn);
+    s->read_now = reading_now_raw(s, m->tasks, m->ntasks);
+    for (size_t i = 0; i < m->ntasks; i++) add_time_in_progress(&m->tasks[i], s->read_now);
     for (size_t i = 0; i < m->ntasks; i++) m->torn_tasks += m->tasks[i].torn;
     for (size_t i = 0; i < m->nres; i++) m->torn_res += m->res[i].torn;
     model_index(m);
@@ -343,6 +345,8 @@ int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **
         i += chunk;
     }
     *scanned = i;
+    uint64_t now = reading_now_raw(s, *out, *n);
+    for (size_t k = 0; k < *n; k++) add_time_in_progress(&(*out)[k], now);
     return 0;
 }
 

@@ -393,7 +393,12 @@ int view_model(struct twc_session *s, const struct model **out, char *err, size_
     if (!s->view_valid) {
         model_free(&s->view);
         if (model_copy(&s->view, &s->now)) { MSG(err, errlen, "out of memory rewinding"); return TWC_EINTERNAL; }
-        for (size_t i = s->nevents; i > s->at_idx + 1; i--) undo_event(&s->view, &s->events[i - 1]);
+        struct time_rewind *tr = time_rewind_begin(&s->view, s->read_now);
+        for (size_t i = s->nevents; i > s->at_idx + 1; i--) {
+            time_rewind_event(tr, &s->view, &s->events[i - 1]);
+            undo_event(&s->view, &s->events[i - 1]);
+        }
+        time_rewind_end(tr, &s->view, s->events[s->at_idx].ev.ts);
         s->view_valid = 1;
     }
     *out = &s->view;

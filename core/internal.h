@@ -119,6 +119,7 @@ struct twc_session {
     uint64_t ring_dropped, overwritten;
     uint32_t nrings;
     /* view */
+    uint64_t read_now;        /* raw "now" of the present model's figures (figures.c) */
     int at_now; size_t at_idx; /* model shown = after events[at_idx] */
     struct model view; int view_valid;
     size_t hist_errors;
@@ -171,6 +172,18 @@ uint64_t live_now_raw(struct twc_session *s);
 uint64_t clamp_ns(double d);
 double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since);
 double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since);
+
+/* figures.c: times as of the moment shown. reading_now_raw is the moment of reading (live) or
+ * the image's time (core, snapshot: its newest timestamp); add_time_in_progress adds the
+ * interval of the state a task is in up to `now` to that state's counter. Rewinding gives it
+ * back: begin with the present's now, call time_rewind_event before undoing each event (newest
+ * first), end with the timestamp of the event shown (frees r; a NULL r does nothing). */
+uint64_t reading_now_raw(struct twc_session *s, const struct mtask *tasks, size_t n);
+void add_time_in_progress(struct mtask *t, uint64_t now);
+struct time_rewind { uint64_t *until; };
+struct time_rewind *time_rewind_begin(const struct model *m, uint64_t now);
+void time_rewind_event(struct time_rewind *r, struct model *m, const struct mevent *e);
+void time_rewind_end(struct time_rewind *r, struct model *m, uint64_t at_ts);
 
 /* graph.c */
 enum { WK_NONE = 0, WK_PROGRESS, WK_KNOWN, WK_UNKNOWN };
