@@ -263,7 +263,7 @@ int cmd_task(struct twc_session *s, const struct model *m, uint64_t id, const st
     struct tw_task_rec rec;
     if (read_task_rec(s, t, &rec) == 0) {
         text_hist(b, "poll time", rec.poll_hist);
-        if (rec.max_poll_us) { sb_puts(b, "  longest poll: "); sb_dur(b, rec.max_poll_us * 1000ull); sb_puts(b, "\n"); }
+        text_poll_lines(s, b, t, rec.max_poll_us);
         text_hist(b, "ready-wait", rec.ready_hist);
     }
     if (s->events_loaded) { sb_puts(b, "  recent events:\n"); recent_events(s, b, t->id, 0, 10); }

@@ -42,6 +42,7 @@ struct mtask {
     struct medge edges[TW_MAX_EDGES];
     uint8_t hist_top;        /* 1 + highest non-empty poll-time bucket, 0 = none */
     uint32_t max_poll_us;    /* longest poll the record knows of (not rewound by history) */
+    uint32_t max_ran_us;     /* longest poll's time not preempted, a lower bound (ABI 1.4), 0 = none */
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
     /* histograms and the saved context stay in the region: read_task_rec() fetches them */
 };
@@ -172,6 +173,32 @@ uint64_t live_now_raw(struct twc_session *s);
 uint64_t clamp_ns(double d);
 double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since);
 double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since);
+double thread_queue_wait_ns(struct twc_session *s, uint32_t tid);
+
+/* longpoll.c: how long a task has held its thread in one poll, and how much of that is known
+ * not to be preemption (docs/alerts/long_poll.md). */
+struct poll_figure {
+    uint64_t ns;        /* the poll's length (wall time, or time not preempted when measured) */
+    int measured;       /* ns excludes the time its thread waited in a run queue (a lower bound) */
+    int running;        /* the poll is in progress at the moment shown */
+};
+/* The poll task t is in at now (t polling): its wall time so far in *wall_ns, and in *ran_ns
+ * the part its thread provably did not spend preempted (live targets: the kernel's run-queue
+ * time against the shim's last measurement), -1 when that cannot be told (a core, a snapshot). */
+void current_poll(struct twc_session *s, const struct mtask *t, uint64_t *wall_ns, int64_t *ran_ns);
+/* The poll of task index i that tells most against it, as of the view: measured figures (the
+ * record's max_ran_us, a live poll in progress) count from lp_ns, wall-only ones (a core's or a
+ * rewound view's poll in progress, the log's poll pairs ev_max, the record's wall figures when
+ * nothing was measured) only from max(lp_ns, 1 s). ev_begin/ev_max: from the log up to the view
+ * (raw clock, 0 none). Returns 1 and fills *f when one exceeds its threshold. Threads seen as
+ * tasks (TW_TF_ROOT) never do: a thread's computation is not a poll (no other task waits for
+ * its worker). */
+int long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin, uint64_t ev_max,
+                 uint64_t lp_ns, struct poll_figure *f);
+/* Why a wall-only figure may include preemption, for messages: "a core records no ..." */
+const char *preemption_unknown_why(const struct twc_session *s);
+void text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, uint32_t max_poll_us);
+void json_poll_fields(struct twc_session *s, struct sbuf *b, const struct mtask *t);
 
 /* figures.c: times as of the moment shown. reading_now_raw is the moment of reading (live) or
  * the image's time (core, snapshot: its newest timestamp); add_time_in_progress adds the

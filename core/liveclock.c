@@ -139,3 +139,18 @@ double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since
     double before = ns_before(s, start, since);
     return runnable - before;
 }
+
+/* Time thread `tid` of a live target has spent waiting in a run queue (schedstat's second
+ * figure), in ns; -1 when unknown (not live, not on this host, /proc unreadable). */
+double thread_queue_wait_ns(struct twc_session *s, uint32_t tid)
+{
+    if (!(s->flags & TWC_LIVE) || s->facts || s->hdr.pid <= 0 || !tid) return -1;
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task/%u/schedstat", s->hdr.pid, tid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    unsigned long long run = 0, wait = 0;
+    int n = fscanf(f, "%llu %llu", &run, &wait);
+    fclose(f);
+    return n == 2 ? (double)wait : -1;
+}

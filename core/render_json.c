@@ -126,6 +126,7 @@ void json_task(struct twc_session *s, const struct model *m, const struct derive
         read_task_rec(s, t, &rec);   /* zeros when unavailable (attach-only) */
         sb_puts(b, ",\"poll_hist\":"); hist(b, rec.poll_hist);
         sb_printf(b, ",\"max_poll_ns\":%llu", (unsigned long long)rec.max_poll_us * 1000ull);
+        json_poll_fields(s, b, t);
         sb_puts(b, ",\"ready_hist\":"); hist(b, rec.ready_hist);
         sb_printf(b, ",\"version\":%u,\"dropped\":%s", t->version, (t->flags & TW_TF_DROPPED) ? "true" : "false");
     }

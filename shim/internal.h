@@ -128,6 +128,10 @@ static inline void tw_emit_as(int attached, uint64_t ts, int type, int flags, ui
 
 /* The calling thread's kernel id, without a syscall after the first call. */
 TW_HIDDEN uint32_t tw_tid_slow(void);
+/* preempt.c: of a poll of wall_ns (>= TW_MEASURED_POLL_US), the microseconds its thread was not
+ * waiting in a run queue (a lower bound); 0 when the kernel cannot tell. Makes system calls:
+ * only for polls that long. */
+TW_HIDDEN uint32_t tw_poll_ran_us(uint64_t wall_ns);
 static inline uint32_t tw_tid(void)
 {
     uint32_t t = tw_tls_.tid;
