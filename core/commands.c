@@ -371,13 +371,13 @@ int cmd_resource(struct twc_session *s, const struct model *m, uint64_t id, cons
 }
 
 /* ---- deadlocks ---- */
-static const char *relation(const struct mtask *t, const struct mres *r, int holders)
+static const char *relation(unsigned kind, const struct mres *r, int holders)
 {
-    switch (t->wait_kind) {
+    switch (kind) {
     case TW_WAIT_RECV: return "(empty) whose senders are";
     case TW_WAIT_SEND: return "(full) whose receivers are";
     default:
-        if (t->wait_kind != TW_WAIT_ACQUIRE && !holders) return "which may be signalled by";
+        if (kind != TW_WAIT_ACQUIRE && !holders) return "which may be signalled by";
         return r && r->kind == TW_RES_SEMAPHORE ? "units held by" : "held by";
     }
 }
@@ -389,13 +389,14 @@ static void text_res_line(struct twc_session *s, const struct model *m, const st
 {
     char tmp[64];
     const struct mres *r = &m->res[ri];
+    unsigned kind = wait_kind_on(t, r->id);   /* a select's branch is a receive or a send */
     sb_printf(b, "-> %s (%s)", res_name(s, r, tmp, sizeof tmp), res_kind_name(r->kind));
-    size_t nh = res_holders(d, ri, t->wait_kind, NULL, NULL);
+    size_t nh = res_holders(d, ri, kind, NULL, NULL);
     if (nh) {
-        sb_printf(b, " %s ", relation(t, r, 1));
-        text_holders(s, m, d, b, ri, t->wait_kind);
+        sb_printf(b, " %s ", relation(kind, r, 1));
+        text_holders(s, m, d, b, ri, kind);
     } else if (next) {
-        sb_printf(b, " %s ", relation(t, r, 0));
+        sb_printf(b, " %s ", relation(kind, r, 0));
         task_label(s, b, next);
     }
 }
@@ -511,7 +512,7 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
     struct wgraph g;
     if (wgraph_build(&g, m)) return TWC_EINTERNAL;
     uint8_t *seen = calloc(m->ntasks + 1, 1);
-    struct dl_entry *chain = malloc((2 * m->ntasks + 2) * sizeof *chain);
+    struct dl_entry *chain = malloc(((TW_MAX_EDGES + 2) * m->ntasks + 2) * sizeof *chain);
     size_t n = 0;
     const char *end = "running";
     char msg[300] = "";
@@ -530,8 +531,11 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
                      t->state == TW_TASK_DONE ? ": it finished and will never release what it holds" : t->paused ? " but paused" : "");
             break;
         }
-        long ri = t->wait_kind == TW_WAIT_JOIN ? -1 : idmap_get(&m->rmap, t->waiting_on);
-        if (ri >= 0) chain[n++] = (struct dl_entry){ 0, (uint32_t)ri };
+        uint64_t on[TW_MAX_EDGES + 1];   /* a select waits on each of its branches */
+        for (size_t k = 0, nr = wait_targets(t, on); k < nr; k++) {
+            long ri = idmap_get(&m->rmap, on[k]);
+            if (ri >= 0) chain[n++] = (struct dl_entry){ 0, (uint32_t)ri };
+        }
         if (g.cls[cur] == WK_PROGRESS) {
             end = "exit";
             snprintf(msg, sizeof msg, "%s (%llu) waits on %s: %s", task_name(s, t), (unsigned long long)t->id,
@@ -572,11 +576,12 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
             sb_puts(b, " waits at ");
             text_site(s, b, t->await_site);
             sb_puts(b, "\n");
-            if (k + 1 < n && !chain[k + 1].is_task) {
-                size_t nx = k + 2;
-                const struct mtask *nt = nx < n ? &m->tasks[chain[nx].idx] : (!strcmp(end, "cycle") ? &m->tasks[endtask] : NULL);
+            size_t nx = k + 1;
+            while (nx < n && !chain[nx].is_task) nx++;
+            const struct mtask *nt = nx < n ? &m->tasks[chain[nx].idx] : (!strcmp(end, "cycle") ? &m->tasks[endtask] : NULL);
+            for (size_t r = k + 1; r < nx; r++) {   /* its resource, or each branch of a select */
                 sb_puts(b, "  ");
-                text_res_line(s, m, &g.d, b, t, chain[k + 1].idx, nt);
+                text_res_line(s, m, &g.d, b, t, chain[r].idx, nt);
                 sb_puts(b, "\n");
             }
         }

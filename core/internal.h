@@ -235,6 +235,14 @@ const char *class_name(unsigned c);
 const char *role_name(unsigned r);
 bool task_live(const struct mtask *t);
 
+/* select.c: a select's branches are the conditional intents to receive or send the runtime
+ * records for the wait. select_branches lists them (resource ids and TW_WAIT_RECV/SEND), 0 when
+ * t is not waiting in a select or recorded none; wait_kind_on is the wait t has on resource res
+ * (its branch's for a select); wait_targets every resource t waits on (waiting_on first). */
+size_t select_branches(const struct mtask *t, uint64_t res[TW_MAX_EDGES], uint8_t kind[TW_MAX_EDGES]);
+unsigned wait_kind_on(const struct mtask *t, uint64_t res);
+size_t wait_targets(const struct mtask *t, uint64_t out[TW_MAX_EDGES + 1]);
+
 /* deadlock.c */
 struct dl_entry { int is_task; uint32_t idx; };   /* idx into tasks or res; res idx UINT32_MAX = none */
 struct deadlock { int certain, global; struct dl_entry *chain; size_t n; char note[240]; };
