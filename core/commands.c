@@ -63,6 +63,11 @@ int cmd_summary(struct twc_session *s, const struct model *m, const struct cmdop
     uint64_t dropped = s->ring_dropped + ((!s->facts && s->hdr.header_size >= sizeof(struct tw_header)) ? s->hdr.events_lost : 0);
     if (o->json) {
         json_begin(s, b);
+        char exe[sizeof s->hdr.exe + 1];   /* the header's need not end in a NUL */
+        memcpy(exe, s->hdr.exe, sizeof s->hdr.exe);
+        exe[sizeof s->hdr.exe] = 0;
+        sb_puts(b, ",\"program\":");   /* the program's name, as exports and `tw ps` show it */
+        sb_json_str(b, s->facts ? s->facts_exe : exe[0] ? exe : NULL);
         sb_printf(b, ",\"source\":\"%s\",\"tasks_total\":%zu,\"counts\":{\"polling\":%zu,\"ready\":%zu,\"waiting\":%zu,\"done\":%zu,\"paused\":%zu,\"torn\":%zu}",
                   s->facts ? "attach-only" : "region", total, cnt[TW_TASK_POLLING], cnt[TW_TASK_READY], cnt[TW_TASK_WAITING], cnt[TW_TASK_DONE], paused, torn);
         sb_printf(b, ",\"resources_total\":%zu,\"avg_poll_ns\":%llu,\"avg_ready_wait_ns\":%llu,\"events\":{\"recorded\":%llu,\"retained\":%zu,\"dropped\":%llu}",

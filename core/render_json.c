@@ -94,7 +94,11 @@ void json_task(struct twc_session *s, const struct model *m, const struct derive
               (waiting && (t->flags & TW_TF_TIMED)) ? "true" : "false");
     if (waiting || t->wait_kind != TW_WAIT_NONE) json_await(s, b, t->await_site); else sb_puts(b, "null");
     sb_puts(b, ",\"waiting_on\":[");
-    if (waiting && t->waiting_on) sb_printf(b, "%llu", (unsigned long long)t->waiting_on);
+    if (waiting && t->wait_kind == TW_WAIT_JOIN && t->waiting_on) sb_printf(b, "%llu", (unsigned long long)t->waiting_on);
+    else if (waiting) {   /* a select waits on each of its branches (select.c) */
+        uint64_t on[TW_MAX_EDGES + 1];
+        for (size_t k = 0, n = wait_targets(t, on); k < n; k++) sb_printf(b, "%s%llu", k ? "," : "", (unsigned long long)on[k]);
+    }
     sb_puts(b, "],\"holds\":");
     ids_by_role(b, t, TW_EDGE_HOLD, TW_EDGE_HOLD_SHARED);
     sb_puts(b, ",\"senders_of\":"); ids_by_role(b, t, TW_EDGE_SENDER, -1);
