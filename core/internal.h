@@ -121,6 +121,7 @@ struct twc_session {
     uint32_t nrings;
     /* view */
     uint64_t read_now;        /* raw "now" of the present model's figures (figures.c) */
+    uint64_t stop_from_ns, stop_to_ns;   /* the frontend's own stop of the target (longpoll.c) */
     int at_now; size_t at_idx; /* model shown = after events[at_idx] */
     struct model view; int view_valid;
     size_t hist_errors;
@@ -174,6 +175,7 @@ uint64_t clamp_ns(double d);
 double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since);
 double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since);
 double thread_queue_wait_ns(struct twc_session *s, uint32_t tid);
+double thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid);
 
 /* longpoll.c: how long a task has held its thread in one poll, and how much of that is known
  * not to be preemption (docs/alerts/long_poll.md). */

@@ -6,9 +6,12 @@
  * poll was preempted is at most the growth of that count since a moment before the poll began.
  * The shim measures every poll of TW_MEASURED_POLL_US or more when it ends (task.max_ran_us)
  * and leaves its thread's count in the ring directory (ring_desc.sched_wait_ns); for a poll in
- * progress a live reader takes the count now. A core or snapshot holds no such count, nor does
- * a rewound view: there only wall time is known, and it counts against a task only from a
- * second on, when no scheduler's preemption explains it, with a message that says so. */
+ * progress a live reader takes the count now (and bounds the wait the kernel has not counted
+ * yet: a thread queued right now). A reader that stops the process (ptrace) counts itself in
+ * control.reader_stops, and the shim leaves a poll that spanned a stop unmeasured. A core or
+ * snapshot holds no such count, nor does a rewound view: there only wall time is known, and it
+ * counts against a task only from a second on, with a message that says it may include
+ * preemption. */
 #include <stdio.h>
 #include "internal.h"
 
@@ -29,13 +32,29 @@ static uint64_t measured_base(struct twc_session *s, uint32_t tid)
     return base;
 }
 
+void twc_set_reader_stop(twc_session *s, uint64_t from_ns, uint64_t to_ns)
+{
+    if (s && to_ns > from_ns) { s->stop_from_ns = from_ns; s->stop_to_ns = to_ns; }
+}
+
+/* How much of [from, to] (CLOCK_MONOTONIC ns) the frontend held the target stopped itself. */
+static double own_stop_within(const struct twc_session *s, double from, double to)
+{
+    double a = from > (double)s->stop_from_ns ? from : (double)s->stop_from_ns;
+    double b = to < (double)s->stop_to_ns ? to : (double)s->stop_to_ns;
+    return b > a ? b - a : 0;
+}
+
 void current_poll(struct twc_session *s, const struct mtask *t, uint64_t *wall_ns, int64_t *ran_ns)
 {
     *wall_ns = s->read_now > t->state_ts ? dur_ns(s, s->read_now - t->state_ts) : 0;
     *ran_ns = -1;
-    double wait = thread_queue_wait_ns(s, t->os_tid);
-    if (wait < 0) return;
-    double preempted = wait - (double)measured_base(s, t->os_tid);
+    double wait = thread_queue_wait_ns(s, t->os_tid), queued_now = thread_uncounted_wait_ns(s, t->os_tid);
+    if (wait < 0 || queued_now < 0) return;
+    wait += queued_now;
+    /* neither a run queue nor the poll held the thread while we had it stopped */
+    double preempted = wait - (double)measured_base(s, t->os_tid) +
+                       own_stop_within(s, (double)raw_to_ns(s, t->state_ts), (double)raw_to_ns(s, s->read_now));
     if (preempted < 0) preempted = 0;
     *ran_ns = (double)*wall_ns > preempted ? (int64_t)((double)*wall_ns - preempted) : 0;
 }
@@ -66,11 +85,15 @@ int long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin
             keep(&wall, dur_ns(s, s->events[s->at_idx].ev.ts - ev_begin), 0, 1);
         }
     }
-    if (ev_max) keep(&wall, dur_ns(s, ev_max), 0, 0);
+    /* A shim of ABI 1.4 measured every long poll it could: one it did not measure spanned a
+     * reader's stop of the process (or /proc was unreadable), and its wall time proves nothing.
+     * Older regions have only wall times. */
+    int measuring = s->hdr.abi_minor >= 4 && !s->facts;
+    if (ev_max && !(s->at_now && measuring)) keep(&wall, dur_ns(s, ev_max), 0, 0);
     /* the record's figures are facts of the present (they survive wrapped rings) */
     if (s->at_now) {
         keep(&ran, (uint64_t)t->max_ran_us * 1000, 1, 0);
-        if (!t->max_ran_us) {   /* nothing measured (an older region, /proc unreadable) */
+        if (!measuring) {
             keep(&wall, (uint64_t)t->max_poll_us * 1000, 0, 0);
             /* the histogram proves a poll of at least its highest bucket's lower bound */
             if (t->hist_top > 1) keep(&wall, 1ull << (t->hist_top - 1 + 9), 0, 0);

@@ -31,7 +31,7 @@
                              * 1.3: header.orders (lock-order edge table), header.overflow,
                              * TW_EVF_TRY / TW_EVF_TIMED_LOCK on TW_EV_ACQUIRE;
                              * 1.4: tw_task_rec.max_ran_us, tw_ring_desc.sched_wait_ns
-                             * (a poll's time not preempted) */
+                             * (a poll's time not preempted), tw_control.reader_stops */
 
 /* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
 
@@ -364,7 +364,10 @@ enum tw_control_op { TW_CTL_PAUSE = 1, TW_CTL_RESUME = 2 };
 enum tw_control_state { TW_CTL_EMPTY = 0, TW_CTL_POSTED = 1, TW_CTL_DONE = 2, TW_CTL_REJECTED = 3 };
 struct tw_control {
     uint32_t futex;          /* request generation; runtimes may FUTEX_WAIT on it when idle */
-    uint32_t pad;
+    uint32_t reader_stops;   /* ABI 1.4 (was padding, always 0): a reader that stops the process
+                              * (ptrace) adds 1 before and 1 after, so it is odd while one does; a
+                              * poll that ended after it changed is not measured by the shim (its
+                              * wall time holds the stop: docs/alerts/long_poll.md). Untrusted */
     struct { uint32_t state, op, task, pad; } slot[TW_CONTROL_SLOTS];
 };
 

@@ -41,7 +41,8 @@ static int64_t sched_wait_ns(void)
 }
 #endif
 
-static uint32_t to_us(uint64_t ns) { return ns / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(ns / 1000); }
+/* At least 1: 0 in the record means "nothing measured", never "measured, all preempted". */
+static uint32_t to_us(uint64_t ns) { return ns / 1000 > UINT32_MAX ? UINT32_MAX : ns < 1000 ? 1 : (uint32_t)(ns / 1000); }
 
 uint32_t tw_poll_ran_us(uint64_t wall_ns)
 {
@@ -51,11 +52,21 @@ uint32_t tw_poll_ran_us(uint64_t wall_ns)
     int64_t wait = sched_wait_ns();
     if (wait < 0)
         return 0; /* unknown: readers fall back to wall time, and say it may include preemption */
+    /* a reader stopped the process since this thread's last measurement (a debugger, `tw`
+     * collecting frames): the stop is in the wall time and in no run-queue count, so this
+     * poll's time is not known; the next one is measured against fresh baselines */
+    struct tw_header *h = tw_hdr();
+    struct tw_control *c = h ? (struct tw_control *)(tw_base() + h->control_offset) : NULL;
+    uint32_t stops = c ? __atomic_load_n(&c->reader_stops, __ATOMIC_ACQUIRE) : 0;
+    int stopped = (stops & 1) || stops != tw_tls_.reader_stops;
+    tw_tls_.reader_stops = stops;
     struct tw_ring_desc *d = tw_tls_.desc;
     uint64_t base = d ? __atomic_load_n(&d->sched_wait_ns, __ATOMIC_RELAXED) : 0;
     uint64_t preempted = (uint64_t)wait > base ? (uint64_t)wait - base : 0;
     if (d)
         __atomic_store_n(&d->sched_wait_ns, (uint64_t)wait, __ATOMIC_RELAXED);
+    if (stopped)
+        return 0;
     return to_us(wall_ns > preempted ? wall_ns - preempted : 0);
 #endif
 }
