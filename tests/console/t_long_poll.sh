@@ -5,7 +5,9 @@
 # rising while they poll, and `tw task` tells a poll's wall time from its time not preempted;
 # on a core, where no run-queue times exist, a hog's figure says it may include preemption.
 . tests/console/lib.sh
-lp_alerts() { $TW alerts "$@" --json | jpy '[a["message"] for a in j["alerts"] if a["kind"]=="long_poll"]' 2>/dev/null || echo '[]'; }
+lp_alerts() { $TW alerts "$@" --json | python3 -c '
+import json, sys
+print(json.dumps([a["message"] for a in json.loads(sys.stdin.read())["alerts"] if a["kind"] == "long_poll"]))'; }
 
 start_example busy || finish
 B=$EX_PID
@@ -34,6 +36,7 @@ hog_ms() { echo "$1" | python3 -c '
 import json, re, sys
 a = json.loads(sys.stdin.read())
 print(" ".join(re.search(r"(hog-\d) \(\d+\) has been polling for at least ([0-9.]+) ms", m).group(1, 2)[1] for m in sorted(a) if "hog-" in m))'; }
+sleep 2   # the hogs' figures are lower bounds: give both time to pass the threshold
 a1=$(lp_alerts --pid "$S"); sleep 2; a2=$(lp_alerts --pid "$S")
 m1=$(hog_ms "$a1"); m2=$(hog_ms "$a2")
 set -- $m1; h0a=${1:-0}; h1a=${2:-0}; set -- $m2; h0b=${1:-0}; h1b=${2:-0}
