@@ -16,7 +16,15 @@ static char *run(const char *cmd)
     return o;
 }
 
-static struct tw_task_rec *selector_beside_two_sleepers(void)
+static void branch(struct tw_task_rec *t, uint32_t res, int dir)
+{
+    rb_edge(t, res, TW_EDGE_INTENT_COND, 1);
+    for (int i = 0; i < TW_MAX_EDGES; i++)
+        if (t->edges[i].res == res && t->edges[i].role == TW_EDGE_INTENT_COND) t->edges[i].dir = (uint8_t)dir;
+}
+
+/* The select-cancel situation; the selector's two branches recorded as the runtime does. */
+static void selector_beside_two_sleepers(void)
 {
     rb_init(&R, &SZ);
     rb_res(&R, 1, "ticks", TW_RES_CHANNEL, 1);
@@ -31,21 +39,13 @@ static struct tw_task_rec *selector_beside_two_sleepers(void)
     rb_wait(sel, TW_WAIT_SELECT, 1, 0);
     rb_edge(sel, 1, TW_EDGE_RECEIVER, 1);
     rb_edge(sel, 2, TW_EDGE_SENDER, 1);
-    return sel;
-}
-
-static void branch(struct tw_task_rec *t, uint32_t res, int dir)
-{
-    rb_edge(t, res, TW_EDGE_INTENT_COND, 1);
-    for (int i = 0; i < TW_MAX_EDGES; i++)
-        if (t->edges[i].res == res && t->edges[i].role == TW_EDGE_INTENT_COND) t->edges[i].dir = (uint8_t)dir;
+    branch(sel, 1, TW_DIR_RECV);
+    branch(sel, 2, TW_DIR_SEND);
 }
 
 Test(select, why_names_the_wakers_of_every_branch)
 {
-    struct tw_task_rec *sel = selector_beside_two_sleepers();
-    branch(sel, 1, TW_DIR_RECV);
-    branch(sel, 2, TW_DIR_SEND);
+    selector_beside_two_sleepers();
     char *o = run("why 2");
     cr_assert(strstr(o, "-> ticks (channel) (empty) whose senders are ticker (3)"), "%s", o);
     cr_assert(strstr(o, "-> reports (channel) (full) whose receivers are archive (1)"), "%s", o);
@@ -64,9 +64,7 @@ Test(select, why_names_the_wakers_of_every_branch)
 
 Test(select, a_select_whose_branches_nobody_can_complete_is_a_deadlock)
 {
-    struct tw_task_rec *sel = selector_beside_two_sleepers();
-    branch(sel, 1, TW_DIR_RECV);
-    branch(sel, 2, TW_DIR_SEND);
+    selector_beside_two_sleepers();
     /* the sleepers give their ends away: ticker and archive finish, nobody can wake it */
     struct tw_task_rec *a = (struct tw_task_rec *)(R.buf + rb_hdr(&R)->tasks.offset);
     struct tw_task_rec *t = (struct tw_task_rec *)(R.buf + rb_hdr(&R)->tasks.offset + 2 * rb_hdr(&R)->tasks.stride);
@@ -79,9 +77,7 @@ Test(select, a_select_whose_branches_nobody_can_complete_is_a_deadlock)
 
 Test(select, a_select_with_a_branch_ready_is_not_blocked)
 {
-    struct tw_task_rec *sel = selector_beside_two_sleepers();
-    branch(sel, 1, TW_DIR_RECV);
-    branch(sel, 2, TW_DIR_SEND);
+    selector_beside_two_sleepers();
     ((struct tw_res_rec *)(R.buf + rb_hdr(&R)->resources.offset))->queued = 1;   /* a tick is there */
     char *o = run("why 2 --json");
     cr_assert(strstr(o, "\"end\":\"exit\"") && strstr(o, "what it waits for is there"), "%s", o);
