@@ -36,9 +36,14 @@ hog_ms() { echo "$1" | python3 -c '
 import json, re, sys
 a = json.loads(sys.stdin.read())
 print(" ".join(re.search(r"(hog-\d) \(\d+\) has been polling for at least ([0-9.]+) ms", m).group(1, 2)[1] for m in sorted(a) if "hog-" in m))'; }
-sleep 2   # the hogs' figures are lower bounds: give both time to pass the threshold
-a1=$(lp_alerts --pid "$S"); sleep 2; a2=$(lp_alerts --pid "$S")
-m1=$(hog_ms "$a1"); m2=$(hog_ms "$a2")
+# the hogs' figures are lower bounds (a loaded host queues them, and each read stops them a
+# while): wait until both pass the threshold, then see them rise
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  a1=$(lp_alerts --pid "$S"); m1=$(hog_ms "$a1")
+  [ "$(echo $m1 | wc -w)" = 2 ] && break
+  sleep 1
+done
+sleep 2; a2=$(lp_alerts --pid "$S"); m2=$(hog_ms "$a2")
 set -- $m1; h0a=${1:-0}; h1a=${2:-0}; set -- $m2; h0b=${1:-0}; h1b=${2:-0}
 python3 -c "import sys; sys.exit(0 if $h0b > $h0a > 50 and $h1b > $h1a > 50 else 1)" \
   && ok "starvation: both hogs flagged, rising ($h0a -> $h0b ms, $h1a -> $h1b ms)" || fail "starvation: $a1 then $a2"
