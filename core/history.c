@@ -338,6 +338,7 @@ static int apply(struct model *m, const struct mevent *me, int undo)
         if (undo) set_wait(t, e->old); else set_wait(t, TW_PACK_WAIT(e->aux, TW_WAIT_ACQUIRE, e->res, e->flags & TW_EVF_TIMED));
         break;
     case TW_EV_ACQUIRE:
+        if (e->flags & TW_EVF_AT_SITE) units = 1; /* aux is its site (ABI 1.4) */
         if (undo) { if (edge_sub(t, e->res, hold_role, (int)units)) bad = 1; r->available += units; set_wait(t, e->old); }
         else { if (edge_add(t, e->res, hold_role, 0, (int)units)) bad = 1; r->available -= units; clear_wait_if(t, e->res); }
         break;

@@ -54,8 +54,11 @@ extern struct tw_header *volatile tw_region;
 extern volatile int tw_state;
 
 /* How a lock was acquired (tw_acquire_at). Only TW_ACQ_LOCK, a call that may wait forever,
- * makes lock-order edges (DESIGN.md "Lock order"); the other two still hold the lock. */
-enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2 };
+ * makes lock-order edges (DESIGN.md "Lock order"); the other two still hold the lock.
+ * TW_ACQ_AT_ONCE may be or-ed in when no tw_acquire_request preceded the acquisition (it did
+ * not wait): one event then says both where and that it was taken (TW_EVF_AT_SITE), which
+ * halves what an uncontended lock records. */
+enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2, TW_ACQ_AT_ONCE = 8 };
 
 #ifndef TW_DISABLE_INSTRUMENTATION
 

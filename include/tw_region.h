@@ -158,6 +158,9 @@ struct tw_event {
  * still held, and edges from them to a later blocking acquisition are real. */
 #define TW_EVF_TRY 0x10         /* ACQUIRE by a try-lock (pthread_mutex_trylock, twrt_mutex_trylock) */
 #define TW_EVF_TIMED_LOCK 0x20  /* ACQUIRE by a timed lock (pthread_mutex_timedlock) */
+#define TW_EVF_AT_SITE 0x40     /* ACQUIRE of one unit that did not wait, with no ACQUIRE_REQ
+                                 * before it (ABI 1.4): `aux` is the acquisition's site index,
+                                 * not a unit count */
 
 /* A task's wait as stored in event `old` fields: site(16) | flags(8) | kind(8) | waiting_on(32).
  * flags bit 0 = timed. Site indexes are 16-bit: the site table holds at most 65535 sites. */

@@ -94,6 +94,8 @@ static void acquire(tw_task_t th, struct tw_task_rec *t, struct tw_res_rec *r, i
 {
     int shared = units < 0;
     uint16_t u = (uint16_t)(shared ? 1 : units);
+    int at_once = (how & TW_ACQ_AT_ONCE) && u == 1 && site <= 0xffff;
+    how &= ~TW_ACQ_AT_ONCE;
     uint64_t old = 0;
     if (t) {
         int role = shared ? TW_EDGE_HOLD_SHARED : TW_EDGE_HOLD;
@@ -117,8 +119,8 @@ static void acquire(tw_task_t th, struct tw_task_rec *t, struct tw_res_rec *r, i
     __atomic_sub_fetch(&r->available, u, __ATOMIC_RELAXED);
     uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
     int flags = TW_EVF_RES_VERSION | (shared ? TW_EVF_SHARED : 0) | (how == TW_ACQ_TRY ? TW_EVF_TRY : 0) |
-                (how == TW_ACQ_TIMED ? TW_EVF_TIMED_LOCK : 0);
-    tw_emit(now, TW_EV_ACQUIRE, flags, u, t ? t->id : 0, r->id, v, old);
+                (how == TW_ACQ_TIMED ? TW_EVF_TIMED_LOCK : 0) | (at_once ? TW_EVF_AT_SITE : 0);
+    tw_emit(now, TW_EV_ACQUIRE, flags, at_once ? (uint16_t)site : u, t ? t->id : 0, r->id, v, old);
 }
 
 void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int how)

@@ -1,8 +1,8 @@
 /* mutex.c — pthread_mutex_* as TW_RES_MUTEX resources held and waited for.
  *
- * Each lock first tries the real trylock: an uncontended lock costs two events (the request
- * with its call site, so the log shows where every lock was taken, and the acquisition) and
- * no state change of the thread. Only when the mutex is taken does the thread's task park
+ * Each lock first tries the real trylock: an uncontended lock costs one event (the acquisition
+ * with its call site, TW_ACQ_AT_ONCE, so the log shows where every lock was taken) and no
+ * state change of the thread. Only when the mutex is taken does the thread's task park
  * (WAITING on the mutex, wakers = its holders) around the real blocking call. Relocking a
  * mutex the thread holds goes straight to the real call for recursive and error-checking
  * mutexes (same result, EDEADLK included); for a normal one it is recorded as the self
@@ -44,14 +44,13 @@ static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst,
         rc = timed ? TWP_REAL(mutex_timedlock)(m, abst) : TWP_REAL(mutex_lock)(m);
         twp_unpark(t);
         parked = 1;
-    } else {
-        tw_acquire_request(t, r, 1, site);
     }
     if (rc == 0 || rc == EOWNERDEAD) {
-        /* a timed lock cannot wait forever: held, but it makes no lock-order edge */
+        /* a timed lock cannot wait forever: held, but it makes no lock-order edge; one that did
+         * not wait is one event, its site included */
         if (twp_held_add(m, r, obj, site, 0))
-            tw_acquire_at(t, r, 1, site, timed ? TW_ACQ_TIMED : TW_ACQ_LOCK);
-        else
+            tw_acquire_at(t, r, 1, site, (timed ? TW_ACQ_TIMED : TW_ACQ_LOCK) | (parked ? 0 : TW_ACQ_AT_ONCE));
+        else if (parked)
             tw_await_end(t);
     } else if (parked) {
         tw_await_end(t);
@@ -92,12 +91,9 @@ TWP_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
     uint32_t site = twp_site(__builtin_return_address(0), "pthread_mutex_trylock"), obj;
     tw_res_t r = twp_res(m, TW_RES_MUTEX, site, &obj);
     if (rc == 0 || rc == EOWNERDEAD) {
-        tw_acquire_request(t, r, 1, site);
         /* held, and said to be a try: it never closes a lock-order inversion */
         if (twp_held_add(m, r, obj, site, 0))
-            tw_acquire_at(t, r, 1, site, TW_ACQ_TRY);
-        else
-            tw_await_end(t);
+            tw_acquire_at(t, r, 1, site, TW_ACQ_TRY | TW_ACQ_AT_ONCE);
     } else if (rc == EBUSY) {
         tw_try_fail(t, r);
     }

@@ -43,15 +43,13 @@ static int acquire(pthread_rwlock_t *l, int rd, int timed, const struct timespec
         rc = do_real(l, rd, timed, abst);
         twp_unpark(t);
         parked = 1;
-    } else {
-        tw_acquire_request(t, r, 1, site);
     }
     if (rc == 0) {
-        if (twp_held_add(l, r, obj, site, rd)) {
-            tw_acquire_at(t, r, rd ? -1 : 1, site, timed ? TW_ACQ_TIMED : TW_ACQ_LOCK);
-        } else {
+        /* one that did not wait is one event, its site included */
+        if (twp_held_add(l, r, obj, site, rd))
+            tw_acquire_at(t, r, rd ? -1 : 1, site, (timed ? TW_ACQ_TIMED : TW_ACQ_LOCK) | (parked ? 0 : TW_ACQ_AT_ONCE));
+        else if (parked)
             tw_await_end(t);
-        }
     } else if (parked) {
         tw_await_end(t);
     }
@@ -82,12 +80,8 @@ static int try_acquire(pthread_rwlock_t *l, int rd, void *ra)
     uint32_t site = twp_site(ra, rd ? "pthread_rwlock_tryrdlock" : "pthread_rwlock_trywrlock"), obj;
     tw_res_t r = twp_res(l, TW_RES_RWLOCK, site, &obj);
     if (rc == 0) {
-        tw_acquire_request(t, r, 1, site);
-        if (twp_held_add(l, r, obj, site, rd)) {
-            tw_acquire_at(t, r, rd ? -1 : 1, site, TW_ACQ_TRY);
-        } else {
-            tw_await_end(t);
-        }
+        if (twp_held_add(l, r, obj, site, rd))
+            tw_acquire_at(t, r, rd ? -1 : 1, site, TW_ACQ_TRY | TW_ACQ_AT_ONCE);
     } else if (rc == EBUSY) {
         tw_try_fail(t, r);
     }
