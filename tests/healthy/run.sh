@@ -27,28 +27,34 @@ rm -rf "$LOGS" && mkdir -p "$LOGS"
 mkdir -p "$TMP/lib" && cp build/lib/turbowish-lldb.so build/lib/libtwcore.so "$TMP/lib/"
 export TW_LLDB_PLUGIN=$TMP/lib/turbowish-lldb.so XDG_DATA_HOME=$TMP/xdg
 
-# The corpus: NAME FAMILY BINARY. Families: run (pthread under `tw run`), attach (the same
-# programs with no instrumentation at all), runtime, uv, tokio.
+# The corpus: NAME FAMILY MODE BINARY. Families: run (pthread programs under `tw run`), attach
+# (the same programs with no instrumentation at all), loaded (the condvar, broadcast and barrier
+# programs beside four CPU spinners, so wakes wait for a CPU), runtime, uv, tokio.
 cases=()
 for p in $BIN/*; do
   n=$(basename "$p")
-  [ -f "tests/healthy/progs/$n.c" ] && cases+=("$n-run run $p" "$n-attach attach $p")
-  [ -f "tests/healthy/runtime/$n.c" ] && cases+=("$n runtime $p")
+  [ -f "tests/healthy/progs/$n.c" ] && cases+=("$n-run run run $p" "$n-attach attach attach $p")
+  [ -f "tests/healthy/runtime/$n.c" ] && cases+=("$n runtime runtime $p")
 done
-cases+=("uv_busy uv $BIN/uv_busy")
-[ -x "$BIN/tokio-healthy" ] && cases+=("tokio-healthy tokio $BIN/tokio-healthy")
+cases+=("prodcons-run-loaded loaded run $BIN/prodcons" "prodcons-attach-loaded loaded attach $BIN/prodcons"
+  "broadcast-attach-loaded loaded attach $BIN/broadcast" "barrier-attach-loaded loaded attach $BIN/barrier")
+cases+=("uv_busy uv uv $BIN/uv_busy")
+[ -x "$BIN/tokio-healthy" ] && cases+=("tokio-healthy tokio tokio $BIN/tokio-healthy")
 selected() { local n=$1 c; shift; [ $# -eq 0 ] && return 0; for c; do [[ $n == "$c"* ]] && return 0; done; return 1; }
 chosen=()
 for c in "${cases[@]}"; do selected "${c%% *}" "$@" && chosen+=("$c"); done
 [ ${#chosen[@]} -gt 0 ] || { echo "FAIL healthy: no case matches '$*'"; exit 1; }
 
-launch() { # FAMILY BINARY
+launch() { # MODE BINARY
   case $1 in
     run) launch_ready "$TMP/out" 30 build/bin/tw run -- "$2" ;;
     uv) launch_ready "$TMP/out" 30 env TW_UV=1 LD_PRELOAD="$PWD/build/lib/libtw-uv.so" "$2" ;;
     *) launch_ready "$TMP/out" 30 "$2" ;;
   esac
 }
+SPINNERS=()
+spin() { for _ in 1 2 3 4; do bash -c 'while :; do :; done' & SPINNERS+=($!); PIDS+=($!); disown $!; done; }
+unspin() { for p in "${SPINNERS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; SPINNERS=(); }
 declare -A FAMILY_SIZE=() SEEN=()
 for c in "${chosen[@]}"; do f=$(echo "$c" | cut -d' ' -f2); FAMILY_SIZE[$f]=$((${FAMILY_SIZE[$f]:-0} + 1)); done
 ROTATION=$RANDOM
@@ -78,8 +84,9 @@ else
   failed+=("examples/deadlock: $LAUNCH_ERR")
 fi
 for c in "${chosen[@]}"; do
-  read -r name family bin <<<"$c"
-  launch "$family" "$bin" || { failed+=("$name: $LAUNCH_ERR"); echo "FAIL $name: $LAUNCH_ERR"; continue; }
+  read -r name family mode bin <<<"$c"
+  [ "$family" = loaded ] && spin
+  launch "$mode" "$bin" || { failed+=("$name: $LAUNCH_ERR"); echo "FAIL $name: $LAUNCH_ERR"; unspin; continue; }
   k=${SEEN[$family]:-0}
   SEEN[$family]=$((k + 1))
   for fe in $FRONTENDS; do
@@ -90,6 +97,7 @@ for c in "${chosen[@]}"; do
   done
   still_busy "$PID" || { failed+=("$name: died or stopped working while sampled"); echo "FAIL $name: not alive and busy after sampling"; }
   kill -9 "$PID" 2>/dev/null
+  unspin
 done
 
 # possible rates per family and frontend; every certain and every missing answer is a failure
