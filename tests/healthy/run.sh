@@ -29,7 +29,7 @@ export TW_LLDB_PLUGIN=$TMP/lib/turbowish-lldb.so XDG_DATA_HOME=$TMP/xdg
 
 # The corpus: NAME FAMILY MODE BINARY. Families: run (pthread programs under `tw run`), attach
 # (the same programs with no instrumentation at all), loaded (the condvar, broadcast and barrier
-# programs beside four CPU spinners, so wakes wait for a CPU), runtime, uv, tokio.
+# programs beside two CPU spinners, so wakes wait for a CPU), runtime, uv, tokio.
 cases=()
 for p in $BIN/*; do
   n=$(basename "$p")
@@ -53,7 +53,7 @@ launch() { # MODE BINARY
   esac
 }
 SPINNERS=()
-spin() { for _ in 1 2 3 4; do bash -c 'while :; do :; done' & SPINNERS+=($!); PIDS+=($!); disown $!; done; }
+spin() { for _ in 1 2; do bash -c 'while :; do :; done' & SPINNERS+=($!); PIDS+=($!); disown $!; done; }
 unspin() { for p in "${SPINNERS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; SPINNERS=(); }
 declare -A FAMILY_SIZE=() SEEN=()
 for c in "${chosen[@]}"; do f=$(echo "$c" | cut -d' ' -f2); FAMILY_SIZE[$f]=$((${FAMILY_SIZE[$f]:-0} + 1)); done
