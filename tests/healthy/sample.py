@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""sample.py CASE FRONTEND PID COUNT LOGDIR — ask one frontend `tw deadlocks --json` about a
+running healthy program COUNT times, each at a random instant, and print one summary line:
+    CASE FRONTEND samples=N certain=C possible=P errors=E seconds=S
+Every sample that says certain is kept whole in LOGDIR/CASE.FRONTEND.certain (the JSON and
+the command that produced it); every sample without JSON in LOGDIR/CASE.FRONTEND.errors.
+Run from the project root; lldb's plugin is the private copy in $TW_LLDB_PLUGIN."""
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+
+GDB_PLUGIN = "build/share/gdb/turbowish.py"
+
+
+def command(frontend, pid):
+    if frontend == "console":
+        return ["build/bin/tw", "deadlocks", "--pid", pid, "--json"]
+    if frontend == "gdb":
+        return ["gdb", "-batch", "-nx", "-x", GDB_PLUGIN, "-p", pid, "-ex", "tw deadlocks --json"]
+    if frontend == "lldb":
+        # a loaded machine makes lldb-server slow to answer: allow it (as tests/lldb/lib.sh)
+        return ["lldb", "-b", "-O", "settings set plugin.process.gdb-remote.packet-timeout 120",
+                "-o", "plugin load " + os.environ["TW_LLDB_PLUGIN"], "-p", pid,
+                "-o", "tw deadlocks --json"]
+    raise SystemExit("unknown frontend " + frontend)
+
+
+def first_json(text):
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                pass
+    return None
+
+
+def main():
+    case, frontend, pid, count, logdir = sys.argv[1:6]
+    cmd = command(frontend, pid)
+    certain = possible = errors = 0
+    started = time.monotonic()
+    for i in range(int(count)):
+        # a random instant: the program's phase must not line up with our period
+        time.sleep(random.uniform(0.0, 0.15))
+        try:
+            run = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            out = run.stdout + run.stderr
+        except subprocess.TimeoutExpired as e:
+            out = "timed out after 300 s: %s" % (e.stdout or "")
+        j = first_json(out)
+        if j is None or "deadlocks" not in j:
+            errors += 1
+            with open(os.path.join(logdir, "%s.%s.errors" % (case, frontend)), "a") as f:
+                f.write("sample %d: %s\n%s\n" % (i + 1, " ".join(cmd), out[-2000:]))
+            continue
+        verdicts = j["deadlocks"]
+        if any(d.get("certain") for d in verdicts):
+            certain += 1
+            with open(os.path.join(logdir, "%s.%s.certain" % (case, frontend)), "a") as f:
+                f.write("sample %d: %s\n%s\n" % (i + 1, " ".join(cmd), json.dumps(j)))
+        elif verdicts:
+            possible += 1
+    print("%s %s samples=%s certain=%d possible=%d errors=%d seconds=%.0f"
+          % (case, frontend, count, certain, possible, errors, time.monotonic() - started))
+
+
+if __name__ == "__main__":
+    main()
