@@ -171,7 +171,8 @@ static double exec_start_ms(const char *path)
 /* The kernel adds a thread's run-queue wait to schedstat only when the thread runs again, so a
  * thread queued right now has an uncounted wait: at most the time since it last ran (its
  * se.exec_start against ours, which is a tick stale at most: 10 ms of slack). 0 for a thread
- * that is not runnable (a sleep is not preemption); -1 when /proc cannot tell. */
+ * asleep in a system call (a sleep is not preemption); -1 when /proc cannot tell, or the thread
+ * is asleep outside a system call or stopped (its poll's time is then not known). */
 double thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid)
 {
     if (!(s->flags & TWC_LIVE) || s->facts || s->hdr.pid <= 0 || !tid) return -1;
@@ -179,7 +180,17 @@ double thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid)
     double cpu, start;
     snprintf(name, sizeof name, "%u", tid);
     if (thread_stat(s->hdr.pid, name, &st, &cpu, &start)) return -1;
-    if (st != 'R') return 0;
+    if (st == 'S' || st == 'D') {
+        /* asleep in a call the poll made holds the worker; asleep outside any system call (a
+         * page fault waiting for memory or a kernel lock) is not the poll's doing: unknown */
+        snprintf(path, sizeof path, "/proc/%d/task/%u/syscall", s->hdr.pid, tid);
+        FILE *f = fopen(path, "r");
+        long nr = -1;
+        int got = f ? fscanf(f, "%ld", &nr) : 0;
+        if (f) fclose(f);
+        return got == 1 && nr >= 0 ? 0 : -1;
+    }
+    if (st != 'R') return -1;   /* stopped or traced: not the poll's time either */
     snprintf(path, sizeof path, "/proc/%d/task/%u/sched", s->hdr.pid, tid);
     double them = exec_start_ms(path), us = exec_start_ms("/proc/thread-self/sched");
     if (them < 0 || us < 0) return -1;

@@ -41,9 +41,13 @@ live_and_core() {
     c=$(echo "$CORE" | json --nth $n "$SAME") || fail "$ex: no JSON #$n from the core: $(echo "$CORE" | tail -3)"
     [ "$l" = "$c" ] || fail "$ex: '${CMDS[$n]}' differs live vs core: $(diff <(echo "$l" | tr ',' '\n') <(echo "$c" | tr ',' '\n') | head -6 | tr '\n' ' ')"
   done
-  python3 - "$(echo "$LIVE" | json "$FIGS")" "$(echo "$CORE" | json "$FIGS")" <<'EOF' || fail "$ex: time figures live vs core of the same stop"
+  # starvation records nothing once its hogs begin polling: its core holds no moment after
+  # that, so its figures stop there (docs/json.md); the others keep stamping events
+  [ "$ex" = starvation ] && return
+  echo "$LIVE" | json "$FIGS" >"$TMP/figs.live"; echo "$CORE" | json "$FIGS" >"$TMP/figs.core"
+  python3 - "$TMP/figs.live" "$TMP/figs.core" <<'EOF' || fail "$ex: time figures live vs core of the same stop"
 import json, sys
-live, core = (json.loads(a) for a in sys.argv[1:])
+live, core = (json.loads(open(a).read()) for a in sys.argv[1:])
 bad = [(i, l, core.get(i)) for i, l in live.items() if core.get(i) is None or any(abs(x - c) > 2e9 for x, c in zip(l, core[i]))]
 print(bad[:3]) if bad else None
 sys.exit(1 if bad else 0)
