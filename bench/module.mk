@@ -1,5 +1,7 @@
 # bench/ — `make bench`: every figure with its peer, measured in the same run.
 DEBIAN_PKGS += lttng-tools liblttng-ust-dev valgrind
+# real servers and their load tools for bench/lines/field.sh (loopback only)
+DEBIAN_PKGS += memcached libmemcached-tools redis-server redis-tools
 BENCH_STEPS += bench-run
 BENCH_BINS := $(B)/bench/event_bench $(B)/bench/event_bench_off $(B)/bench/lttng_bench
 

@@ -149,6 +149,8 @@ int read_res_rec(struct twc_session *s, const struct mres *r, struct tw_res_rec 
  * 2^20 records are read). *n = 0 when the region has no table (ABI 1.1, attach-only).
  * Returns 0, -ENOMEM, or the read error. */
 int read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n);
+/* Keys (TW_ORDER_CLASS_KEY) of the class pairs whose instance edges were folded (ABI 1.4). */
+int read_folded_classes(struct twc_session *s, uint64_t **out, size_t *n);
 int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r);
 int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
                     size_t *scanned_total);

@@ -146,6 +146,12 @@ struct twc_fact_thread {
     const char *file;         /* blocking site: first frame in the program's own code */
     int line;
     const char *func;
+    uint64_t switches;        /* context switches (voluntary + involuntary) the thread had made
+                                 while the process ran between two samples, 0 = unknown: in the
+                                 first sample's facts read once the resumed process's blocked
+                                 threads were asleep again, in the second's just before the stop.
+                                 A blocked thread whose count moved ran in between: it is not
+                                 stuck, however alike the two stops look. */
 };
 
 struct twc_fact_object {
@@ -195,8 +201,9 @@ struct twc_facts {
  * proven"): the frontend then lets the target run, samples again, and sets samples_agree from
  * twc_facts_agree. Both are libtwcore's, so that every frontend proves the same way. */
 int twc_facts_need_second_sample(const struct twc_facts *f);
-/* 1 when two samples show the same threads with the same waits (block, timed, objects) and the
- * same object states (kind, owner, semaphore value), in any order; 0 otherwise. */
+/* 1 when two samples show the same threads with the same waits (block, timed, objects), the
+ * same object states (kind, owner, semaphore value), in any order, and no thread blocked in both
+ * ran in between (its `switches` moved); 0 otherwise. */
 int twc_facts_agree(const struct twc_facts *a, const struct twc_facts *b);
 
 /* Build a session from attach-only facts (copied). Every command works on it. */

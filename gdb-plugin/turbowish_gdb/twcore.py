@@ -41,7 +41,8 @@ class FactThread(ctypes.Structure):
     """struct twc_fact_thread"""
     _fields_ = [("tid", ctypes.c_uint64), ("name", ctypes.c_char_p), ("block", ctypes.c_int),
                 ("timed", ctypes.c_int), ("object", ctypes.c_uint64), ("object2", ctypes.c_uint64),
-                ("file", ctypes.c_char_p), ("line", ctypes.c_int), ("func", ctypes.c_char_p)]
+                ("file", ctypes.c_char_p), ("line", ctypes.c_int), ("func", ctypes.c_char_p),
+                ("switches", ctypes.c_uint64)]
 
 
 class FactObject(ctypes.Structure):
