@@ -69,7 +69,7 @@ struct walk {
     uint64_t inner;      /* the wrapper's return address: frames up to it are ours */
     int seen, n;
     uint64_t exe, exe_slot, lib;
-    uint64_t prev_cfa;   /* CFA of the frame below: its CFA - 8 holds this frame's return address */
+    uint64_t prev_cfa;   /* the CFA the previous step reported */
 };
 
 static _Unwind_Reason_Code step(struct _Unwind_Context *c, void *p)
@@ -86,7 +86,13 @@ static _Unwind_Reason_Code step(struct _Unwind_Context *c, void *p)
     int kind = twp_code_kind((const void *)(uintptr_t)(ip - 1), NULL);
     if (kind == TWP_CODE_EXE) {
         w->exe = ip;
-        w->exe_slot = w->prev_cfa - 8;
+        /* the stack slot holding ip, that later calls can check it is still there: just below
+         * the callee's CFA (libgcc reports that one for the caller's context; the previous
+         * step's is the other reading of "this frame's CFA"), else none */
+        if (cfa > 8 && *(const uint64_t *)(uintptr_t)(cfa - 8) == ip)
+            w->exe_slot = cfa - 8;
+        else if (w->prev_cfa > 8 && *(const uint64_t *)(uintptr_t)(w->prev_cfa - 8) == ip)
+            w->exe_slot = w->prev_cfa - 8;
         return _URC_END_OF_STACK;
     }
     if (kind == TWP_CODE_LIBRARY && !w->lib)
