@@ -26,6 +26,7 @@ all: $(ALL_TARGETS)
 
 deps:
 	@tools/deps.sh $(sort $(DEBIAN_PKGS))
+	@tools/lldb-python-fix.sh   # offers the fix for Debian lldb-14's missing Python module (docs/lldb.md)
 
 # Builds use every core; test steps run one after another (several drive timing-sensitive live
 # processes), each timed by tools/test-steps.sh.

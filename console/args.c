@@ -46,9 +46,16 @@ int tw_parse_args(int argc, char **argv, struct tw_args *a, char *err, size_t n)
                 name[len] = 0;
                 const char **vs = value_slot(a, name);
                 if (vs) {
-                    if (eq) *vs = eq + 1;
-                    else if (i + 1 < argc) *vs = argv[++i];
+                    const char *v;
+                    if (eq) v = eq + 1;
+                    else if (i + 1 < argc) v = argv[++i];
                     else { snprintf(err, n, "option %s needs a value", name); return TWC_EUSAGE; }
+                    /* a second value would silently replace the first: which one was meant? */
+                    if (*vs && strcmp(*vs, v)) {
+                        snprintf(err, n, "%s given twice (%s and %s): give it once", name, *vs, v);
+                        return TWC_EUSAGE;
+                    }
+                    *vs = v;
                     continue;
                 }
                 int *fs = eq ? NULL : flag_slot(a, name);

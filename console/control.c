@@ -90,11 +90,11 @@ void ctl_kick(struct tw_target *t, uint32_t before) {
     syscall(SYS_futex, w, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
-int ctl_request(struct tw_target *t, const char *op, uint32_t id, char **out, char *err, size_t n) {
+int ctl_request(struct tw_target *t, const char *op, uint32_t id, int json, char **out, char *err, size_t n) {
     int st;
     if (!t->ctl_map && (st = ctl_attach(t, err, n))) return st;
     char line[64];
-    snprintf(line, sizeof line, "%s %u", op, id);
+    snprintf(line, sizeof line, "%s %u%s", op, id, json ? " --json" : "");
     uint32_t g = ctl_generation(t);
     st = twc_exec(t->s, line, out, err, n);
     if (st == 0) ctl_kick(t, g);

@@ -68,7 +68,7 @@ int debug_task(struct tw_target *t, uint32_t id, int use_lldb, int batch, int as
     if (st) return tw_fail(TWC_EUSAGE, "no task %u in process %d", id, t->pid);
     char *out = NULL;
     if (!was_paused) {
-        st = ctl_request(t, "pause", id, &out, err, sizeof err);
+        st = ctl_request(t, "pause", id, 0, &out, err, sizeof err);
         if (out) twc_free(out);
         if (st) return tw_err(st, err);
     }
@@ -107,7 +107,7 @@ int debug_task(struct tw_target *t, uint32_t id, int use_lldb, int batch, int as
 
     if (!was_paused && (batch || !ask || ask_resume(id))) {
         out = NULL;
-        st = ctl_request(t, "resume", id, &out, err, sizeof err);
+        st = ctl_request(t, "resume", id, 0, &out, err, sizeof err);
         if (out) twc_free(out);
         if (st) return tw_err(st, err);
         fprintf(stderr, "tw: task %u resumed\n", id);

@@ -1,5 +1,6 @@
 /* exec.c — one command line against an open target: pause/resume go through the control
- * mapping, bt through the console's own unwinder, everything else straight to libtwcore. */
+ * mapping, everything else (bt included: it walks the stack over the memory we lend it)
+ * straight to libtwcore. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,16 +38,7 @@ int exec_capture(struct tw_target *t, const char *line, char **out, char *err, s
     first_words(line, w0, sizeof w0, &id, &has_id);
     if ((!strcmp(w0, "pause") || !strcmp(w0, "resume")) && t->kind == TGT_PID && !t->attach_only) {
         if (!has_id) { snprintf(err, n, "usage: %s ID", w0); return TWC_EUSAGE; }
-        return own(ctl_request(t, w0, id, out, err, n), out);
-    }
-    if (!strcmp(w0, "bt") && (t->kind == TGT_PID || t->kind == TGT_CORE) && !t->attach_only) {
-        if (!has_id) { snprintf(err, n, "usage: bt ID"); return TWC_EUSAGE; }
-        return bt_render(t, id, strstr(line, "--json") != NULL, out, err, n);
-    }
-    if (!strcmp(w0, "bt")) {
-        snprintf(err, n, t->attach_only ? "bt needs a TurboWish task's saved context; this target has attach-only facts (use gdb's bt on the thread)"
-                                        : "a snapshot holds the region but not the tasks' stacks: use bt with --pid or --core");
-        return TWC_EUSAGE;
+        return own(ctl_request(t, w0, id, strstr(line, "--json") != NULL, out, err, n), out);
     }
     return own(twc_exec(t->s, line, out, err, n), out);
 }

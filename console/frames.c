@@ -7,7 +7,8 @@
 #include "tw.h"
 #include "symbolize.h"
 
-static int symbolize_cb(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen, int *line)
+static int symbolize_cb(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen, int *line,
+                        char *object, size_t objlen)
 {
     struct tw_target *t = ctx;
     if (!t->sym && !(t->sym = tgt_new_symbolizer(t)))
@@ -17,6 +18,7 @@ static int symbolize_cb(void *ctx, uint64_t pc, char *func, size_t funclen, char
     if (sym_lookup(t->sym, pc, &si) != 0) return -1;
     snprintf(func, funclen, "%s", si.func);
     snprintf(file, filelen, "%s", si.file);
+    snprintf(object, objlen, "%s", si.object);
     *line = si.line;
     return 0;
 }
@@ -30,10 +32,18 @@ struct symbolizer *tgt_new_symbolizer(struct tw_target *t)
     return sy;
 }
 
+static int64_t stack_reader(void *ctx, uint64_t addr, void *buf, uint64_t len)
+{
+    return tgt_read_mem(ctx, addr, buf, len);
+}
+
+/* The symbolizer, and the target's memory for `bt` (libtwcore walks the stack itself). */
 void tgt_lend_symbolizer(struct tw_target *t)
 {
-    if ((t->kind == TGT_PID || t->kind == TGT_CORE) && !t->attach_only && t->s)
+    if ((t->kind == TGT_PID || t->kind == TGT_CORE) && !t->attach_only && t->s) {
         twc_set_symbolizer(t->s, symbolize_cb, t);
+        twc_set_stack_reader(t->s, stack_reader, t);
+    }
 }
 
 void tgt_drop_symbolizer(struct tw_target *t)

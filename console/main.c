@@ -34,6 +34,20 @@ static int one_shot(const struct tw_args *a) {
     return st;
 }
 
+/* Commands whose output is no JSON object refuse --json with a sentence rather than
+ * ignore it (snapshot and export answer it with what they wrote; ps, pause, resume and
+ * every analysis command print JSON). */
+static int refuses_json(const struct tw_args *a) {
+    if (!a->json) return 0;
+    if (!strcmp(a->cmd, "top") || !strcmp(a->cmd, "console") || !strcmp(a->cmd, "debug") || !strcmp(a->cmd, "run"))
+        return tw_fail(TWC_EUSAGE, "tw %s is interactive and has no JSON output: use its commands with --json "
+                       "(tw COMMAND --json TARGET, or COMMAND --json inside tw console)", a->cmd);
+    if (!strcmp(a->cmd, "export") && !a->out)
+        return tw_fail(TWC_EUSAGE, "export --json describes the file written: give -o FILE (without -o the export "
+                       "itself goes to stdout)");
+    return 0;
+}
+
 int main(int argc, char **argv) {
     struct tw_args a;
     char err[TW_ERRLEN];
@@ -49,6 +63,7 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(a.cmd, "help")) return print_help(a.nwords ? a.words[0] : NULL);
     if (a.help) return print_help(a.cmd);
+    if ((st = refuses_json(&a))) return st;
     if (!strcmp(a.cmd, "ps")) return cmd_ps(&a);
     if (!strcmp(a.cmd, "snapshot")) return cmd_snapshot(&a);
     if (!strcmp(a.cmd, "export")) return cmd_export(&a);
@@ -56,7 +71,6 @@ int main(int argc, char **argv) {
     if (!strcmp(a.cmd, "console")) return cmd_console(&a);
     if (!strcmp(a.cmd, "debug")) return cmd_debug(&a);
     if (!strcmp(a.cmd, "run")) return cmd_run(&a);
-    if (!strcmp(a.cmd, "bt")) return cmd_bt(&a);
-    if (!is_core_cmd(a.cmd)) return tw_fail(TWC_EUSAGE, "unknown command '%s'; see tw --help", a.cmd);
+    if (!is_core_cmd(a.cmd)) return unknown_command(a.cmd, TWC_FE_CONSOLE);
     return one_shot(&a);
 }

@@ -9,14 +9,20 @@
 #include <readline/readline.h>
 #include "tw.h"
 
+/* completes the commands that work here (the REPL's part of libtwcore's command table),
+ * then the REPL's own word, quit */
 static char *cmd_generator(const char *text, int state) {
-    static int i;
+    static size_t i;
+    static int quit_done;
     static size_t len;
-    if (!state) { i = 0; len = strlen(text); }
-    while (tw_all_commands[i]) {
-        const char *c = tw_all_commands[i++];
-        if (!strncmp(c, text, len)) return strdup(c);
+    if (!state) { i = 0; quit_done = 0; len = strlen(text); }
+    const char *name;
+    unsigned where;
+    while (twc_command_info(i, &name, NULL, NULL, &where) == 0) {
+        i++;
+        if ((where & TWC_FE_REPL) && !strncmp(name, text, len)) return strdup(name);
     }
+    if (!quit_done++ && !strncmp("quit", text, len)) return strdup("quit");
     return NULL;
 }
 
@@ -43,8 +49,9 @@ static char **complete(const char *text, int start, int end) {
     return NULL;
 }
 
-/* One line; returns 1 to leave the loop. */
-static int handle(struct tw_target *t, char *line) {
+/* One line; returns 1 to leave the loop. *failed is set when the line failed, so a script
+ * learns from the exit status that one of its lines did not work. */
+static int handle(struct tw_target *t, char *line, int *failed) {
     while (*line == ' ' || *line == '\t') line++;
     size_t k = strlen(line);
     while (k && (line[k - 1] == '\n' || line[k - 1] == ' ' || line[k - 1] == '\r')) line[--k] = 0;
@@ -52,25 +59,27 @@ static int handle(struct tw_target *t, char *line) {
     if (!strncmp(line, "tw ", 3)) line += 3; /* people type it anyway */
     if (!strcmp(line, "quit") || !strcmp(line, "exit") || !strcmp(line, "q")) return 1;
     if (!strcmp(line, "help") || !strncmp(line, "help ", 5)) {
-        print_help(line[4] ? line + 5 : NULL);
-        fflush(stdout);
+        int st = print_help_in(line[4] ? line + 5 : NULL, TWC_FE_REPL);
+        if (st) *failed = st;
         return 0;
     }
-    if (!strncmp(line, "debug ", 6)) {
+    if (!strcmp(line, "debug") || !strncmp(line, "debug ", 6)) {
         uint32_t id;
-        char *p = line + 6;
-        if (parse_id(strtok(p, " "), &id)) { tw_err(TWC_EUSAGE, "usage: debug ID [--lldb]"); return 0; }
+        char *p = line + 5;
+        if (parse_id(strtok(p, " "), &id)) { *failed = tw_err(TWC_EUSAGE, "usage: debug ID [--lldb]"); return 0; }
         char *w = strtok(NULL, " ");
-        debug_task(t, id, w && !strcmp(w, "--lldb"), 0, 1);
+        int st = debug_task(t, id, w && !strcmp(w, "--lldb"), 0, 1);
+        if (st) *failed = st;
         return 0;
     }
     char w0[32];
     sscanf(line, "%31s", w0);
-    if (!is_core_cmd(w0) && strcmp(w0, "bt") != 0) {
-        tw_fail(TWC_EUSAGE, "unknown command '%s' here; try help", w0);
+    if (!is_core_cmd(w0) || !works_in(w0, TWC_FE_REPL)) {
+        *failed = unknown_command(w0, TWC_FE_REPL);
         return 0;
     }
-    run_line(t, line, 1);
+    int st = run_line(t, line, 1);
+    if (st) *failed = st;
     return 0;
 }
 
@@ -80,14 +89,15 @@ int cmd_console(const struct tw_args *a) {
     int st = tgt_parse(a, &t, err, sizeof err);
     if (st) return tw_err(st, err);
     if ((st = tgt_open(&t, 0, err, sizeof err))) return tw_err(st, err);
+    int failed = 0;
     if (!isatty(0)) {
         char *line = NULL;
         size_t cap = 0;
         while (getline(&line, &cap, stdin) > 0)
-            if (handle(&t, line)) break;
+            if (handle(&t, line, &failed)) break;
         free(line);
         tgt_close(&t);
-        return 0;
+        return failed; /* the status of the last line that failed */
     }
     char hist[1024] = "";
     const char *home = getenv("HOME");
@@ -105,7 +115,7 @@ int cmd_console(const struct tw_args *a) {
     char *line;
     while ((line = readline(prompt))) {
         if (*line) add_history(line);
-        int done = handle(&t, line);
+        int done = handle(&t, line, &failed);
         free(line);
         if (done) break;
     }

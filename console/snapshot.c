@@ -111,6 +111,7 @@ int cmd_snapshot(const struct tw_args *a) {
     free(img);
     tgt_close(&t);
     if (st) return tw_err(st, err);
+    if (a->json) return print_wrote_json(a->out, NULL, used, torn, overwritten);
     printf("wrote %llu bytes to %s", (unsigned long long)used, a->out);
     if (torn) printf(" (%u record%s still torn, left marked torn)", torn, torn == 1 ? "" : "s");
     if (overwritten) printf(" (%llu events overwritten while copied, left out)", (unsigned long long)overwritten);

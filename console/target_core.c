@@ -12,7 +12,8 @@ int core_open(struct tw_target *t, char *err, size_t n) {
         snprintf(err, n, "reading core files needs libtwattach, which is not built into this tw");
         return TWC_ENOREGION;
     }
-    int st = 0;
+    int st = core_check(t->path, t->exe, err, n);
+    if (st) return st;
     struct twa_core *c = twa_core_open(t->path, &st, err, n);
     if (!c) return st ? st : TWC_EINTERNAL;
     t->core = c;

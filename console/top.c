@@ -5,10 +5,12 @@
 #include <curses.h>
 #include <limits.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "tw.h"
 #include "json.h"
 
@@ -307,17 +309,49 @@ static void key_list(struct top *tp, int ch) {
     }
 }
 
+/* Ctrl-C is a way to leave, like q: a flag the loop sees, so the screen is restored and the
+ * status is 0. No SA_RESTART, so a getch() waiting for a key returns at once. */
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig) { (void)sig; interrupted = 1; }
+
+/* Without a terminal top would draw into a pipe and never learn that nobody presses q. */
+static int need_terminal(void) {
+    const char *term = getenv("TERM");
+    if (!isatty(0) || !isatty(1))
+        return tw_err(TWC_EUSAGE, "tw top needs a terminal (stdin and stdout are not one): use tw summary or "
+                      "tw tasks, or tw console for scripts");
+    if (!term || !*term)
+        return tw_err(TWC_EUSAGE, "tw top needs TERM set to the terminal's type (e.g. TERM=xterm-256color)");
+    return 0;
+}
+
+/* ncurses' initscr() prints its own message and exits when it cannot drive the terminal;
+ * newterm() lets us say why in our words and return 1. */
+static SCREEN *open_screen(void) {
+    const char *term = getenv("TERM");
+    SCREEN *scr = newterm(NULL, stdout, stdin);
+    if (!scr) tw_fail(TWC_EUSAGE, "tw top cannot drive a terminal of type '%s' (TERM): terminfo does not know it", term);
+    return scr;
+}
+
 int cmd_top(const struct tw_args *a) {
     struct tw_target t;
     char err[TW_ERRLEN];
     int st = tgt_parse(a, &t, err, sizeof err);
     if (st) return tw_err(st, err);
+    if ((st = need_terminal())) return st; /* before the target is even opened */
     if ((st = tgt_open(&t, 0, err, sizeof err))) return tw_err(st, err);
     struct top tp;
     memset(&tp, 0, sizeof tp);
     tp.t = &t;
     setlocale(LC_ALL, ""); /* doc pages hold UTF-8 (em dashes): let ncursesw draw them */
-    if (!initscr()) { tgt_close(&t); return tw_err(TWC_EINTERNAL, "cannot initialise the terminal"); }
+    SCREEN *scr = open_screen();
+    if (!scr) { tgt_close(&t); return TWC_EUSAGE; }
+    struct sigaction sa, old_int;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, &old_int);
+    set_escdelay(25); /* ncurses waits 1 s by default to tell Esc from a key sequence */
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
@@ -326,9 +360,10 @@ int cmd_top(const struct tw_args *a) {
     timeout(300); /* refresh ~3 times a second when no key comes */
     int quit = 0;
     reload(&tp);
-    while (!quit) {
+    while (!quit && !interrupted) {
         draw(&tp);
         int ch = getch();
+        if (interrupted) break;
         if (ch == ERR) {
             if (!tp.text) reload(&tp);
             continue;
@@ -340,12 +375,14 @@ int cmd_top(const struct tw_args *a) {
             else if (ch == KEY_NPAGE || ch == ' ') tp.text_scroll += LINES / 2;
             continue;
         }
-        if (ch == 'q') { quit = 1; continue; }
+        if (ch == 'q' || ch == 27) { quit = 1; continue; }
         tp.status[0] = 0;
         key_list(&tp, ch);
         reload(&tp);
     }
     endwin();
+    delscreen(scr);
+    sigaction(SIGINT, &old_int, NULL);
     json_free(tp.tasks);
     json_free(tp.alerts);
     free(tp.summary);

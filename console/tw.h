@@ -75,6 +75,8 @@ int64_t fd_pread_reader(void *ctx, uint64_t addr, void *buf, uint64_t len);
 /* lend_frames.c: lend the threads' frames to a region session, so that objects the adapter
  * named by address are named from the frame that holds them ("main:mu1"). Best effort. */
 void tgt_lend_frames(struct tw_target *t);
+/* core_check.c: refuse a truncated core, or an --exe that is not the core's program */
+int core_check(const char *core, const char *exe, char *err, size_t n);
 /* target_core.c */
 int core_open(struct tw_target *t, char *err, size_t n);
 void core_close(struct tw_target *t);
@@ -88,9 +90,9 @@ void ctl_detach(struct tw_target *t);
 void ctl_kick(struct tw_target *t, uint32_t before);
 uint32_t ctl_generation(struct tw_target *t);
 /* Run pause/resume ID and wake the runtime. */
-int ctl_request(struct tw_target *t, const char *op, uint32_t id, char **out, char *err, size_t n);
+int ctl_request(struct tw_target *t, const char *op, uint32_t id, int json, char **out, char *err, size_t n);
 
-/* exec.c: run a command line through libtwcore (and console-own `bt`), print it */
+/* exec.c: run a command line through libtwcore (pause/resume through the control mapping), print it */
 int run_line(struct tw_target *t, const char *line, int print_err);
 int exec_capture(struct tw_target *t, const char *line, char **out, char *err, size_t n);
 int task_state(struct tw_target *t, uint32_t id, char *state, size_t sn, int *paused);
@@ -104,14 +106,18 @@ int cmd_console(const struct tw_args *a);
 int cmd_debug(const struct tw_args *a);
 int debug_task(struct tw_target *t, uint32_t id, int use_lldb, int batch, int ask);
 int cmd_run(const struct tw_args *a);
-int cmd_bt(const struct tw_args *a);
-int bt_render(struct tw_target *t, uint32_t id, int json, char **out, char *err, size_t n);
 
-/* help.c */
-int print_help(const char *cmd);
-int is_console_cmd(const char *cmd);
-int is_core_cmd(const char *cmd);
-extern const char *const tw_all_commands[];
+/* help.c: help from libtwcore's command table */
+int print_help(const char *cmd);                    /* the command line's (TWC_FE_CONSOLE) */
+int print_help_in(const char *cmd, unsigned fe);    /* TWC_FE_CONSOLE or TWC_FE_REPL */
+int is_core_cmd(const char *cmd);                   /* run by libtwcore */
+int works_in(const char *cmd, unsigned fe);
+/* "unknown command 'taks'; did you mean 'tasks'?" as status TWC_EUSAGE */
+int unknown_command(const char *cmd, unsigned fe);
+
+/* wrote_json.c: snapshot's and export's answer to --json, one object on one line:
+ * {"file", "bytes", "torn", "overwritten"} (snapshot) or {"file", "format"} (export). */
+int print_wrote_json(const char *file, const char *format, uint64_t bytes, unsigned torn, uint64_t overwritten);
 
 /* util.c */
 int tw_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

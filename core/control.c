@@ -27,8 +27,8 @@ int cmd_control(struct twc_session *s, int op, uint64_t id, const struct cmdopts
     int st = load_model(s, err, errlen);
     if (st) return st;
     const struct mtask *t = model_task(&s->now, id);
-    if (!t || t->state == TW_TASK_DONE) { MSG(err, errlen, "cannot %s: no live task %llu", verb, (unsigned long long)id); return TWC_EUSAGE; }
-    if (id > 0xffffffffull) { MSG(err, errlen, "no task %llu", (unsigned long long)id); return TWC_EUSAGE; }
+    if (!t || t->state == TW_TASK_DONE) { MSG(err, errlen, "cannot %s: no live task %llu", verb, (unsigned long long)id); return TWC_ENOTFOUND; }
+    if (id > 0xffffffffull) { MSG(err, errlen, "no task %llu", (unsigned long long)id); return TWC_ENOTFOUND; }
     struct tw_control c;
     if (src_read(s, s->hdr.control_offset, &c, sizeof c)) { MSG(err, errlen, "cannot read the control area"); return TWC_ECORRUPT; }
     int slot = -1;

@@ -21,8 +21,8 @@ extern "C" {
 
 enum twc_status {
     TWC_OK = 0,
-    TWC_EUSAGE = 1,      /* bad command line / unknown command / bad id */
-    TWC_ENOTFOUND = 2,   /* target (pid, file, core) not found */
+    TWC_EUSAGE = 1,      /* bad command line / unknown command / malformed id */
+    TWC_ENOTFOUND = 2,   /* not found: target (pid, file, core), task, resource, event, parked stack */
     TWC_ENOREGION = 3,   /* no TurboWish region, and attach-only impossible */
     TWC_EPERM = 4,       /* permission refused */
     TWC_ECORRUPT = 5,    /* region corrupt, truncated, or of an unsupported ABI */
@@ -48,6 +48,11 @@ twc_session *twc_open_region(twc_read_fn rd, void *ctx, uint64_t region_addr, in
  * pause/resume answer with a sentence saying why not (e.g. "a core file cannot be resumed"). */
 void twc_set_writer(twc_session *s, twc_write_fn wr, void *ctx);
 
+/* Optional: the frontend stopped the live target itself (ptrace) from `from_ns` to `to_ns`
+ * (CLOCK_MONOTONIC), before this session reads it: a poll in progress across that window did
+ * not hold its thread meanwhile, so its figure leaves the window out (docs/alerts/long_poll.md). */
+void twc_set_reader_stop(twc_session *s, uint64_t from_ns, uint64_t to_ns);
+
 /* Optional: tell the session what the target is, for messages ("core file", "live process"). */
 void twc_set_target_label(twc_session *s, const char *label);
 
@@ -55,13 +60,31 @@ void twc_set_target_label(twc_session *s, const char *label);
  * (`task ID` shows "spawned at:" / "blocked at:" frames and JSON spawn_stack / block_stack).
  * libtwcore calls fn(ctx, pc, ...) for each frame with pc = the recorded return address minus
  * one, an address inside the call instruction, so that the line found is the call's: look it
- * up as is. fn writes a NUL-terminated function name and source file (either may be left ""),
- * *line (0 = unknown), and returns 0 when it knew the address, nonzero when it did not.
+ * up as is. fn writes a NUL-terminated function name, source file and object (the path of the
+ * module holding pc; any may be left ""), *line (0 = unknown), and returns 0 when it knew the
+ * address, nonzero when it did not. `bt` uses the same symbolizer (its frame 0 is looked up at
+ * the saved pc itself, the outer frames at return address - 1).
  * Buffers are libtwcore's; ctx must stay valid until the session is closed or the symbolizer
  * replaced (fn = NULL removes it). Without one, frames render as bare addresses. */
 typedef int (*twc_symbolize_fn)(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen,
-                                int *line);
+                                int *line, char *object, size_t objlen);
 void twc_set_symbolizer(twc_session *s, twc_symbolize_fn fn, void *ctx);
+
+/* Optional, for `bt ID`: a reader of the target's whole address space (not only the region),
+ * over which libtwcore walks a parked task's frame-pointer chain from its saved registers.
+ * Without one (a snapshot file), `bt` answers that the stacks are not there. */
+void twc_set_stack_reader(twc_session *s, twc_read_fn rd, void *ctx);
+/* Optional, for `bt TID` in attach-only models, where a task is a thread: fill pcs[] with the
+ * thread's frames as the debugger unwinds them, innermost first (frame 0 its pc, the others
+ * return addresses), at most max; return how many, 0 when there is no such thread. */
+typedef size_t (*twc_thread_stack_fn)(void *ctx, uint64_t tid, uint64_t *pcs, size_t max);
+void twc_set_thread_stacks(twc_session *s, twc_thread_stack_fn fn, void *ctx);
+/* Render frames a frontend collected itself (gdb's `tw bt ID --gdb`) exactly as `bt` renders
+ * its own: text "#N  0xPC in FUNC (FILE:LINE)" lines, or the JSON object of docs/json.md
+ * ({"task", "frames": [{"n", "pc", "func", "file", "line", "object"}], "stopped"}). stopped:
+ * why the frames end early, or NULL. *out as for twc_exec. */
+int twc_render_stack(twc_session *s, uint64_t task, const uint64_t *pcs, size_t n, const char *stopped, int json,
+                     char **out, char *err, size_t errlen);
 
 /* Optional, live targets: let the target run for at least `ms` milliseconds and have it stopped
  * again as it was before (a debugger continues and interrupts it; the console, whose target
@@ -98,8 +121,22 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
  * TWC_LIVE sessions at now; frontends of non-live targets never need it. */
 int twc_refresh(twc_session *s, char *err, size_t errlen);
 
-/* Help text for all commands (or one), as printed by `tw help` and the plugins' help. */
+/* The command table every frontend's help comes from. Frontends, as a mask: */
+#define TWC_FE_CONSOLE 0x1   /* the tw program's command line: tw CMD ARGS TARGET */
+#define TWC_FE_REPL    0x2   /* tw console */
+#define TWC_FE_GDB     0x4
+#define TWC_FE_LLDB    0x8
+/* Help text of every command that works in `frontend` (0: all), or of one command, as printed
+ * by `tw help [CMD]`, the REPL's help, gdb's `help tw` and lldb's `help tw`. Lines are at most
+ * 72 columns. A static buffer, valid until the next call. twc_help(c) = twc_help_in(c, 0). */
+const char *twc_help_in(const char *command, unsigned frontend);
 const char *twc_help(const char *command);
+/* Entry i of the command table (0, 1, ...): name, arguments ("ID", "[N]", ""), one-line
+ * summary, and the TWC_FE_* mask of where it works. Returns 0, or -1 past the end. */
+int twc_command_info(size_t i, const char **name, const char **args, const char **summary, unsigned *frontends);
+/* The command name closest to a mistyped word (at most two edits) among those that work in
+ * `frontend` (0: all), or NULL: for "did you mean". */
+const char *twc_suggest(const char *word, unsigned frontend);
 
 void twc_free(void *p);
 void twc_close(twc_session *s);
@@ -107,7 +144,8 @@ void twc_close(twc_session *s);
 /* ---- raw access for frontends that need it (bt, snapshot, export) ---- */
 
 /* Saved context of a parked task by id: fills 10 uint64 (rip, rsp, rbp, rbx, r12..r15,
- * stack_lo, stack_hi). Returns TWC_OK, TWC_EUSAGE (no such task / not parked). */
+ * stack_lo, stack_hi). Returns TWC_OK, TWC_ENOTFOUND (no such task, or not parked), TWC_EUSAGE
+ * (attach-only). */
 int twc_task_context(twc_session *s, uint32_t task_id, uint64_t regs[10], char *err, size_t errlen);
 /* Where the region is and how many bytes a reader needs. */
 int twc_region_extent(twc_session *s, uint64_t *addr, uint64_t *used);

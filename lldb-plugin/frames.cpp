@@ -13,7 +13,8 @@
 
 namespace twl {
 
-int symbolize_frame(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen, int *line) {
+int symbolize_frame(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen, int *line,
+                    char *object, size_t objlen) {
     auto *m = static_cast<Memory *>(ctx);
     lldb::SBTarget t = m->process.GetTarget();
     lldb::SBAddress a = t.ResolveLoadAddress(pc);
@@ -24,6 +25,7 @@ int symbolize_frame(void *ctx, uint64_t pc, char *func, size_t funclen, char *fi
     if (sc.GetFunction().IsValid()) name = sc.GetFunction().GetName();
     if (!name && sc.GetSymbol().IsValid()) name = sc.GetSymbol().GetName();
     snprintf(func, funclen, "%s", name ? name : "");
+    if (!a.GetModule().GetFileSpec().GetPath(object, objlen)) object[0] = 0;
     file[0] = 0;
     *line = 0;
     lldb::SBLineEntry le = sc.GetLineEntry();

@@ -16,10 +16,14 @@ __attribute__((visibility("default"))) bool PluginInitialize(lldb::SBDebugger de
 
 namespace {
 
-// DESIGN.md's command table; `help` and the plugin-only `--attach-only` flag are extra.
-const std::set<std::string> kCommands = {
-    "summary", "tasks", "task", "resources", "resource", "why", "deadlocks", "alerts", "log",
-    "back", "forward", "at", "now", "pause", "resume", "bt", "validate", "help"};
+// Where libtwcore's command table says `word` works (TWC_FE_*), 0 when it is no command.
+unsigned where_of(const std::string &word) {
+    const char *name;
+    unsigned where;
+    for (size_t i = 0; twc_command_info(i, &name, nullptr, nullptr, &where) == 0; i++)
+        if (word == name) return where;
+    return 0;
+}
 
 bool fail(lldb::SBCommandReturnObject &result, const std::string &msg) {
     result.SetError(msg.c_str());
@@ -32,46 +36,37 @@ bool print(lldb::SBCommandReturnObject &result, const char *text) {
     return true;
 }
 
-bool run_bt(lldb::SBDebugger &dbg, twc_session *s, const std::vector<std::string> &words,
-            bool json, lldb::SBCommandReturnObject &result) {
-    std::string id_word;
-    for (size_t i = 1; i < words.size(); i++)
-        if (words[i] != "--json") id_word = words[i];
-    char *end = nullptr;
-    unsigned long id = id_word.empty() ? 0 : strtoul(id_word.c_str(), &end, 10);
-    if (id_word.empty() || *end || id == 0 || id > 0xffffffffUL)
-        return fail(result, "usage: tw bt ID [--json] (ID: a task id from `tw tasks`)");
-    lldb::SBTarget target = dbg.GetSelectedTarget();
-    lldb::SBProcess process = target.GetProcess();
-    std::string out, err;
-    if (twl::backtrace(target, process, s, (uint32_t)id, json, &out, &err) != TWC_OK)
-        return fail(result, err);
-    return print(result, out.c_str());
-}
-
 bool run(lldb::SBDebugger &dbg, char **argv, lldb::SBCommandReturnObject &result) {
     std::vector<std::string> words;
-    bool attach_only = false, json = false;
+    bool attach_only = false;
     for (char **a = argv; a && *a; a++) {
         std::string w(*a);
         if (w == "--attach-only") {
             attach_only = true;
             continue;
         }
-        if (w == "--json") json = true;
         words.push_back(w);
     }
-    if (words.empty() || (words[0][0] == '-' && !kCommands.count(words[0])))
-        words.insert(words.begin(), "summary");
+    if (words.empty() || words[0][0] == '-') words.insert(words.begin(), "summary");
     if (words[0] == "help") {
-        const char *h = twc_help(words.size() > 1 ? words[1].c_str() : nullptr);
-        return h ? print(result, h) : fail(result, "no help for `" + words[1] + "`");
+        std::string h = twc_help_in(words.size() > 1 ? words[1].c_str() : nullptr, TWC_FE_LLDB);
+        if (h.rfind("no such command", 0) == 0) return fail(result, h.substr(0, h.find('\n')));
+        return print(result, h.c_str());
+    }
+    if (unsigned where = where_of(words[0]); where && !(where & TWC_FE_LLDB))
+        return fail(result, "`" + words[0] + "` " +
+                                (where & TWC_FE_CONSOLE ? "is a command of the tw program: run tw " + words[0] + " TARGET"
+                                                        : "works only in gdb"));
+    if (!(where_of(words[0]) & TWC_FE_LLDB)) {
+        const char *near = twc_suggest(words[0].c_str(), TWC_FE_LLDB);
+        return fail(result, "unknown tw command `" + words[0] + "`" +
+                                (near ? std::string("; did you mean `") + near + "`?" : std::string()) +
+                                " (help tw lists them)");
     }
     int status = TWC_OK;
     std::string err;
     twc_session *s = twl::session_for(dbg, attach_only, &status, &err);
     if (!s) return fail(result, err);
-    if (words[0] == "bt") return run_bt(dbg, s, words, json, result);
 
     std::string line;
     for (const std::string &w : words) line += (line.empty() ? "" : " ") + w;
@@ -100,28 +95,17 @@ public:
     }
 };
 
-const char kHelp[] =
-    "TurboWish: why is my task stuck? Subcommands (each takes --json):\n"
-    "  tw [summary]          counts by state, averages, alerts banner\n"
-    "  tw tasks | task ID    the task list / one task record\n"
-    "  tw resources | resource ID\n"
-    "  tw why ID             the chain that keeps task ID from running\n"
-    "  tw deadlocks          every deadlock, as task/resource chains\n"
-    "  tw alerts             every alert, with its doc page\n"
-    "  tw log [N]            the newest N events\n"
-    "  tw back [N] | back --await ID | forward [N] | at SEQ | now    move through history\n"
-    "  tw pause ID | resume ID   (live process only)\n"
-    "  tw bt ID              the parked task's stack, symbolised\n"
-    "  tw validate           check the region's consistency\n"
-    "  tw help [COMMAND]     libtwcore's help for a command\n"
-    "With no TurboWish region (or with --attach-only) the model is built from the threads'\n"
-    "blocking calls: task id = thread id, resource id = object address.\n";
-
 }  // namespace
 
 bool lldb::PluginInitialize(lldb::SBDebugger debugger) {
     lldb::SBCommandInterpreter interp = debugger.GetCommandInterpreter();
-    lldb::SBCommand tw = interp.AddCommand("tw", new TwCommand(), kHelp,
+    // The help is libtwcore's command table, as in gdb and the console; its lines are short
+    // enough that lldb does not re-wrap them mid-phrase.
+    static std::string help = std::string(twc_help_in(nullptr, TWC_FE_LLDB)) +
+        "With no TurboWish region (or with --attach-only) the model is built\n"
+        "from the threads' blocking calls: task id = thread id, resource id =\n"
+        "object address.\n";
+    lldb::SBCommand tw = interp.AddCommand("tw", new TwCommand(), help.c_str(),
                                            "tw [COMMAND] [ARGS] [--json] [--attach-only]");
     return tw.IsValid();
 }

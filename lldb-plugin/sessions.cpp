@@ -67,6 +67,7 @@ static twc_session *open_region(lldb::SBDebugger &dbg, lldb::SBProcess &p, uint6
     }
     twc_set_target_label(s, live ? "live process" : "core file");
     twc_set_symbolizer(s, symbolize_frame, e.memory.get());
+    twc_set_stack_reader(s, read_memory, e.memory.get());  // bt: libtwcore walks the stack itself
     lldb::SBTarget target = p.GetTarget();
     lend_frames(s, target, p);   // an adapter names a local by its address: the frames know better
     return s;
@@ -102,6 +103,11 @@ twc_session *session_for(lldb::SBDebugger &dbg, bool attach_only, int *status, s
         e.session = open_region(dbg, process, addr, e, status, err);
     } else {
         e.session = open_facts(dbg, target, process, status, err);
+        if (e.session) {  // bt: a task is a thread, unwound by lldb, symbolised like the rest
+            e.memory.reset(new Memory{process});
+            twc_set_symbolizer(e.session, symbolize_frame, e.memory.get());
+            twc_set_thread_stacks(e.session, thread_stack, e.memory.get());
+        }
     }
     // Taking a second attach-only sample resumes the process briefly: record the stop after it.
     e.stop_id = process.GetStopID();

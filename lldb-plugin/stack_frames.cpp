@@ -60,16 +60,9 @@ void lend_frames(twc_session *s, lldb::SBTarget &target, lldb::SBProcess &proces
     std::vector<twc_fact_thread> ct(facts.size());
     for (size_t i = 0; i < facts.size(); i++) {
         const ThreadFact &f = facts[i];
-        ct[i] = twc_fact_thread{};
-        ct[i].tid = f.tid;
-        ct[i].name = f.name.c_str();
-        ct[i].block = f.block;
-        ct[i].timed = f.timed;
-        ct[i].object = f.object;
-        ct[i].object2 = f.object2;
-        ct[i].file = f.file.empty() ? nullptr : f.file.c_str();
-        ct[i].line = f.line;
-        ct[i].func = f.func.empty() ? nullptr : f.func.c_str();
+        ct[i] = twc_fact_thread{f.tid, f.name.c_str(), f.block, f.timed, f.object, f.object2,
+                                f.file.empty() ? nullptr : f.file.c_str(), f.line,
+                                f.func.empty() ? nullptr : f.func.c_str(), f.switches};
     }
     if (!ct.empty()) twc_set_thread_facts(s, ct.data(), ct.size());
 }

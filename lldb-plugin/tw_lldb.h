@@ -38,21 +38,19 @@ twc_session *session_for(lldb::SBDebugger &dbg, bool attach_only, int *status, s
 twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBProcess &process,
                         int *status, std::string *err);
 
-/* backtrace.cpp: `tw bt ID [--json]`: the parked task's stack by a frame-pointer walk. */
-int backtrace(lldb::SBTarget &target, lldb::SBProcess &process, twc_session *s, uint32_t id,
-              bool json, std::string *out, std::string *err);
+/* backtrace.cpp: twc_thread_stack_fn over lldb's unwinder (ctx = the session's Memory), for
+ * `tw bt TID` in attach-only models. */
+size_t thread_stack(void *ctx, uint64_t tid, uint64_t *pcs, size_t max);
 
 /* frames.cpp: libtwcore's twc_symbolize_fn over lldb's symbols (ctx = the session's Memory). */
-int symbolize_frame(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen, int *line);
+int symbolize_frame(void *ctx, uint64_t pc, char *func, size_t funclen, char *file, size_t filelen, int *line,
+                    char *object, size_t objlen);
 
 /* stack_frames.cpp: the executable's path and load bias; every thread's frames in it (pc, CFA,
  * sp, fp) for libtwcore to name stack objects from; and lending them to a region session. */
 void exe_of(lldb::SBTarget &target, std::string *path, uint64_t *bias);
 std::vector<twc_fact_frame> program_frames(lldb::SBTarget &target, lldb::SBProcess &process);
 void lend_frames(twc_session *s, lldb::SBTarget &target, lldb::SBProcess &process);
-
-/* json.cpp: a JSON string literal (quotes included). */
-std::string json_string(const std::string &s);
 
 } // namespace twl
 

@@ -1,8 +1,9 @@
 """The `tw` prefix command and one gdb command class per subcommand (like Linux's scripts/gdb).
 
-Each class's docstring is its `help`. Every subcommand but bt, frame and facts hands its
-words to libtwcore (twc_exec) and prints what comes back verbatim; errors are one
-gdb.GdbError line; memory faults never escape as Python tracebacks.
+Each class's docstring is its `help`, taken from libtwcore's command table (twc_help_in), so
+gdb, lldb and the console describe every command with the same words. Every subcommand but
+frame, facts and bt --gdb hands its words to libtwcore (twc_exec) and prints what comes back
+verbatim; errors are one gdb.GdbError line; memory faults never escape as Python tracebacks.
 """
 import json
 
@@ -101,7 +102,7 @@ TurboWish region (an uninstrumented program), or with --attach-only, the model i
 the threads themselves (blocking calls, glibc's mutex owners, semaphore values).
 --one-sample: on a live process take one sample only (no 150 ms run between two): a deadlock that
 needs a second sample (everyone blocked, condvars, semaphores) stays possible.
-See docs/gdb.md."""
+`tw help CMD` is libtwcore's help for one command. See docs/gdb.md."""
 
     def __init__(self):
         gdb.Command.__init__(self, "tw", gdb.COMMAND_USER, gdb.COMPLETE_COMMAND, True)
@@ -110,124 +111,13 @@ See docs/gdb.md."""
     def invoke(self, arg, from_tty):
         opts, words = split(arg)
         if words and not words[0].startswith("-"):
-            raise gdb.GdbError("unknown tw command \"%s\"; see `help tw`" % words[0])
+            where = {n: w for n, _a, _s, w in lib().commands()}.get(words[0], 0)
+            if where & twcore.FE_CONSOLE:
+                raise gdb.GdbError("%s is a command of the tw program: run tw %s TARGET" % (words[0], words[0]))
+            near = lib().suggest(words[0])
+            raise gdb.GdbError("unknown tw command \"%s\"; %s" % (
+                words[0], "did you mean \"%s\"? (see `help tw`)" % near if near else "see `help tw`"))
         run("summary", arg)
-
-
-class TwSummary(CoreCommand):
-    """The top view: task counts by state, average ready-wait and poll time, alerts banner.
-
-Usage: tw summary [--json]   (same as plain `tw`)"""
-    word = "summary"
-
-
-class TwTasks(CoreCommand):
-    """One line per task: id, name, state, polls, busy, idle, await site, attributes.
-
-Usage: tw tasks [--limit N] [--json]"""
-    word = "tasks"
-
-
-class TwTask(CoreCommand):
-    """The record of task ID: histograms, waits, holds, intents, recent events.
-
-Usage: tw task ID [--json]"""
-    word = "task"
-
-
-class TwResources(CoreCommand):
-    """One line per resource: id, name, kind, class, holders, waiters.
-
-Usage: tw resources [--json]"""
-    word = "resources"
-
-
-class TwResource(CoreCommand):
-    """The record of resource ID: capacity, units, holders, waiters, intents.
-
-Usage: tw resource ID [--json]"""
-    word = "resource"
-
-
-class TwWhy(CoreCommand):
-    """The chain that keeps task ID from running: task -> resource -> holder -> ... until a
-running or ready task, or a cycle.
-
-Usage: tw why ID [--json]"""
-    word = "why"
-
-
-class TwDeadlocks(CoreCommand):
-    """Every deadlock (certain or possible), as interleaved task/resource chains.
-
-Usage: tw deadlocks [--json] [--attach-only] [--one-sample]"""
-    word = "deadlocks"
-
-
-class TwAlerts(CoreCommand):
-    """Every alert (deadlock, lost_waker, long_poll, ...), each with its doc page.
-
-Usage: tw alerts [--json]"""
-    word = "alerts"
-
-
-class TwLog(CoreCommand):
-    """The newest N events (default 20), merged across threads, and how far back history reaches.
-
-Usage: tw log [N] [--json]"""
-    word = "log"
-
-
-class TwBack(HistoryCommand):
-    """Move the view N events back in history (default 1); later commands show that moment (as_of).
-
-Usage: tw back [N] [--json]
-       tw back --await ID   (back to when task ID began the await it is blocked at now)"""
-    word = "back"
-
-
-class TwForward(HistoryCommand):
-    """Move the view N events forward in history (default 1).
-
-Usage: tw forward [N] [--json]"""
-    word = "forward"
-
-
-class TwAt(HistoryCommand):
-    """Move the view to just after event SEQ.
-
-Usage: tw at SEQ [--json]"""
-    word = "at"
-
-
-class TwNow(HistoryCommand):
-    """Move the view back to the present.
-
-Usage: tw now [--json]"""
-    word = "now"
-
-
-class TwPause(CoreCommand):
-    """Ask the runtime to stop scheduling task ID (live processes only).
-
-Usage: tw pause ID [--json]
-gdb keeps the process stopped while attached: the runtime takes the request when it runs
-again (after `continue` or `detach`)."""
-    word = "pause"
-
-
-class TwResume(CoreCommand):
-    """Ask the runtime to schedule task ID again (live processes only).
-
-Usage: tw resume ID [--json]"""
-    word = "resume"
-
-
-class TwValidate(CoreCommand):
-    """Check the region (header, tables, rings) and report what is torn, dropped or corrupt.
-
-Usage: tw validate [--json]"""
-    word = "validate"
 
 
 def _task_id(words, what):
@@ -250,43 +140,9 @@ def _thread_by_tid(tid):
     return None
 
 
-def _thread_frames(th):
-    """Frames of a real thread (attach-only tasks are threads), symbolised like tw bt."""
-    try:
-        old = gdb.selected_thread()
-        oldf = gdb.selected_frame()
-    except gdb.error:
-        old, oldf = None, None
-    out = []
-    try:
-        th.switch()
-        f = gdb.newest_frame()
-        while f is not None and len(out) < stack.MAX_FRAMES:
-            d = stack.symbolise(f.pc(), f.level() > 0 and f.type() == gdb.NORMAL_FRAME)
-            d["pc"] = f.pc()
-            if f.name():
-                d["func"] = f.name()
-            out.append(d)
-            f = f.older()
-    except gdb.error:
-        pass
-    finally:
-        if old is not None and old.is_valid():
-            old.switch()
-            if oldf is not None and oldf.is_valid():
-                oldf.select()
-    return out
-
-
 class TwBt(gdb.Command):
-    """The stack of a parked task, innermost first: "#N 0xADDR in FUNC (FILE:LINE)".
-
-Usage: tw bt ID [--json] [--gdb]
-The task's own stack (not the worker thread's), from its saved registers: a walk of the
-frame-pointer chain over target memory, symbolised by gdb; with --gdb (or when the walk stops
-at once) gdb's own unwinder (DWARF CFI, inlined frames). Live and on core files. For
-attach-only models (a task is a thread) it is that thread's backtrace. To use gdb's own
-`bt`, `frame N` and `info locals` on the task, see `tw frame`."""
+    """(help from libtwcore's command table)"""
+    word = "bt"
 
     def __init__(self):
         gdb.Command.__init__(self, "tw bt", gdb.COMMAND_USER, gdb.COMPLETE_NONE)
@@ -294,29 +150,25 @@ attach-only models (a task is a thread) it is that thread's backtrace. To use gd
     @guarded
     def invoke(self, arg, from_tty):
         opts, words = split(arg)
-        as_json = "--json" in words
-        tid = _task_id([w for w in words if w != "--gdb"], "bt")
+        if "--gdb" not in words:
+            # libtwcore walks the stack over the memory gdb lends it and renders it, as in lldb
+            # and the console; attach-only tasks are threads, unwound by gdb (frames.ThreadStacks)
+            s = sessions.get(lib(), attach_only="--attach-only" in opts, one_sample=True)
+            _say_note(s)
+            out = s.exec(" ".join(["bt"] + words))
+            gdb.write(out if out.endswith("\n") else out + "\n")
+            return
+        # --gdb: gdb's own unwinder (DWARF CFI) instead of the frame-pointer walk, for code
+        # built without frame pointers; libtwcore still renders the frames
+        words = [w for w in words if w != "--gdb"]
+        tid = _task_id(words, "bt")
         s = sessions.get(lib(), attach_only="--attach-only" in opts, one_sample=True)
         _say_note(s)
-        if s.kind == "region":
-            ctx = s.lib.task_context(s.handle, tid)
-            frames, method = stack.frames(s.memory, ctx, "gdb" if "--gdb" in words else "auto")
-        else:
-            th = _thread_by_tid(tid)
-            if th is None:
-                raise gdb.GdbError("no thread %d in this process" % tid)
-            frames, method = _thread_frames(th), "thread"
-        if as_json:
-            j = {"task": tid, "unwinder": method,
-                 "frames": [dict(level=i, **f) for i, f in enumerate(frames)]}
-            gdb.write(json.dumps(j, separators=(",", ":")) + "\n")
-        else:
-            for i, f in enumerate(frames):
-                gdb.write(stack.format_frame(i, f) + "\n")
-            if len(frames) < 2 and s.kind == "region":
-                gdb.write("(the walk stops after %d frame%s: the task's stack memory is not readable%s)\n"
-                          % (len(frames), "" if len(frames) == 1 else "s",
-                             "" if target.is_live(gdb.selected_inferior()) else " or not in this core file"))
+        if s.kind != "region":
+            raise gdb.GdbError("tw bt --gdb: attach-only tasks are threads, already unwound by gdb: use tw bt %d" % tid)
+        pcs = [f["pc"] for f in stack.frames_gdb(s.lib.task_context(s.handle, tid))]
+        gdb.write(s.lib.render_stack(s.handle, tid, pcs, None if pcs else "gdb could not unwind it",
+                                     "--json" in words))
 
 
 class TwFrame(gdb.Command):
@@ -394,9 +246,8 @@ Usage: tw facts [--json] [--one-sample]"""
 
 
 class TwHelp(gdb.Command):
-    """libtwcore's help for every tw command, or one.
-
-Usage: tw help [COMMAND]"""
+    """(help from libtwcore's command table)"""
+    word = "help"
 
     def __init__(self):
         gdb.Command.__init__(self, "tw help", gdb.COMMAND_USER, gdb.COMPLETE_NONE)
@@ -405,20 +256,39 @@ Usage: tw help [COMMAND]"""
     def invoke(self, arg, from_tty):
         _opts, words = split(arg)
         text = lib().help(words[0] if words else None)
-        if not text:
-            raise gdb.GdbError("no help for \"%s\"" % (words[0] if words else ""))
+        if text.startswith("no such command"):
+            raise gdb.GdbError(text.strip())
         gdb.write(text if text.endswith("\n") else text + "\n")
 
 
-COMMANDS = [TwSummary, TwTasks, TwTask, TwResources, TwResource, TwWhy, TwDeadlocks, TwAlerts,
-            TwLog, TwBack, TwForward, TwAt, TwNow, TwPause, TwResume, TwValidate, TwBt, TwFrame,
-            TwFacts, TwHelp]
+# Commands whose gdb side is more than handing the line to libtwcore; every other command of
+# the table that works in gdb is a CoreCommand (HistoryCommand for moves through history).
+SPECIAL = {"bt": TwBt, "frame": TwFrame, "facts": TwFacts, "help": TwHelp}
+HISTORY = ("back", "forward", "at", "now")
+
+
+def command_classes():
+    """One class per command of libtwcore's table that works in gdb, its docstring the table's
+    help (gdb shows the first line in `help tw`, all of it in `help tw NAME`); without
+    libtwcore, none (the prefix's errors then say why)."""
+    try:
+        table = lib().commands()
+    except twcore.CoreError:
+        return []
+    out = []
+    for name, _args, _summary, where in table:
+        if not where & twcore.FE_GDB:
+            continue
+        doc = lib().help(name).rstrip("\n")
+        base = SPECIAL.get(name) or (HistoryCommand if name in HISTORY else CoreCommand)
+        out.append(type("Tw" + name.capitalize(), (base,), {"__doc__": doc, "word": name}))
+    return out
 
 
 def register(plugin_dir):
     global PLUGIN_DIR
     PLUGIN_DIR = plugin_dir
     Tw()
-    for c in COMMANDS:
+    for c in command_classes():
         c()
     sessions.install_events()

@@ -151,6 +151,7 @@ def _open(lib, inf, attach_only, one_sample):
             lib.set_label(h, target.label(inf))
             sym = frames.Symbolizer(twcore)
             lib.set_symbolizer(h, sym.cb)
+            lib.set_stack_reader(h, cb.read_cb)   # bt: libtwcore walks the task's stack itself
             _lend_frames(lib, h, inf)
             runner = None
             if live and not one_sample:
@@ -162,5 +163,10 @@ def _open(lib, inf, attach_only, one_sample):
     facts, keep = f.to_ctypes()
     h = lib.open_facts(facts)
     lib.set_label(h, target.label(inf))
-    return Session(lib, h, "facts", f.source, memory=mem, keep=(facts, keep), note=None if attach_only else
+    sym = frames.Symbolizer(twcore)
+    lib.set_symbolizer(h, sym.cb)
+    stacks = frames.ThreadStacks(twcore)   # bt: a task is a thread, unwound by gdb
+    lib.set_thread_stacks(h, stacks.cb)
+    return Session(lib, h, "facts", f.source, memory=mem, keep=(facts, keep, stacks), symbolizer=sym,
+                   note=None if attach_only else
                    "attach-only: %s; model built from the threads (%s)" % (reason, f.describe()))

@@ -1,12 +1,11 @@
-"""The stack of a parked task: `tw bt ID` and the `tw frame ID` unwinder.
+"""The stack of a parked task under gdb's own unwinder: `tw bt ID --gdb` and `tw frame ID`.
 
 A parked task is not on any thread: its registers are saved in its task record
-(twc_task_context: rip, rsp, rbp, callee-saved registers, stack bounds). `tw bt` walks the
-frame-pointer chain from the saved rbp over target memory (the runtime, the shim and the
-examples are built with frame pointers), bounded by the task's stack, and symbolises each pc
-with gdb's own symbol tables. `tw bt --gdb` and `tw frame ID` use an unwinder that makes the selected
-thread's innermost frame return into the task's saved context, so plain `bt`, `frame N`,
-`info locals` and `p` work on the task with gdb's full DWARF unwinding.
+(twc_task_context: rip, rsp, rbp, callee-saved registers, stack bounds). Plain `tw bt` is
+libtwcore's frame-pointer walk over the memory gdb lends it. `tw bt --gdb` and `tw frame ID`
+use an unwinder that makes the selected thread's innermost frame return into the task's saved
+context, so plain `bt`, `frame N`, `info locals` and `p` work on the task with gdb's full DWARF
+unwinding.
 """
 import re
 
@@ -61,33 +60,6 @@ def symbolise(pc, is_return):
     return {"pc": pc, "func": func, "file": fname, "line": line, "lib": lib}
 
 
-def walk(memory, ctx):
-    """pcs of the task's frames, innermost first, by the frame-pointer chain."""
-    pcs = [ctx["rip"]]
-    lo, hi = ctx.get("stack_lo", 0), ctx.get("stack_hi", 0)
-    fp = ctx["rbp"]
-    prev = 0
-    while len(pcs) < MAX_FRAMES:
-        if fp == 0 or fp % 8 or fp <= prev:
-            break
-        if lo and hi and not (lo <= fp and fp + 16 <= hi):
-            break
-        try:
-            nxt = memory.read_u64(fp)
-            ret = memory.read_u64(fp + 8)
-        except gdb.MemoryError:
-            break
-        if ret == 0:
-            break
-        pcs.append(ret)
-        prev, fp = fp, nxt
-    return pcs
-
-
-def frames_fp(memory, ctx):
-    return [symbolise(pc, i > 0) for i, pc in enumerate(walk(memory, ctx))]
-
-
 def frames_gdb(ctx):
     """The task's frames as gdb's own unwinder sees them (DWARF CFI, inlined frames), by putting
     the task under the selected thread's frame 0 for a moment. [] when it cannot."""
@@ -109,6 +81,9 @@ def frames_gdb(ctx):
             pc = f.pc()
             if pc == 0:
                 break
+            if f.type() == gdb.INLINE_FRAME:   # one pc per real frame, as the walk's
+                f = f.older()
+                continue
             d = symbolise(pc, True)
             name = f.name()
             if name:
@@ -126,31 +101,6 @@ def frames_gdb(ctx):
         if sel is not None and sel.is_valid():
             sel.select()
     return out
-
-
-def frames(memory, ctx, method="auto"):
-    """(frames, method): the frame-pointer walk (what the console and lldb show too) unless it
-    stops at the first frame (code without frame pointers), then gdb's own unwinder."""
-    if method != "gdb":
-        f = frames_fp(memory, ctx)
-        if len(f) >= 2 or method == "fp":
-            return f, "fp"
-        g = frames_gdb(ctx)
-        if len({x["pc"] for x in g}) > len(f):
-            return g, "gdb"
-        return f, "fp"
-    return frames_gdb(ctx), "gdb"
-
-
-def format_frame(i, f):
-    s = "#%-2d 0x%016x in %s (" % (i, f["pc"], f["func"] or "??")
-    if f["file"]:
-        s += "%s:%d)" % (f["file"], f["line"])
-    else:
-        s += ")"
-        if f["lib"]:
-            s += " from %s" % f["lib"]
-    return s
 
 
 # ---- tw frame: an unwinder that puts a task's stack under the selected thread ----

@@ -70,7 +70,8 @@ def exe_path():
 
 
 def label(inf):
-    return "live process %d" % inf.pid if is_live(inf) else "core file %s" % (core_path() or "")
+    # the same words as lldb's and the console's: the banner already names the pid
+    return "live process" if is_live(inf) else "core file"
 
 
 # ---- the region ----

@@ -2,7 +2,7 @@
 
 Only what the gdb plugin calls: sessions over a region (through a reader callback, with a
 symbolizer callback for recorded stacks),
-sessions over attach-only facts, twc_exec, twc_task_context and twc_help. Every string
+sessions over attach-only facts, twc_exec, twc_task_context and the command table. Every string
 coming back from the library is printed verbatim: rendering is libtwcore's, so gdb,
 lldb and the console agree byte for byte.
 """
@@ -29,10 +29,17 @@ READ_FN = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_uint64, cty
                            ctypes.c_uint64)
 WRITE_FN = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p,
                             ctypes.c_uint64)
-# twc_symbolize_fn(ctx, pc, func, funclen, file, filelen, line): the buffers are C's to fill
+# twc_symbolize_fn(ctx, pc, func, funclen, file, filelen, line, object, objlen): the buffers
+# are C's to fill
 SYMBOLIZE_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p,
                                 ctypes.c_size_t, ctypes.c_void_p, ctypes.c_size_t,
-                                ctypes.POINTER(ctypes.c_int))
+                                ctypes.POINTER(ctypes.c_int), ctypes.c_void_p, ctypes.c_size_t)
+# twc_thread_stack_fn(ctx, tid, pcs, max) -> count: a thread's frames, for bt in attach-only models
+THREAD_STACK_FN = ctypes.CFUNCTYPE(ctypes.c_size_t, ctypes.c_void_p, ctypes.c_uint64,
+                                   ctypes.POINTER(ctypes.c_uint64), ctypes.c_size_t)
+
+# where a command works (twc_command_info's mask)
+FE_CONSOLE, FE_REPL, FE_GDB, FE_LLDB = 1, 2, 4, 8
 # twc_run_fn(ctx, ms, why, whylen): let the target run, then stop it; 0 or a sentence in why
 RUN_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint, ctypes.c_void_p, ctypes.c_size_t)
 
@@ -111,8 +118,21 @@ class Lib:
         L.twc_exec.restype = ctypes.c_int
         L.twc_exec.argtypes = [p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p,
                                ctypes.c_size_t]
-        L.twc_help.restype = ctypes.c_char_p
-        L.twc_help.argtypes = [ctypes.c_char_p]
+        L.twc_help_in.restype = ctypes.c_char_p
+        L.twc_help_in.argtypes = [ctypes.c_char_p, ctypes.c_uint]
+        L.twc_command_info.restype = ctypes.c_int
+        L.twc_command_info.argtypes = [ctypes.c_size_t] + [ctypes.POINTER(ctypes.c_char_p)] * 3 + \
+            [ctypes.POINTER(ctypes.c_uint)]
+        L.twc_suggest.restype = ctypes.c_char_p
+        L.twc_suggest.argtypes = [ctypes.c_char_p, ctypes.c_uint]
+        L.twc_set_stack_reader.restype = None
+        L.twc_set_stack_reader.argtypes = [p, READ_FN, p]
+        L.twc_set_thread_stacks.restype = None
+        L.twc_set_thread_stacks.argtypes = [p, THREAD_STACK_FN, p]
+        L.twc_render_stack.restype = ctypes.c_int
+        L.twc_render_stack.argtypes = [p, ctypes.c_uint64, ctypes.POINTER(ctypes.c_uint64), ctypes.c_size_t,
+                                       ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_void_p),
+                                       ctypes.c_char_p, ctypes.c_size_t]
         L.twc_free.restype = None
         L.twc_free.argtypes = [p]
         L.twc_close.restype = None
@@ -197,8 +217,43 @@ class Lib:
             self.L.twc_close(s)
 
     def help(self, command=None):
-        r = self.L.twc_help(_b(command) if command else None)
+        """Help from libtwcore's command table, for gdb: every command, or one."""
+        r = self.L.twc_help_in(_b(command) if command else None, FE_GDB)
         return _s(r) if r else None
+
+    def commands(self):
+        """[(name, args, summary, where)] of the command table."""
+        out, i = [], 0
+        name, args, summ, where = ctypes.c_char_p(), ctypes.c_char_p(), ctypes.c_char_p(), ctypes.c_uint()
+        while self.L.twc_command_info(i, ctypes.byref(name), ctypes.byref(args), ctypes.byref(summ),
+                                      ctypes.byref(where)) == 0:
+            out.append((_s(name.value), _s(args.value), _s(summ.value), where.value))
+            i += 1
+        return out
+
+    def suggest(self, word):
+        r = self.L.twc_suggest(_b(word), FE_GDB)
+        return _s(r) if r else None
+
+    def set_stack_reader(self, s, read_cb):
+        self.L.twc_set_stack_reader(s, read_cb, None)
+
+    def set_thread_stacks(self, s, cb):
+        self.L.twc_set_thread_stacks(s, cb, None)
+
+    def render_stack(self, s, task, pcs, stopped, as_json):
+        arr = (ctypes.c_uint64 * max(len(pcs), 1))(*pcs)
+        out = ctypes.c_void_p()
+        err = ctypes.create_string_buffer(ERRLEN)
+        rc = self.L.twc_render_stack(s, task, arr, len(pcs), _b(stopped) if stopped else None, int(as_json),
+                                     ctypes.byref(out), err, ERRLEN)
+        text = None
+        if out.value:
+            text = _s(ctypes.string_at(out.value))
+            self.L.twc_free(out)
+        if rc != TWC_OK:
+            raise CoreError(rc, _s(err.value) or "bt failed")
+        return text or ""
 
     def task_context(self, s, task_id):
         """The saved registers of a parked task: dict rip, rsp, rbp, rbx, r12..r15, stack_lo, stack_hi."""

@@ -12,6 +12,9 @@ wait_for() { for _ in $(seq 1 50); do screen | grep -q $GREPF -- "$1" && return 
 GREPF=
 check() { if wait_for "$1"; then ok "$2"; else fail "$2: screen lacks '$1'"; screen | sed 's/^/    | /' | head -30; fi; }
 
+# A session that outlives the others keeps the server up: killing the last session makes the
+# server exit, and a new-session racing that exit fails ("server exited unexpectedly").
+$T new-session -d -s keep "sleep 600"
 $T new-session -d -s tw -x 160 -y 45 "$TW top --file $SNAP; sleep 30"
 check "tw top" "top starts on a snapshot"
 check "ALERT" "top shows the alert banner"

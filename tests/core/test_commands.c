@@ -49,7 +49,7 @@ Test(commands, every_json_is_one_line)
     o = rb_exec(s, "task abc", &st);
     cr_assert_eq(st, TWC_EUSAGE);
     o = rb_exec(s, "task 99", &st);
-    cr_assert_eq(st, TWC_EUSAGE);
+    cr_assert_eq(st, TWC_ENOTFOUND, "a task that does not exist is not found (status 2), not a usage error");
     cr_assert(strstr(twc_help(NULL), "deadlocks"));
     cr_assert(strstr(twc_help("why"), "why ID"));
     twc_close(s);
@@ -82,7 +82,7 @@ Test(commands, pause_writes_a_control_slot)
     cr_assert_eq(c->slot[2].op, TW_CTL_RESUME);
     cr_assert_eq(c->futex, 2);
     st = twc_exec(s, "pause 77", &o, err, sizeof err);
-    cr_assert_eq(st, TWC_EUSAGE, "unknown task must be refused");
+    cr_assert_eq(st, TWC_ENOTFOUND, "unknown task must be refused as not found");
     twc_close(s);
     rb_free(&R);
 }

@@ -25,7 +25,11 @@ check_bt() {
 live=$(gdb_pid "$p" "tw bt $id")
 check_bt "$live" live
 j=$(gdb_pid "$p" "tw bt $id --json")
-echo "$j" | json "j['task']==$id and j['unwinder']=='fp' and [f['level'] for f in j['frames']]==list(range(len(j['frames'])))" >/dev/null || fail "tw bt --json: $j"
+# the one shape of docs/json.md: n counts from 0, pc a hex string, object the module's path
+echo "$j" | json "j['task']==$id and [f['n'] for f in j['frames']]==list(range(len(j['frames']))) and all(f['pc'].startswith('0x') and int(f['pc'],16)>0 and set(f)=={'n','pc','func','file','line','object'} for f in j['frames']) and j['frames'][0]['object'].endswith('libtwrt.so') and j['stopped'] is None" >/dev/null || fail "tw bt --json: $j"
+# --gdb: gdb's own unwinder collects the frames, libtwcore renders them: the same lines as the walk
+g=$(gdb_pid "$p" "tw bt $id --gdb")
+[ "$(echo "$g" | grep -E '^#[0-9]+ ')" = "$(echo "$live" | grep -E '^#[0-9]+ ')" ] || fail "tw bt --gdb differs from tw bt: $g"
 # gdb's own bt through the unwinder
 f=$(gdb_pid "$p" "tw frame $id" 'bt' 'tw frame none' 'bt')
 first=$(echo "$f" | sed -n '/^tw frame: frames from/,/^tw frame: showing/p')

@@ -11,6 +11,11 @@ for c in summary tasks task resources resource why deadlocks alerts log back for
   echo "$h" | grep -q "^tw $c -- " || fail "help tw lacks tw $c"
 done
 timeout 30 gdb -batch -nx -x "$PLUGIN" -ex 'help tw deadlocks' 2>&1 | grep -q -- '--json' || fail "help tw deadlocks does not mention --json"
+# help is libtwcore's command table: gdb's `help tw bt` and `tw help bt` are the console's words
+hb=$(timeout 30 gdb -batch -nx -x "$PLUGIN" -ex 'tw help bt' 2>&1)
+[ -n "$hb" ] && [ "$hb" = "$(build/bin/tw help bt)" ] || fail "tw help bt in gdb differs from the console's: [$hb]"
+[ "$(timeout 30 gdb -batch -nx -x "$PLUGIN" -ex 'help tw bt' 2>&1)" = "$hb" ] || fail "help tw bt is not the table's text"
+echo "$h" | grep -q "^tw ps -- " && fail "help tw lists ps, which works only in the tw program"
 o=$(timeout 30 gdb -batch -nx -x "$PLUGIN" -ex 'tw tasks' 2>&1)
 [ "$o" = "no process or core file: attach (gdb -p PID), run the program, or load a core (gdb EXE CORE)" ] || fail "no target: [$o]"
 # The plugin copied away from the tree finds no libtwcore and says so.
@@ -23,8 +28,11 @@ echo "$o" | json '"tasks" in j' >/dev/null || fail "TW_LIBTWCORE not honoured"
 o=$(gdb_pid "$p" 'tw frobnicate' 'tw task 999999' 'tw bt notanumber' 'tw why' 'tw --json')
 no_traceback "$o" || fail "traceback: $o"
 echo "$o" | grep -q 'unknown tw command "frobnicate"' || fail "unknown subcommand not named: $o"
-echo "$o" | grep -q 'is not a task id' || fail "bad bt id not refused"
+echo "$o" | grep -q "bt: 'notanumber' is not a number" || fail "bad bt id not refused: $o"
+echo "$o" | grep -q 'no task 999999' || fail "unknown task not named: $o"
 echo "$o" | json '"tasks" in j or "alerts" in j or "as_of" in j' >/dev/null || fail "plain 'tw --json' printed no summary JSON"
+o=$(gdb_pid "$p" 'tw taks')
+echo "$o" | grep -q 'did you mean "tasks"' || fail "no suggestion for a typo: $o"
 
 # History: back then tasks shows as_of; the position survives the target running briefly.
 # The SIGINT that stops it is sent only while gdb is still attached: should `continue` come

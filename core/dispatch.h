@@ -1,0 +1,40 @@
+/* dispatch.h — the command table (command_table.c) and the functions it dispatches to
+ * (dispatch.c, bt.c): what twc_exec needs to run one command line. */
+#ifndef TWC_DISPATCH_H
+#define TWC_DISPATCH_H
+#include "internal.h"
+
+/* One parsed command line, as every handler receives it. */
+struct run_ctx {
+    struct twc_session *s;
+    const char *cmd;            /* the command word */
+    char **words; int nw;       /* words[0] is cmd; options already taken out */
+    struct cmdopts o;
+    uint64_t arg; int has_arg;  /* words[1] as a number */
+    struct sbuf *b;             /* what to print */
+    char *note; size_t notelen; /* history moves: a remark for cmd_position */
+    char *err; size_t errlen;
+    int output_on_error;        /* validate: the report is printed even when it fails */
+};
+
+struct command {
+    const char *name, *args, *summary, *text;
+    unsigned where;                   /* TWC_FE_* where it works */
+    int (*run)(struct run_ctx *c);    /* NULL: the frontend runs it itself (help included) */
+};
+const struct command *command_find(const char *name);
+
+int run_summary(struct run_ctx *c);
+int run_tasks(struct run_ctx *c);
+int run_task(struct run_ctx *c);
+int run_resources(struct run_ctx *c);
+int run_resource(struct run_ctx *c);
+int run_why(struct run_ctx *c);
+int run_deadlocks(struct run_ctx *c);
+int run_alerts(struct run_ctx *c);
+int run_log(struct run_ctx *c);
+int run_history(struct run_ctx *c);
+int run_control(struct run_ctx *c);
+int run_validate(struct run_ctx *c);
+int run_bt(struct run_ctx *c);          /* bt.c */
+#endif
