@@ -3,4 +3,5 @@
  * the program's frame further out (adapters/pthread/outer.c), as for a libevent or libuv loop. */
 #include <poll.h>
 
-int wait_via(struct pollfd *p) { return poll(p, 1, 1000); }
+/* work after the call keeps this frame (a tail call would make the program the caller) */
+int wait_via(struct pollfd *p) { return poll(p, 1, 1000) == 1 ? 1 : -1; }

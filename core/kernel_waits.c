@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "internal.h"
 
 struct kernel_wait {
@@ -30,6 +31,11 @@ struct kernel_wait {
 struct kernel_waits {
     struct kernel_wait *w;
     size_t n;
+    /* A live target: when the facts were lent, in the region's raw clock (0 = not known). The
+     * frontend collects them (a stop of every thread) just before it lends them, and reads the
+     * region after: a task whose current poll began after this was woken and ran since, so
+     * the fact is about its previous wait, not this poll. */
+    uint64_t lent_raw;
 };
 
 #define SYNTH_STR_BASE 0xfff00000u  /* string offsets beyond any arena (TW_STRINGS_BYTES <= 256 MiB) */
@@ -64,6 +70,13 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
         w->line = t[i].line;
         w->file = t[i].file ? strdup(t[i].file) : NULL;
         w->func = t[i].func ? strdup(t[i].func) : NULL;
+    }
+    if ((s->flags & TWC_LIVE) && s->ns_per_raw > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        double ns = (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+        double raw = (double)s->hdr.anchor_raw + (ns - (double)s->hdr.anchor_ns) / s->ns_per_raw;
+        k->lent_raw = raw > 0 && raw < 1.8e19 ? (uint64_t)raw : 0;
     }
     s->kernel_waits = k;
     return TWC_OK;
@@ -106,6 +119,23 @@ static uint32_t site_for(struct twc_session *s, const struct kernel_wait *w)
     return (uint32_t)s->nsites++;
 }
 
+/* The thread's state letter now (/proc/PID/task/TID/stat: R running, S/D asleep in the kernel,
+ * t/T stopped), 0 when it cannot be read (gone, another host's process). A live target keeps
+ * moving while it is read: the lent facts are from the collector's stop, the region from a
+ * moment later, and a thread seen blocked then may be running a new poll by now. */
+static char state_now(int pid, uint32_t tid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/task/%u/stat", pid, tid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    const char *close = strrchr(buf, ')');   /* after the name, which may hold spaces */
+    return close && close[1] == ' ' ? close[2] : 0;
+}
+
 void kernel_waits_apply(struct twc_session *s, struct model *m)
 {
     struct kernel_waits *k = s->kernel_waits;
@@ -116,6 +146,9 @@ void kernel_waits_apply(struct twc_session *s, struct model *m)
         for (size_t j = 0; j < k->n; j++) {
             struct kernel_wait *w = &k->w[j];
             if (w->tid != t->os_tid) continue;
+            if (k->lent_raw && t->state_ts > k->lent_raw) break;   /* polling since after the facts */
+            if ((s->flags & TWC_LIVE) && s->hdr.pid > 0 && state_now((int)s->hdr.pid, w->tid) == 'R')
+                break;   /* running now: the wait the facts saw is over */
             if (!w->bound) { w->bound = 1; w->task_id = t->id; w->task_version = t->version; }
             if (w->task_id != t->id || w->task_version != t->version) break;
             t->state = TW_TASK_WAITING;

@@ -269,7 +269,9 @@ int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n
  * the kernel (block != TWC_BLOCK_NONE: sigsuspend, pause, a read the adapter did not wrap) is
  * shown waiting on the outside world, at the thread's program frame with expr
  * "waiting in the kernel" (I/O, signals), "sleep (in the kernel)" (timed) or "futex wait (in the
- * kernel)", and is no long_poll.
+ * kernel)", and is no long_poll. On a live target a fact is not applied to a thread running
+ * by the time the region is read (/proc state R), to a task polling since after the facts were
+ * lent, or to one that has recorded anything since the fact was first applied.
  * Copied; a new call replaces them (n = 0 removes them); they describe one moment, so a frontend
  * of a live target lends them again before each command. Returns TWC_OK, TWC_EUSAGE,
  * TWC_EINTERNAL (no memory). */

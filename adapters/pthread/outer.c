@@ -69,7 +69,7 @@ struct walk {
     uint64_t inner;      /* the wrapper's return address: frames up to it are ours */
     int seen, n;
     uint64_t exe, exe_slot, lib;
-    uint64_t prev_cfa;   /* CFA of the frame below: its CFA - 8 holds this frame's return address */
+    uint64_t prev_cfa;   /* the CFA the previous step reported */
 };
 
 static _Unwind_Reason_Code step(struct _Unwind_Context *c, void *p)
@@ -86,7 +86,13 @@ static _Unwind_Reason_Code step(struct _Unwind_Context *c, void *p)
     int kind = twp_code_kind((const void *)(uintptr_t)(ip - 1), NULL);
     if (kind == TWP_CODE_EXE) {
         w->exe = ip;
-        w->exe_slot = w->prev_cfa - 8;
+        /* the stack slot holding ip, that later calls can check it is still there: just below
+         * the callee's CFA (libgcc reports that one for the caller's context; the previous
+         * step's is the other reading of "this frame's CFA"), else none */
+        if (cfa > 8 && *(const uint64_t *)(uintptr_t)(cfa - 8) == ip)
+            w->exe_slot = cfa - 8;
+        else if (w->prev_cfa > 8 && *(const uint64_t *)(uintptr_t)(w->prev_cfa - 8) == ip)
+            w->exe_slot = w->prev_cfa - 8;
         return _URC_END_OF_STACK;
     }
     if (kind == TWP_CODE_LIBRARY && !w->lib)
@@ -94,6 +100,10 @@ static _Unwind_Reason_Code step(struct _Unwind_Context *c, void *p)
     w->prev_cfa = cfa;
     return _URC_NO_REASON;
 }
+
+/* How many unwinds this library made (the uncached path), for a debugger and the tests: an
+ * event loop's wait must not pay one per iteration. */
+uint64_t twp_outer_unwinds TWP_HIDDEN;
 
 struct answer {
     uint64_t inner, fp, slot, outer;
@@ -110,6 +120,7 @@ __attribute__((noinline)) uint64_t twp_outer(uint64_t inner)
             return a->outer;
     }
     struct walk w = {.inner = inner};
+    __atomic_add_fetch(&twp_outer_unwinds, 1, __ATOMIC_RELAXED);
     _Unwind_Backtrace(step, &w);
     uint64_t outer = w.exe ? w.exe : w.lib;
     struct answer *a = &cache[cache_next++ % CACHED];

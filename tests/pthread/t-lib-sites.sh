@@ -23,6 +23,11 @@ same_in "console gdb lldb" "$want" awaits "tasks --json"
 timeout 60 "$TW" tasks --pid "$pid" | grep -q "through_helper .*lib_waits.c:$helper_line poll via libtwtesthelper.so" ||
     fail "console text, -g: $(timeout 60 "$TW" tasks --pid "$pid")"
 echo "ok   $NAME: -g build: $want (console text and JSON, gdb, lldb)"
+# main waited 2,000 times through the helper from one call site: the program's frame behind the
+# library is unwound once and then found in the thread's cache, not unwound per wait
+unwinds=$(timeout 180 gdb -batch -nx -p "$pid" -ex 'p twp_outer_unwinds' 2>&1 | sed -n 's/^\$1 = //p')
+[ -n "$unwinds" ] && [ "$unwinds" -lt 100 ] || fail "2,000 waits through a library from one site made '$unwinds' unwinds"
+echo "ok   $NAME: 2,000 waits through a library from one site: $unwinds unwinds"
 
 tw_run lib_waits-nodebug
 want="napper|?:0|nanosleep in nap through_helper|?:0|poll via libtwtesthelper.so in through_helper"

@@ -4,13 +4,17 @@
  * only exported symbols (-s -rdynamic: a static function is named by its place and the first
  * named function further out, "in lib_waits-stripped+0x… from napper"). The site of the
  * helper's wait must be this file's call of helper_wait, not a return address in the helper.
- * The helper also starts a thread whose start routine no symbol names. */
+ * The helper also starts a thread whose start routine no symbol names, and main waits through
+ * it 2,000 times in a loop: the adapter must not unwind the stack each time. */
 #define _GNU_SOURCE
 #include <time.h>
 #include "ready.h"
 
 int helper_wait(void);
 void helper_start_worker(void);
+int helper_poll_ready(void);
+
+#define LOOPS 2000 /* main's waits through the helper before it is ready, as a loop makes them */
 
 static void *through_helper(void *a)
 {
@@ -40,6 +44,9 @@ int main(void)
     pthread_create(&x, 0, through_helper, 0);
     pthread_create(&y, 0, napper, 0);
     helper_start_worker();
+    for (int i = 0; i < LOOPS; i++)
+        if (helper_poll_ready() != 0)
+            return 1;
     usleep(200000);
     ready();
     idle();
