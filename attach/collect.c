@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "classify.h"
+#include "progress.h"
 #include "ptrace_sample.h"
 #include "twa_elf.h"
 
@@ -285,18 +286,31 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
         return rc;
     }
     /* A thread just woken from a futex still looks blocked while stopped: only facts that
-     * hold 100 ms later count as stable. */
+     * hold 100 ms later, with no blocked thread having run meanwhile, count as stable. */
+    twa_await_asleep(pid, &f1, 100);
+    twa_read_switches(pid, s1->threads, s1->nthreads);
     struct timespec gap = {0, 100 * 1000 * 1000};
     nanosleep(&gap, NULL);
+    struct twc_fact_thread *at_end = calloc(s1->nthreads ? s1->nthreads : 1, sizeof *at_end);
+    for (size_t i = 0; at_end && i < s1->nthreads; i++)
+        at_end[i].tid = s1->threads[i].tid;
+    if (at_end)
+        twa_read_switches(pid, at_end, s1->nthreads);
     struct store *s2 = NULL;
     struct twc_facts f2;
     rc = sample_pid(pid, elves, &L, &s2, &f2, err, errlen);
     twa_elf_cache_free(elves);
     if (rc != TWC_OK) {
+        free(at_end);
         *out = f1; /* the process may have exited meanwhile: one sample is still an answer */
         *storage = s1;
         return TWC_OK;
     }
+    for (size_t i = 0; at_end && i < s2->nthreads; i++)
+        for (size_t j = 0; j < s1->nthreads; j++)
+            if (at_end[j].tid == s2->threads[i].tid)
+                s2->threads[i].switches = at_end[j].switches;
+    free(at_end);
     f2.samples_agree = twc_facts_agree(&f1, &f2);
     twa_release(s1);
     *out = f2;

@@ -1,5 +1,7 @@
 # bench/ — `make bench`: every figure with its peer, measured in the same run.
 DEBIAN_PKGS += lttng-tools liblttng-ust-dev valgrind
+# real servers and their load tools for bench/lines/field.sh (loopback only)
+DEBIAN_PKGS += memcached libmemcached-tools redis-server redis-tools
 BENCH_STEPS += bench-run
 BENCH_BINS := $(B)/bench/event_bench $(B)/bench/event_bench_off $(B)/bench/lttng_bench
 
@@ -43,6 +45,16 @@ BENCH_BINS += $(B)/bench/pthread_bench
 $(B)/bench/pthread_bench: bench/pthread_bench.c bench/measure.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) -o $@ $< -ldl -lpthread
+
+# A blocking-class call that returns at once, made by the program or through a library
+# (bench/lines/pthread.sh): what finding the program's frame behind a library costs a wait.
+BENCH_BINS += $(B)/bench/wait_bench
+$(B)/bench/libtwbenchvia.so: bench/wait_via.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -shared -o $@ $<
+$(B)/bench/wait_bench: bench/wait_bench.c bench/measure.h $(B)/bench/libtwbenchvia.so
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -o $@ $< -L$(B)/bench -ltwbenchvia -Wl,-rpath,'$$ORIGIN' -ldl
 
 # Last in this file: a prerequisite list is expanded when its rule is read, so bench-run placed
 # above the BENCH_BINS += lines would not build them (a fresh tree then skipped whole lines).

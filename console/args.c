@@ -23,6 +23,7 @@ static int *flag_slot(struct tw_args *a, const char *name) {
     if (!strcmp(name, "--batch")) return &a->batch;
     if (!strcmp(name, "--help") || !strcmp(name, "-h")) return &a->help;
     if (!strcmp(name, "--yes") || !strcmp(name, "-y")) return &a->yes;
+    if (!strcmp(name, "--no-children")) return &a->no_children;
     return NULL;
 }
 

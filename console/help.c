@@ -9,7 +9,7 @@
 static const char preamble[] =
     "SYNOPSIS\n"
     "    tw [COMMAND] [ARGS] TARGET [--json]\n"
-    "    tw ps | tw run [--] PROG ARGS... | tw help [COMMAND]\n\n"
+    "    tw ps | tw run [--no-children] [--] PROG ARGS... | tw help [COMMAND]\n\n"
     "TARGET (exactly one; options may come anywhere on the line)\n"
     "    --pid PID               a live process (its region, else attach-only facts)\n"
     "    --file SNAPSHOT         a snapshot written by 'tw snapshot'\n"

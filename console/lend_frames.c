@@ -3,6 +3,7 @@
  * The frames of the target's threads know better: collect them once, when the target is opened,
  * through libtwattach's attach-only collector (one ptrace stop of every thread, or the core's
  * notes), and lend them to libtwcore (twc_set_frames), which names such objects "main:mu1".
+ * The same collection says which threads are blocked in the kernel (twc_set_thread_facts).
  * Best effort: a process we may not ptrace (another debugger holds it) keeps address names. */
 #include <string.h>
 #include "tw.h"
@@ -12,6 +13,10 @@ static void lend(struct tw_target *t, int st, const struct twc_facts *f, void *s
 {
     if (st == TWC_OK && f->nframes && f->exe)
         twc_set_frames(t->s, f->frames, f->nframes, f->exe, f->load_bias);
+    /* and whether each thread is blocked in the kernel: a thread task polling in the region
+     * while its thread sleeps in a call no adapter wraps is waiting (core/kernel_waits.c) */
+    if (st == TWC_OK && f->nthreads)
+        twc_set_thread_facts(t->s, f->threads, f->nthreads);
     if (storage) twa_release(storage);
 }
 

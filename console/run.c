@@ -1,7 +1,9 @@
-/* run.c — `tw run [--] PROG ARGS…`: start an unmodified program with the pthread adapter
- * preloaded. Ours is appended to any LD_PRELOAD the user already has, so their own
- * interposers keep working; then tw becomes the program (exec), so signals, exit status and
- * the terminal are the program's own. */
+/* run.c — `tw run [--no-children] [--] PROG ARGS…`: start an unmodified program with the
+ * pthread adapter preloaded. Ours is appended to any LD_PRELOAD the user already has, so their
+ * own interposers keep working; then tw becomes the program (exec), so signals, exit status and
+ * the terminal are the program's own. LD_PRELOAD is inherited by every program it starts in
+ * turn; --no-children sets TW_CHILDREN=0, and the adapter then takes itself out of the
+ * program's LD_PRELOAD before main (adapters/pthread/children.c). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,7 +24,7 @@ static int find_adapter(char *out, size_t n) {
 }
 
 int cmd_run(const struct tw_args *a) {
-    if (!a->prog || !a->prog[0]) return tw_err(TWC_EUSAGE, "usage: tw run [--] PROG [ARGS...]");
+    if (!a->prog || !a->prog[0]) return tw_err(TWC_EUSAGE, "usage: tw run [--no-children] [--] PROG [ARGS...]");
     char lib[PATH_MAX];
     if (find_adapter(lib, sizeof lib))
         return tw_fail(TWC_ENOTFOUND, "the pthread adapter libtw-pthread.so was not found next to tw (%s/../lib)",
@@ -31,6 +33,7 @@ int cmd_run(const struct tw_args *a) {
     char *val = old && *old ? tw_strdup_printf("%s:%s", old, lib) : strdup(lib);
     if (!val || setenv("LD_PRELOAD", val, 1)) return tw_err(TWC_EINTERNAL, "cannot set LD_PRELOAD");
     free(val);
+    if (a->no_children && setenv("TW_CHILDREN", "0", 1)) return tw_err(TWC_EINTERNAL, "cannot set TW_CHILDREN");
     fflush(NULL);
     execvp(a->prog[0], a->prog);
     int e = errno;

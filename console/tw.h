@@ -18,6 +18,7 @@ struct tw_args {
     int nwords;
     const char *pid_s, *file, *core, *exe, *out, *format;
     int json, gdb, lldb, batch, help, yes;
+    int no_children;            /* `tw run --no-children` */
     char *const *prog;          /* `tw run`: program and its arguments */
 };
 

@@ -54,12 +54,27 @@ static const char *lock_name(struct twc_session *s, const struct model *m, uint6
     return buf;
 }
 
+/* Does a cycle pass between two lock classes whose instance edges the writer folded? Then its
+ * count of instance cycles is a lower bound. */
+static int cycle_folded(const struct model *m, const struct lo_cycle *y, const uint64_t *folded, size_t nfolded)
+{
+    for (size_t k = 0; k < y->n; k++) {
+        const struct mres *h = model_res(m, y->edge[k].held), *a = model_res(m, y->edge[k].acquired);
+        if (!h || !a || !h->create_site || !a->create_site) continue;
+        uint64_t key = TW_ORDER_CLASS_KEY(h->create_site, a->create_site);
+        for (size_t i = 0; i < nfolded; i++) if (folded[i] == key) return 1;
+    }
+    return 0;
+}
+
 /* One alert per inversion: every lock of the representative cycle with the sites of each
  * edge, and how many instance cycles of the same lock classes it stands for. */
 static void lock_order_alerts(struct twc_session *s, const struct model *m, const uint8_t *in_dl_res, struct alist *L)
 {
     struct lo_cycle *c; size_t n; int truncated;
     if (find_lock_cycles(s, m, in_dl_res, &c, &n, &truncated)) return;
+    uint64_t *folded = NULL; size_t nfolded = 0;
+    if (n) read_folded_classes(s, &folded, &nfolded);
     for (size_t i = 0; i < n; i++) {
         const struct lo_cycle *y = &c[i];
         const struct mtask *t = model_task(m, y->edge[0].task);
@@ -79,11 +94,15 @@ static void lock_order_alerts(struct twc_session *s, const struct model *m, cons
                           e->waiting ? ", waiting now" : "");
         }
         if (p < end)
-            snprintf(p, (size_t)(end - p), ". %llu instance cycle%s of this order of lock classes%s", (unsigned long long)y->instances,
-                     y->instances == 1 ? "" : "s", truncated ? " (search bounded: counts are lower bounds)" : "");
+            p += snprintf(p, (size_t)(end - p), ". %llu instance cycle%s of this order of lock classes%s", (unsigned long long)y->instances,
+                          y->instances == 1 ? "" : "s", truncated ? " (search bounded: counts are lower bounds)" : "");
+        if (p < end && cycle_folded(m, y, folded, nfolded))
+            snprintf(p, (size_t)(end - p), " (at least: beyond %d lock pairs of two classes the program's further pairs are folded into the classes)",
+                     TW_ORDER_PER_CLASS);
         for (size_t k = 0; k < y->n; k++) a->res[k] = y->edge[k].held;
         a->nres = y->n;
     }
+    free(folded);
     free(c);
 }
 

@@ -134,10 +134,12 @@ static const struct command table[] = {
       "command per line when stdin is not a terminal, and exits non-zero if\n"
       "one failed.",
       TW_PROGRAM, NULL },
-    { "run", "[--] PROG [ARGS...]", "run PROG under the pthread adapter",
+    { "run", "[--no-children] [--] PROG [ARGS...]", "run PROG under the pthread adapter",
       "Run an unmodified program with the pthread adapter preloaded: its\n"
       "threads become tasks; mutexes, rwlocks, condvars, semaphores, joins\n"
-      "and pipes resources. The exit status is the program's.",
+      "and pipes resources. The exit status is the program's.\n"
+      "--no-children: programs it starts (exec) run uninstrumented; forked\n"
+      "copies of itself stay instrumented.",
       TW_PROGRAM, NULL },
 };
 

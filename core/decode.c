@@ -317,6 +317,7 @@ int load_model(struct twc_session *s, char *err, size_t errlen)
     free(buf); free(torn);
     for (size_t i = 0; i < m->ntasks; i++) m->torn_tasks += m->tasks[i].torn;
     for (size_t i = 0; i < m->nres; i++) m->torn_res += m->res[i].torn;
+    kernel_waits_apply(s, m);
     model_index(m);
     s->model_loaded = 1;
     return 0;
@@ -346,7 +347,7 @@ int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **
     return 0;
 }
 
-static const char *lazy_put(struct twc_session *s, uint32_t off, char *str)
+const char *lazy_put(struct twc_session *s, uint32_t off, char *str)
 {
     if (s->nlazy == s->caplazy) {
         size_t cap = s->caplazy ? s->caplazy * 2 : 64;
@@ -427,10 +428,10 @@ uint32_t stack_at(struct twc_session *s, uint32_t idx, uint64_t pc[TW_STACK_DEPT
  * make it read (or analyse) without end. */
 #define ORDER_READ_MAX (1u << 20)
 
-int read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n)
+/* The order table's records as published, at most ORDER_READ_MAX: *out malloc'd. */
+static int read_order_table(struct twc_session *s, struct tw_order_rec **out, size_t *n)
 {
     *out = NULL; *n = 0;
-    /* a 1.1 region's header ends before `orders`: decode_header left it zero */
     if (s->facts || !s->have_hdr || s->hdr.header_size < TW_HDR_SIZE_1_3 || !s->hdr.orders.count) return 0;
     const struct tw_table_desc *t = &s->hdr.orders;
     size_t count = t->count < ORDER_READ_MAX ? t->count : ORDER_READ_MAX;
@@ -440,15 +441,42 @@ int read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n
     int rc = src_read(s, t->offset, buf, (uint64_t)count * t->stride);
     size_t k = 0;
     for (size_t i = 0; !rc && i < count; i++) {
-        struct tw_order_rec r;
-        memcpy(&r, buf + i * t->stride, sizeof r);
-        /* empty, still being written, or a try (never an order edge) */
-        if (!(r.flags & TW_ORDER_PUBLISHED) || (r.flags & TW_ORDER_ACQ_TRY)) continue;
-        if (!TW_ORDER_HELD(r.key) || !TW_ORDER_ACQUIRED(r.key) || TW_ORDER_HELD(r.key) == TW_ORDER_ACQUIRED(r.key)) continue;
-        recs[k++] = r;
+        memcpy(&recs[k], buf + i * t->stride, sizeof recs[k]);
+        if (recs[k].flags & TW_ORDER_PUBLISHED) k++;
     }
     free(buf);
     if (rc) { free(recs); return rc; }
+    *out = recs; *n = k;
+    return 0;
+}
+
+int read_folded_classes(struct twc_session *s, uint64_t **out, size_t *n)
+{
+    struct tw_order_rec *recs; size_t nrec, k = 0;
+    *out = NULL; *n = 0;
+    int rc = read_order_table(s, &recs, &nrec);
+    if (rc || !nrec) { free(recs); return rc; }
+    uint64_t *keys = malloc(nrec * sizeof *keys);
+    if (!keys) { free(recs); return -ENOMEM; }
+    for (size_t i = 0; i < nrec; i++)
+        if ((recs[i].flags & TW_ORDER_CLASS) && recs[i].task >= TW_ORDER_PER_CLASS) keys[k++] = recs[i].key;
+    free(recs);
+    *out = keys; *n = k;
+    return 0;
+}
+
+int read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n)
+{
+    struct tw_order_rec *recs; size_t nrec, k = 0;
+    int rc = read_order_table(s, &recs, &nrec);
+    if (rc) return rc;
+    for (size_t i = 0; i < nrec; i++) {
+        const struct tw_order_rec *r = &recs[i];
+        /* a try (never an order edge) or a class record (ABI 1.4) */
+        if (r->flags & (TW_ORDER_ACQ_TRY | TW_ORDER_CLASS)) continue;
+        if (!TW_ORDER_HELD(r->key) || !TW_ORDER_ACQUIRED(r->key) || TW_ORDER_HELD(r->key) == TW_ORDER_ACQUIRED(r->key)) continue;
+        recs[k++] = *r;
+    }
     *out = recs; *n = k;
     return 0;
 }

@@ -42,6 +42,7 @@ void twc_close(twc_session *s)
     for (size_t i = 0; i < s->nlazy; i++) free(s->lazy[i].s);
     free(s->lazy); free(s->facts_source); free(s->facts_exe);
     stack_names_free(s->stack_names);
+    kernel_waits_free(s->kernel_waits);
     free(s);
 }
 

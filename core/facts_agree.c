@@ -4,7 +4,10 @@
  * looks blocked in it (DESIGN.md "Certain means proven"). A mutex cycle is proven by glibc's
  * owner fields in one sample; every other untimed wait (semaphores, condvars, joins, barriers,
  * rwlocks, unknown futexes) is proven only when a second sample >= 100 ms later shows exactly
- * the same threads, waits and object states. Every frontend asks these two questions here. */
+ * the same threads, waits and object states, and no blocked thread ran in between: a busy
+ * program can pass through the very same stop twice (a broadcast round, a barrier cycle), so
+ * alike stops are not enough; the thread's context-switch count, read while the process ran,
+ * is the progress sign. Every frontend asks these two questions here. */
 #include "internal.h"
 
 int twc_facts_need_second_sample(const struct twc_facts *f)
@@ -40,6 +43,8 @@ int twc_facts_agree(const struct twc_facts *a, const struct twc_facts *b)
     for (size_t i = 0; i < a->nthreads; i++) {
         const struct twc_fact_thread *x = &a->threads[i], *y = thread_of(b, x->tid);
         if (!y || x->block != y->block || x->timed != y->timed || x->object != y->object || x->object2 != y->object2)
+            return 0;
+        if (x->block != TWC_BLOCK_NONE && x->switches && y->switches && x->switches != y->switches)
             return 0;
     }
     for (size_t i = 0; i < a->nobjects; i++) {

@@ -128,6 +128,7 @@ struct twc_session {
     int facts; int facts_certain_all; int facts_from_core; int facts_agree;
     char *facts_source; char *facts_exe;
     struct stack_names *stack_names;   /* locals.c: frames lent for naming stack objects, may be NULL */
+    struct kernel_waits *kernel_waits; /* kernel_waits.c: threads lent as blocked in the kernel, may be NULL */
     uint32_t long_poll_ms;
     int history_fields;  /* this command's JSON carries horizon/newest (dispatch.c decides) */
 };
@@ -151,6 +152,8 @@ int read_res_rec(struct twc_session *s, const struct mres *r, struct tw_res_rec 
  * 2^20 records are read). *n = 0 when the region has no table (ABI 1.1, attach-only).
  * Returns 0, -ENOMEM, or the read error. */
 int read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n);
+/* Keys (TW_ORDER_CLASS_KEY) of the class pairs whose instance edges were folded (ABI 1.4). */
+int read_folded_classes(struct twc_session *s, uint64_t **out, size_t *n);
 int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r);
 int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
                     size_t *scanned_total);
@@ -260,6 +263,13 @@ struct stack_names;
 struct stack_names *stack_names_new(const char *exe, uint64_t bias, const struct twc_fact_frame *f, size_t n);
 const char *stack_name(struct stack_names *sn, uint64_t addr);
 void stack_names_free(struct stack_names *sn);
+/* kernel_waits.c: thread tasks the model shows polling whose thread the frontend saw blocked in
+ * the kernel become waiting (on the outside world), at a site of their own */
+struct kernel_waits;
+void kernel_waits_apply(struct twc_session *s, struct model *m);
+void kernel_waits_free(struct kernel_waits *k);
+/* decode.c: keep str (malloc'd, owned from now on) as the string at offset off */
+const char *lazy_put(struct twc_session *s, uint32_t off, char *str);
 
 /* frames.c: one recorded return address through the frontend's symbolizer */
 struct frame_sym { char func[256], file[512], object[512]; int line; };

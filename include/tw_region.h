@@ -26,10 +26,11 @@
 #define TW_MAGIC "TURBOWSH"      /* 8 bytes at offset 0, no terminator */
 #define TW_BYTE_ORDER_MARK 0x01020304u
 #define TW_ABI_MAJOR 1
-#define TW_ABI_MINOR 3      /* 1.1: header.backtrace (was padding), stack table in use;
+#define TW_ABI_MINOR 4      /* 1.1: header.backtrace (was padding), stack table in use;
                              * 1.2: tw_res_rec.wake_state (wakes in flight);
                              * 1.3: header.orders (lock-order edge table), header.overflow,
-                             * TW_EVF_TRY / TW_EVF_TIMED_LOCK on TW_EV_ACQUIRE */
+                             * TW_EVF_TRY / TW_EVF_TIMED_LOCK on TW_EV_ACQUIRE;
+                             * 1.4: lock classes in the order table (TW_ORDER_CLASS) */
 
 /* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
 
@@ -299,6 +300,19 @@ struct tw_stack_rec {
 #define TW_ORDER_ACQ_TRY 0x8     /* `acquired` was taken by a try: not an order edge. The shim never
                                   * writes it; readers skip such records (a writer that keeps try
                                   * pairs for display must set it) */
+/* Lock classes (ABI 1.4): two locks with creation sites (tw_res_rec.create_site) belong to the
+ * classes of those sites. Of the instance edges between one ordered pair of classes, the first
+ * TW_ORDER_PER_CLASS are recorded and the rest are folded, as lockdep keeps classes only: a
+ * server that nests 256 LRU locks with 4,096 hashed item locks would otherwise fill any table
+ * with a million edges of one shape. Each class pair has a class record (TW_ORDER_CLASS, with
+ * TW_ORDER_ACQ_TRY also set so that 1.3 readers skip it): key TW_ORDER_CLASS_KEY, held_site and
+ * acquired_site the two creation sites, and `task` the count of its instance edges recorded,
+ * raised atomically after publication up to TW_ORDER_PER_CLASS (at which the pair is folded:
+ * readers say so). The only record that changes after publication. */
+#define TW_ORDER_CLASS 0x10
+#define TW_ORDER_PER_CLASS 128
+#define TW_ORDER_CLASS_KEY(held_site, acquired_site) \
+    (1ull << 63 | (uint64_t)((held_site) & 0x7fffffffu) << 32 | (uint32_t)(acquired_site))
 struct tw_order_rec {
     uint64_t key;            /* (uint64_t)held << 32 | acquired, resource ids; 0 = empty slot */
     uint32_t held_site;      /* site index where `held` was acquired, 0 = unknown */

@@ -179,6 +179,12 @@ struct twc_fact_thread {
     const char *file;         /* blocking site: first frame in the program's own code */
     int line;
     const char *func;
+    uint64_t switches;        /* context switches (voluntary + involuntary) the thread had made
+                                 while the process ran between two samples, 0 = unknown: in the
+                                 first sample's facts read once the resumed process's blocked
+                                 threads were asleep again, in the second's just before the stop.
+                                 A blocked thread whose count moved ran in between: it is not
+                                 stuck, however alike the two stops look. */
 };
 
 struct twc_fact_object {
@@ -228,8 +234,9 @@ struct twc_facts {
  * proven"): the frontend then lets the target run, samples again, and sets samples_agree from
  * twc_facts_agree. Both are libtwcore's, so that every frontend proves the same way. */
 int twc_facts_need_second_sample(const struct twc_facts *f);
-/* 1 when two samples show the same threads with the same waits (block, timed, objects) and the
- * same object states (kind, owner, semaphore value), in any order; 0 otherwise. */
+/* 1 when two samples show the same threads with the same waits (block, timed, objects), the
+ * same object states (kind, owner, semaphore value), in any order, and no thread blocked in both
+ * ran in between (its `switches` moved); 0 otherwise. */
 int twc_facts_agree(const struct twc_facts *a, const struct twc_facts *b);
 
 /* Build a session from attach-only facts (copied). Every command works on it. */
@@ -250,6 +257,18 @@ char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr);
  * Returns TWC_OK, TWC_EUSAGE (no session, or frames without exe), TWC_EINTERNAL (no memory). */
 int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n, const char *exe,
                    uint64_t load_bias);
+
+/* Region sessions: lend what the target's threads are doing (the attach-only thread facts of
+ * the same moment: tid, block, timed, file, line, func; objects are not needed). A thread's task
+ * (an adapter's TW_TF_ROOT task) that the region shows polling while its thread is blocked in
+ * the kernel (block != TWC_BLOCK_NONE: sigsuspend, pause, a read the adapter did not wrap) is
+ * shown waiting on the outside world, at the thread's program frame with expr
+ * "waiting in the kernel" (I/O, signals), "sleep (in the kernel)" (timed) or "futex wait (in the
+ * kernel)", and is no long_poll.
+ * Copied; a new call replaces them (n = 0 removes them); they describe one moment, so a frontend
+ * of a live target lends them again before each command. Returns TWC_OK, TWC_EUSAGE,
+ * TWC_EINTERNAL (no memory). */
+int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *threads, size_t n);
 
 #ifdef __cplusplus
 }

@@ -80,6 +80,7 @@ struct FactsView {
             f.file = t.file.empty() ? nullptr : t.file.c_str();
             f.line = t.line;
             f.func = t.func.empty() ? nullptr : t.func.c_str();
+            f.switches = t.switches;
             threads.push_back(f);
         }
         for (const auto &kv : s.objects) {
@@ -107,12 +108,17 @@ twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBP
     FactsView probe(s);
     if (live && twc_facts_need_second_sample(&probe.facts)) {
         Sample first = std::move(s);
-        if (!run_briefly(dbg, process, 150)) {
+        ProgressWatch watch;
+        for (const ThreadFact &t : first.threads)
+            if (t.block != TWC_BLOCK_NONE && !t.timed) watch.tids.push_back(t.tid);
+        if (!run_briefly(dbg, process, 150, &watch)) {
             *status = TWC_ENOTFOUND;
             *err = "the process did not stop again after a second attach-only sample was asked for";
             return nullptr;
         }
         s = collect(target, process);
+        for (ThreadFact &t : first.threads) t.switches = watch.before.count(t.tid) ? watch.before[t.tid] : 0;
+        for (ThreadFact &t : s.threads) t.switches = watch.end.count(t.tid) ? watch.end[t.tid] : 0;
         FactsView a(first), b(s);
         agree = twc_facts_agree(&a.facts, &b.facts);
     }

@@ -5,6 +5,7 @@
 
 #include "tw_lldb.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct ThreadFact {
     uint64_t object = 0, object2 = 0;
     std::string file, func;
     int line = 0;
+    uint64_t switches = 0;  /* context switches read in the run window (sampling.cpp), 0 unknown */
 };
 
 struct ObjectFact {
@@ -40,8 +42,17 @@ ObjectFact read_object(lldb::SBProcess &p, int kind, uint64_t addr);
 /* Whether the bytes at addr look like a pthread_mutex_t (a condvar's mutex). */
 bool plausible_mutex(lldb::SBProcess &p, uint64_t addr);
 
-/* sampling.cpp: let a live process run for `ms` milliseconds, then stop it again. */
-bool run_briefly(lldb::SBDebugger &dbg, lldb::SBProcess &p, int ms);
+/* Context switches of the listed threads, read while the process ran between two samples:
+ * libtwcore's progress sign (twc_fact_thread.switches). */
+struct ProgressWatch {
+    std::vector<uint64_t> tids;          /* threads blocked untimed in the first sample */
+    std::map<uint64_t, uint64_t> before; /* once they were asleep again after the resume */
+    std::map<uint64_t, uint64_t> end;    /* just before the stop */
+};
+
+/* sampling.cpp: let a live process run for `ms` milliseconds, then stop it again; with a
+ * watch, read its threads' counts at both edges of the run. */
+bool run_briefly(lldb::SBDebugger &dbg, lldb::SBProcess &p, int ms, ProgressWatch *watch = nullptr);
 
 }  // namespace twl
 

@@ -4,17 +4,63 @@
 #include "facts.h"
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 namespace twl {
 
-bool run_briefly(lldb::SBDebugger &dbg, lldb::SBProcess &p, int ms) {
+namespace {
+// The counts are read while the process runs, never while stopped: stopping a thread in a futex
+// wakes it, and its restart is a switch of its own (the same reading as attach/progress.c).
+uint64_t switches(uint64_t pid, uint64_t tid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/status");
+    std::string key;
+    uint64_t v = 0, sum = 0;
+    int seen = 0;
+    for (std::string line; std::getline(f, line);) {
+        std::istringstream in(line);
+        if (in >> key >> v && (key == "voluntary_ctxt_switches:" || key == "nonvoluntary_ctxt_switches:")) {
+            sum += v;
+            seen++;
+        }
+    }
+    return seen == 2 ? sum + 1 : 0;
+}
+
+bool asleep(uint64_t pid, uint64_t tid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/stat");
+    std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    size_t c = s.rfind(')');
+    if (!f.good() && s.empty()) return true;
+    return c == std::string::npos || c + 2 >= s.size() || s[c + 2] == 'S' || s[c + 2] == 'D';
+}
+
+void watch_run(uint64_t pid, int ms, ProgressWatch *w) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+    auto all_asleep = [&] {
+        for (uint64_t t : w->tids) if (!asleep(pid, t)) return false;
+        return true;
+    };
+    while (std::chrono::steady_clock::now() < deadline && !all_asleep())
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    for (uint64_t t : w->tids) w->before[t] = switches(pid, t);
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    for (uint64_t t : w->tids) w->end[t] = switches(pid, t);
+}
+}  // namespace
+
+bool run_briefly(lldb::SBDebugger &dbg, lldb::SBProcess &p, int ms, ProgressWatch *watch) {
     if (!is_live(p) || p.GetState() != lldb::eStateStopped) return false;
     bool was_async = dbg.GetAsync();
     dbg.SetAsync(false);
     lldb::SBProcess copy = p;
-    std::thread stopper([copy, ms]() mutable {
-        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    uint64_t pid = p.GetProcessID();
+    std::thread stopper([copy, ms, pid, watch]() mutable {
+        if (watch)
+            watch_run(pid, ms, watch);
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
         copy.SendAsyncInterrupt();
     });
     lldb::SBError e = p.Continue();

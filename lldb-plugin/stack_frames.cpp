@@ -3,6 +3,7 @@
 // collects; libtwcore evaluates the frame bases and locations and decides the name, exactly as
 // for gdb and the console. Inlined frames are lldb's synthetic copies of the concrete frame
 // (same CFA): the concrete one is enough.
+#include "facts.h"
 #include "tw_lldb.h"
 
 namespace twl {
@@ -49,6 +50,21 @@ void lend_frames(twc_session *s, lldb::SBTarget &target, lldb::SBProcess &proces
     exe_of(target, &exe, &bias);
     std::vector<twc_fact_frame> fr = program_frames(target, process);
     if (!exe.empty() && !fr.empty()) twc_set_frames(s, fr.data(), fr.size(), exe.c_str(), bias);
+    // and whether each thread is blocked in the kernel: a thread task polling in the region while
+    // its thread sleeps in a call no adapter wraps is waiting (core/kernel_waits.c)
+    std::vector<ThreadFact> facts;
+    for (uint32_t i = 0; i < process.GetNumThreads(); i++) {
+        lldb::SBThread th = process.GetThreadAtIndex(i);
+        if (th.IsValid()) facts.push_back(classify_thread(target, process, th));
+    }
+    std::vector<twc_fact_thread> ct(facts.size());
+    for (size_t i = 0; i < facts.size(); i++) {
+        const ThreadFact &f = facts[i];
+        ct[i] = twc_fact_thread{f.tid, f.name.c_str(), f.block, f.timed, f.object, f.object2,
+                                f.file.empty() ? nullptr : f.file.c_str(), f.line,
+                                f.func.empty() ? nullptr : f.func.c_str(), f.switches};
+    }
+    if (!ct.empty()) twc_set_thread_facts(s, ct.data(), ct.size());
 }
 
 } // namespace twl

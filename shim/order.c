@@ -10,7 +10,8 @@
  * lock was taken and how. The notes are private memory indexed by task slot (written, like the
  * task record, only by the thread running the task): readers need them only inside the edges.
  *
- * Cost: the common case (an edge already recorded) is one hash and one load per held lock. */
+ * Cost: the common case (an edge already recorded) is one hash and one load per held lock; an
+ * edge of a folded class pair adds one more (its class record). */
 #define _GNU_SOURCE
 #include <sys/mman.h>
 #include "internal.h"
@@ -18,6 +19,7 @@
 /* How each held lock was taken, parallel to the task record's edges[]. */
 struct hold_note {
     uint32_t site[TW_MAX_EDGES];
+    uint32_t class_[TW_MAX_EDGES]; /* the held lock's creation site: its class, 0 = none */
     uint8_t how[TW_MAX_EDGES]; /* NOTE_* */
 };
 enum { NOTE_TRY = 1, NOTE_TIMED = 2, NOTE_LOCK_KIND = 4 /* a mutex or rwlock, not a semaphore */ };
@@ -61,34 +63,80 @@ static void raise_count(struct tw_header *h, uint32_t used)
     }
 }
 
-/* Record held -> acquired once. Lock-free: CAS claim of the key, release-publish of flags. */
-static void add_edge(struct tw_header *h, const struct tw_order_rec *e)
+enum { EDGE_PRESENT, EDGE_ADDED, EDGE_NO_ROOM };
+
+/* The record of `key`; else, with claim, a free slot claimed for it (*claimed = 1, its fields to
+ * be written); NULL when absent (without claim) or when TW_ORDER_PROBES slots from its hash are
+ * all taken by others. Lock-free: CAS of key. */
+static struct tw_order_rec *slot_for(struct tw_header *h, uint64_t key, int claim, int *claimed)
 {
     uint32_t cap = h->orders.capacity; /* a power of two (region.c) */
+    *claimed = 0;
     if (!cap)
-        return;
+        return NULL;
     struct tw_order_rec *table = (struct tw_order_rec *)(tw_base() + h->orders.offset);
-    uint64_t i = slot_of(e->key, cap - 1);
+    uint64_t i = slot_of(key, cap - 1);
     for (unsigned probe = 0; probe < TW_ORDER_PROBES; probe++, i = (i + 1) & (cap - 1)) {
         struct tw_order_rec *r = &table[i];
         uint64_t k = __atomic_load_n(&r->key, __ATOMIC_ACQUIRE);
-        if (TW_LIKELY(k == e->key))
-            return;
+        if (TW_LIKELY(k == key))
+            return r;
         if (k != 0)
             continue;
-        if (!__atomic_compare_exchange_n(&r->key, &k, e->key, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            if (k == e->key)
-                return;
+        if (!claim)
+            return NULL;
+        if (!__atomic_compare_exchange_n(&r->key, &k, key, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            if (k == key)
+                return r;
             continue;
         }
-        r->held_site = e->held_site;
-        r->acquired_site = e->acquired_site;
-        r->task = e->task;
-        __atomic_store_n(&r->flags, e->flags | TW_ORDER_PUBLISHED, __ATOMIC_RELEASE);
         raise_count(h, (uint32_t)i + 1);
-        return;
+        *claimed = 1;
+        return r;
     }
-    __atomic_add_fetch(&h->orders.full, 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+/* Record e once (fields written before the release-publish of flags): 1 when this call added
+ * it. A record that finds no slot is counted in orders.full. */
+static int add_record(struct tw_header *h, const struct tw_order_rec *e)
+{
+    int claimed;
+    struct tw_order_rec *r = slot_for(h, e->key, 1, &claimed);
+    if (!r) {
+        __atomic_add_fetch(&h->orders.full, 1, __ATOMIC_RELAXED);
+        return 0;
+    }
+    if (!claimed)
+        return 0;
+    r->held_site = e->held_site;
+    r->acquired_site = e->acquired_site;
+    r->task = e->task;
+    __atomic_store_n(&r->flags, e->flags | TW_ORDER_PUBLISHED, __ATOMIC_RELEASE);
+    return 1;
+}
+
+/* An instance edge between two locks of known classes: recorded while its class pair has fewer
+ * than TW_ORDER_PER_CLASS instance edges, folded after (tw_region.h "Lock classes"). */
+static void add_classed_edge(struct tw_header *h, const struct tw_order_rec *e, uint32_t held_class,
+                             uint32_t acquired_class)
+{
+    int claimed;
+    if (TW_LIKELY(slot_for(h, e->key, 0, &claimed) != NULL))
+        return; /* the common case: this pair is known */
+    struct tw_order_rec c = {.key = TW_ORDER_CLASS_KEY(held_class, acquired_class), .held_site = held_class,
+                             .acquired_site = acquired_class, .flags = TW_ORDER_CLASS | TW_ORDER_ACQ_TRY};
+    struct tw_order_rec *cls = slot_for(h, c.key, 1, &claimed);
+    if (cls && claimed) {
+        cls->held_site = c.held_site;
+        cls->acquired_site = c.acquired_site;
+        cls->task = 0;
+        __atomic_store_n(&cls->flags, c.flags | TW_ORDER_PUBLISHED, __ATOMIC_RELEASE);
+    }
+    if (cls && __atomic_load_n(&cls->task, __ATOMIC_RELAXED) >= TW_ORDER_PER_CLASS)
+        return; /* folded: this class pair's shape is known */
+    if (add_record(h, e) && cls)
+        __atomic_add_fetch(&cls->task, 1, __ATOMIC_RELAXED);
 }
 
 void tw_order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
@@ -100,6 +148,7 @@ void tw_order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge,
     struct hold_note *n = &notes[slot];
     int lock = is_lock(r->kind);
     n->site[edge] = site;
+    n->class_[edge] = r->create_site;
     n->how[edge] = (uint8_t)((how == TW_ACQ_TRY ? NOTE_TRY : how == TW_ACQ_TIMED ? NOTE_TIMED : 0) |
                              (lock ? NOTE_LOCK_KIND : 0));
     if (how != TW_ACQ_LOCK || shared || !lock)
@@ -118,7 +167,10 @@ void tw_order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge,
             .flags = ((n->how[k] & NOTE_TRY) ? TW_ORDER_HELD_TRY : 0) |
                      (held->role == TW_EDGE_HOLD_SHARED ? TW_ORDER_HELD_SHARED : 0),
         };
-        add_edge(h, &e);
+        if (n->class_[k] && r->create_site)
+            add_classed_edge(h, &e, n->class_[k], r->create_site);
+        else
+            add_record(h, &e);
     }
 }
 

@@ -27,9 +27,36 @@ targets = [
     ("lttng/event", ("lttng_ns", "median"), ("event_ns", "median"), ">=", 5),
     ("poll overhead/event", ("poll_overhead_ns", "median"), ("event_ns", "median"), "<=", 4),
 ]
+# Issue 20: resource events at the floor, and real servers near native. An "added" figure is
+# (on - off) / floor: what instrumentation adds, counted in floor events.
+added = [
+    ("adapter lock added/floor", "pthread_lock_adapter_ns", "pthread_lock_ns", 3),
+    ("rt mutex added/floor", "rt_mutex_on_ns", "rt_mutex_compiled_out_ns", 2),
+]
+ratios = [
+    ("pingpong on/out", ("rt_pingpong_on_ns", "median"), ("rt_pingpong_compiled_out_ns", "median"), "<=", 1.3),
+    ("spawn on/out", ("rt_spawn_on_ns", "median"), ("rt_spawn_compiled_out_ns", "median"), "<=", 1.2),
+]
 print()
 bad = 0
-for name, a, b, op, lim in targets:
+for name, on, off, lim in added:
+    x, y, f = fig(on), fig(off), fig("floor_ns")
+    if x is None or y is None or not f:
+        print("%-24s not measured in this run" % name)
+        bad += check
+        continue
+    v = (x - y) / f
+    bad += v > lim
+    print("%-24s %6.2f  (target <= %s floor events) %s" % (name, v, lim, "ok" if v <= lim else "MISSED"))
+for name in ("memcached", "redis"):
+    v = fig("field_%s_ratio" % name)
+    if v is None:
+        print("%-24s not measured in this run" % ("field " + name))
+        bad += check
+        continue
+    bad += v < 0.97
+    print("%-24s %6.2f  (target >= 0.97 of native throughput) %s" % ("field " + name, v, "ok" if v >= 0.97 else "MISSED"))
+for name, a, b, op, lim in targets + ratios:
     x, y = fig(*a), fig(*b)
     if x is None or y is None:
         print("%-24s not measured in this run" % name)
@@ -46,6 +73,8 @@ compare = [
     ("block event/event", "block_event_ns", "event_ns"),
     ("pthread adapter/bare", "pthread_lock_adapter_ns", "pthread_lock_ns"),
     ("helgrind/adapter", "pthread_lock_helgrind_ns", "pthread_lock_adapter_ns"),
+    ("adapter wait/bare", "pthread_wait_direct_adapter_ns", "pthread_wait_ns"),
+    ("wait via library/direct", "pthread_wait_via_adapter_ns", "pthread_wait_direct_adapter_ns"),
 ]
 for name, a, b in compare:
     for q in ("median", "p999"):

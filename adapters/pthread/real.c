@@ -79,6 +79,7 @@ void twp_resolve(void)
     GET(sleep, "sleep");
     GET(poll, "poll");
     GET(epoll_wait, "epoll_wait");
+    GET(epoll_pwait, "epoll_pwait");
     GET(select, "select");
     GET(accept, "accept");
     GET(accept4, "accept4");
@@ -87,6 +88,7 @@ void twp_resolve(void)
     GET(recvfrom, "recvfrom");
     GET(recvmsg, "recvmsg");
     GET(waitpid, "waitpid");
+    GET(prctl, "prctl");
     resolving = 0;
 }
 

@@ -3,9 +3,13 @@
  * TW_SITE cannot see our caller, so each wrapper passes __builtin_return_address(0) and we
  * register a site per distinct address the first time it is seen: file and line of the call
  * from the object's DWARF line table (lines.c), expr the called function ("pthread_mutex_lock"),
- * func the enclosing function's ELF symbol. Without line information: file "?", line 0 and
- * expr "pthread_mutex_lock 0x55d0c1a2b1c4" (the absolute return address, for readers that can
- * symbolise it with the process's load map). */
+ * func the enclosing function's ELF symbol. A call made from inside a library (libevent's
+ * epoll_dispatch calling epoll_wait) is registered per pair (return address, the program's frame
+ * further out that outer.c finds) at that frame, its expr saying through what:
+ * "epoll_wait via libevent-2.1.so.7". Without line information the site is file "?", line 0,
+ * and expr names the function instead: "nanosleep in debugCommand" (or, when no symbol covers
+ * it either, its offset in its file and the first named function further out:
+ * "epoll_wait in redis-server+0x64e51 from aeMain"). */
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,8 +21,10 @@
 
 struct site_slot {
     uint64_t ra;     /* 0 = empty */
+    uint64_t outer;  /* the program's frame behind a library's call, 0 for a direct call; written
+                        before site is published */
     uint32_t site;   /* 0 = being registered by the thread that claimed ra; else the site or SITE_NONE */
-    uint32_t pad;
+    uint32_t foreign; /* (outer 0 only) ra is not in the executable: look for the outer frame */
 };
 static struct site_slot sites[SITE_SLOTS] __attribute__((aligned(4096)));
 
@@ -39,12 +45,35 @@ static uint32_t registered(struct site_slot *s)
     return 0;
 }
 
-static uint32_t describe(const void *ret_addr, const char *what)
+/* "in FUNC", else "in OBJECT+0xOFFSET from CALLER" (the executable by its program name; CALLER
+ * the first function further out that a symbol names, when there is one) */
+static char *in_function(char *p, char *end, const void *call, const char *func)
 {
-    uint64_t ra = (uint64_t)(uintptr_t)ret_addr;
-    char expr[96], func[128], *p;
+    p = twp_str(p, " in ", end);
+    if (func)
+        return twp_str(p, func, end);
+    const char *obj = NULL;
+    uint64_t off = 0;
+    if (!twp_code_offset(call, &obj, &off))
+        return twp_hex(p, (uint64_t)(uintptr_t)call + 1);
+    p = twp_str(p, obj, end);
+    if (p + 20 < end) {
+        *p++ = '+';
+        p = twp_hex(p, off + 1);
+    }
+    char caller[96];
+    if (twp_named_caller((uint64_t)(uintptr_t)call + 1, caller, sizeof caller)) {
+        p = twp_str(p, " from ", end);
+        p = twp_str(p, caller, end);
+    }
+    return p;
+}
+
+static uint32_t describe(uint64_t ra, uint64_t outer, const char *what)
+{
+    char expr[224], func[128], *p, *end = expr + sizeof expr;
     /* the return address is one past the call: look up the call instruction */
-    const void *call = (const char *)ret_addr - 1;
+    const void *call = (const void *)(uintptr_t)((outer ? outer : ra) - 1);
     const char *file = "?";
     unsigned line = 0;
     int named = twp_symbol(call, func, sizeof func);
@@ -52,14 +81,55 @@ static uint32_t describe(const void *ret_addr, const char *what)
         char *plus = strchr(func, '+');
         if (plus) *plus = 0;
     }
-    p = twp_str(expr, what ? what : "call", expr + sizeof expr - 24);
+    p = twp_str(expr, what ? what : "call", end);
+    const char *via = NULL;
+    if (outer && twp_code_kind((const void *)(uintptr_t)(ra - 1), &via) != TWP_CODE_UNKNOWN && via && via[0]) {
+        p = twp_str(p, " via ", end);
+        p = twp_str(p, via, end);
+    }
     if (!twp_source(call, &file, &line)) {
         file = "?";
         line = 0;
-        *p++ = ' ';
-        twp_hex(p, ra);
+        in_function(p, end, call, named ? func : NULL);
     }
     return tw__site_register(file, line, expr, named ? func : NULL);
+}
+
+/* The site registered for (ra, outer), registering it on first sight. foreign (may be NULL)
+ * receives whether ra lies outside the executable (asked with outer 0 only). */
+static uint32_t lookup(uint64_t ra, uint64_t outer, const char *what, uint32_t *foreign)
+{
+    uint64_t h = ((ra ^ (outer * 0xC2B2AE3D27D4EB4Full)) * 0x9E3779B97F4A7C15ull) >> 51;
+    for (unsigned probe = 0; probe < 64; probe++) {
+        struct site_slot *s = &sites[(h + probe) & (SITE_SLOTS - 1)];
+        uint64_t k = __atomic_load_n(&s->ra, __ATOMIC_ACQUIRE);
+        if (k == 0 && !__atomic_compare_exchange_n(&s->ra, &k, ra, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            /* lost the claim: k is now the winner's address */
+        } else if (k == 0) {
+            s->outer = outer;
+            s->foreign = !outer && twp_code_kind((const void *)(uintptr_t)(ra - 1), NULL) != TWP_CODE_EXE;
+            if (foreign)
+                *foreign = s->foreign;
+            uint32_t id = describe(ra, outer, what);
+            __atomic_store_n(&s->site, id ? id : SITE_NONE, __ATOMIC_RELEASE);
+            return id;
+        }
+        if (k != ra)
+            continue;
+        uint32_t v = registered(s);
+        if (!v) { /* its registrar vanished: describe it ourselves, unshared */
+            if (foreign)
+                *foreign = 0;
+            return describe(ra, outer, what);
+        }
+        if (s->outer != outer)
+            continue;
+        if (foreign)
+            *foreign = s->foreign;
+        return site_of(v);
+    }
+    tw_overflow(TW_OVF_SITES, 1); /* in the region only: libtw-uv shares this file, not twp_stats */
+    return 0;
 }
 
 uint32_t twp_site(const void *ret_addr, const char *what)
@@ -67,24 +137,12 @@ uint32_t twp_site(const void *ret_addr, const char *what)
     uint64_t ra = (uint64_t)(uintptr_t)ret_addr;
     if (!ra)
         return 0;
-    uint64_t h = (ra * 0x9E3779B97F4A7C15ull) >> 51;
-    for (unsigned probe = 0; probe < 64; probe++) {
-        struct site_slot *s = &sites[(h + probe) & (SITE_SLOTS - 1)];
-        uint64_t k = __atomic_load_n(&s->ra, __ATOMIC_ACQUIRE);
-        if (k == 0 && !__atomic_compare_exchange_n(&s->ra, &k, ra, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            /* lost the claim: k is now the winner's address */
-        } else if (k == 0) {
-            uint32_t id = describe(ret_addr, what);
-            __atomic_store_n(&s->site, id ? id : SITE_NONE, __ATOMIC_RELEASE);
-            return id;
-        }
-        if (k != ra)
-            continue;
-        uint32_t v = registered(s);
-        return v ? site_of(v) : describe(ret_addr, what);
-    }
-    tw_overflow(TW_OVF_SITES, 1); /* in the region only: libtw-uv shares this file, not twp_stats */
-    return 0;
+    uint32_t foreign = 0;
+    uint32_t site = lookup(ra, 0, what, &foreign);
+    if (TWP_LIKELY(!foreign))
+        return site;
+    uint64_t outer = twp_outer(ra);
+    return outer && outer != ra ? lookup(ra, outer, what, NULL) : site;
 }
 
 void twp_sites_reset(void)

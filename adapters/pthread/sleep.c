@@ -26,6 +26,13 @@ TWP_EXPORT int epoll_wait(int ep, struct epoll_event *ev, int n, int ms)
         return TWP_REAL(epoll_wait)(ep, ev, n, ms);
     AROUND(TW_WAIT_IO, ms > 0, TWP_REAL(epoll_wait)(ep, ev, n, ms), "epoll_wait");
 }
+/* libuv's loop blocks here */
+TWP_EXPORT int epoll_pwait(int ep, struct epoll_event *ev, int n, int ms, const sigset_t *mask)
+{
+    if (ms == 0)
+        return TWP_REAL(epoll_pwait)(ep, ev, n, ms, mask);
+    AROUND(TW_WAIT_IO, ms > 0, TWP_REAL(epoll_pwait)(ep, ev, n, ms, mask), "epoll_pwait");
+}
 TWP_EXPORT int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {
     if (tv && tv->tv_sec == 0 && tv->tv_usec == 0)

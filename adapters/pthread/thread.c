@@ -93,6 +93,18 @@ tw_task_t twp_adopt(void)
     return t;
 }
 
+/* The calling thread's task, for the libuv adapter (libtw-uv looks it up as a weak symbol): an
+ * event loop run by a thread is that thread's task, not a second one (loop.c there). 0 when the
+ * thread is not recorded. */
+TWP_EXPORT tw_task_t tw_pthread_thread_task(void)
+{
+    tw_task_t t;
+    if (!twp_enter(&t))
+        return twp_me.task;
+    twp_leave();
+    return t;
+}
+
 /* ---- the trampoline ---- */
 #define POOL 4096
 struct tramp {
@@ -131,6 +143,20 @@ static void thread_done(void *unused)
     twp_me.busy = 0;
 }
 
+/* A start routine no symbol names (static, in a stripped object: libuv's pool, memcached's
+ * workers) by its place, "libuv.so.1+0x1f0a0", which tells pools apart and can be looked up. */
+static int start_offset(void *(*start)(void *), char *buf, size_t len)
+{
+    const char *obj;
+    uint64_t off;
+    if (!twp_code_offset((const void *)start, &obj, &off) || strlen(obj) + 20 > len)
+        return 0;
+    char *p = twp_str(buf, obj, buf + len);
+    *p++ = '+';
+    twp_hex(p, off);
+    return 1;
+}
+
 static void *twp_start(void *p)
 {
     struct tramp *tr = p;
@@ -149,7 +175,7 @@ static void *twp_start(void *p)
         } else if (twp_symbol((const void *)start, name, sizeof name)) {
             char *plus = strchr(name, '+');
             if (plus) *plus = 0;
-        } else {
+        } else if (!start_offset(start, name, sizeof name)) {
             strcpy(name, "thread");
         }
         twp_me.state = 1;

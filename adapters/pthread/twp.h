@@ -75,6 +75,7 @@ struct twp_real {
     unsigned (*sleep)(unsigned);
     int (*poll)(struct pollfd *, nfds_t, int);
     int (*epoll_wait)(int, struct epoll_event *, int, int);
+    int (*epoll_pwait)(int, struct epoll_event *, int, int, const sigset_t *);
     int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
     int (*accept)(int, struct sockaddr *, socklen_t *);
     int (*accept4)(int, struct sockaddr *, socklen_t *, int);
@@ -83,6 +84,7 @@ struct twp_real {
     ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
     ssize_t (*recvmsg)(int, struct msghdr *, int);
     pid_t (*waitpid)(pid_t, int *, int);
+    int (*prctl)(int, ...);
 };
 extern struct twp_real twp_real TWP_HIDDEN;
 /* Resolve every real function (idempotent). Called from the constructor and, before it ran,
@@ -217,9 +219,29 @@ TWP_HIDDEN void twp_objects_reset(void); /* fork child */
  * edges from the task's holds into the region's one order graph (shim/order.c). */
 
 /* ---- sites: return address -> site index (sites.c) ---- */
-/* The site of the program's call at ret_addr to `what` ("pthread_mutex_lock"). */
+/* The site of the program's call at ret_addr to `what` ("pthread_mutex_lock"). When ret_addr
+ * is inside a library (libevent calling epoll_wait), the site is the program's frame further
+ * out (twp_outer), the call named "epoll_wait via libevent-2.1.so.7". */
 TWP_HIDDEN uint32_t twp_site(const void *ret_addr, const char *what);
 TWP_HIDDEN void twp_sites_reset(void);
+
+/* ---- the program's frame behind a library (outer.c) ---- */
+enum { TWP_CODE_UNKNOWN = 0, TWP_CODE_EXE, TWP_CODE_LIBRARY, TWP_CODE_SKIPPED };
+/* Whose code is at addr: the executable, a library, or one of the libraries a site never names
+ * (libc, libpthread, libevent, libuv, TurboWish). *object (may be NULL) gets the file's base
+ * name ("" for the executable). Lock-free (_dl_find_object). */
+TWP_HIDDEN int twp_code_kind(const void *addr, const char **object);
+/* The file (base name; the executable by its program name) and link-time offset of addr: 1, or
+ * 0 when no loaded object holds it. */
+TWP_HIDDEN int twp_code_offset(const void *addr, const char **object, uint64_t *off);
+/* The return address of the innermost executable frame outside the call whose return address
+ * is `inner` (in a library), else of the first frame outside the skipped libraries, else 0. */
+TWP_HIDDEN uint64_t twp_outer(uint64_t inner);
+/* The function of the first executable frame with a symbol outside the frame whose return
+ * address is `from` (on the calling thread's stack now): 1 and its name in buf, else 0. For
+ * sites in a function no symbol names ("in redis-server+0x64e51 from aeMain"); slow, once per
+ * site. */
+TWP_HIDDEN int twp_named_caller(uint64_t from, char *buf, size_t len);
 
 /* ---- symbols (symbols.c): name of the symbol covering addr, "sym" or "sym+0x10".
  * Returns 1 and writes buf, or 0 when no symbol covers it. May take the loader lock (first use

@@ -4,7 +4,7 @@
 DEBIAN_PKGS += libuv1-dev
 TWUV_SRC := $(wildcard adapters/uv/*.c)
 TWUV_OBJ := $(patsubst adapters/uv/%.c,$(B)/obj/adapters/uv/%.o,$(TWUV_SRC)) \
-            $(patsubst adapters/pthread/%.c,$(B)/obj/adapters/uv/pt_%.o,adapters/pthread/sites.c adapters/pthread/symbols.c adapters/pthread/lines.c adapters/pthread/dwarf_type.c adapters/pthread/fmt.c)
+            $(patsubst adapters/pthread/%.c,$(B)/obj/adapters/uv/pt_%.o,adapters/pthread/sites.c adapters/pthread/outer.c adapters/pthread/symbols.c adapters/pthread/lines.c adapters/pthread/dwarf_type.c adapters/pthread/fmt.c)
 TWUV_CFLAGS := $(CFLAGS_BASE) -D_GNU_SOURCE -fvisibility=hidden -Iadapters/uv
 
 ALL_TARGETS += $(B)/lib/libtw-uv.so $(B)/examples/uv-echo

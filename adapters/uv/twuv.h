@@ -30,6 +30,9 @@ struct twuv_loop {
     uv_loop_t *loop;
     tw_task_t task;       /* "uv loop" */
     int parked;           /* blocked in the kernel (or not started): the next callback resumes it */
+    int threads;          /* the pthread adapter is loaded: task is the running thread's own task,
+                             which that adapter parks in epoll_wait; we never poll or end it */
+    uint32_t run_site;    /* the program's call of uv_run (0 until it runs) */
     uv_prepare_t prepare;
     uv_check_t check;
 };

@@ -8,9 +8,24 @@ B=${B:-build}
 bin=$B/bench/pthread_bench
 [ -x "$bin" ] || exit 0
 "$bin" pthread_lock_ns
+"$bin" pthread_nested_lock_ns --nested
 if [ -x "$B/bin/tw" ] && [ -e "$B/lib/libtw-pthread.so" ]; then
   env -u TW_DISABLE "$B/bin/tw" run -- "$bin" pthread_lock_adapter_ns --adapter ||
     echo "bench: pthread_lock_adapter_ns failed" >&2
+  # the same pair inside a held lock: the lock-order table's present-edge path on every lock
+  env -u TW_DISABLE "$B/bin/tw" run -- "$bin" pthread_nested_lock_adapter_ns --adapter --nested ||
+    echo "bench: pthread_nested_lock_adapter_ns failed" >&2
+fi
+# A wait that returns at once (poll of a readable pipe), bare and under the adapter, made by the
+# program and through a library (the adapter then finds the program's frame behind it).
+if [ -x "$B/bench/wait_bench" ]; then
+  "$B/bench/wait_bench" pthread_wait_ns direct
+  if [ -x "$B/bin/tw" ] && [ -e "$B/lib/libtw-pthread.so" ]; then
+    for how in direct via; do
+      env -u TW_DISABLE "$B/bin/tw" run -- "$B/bench/wait_bench" "pthread_wait_${how}_adapter_ns" "$how" --adapter ||
+        echo "bench: pthread_wait_${how}_adapter_ns failed" >&2
+    done
+  fi
 fi
 # ~7 µs a pair under helgrind: 4,000 batches (p99.9 still a measured batch) take seconds
 if command -v valgrind >/dev/null; then

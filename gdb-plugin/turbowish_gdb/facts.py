@@ -15,9 +15,12 @@ Sources of the object address, best first:
   3. the caller's code: the argument registers loaded before its call (callsite.py).
 """
 import contextlib
+import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import time
 
 import gdb
@@ -112,6 +115,7 @@ class ThreadFact:
         self.call = None         # the blocking call ("pthread_mutex_lock")
         self.how = None          # where the object address came from
         self.frames = []         # (pc, cfa, sp, fp) of the program's own frames, for naming locals
+        self.switches = 0        # context switches read in the run window (window.py), 0 unknown
 
     def as_dict(self):
         return {"tid": self.tid, "name": self.name, "block": T.BLOCK_NAMES[self.block],
@@ -186,6 +190,7 @@ class Collected:
             ta[i].file = cs(t.file)
             ta[i].line = t.line
             ta[i].func = cs(t.func)
+            ta[i].switches = t.switches
         objs = list(self.objects.values())
         oa = (T.FactObject * max(len(objs), 1))()
         for i, o in enumerate(objs):
@@ -604,16 +609,46 @@ def _can_run_briefly(inf):
     return None
 
 
-def _run_briefly(inf, seconds):
+def _run_briefly(inf, seconds, watch=None):
     """Let the process run for `seconds`, then stop it again with a SIGINT that gdb swallows.
-    Returns None, or why it could not."""
+    With watch = {"tids": [...]}, also fills watch["before"] and watch["end"] (tid -> context
+    switches, read while the process ran; see window.py). Returns None, or why it could not."""
     pid = inf.pid
-    # Repeated in case the first SIGINT reaches the process before gdb has resumed it (then
-    # gdb reports it at once) or is lost; the helper is killed as soon as the process stops.
-    helper = subprocess.Popen(["/bin/sh", "-c", "sleep %.3f; kill -INT %d; sleep 1; kill -INT %d; sleep 2; kill -INT %d"
-                               % (seconds, pid, pid, pid)],
+    fd, out = tempfile.mkstemp(prefix="tw-window-")
+    os.close(fd)
+    tids = [str(t) for t in (watch or {}).get("tids", ())]
+    helper = subprocess.Popen([_python(), os.path.join(os.path.dirname(__file__), "window.py"),
+                               str(pid), "%.3f" % seconds, out] + tids,
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
+    try:
+        return _continue_until_stopped(inf, helper)
+    finally:
+        _read_window(out, watch)
+
+
+def _python():
+    """The interpreter for window.py: gdb's sys.executable may be gdb itself."""
+    return shutil.which("python3") or "/usr/bin/python3"
+
+
+def _read_window(out, watch):
+    try:
+        with open(out) as f:
+            lines = f.read().splitlines()
+        if watch is not None and len(lines) == 2:
+            watch["before"] = {int(k): v for k, v in json.loads(lines[0]).items()}
+            watch["end"] = {int(k): v for k, v in json.loads(lines[1]).items()}
+    except (OSError, ValueError):
+        pass
+    finally:
+        try:
+            os.unlink(out)
+        except OSError:
+            pass
+
+
+def _continue_until_stopped(inf, helper):
     # gdb prints the stop ("Thread 1 received signal SIGINT") on its terminal, not into
     # to_string: silence stdout around the cycle so a --json line stays alone.
     gdb.flush()
@@ -641,9 +676,10 @@ def _run_briefly(inf, seconds):
     return None
 
 
-def run_for_second_sample(inf, mem, seconds):
+def run_for_second_sample(inf, mem, seconds, watch=None):
     """Let the stopped process run for `seconds` and stop it again, for a second sample: None,
-    or why not. The memory cache is dropped (the target moved) and the selected thread kept."""
+    or why not. The memory cache is dropped (the target moved) and the selected thread kept.
+    watch: as for _run_briefly."""
     why = _can_run_briefly(inf)
     if why:
         return why
@@ -652,7 +688,7 @@ def run_for_second_sample(inf, mem, seconds):
     except (gdb.error, AttributeError):
         sel = None
     t0 = time.monotonic()
-    why = _run_briefly(inf, seconds)
+    why = _run_briefly(inf, seconds, watch)
     mem.drop_cache()
     if why:
         return why
@@ -680,12 +716,18 @@ def collect(lib, inf, mem, live, one_sample=False):
     if one_sample:
         c.sample_note = "--one-sample"
         return c
-    why = run_for_second_sample(inf, mem, 0.15)
+    watch = {"tids": [t.tid for t in c.threads if t.block != T.BLOCK_NONE and not t.timed]}
+    why = run_for_second_sample(inf, mem, 0.15, watch)
     if why:
         c.sample_note = "cannot take a second sample: %s" % why
         return c
     c2 = sample(inf, mem, live)
     c2.samples = 2
+    for t in c.threads:
+        t.switches = watch.get("before", {}).get(t.tid, 0)
+    for t in c2.threads:
+        t.switches = watch.get("end", {}).get(t.tid, 0)
+    first, _keep1 = c.to_ctypes()
     second, _keep2 = c2.to_ctypes()
     c2.samples_agree = 1 if lib.facts_agree(first, second) else 0
     return c2

@@ -48,7 +48,8 @@ class FactThread(ctypes.Structure):
     """struct twc_fact_thread"""
     _fields_ = [("tid", ctypes.c_uint64), ("name", ctypes.c_char_p), ("block", ctypes.c_int),
                 ("timed", ctypes.c_int), ("object", ctypes.c_uint64), ("object2", ctypes.c_uint64),
-                ("file", ctypes.c_char_p), ("line", ctypes.c_int), ("func", ctypes.c_char_p)]
+                ("file", ctypes.c_char_p), ("line", ctypes.c_int), ("func", ctypes.c_char_p),
+                ("switches", ctypes.c_uint64)]
 
 
 class FactObject(ctypes.Structure):
@@ -144,6 +145,8 @@ class Lib:
         L.twc_set_frames.restype = ctypes.c_int
         L.twc_set_frames.argtypes = [p, ctypes.POINTER(FactFrame), ctypes.c_size_t, ctypes.c_char_p,
                                      ctypes.c_uint64]
+        L.twc_set_thread_facts.restype = ctypes.c_int
+        L.twc_set_thread_facts.argtypes = [p, ctypes.POINTER(FactThread), ctypes.c_size_t]
         L.twc_open_facts.restype = p
         L.twc_open_facts.argtypes = [ctypes.POINTER(Facts), ctypes.POINTER(ctypes.c_int), ctypes.c_char_p,
                                      ctypes.c_size_t]
@@ -188,6 +191,11 @@ class Lib:
         for i, fr in enumerate(frames):
             fa[i].tid, fa[i].pc, fa[i].cfa, fa[i].sp, fa[i].fp = fr
         return self.L.twc_set_frames(s, fa, len(frames), _b(exe), bias)
+
+    def set_thread_facts(self, s, facts):
+        """Lend the threads of a Facts structure to a region session (twc_set_thread_facts: a
+        thread task shown polling whose thread is blocked in the kernel is waiting)."""
+        return self.L.twc_set_thread_facts(s, facts.threads, facts.nthreads)
 
     def set_label(self, s, label):
         self.L.twc_set_target_label(s, _b(label))

@@ -13,5 +13,23 @@ $(B)/tests/pthread/regdump: tests/pthread/regdump.c include/tw_region.h
 	$(CC) $(CFLAGS_BASE) -o $@ $<
 
 .PHONY: test-pthread
-test-pthread: $(TWPT_PROGS) $(B)/tests/pthread/regdump $(B)/lib/libtw-pthread.so
+test-pthread: $(TWPT_PROGS) $(B)/tests/pthread/lib_waits-nodebug $(B)/tests/pthread/lib_waits-stripped $(B)/tests/pthread/regdump $(B)/lib/libtw-pthread.so
 	tests/pthread/run.sh
+
+# lib_waits blocks through a library of its own (tests/pthread/helper), built with and without
+# debug information and stripped to its exported symbols: await sites are the program's frame,
+# file:line, function name, or place and the first named caller.
+TWPT_HELPER := $(B)/tests/pthread/libtwtesthelper.so
+ALL_TARGETS += $(TWPT_HELPER) $(B)/tests/pthread/lib_waits-nodebug $(B)/tests/pthread/lib_waits-stripped
+$(TWPT_HELPER): tests/pthread/helper/waits_helper.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -Wall -shared -fPIC -s -o $@ $<
+$(B)/tests/pthread/lib_waits: tests/pthread/progs/lib_waits.c tests/pthread/progs/ready.h $(TWPT_HELPER)
+	@mkdir -p $(@D)
+	$(CC) -g -O1 -Wall -pthread -o $@ $< -L$(B)/tests/pthread -ltwtesthelper -Wl,-rpath,'$$ORIGIN'
+$(B)/tests/pthread/lib_waits-nodebug: tests/pthread/progs/lib_waits.c tests/pthread/progs/ready.h $(TWPT_HELPER)
+	@mkdir -p $(@D)
+	$(CC) -O1 -Wall -pthread -o $@ $< -L$(B)/tests/pthread -ltwtesthelper -Wl,-rpath,'$$ORIGIN'
+$(B)/tests/pthread/lib_waits-stripped: tests/pthread/progs/lib_waits.c tests/pthread/progs/ready.h $(TWPT_HELPER)
+	@mkdir -p $(@D)
+	$(CC) -O1 -Wall -pthread -s -rdynamic -o $@ $< -L$(B)/tests/pthread -ltwtesthelper -Wl,-rpath,'$$ORIGIN'

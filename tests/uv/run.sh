@@ -102,7 +102,65 @@ else
     skipped=$((skipped + 2))
     echo "SKIP  uv-echo: tw alerts long_poll, tw deadlocks (build/bin/tw not built yet)"
 fi
+if [ -x "$TW" ]; then
+    # the loop waits where the program runs it (uv-echo.c's uv_run call), not in the adapter
+    loop_site() {
+        local line
+        line=$(grep -n 'return uv_run(' adapters/uv/examples/uv-echo.c | cut -d: -f1)
+        for _ in $(seq 20); do
+            timeout 60 "$TW" tasks --pid "$PID" --json | python3 -c '
+import json, sys
+j = json.loads(sys.stdin.readline())
+a = [t["await"] for t in j["tasks"] if t["name"] == "uv default loop" and t["state"] == "waiting"]
+print(a)
+sys.exit(0 if a and a[0]["file"].endswith("uv-echo.c") and a[0]["line"] == int(sys.argv[1]) and a[0]["expr"] == "uv_run" else 1)' "$line" && return 0
+            sleep 0.2
+        done
+        return 1
+    }
+    check "uv-echo: the loop task waits at the program's uv_run call (uv-echo.c), not at the adapter's own line" loop_site
+else
+    skipped=$((skipped + 1))
+fi
 kill -0 "$PID" 2>/dev/null && ok "uv-echo still serving after the load" || bad "uv-echo died" "$(cat "$TMP/echo.err")"
+
+# ---- both adapters: `tw run` of a program linked with libtw-uv (the pthread adapter preloaded)
+if [ -x "$TW" ]; then
+    one_task_per_thread() {
+        TW_UV_PORT= "$TW" run -- build/examples/uv-echo >"$TMP/both.out" 2>&1 &
+        local p=$! line
+        disown $p
+        PIDS+=("$p")
+        for _ in $(seq 100); do grep -q 'tw-example: ready' "$TMP/both.out" && break; sleep 0.1; done
+        line=$(grep -n 'return uv_run(' adapters/uv/examples/uv-echo.c | cut -d: -f1)
+        sleep 1.2 # the 120 ms housekeeping stall has happened at least twice
+        for _ in $(seq 20); do
+            timeout 60 "$TW" tasks --all --pid "$p" --json >"$TMP/both.tasks" || return 1
+            timeout 60 "$TW" alerts --pid "$p" --json >"$TMP/both.alerts" || return 1
+            python3 - "$TMP/both.tasks" "$TMP/both.alerts" "$line" <<'PY' && { kill -9 $p; return 0; }
+import json, sys
+tasks = json.load(open(sys.argv[1]))["tasks"]
+alerts = json.load(open(sys.argv[2]))["alerts"]
+names = {t["id"]: t["name"] for t in tasks}
+main = [t for t in tasks if t["name"] == "uv-echo"]
+loops = [t for t in tasks if t["name"].startswith("uv ") and "loop" in t["name"]]
+stalled = sorted(names.get(a.get("task")) for a in alerts if a["kind"] == "long_poll")
+print("main", main[:1], "loops", loops, "long_poll", stalled)
+ok = len(main) == 1 and not loops and stalled.count("uv-echo") == 1 and "uv default loop" not in stalled
+w = main[0]["await"] if main else None
+ok = ok and main[0]["state"] == "waiting" and w["file"].endswith("uv-echo.c") and w["line"] == int(sys.argv[3]) \
+     and w["expr"] in ("epoll_wait via libuv.so.1", "epoll_pwait via libuv.so.1")
+sys.exit(0 if ok else 1)
+PY
+            sleep 0.2
+        done
+        kill -9 $p
+        return 1
+    }
+    check "tw run + libtw-uv: the main thread is one task (no separate loop task), long_poll for it once (not again as a loop task), waiting at uv-echo.c's uv_run (epoll_wait via libuv.so.1)" one_task_per_thread
+else
+    skipped=$((skipped + 1))
+fi
 
 echo "libuv adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]

@@ -1,0 +1,68 @@
+/* progress.c — did a blocked thread run between two samples?
+ *
+ * Two stops of a busy program can look the same: every consumer of a broadcast round asleep on
+ * the same condvar, every thread of a barrier in the same wait. The kernel's per-thread count
+ * of context switches tells a thread that slept through the interval from one that woke,
+ * worked and went back to the same wait. The counts are read while the process runs, never
+ * while it is stopped: stopping a thread in a futex wakes it, and its restart is a switch. */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "progress.h"
+
+uint64_t twa_thread_switches(int pid, uint64_t tid)
+{
+    char path[96], line[128];
+    snprintf(path, sizeof path, "/proc/%d/task/%" PRIu64 "/status", pid, tid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    uint64_t sum = 0, v;
+    int seen = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "voluntary_ctxt_switches: %" SCNu64, &v) == 1 ||
+            sscanf(line, "nonvoluntary_ctxt_switches: %" SCNu64, &v) == 1) {
+            sum += v;
+            seen++;
+        }
+    }
+    fclose(f);
+    return seen == 2 ? sum + 1 : 0; /* +1: a thread that never switched is not "unknown" */
+}
+
+/* 'S' or 'D' in /proc/PID/task/TID/stat: in the kernel, waiting. */
+static int asleep(int pid, uint64_t tid)
+{
+    char path[96], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/task/%" PRIu64 "/stat", pid, tid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 1; /* gone: nothing to wait for */
+    size_t k = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[k] = 0;
+    const char *c = strrchr(buf, ')');
+    return !c || c[1] != ' ' || c[2] == 'S' || c[2] == 'D';
+}
+
+void twa_await_asleep(int pid, const struct twc_facts *f, int max_ms)
+{
+    for (int waited = 0; waited <= max_ms; waited += 2) {
+        int all = 1;
+        for (size_t i = 0; all && i < f->nthreads; i++)
+            if (f->threads[i].block != TWC_BLOCK_NONE && !f->threads[i].timed)
+                all = asleep(pid, f->threads[i].tid);
+        if (all)
+            return;
+        struct timespec t = {0, 2 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+}
+
+void twa_read_switches(int pid, struct twc_fact_thread *threads, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        threads[i].switches = twa_thread_switches(pid, threads[i].tid);
+}

@@ -1,0 +1,129 @@
+/* kernel_waits.c — a thread asleep in a call no adapter wraps is waiting, not polling.
+ *
+ * The pthread adapter sees a thread block only in the calls it interposes. One that sleeps in
+ * sigsuspend, pause, or a read of a socket opened before the adapter loaded stays "polling"
+ * in the region, for ever and with no busy time (nginx's master in sigsuspend), and would be a
+ * long_poll. The frontend knows better: it lends the attach-only facts of the threads (blocked
+ * in the kernel or not, how, at which frame of the program: registers and stacks from ptrace,
+ * a core's notes or the debugger), and here the present model is corrected: a thread's task
+ * (TW_TF_ROOT) that the region shows polling while its thread is blocked is waiting, at a site
+ * naming the program's frame ("waiting in the kernel"). Such a wait is on the outside world
+ * (TW_WAIT_IO, TW_WAIT_TIMER when timed sleep): nothing the model records can end it, so it
+ * never makes a deadlock certain. Runtime tasks (not TW_TF_ROOT) polling on a blocked worker
+ * thread are not changed: that is a poll blocked in the kernel, for the analysis to judge. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+struct kernel_wait {
+    uint32_t tid;
+    int block, timed, line;
+    char *file, *func;
+    /* The task's record version when the fact was first applied: a live session re-reads the
+     * region before each command while the fact stays as lent, so once the task has recorded
+     * anything since, the fact describes a moment that is over and is no longer applied. */
+    int bound;
+    uint64_t task_id;
+    uint32_t task_version;
+};
+struct kernel_waits {
+    struct kernel_wait *w;
+    size_t n;
+};
+
+#define SYNTH_STR_BASE 0xfff00000u  /* string offsets beyond any arena (TW_STRINGS_BYTES <= 256 MiB) */
+
+void kernel_waits_free(struct kernel_waits *k)
+{
+    if (!k) return;
+    for (size_t i = 0; i < k->n; i++) { free(k->w[i].file); free(k->w[i].func); }
+    free(k->w);
+    free(k);
+}
+
+int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t n)
+{
+    if (!s || (n && !t)) return TWC_EUSAGE;
+    kernel_waits_free(s->kernel_waits);
+    s->kernel_waits = NULL;
+    /* the present model is rebuilt with the new facts at the next command */
+    if (s->model_loaded && s->at_now && !s->facts) {
+        model_free(&s->now); s->model_loaded = 0;
+        model_free(&s->view); s->view_valid = 0;
+    }
+    if (!n || s->facts) return TWC_OK;
+    struct kernel_waits *k = calloc(1, sizeof *k);
+    if (!k || !(k->w = calloc(n, sizeof *k->w))) { free(k); return TWC_EINTERNAL; }
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].block == TWC_BLOCK_NONE || !t[i].tid || t[i].tid > 0xffffffffull) continue;
+        struct kernel_wait *w = &k->w[k->n++];
+        w->tid = (uint32_t)t[i].tid;
+        w->block = t[i].block;
+        w->timed = t[i].timed;
+        w->line = t[i].line;
+        w->file = t[i].file ? strdup(t[i].file) : NULL;
+        w->func = t[i].func ? strdup(t[i].func) : NULL;
+    }
+    s->kernel_waits = k;
+    return TWC_OK;
+}
+
+/* Collectors differ on an untimed sleep (libtwattach calls pause and sigsuspend a sleep, gdb's
+ * and lldb's I/O): both read "waiting in the kernel", so every frontend prints the same. */
+static const char *what(const struct kernel_wait *w)
+{
+    switch (w->block) {
+    case TWC_BLOCK_SLEEP: return w->timed ? "sleep (in the kernel)" : "waiting in the kernel";
+    case TWC_BLOCK_IO: return "waiting in the kernel";
+    default: return "futex wait (in the kernel)";   /* a lock or condvar the adapter never saw */
+    }
+}
+
+/* a site for w, appended to the session's site table; 0 when out of memory */
+static uint32_t site_for(struct twc_session *s, const struct kernel_wait *w)
+{
+    struct tw_site_rec *grown = realloc(s->sites, (s->nsites + 1) * sizeof *s->sites);
+    if (!grown) return 0;
+    s->sites = grown;
+    struct tw_site_rec *r = &s->sites[s->nsites];
+    memset(r, 0, sizeof *r);
+    /* without a line, the text names the function as the adapter's sites do ("… in FUNC") */
+    char expr[200];
+    snprintf(expr, sizeof expr, "%s%s%s", what(w), w->line <= 0 && w->func ? " in " : "",
+             w->line <= 0 && w->func ? w->func : "");
+    const char *parts[3] = { w->file ? w->file : "?", expr, w->func };
+    uint32_t offs[3] = { 0, 0, 0 };
+    for (int i = 0; i < 3; i++) {
+        if (!parts[i]) continue;
+        char *c = strdup(parts[i]);
+        if (!c) return 0;
+        offs[i] = SYNTH_STR_BASE + (uint32_t)s->nlazy;
+        lazy_put(s, offs[i], c);
+    }
+    r->file = offs[0]; r->expr = offs[1]; r->func = offs[2];
+    r->line = w->line > 0 ? (uint32_t)w->line : 0;
+    return (uint32_t)s->nsites++;
+}
+
+void kernel_waits_apply(struct twc_session *s, struct model *m)
+{
+    struct kernel_waits *k = s->kernel_waits;
+    if (!k || !k->n || !s->sites_loaded) return;
+    for (size_t i = 0; i < m->ntasks; i++) {
+        struct mtask *t = &m->tasks[i];
+        if (!(t->flags & TW_TF_ROOT) || t->state != TW_TASK_POLLING || !t->os_tid) continue;
+        for (size_t j = 0; j < k->n; j++) {
+            struct kernel_wait *w = &k->w[j];
+            if (w->tid != t->os_tid) continue;
+            if (!w->bound) { w->bound = 1; w->task_id = t->id; w->task_version = t->version; }
+            if (w->task_id != t->id || w->task_version != t->version) break;
+            t->state = TW_TASK_WAITING;
+            t->wait_kind = w->block == TWC_BLOCK_SLEEP && w->timed ? TW_WAIT_TIMER : TW_WAIT_IO;
+            t->waiting_on = 0;
+            if (w->timed) t->flags |= TW_TF_TIMED;
+            t->await_site = site_for(s, w);
+            break;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/* Thread tasks asleep in calls no adapter wraps (core/kernel_waits.c): a frontend lends the
+ * threads' kernel state (twc_set_thread_facts); a thread's task the region shows polling whose
+ * thread is blocked is waiting on the outside world at its program frame, and no long_poll. A
+ * running thread, and a runtime task (not TW_TF_ROOT) on a blocked worker thread, are left as
+ * the region has them. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include "region_builder.h"
+
+static const struct rb_sizes SZ = { 32, 32, 32, 2, 64, 8192 };
+
+/* tasks 1 (thread 101, blocked in sigsuspend), 2 (thread 102, running), 3 (a runtime task on
+ * blocked thread 103), all polling since the region's start (long past the threshold) */
+static twc_session *three_polling(struct rb *R)
+{
+    rb_init(R, &SZ);
+    const char *names[] = { "master", "worker", "coroutine" };
+    for (uint32_t i = 0; i < 3; i++) {
+        struct tw_task_rec *t = rb_task(R, i + 1, names[i], TW_TASK_POLLING);
+        t->os_tid = 101 + i;
+        if (i < 2) t->flags |= TW_TF_ROOT;
+    }
+    twc_session *s = rb_open(R, 0);
+    cr_assert(s);
+    struct twc_fact_thread th[] = {
+        { .tid = 101, .name = "master", .block = TWC_BLOCK_SLEEP, .file = "/src/master.c", .line = 42, .func = "master_cycle" },
+        { .tid = 102, .name = "worker", .block = TWC_BLOCK_NONE },
+        { .tid = 103, .name = "pool", .block = TWC_BLOCK_IO },
+    };
+    cr_assert_eq(twc_set_thread_facts(s, th, 3), TWC_OK);
+    return s;
+}
+
+/* tasks --json of s, which must show task NAME in STATE; returned for more checks (free it) */
+static char *expect_state(twc_session *s, const char *name, const char *state)
+{
+    int st;
+    char *o = rb_exec(s, "tasks --json", &st), want[96];
+    cr_assert(o, "status %d", st);
+    snprintf(want, sizeof want, "\"name\":\"%s\",\"state\":\"%s\"", name, state);
+    cr_assert(strstr(o, want), "want %s in %s", want, o);
+    return o;
+}
+
+Test(kernel_waits, a_thread_task_asleep_in_the_kernel_is_waiting_at_its_frame)
+{
+    struct rb R;
+    twc_session *s = three_polling(&R);
+    char *o = expect_state(s, "master", "waiting");
+    cr_assert(strstr(o, "\"await\":{\"file\":\"/src/master.c\",\"line\":42,\"expr\":\"waiting in the kernel\",\"func\":\"master_cycle\"}"), "%s", o);
+    cr_assert(strstr(o, "\"wait_kind\":\"io\""), "%s", o);
+    free(o);
+    free(expect_state(s, "worker", "polling"));      /* running: as the region has it */
+    free(expect_state(s, "coroutine", "polling"));   /* a runtime task: not this file's to judge */
+    twc_close(s);
+    rb_free(&R);
+}
+
+/* master is waiting, then `after` happens, then master is polling again */
+static void no_longer_waiting_after(void (*after)(struct rb *, twc_session *))
+{
+    struct rb R;
+    twc_session *s = three_polling(&R);
+    free(expect_state(s, "master", "waiting"));
+    after(&R, s);
+    free(expect_state(s, "master", "polling"));
+    twc_close(s);
+    rb_free(&R);
+}
+
+static void take_back(struct rb *R, twc_session *s)
+{
+    (void)R;
+    cr_assert_eq(twc_set_thread_facts(s, NULL, 0), TWC_OK);
+}
+
+/* master recorded an event (a poll ended and began again, say), and a live session re-reads */
+static void master_moves_on(struct rb *R, twc_session *s)
+{
+    ((struct tw_task_rec *)(R->buf + rb_hdr(R)->tasks.offset))->version += 2;
+    cr_assert_eq(twc_refresh(s, NULL, 0), TWC_OK);
+}
+
+/* a program without line information: the function names the site, as the adapter's do */
+Test(kernel_waits, without_a_line_the_function_is_named)
+{
+    struct rb R;
+    rb_init(&R, &SZ);
+    struct tw_task_rec *t = rb_task(&R, 1, "nginx", TW_TASK_POLLING);
+    t->os_tid = 101;
+    t->flags |= TW_TF_ROOT;
+    twc_session *s = rb_open(&R, 0);
+    struct twc_fact_thread th = { .tid = 101, .block = TWC_BLOCK_SLEEP, .func = "ngx_master_process_cycle" };
+    cr_assert_eq(twc_set_thread_facts(s, &th, 1), TWC_OK);
+    char *o = expect_state(s, "nginx", "waiting");
+    cr_assert(strstr(o, "\"await\":{\"file\":\"?\",\"line\":0,\"expr\":\"waiting in the kernel in ngx_master_process_cycle\""), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
+
+Test(kernel_waits, lent_facts_can_be_taken_back) { no_longer_waiting_after(take_back); }
+
+/* a live session re-reads the region before each command, the lent facts stay: once the task has
+ * recorded anything since they were first applied, they describe a moment that is over */
+Test(kernel_waits, a_fact_outlived_by_the_task_is_not_applied) { no_longer_waiting_after(master_moves_on); }
