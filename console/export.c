@@ -42,15 +42,20 @@ static void type_word(const struct jval *v, char *out, size_t n) {
 }
 
 static char *perfetto(struct tw_target *t, int *st) {
+    struct jval *sj = core_json(t, "summary --json", st);
+    if (!sj) return NULL;
     struct jval *tj = core_json(t, "tasks --json", st);
-    if (!tj) return NULL;
+    if (!tj) { json_free(sj); return NULL; }
     struct jval *lj = core_json(t, "log " LOG_EVENTS " --json", st);
-    if (!lj) { json_free(tj); return NULL; }
+    if (!lj) { json_free(tj); json_free(sj); return NULL; }
     char *b = NULL;
     size_t l = 0, c = 0;
     int pid = t->kind == TGT_PID ? t->pid : 1;
     sb_add(&b, &l, &c, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
-    sb_add(&b, &l, &c, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"tid\":0,\"args\":{\"name\":\"tasks\"}}", pid);
+    /* the process track is named by the program, as `tw ps` and the summary name it */
+    sb_add(&b, &l, &c, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"tid\":0,\"args\":{\"name\":", pid);
+    json_quote(&b, &l, &c, json_str(json_get(sj, "program"), "tasks"));
+    sb_add(&b, &l, &c, "}}");
     const struct jval *ts = json_get(tj, "tasks");
     for (size_t i = 0; ts && ts->t == J_ARR && i < ts->n; i++) {
         long id = (long)json_num(json_get(&ts->items[i], "id"), 0);
@@ -109,6 +114,7 @@ static char *perfetto(struct tw_target *t, int *st) {
         if (m[h].open) sb_add(&b, &l, &c, ",{\"ph\":\"E\",\"pid\":%d,\"tid\":%ld,\"ts\":%.3f}", pid, m[h].task, last_us);
     sb_add(&b, &l, &c, "]}\n");
     free(m);
+    json_free(sj);
     json_free(tj);
     json_free(lj);
     return b;
@@ -147,6 +153,22 @@ static char *dot(struct tw_target *t, int *st) {
             if ((x = json_get(&ch->items[k], "resource"))) { dr = realloc(dr, (ndr + 1) * sizeof *dr); dr[ndr++] = (long)json_num(x, 0); }
         }
     }
+    /* what the deadlocked tasks wait for: a sender edge is part of a deadlock when a member
+     * waits to receive from that channel, a receiver edge when one waits to send to it */
+    long *rwait = NULL, *swait = NULL;
+    size_t nrw = 0, nsw = 0;
+    const struct jval *all = json_get(tj, "tasks");
+    for (size_t i = 0; all && all->t == J_ARR && i < all->n; i++) {
+        const struct jval *tk = &all->items[i], *w = json_get(tk, "waiting_on");
+        if (!in_list(dt, ndt, (long)json_num(json_get(tk, "id"), 0))) continue;
+        const char *wk = json_str(json_get(tk, "wait_kind"), "");
+        int recv = !strcmp(wk, "recv") || !strcmp(wk, "select"), send = !strcmp(wk, "send") || !strcmp(wk, "select");
+        for (size_t k = 0; w && w->t == J_ARR && k < w->n; k++) {
+            long r = ref_id(&w->items[k], "resource");
+            if (recv) { rwait = realloc(rwait, (nrw + 1) * sizeof *rwait); rwait[nrw++] = r; }
+            if (send) { swait = realloc(swait, (nsw + 1) * sizeof *swait); swait[nsw++] = r; }
+        }
+    }
     char *b = NULL;
     size_t l = 0, c = 0;
     sb_add(&b, &l, &c, "digraph waitfor {\n  rankdir=LR;\n  node [fontname=\"monospace\", fontsize=10];\n"
@@ -161,7 +183,9 @@ static char *dot(struct tw_target *t, int *st) {
         long id = (long)json_num(json_get(tk, "id"), 0);
         const char *state = json_str(json_get(tk, "state"), "?");
         const struct jval *w = json_get(tk, "waiting_on"), *h = json_get(tk, "holds");
-        int has = (w && w->t == J_ARR && w->n) || (h && h->t == J_ARR && h->n);
+        const struct jval *tx = json_get(tk, "senders_of"), *rx = json_get(tk, "receivers_of"), *in = json_get(tk, "intents");
+        int has = (w && w->t == J_ARR && w->n) || (h && h->t == J_ARR && h->n) || (tx && tx->t == J_ARR && tx->n) ||
+                  (rx && rx->t == J_ARR && rx->n);
         if (!strcmp(state, "done") && !has) continue;
         if (shown >= DOT_MAX_TASKS && !in_list(dt, ndt, id)) { omitted++; continue; }
         shown++;
@@ -171,16 +195,31 @@ static char *dot(struct tw_target *t, int *st) {
         sb_add(&b, &l, &c, "  t%ld [shape=box, label=", id);
         dot_str(&b, &l, &c, label);
         sb_add(&b, &l, &c, "%s];\n", in_list(dt, ndt, id) ? ", color=red, fontcolor=red, penwidth=2" : "");
-        for (int pass = 0; pass < 2; pass++) {
-            const struct jval *lst = pass ? h : w;
+        /* Every edge the analysis uses, drawn the way waiting flows: a task -> what it waits on
+         * -> the tasks that can end the wait (holders of a lock, senders of a channel one
+         * receives from, receivers of one a sender waits to fill), so a deadlock is a cycle. */
+        static const struct { const char *list, *label, *style; int task_first; } kinds[] = {
+            { "waiting_on", "waits", "style=dashed", 1 }, { "holds", "held by", "", 0 },
+            { "senders_of", "sender", "", 0 }, { "receivers_of", "receiver", "", 0 },
+        };
+        for (size_t pass = 0; pass < sizeof kinds / sizeof kinds[0]; pass++) {
+            const struct jval *lst = json_get(tk, kinds[pass].list);
             for (size_t k = 0; lst && lst->t == J_ARR && k < lst->n; k++) {
                 long r = ref_id(&lst->items[k], "resource");
                 if (r < 0) continue;
                 if (!in_list(used, nused, r)) { used = realloc(used, (nused + 1) * sizeof *used); used[nused++] = r; }
-                int red = in_list(dt, ndt, id) && in_list(dr, ndr, r);
-                if (pass) sb_add(&b, &l, &c, "  r%ld -> t%ld [label=\"held by\"%s];\n", r, id, red ? ", color=red" : "");
-                else sb_add(&b, &l, &c, "  t%ld -> r%ld [label=\"waits\", style=dashed%s];\n", id, r, red ? ", color=red" : "");
+                int red = in_list(dt, ndt, id) && in_list(dr, ndr, r) && (pass < 2 || in_list(pass == 2 ? rwait : swait, pass == 2 ? nrw : nsw, r));
+                if (kinds[pass].task_first) sb_add(&b, &l, &c, "  t%ld -> r%ld", id, r); else sb_add(&b, &l, &c, "  r%ld -> t%ld", r, id);
+                sb_add(&b, &l, &c, " [label=\"%s\"%s%s%s];\n", kinds[pass].label, kinds[pass].style[0] ? ", " : "", kinds[pass].style,
+                       red ? ", color=red" : "");
             }
+        }
+        for (size_t k = 0; in && in->t == J_ARR && k < in->n; k++) {   /* may / will use: dotted */
+            long r = (long)json_num(json_get(&in->items[k], "resource"), -1);
+            if (r < 0) continue;
+            if (!in_list(used, nused, r)) { used = realloc(used, (nused + 1) * sizeof *used); used[nused++] = r; }
+            sb_add(&b, &l, &c, "  r%ld -> t%ld [label=\"%s %s\", style=dotted];\n", r, id,
+                   json_num(json_get(&in->items[k], "unconditional"), 0) ? "will" : "may", json_str(json_get(&in->items[k], "dir"), "use"));
         }
     }
     for (size_t k = 0; k < nused; k++) {
@@ -200,7 +239,7 @@ static char *dot(struct tw_target *t, int *st) {
     }
     if (omitted) sb_add(&b, &l, &c, "  omitted [shape=note, label=\"%zu more tasks not drawn\"];\n", omitted);
     sb_add(&b, &l, &c, "}\n");
-    free(used); free(dt); free(dr);
+    free(used); free(dt); free(dr); free(rwait); free(swait);
     json_free(tj); json_free(rj); json_free(dj);
     return b;
 }

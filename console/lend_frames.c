@@ -5,8 +5,12 @@
  * notes), and lend them to libtwcore (twc_set_frames), which names such objects "main:mu1".
  * The same collection says which threads are blocked in the kernel (twc_set_thread_facts).
  * Best effort: a process we may not ptrace (another debugger holds it) keeps address names. */
+#include <stddef.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "tw.h"
+#include "tw_region.h"
 #include "attach_weak.h"
 
 static void lend(struct tw_target *t, int st, const struct twc_facts *f, void *storage)
@@ -20,6 +24,28 @@ static void lend(struct tw_target *t, int st, const struct twc_facts *f, void *s
     if (storage) twa_release(storage);
 }
 
+/* The collector stops the target: say so in the region's control area (reader_stops, odd while
+ * stopped), so the shim does not take a poll that spanned the stop for a long one. Best effort:
+ * a region opened read-only keeps its count. */
+static void count_stop(struct tw_target *t)
+{
+    struct tw_header h;
+    uint32_t n;
+    if (pread(t->region_fd, &h, sizeof h, 0) != (ssize_t)sizeof h || h.abi_minor < 4 || !h.control_offset) return;
+    off_t at = (off_t)(h.control_offset + offsetof(struct tw_control, reader_stops));
+    if (pread(t->region_fd, &n, sizeof n, at) == (ssize_t)sizeof n) {
+        n++;
+        if (pwrite(t->region_fd, &n, sizeof n, at) != (ssize_t)sizeof n) return;
+    }
+}
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 void tgt_lend_frames(struct tw_target *t)
 {
     struct twc_facts f;
@@ -27,8 +53,14 @@ void tgt_lend_frames(struct tw_target *t)
     char err[TW_ERRLEN];
     memset(&f, 0, sizeof f);
     if (!t->s || !twa_release) return;
-    if (t->pid > 0 && twa_collect_pid)
-        lend(t, twa_collect_pid(t->pid, 1, &f, &storage, err, sizeof err), &f, storage);
+    if (t->pid > 0 && twa_collect_pid) {
+        uint64_t from = mono_ns();
+        count_stop(t);
+        int st = twa_collect_pid(t->pid, 1, &f, &storage, err, sizeof err);
+        count_stop(t);
+        twc_set_reader_stop(t->s, from, mono_ns());
+        lend(t, st, &f, storage);
+    }
     else if (t->path && t->core && twa_collect_core)
         lend(t, twa_collect_core(t->path, t->exe, &f, &storage, err, sizeof err), &f, storage);
 }

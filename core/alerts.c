@@ -186,26 +186,17 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
         const struct mtask *t = &m->tasks[i];
         if (t->hidden || !t->id || t->torn) continue;
         tname(s, t, tn, sizeof tn);
-        /* long_poll: a poll running now, or one in the retained history, longer than the threshold */
-        uint64_t longest = max_poll ? dur_ns(s, max_poll[i]) : 0;
-        int running = 0;
-        if (t->state == TW_TASK_POLLING) {
-            uint64_t b = (poll_begin && poll_begin[i]) ? poll_begin[i] : (s->at_now ? t->state_ts : 0);
-            if (b && now >= b && dur_ns(s, now - b) > longest) { longest = dur_ns(s, now - b); running = 1; }
-        }
-        /* the record's longest poll: a slow poll long gone from the rings still counts */
-        if (s->at_now && (uint64_t)t->max_poll_us * 1000 > longest) longest = (uint64_t)t->max_poll_us * 1000;
-        if (t->hist_top && s->at_now) {
-            /* the histogram proves a poll of at least its highest bucket's lower bound */
-            uint64_t lo = 1ull << (t->hist_top - 1 + 9);
-            if (t->hist_top > 1 && lo >= lp_ns && lo > longest) longest = lo;
-        }
-        if (task_live(t) || longest) {
-            if (longest > lp_ns) {
-                struct alert *a = add(&L, "long_poll", t);
-                if (a) snprintf(a->message, sizeof a->message, "%s %s %.1f ms without yielding (threshold %u ms)", tn,
-                                running ? "has been polling for" : "polled for", longest / 1e6, long_poll_ms);
-            }
+        /* long_poll: a poll that held its thread longer than the threshold (longpoll.c) */
+        struct poll_figure pf;
+        if ((task_live(t) || t->polls) &&
+            long_poll_of(s, t, poll_begin ? poll_begin[i] : 0, max_poll ? max_poll[i] : 0, lp_ns, &pf)) {
+            struct alert *a = add(&L, "long_poll", t);
+            if (a && pf.measured)
+                snprintf(a->message, sizeof a->message, "%s %s %.1f ms without yielding, not counting time preempted (threshold %u ms)",
+                         tn, pf.running ? "has been polling for at least" : "polled for", pf.ns / 1e6, long_poll_ms);
+            else if (a)
+                snprintf(a->message, sizeof a->message, "%s %s %.1f ms without yielding (threshold %u ms; may include preemption: %s)",
+                         tn, pf.running ? "has been polling for" : "polled for", pf.ns / 1e6, long_poll_ms, preemption_unknown_why(s));
         }
         if (!task_live(t)) continue;
         /* lost_waker */

@@ -63,6 +63,11 @@ int cmd_summary(struct twc_session *s, const struct model *m, const struct cmdop
     uint64_t dropped = s->ring_dropped + ((!s->facts && s->hdr.header_size >= sizeof(struct tw_header)) ? s->hdr.events_lost : 0);
     if (o->json) {
         json_begin(s, b);
+        char exe[sizeof s->hdr.exe + 1];   /* the header's need not end in a NUL */
+        memcpy(exe, s->hdr.exe, sizeof s->hdr.exe);
+        exe[sizeof s->hdr.exe] = 0;
+        sb_puts(b, ",\"program\":");   /* the program's name, as exports and `tw ps` show it */
+        sb_json_str(b, s->facts ? s->facts_exe : exe[0] ? exe : NULL);
         sb_printf(b, ",\"source\":\"%s\",\"tasks_total\":%zu,\"counts\":{\"polling\":%zu,\"ready\":%zu,\"waiting\":%zu,\"done\":%zu,\"paused\":%zu,\"torn\":%zu}",
                   s->facts ? "attach-only" : "region", total, cnt[TW_TASK_POLLING], cnt[TW_TASK_READY], cnt[TW_TASK_WAITING], cnt[TW_TASK_DONE], paused, torn);
         sb_printf(b, ",\"resources_total\":%zu,\"avg_poll_ns\":%llu,\"avg_ready_wait_ns\":%llu,\"events\":{\"recorded\":%llu,\"retained\":%zu,\"dropped\":%llu}",
@@ -87,7 +92,7 @@ int cmd_summary(struct twc_session *s, const struct model *m, const struct cmdop
         sb_dur(b, avg_ready);
         if (!s->facts) {
             sb_printf(b, "\nevents: %llu recorded, %zu retained, %llu dropped", (unsigned long long)recorded, s->nevents, (unsigned long long)dropped);
-            if (s->nevents) sb_printf(b, "; history reaches back to #%llu", (unsigned long long)(s->seq_base + s->horizon));
+            if (s->nevents) sb_printf(b, "; history reaches back to #%llu", (unsigned long long)event_seq(s, s->horizon));
         }
         sb_puts(b, "\n");
         if (nal) {
@@ -197,9 +202,9 @@ static void recent_events(struct twc_session *s, struct sbuf *b, uint64_t task, 
         if (e->ev.task != task) continue;
         if (json) {
             sb_printf(b, "%s{\"seq\":%llu,\"ts_ns\":%llu,\"type\":\"%s\",\"resource\":%u}", first ? "" : ",",
-                      (unsigned long long)(s->seq_base + i), (unsigned long long)raw_to_ns(s, e->ev.ts),
+                      (unsigned long long)event_seq(s, i), (unsigned long long)raw_to_ns(s, e->ev.ts),
                       event_type_name(e->ev.type), e->ev.res);
-        } else sb_printf(b, "    #%-8llu %-14s res %u\n", (unsigned long long)(s->seq_base + i), event_type_name(e->ev.type), e->ev.res);
+        } else sb_printf(b, "    #%-8llu %-14s res %u\n", (unsigned long long)event_seq(s, i), event_type_name(e->ev.type), e->ev.res);
         first = 0;
     }
 }
@@ -263,7 +268,7 @@ int cmd_task(struct twc_session *s, const struct model *m, uint64_t id, const st
     struct tw_task_rec rec;
     if (read_task_rec(s, t, &rec) == 0) {
         text_hist(b, "poll time", rec.poll_hist);
-        if (rec.max_poll_us) { sb_puts(b, "  longest poll: "); sb_dur(b, rec.max_poll_us * 1000ull); sb_puts(b, "\n"); }
+        text_poll_lines(s, b, t, rec.max_poll_us);
         text_hist(b, "ready-wait", rec.ready_hist);
     }
     if (s->events_loaded) { sb_puts(b, "  recent events:\n"); recent_events(s, b, t->id, 0, 10); }
@@ -371,13 +376,13 @@ int cmd_resource(struct twc_session *s, const struct model *m, uint64_t id, cons
 }
 
 /* ---- deadlocks ---- */
-static const char *relation(const struct mtask *t, const struct mres *r, int holders)
+static const char *relation(unsigned kind, const struct mres *r, int holders)
 {
-    switch (t->wait_kind) {
+    switch (kind) {
     case TW_WAIT_RECV: return "(empty) whose senders are";
     case TW_WAIT_SEND: return "(full) whose receivers are";
     default:
-        if (t->wait_kind != TW_WAIT_ACQUIRE && !holders) return "which may be signalled by";
+        if (kind != TW_WAIT_ACQUIRE && !holders) return "which may be signalled by";
         return r && r->kind == TW_RES_SEMAPHORE ? "units held by" : "held by";
     }
 }
@@ -389,13 +394,14 @@ static void text_res_line(struct twc_session *s, const struct model *m, const st
 {
     char tmp[64];
     const struct mres *r = &m->res[ri];
+    unsigned kind = wait_kind_on(t, r->id);   /* a select's branch is a receive or a send */
     sb_printf(b, "-> %s (%s)", res_name(s, r, tmp, sizeof tmp), res_kind_name(r->kind));
-    size_t nh = res_holders(d, ri, t->wait_kind, NULL, NULL);
+    size_t nh = res_holders(d, ri, kind, NULL, NULL);
     if (nh) {
-        sb_printf(b, " %s ", relation(t, r, 1));
-        text_holders(s, m, d, b, ri, t->wait_kind);
+        sb_printf(b, " %s ", relation(kind, r, 1));
+        text_holders(s, m, d, b, ri, kind);
     } else if (next) {
-        sb_printf(b, " %s ", relation(t, r, 0));
+        sb_printf(b, " %s ", relation(kind, r, 0));
         task_label(s, b, next);
     }
 }
@@ -511,7 +517,7 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
     struct wgraph g;
     if (wgraph_build(&g, m)) return TWC_EINTERNAL;
     uint8_t *seen = calloc(m->ntasks + 1, 1);
-    struct dl_entry *chain = malloc((2 * m->ntasks + 2) * sizeof *chain);
+    struct dl_entry *chain = malloc(((TW_MAX_EDGES + 2) * m->ntasks + 2) * sizeof *chain);
     size_t n = 0;
     const char *end = "running";
     char msg[300] = "";
@@ -530,8 +536,11 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
                      t->state == TW_TASK_DONE ? ": it finished and will never release what it holds" : t->paused ? " but paused" : "");
             break;
         }
-        long ri = t->wait_kind == TW_WAIT_JOIN ? -1 : idmap_get(&m->rmap, t->waiting_on);
-        if (ri >= 0) chain[n++] = (struct dl_entry){ 0, (uint32_t)ri };
+        uint64_t on[TW_MAX_EDGES + 1];   /* a select waits on each of its branches */
+        for (size_t k = 0, nr = wait_targets(t, on); k < nr; k++) {
+            long ri = idmap_get(&m->rmap, on[k]);
+            if (ri >= 0) chain[n++] = (struct dl_entry){ 0, (uint32_t)ri };
+        }
         if (g.cls[cur] == WK_PROGRESS) {
             end = "exit";
             snprintf(msg, sizeof msg, "%s (%llu) waits on %s: %s", task_name(s, t), (unsigned long long)t->id,
@@ -572,11 +581,12 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
             sb_puts(b, " waits at ");
             text_site(s, b, t->await_site);
             sb_puts(b, "\n");
-            if (k + 1 < n && !chain[k + 1].is_task) {
-                size_t nx = k + 2;
-                const struct mtask *nt = nx < n ? &m->tasks[chain[nx].idx] : (!strcmp(end, "cycle") ? &m->tasks[endtask] : NULL);
+            size_t nx = k + 1;
+            while (nx < n && !chain[nx].is_task) nx++;
+            const struct mtask *nt = nx < n ? &m->tasks[chain[nx].idx] : (!strcmp(end, "cycle") ? &m->tasks[endtask] : NULL);
+            for (size_t r = k + 1; r < nx; r++) {   /* its resource, or each branch of a select */
                 sb_puts(b, "  ");
-                text_res_line(s, m, &g.d, b, t, chain[k + 1].idx, nt);
+                text_res_line(s, m, &g.d, b, t, chain[r].idx, nt);
                 sb_puts(b, "\n");
             }
         }
@@ -603,7 +613,7 @@ int cmd_log(struct twc_session *s, size_t want, const struct cmdopts *o, struct 
         for (size_t i = start; i < end; i++) {
             const struct tw_event *e = &s->events[i].ev;
             sb_printf(b, "%s{\"seq\":%llu,\"ts_ns\":%llu,\"thread\":%u,\"type\":\"%s\",\"task\":", i > start ? "," : "",
-                      (unsigned long long)(s->seq_base + i), (unsigned long long)raw_to_ns(s, e->ts), s->events[i].thread,
+                      (unsigned long long)event_seq(s, i), (unsigned long long)raw_to_ns(s, e->ts), s->events[i].thread,
                       event_type_name(e->type));
             if (e->task) sb_printf(b, "%u", e->task); else sb_puts(b, "null");
             sb_puts(b, ",\"resource\":");
@@ -624,12 +634,12 @@ int cmd_log(struct twc_session *s, size_t want, const struct cmdopts *o, struct 
         struct sbuf x; sb_init(&x);
         uint64_t ago = t_last >= e->ts ? dur_ns(s, t_last - e->ts) : 0;
         if (ago) { sb_puts(&x, "-"); sb_dur(&x, ago); } else sb_puts(&x, "0");
-        sb_printf(b, "%10llu  %12s  %8u  %-14s  %8u  %u%s\n", (unsigned long long)(s->seq_base + i), x.p ? x.p : "", s->events[i].thread,
+        sb_printf(b, "%10llu  %12s  %8u  %-14s  %8u  %u%s\n", (unsigned long long)event_seq(s, i), x.p ? x.p : "", s->events[i].thread,
                   event_type_name(e->type), e->task, e->res, (e->flags & TW_EVF_APP) ? "  (app)" : "");
         sb_free(&x);
     }
     sb_printf(b, "(%zu of %zu retained events; history reaches back to #%llu, %llu older events overwritten)\n", end - start, s->nevents,
-              (unsigned long long)(s->seq_base + s->horizon), (unsigned long long)s->overwritten);
+              (unsigned long long)event_seq(s, s->horizon), (unsigned long long)s->overwritten);
     return 0;
 }
 
@@ -641,7 +651,7 @@ int cmd_position(struct twc_session *s, const struct cmdopts *o, struct sbuf *b,
         sb_puts(b, ",\"event\":");
         if (!s->at_now && s->at_idx < s->nevents) {
             const struct tw_event *e = &s->events[s->at_idx].ev;
-            sb_printf(b, "{\"seq\":%llu,\"ts_ns\":%llu,\"type\":\"%s\",\"task\":%u,\"resource\":%u}", (unsigned long long)(s->seq_base + s->at_idx),
+            sb_printf(b, "{\"seq\":%llu,\"ts_ns\":%llu,\"type\":\"%s\",\"task\":%u,\"resource\":%u}", (unsigned long long)event_seq(s, s->at_idx),
                       (unsigned long long)raw_to_ns(s, e->ts), event_type_name(e->type), e->task, e->res);
         } else sb_puts(b, "null");
         sb_puts(b, ",\"message\":");
@@ -649,12 +659,12 @@ int cmd_position(struct twc_session *s, const struct cmdopts *o, struct sbuf *b,
         sb_puts(b, json_end);
         return 0;
     }
-    if (s->at_now) sb_printf(b, "at now (newest event #%llu)%s%s\n", s->nevents ? (unsigned long long)(s->seq_base + s->nevents - 1) : 0ull,
+    if (s->at_now) sb_printf(b, "at now (newest event #%llu)%s%s\n", s->nevents ? (unsigned long long)event_seq(s, s->nevents - 1) : 0ull,
                              note[0] ? "; " : "", note);
     else {
         const struct tw_event *e = &s->events[s->at_idx].ev;
         text_as_of(s, b);
-        sb_printf(b, "at event #%llu: %s task %u res %u%s%s\n", (unsigned long long)(s->seq_base + s->at_idx), event_type_name(e->type),
+        sb_printf(b, "at event #%llu: %s task %u res %u%s%s\n", (unsigned long long)event_seq(s, s->at_idx), event_type_name(e->type),
                   e->task, e->res, note[0] ? "; " : "", note);
     }
     return 0;

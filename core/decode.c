@@ -119,7 +119,7 @@ int decode_header(struct twc_session *s, char *err, size_t errlen)
     }
     s->hdr = h;
     s->used = h.used_size;
-    if (check_table(s, &h.tasks, sizeof(struct tw_task_rec), "task", err, errlen) ||
+    if (check_table(s, &h.tasks, TW_TASK_REC_SIZE_1_3, "task", err, errlen) ||
         check_table(s, &h.resources, TW_RES_REC_SIZE_1_1, "resource", err, errlen) ||
         check_table(s, &h.sites, sizeof(struct tw_site_rec), "site", err, errlen) ||
         check_table(s, &h.stacks, sizeof(struct tw_stack_rec), "stack", err, errlen) ||
@@ -159,9 +159,17 @@ void task_from_rec(struct mtask *t, const struct tw_task_rec *r)
     }
     for (int i = TW_HIST_BUCKETS; i > 0; i--) if (r->poll_hist[i - 1]) { t->hist_top = (uint8_t)i; break; }
     t->max_poll_us = r->max_poll_us;
+    t->max_ran_us = r->max_ran_us;
     memcpy(t->attrs, r->attrs, sizeof t->attrs);
     if (r->seq & 1) t->torn = 1;
     if (t->state > TW_TASK_DONE) { t->torn = 1; t->state = TW_TASK_FREE; }
+}
+
+/* Bytes of a task record this reader knows and the region has: a record of an ABI before 1.4
+ * is shorter, and what it lacks reads as zero, never as the next record's bytes. */
+static size_t task_rec_size(const struct twc_session *s)
+{
+    return s->hdr.tasks.stride < sizeof(struct tw_task_rec) ? s->hdr.tasks.stride : sizeof(struct tw_task_rec);
 }
 
 /* The full record of a task (histograms, saved context): one small read by its slot. The id is
@@ -170,7 +178,7 @@ int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_r
 {
     memset(r, 0, sizeof *r);
     if (s->facts || t->slot >= s->hdr.tasks.count) return -1;
-    if (src_read(s, s->hdr.tasks.offset + (uint64_t)t->slot * s->hdr.tasks.stride, r, sizeof *r)) return -1;
+    if (src_read(s, s->hdr.tasks.offset + (uint64_t)t->slot * s->hdr.tasks.stride, r, task_rec_size(s))) return -1;
     if (r->id != t->id) { memset(r, 0, sizeof *r); return -1; }
     return 0;
 }
@@ -239,7 +247,7 @@ static int tasks_chunk(struct twc_session *s, size_t first, size_t n, struct mta
         for (size_t i = 0; i < n; i++) {
             struct tw_task_rec r;
             memset(&r, 0, sizeof r);
-            memcpy(&r, buf + i * t->stride, sizeof r);
+            memcpy(&r, buf + i * t->stride, task_rec_size(s));
             if (r.id == 0) continue;
             struct mtask *m = &out[*nout];
             task_from_rec(m, &r);
@@ -315,6 +323,8 @@ int load_model(struct twc_session *s, char *err, size_t errlen)
         m->nres++;
     }
     free(buf); free(torn);
+    s->read_now = reading_now_raw(s, m->tasks, m->ntasks);
+    for (size_t i = 0; i < m->ntasks; i++) add_time_in_progress(&m->tasks[i], s->read_now);
     for (size_t i = 0; i < m->ntasks; i++) m->torn_tasks += m->tasks[i].torn;
     for (size_t i = 0; i < m->nres; i++) m->torn_res += m->res[i].torn;
     kernel_waits_apply(s, m);
@@ -344,6 +354,8 @@ int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **
         i += chunk;
     }
     *scanned = i;
+    uint64_t now = reading_now_raw(s, *out, *n);
+    for (size_t k = 0; k < *n; k++) add_time_in_progress(&(*out)[k], now);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* dispatch_history.c — back, forward, at, now: moving the session's view through the
- * retained history. Positions are indexes into the merged event list; SEQ = seq_base + index.
+ * retained history. Positions are indexes into the merged event list; SEQ = event_seq(index)
+ * (an event's number in its ring x ring slots + ring index: docs/region.md), stable in every read.
  * An event outside the retained history is not found (TWC_ENOTFOUND), not a usage error. */
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +32,7 @@ static int back_await(struct twc_session *s, const struct model *m, uint64_t id,
         int begins = e->type == TW_EV_AWAIT_BEGIN || e->type == TW_EV_ACQUIRE_REQ || e->type == TW_EV_BLOCK_FULL || e->type == TW_EV_BLOCK_EMPTY;
         if (begins && e->aux == t->await_site) hits[nh++] = (long long)(i - 1);
     }
-    if (nh == 0) { MSG(err, errlen, "task %llu began its current await before the history horizon (#%llu)", (unsigned long long)id, (unsigned long long)(s->seq_base + s->horizon)); return TWC_ENOTFOUND; }
+    if (nh == 0) { MSG(err, errlen, "task %llu began its current await before the history horizon (#%llu)", (unsigned long long)id, (unsigned long long)event_seq(s, s->horizon)); return TWC_ENOTFOUND; }
     if (nh == 2) { set_pos(s, hits[1]); snprintf(note, nl, "the previous time task %llu began this await", (unsigned long long)id); }
     else { set_pos(s, hits[0]); snprintf(note, nl, "task %llu began this await here; no earlier one within the history horizon", (unsigned long long)id); }
     return 0;
@@ -54,12 +55,13 @@ int run_history(struct run_ctx *c)
     if (!strcmp(cmd, "now")) { s->at_now = 1; s->view_valid = 0; }
     else if (!strcmp(cmd, "at")) {
         if (!c->has_arg) { MSG(c->err, c->errlen, "usage: at SEQ (an event number, as `log` shows them)"); return TWC_EUSAGE; }
-        if (c->arg < s->seq_base + s->horizon || c->arg >= s->seq_base + s->nevents) {
-            MSG(c->err, c->errlen, "no event #%llu: the retained history is #%llu..#%llu", (unsigned long long)c->arg,
-                (unsigned long long)(s->seq_base + s->horizon), (unsigned long long)(s->seq_base + s->nevents - 1));
+        long idx = event_index(s, c->arg);
+        if (idx < (long)s->horizon) {
+            MSG(c->err, c->errlen, "no event #%llu in the retained history (from #%llu to #%llu; `log` lists them)", (unsigned long long)c->arg,
+                (unsigned long long)event_seq(s, s->horizon), (unsigned long long)event_seq(s, s->nevents - 1));
             return TWC_ENOTFOUND;
         }
-        set_pos(s, (long long)(c->arg - s->seq_base));
+        set_pos(s, idx);
         if (s->at_now) snprintf(c->note, c->notelen, "that is the newest event");
     } else if (!strcmp(cmd, "back") && c->o.await_id >= 0) {
         const struct model *m;
@@ -69,7 +71,7 @@ int run_history(struct run_ctx *c)
     } else {
         long long n = c->has_arg ? (long long)(c->arg > 100000000ull ? 100000000ull : c->arg) : 1;
         long long target = !strcmp(cmd, "back") ? cur - n : cur + n;
-        if (target < (long long)s->horizon) snprintf(c->note, c->notelen, "history reaches back only to #%llu", (unsigned long long)(s->seq_base + s->horizon));
+        if (target < (long long)s->horizon) snprintf(c->note, c->notelen, "history reaches back only to #%llu", (unsigned long long)event_seq(s, s->horizon));
         set_pos(s, target);
     }
     return cmd_position(s, &c->o, c->b, c->note);

@@ -98,7 +98,7 @@ int twc_refresh(twc_session *s, char *err, size_t errlen)
     s->nlazy = 0;
     free(s->events); s->events = NULL; s->nevents = 0;
     s->model_loaded = s->events_loaded = s->view_valid = 0;
-    s->seq_base = s->horizon = 0; s->ring_dropped = s->overwritten = 0; s->nrings = 0; s->hist_errors = 0;
+    s->horizon = 0; s->ring_dropped = s->overwritten = 0; s->nrings = 0; s->hist_errors = 0;
     s->at_now = 1;
     return decode_header(s, err, errlen);
 }

@@ -2,8 +2,9 @@
  * table), and which blocked tasks can never progress (the fixpoint behind certain deadlocks).
  *
  * A task is "blocked" when it waits untimed on something; it can progress when it is not
- * blocked or when one of its possible wakers can. Unknown-waker waits (signal, park, none,
- * select) are woken by any live task not itself blocked. Timers, I/O and timed waits are
+ * blocked or when one of its possible wakers can. Unknown-waker waits (signal, park, none, a
+ * select with no branch recorded) are woken by any live task not itself blocked; a select's
+ * recorded branches (select.c) are each a receive or a send. Timers, I/O and timed waits are
  * always exits. Computed by a reverse breadth-first search from the tasks that can run:
  * linear in tasks + edges. */
 #include <stdlib.h>
@@ -53,6 +54,30 @@ static int has_holder(const struct derived *d, int r)
     return 0;
 }
 
+/* A channel wait (a receive or send of kind on resource index r) that can complete now. */
+static int channel_ready(const struct mres *x, unsigned kind)
+{
+    if (x->closed) return 1;
+    if (kind == TW_WAIT_RECV) return x->queued > 0;
+    if (kind == TW_WAIT_SEND) return x->capacity < 0 || x->queued < x->capacity;
+    return 0;
+}
+
+/* A select: blocked only when no branch can complete now; its wakers are the branches'. */
+static uint8_t classify_select(const struct model *m, const struct mtask *t, uint8_t *exit)
+{
+    uint64_t res[TW_MAX_EDGES]; uint8_t kind[TW_MAX_EDGES];
+    size_t n = select_branches(t, res, kind);
+    if (!n) return WK_UNKNOWN;
+    for (size_t b = 0; b < n; b++) {
+        int r = res_index(m, res[b]);
+        if (r < 0) return WK_UNKNOWN;
+        if (m->res[r].wakes_pending > 0) { *exit = EXIT_WAKE_IN_FLIGHT; return WK_PROGRESS; }
+        if (channel_ready(&m->res[r], kind[b])) { *exit = EXIT_READY_RESOURCE; return WK_PROGRESS; }
+    }
+    return WK_KNOWN;
+}
+
 /* WK_PROGRESS: not blocked (or its wait ends by itself; *exit says why); WK_KNOWN: waker set
  * from edges; WK_UNKNOWN: any unblocked live task may wake it.
  * "Not blocked" includes every wait whose wake is already on its way (DESIGN.md "Certain means
@@ -71,6 +96,7 @@ static uint8_t classify(const struct model *m, const struct derived *d, const st
         if (!j || j->hidden || j->state == TW_TASK_DONE) { *exit = EXIT_DONE_TARGET; return WK_PROGRESS; }
         return WK_KNOWN;
     }
+    case TW_WAIT_SELECT: return classify_select(m, t, exit);
     default: break;
     }
     int r = res_index(m, t->waiting_on);
@@ -80,9 +106,7 @@ static uint8_t classify(const struct model *m, const struct derived *d, const st
         if (r < 0) return WK_UNKNOWN;
         const struct mres *x = &m->res[r];
         *exit = EXIT_READY_RESOURCE;
-        if (x->closed) return WK_PROGRESS;
-        if (t->wait_kind == TW_WAIT_RECV && x->queued > 0) return WK_PROGRESS;
-        if (t->wait_kind == TW_WAIT_SEND && (x->capacity < 0 || x->queued < x->capacity)) return WK_PROGRESS;
+        if (channel_ready(x, t->wait_kind)) return WK_PROGRESS;
         if (t->wait_kind == TW_WAIT_ACQUIRE && x->kind == TW_RES_SEMAPHORE && x->available > 0) return WK_PROGRESS;
         if (t->wait_kind == TW_WAIT_ACQUIRE && !m->from_facts && (x->kind == TW_RES_MUTEX || x->kind == TW_RES_RWLOCK) &&
             !has_holder(d, r)) {
@@ -124,15 +148,20 @@ size_t wgraph_wakers(const struct wgraph *g, uint32_t i, void (*fn)(void *, uint
         if (j >= 0) { if (fn) fn(arg, (uint32_t)j); n++; }
         return n;
     }
-    int r = res_index(m, t->waiting_on);
-    if (r < 0) return 0;
-    for (uint32_t k = g->d.hold_start[r]; k < g->d.hold_start[r + 1]; k++) {
-        const struct rel *e = &g->d.hold[k];
-        if (!edge_wakes(t->wait_kind, e)) continue;
-        if (!task_live(&m->tasks[e->task]) && e->task != i) continue; /* the done never wake anyone */
-        if (e->task == i && t->wait_kind != TW_WAIT_ACQUIRE) continue; /* own sender cannot fill while blocked... */
-        if (fn) fn(arg, e->task);
-        n++;
+    uint64_t res[TW_MAX_EDGES]; uint8_t kind[TW_MAX_EDGES];
+    size_t nb = select_branches(t, res, kind);   /* a select: every branch's wakers */
+    if (!nb) { res[0] = t->waiting_on; kind[0] = t->wait_kind; nb = 1; }
+    for (size_t b = 0; b < nb; b++) {
+        int r = res_index(m, res[b]);
+        if (r < 0) continue;
+        for (uint32_t k = g->d.hold_start[r]; k < g->d.hold_start[r + 1]; k++) {
+            const struct rel *e = &g->d.hold[k];
+            if (!edge_wakes(kind[b], e)) continue;
+            if (!task_live(&m->tasks[e->task]) && e->task != i) continue; /* the done never wake anyone */
+            if (e->task == i && kind[b] != TW_WAIT_ACQUIRE) continue; /* own sender cannot fill while blocked... */
+            if (fn) fn(arg, e->task);
+            n++;
+        }
     }
     return n;
 }
@@ -176,7 +205,7 @@ int wgraph_build(struct wgraph *g, const struct model *m)
             struct rel rl = { w, t->edges[e].role, t->edges[e].dir, t->edges[e].count };
             for (uint32_t k = g->d.wait_start[r]; k < g->d.wait_start[r + 1]; k++) {
                 uint32_t x = g->d.wait[k];
-                if (g->cls[x] == WK_KNOWN && edge_wakes(m->tasks[x].wait_kind, &rl) && x != w) push(&b, x);
+                if (g->cls[x] == WK_KNOWN && edge_wakes(wait_kind_on(&m->tasks[x], m->res[r].id), &rl) && x != w) push(&b, x);
             }
         }
     }

@@ -1,6 +1,7 @@
 /* history.c — the flight recorder: reading every thread's ring, merging them into one
  * sequence (timestamp, then per-entity version: clock skew between cores cannot reorder what
- * happened to one entity), numbering it (seq = events overwritten + index), and moving the
+ * happened to one entity), numbering it (seq = the event's number in its ring x ring slots +
+ * ring index: the same event keeps its number in every read), and moving the
  * view through it. Rewinding is undoing events newest first (docs/events.md); redo is its
  * inverse and is what `validate` replays. */
 #include <errno.h>
@@ -141,6 +142,9 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
             s->events[n].ev = *e;
             s->events[n].thread = d->os_tid;
             s->events[n].ring = (uint32_t)i;
+            /* a ring's events are numbered by its head, which never goes back (a reused ring
+             * keeps counting), so this number is the event's for as long as the region lives */
+            s->events[n].seq = (first + k) * rt->capacity + i;
             keys[n] = (struct sortkey){ e->ts, (uint32_t)i, (uint32_t)k, (uint32_t)n };
             n++;
         }
@@ -187,9 +191,16 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
     free(ringmin); free(rd);
     s->nevents = n;
     s->horizon = h;
-    s->seq_base = s->overwritten;
     s->events_loaded = 1;
     return 0;
+}
+
+uint64_t event_seq(const struct twc_session *s, size_t idx) { return idx < s->nevents ? s->events[idx].seq : 0; }
+
+long event_index(const struct twc_session *s, uint64_t seq)
+{
+    for (size_t i = 0; i < s->nevents; i++) if (s->events[i].seq == seq) return (long)i;
+    return -1;
 }
 
 /* ---- undo / redo (docs/events.md table) ---- */
@@ -382,7 +393,12 @@ int view_model(struct twc_session *s, const struct model **out, char *err, size_
     if (!s->view_valid) {
         model_free(&s->view);
         if (model_copy(&s->view, &s->now)) { MSG(err, errlen, "out of memory rewinding"); return TWC_EINTERNAL; }
-        for (size_t i = s->nevents; i > s->at_idx + 1; i--) undo_event(&s->view, &s->events[i - 1]);
+        struct time_rewind *tr = time_rewind_begin(&s->view, s->read_now);
+        for (size_t i = s->nevents; i > s->at_idx + 1; i--) {
+            time_rewind_event(tr, &s->view, &s->events[i - 1]);
+            undo_event(&s->view, &s->events[i - 1]);
+        }
+        time_rewind_end(tr, &s->view, s->events[s->at_idx].ev.ts);
         s->view_valid = 1;
     }
     *out = &s->view;

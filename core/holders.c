@@ -34,10 +34,14 @@ size_t res_holders(const struct derived *d, uint32_t ri, unsigned wait_kind, voi
     return n;
 }
 
-/* The wait that a chain's resource entry k answers: that of the task just before it. */
+/* The wait that a chain's resource entry k answers: that of the task before it (a select's
+ * branches follow their task one after another), on that resource. */
 unsigned chain_wait_kind(const struct model *m, const struct dl_entry *c, size_t k)
 {
-    return k && c[k - 1].is_task ? m->tasks[c[k - 1].idx].wait_kind : TW_WAIT_NONE;
+    size_t j = k;
+    while (j && !c[j - 1].is_task) j--;
+    if (!j || c[k].is_task || c[k].idx == UINT32_MAX) return TW_WAIT_NONE;
+    return wait_kind_on(&m->tasks[c[j - 1].idx], m->res[c[k].idx].id);
 }
 
 struct hl { struct twc_session *s; const struct model *m; struct sbuf *b; int n; };

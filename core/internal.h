@@ -42,6 +42,7 @@ struct mtask {
     struct medge edges[TW_MAX_EDGES];
     uint8_t hist_top;        /* 1 + highest non-empty poll-time bucket, 0 = none */
     uint32_t max_poll_us;    /* longest poll the record knows of (not rewound by history) */
+    uint32_t max_ran_us;     /* longest poll's time not preempted, a lower bound (ABI 1.4), 0 = none */
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
     /* histograms and the saved context stay in the region: read_task_rec() fetches them */
 };
@@ -90,6 +91,7 @@ struct mevent {
     struct tw_event ev;
     uint32_t thread;   /* os tid of the ring */
     uint32_t ring;
+    uint64_t seq;      /* stable number: (event's number in its ring) x ring slots + ring index */
 };
 
 /* ---- session ---- */
@@ -116,11 +118,12 @@ struct twc_session {
     struct model now; int model_loaded;
     /* history */
     struct mevent *events; size_t nevents; int events_loaded;
-    uint64_t seq_base;        /* seq of events[0] */
     size_t horizon;           /* index of the oldest event one can rewind to */
     uint64_t ring_dropped, overwritten;
     uint32_t nrings;
     /* view */
+    uint64_t read_now;        /* raw "now" of the present model's figures (figures.c) */
+    uint64_t stop_from_ns, stop_to_ns;   /* the frontend's own stop of the target (longpoll.c) */
     int at_now; size_t at_idx; /* model shown = after events[at_idx] */
     struct model view; int view_valid;
     size_t hist_errors;
@@ -166,6 +169,10 @@ int undo_event(struct model *m, const struct mevent *e);   /* 0 ok, -1 inconsist
 int redo_event(struct model *m, const struct mevent *e);
 int view_model(struct twc_session *s, const struct model **m, char *err, size_t errlen);
 const char *event_type_name(unsigned type);
+/* The stable sequence number of merged event idx, and the index of the event numbered seq
+ * (-1 when it is not among the retained events): docs/region.md "Event numbers". */
+uint64_t event_seq(const struct twc_session *s, size_t idx);
+long event_index(const struct twc_session *s, uint64_t seq);
 uint64_t now_raw(struct twc_session *s, const struct model *m);
 /* liveclock.c: the latest moment a live target provably ran, in its raw clock (0 unknown) */
 uint64_t live_now_raw(struct twc_session *s);
@@ -173,6 +180,45 @@ uint64_t live_now_raw(struct twc_session *s);
 uint64_t clamp_ns(double d);
 double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since);
 double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since);
+double thread_queue_wait_ns(struct twc_session *s, uint32_t tid);
+double thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid);
+
+/* longpoll.c: how long a task has held its thread in one poll, and how much of that is known
+ * not to be preemption (docs/alerts/long_poll.md). */
+struct poll_figure {
+    uint64_t ns;        /* the poll's length (wall time, or time not preempted when measured) */
+    int measured;       /* ns excludes the time its thread waited in a run queue (a lower bound) */
+    int running;        /* the poll is in progress at the moment shown */
+};
+/* The poll task t is in at now (t polling): its wall time so far in *wall_ns, and in *ran_ns
+ * the part its thread provably did not spend preempted (live targets: the kernel's run-queue
+ * time against the shim's last measurement), -1 when that cannot be told (a core, a snapshot). */
+void current_poll(struct twc_session *s, const struct mtask *t, uint64_t *wall_ns, int64_t *ran_ns);
+/* The poll of task index i that tells most against it, as of the view: measured figures (the
+ * record's max_ran_us, a live poll in progress) count from lp_ns, wall-only ones (a core's or a
+ * rewound view's poll in progress, the log's poll pairs ev_max, the record's wall figures when
+ * nothing was measured) only from max(lp_ns, 1 s). ev_begin/ev_max: from the log up to the view
+ * (raw clock, 0 none). Returns 1 and fills *f when one exceeds its threshold. Threads seen as
+ * tasks (TW_TF_ROOT) never do: a thread's computation is not a poll (no other task waits for
+ * its worker). */
+int long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin, uint64_t ev_max,
+                 uint64_t lp_ns, struct poll_figure *f);
+/* Why a wall-only figure may include preemption, for messages: "a core records no ..." */
+const char *preemption_unknown_why(const struct twc_session *s);
+void text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, uint32_t max_poll_us);
+void json_poll_fields(struct twc_session *s, struct sbuf *b, const struct mtask *t);
+
+/* figures.c: times as of the moment shown. reading_now_raw is the moment of reading (live) or
+ * the image's time (core, snapshot: its newest timestamp); add_time_in_progress adds the
+ * interval of the state a task is in up to `now` to that state's counter. Rewinding gives it
+ * back: begin with the present's now, call time_rewind_event before undoing each event (newest
+ * first), end with the timestamp of the event shown (frees r; a NULL r does nothing). */
+uint64_t reading_now_raw(struct twc_session *s, const struct mtask *tasks, size_t n);
+void add_time_in_progress(struct mtask *t, uint64_t now);
+struct time_rewind { uint64_t *until; };
+struct time_rewind *time_rewind_begin(const struct model *m, uint64_t now);
+void time_rewind_event(struct time_rewind *r, struct model *m, const struct mevent *e);
+void time_rewind_end(struct time_rewind *r, struct model *m, uint64_t at_ts);
 
 /* graph.c */
 enum { WK_NONE = 0, WK_PROGRESS, WK_KNOWN, WK_UNKNOWN };
@@ -196,6 +242,14 @@ const char *res_kind_name(unsigned k);
 const char *class_name(unsigned c);
 const char *role_name(unsigned r);
 bool task_live(const struct mtask *t);
+
+/* select.c: a select's branches are the conditional intents to receive or send the runtime
+ * records for the wait. select_branches lists them (resource ids and TW_WAIT_RECV/SEND), 0 when
+ * t is not waiting in a select or recorded none; wait_kind_on is the wait t has on resource res
+ * (its branch's for a select); wait_targets every resource t waits on (waiting_on first). */
+size_t select_branches(const struct mtask *t, uint64_t res[TW_MAX_EDGES], uint8_t kind[TW_MAX_EDGES]);
+unsigned wait_kind_on(const struct mtask *t, uint64_t res);
+size_t wait_targets(const struct mtask *t, uint64_t out[TW_MAX_EDGES + 1]);
 
 /* deadlock.c */
 struct dl_entry { int is_task; uint32_t idx; };   /* idx into tasks or res; res idx UINT32_MAX = none */

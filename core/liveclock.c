@@ -139,3 +139,50 @@ double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since
     double before = ns_before(s, start, since);
     return runnable - before;
 }
+
+/* Time thread `tid` of a live target has spent waiting in a run queue (schedstat's second
+ * figure), in ns; -1 when unknown (not live, not on this host, /proc unreadable). */
+double thread_queue_wait_ns(struct twc_session *s, uint32_t tid)
+{
+    if (!(s->flags & TWC_LIVE) || s->facts || s->hdr.pid <= 0 || !tid) return -1;
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task/%u/schedstat", s->hdr.pid, tid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    unsigned long long run = 0, wait = 0;
+    int n = fscanf(f, "%llu %llu", &run, &wait);
+    fclose(f);
+    return n == 2 ? (double)wait : -1;
+}
+
+/* se.exec_start of a /proc sched file, in ms of the scheduler's clock; -1 when absent. */
+static double exec_start_ms(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[256];
+    double v = -1;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "se.exec_start", 13)) { char *c = strchr(line, ':'); if (c) v = strtod(c + 1, NULL); break; }
+    fclose(f);
+    return v;
+}
+
+/* The kernel adds a thread's run-queue wait to schedstat only when the thread runs again, so a
+ * thread queued right now has an uncounted wait: at most the time since it last ran (its
+ * se.exec_start against ours, which is a tick stale at most: 10 ms of slack). 0 for a thread
+ * that is not runnable (a sleep is not preemption); -1 when /proc cannot tell. */
+double thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid)
+{
+    if (!(s->flags & TWC_LIVE) || s->facts || s->hdr.pid <= 0 || !tid) return -1;
+    char name[16], st, path[96];
+    double cpu, start;
+    snprintf(name, sizeof name, "%u", tid);
+    if (thread_stat(s->hdr.pid, name, &st, &cpu, &start)) return -1;
+    if (st != 'R') return 0;
+    snprintf(path, sizeof path, "/proc/%d/task/%u/sched", s->hdr.pid, tid);
+    double them = exec_start_ms(path), us = exec_start_ms("/proc/thread-self/sched");
+    if (them < 0 || us < 0) return -1;
+    double d = (us - them) * 1e6;
+    return (d > 0 ? d : 0) + 10e6;
+}

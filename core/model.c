@@ -116,8 +116,11 @@ int derive(const struct model *m, struct derived *d)
                 long j = idmap_get(&m->tmap, t->waiting_on);
                 if (j >= 0) d->join_start[j + 1]++;
             } else {
-                long r = idmap_get(&m->rmap, t->waiting_on);
-                if (r >= 0 && !m->res[r].hidden) d->wait_start[r + 1]++;
+                uint64_t on[TW_MAX_EDGES + 1];   /* a select waits on every branch */
+                for (size_t k = 0, n = wait_targets(t, on); k < n; k++) {
+                    long r = idmap_get(&m->rmap, on[k]);
+                    if (r >= 0 && !m->res[r].hidden) d->wait_start[r + 1]++;
+                }
             }
         }
     }
@@ -143,8 +146,11 @@ int derive(const struct model *m, struct derived *d)
                 long j = idmap_get(&m->tmap, t->waiting_on);
                 if (j >= 0) d->join[d->join_start[j] + jp[j]++] = (uint32_t)i;
             } else {
-                long r = idmap_get(&m->rmap, t->waiting_on);
-                if (r >= 0 && !m->res[r].hidden) d->wait[d->wait_start[r] + wp[r]++] = (uint32_t)i;
+                uint64_t on[TW_MAX_EDGES + 1];
+                for (size_t k = 0, n = wait_targets(t, on); k < n; k++) {
+                    long r = idmap_get(&m->rmap, on[k]);
+                    if (r >= 0 && !m->res[r].hidden) d->wait[d->wait_start[r] + wp[r]++] = (uint32_t)i;
+                }
             }
         }
     }

@@ -94,7 +94,11 @@ void json_task(struct twc_session *s, const struct model *m, const struct derive
               (waiting && (t->flags & TW_TF_TIMED)) ? "true" : "false");
     if (waiting || t->wait_kind != TW_WAIT_NONE) json_await(s, b, t->await_site); else sb_puts(b, "null");
     sb_puts(b, ",\"waiting_on\":[");
-    if (waiting && t->waiting_on) sb_printf(b, "%llu", (unsigned long long)t->waiting_on);
+    if (waiting && t->wait_kind == TW_WAIT_JOIN && t->waiting_on) sb_printf(b, "%llu", (unsigned long long)t->waiting_on);
+    else if (waiting) {   /* a select waits on each of its branches (select.c) */
+        uint64_t on[TW_MAX_EDGES + 1];
+        for (size_t k = 0, n = wait_targets(t, on); k < n; k++) sb_printf(b, "%s%llu", k ? "," : "", (unsigned long long)on[k]);
+    }
     sb_puts(b, "],\"holds\":");
     ids_by_role(b, t, TW_EDGE_HOLD, TW_EDGE_HOLD_SHARED);
     sb_puts(b, ",\"senders_of\":"); ids_by_role(b, t, TW_EDGE_SENDER, -1);
@@ -126,6 +130,7 @@ void json_task(struct twc_session *s, const struct model *m, const struct derive
         read_task_rec(s, t, &rec);   /* zeros when unavailable (attach-only) */
         sb_puts(b, ",\"poll_hist\":"); hist(b, rec.poll_hist);
         sb_printf(b, ",\"max_poll_ns\":%llu", (unsigned long long)rec.max_poll_us * 1000ull);
+        json_poll_fields(s, b, t);
         sb_puts(b, ",\"ready_hist\":"); hist(b, rec.ready_hist);
         sb_printf(b, ",\"version\":%u,\"dropped\":%s", t->version, (t->flags & TW_TF_DROPPED) ? "true" : "false");
     }
@@ -197,8 +202,8 @@ void json_chain_entry(struct twc_session *s, const struct model *m, const struct
 void json_as_of(struct twc_session *s, struct sbuf *b)
 {
     if (s->at_now || !s->events_loaded) sb_puts(b, "\"as_of\":null");
-    else sb_printf(b, "\"as_of\":%llu", (unsigned long long)(s->seq_base + s->at_idx));
+    else sb_printf(b, "\"as_of\":%llu", (unsigned long long)event_seq(s, s->at_idx));
     if (s->history_fields && s->events_loaded && s->nevents)
-        sb_printf(b, ",\"horizon\":%llu,\"newest\":%llu", (unsigned long long)(s->seq_base + s->horizon),
-                  (unsigned long long)(s->seq_base + s->nevents - 1));
+        sb_printf(b, ",\"horizon\":%llu,\"newest\":%llu", (unsigned long long)event_seq(s, s->horizon),
+                  (unsigned long long)event_seq(s, s->nevents - 1));
 }

@@ -16,10 +16,10 @@ void text_as_of(struct twc_session *s, struct sbuf *b)
     if (s->at_now || !s->events_loaded) return;
     const struct tw_event *e = &s->events[s->at_idx].ev;
     const struct tw_event *last = &s->events[s->nevents - 1].ev;
-    sb_printf(b, "-- as of event #%llu (%s, ", (unsigned long long)(s->seq_base + s->at_idx), event_type_name(e->type));
+    sb_printf(b, "-- as of event #%llu (%s, ", (unsigned long long)event_seq(s, s->at_idx), event_type_name(e->type));
     sb_dur(b, last->ts >= e->ts ? dur_ns(s, last->ts - e->ts) : 0);
     sb_printf(b, " before the newest event #%llu); history reaches back to #%llu; `now` returns --\n",
-              (unsigned long long)(s->seq_base + s->nevents - 1), (unsigned long long)(s->seq_base + s->horizon));
+              (unsigned long long)event_seq(s, s->nevents - 1), (unsigned long long)event_seq(s, s->horizon));
 }
 
 /* One recorded stack under a title, a frame per line, innermost first:

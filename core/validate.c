@@ -89,9 +89,9 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
         const struct tw_event *e = &s->events[i].ev;
         if (e->flags & TW_EVF_RES_VERSION) {
             struct mres *r = model_res(m, e->res);
-            if (!r) { vio(&v, "%s #%llu names unknown resource %llu", "event", s->seq_base + i, e->res); continue; }
+            if (!r) { vio(&v, "%s #%llu names unknown resource %llu", "event", (unsigned long long)event_seq(s, i), e->res); continue; }
         } else if (e->task && !model_task(m, e->task) && e->type != TW_EV_INSTR_ERROR) {
-            vio(&v, "%s #%llu names unknown task %llu", "event", s->seq_base + i, e->task);
+            vio(&v, "%s #%llu names unknown task %llu", "event", (unsigned long long)event_seq(s, i), e->task);
         }
     }
     /* records ahead of their newest event because their latest events were lost or overwritten
@@ -127,7 +127,7 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
                 else if (*slot && e->version > *slot + 1 && gaps + (e->version - *slot - 1) <= lost)
                     gaps += e->version - *slot - 1;
                 else if (*slot && e->version != *slot + 1)
-                    vio(&v, "%s #%llu: version %llu does not follow the entity's previous event", "event", s->seq_base + i, e->version);
+                    vio(&v, "%s #%llu: version %llu does not follow the entity's previous event", "event", (unsigned long long)event_seq(s, i), e->version);
                 *slot = e->version;
                 *prev = i;
             }

@@ -30,7 +30,9 @@
                              * 1.2: tw_res_rec.wake_state (wakes in flight);
                              * 1.3: header.orders (lock-order edge table), header.overflow,
                              * TW_EVF_TRY / TW_EVF_TIMED_LOCK on TW_EV_ACQUIRE;
-                             * 1.4: lock classes in the order table (TW_ORDER_CLASS) */
+                             * 1.4: lock classes in the order table (TW_ORDER_CLASS),
+                             * tw_task_rec.max_ran_us, tw_ring_desc.sched_wait_ns (a poll's
+                             * time not preempted), tw_control.reader_stops */
 
 /* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
 
@@ -219,7 +221,14 @@ struct tw_task_rec {
     uint32_t ready_hist[TW_HIST_BUCKETS];
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS]; /* arena offsets, 0 = empty */
     struct tw_context ctx;   /* valid when flags & TW_TF_CTX_VALID */
+    /* ABI 1.4 (absent when the stride is TW_TASK_REC_SIZE_1_3; readers then read 0): */
+    uint32_t max_ran_us;     /* longest poll so far not counting the time its thread waited in a run
+                              * queue (preempted), in microseconds: a lower bound, measured for polls
+                              * of TW_MEASURED_POLL_US and more (docs/alerts/long_poll.md); 0 = none */
+    uint32_t pad2;
 };
+#define TW_TASK_REC_SIZE_1_3 offsetof(struct tw_task_rec, max_ran_us) /* before ABI 1.4 (readers accept it) */
+#define TW_MEASURED_POLL_US 5000u  /* polls at least this long get their preemption measured */
 
 /* Resource record. Writer: the creator for identity fields; units/queue/version are updated
  * with atomics by any task using it. Holders, waiters, senders and receivers are NOT stored
@@ -347,6 +356,10 @@ struct tw_ring_desc {
                                 every event it records is counted here, not in a ring */
     uint32_t name;           /* arena offset of the thread name, 0 = none */
     uint32_t pad;
+    /* ABI 1.4 (inside the 64-byte stride every shim used: 0 in older regions): */
+    uint64_t sched_wait_ns;  /* the thread's time waiting in a run queue (kernel schedstat) when it
+                              * last measured a poll; 0 = never (count from the thread's start).
+                              * What a poll in progress was preempted is at most now's minus this */
 };
 /* Entry i of the ring directory, by the table's stride. The shim lays entries out 64 bytes
  * apart (stride 64 >= sizeof): every thread stores its head on each event, and two heads on one
@@ -365,7 +378,10 @@ enum tw_control_op { TW_CTL_PAUSE = 1, TW_CTL_RESUME = 2 };
 enum tw_control_state { TW_CTL_EMPTY = 0, TW_CTL_POSTED = 1, TW_CTL_DONE = 2, TW_CTL_REJECTED = 3 };
 struct tw_control {
     uint32_t futex;          /* request generation; runtimes may FUTEX_WAIT on it when idle */
-    uint32_t pad;
+    uint32_t reader_stops;   /* ABI 1.4 (was padding, always 0): a reader that stops the process
+                              * (ptrace) adds 1 before and 1 after, so it is odd while one does; a
+                              * poll that ended after it changed is not measured by the shim (its
+                              * wall time holds the stop: docs/alerts/long_poll.md). Untrusted */
     struct { uint32_t state, op, task, pad; } slot[TW_CONTROL_SLOTS];
 };
 

@@ -48,6 +48,11 @@ twc_session *twc_open_region(twc_read_fn rd, void *ctx, uint64_t region_addr, in
  * pause/resume answer with a sentence saying why not (e.g. "a core file cannot be resumed"). */
 void twc_set_writer(twc_session *s, twc_write_fn wr, void *ctx);
 
+/* Optional: the frontend stopped the live target itself (ptrace) from `from_ns` to `to_ns`
+ * (CLOCK_MONOTONIC), before this session reads it: a poll in progress across that window did
+ * not hold its thread meanwhile, so its figure leaves the window out (docs/alerts/long_poll.md). */
+void twc_set_reader_stop(twc_session *s, uint64_t from_ns, uint64_t to_ns);
+
 /* Optional: tell the session what the target is, for messages ("core file", "live process"). */
 void twc_set_target_label(twc_session *s, const char *label);
 

@@ -371,6 +371,9 @@ int twrt__select(struct twrt_select_op *ops, int n, uint32_t site)
             twrt__wq_push(ops[i].kind == TWRT_SEL_SEND ? &c->sendq : &c->recvq, &w[i]);
         }
         registered = n;
+        /* every branch, so readers know who can wake the select (core/select.c) */
+        for (int i = 0; i < n; i++)
+            tw_intent_set(me, op_chan(&ops[i])->res, TW_EDGE_INTENT_COND, ops[i].kind == TWRT_SEL_SEND ? TW_DIR_SEND : TW_DIR_RECV);
         tw_await_begin(me, site, TW_WAIT_SELECT, tw_res_id(op_chan(&ops[0])->res), 0);
         tw_waker(me, TW_EV_WAKER_CREATE, 0);
     }
@@ -398,6 +401,7 @@ int twrt__select(struct twrt_select_op *ops, int n, uint32_t site)
         twrt__spin_unlock(&c->lk);
     }
     if (winner >= 0 && ops[winner].status != 0 && registered) tw_await_end(me);
+    for (int i = 0; i < registered; i++) tw_intent_clear(me, op_chan(&ops[i])->res);
 
     /* Cancel the losers: a send branch drops the message it carried. */
     for (int i = 0; i < n; i++) {

@@ -20,6 +20,7 @@ struct tw_tls {
     int attaching;           /* finding a ring now: a signal handler's event meanwhile is counted */
     int creating;            /* creating the region now: a signal handler must not wait for it */
     uint32_t tid;            /* this thread's kernel id, cached (0 until first needed) */
+    uint32_t reader_stops;   /* control.reader_stops when this thread last measured a poll */
     /* The task this thread recorded for last and its record: a poll's events all concern one
      * task, and the lookup's chain of dependent loads (region, table, slot) is most of an
      * event's cost beyond the clock read. Cleared with the rest by the fork child. */
@@ -128,6 +129,10 @@ static inline void tw_emit_as(int attached, uint64_t ts, int type, int flags, ui
 
 /* The calling thread's kernel id, without a syscall after the first call. */
 TW_HIDDEN uint32_t tw_tid_slow(void);
+/* preempt.c: of a poll of wall_ns (>= TW_MEASURED_POLL_US), the microseconds its thread was not
+ * waiting in a run queue (a lower bound); 0 when the kernel cannot tell. Makes system calls:
+ * only for polls that long. */
+TW_HIDDEN uint32_t tw_poll_ran_us(uint64_t wall_ns);
 static inline uint32_t tw_tid(void)
 {
     uint32_t t = tw_tls_.tid;

@@ -88,6 +88,7 @@ static int attach(struct tw_tls *l, struct tw_header *h)
         return 0;
     }
     got->os_tid = tw_tid();
+    got->sched_wait_ns = 0; /* a previous thread's run-queue time is no baseline for this one */
     char name[16] = "";
     pthread_getname_np(pthread_self(), name, sizeof name);
     got->name = name[0] ? tw_intern(name) : 0;

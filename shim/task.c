@@ -185,15 +185,20 @@ void tw__poll_begin(tw_task_t t) { TW_HOT_OR_SLOW(poll_begin); }
 TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
 {
     uint64_t now = tw_now();
+    uint8_t old = r->state; /* ours to read: this thread is the record's writer */
+    uint64_t d = now - r->state_ts, ns = tw_raw_to_ns(d);
+    uint32_t ran_us = 0;
+    /* a long poll: how much of it was not preemption (system calls, so outside the seqlock) */
+    if (TW_UNLIKELY(old == TW_TASK_POLLING && ns >= 1000ull * TW_MEASURED_POLL_US))
+        ran_us = tw_poll_ran_us(ns);
     tw_seq_begin(&r->seq);
-    uint8_t old = r->state;
     if (old == TW_TASK_POLLING) {
-        uint64_t d = now - r->state_ts;
         r->busy += d;
-        uint64_t ns = tw_raw_to_ns(d);
         r->poll_hist[tw_hist_bucket(ns)]++;
         if (TW_UNLIKELY(ns >= 1000ull * (r->max_poll_us + 1ull)))
             r->max_poll_us = ns / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(ns / 1000);
+        if (TW_UNLIKELY(ran_us > r->max_ran_us))
+            r->max_ran_us = ran_us;
     }
     uint8_t next = outcome == TW_POLL_PENDING && !(r->flags & TW_TF_WOKEN) ? TW_TASK_WAITING : TW_TASK_READY;
     if (outcome == TW_POLL_COMPLETED)

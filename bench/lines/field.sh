@@ -57,15 +57,22 @@ print("bench: field: %s under load: tw deadlocks %s; tw alerts: %s" % (name, "no
 PY
 }
 
+# loaded MODE NAME LOAD...: run the load tool (output in $TMP/load.out) against the server just
+# started; halfway, under tw run, look at it; then stop the server
+loaded() {
+  local mode=$1 name=$2; shift 2
+  "$@" >"$TMP/load.out" 2>&1 &
+  local load=$!
+  sleep $((SECS / 2 + 1))
+  [ "$mode" = tw ] && look "$name"
+  wait "$load"
+  kill -9 "${PIDS[-1]}" "$SERVER_PID" 2>/dev/null
+}
+
 memcached_run() { # MODE -> "tps p99_us"
   local p; p=$(port)
   serve "$1" "$p" memcached -u root -p "$p" -U 0 -l 127.0.0.1 -t 4 || return 1
-  timeout $((SECS + 30)) memcaslap -s "127.0.0.1:$p" -t "${SECS}s" -c 32 -T 2 -S "${SECS}s" >"$TMP/load.out" 2>&1 &
-  local load=$!
-  sleep $((SECS / 2 + 1))
-  [ "$1" = tw ] && look memcached
-  wait "$load"
-  kill -9 "${PIDS[-1]}" "$SERVER_PID" 2>/dev/null
+  loaded "$1" memcached timeout $((SECS + 30)) memcaslap -s "127.0.0.1:$p" -t "${SECS}s" -c 32 -T 2 -S "${SECS}s"
   python3 - "$TMP/load.out" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
@@ -86,12 +93,7 @@ PY
 redis_run() { # MODE -> "rps p99_ms" (SET and GET summed, the worse p99)
   local p; p=$(port)
   serve "$1" "$p" redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no || return 1
-  timeout $((SECS * 4 + 30)) redis-benchmark -p "$p" -t set,get -c 32 -n $((SECS * 20000)) --csv >"$TMP/load.out" 2>/dev/null &
-  local load=$!
-  sleep $((SECS / 2 + 1))
-  [ "$1" = tw ] && look redis
-  wait "$load"
-  kill -9 "${PIDS[-1]}" "$SERVER_PID" 2>/dev/null
+  loaded "$1" redis timeout $((SECS * 4 + 30)) redis-benchmark -p "$p" -t set,get -c 32 -n $((SECS * 20000)) --csv
   python3 - "$TMP/load.out" <<'PY'
 import csv, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1]))]

@@ -255,10 +255,10 @@ Test(alerts, lost_waker_and_long_poll_threshold)
     struct tw_task_rec *w = rb_task(&R, 2, "kept", TW_TASK_WAITING);
     rb_wait(w, TW_WAIT_PARK, 0, 0);
     struct tw_task_rec *h = rb_task(&R, 3, "hog", TW_TASK_READY);
-    /* one poll of 80 ms in the log */
+    /* one poll of 80 ms in the log, 79 ms of it not preempted (the shim measured it) */
     rb_event(&R, 0, 1000, TW_EV_POLL_BEGIN, 3, 0, 2, TW_TASK_READY, 0, 0);
     rb_event(&R, 0, 1000 + 80000000, TW_EV_POLL_END, 3, 0, 3, TW_TASK_POLLING, TW_POLL_READY | TW_TASK_READY << 8, 0);
-    h->version = 3; h->polls = 1;
+    h->version = 3; h->polls = 1; h->max_poll_us = 80000; h->max_ran_us = 79000;
     char *o = run("alerts --json");
     cr_assert(strstr(o, "{\"kind\":\"lost_waker\",\"task\":1,"), "%s", o);
     cr_assert_null(strstr(o, "\"kind\":\"lost_waker\",\"task\":2"), "%s", o);
@@ -271,13 +271,51 @@ Test(alerts, lost_waker_and_long_poll_threshold)
     rb_free(&R);
 }
 
+/* A poll is the task's fault only for the time its thread was not preempted: a poll of 150 ms
+ * wall time that spent 145 ms in a run queue raises nothing, and tw task says so. A poll the
+ * shim left unmeasured (it spanned a reader's stop) proves nothing; in a region from before the
+ * shim measured (ABI 1.3), a wall-only figure counts from a second on, saying it may include
+ * preemption. */
+Test(alerts, a_preempted_poll_is_not_a_long_poll)
+{
+    rb_init(&R, &SZ);
+    struct tw_task_rec *c = rb_task(&R, 1, "consumer", TW_TASK_WAITING);
+    c->polls = 40; c->max_poll_us = 150000; c->max_ran_us = 5000;
+    struct tw_task_rec *o1 = rb_task(&R, 2, "unmeasured", TW_TASK_WAITING);
+    o1->polls = 40; o1->max_poll_us = 300000;
+    struct tw_task_rec *o2 = rb_task(&R, 3, "stuck-long", TW_TASK_WAITING);
+    o2->polls = 40; o2->max_poll_us = 1500000;
+    struct tw_task_rec *th = rb_task(&R, 4, "thread", TW_TASK_WAITING);
+    th->flags = TW_TF_ROOT; th->polls = 3; th->max_poll_us = 2000000; th->max_ran_us = 2000000;
+    char *o = run("alerts --json");
+    cr_assert_null(strstr(o, "\"task\":1,"), "a mostly preempted poll: %s", o);
+    cr_assert_null(strstr(o, "\"task\":2,"), "300 ms of wall time alone proves nothing: %s", o);
+    cr_assert_null(strstr(o, "\"task\":3,"), "an unmeasured poll proves nothing: %s", o);
+    cr_assert_null(strstr(o, "\"task\":4,"), "a thread's computation is not a poll: %s", o);
+    free(o);
+    rb_hdr(&R)->abi_minor = 3;   /* a shim that measured nothing: wall time from a second on */
+    o = run("alerts --json");
+    cr_assert_null(strstr(o, "\"task\":2,"), "%s", o);
+    cr_assert(strstr(o, "{\"kind\":\"long_poll\",\"task\":3,"), "%s", o);
+    cr_assert(strstr(o, "may include preemption"), "%s", o);
+    free(o);
+    rb_hdr(&R)->abi_minor = TW_ABI_MINOR;
+    o = run("task 1");
+    cr_assert(strstr(o, "longest poll: 150.0ms, at least 5.0ms of it not preempted"), "%s", o);
+    free(o);
+    o = run("task 1 --json");
+    cr_assert(strstr(o, "\"max_poll_ran_ns\":5000000"), "%s", o);
+    free(o);
+    rb_free(&R);
+}
+
 /* A slow poll long gone from the rings is still in the record: long_poll stays, and tw task
  * shows it; an ordinary longest poll raises nothing. */
 Test(alerts, long_poll_from_the_record_after_the_rings_wrapped)
 {
     rb_init(&R, &SZ);
     struct tw_task_rec *h = rb_task(&R, 1, "hog", TW_TASK_WAITING);
-    h->polls = 40; h->max_poll_us = 120000;   /* no event left of that poll */
+    h->polls = 40; h->max_poll_us = 120000; h->max_ran_us = 120000;   /* no event left of that poll */
     struct tw_task_rec *q = rb_task(&R, 2, "quick", TW_TASK_WAITING);
     q->polls = 40; q->max_poll_us = 900;
     char *o = run("alerts --json");

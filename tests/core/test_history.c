@@ -58,17 +58,20 @@ Test(history, back_forward_at_now_and_as_of)
     cr_assert(strstr(o, "\"type\":\"acquire_req\""), "%s", o);
     cr_assert(strstr(o, "\"type\":\"poll_end\""), "%s", o);
     free(o);
+    /* seq = event number in its ring x 2 rings + ring: 15 events, the third newest is ring 0's
+     * event 8 (the last poll_begin), #16 */
     o = x(s, "back 2 --json");
-    cr_assert(strstr(o, "\"as_of\":12"), "%s", o);   /* 15 events: newest #14 */
+    cr_assert(strstr(o, "\"as_of\":16"), "%s", o);
     free(o);
     o = x(s, "tasks --json");
-    cr_assert(strstr(o, "\"as_of\":12"), "%s", o);
+    cr_assert(strstr(o, "\"as_of\":16"), "%s", o);
     cr_assert(strstr(o, "\"state\":\"polling\""), "rewound task must be polling: %s", o);
     free(o);
     o = x(s, "tasks");
-    cr_assert(strstr(o, "-- as of event #12"), "%s", o);
+    cr_assert(strstr(o, "-- as of event #16"), "%s", o);
     free(o);
-    o = x(s, "at 1 --json");
+    o = x(s, "at 2 --json");   /* ring 0's event 1: the spawn */
+    cr_assert(strstr(o, "\"type\":\"spawn\""), "%s", o);
     free(o);
     o = x(s, "tasks --all --json");
     cr_assert(strstr(o, "\"state\":\"ready\""), "%s", o);
@@ -95,8 +98,8 @@ Test(history, back_await_goes_to_the_previous_iteration)
     small_history();
     twc_session *s = rb_open(&R, 0);
     char *o = x(s, "back --await 1 --json");
-    /* acquire_req of the 2nd iteration: events 0..1 setup, then 5 per full iteration: #8 */
-    cr_assert(strstr(o, "\"as_of\":8"), "%s", o);
+    /* acquire_req of the 2nd iteration: ring 0's event 6, #12 */
+    cr_assert(strstr(o, "\"as_of\":12"), "%s", o);
     cr_assert(strstr(o, "\"type\":\"acquire_req\""), "%s", o);
     free(o);
     twc_close(s);
@@ -135,17 +138,57 @@ Test(history, wrapped_rings_set_the_horizon_and_seq_base)
     twc_session *s = rb_open(&R, 0);
     char *o = x(s, "log 100 --json");
     /* ring 0 holds its last 8 of 20, and the oldest of them sits in the slot a writer would
-     * fill next (it may be half rewritten in any image): 13 are overwritten, so the first
-     * retained event is #13 (ring 1's oldest); ring 0 lost everything before its oldest trusted
-     * event, #18: that is the horizon */
-    cr_assert(strstr(o, "\"events\":[{\"seq\":13,"), "%s", o);
-    cr_assert(strstr(o, "\"horizon\":18,"), "%s", o);
+     * fill next (it may be half rewritten in any image): 13 are overwritten. The first retained
+     * event is ring 1's event 0, #1; ring 0 lost everything before its oldest trusted event,
+     * its event 13, #26: that is the horizon */
+    cr_assert(strstr(o, "\"events\":[{\"seq\":1,"), "%s", o);
+    cr_assert(strstr(o, "\"horizon\":26,"), "%s", o);
     free(o);
     o = x(s, "validate");
     cr_assert(strstr(o, "valid"), "%s", o);
     free(o);
     o = x(s, "back 1000 --json");
-    cr_assert(strstr(o, "\"as_of\":18"), "%s", o);
+    cr_assert(strstr(o, "\"as_of\":26"), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
+
+/* The seq and timestamp of ring 1's event at time 315 in one read's log. */
+static void seq_and_ts_of_315(twc_session *s, unsigned long long *seq, unsigned long long *ts)
+{
+    char *o = x(s, "log 100 --json");
+    char *p = strstr(o, "\"ts_ns\":315,");
+    cr_assert(p, "%s", o);
+    while (p > o && strncmp(p, "{\"seq\":", 7)) p--;
+    cr_assert_eq(sscanf(p, "{\"seq\":%llu,\"ts_ns\":%llu", seq, ts), 2, "%s", p);
+    free(o);
+}
+
+Test(history, an_event_keeps_its_number_while_other_rings_wrap)
+{
+    struct rb_sizes sz = { 4, 4, 4, 2, 8, 4096 };
+    rb_init(&R, &sz);
+    struct tw_task_rec *a = rb_task(&R, 1, "a", TW_TASK_READY), *b = rb_task(&R, 2, "b", TW_TASK_READY);
+    uint32_t va = 1, vb = 1;
+    for (int i = 0; i < 3; i++) { va++; rb_event(&R, 0, 100 + i * 10, TW_EV_WAKER_CLONE, 1, 0, va, (uint64_t)(va - 2), 0, 0); }
+    for (int i = 0; i < 3; i++) { vb++; rb_event(&R, 1, 305 + i * 10, TW_EV_WAKER_CLONE, 2, 0, vb, (uint64_t)(vb - 2), 0, 0); }
+    a->version = va; a->wakers_alive = 3; b->version = vb; b->wakers_alive = 3;
+    twc_session *s = rb_open(&R, 0);
+    unsigned long long seq1, ts1, seq2, ts2;
+    seq_and_ts_of_315(s, &seq1, &ts1);
+    twc_close(s);
+    /* ring 0 records on and wraps: 12 of its events are overwritten meanwhile */
+    for (int i = 3; i < 20; i++) { va++; rb_event(&R, 0, 100 + i * 10, TW_EV_WAKER_CLONE, 1, 0, va, (uint64_t)(va - 2), 0, 0); }
+    a->version = va; a->wakers_alive = 20;
+    s = rb_open(&R, 0);
+    seq_and_ts_of_315(s, &seq2, &ts2);
+    cr_assert_eq(seq2, seq1, "the event at 315 was #%llu, then #%llu", seq1, seq2);
+    cr_assert_eq(ts2, ts1);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "at %llu --json", seq1);
+    char *o = x(s, cmd);
+    cr_assert(strstr(o, "\"ts_ns\":315,"), "at #%llu must name the same event: %s", seq1, o);
     free(o);
     twc_close(s);
     rb_free(&R);

@@ -1,0 +1,96 @@
+/* figures.c — a task's times (busy, ready-wait, idle) as of the moment shown.
+ *
+ * The shim adds an interval to a task's counter only when the state ends (poll end, wake, poll
+ * begin), so the record leaves out the state the task is in now: a philosopher deadlocked for
+ * 19 minutes has its 19 minutes in no counter. Readers add the interval in progress, up to the
+ * moment of reading: a live target's "now" (liveclock.c: the wall clock, or while a debugger
+ * stops it the latest moment a thread provably ran), or an image's own time — a core or a
+ * snapshot has no clock of its own, so its time is the newest timestamp it holds (a record's
+ * last state change or a ring's newest event).
+ *
+ * Rewinding (history.c) rewinds the figures too: undoing an event of a task gives back to the
+ * state the task was in after it the time from the event to the next boundary. */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+/* The raw timestamp of the newest event of every ring: one 32-byte read per ring, so that a
+ * command which loads no history still knows an image's time. 0 when there is none. */
+static uint64_t newest_ring_event(struct twc_session *s)
+{
+    const struct tw_table_desc *rt = &s->hdr.rings;
+    uint64_t newest = 0;
+    for (uint32_t i = 0; i < rt->count; i++) {
+        struct tw_ring_desc d;
+        if (src_read(s, rt->offset + (uint64_t)i * rt->stride, &d, sizeof d)) break;
+        if (!d.seq || !d.head || !d.capacity || d.capacity > (1u << 28)) continue;
+        uint64_t at = d.offset + ((d.head - 1) % d.capacity) * sizeof(struct tw_event);
+        struct tw_event e;
+        if (d.offset < s->hdr.header_size || src_read(s, at, &e, sizeof e)) continue;
+        if (e.type != TW_EV_NONE && e.ts > newest) newest = e.ts;
+    }
+    return newest;
+}
+
+uint64_t reading_now_raw(struct twc_session *s, const struct mtask *tasks, size_t n)
+{
+    uint64_t now = 0;
+    if (s->events_loaded) {
+        for (size_t i = 0; i < s->nevents; i++) if (s->events[i].ev.ts > now) now = s->events[i].ev.ts;
+    } else now = newest_ring_event(s);
+    for (size_t i = 0; i < n; i++) if (!tasks[i].torn && tasks[i].state_ts > now) now = tasks[i].state_ts;
+    uint64_t live = live_now_raw(s);
+    return live > now ? live : now;
+}
+
+/* The counter a task in `state` adds its time to; NULL for states that count nothing. */
+static uint64_t *counter_of(struct mtask *t, unsigned state)
+{
+    switch (state) {
+    case TW_TASK_POLLING: return &t->busy;
+    case TW_TASK_READY: return &t->scheduled;
+    case TW_TASK_WAITING: return &t->idle;
+    default: return NULL;
+    }
+}
+
+void add_time_in_progress(struct mtask *t, uint64_t now)
+{
+    uint64_t *c = t->torn || t->hidden ? NULL : counter_of(t, t->state);
+    if (c && now > t->state_ts) *c += now - t->state_ts;
+}
+
+struct time_rewind *time_rewind_begin(const struct model *m, uint64_t now)
+{
+    struct time_rewind *r = malloc(sizeof *r);
+    if (!r) return NULL;
+    r->until = malloc((m->ntasks ? m->ntasks : 1) * sizeof *r->until);
+    if (!r->until) { free(r); return NULL; }
+    for (size_t i = 0; i < m->ntasks; i++) r->until[i] = now;
+    return r;
+}
+
+/* The time between boundary `ts` and the task's next boundary was spent in the state the task
+ * is in now (before `ts` is undone): take it back from that state's counter. */
+static void give_back(struct mtask *t, uint64_t *until, uint64_t ts)
+{
+    uint64_t *c = counter_of(t, t->state);
+    uint64_t d = *until > ts ? *until - ts : 0;
+    if (c) *c = *c > d ? *c - d : 0;
+    if (ts < *until) *until = ts;
+}
+
+void time_rewind_event(struct time_rewind *r, struct model *m, const struct mevent *e)
+{
+    long i = e->ev.task ? idmap_get(&m->tmap, e->ev.task) : -1;
+    if (r && i >= 0 && !m->tasks[i].torn) give_back(&m->tasks[i], &r->until[i], e->ev.ts);
+}
+
+void time_rewind_end(struct time_rewind *r, struct model *m, uint64_t at_ts)
+{
+    if (!r) return;
+    for (size_t i = 0; i < m->ntasks; i++)
+        if (!m->tasks[i].torn && !m->tasks[i].hidden) give_back(&m->tasks[i], &r->until[i], at_ts);
+    free(r->until);
+    free(r);
+}

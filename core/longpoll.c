@@ -1,0 +1,137 @@
+/* longpoll.c — how long a task held its thread in one poll, told apart from preemption.
+ *
+ * A poll's wall time counts the time its thread sat in a run queue while other threads had the
+ * CPU: four shell loops spinning beside a healthy program stretch its microsecond polls to
+ * 150 ms of wall time. The kernel counts each thread's run-queue time (schedstat), and what a
+ * poll was preempted is at most the growth of that count since a moment before the poll began.
+ * The shim measures every poll of TW_MEASURED_POLL_US or more when it ends (task.max_ran_us)
+ * and leaves its thread's count in the ring directory (ring_desc.sched_wait_ns); for a poll in
+ * progress a live reader takes the count now (and bounds the wait the kernel has not counted
+ * yet: a thread queued right now). A reader that stops the process (ptrace) counts itself in
+ * control.reader_stops, and the shim leaves a poll that spanned a stop unmeasured. A core or
+ * snapshot holds no such count, nor does a rewound view: there only wall time is known, and it
+ * counts against a task only from a second on, with a message that says it may include
+ * preemption. */
+#include <stdio.h>
+#include "internal.h"
+
+#define UNMEASURED_MIN_NS 1000000000ull
+
+/* The run-queue time thread tid had when it last measured a poll (0: never, count from its
+ * start, which can only overstate the preemption). */
+static uint64_t measured_base(struct twc_session *s, uint32_t tid)
+{
+    const struct tw_table_desc *rt = &s->hdr.rings;
+    uint64_t base = 0;
+    if (s->facts || s->hdr.abi_minor < 4) return 0;
+    for (uint32_t i = 0; i < rt->count; i++) {
+        struct tw_ring_desc d;
+        if (src_read(s, rt->offset + (uint64_t)i * rt->stride, &d, sizeof d)) break;
+        if (d.seq == 1 && d.os_tid == tid) base = d.sched_wait_ns;
+    }
+    return base;
+}
+
+void twc_set_reader_stop(twc_session *s, uint64_t from_ns, uint64_t to_ns)
+{
+    if (s && to_ns > from_ns) { s->stop_from_ns = from_ns; s->stop_to_ns = to_ns; }
+}
+
+/* How much of [from, to] (CLOCK_MONOTONIC ns) the frontend held the target stopped itself. */
+static double own_stop_within(const struct twc_session *s, double from, double to)
+{
+    double a = from > (double)s->stop_from_ns ? from : (double)s->stop_from_ns;
+    double b = to < (double)s->stop_to_ns ? to : (double)s->stop_to_ns;
+    return b > a ? b - a : 0;
+}
+
+void current_poll(struct twc_session *s, const struct mtask *t, uint64_t *wall_ns, int64_t *ran_ns)
+{
+    *wall_ns = s->read_now > t->state_ts ? dur_ns(s, s->read_now - t->state_ts) : 0;
+    *ran_ns = -1;
+    double wait = thread_queue_wait_ns(s, t->os_tid), queued_now = thread_uncounted_wait_ns(s, t->os_tid);
+    if (wait < 0 || queued_now < 0) return;
+    wait += queued_now;
+    /* neither a run queue nor the poll held the thread while we had it stopped */
+    double preempted = wait - (double)measured_base(s, t->os_tid) +
+                       own_stop_within(s, (double)raw_to_ns(s, t->state_ts), (double)raw_to_ns(s, s->read_now));
+    if (preempted < 0) preempted = 0;
+    *ran_ns = (double)*wall_ns > preempted ? (int64_t)((double)*wall_ns - preempted) : 0;
+}
+
+const char *preemption_unknown_why(const struct twc_session *s)
+{
+    if (!s->at_now) return "a rewound view knows no run-queue times";
+    if (s->flags & TWC_LIVE) return "the kernel's run-queue times could not be read";
+    return "a core or snapshot records no run-queue times";
+}
+
+static void keep(struct poll_figure *best, uint64_t ns, int measured, int running)
+{
+    if (ns > best->ns) *best = (struct poll_figure){ ns, measured, running };
+}
+
+int long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin, uint64_t ev_max,
+                 uint64_t lp_ns, struct poll_figure *f)
+{
+    if (t->flags & TW_TF_ROOT) return 0;
+    struct poll_figure ran = { 0 }, wall = { 0 };
+    if (t->state == TW_TASK_POLLING) {
+        if (s->at_now) {
+            uint64_t w; int64_t r;
+            current_poll(s, t, &w, &r);
+            if (r >= 0) keep(&ran, (uint64_t)r, 1, 1); else keep(&wall, w, 0, 1);
+        } else if (ev_begin && s->at_idx < s->nevents && s->events[s->at_idx].ev.ts > ev_begin) {
+            keep(&wall, dur_ns(s, s->events[s->at_idx].ev.ts - ev_begin), 0, 1);
+        }
+    }
+    /* A shim of ABI 1.4 measured every long poll it could: one it did not measure spanned a
+     * reader's stop of the process (or /proc was unreadable), and its wall time proves nothing.
+     * Older regions have only wall times. */
+    int measuring = s->hdr.abi_minor >= 4 && !s->facts;
+    if (ev_max && !(s->at_now && measuring)) keep(&wall, dur_ns(s, ev_max), 0, 0);
+    /* the record's figures are facts of the present (they survive wrapped rings) */
+    if (s->at_now) {
+        keep(&ran, (uint64_t)t->max_ran_us * 1000, 1, 0);
+        if (!measuring) {
+            keep(&wall, (uint64_t)t->max_poll_us * 1000, 0, 0);
+            /* the histogram proves a poll of at least its highest bucket's lower bound */
+            if (t->hist_top > 1) keep(&wall, 1ull << (t->hist_top - 1 + 9), 0, 0);
+        }
+    }
+    if (ran.ns > lp_ns) { *f = ran; return 1; }
+    if (wall.ns > lp_ns && wall.ns >= UNMEASURED_MIN_NS) { *f = wall; return 1; }
+    return 0;
+}
+
+/* tw task: the poll in progress and the longest poll, each with what is known of preemption:
+ *   polling for 2.31s, at least 1.02s of it not preempted
+ *   longest poll: 150.7ms, at least 10.1ms of it not preempted */
+void text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, uint32_t max_poll_us)
+{
+    if (s->at_now && t->state == TW_TASK_POLLING && !t->torn) {
+        uint64_t w; int64_t r;
+        current_poll(s, t, &w, &r);
+        sb_puts(b, "  polling for "); sb_dur(b, w);
+        if (r >= 0) { sb_puts(b, ", at least "); sb_dur(b, (uint64_t)r); sb_puts(b, " of it not preempted\n"); }
+        else sb_printf(b, " (may include preemption: %s)\n", preemption_unknown_why(s));
+    }
+    if (!max_poll_us) return;
+    sb_puts(b, "  longest poll: "); sb_dur(b, max_poll_us * 1000ull);
+    if (t->max_ran_us) { sb_puts(b, ", at least "); sb_dur(b, t->max_ran_us * 1000ull); sb_puts(b, " of it not preempted"); }
+    else if (max_poll_us >= TW_MEASURED_POLL_US) sb_puts(b, " (not measured: may include preemption)");
+    sb_puts(b, "\n");
+}
+
+/* tw task --json: "poll_ns" and "poll_ran_ns" (the poll in progress, null when not polling or,
+ * for the second, unknown) and "max_poll_ran_ns" (null when nothing was measured). */
+void json_poll_fields(struct twc_session *s, struct sbuf *b, const struct mtask *t)
+{
+    uint64_t w = 0; int64_t r = -1;
+    int polling = s->at_now && t->state == TW_TASK_POLLING && !t->torn;
+    if (polling) current_poll(s, t, &w, &r);
+    if (polling) sb_printf(b, ",\"poll_ns\":%llu", (unsigned long long)w); else sb_puts(b, ",\"poll_ns\":null");
+    if (r >= 0) sb_printf(b, ",\"poll_ran_ns\":%lld", (long long)r); else sb_puts(b, ",\"poll_ran_ns\":null");
+    if (t->max_ran_us && s->at_now) sb_printf(b, ",\"max_poll_ran_ns\":%llu", (unsigned long long)t->max_ran_us * 1000ull);
+    else sb_puts(b, ",\"max_poll_ran_ns\":null");
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Figures true at the moment shown, in gdb, on the deadlock example: philosopher-0's idle time
+# includes the wait it is in (seconds, live in a stopped target and on the gcore'd core); the
+# core gives gdb and the console the same figures; `tw at SEQ` rewinds them and names the same
+# event as the console.
+. "$(dirname "$0")/lib.sh"
+need "$PLUGIN" build/lib/libtwcore.so build/examples/deadlock build/bin/tw
+start build/examples/deadlock
+sleep 2
+CORE=$TMP/deadlock.core
+out=$(gdb_pid "$PID" 'tw tasks --json' "gcore $CORE")
+no_traceback "$out" || fail "traceback: $out"
+idle=$(echo "$out" | json '[t["idle_ns"] for t in j["tasks"] if t["id"]==2][0]') || fail "no tasks JSON: $out"
+[ "$idle" -ge 2000000000 ] || fail "live: philosopher-0 blocked for 2 s shows idle $idle ns"
+ok "live (stopped by gdb): philosopher-0 idle $idle ns"
+g=$(gdb_core build/examples/deadlock "$CORE" 'tw tasks --json' | json 'j["tasks"]')
+c=$(build/bin/tw tasks --core "$CORE" --exe build/examples/deadlock --json | json 'j["tasks"]')
+[ "$g" = "$c" ] || fail "gdb and the console disagree on the core: $(diff <(echo "$g" | tr ',' '\n') <(echo "$c" | tr ',' '\n') | head -4 | tr '\n' ' ')"
+gi=$(echo "{\"t\":$g}" | json '[t["idle_ns"] for t in j["t"] if t["id"]==2][0]')
+[ "$gi" -ge 2000000000 ] && [ "$gi" -le "$idle" ] || fail "core: idle $gi ns (live $idle)"
+ok "core: gdb and the console show the same figures (philosopher-0 idle $gi ns)"
+seq=$(build/bin/tw log 100000 --core "$CORE" --exe build/examples/deadlock --json | json '[e["seq"] for e in j["events"] if e["task"]==2 and e["type"]=="poll_end"][-1]')
+at=$(gdb_core build/examples/deadlock "$CORE" "tw at $seq --json" 'tw tasks --json')
+echo "$at" | json "j['event']['seq']==$seq and j['event']['type']=='poll_end' and j['event']['task']==2" >/dev/null || fail "tw at $seq: $at"
+ai=$(echo "$at" | json --nth 1 '[t["idle_ns"] for t in j["tasks"] if t["id"]==2][0]')
+[ "$ai" -lt 100000000 ] || fail "at #$seq (philosopher-0's last poll_end) idle is $ai ns, the present's is $gi"
+ok "tw at $seq names philosopher-0's last poll_end, where its idle was $ai ns"

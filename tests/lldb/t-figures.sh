@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Figures true at the moment shown, in lldb, on the deadlock example: philosopher-0's idle time
+# includes the wait it is in (seconds, live in the target lldb stops and on its gcore'd core),
+# the core gives lldb and the console the same figures, and `tw at SEQ` rewinds them.
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+need_lldb
+start_example deadlock
+sleep 2
+live=$(lldb_pid "$EX_PID" 'tw tasks --json')
+idle=$(echo "$live" | jsonq '[t["idle_ns"] for t in j["tasks"] if t["id"]==2][0]') || fail "no tasks JSON live: $(echo "$live" | tail -3)"
+[ "$idle" -ge 2000000000 ] || fail "live: philosopher-0 blocked for 2 s shows idle $idle ns"
+core=$(make_core "$EX_PID")
+l=$(lldb_core build/examples/deadlock "$core" 'tw tasks --json' | jsonq 'j["tasks"]')
+c=$(build/bin/tw tasks --core "$core" --exe build/examples/deadlock --json | jsonq 'j["tasks"]')
+[ "$l" = "$c" ] || fail "lldb and the console disagree on the core: $(diff <(echo "$l" | tr ',' '\n') <(echo "$c" | tr ',' '\n') | head -4 | tr '\n' ' ')"
+li=$(echo "{\"t\":$l}" | jsonq '[t["idle_ns"] for t in j["t"] if t["id"]==2][0]')
+[ "$li" -ge "$idle" ] || fail "core: idle $li ns, less than $idle read live before the gcore"
+seq=$(build/bin/tw log 100000 --core "$core" --exe build/examples/deadlock --json | jsonq '[e["seq"] for e in j["events"] if e["task"]==2 and e["type"]=="poll_end"][-1]')
+at=$(lldb_core build/examples/deadlock "$core" "tw at $seq --json" 'tw tasks --json')
+echo "$at" | jsonq "j['event']['seq']==$seq and j['event']['type']=='poll_end' and j['event']['task']==2" >/dev/null || fail "tw at $seq: $at"
+ai=$(echo "$at" | jsonq --nth 1 '[t["idle_ns"] for t in j["tasks"] if t["id"]==2][0]')
+[ "$ai" -lt 100000000 ] || fail "at #$seq (philosopher-0's last poll_end) idle is $ai ns, the present's is $li"
+pass "live idle $idle ns, core $li ns (= the console's), at #$seq (its last poll_end) $ai ns"
