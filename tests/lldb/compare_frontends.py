@@ -11,6 +11,7 @@ per command; the overview lists what works in each frontend, so it differs by de
 (docs/console.md, "One interface"). Prints one line per difference; exits 1 if any.
 """
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -120,8 +121,13 @@ def main():
     ap.add_argument("--lldb-plugin", required=True)
     ap.add_argument("--task", type=int, default=3)
     ap.add_argument("--resource", type=int, default=2)
-    ap.add_argument("--seq", type=int, default=5)
+    ap.add_argument("--seq", type=int, help="an event to move to (default: the oldest of `log 10`)")
     a = ap.parse_args()
+    if a.seq is None:
+        # event numbers are the region's own (docs/region.md): take one the target retains
+        target = ["--pid", str(a.pid)] if a.pid else ["--core", a.core, "--exe", a.exe]
+        line = [l for l in run([a.tw, "log", "10", "--json"] + target).splitlines() if l.startswith("{")][0]
+        a.seq = json.loads(line)["events"][0]["seq"]
     groups = commands(a.task, a.resource, a.seq)
     g = gdb(a, groups)
     l = lldb(a, groups)

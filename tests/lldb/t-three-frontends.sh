@@ -8,7 +8,7 @@ need_lldb; need_gdb_plugin; need_attach
 [ -x build/bin/tw ] || fail "build/bin/tw is not built"
 start_example deadlock
 kill -STOP "$EX_PID"
-args=(--tw build/bin/tw --gdb-plugin "$GDB_PLUGIN" --lldb-plugin "$PLUGIN" --task 3 --resource 2 --seq 5)
+args=(--tw build/bin/tw --gdb-plugin "$GDB_PLUGIN" --lldb-plugin "$PLUGIN" --task 3 --resource 2)
 out=$(python3 "$HERE/compare_frontends.py" --pid "$EX_PID" "${args[@]}" 2>&1) || fail "live: $out"
 core=$(make_core "$EX_PID")
 out2=$(python3 "$HERE/compare_frontends.py" --core "$core" --exe build/examples/deadlock "${args[@]}" 2>&1) || fail "core: $out2"
