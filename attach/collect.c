@@ -280,6 +280,10 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
     if (rc != TWC_OK || samples < 2 || !twc_facts_need_second_sample(&f1)) {
         twa_elf_cache_free(elves);
         if (rc == TWC_OK) {
+            /* The stop woke every sleeper; hand the process back as it was, each one asleep in
+             * its call again, so that what is read next (the region, /proc) agrees with the
+             * facts instead of catching a thread mid-restart. */
+            twa_await_asleep(pid, &f1, 100);
             *out = f1;
             *storage = s1;
         }
