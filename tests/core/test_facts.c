@@ -54,9 +54,9 @@ Test(symbols, names_globals_arrays_and_members)
 }
 
 static const struct twc_fact_thread abba_threads[] = {
-    { 100, "main", TWC_BLOCK_JOIN, 0, 101, 0, "ab.c", 6, "main" },
-    { 101, "one", TWC_BLOCK_MUTEX, 0, 0x5000, 0, "ab.c", 4, "one" },
-    { 102, "two", TWC_BLOCK_MUTEX, 0, 0x4000, 0, "ab.c", 5, "two" },
+    { 100, "main", TWC_BLOCK_JOIN, 0, 101, 0, "ab.c", 6, "main", 0 },
+    { 101, "one", TWC_BLOCK_MUTEX, 0, 0x5000, 0, "ab.c", 4, "one", 0 },
+    { 102, "two", TWC_BLOCK_MUTEX, 0, 0x4000, 0, "ab.c", 5, "two", 0 },
 };
 static const struct twc_fact_object abba_objects[] = {
     { 0x4000, TW_RES_MUTEX, 101, -1, "first" },
@@ -86,8 +86,8 @@ Test(facts, mutex_cycle_from_owner_fields_is_certain_even_from_a_core)
 }
 
 static const struct twc_fact_thread sem_threads[] = {
-    { 200, "a", TWC_BLOCK_SEM, 0, 0x7000, 0, "s.c", 10, "a" },
-    { 201, "b", TWC_BLOCK_COND, 0, 0x8000, 0x9000, "s.c", 20, "b" },
+    { 200, "a", TWC_BLOCK_SEM, 0, 0x7000, 0, "s.c", 10, "a", 0 },
+    { 201, "b", TWC_BLOCK_COND, 0, 0x8000, 0x9000, "s.c", 20, "b", 0 },
 };
 static const struct twc_fact_object sem_objects[] = {
     { 0x7000, TW_RES_SEMAPHORE, 0, 0, "sem" },
@@ -124,8 +124,8 @@ Test(facts, global_deadlock_certainty_depends_on_samples)
 Test(facts, sleeping_thread_is_an_exit_and_names_come_from_symbols)
 {
     static struct twc_fact_thread th[] = {
-        { 300, "waiter", TWC_BLOCK_MUTEX, 0, 0, 0, "x.c", 3, "w" },
-        { 301, "sleeper", TWC_BLOCK_SLEEP, 1, 0, 0, "x.c", 9, "s" },
+        { 300, "waiter", TWC_BLOCK_MUTEX, 0, 0, 0, "x.c", 3, "w", 0 },
+        { 301, "sleeper", TWC_BLOCK_SLEEP, 1, 0, 0, "x.c", 9, "s", 0 },
     };
     static struct twc_fact_object ob[1];
     th[0].object = (uint64_t)(uintptr_t)&first;
@@ -147,9 +147,9 @@ Test(facts, sleeping_thread_is_an_exit_and_names_come_from_symbols)
 /* tests/attach/progs/mutex_sem.c as facts: `holder` owns `gate` (glibc's owner field) and
  * sleeps on `go`; both posters queue on `gate`. Attach-only knows no semaphore takers. */
 static const struct twc_fact_thread gate_threads[] = {
-    { 300, "holder", TWC_BLOCK_SEM, 0, 0x7000, 0, "g.c", 6, "holder" },
-    { 301, "poster-1", TWC_BLOCK_MUTEX, 0, 0x6000, 0, "g.c", 7, "poster" },
-    { 302, "poster-2", TWC_BLOCK_MUTEX, 0, 0x6000, 0, "g.c", 7, "poster" },
+    { 300, "holder", TWC_BLOCK_SEM, 0, 0x7000, 0, "g.c", 6, "holder", 0 },
+    { 301, "poster-1", TWC_BLOCK_MUTEX, 0, 0x6000, 0, "g.c", 7, "poster", 0 },
+    { 302, "poster-2", TWC_BLOCK_MUTEX, 0, 0x6000, 0, "g.c", 7, "poster", 0 },
 };
 static const struct twc_fact_object gate_objects[] = {
     { 0x6000, TW_RES_MUTEX, 300, -1, "gate" },
