@@ -192,8 +192,18 @@ double thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid)
     }
     if (st != 'R') return -1;   /* stopped or traced: not the poll's time either */
     snprintf(path, sizeof path, "/proc/%d/task/%u/sched", s->hdr.pid, tid);
-    double them = exec_start_ms(path), us = exec_start_ms("/proc/thread-self/sched");
-    if (them < 0 || us < 0) return -1;
+    /* The kernel zeroes se.exec_start when it moves a thread to another CPU (it cannot tell
+     * that CPU's time), until the thread runs there: 0 says nothing of when it last ran, and
+     * read as a time it would make the poll look preempted since boot. Look again a moment
+     * later; a thread still unplaced is not known. */
+    double them = exec_start_ms(path);
+    for (int again = 0; them == 0 && again < 5; again++) {
+        struct timespec pause = {0, 2 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        them = exec_start_ms(path);
+    }
+    double us = exec_start_ms("/proc/thread-self/sched");
+    if (them <= 0 || us < 0) return -1;
     double d = (us - them) * 1e6;
     return (d > 0 ? d : 0) + 10e6;
 }
