@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "progress.h"
+#include "ptrace_sample.h"
 
 uint64_t twa_thread_switches(int pid, uint64_t tid)
 {
@@ -32,19 +33,11 @@ uint64_t twa_thread_switches(int pid, uint64_t tid)
     return seen == 2 ? sum + 1 : 0; /* +1: a thread that never switched is not "unknown" */
 }
 
-/* 'S' or 'D' in /proc/PID/task/TID/stat: in the kernel, waiting. */
+/* 'S' or 'D': in the kernel, waiting; gone or unreadable: nothing to wait for. */
 static int asleep(int pid, uint64_t tid)
 {
-    char path[96], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/task/%" PRIu64 "/stat", pid, tid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return 1; /* gone: nothing to wait for */
-    size_t k = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[k] = 0;
-    const char *c = strrchr(buf, ')');
-    return !c || c[1] != ' ' || c[2] == 'S' || c[2] == 'D';
+    char st = twa_thread_state(pid, tid);
+    return st == 0 || st == '?' || st == 'S' || st == 'D';
 }
 
 void twa_await_asleep(int pid, const struct twc_facts *f, int max_ms)

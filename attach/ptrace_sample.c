@@ -47,18 +47,26 @@ static int list_tids(int pid, uint32_t **out, size_t *n)
     return 0;
 }
 
-int twa_thread_is_dead(int pid, uint32_t tid)
+char twa_thread_state(int pid, uint64_t tid)
 {
     char p[96], buf[512];
-    snprintf(p, sizeof p, "/proc/%d/task/%u/stat", pid, tid);
+    snprintf(p, sizeof p, "/proc/%d/task/%llu/stat", pid, (unsigned long long)tid);
     FILE *f = fopen(p, "re");
     if (!f)
-        return 1;
+        return 0;
     size_t k = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[k] = 0;
     const char *c = strrchr(buf, ')'); /* the name may hold anything, even ") Z" */
-    return !c || (c[1] == ' ' && (c[2] == 'Z' || c[2] == 'X'));
+    if (!c)
+        return 0;
+    return c[1] == ' ' ? c[2] : '?';
+}
+
+int twa_thread_is_dead(int pid, uint32_t tid)
+{
+    char st = twa_thread_state(pid, tid);
+    return st == 0 || st == 'Z' || st == 'X';
 }
 
 int twa_reader_tid(int pid)

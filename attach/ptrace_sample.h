@@ -24,6 +24,9 @@ void twa_ptrace_release(struct twa_stopped *s);
 /* 1 when thread tid of process pid has exited and waits to be reaped (state Z or X), or is
  * gone altogether. */
 int twa_thread_is_dead(int pid, uint32_t tid);
+/* The state letter of thread tid in /proc/PID/task/TID/stat ('R', 'S', 't', ...): 0 when the
+ * thread is gone (or its stat has no name field), '?' when the field after it is malformed. */
+char twa_thread_state(int pid, uint64_t tid);
 /* The thread through which a live process is read (/proc/TID/maps, exe, memory): the process
  * itself, or when its main thread has exited (pthread_exit) and the others run on, the first
  * of those; -1 when none is alive. */
