@@ -97,8 +97,17 @@ static struct tw_order_rec *slot_for(struct tw_header *h, uint64_t key, int clai
     return NULL;
 }
 
-/* Record e once (fields written before the release-publish of flags): 1 when this call added
- * it. A record that finds no slot is counted in orders.full. */
+/* Fill a slot claimed for e: its fields, then the release-publish of its flags. */
+static void publish(struct tw_order_rec *r, const struct tw_order_rec *e)
+{
+    r->held_site = e->held_site;
+    r->acquired_site = e->acquired_site;
+    r->task = e->task;
+    __atomic_store_n(&r->flags, e->flags | TW_ORDER_PUBLISHED, __ATOMIC_RELEASE);
+}
+
+/* Record e once: 1 when this call added it. A record that finds no slot is counted in
+ * orders.full. */
 static int add_record(struct tw_header *h, const struct tw_order_rec *e)
 {
     int claimed;
@@ -109,10 +118,7 @@ static int add_record(struct tw_header *h, const struct tw_order_rec *e)
     }
     if (!claimed)
         return 0;
-    r->held_site = e->held_site;
-    r->acquired_site = e->acquired_site;
-    r->task = e->task;
-    __atomic_store_n(&r->flags, e->flags | TW_ORDER_PUBLISHED, __ATOMIC_RELEASE);
+    publish(r, e);
     return 1;
 }
 
@@ -127,12 +133,8 @@ static void add_classed_edge(struct tw_header *h, const struct tw_order_rec *e, 
     struct tw_order_rec c = {.key = TW_ORDER_CLASS_KEY(held_class, acquired_class), .held_site = held_class,
                              .acquired_site = acquired_class, .flags = TW_ORDER_CLASS | TW_ORDER_ACQ_TRY};
     struct tw_order_rec *cls = slot_for(h, c.key, 1, &claimed);
-    if (cls && claimed) {
-        cls->held_site = c.held_site;
-        cls->acquired_site = c.acquired_site;
-        cls->task = 0;
-        __atomic_store_n(&cls->flags, c.flags | TW_ORDER_PUBLISHED, __ATOMIC_RELEASE);
-    }
+    if (cls && claimed)
+        publish(cls, &c); /* task = 0: no instance edge of the pair counted yet */
     if (cls && __atomic_load_n(&cls->task, __ATOMIC_RELAXED) >= TW_ORDER_PER_CLASS)
         return; /* folded: this class pair's shape is known */
     if (add_record(h, e) && cls)
