@@ -1,5 +1,5 @@
-/* control.c — `pause ID` / `resume ID`: post a request into the region's control area (the
- * only bytes a reader ever writes). Protocol (tw_region.h): take a slot that is EMPTY, DONE or
+/* control.c — the region's control area, the only bytes a reader ever writes: `pause ID` /
+ * `resume ID` post a request there, and a debugger counts its stops in reader_stops. Protocol (tw_region.h): take a slot that is EMPTY, DONE or
  * REJECTED, write task and op, then state = POSTED, then bump the futex word. The frontend
  * FUTEX_WAKEs it when it can (a debugger cannot make syscalls in the target cheaply). */
 #include <stddef.h>
@@ -11,6 +11,16 @@ static int wr(struct twc_session *s, uint64_t off, const void *p, uint64_t n)
 {
     int64_t got = s->wr(s->wctx, s->base + off, p, n);
     return got == (int64_t)n ? 0 : -1;
+}
+
+void twc_count_reader_stop(twc_session *s)
+{
+    struct tw_control c;
+    if (!s || !s->wr || s->facts || s->hdr.abi_minor < 4 || !s->hdr.control_offset) return;
+    if (src_read(s, s->hdr.control_offset, &c, sizeof c)) return;
+    /* even: a stop that has ended by the time the shim looks; the change alone tells it */
+    uint32_t n = c.reader_stops + 2;
+    (void)wr(s, s->hdr.control_offset + offsetof(struct tw_control, reader_stops), &n, sizeof n);
 }
 
 int cmd_control(struct twc_session *s, int op, uint64_t id, const struct cmdopts *o, struct sbuf *b, char *err, size_t errlen)

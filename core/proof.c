@@ -88,6 +88,7 @@ void prove_deadlocks(struct twc_session *s, const struct model *m, const struct 
         /* One wait serves every candidate: proof 1 needs only a moment, proof 3 its 150 ms. */
         if (want_second && s->run) {
             ran = s->run(s->runctx, SECOND_SAMPLE_MS, why, sizeof why) == 0;
+            if (ran) twc_count_reader_stop(s);   /* stopped again by the frontend */
             if (!ran && !why[0]) snprintf(why, sizeof why, "the target could not be let run");
         } else if (want_second) snprintf(why, sizeof why, "this frontend cannot let the target run for a second sample");
         if (!ran) nap(RECHECK_MS);

@@ -53,6 +53,13 @@ void twc_set_writer(twc_session *s, twc_write_fn wr, void *ctx);
  * not hold its thread meanwhile, so its figure leaves the window out (docs/alerts/long_poll.md). */
 void twc_set_reader_stop(twc_session *s, uint64_t from_ns, uint64_t to_ns);
 
+/* Optional, for a debugger that holds the live target stopped (gdb, lldb): count this stop in
+ * the region's control.reader_stops (by 2, through the writer), so the shim leaves a poll that
+ * spans it unmeasured instead of taking the debugger's session for the task's CPU time
+ * (docs/alerts/long_poll.md). Call once per stop, after twc_set_writer; libtwcore counts the
+ * stops that end its own run windows (twc_set_runner) itself. Without a writer it does nothing. */
+void twc_count_reader_stop(twc_session *s);
+
 /* Optional: tell the session what the target is, for messages ("core file", "live process"). */
 void twc_set_target_label(twc_session *s, const char *label);
 

@@ -62,6 +62,7 @@ static twc_session *open_region(lldb::SBDebugger &dbg, lldb::SBProcess &p, uint6
     }
     if (live) {
         twc_set_writer(s, write_memory, e.memory.get());
+        twc_count_reader_stop(s);   // lldb holds the process stopped: a poll spanning it is not the task's
         e.runner.reset(new Runner{dbg, p});
         twc_set_runner(s, run_target, e.runner.get());
     }

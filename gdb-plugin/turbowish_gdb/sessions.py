@@ -148,6 +148,9 @@ def _open(lib, inf, attach_only, one_sample):
             h = lib.open_region(cb.read_cb, addr, live)
             if cb.write_cb is not None:
                 lib.set_writer(h, cb.write_cb)
+                # gdb holds the process stopped: a poll spanning this stop is not the task's
+                # (a session is opened once per stop: the generation changes when it runs)
+                lib.count_reader_stop(h)
             lib.set_label(h, target.label(inf))
             sym = frames.Symbolizer(twcore)
             lib.set_symbolizer(h, sym.cb)

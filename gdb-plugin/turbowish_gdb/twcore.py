@@ -105,6 +105,8 @@ class Lib:
                                       ctypes.POINTER(ctypes.c_int), ctypes.c_char_p, ctypes.c_size_t]
         L.twc_set_writer.restype = None
         L.twc_set_writer.argtypes = [p, WRITE_FN, p]
+        L.twc_count_reader_stop.restype = None
+        L.twc_count_reader_stop.argtypes = [p]
         L.twc_set_symbolizer.restype = None
         L.twc_set_symbolizer.argtypes = [p, SYMBOLIZE_FN, p]
         L.twc_facts_need_second_sample.restype = ctypes.c_int
@@ -172,6 +174,9 @@ class Lib:
 
     def set_writer(self, s, write_cb):
         self.L.twc_set_writer(s, write_cb, None)
+
+    def count_reader_stop(self, s):
+        self.L.twc_count_reader_stop(s)
 
     def set_symbolizer(self, s, symbolize_cb):
         self.L.twc_set_symbolizer(s, symbolize_cb, None)

@@ -25,3 +25,24 @@ echo "$at" | json "j['event']['seq']==$seq and j['event']['type']=='poll_end' an
 ai=$(echo "$at" | json --nth 1 '[t["idle_ns"] for t in j["tasks"] if t["id"]==2][0]')
 [ "$ai" -lt 100000000 ] || fail "at #$seq (philosopher-0's last poll_end) idle is $ai ns, the present's is $gi"
 ok "tw at $seq names philosopher-0's last poll_end, where its idle was $ai ns"
+
+# A debugger holding the process stopped is not the task's poll: stop long-poll's blocker in the
+# middle of its 200 ms poll for 3 s; once it ends, its longest poll not preempted stays near
+# 200 ms (gdb counted its stop in control.reader_stops, so the shim left that poll unmeasured)
+# and no long_poll says seconds. Without the count it reads about 3.2 s.
+need build/examples/long-poll
+start build/examples/long-poll
+LP=$PID
+stopped_mid_poll=0
+for _ in 1 2 3 4 5 6 7 8; do
+  out=$(gdb_pid "$LP" 'tw tasks --json' 'shell sleep 3')
+  st=$(echo "$out" | json '[t["state"] for t in j["tasks"] if t["name"]=="blocking-io"][0]') || fail "no tasks JSON: $out"
+  [ "$st" = polling ] && { stopped_mid_poll=1; break; }
+done
+[ $stopped_mid_poll = 1 ] || fail "gdb never stopped long-poll while its blocker was polling (8 tries)"
+sleep 0.6
+id=$(build/bin/tw tasks --pid "$LP" --json | json '[t["id"] for t in j["tasks"] if t["name"]=="blocking-io"][0]')
+ran=$(build/bin/tw task "$id" --pid "$LP" --json | json 'j["task"].get("max_poll_ran_ns") or 0')
+[ "$ran" -lt 1000000000 ] || fail "a 3 s gdb stop counted as the blocker's poll: longest poll not preempted $ran ns"
+build/bin/tw alerts --pid "$LP" | grep -E 'long_poll.*blocking-io.*[0-9]{4}\.[0-9] ms' && fail "long_poll counts gdb's stop"
+ok "a 3 s gdb stop in the middle of a poll is not the task's: longest poll not preempted $ran ns"

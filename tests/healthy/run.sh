@@ -6,10 +6,10 @@
 # frontends that gave no answer. Prints the rate of `possible` per case, and per family and
 # frontend (the figures of docs/alerts/deadlock.md).
 #   CASE: a case name (prodcons-attach) or a prefix of names (prodcons, rt_); default: all.
-#   HEALTHY_CONSOLE / HEALTHY_GDB / HEALTHY_LLDB: samples per family from each frontend (default
-#     50, 5, 5), shared out over the family's cases — when a family has more cases than samples,
-#     a random rotation picks which cases get one; HEALTHY_SCALE multiplies all three (make
-#     soak: 10).
+#   HEALTHY_CONSOLE / HEALTHY_GDB / HEALTHY_LLDB: samples per program from each frontend (default
+#     50, 5, 5: issue 17's floor), shared out over the program's cases (under `tw run`,
+#     attach-only, beside spinners) — when a program has more cases than samples, a random
+#     rotation picks which cases get one; HEALTHY_SCALE multiplies all three (make soak: 10).
 #   HEALTHY_FRONTENDS: which frontends to use (default "console gdb lldb").
 # Every certain sample is kept whole in build/tests/healthy/logs/CASE.FRONTEND.certain.
 set -u
@@ -55,10 +55,10 @@ launch() { # MODE BINARY
 SPINNERS=()
 spin() { for _ in 1 2; do bash -c 'while :; do :; done' & SPINNERS+=($!); PIDS+=($!); disown $!; done; }
 unspin() { for p in "${SPINNERS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; SPINNERS=(); }
-declare -A FAMILY_SIZE=() SEEN=()
-for c in "${chosen[@]}"; do f=$(echo "$c" | cut -d' ' -f2); FAMILY_SIZE[$f]=$((${FAMILY_SIZE[$f]:-0} + 1)); done
+declare -A CASES_OF=() SEEN=()
+for c in "${chosen[@]}"; do b=${c##* }; CASES_OF[$b]=$((${CASES_OF[$b]:-0} + 1)); done
 ROTATION=$RANDOM
-# share QUOTA K N: the samples the K-th of a family's N cases takes (the shares add up to QUOTA)
+# share QUOTA K N: the samples the K-th of a program's N cases takes (the shares add up to QUOTA)
 share() { echo $(($1 / $3 + ((($2 + ROTATION) % $3) < ($1 % $3) ? 1 : 0))); }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; }
 # still_busy PID: alive, and spending CPU (a healthy busy program that stopped would not)
@@ -87,10 +87,10 @@ for c in "${chosen[@]}"; do
   read -r name family mode bin <<<"$c"
   [ "$family" = loaded ] && spin
   launch "$mode" "$bin" || { failed+=("$name: $LAUNCH_ERR"); echo "FAIL $name: $LAUNCH_ERR"; unspin; continue; }
-  k=${SEEN[$family]:-0}
-  SEEN[$family]=$((k + 1))
+  k=${SEEN[$bin]:-0}
+  SEEN[$bin]=$((k + 1))
   for fe in $FRONTENDS; do
-    n=$(share "${QUOTA[$fe]}" "$k" "${FAMILY_SIZE[$family]}")
+    n=$(share "${QUOTA[$fe]}" "$k" "${CASES_OF[$bin]}")
     [ "$n" -gt 0 ] || continue
     line=$(python3 tests/healthy/sample.py "$name" "$fe" "$PID" "$n" "$LOGS")
     echo "$line family=$family" | tee -a "$RESULTS"

@@ -20,4 +20,20 @@ at=$(lldb_core build/examples/deadlock "$core" "tw at $seq --json" 'tw tasks --j
 echo "$at" | jsonq "j['event']['seq']==$seq and j['event']['type']=='poll_end' and j['event']['task']==2" >/dev/null || fail "tw at $seq: $at"
 ai=$(echo "$at" | jsonq --nth 1 '[t["idle_ns"] for t in j["tasks"] if t["id"]==2][0]')
 [ "$ai" -lt 100000000 ] || fail "at #$seq (philosopher-0's last poll_end) idle is $ai ns, the present's is $li"
-pass "live idle $idle ns, core $li ns (= the console's), at #$seq (its last poll_end) $ai ns"
+figs="live idle $idle ns, core $li ns (= the console's), at #$seq (its last poll_end) $ai ns"
+
+# lldb holding the process stopped is not the task's poll: stop long-poll's blocker in the middle
+# of its 200 ms poll for 3 s; its longest poll not preempted stays near 200 ms afterwards.
+start_example long-poll
+mid=0
+for _ in 1 2 3 4 5 6 7 8; do
+  out=$(lldb_pid "$EX_PID" 'tw tasks --json' 'platform shell sleep 3')
+  st=$(echo "$out" | jsonq '[t["state"] for t in j["tasks"] if t["name"]=="blocking-io"][0]') || fail "no tasks JSON: $(echo "$out" | tail -3)"
+  [ "$st" = polling ] && { mid=1; break; }
+done
+[ $mid = 1 ] || fail "lldb never stopped long-poll while its blocker was polling (8 tries)"
+sleep 0.6
+id=$(build/bin/tw tasks --pid "$EX_PID" --json | jsonq '[t["id"] for t in j["tasks"] if t["name"]=="blocking-io"][0]')
+ran=$(build/bin/tw task "$id" --pid "$EX_PID" --json | jsonq 'j["task"].get("max_poll_ran_ns") or 0')
+[ "$ran" -lt 1000000000 ] || fail "a 3 s lldb stop counted as the blocker's poll: longest poll not preempted $ran ns"
+pass "$figs; a 3 s lldb stop mid-poll is not the task's (longest poll not preempted $ran ns)"
