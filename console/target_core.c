@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "tw.h"
 #include "attach_weak.h"
 
@@ -24,6 +25,9 @@ int core_open(struct tw_target *t, char *err, size_t n) {
         t->region_addr = addr;
         t->s = twc_open_region(twa_core_read, c, addr, 0, &st, err, n);
         if (!t->s) return st ? st : TWC_EINTERNAL;
+        struct stat sb;
+        if (stat(t->path, &sb) == 0)   /* the image's moment: a core holds no clock */
+            twc_set_image_time(t->s, (uint64_t)sb.st_mtim.tv_sec * 1000000000ull + (uint64_t)sb.st_mtim.tv_nsec);
         tgt_lend_frames(t);
         return 0;
     }

@@ -73,6 +73,9 @@ int cmd_summary(struct twc_session *s, const struct model *m, const struct cmdop
         sb_printf(b, ",\"resources_total\":%zu,\"avg_poll_ns\":%llu,\"avg_ready_wait_ns\":%llu,\"events\":{\"recorded\":%llu,\"retained\":%zu,\"dropped\":%llu}",
                   nres, (unsigned long long)avg_poll, (unsigned long long)avg_ready, (unsigned long long)recorded, s->nevents,
                   (unsigned long long)dropped);
+        int64_t later = s->at_now ? image_written_after_ns(s) : -1;
+        if (later >= 0) sb_printf(b, ",\"image_written_after_ns\":%lld", (long long)later);
+        else sb_puts(b, ",\"image_written_after_ns\":null");
         sb_puts(b, ",\"alerts\":[");
         json_alerts(s, m, b, al, nal);
         sb_puts(b, "]");
@@ -95,6 +98,7 @@ int cmd_summary(struct twc_session *s, const struct model *m, const struct cmdop
             if (s->nevents) sb_printf(b, "; history reaches back to #%llu", (unsigned long long)event_seq(s, s->horizon));
         }
         sb_puts(b, "\n");
+        text_image_note(s, b);
         if (nal) {
             sb_printf(b, "!! %zu alert%s:", nal, nal == 1 ? "" : "s");
             const char *seen[16]; size_t ns = 0;
@@ -169,6 +173,7 @@ int cmd_tasks_list(struct twc_session *s, const struct mtask *tasks, size_t n, s
         row(s, b, t, namew);
     }
     sb_printf(b, "(%zu shown of %zu%s)\n", shown, total_hint, o->all ? "" : "; done tasks hidden, --all shows them");
+    text_image_note(s, b);
     return 0;
 }
 

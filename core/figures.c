@@ -6,7 +6,9 @@
  * moment of reading: a live target's "now" (liveclock.c: the wall clock, or while a debugger
  * stops it the latest moment a thread provably ran), or an image's own time — a core or a
  * snapshot has no clock of its own, so its time is the newest timestamp it holds (a record's
- * last state change or a ring's newest event).
+ * last state change or a ring's newest event): a lower bound. A core file's time (its mtime,
+ * twc_set_image_time) is an upper one — gcore writes for seconds, and a copied core is newer
+ * still — so it is not added to any figure; summary and tasks say how much later it is.
  *
  * Rewinding (history.c) rewinds the figures too: undoing an event of a task gives back to the
  * state the task was in after it the time from the event to the next boundary. */
@@ -30,6 +32,23 @@ static uint64_t newest_ring_event(struct twc_session *s)
         if (e.type != TW_EV_NONE && e.ts > newest) newest = e.ts;
     }
     return newest;
+}
+
+void twc_set_image_time(twc_session *s, uint64_t realtime_ns)
+{
+    if (s) s->image_realtime_ns = realtime_ns;
+}
+
+/* How much later than the moment the figures run to (read_now) the frontend says the image was
+ * written, in ns; -1 when unknown (live, no file time, a clock that disagrees). The shim read
+ * created_ns (CLOCK_REALTIME) beside its monotonic anchor, so read_now is wall time
+ * created_ns + (ns(read_now) - anchor_ns). */
+int64_t image_written_after_ns(const struct twc_session *s)
+{
+    if ((s->flags & TWC_LIVE) || s->facts || !s->image_realtime_ns || !s->hdr.created_ns || !s->read_now) return -1;
+    double newest = (double)s->hdr.created_ns + (double)raw_to_ns(s, s->read_now) - (double)s->hdr.anchor_ns;
+    double later = (double)s->image_realtime_ns - newest;
+    return later >= 0 && later < 9e18 ? (int64_t)later : -1;
 }
 
 uint64_t reading_now_raw(struct twc_session *s, const struct mtask *tasks, size_t n)

@@ -124,6 +124,7 @@ struct twc_session {
     /* view */
     uint64_t read_now;        /* raw "now" of the present model's figures (figures.c) */
     uint64_t stop_from_ns, stop_to_ns;   /* the frontend's own stop of the target (longpoll.c) */
+    uint64_t image_realtime_ns;          /* when the core file was written, if known (figures.c) */
     int at_now; size_t at_idx; /* model shown = after events[at_idx] */
     struct model view; int view_valid;
     size_t hist_errors;
@@ -161,6 +162,7 @@ int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_r
 int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
                     size_t *scanned_total);
 uint64_t raw_to_ns(const struct twc_session *s, uint64_t raw);
+int64_t image_written_after_ns(const struct twc_session *s);
 uint64_t dur_ns(const struct twc_session *s, uint64_t raw);
 
 /* history.c */
@@ -342,6 +344,7 @@ void json_chain_entry(struct twc_session *s, const struct model *m, const struct
                       const struct dl_entry *c, size_t k);
 void json_as_of(struct twc_session *s, struct sbuf *b);
 void text_as_of(struct twc_session *s, struct sbuf *b);
+void text_image_note(struct twc_session *s, struct sbuf *b);
 void text_site(struct twc_session *s, struct sbuf *b, uint32_t site);
 void json_stack(struct twc_session *s, struct sbuf *b, uint32_t idx);     /* [] when none */
 void text_task_stacks(struct twc_session *s, struct sbuf *b, const struct mtask *t);

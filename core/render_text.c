@@ -22,6 +22,17 @@ void text_as_of(struct twc_session *s, struct sbuf *b)
               (unsigned long long)event_seq(s, s->nevents - 1), (unsigned long long)event_seq(s, s->horizon));
 }
 
+/* On a core written well after its newest timestamp (more than gcore's own second), the
+ * figures are lower bounds: say by how much a wait in progress may be longer. */
+void text_image_note(struct twc_session *s, struct sbuf *b)
+{
+    int64_t later = s->at_now ? image_written_after_ns(s) : -1;
+    if (later < 1000000000ll) return;
+    sb_puts(b, "(times run to the image's newest timestamp; the core file was written ");
+    sb_dur(b, (uint64_t)later);
+    sb_puts(b, " later: a wait in progress may have lasted up to that much longer)\n");
+}
+
 /* One recorded stack under a title, a frame per line, innermost first:
  *     #0 0x000055d0c1a2b3c4 philosopher (deadlock.c:22)   (file shown by its base name) */
 static void text_stack(struct twc_session *s, struct sbuf *b, const char *title, uint32_t idx)

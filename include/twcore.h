@@ -60,6 +60,13 @@ void twc_set_reader_stop(twc_session *s, uint64_t from_ns, uint64_t to_ns);
  * stops that end its own run windows (twc_set_runner) itself. Without a writer it does nothing. */
 void twc_count_reader_stop(twc_session *s);
 
+/* Optional, for a core file: when it was written (CLOCK_REALTIME ns: the file's modification
+ * time). A core holds no clock, so task figures (idle, busy, a poll in progress) run only to
+ * the newest timestamp the image holds, a lower bound; `summary` and `tasks` then also say how
+ * much later the file was written, the most a wait in progress may have lasted longer (an upper
+ * bound only: writing takes time, and a copy is newer). Ignored on live sessions. */
+void twc_set_image_time(twc_session *s, uint64_t realtime_ns);
+
 /* Optional: tell the session what the target is, for messages ("core file", "live process"). */
 void twc_set_target_label(twc_session *s, const char *label);
 

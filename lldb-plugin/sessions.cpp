@@ -65,6 +65,8 @@ static twc_session *open_region(lldb::SBDebugger &dbg, lldb::SBProcess &p, uint6
         twc_count_reader_stop(s);   // lldb holds the process stopped: a poll spanning it is not the task's
         e.runner.reset(new Runner{dbg, p});
         twc_set_runner(s, run_target, e.runner.get());
+    } else if (uint64_t written = core_file_mtime_ns()) {
+        twc_set_image_time(s, written);   // the image's moment: a core holds no clock
     }
     twc_set_target_label(s, live ? "live process" : "core file");
     twc_set_symbolizer(s, symbolize_frame, e.memory.get());

@@ -24,6 +24,8 @@ bool read_u64(lldb::SBProcess &p, uint64_t addr, uint64_t *v);
 bool read_u32(lldb::SBProcess &p, uint64_t addr, uint32_t *v);
 /* A live process (not a core file, not a minidump). */
 bool is_live(lldb::SBProcess &p);
+// When the core file lldb loaded was written (CLOCK_REALTIME ns); 0 when not known.
+uint64_t core_file_mtime_ns();
 
 /* region_find.cpp: the address of the region header, and how it was found; false if none. */
 bool find_region(lldb::SBTarget &target, lldb::SBProcess &process, uint64_t *addr, std::string *how);

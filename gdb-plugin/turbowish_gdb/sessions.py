@@ -8,6 +8,7 @@ the session is reopened over fresh memory, and the history position is carried o
 """
 import ctypes
 import json
+import os
 
 import gdb
 
@@ -151,6 +152,11 @@ def _open(lib, inf, attach_only, one_sample):
                 # gdb holds the process stopped: a poll spanning this stop is not the task's
                 # (a session is opened once per stop: the generation changes when it runs)
                 lib.count_reader_stop(h)
+            elif not live and target.core_path():
+                try:   # the image's moment: a core holds no clock
+                    lib.set_image_time(h, os.stat(target.core_path()).st_mtime_ns)
+                except OSError:
+                    pass
             lib.set_label(h, target.label(inf))
             sym = frames.Symbolizer(twcore)
             lib.set_symbolizer(h, sym.cb)

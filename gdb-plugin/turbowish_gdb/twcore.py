@@ -106,6 +106,8 @@ class Lib:
         L.twc_set_writer.restype = None
         L.twc_set_writer.argtypes = [p, WRITE_FN, p]
         L.twc_count_reader_stop.restype = None
+        L.twc_set_image_time.restype = None
+        L.twc_set_image_time.argtypes = [p, ctypes.c_uint64]
         L.twc_count_reader_stop.argtypes = [p]
         L.twc_set_symbolizer.restype = None
         L.twc_set_symbolizer.argtypes = [p, SYMBOLIZE_FN, p]
@@ -177,6 +179,9 @@ class Lib:
 
     def count_reader_stop(self, s):
         self.L.twc_count_reader_stop(s)
+
+    def set_image_time(self, s, realtime_ns):
+        self.L.twc_set_image_time(s, realtime_ns)
 
     def set_symbolizer(self, s, symbolize_cb):
         self.L.twc_set_symbolizer(s, symbolize_cb, None)

@@ -19,6 +19,20 @@ c=$(build/bin/tw tasks --core "$CORE" --exe build/examples/deadlock --json | jso
 gi=$(echo "{\"t\":$g}" | json '[t["idle_ns"] for t in j["t"] if t["id"]==2][0]')
 [ "$gi" -ge 2000000000 ] && [ "$gi" -le "$idle" ] || fail "core: idle $gi ns (live $idle)"
 ok "core: gdb and the console show the same figures (philosopher-0 idle $gi ns)"
+# A core holds no clock: figures run to its newest timestamp (a lower bound), and summary says
+# how much later the file was written. Touched a minute later, the same image keeps its figures
+# and says a minute more, in gdb and the console alike.
+w1=$(build/bin/tw summary --core "$CORE" --exe build/examples/deadlock --json | json 'j["image_written_after_ns"]')
+touch -d "@$(( $(stat -c %Y "$CORE") + 60 ))" "$CORE"
+g2=$(gdb_core build/examples/deadlock "$CORE" 'tw tasks --json' 'tw summary --json')
+c2=$(build/bin/tw summary --core "$CORE" --exe build/examples/deadlock --json | json 'j["image_written_after_ns"]')
+w2=$(echo "$g2" | json --nth 1 'j["image_written_after_ns"]')
+gi2=$(echo "$g2" | json '[t["idle_ns"] for t in j["tasks"] if t["id"]==2][0]')
+[ "$w2" = "$c2" ] || fail "core written a minute later: gdb says $w2 ns later, the console $c2 ns"
+[ $((w2 - w1)) -ge 59000000000 ] && [ $((w2 - w1)) -le 60500000000 ] || fail "core touched a minute later: written $w1 -> $w2 ns after its newest timestamp"
+[ "$gi2" = "$gi" ] || fail "a core's file time changed its figures: idle $gi -> $gi2 ns"
+build/bin/tw tasks --core "$CORE" --exe build/examples/deadlock | grep -q -E "the core file was written (59|60)\.[0-9]+s later" || fail "tw tasks does not say when the core was written: $(build/bin/tw tasks --core "$CORE" --exe build/examples/deadlock | tail -2)"
+ok "a core's figures stay its newest timestamp's; summary says the file was written $w2 ns later (gdb = console)"
 seq=$(build/bin/tw log 100000 --core "$CORE" --exe build/examples/deadlock --json | json '[e["seq"] for e in j["events"] if e["task"]==2 and e["type"]=="poll_end"][-1]')
 at=$(gdb_core build/examples/deadlock "$CORE" "tw at $seq --json" 'tw tasks --json')
 echo "$at" | json "j['event']['seq']==$seq and j['event']['type']=='poll_end' and j['event']['task']==2" >/dev/null || fail "tw at $seq: $at"

@@ -15,6 +15,13 @@ c=$(build/bin/tw tasks --core "$core" --exe build/examples/deadlock --json | jso
 [ "$l" = "$c" ] || fail "lldb and the console disagree on the core: $(diff <(echo "$l" | tr ',' '\n') <(echo "$c" | tr ',' '\n') | head -4 | tr '\n' ' ')"
 li=$(echo "{\"t\":$l}" | jsonq '[t["idle_ns"] for t in j["t"] if t["id"]==2][0]')
 [ "$li" -ge "$idle" ] || fail "core: idle $li ns, less than $idle read live before the gcore"
+# a core's figures stay its newest timestamp's; summary says how much later the file was written
+touch -d "@$(( $(stat -c %Y "$core") + 60 ))" "$core"
+l2=$(lldb_core build/examples/deadlock "$core" 'tw tasks --json' 'tw summary --json')
+c2=$(build/bin/tw summary --core "$core" --exe build/examples/deadlock --json | jsonq 'j["image_written_after_ns"]')
+w2=$(echo "$l2" | jsonq --nth 1 'j["image_written_after_ns"]')
+[ "$w2" = "$c2" ] && [ "$w2" -ge 59000000000 ] || fail "core touched a minute later: lldb says written $w2 ns after its newest timestamp, the console $c2"
+[ "$(echo "$l2" | jsonq '[t["idle_ns"] for t in j["tasks"] if t["id"]==2][0]')" = "$li" ] || fail "a core's file time changed lldb's figures"
 seq=$(build/bin/tw log 100000 --core "$core" --exe build/examples/deadlock --json | jsonq '[e["seq"] for e in j["events"] if e["task"]==2 and e["type"]=="poll_end"][-1]')
 at=$(lldb_core build/examples/deadlock "$core" "tw at $seq --json" 'tw tasks --json')
 echo "$at" | jsonq "j['event']['seq']==$seq and j['event']['type']=='poll_end' and j['event']['task']==2" >/dev/null || fail "tw at $seq: $at"
