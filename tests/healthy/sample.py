@@ -45,7 +45,7 @@ def main():
     started = time.monotonic()
     for i in range(int(count)):
         # a random instant: the program's phase must not line up with our period
-        time.sleep(random.uniform(0.0, 0.15))
+        time.sleep(random.uniform(0.0, 0.06))
         try:
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
             out = run.stdout + run.stderr
