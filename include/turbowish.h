@@ -58,7 +58,12 @@ extern volatile int tw_state;
  * TW_ACQ_AT_ONCE may be or-ed in when no tw_acquire_request preceded the acquisition (it did
  * not wait): one event then says both where and that it was taken (TW_EVF_AT_SITE), which
  * halves what an uncontended lock records. */
-enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2, TW_ACQ_AT_ONCE = 8 };
+enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2, TW_ACQ_AT_ONCE = 8, TW_ACQ_OWNED = 16 };
+/* TW_ACQ_OWNED (or-ed into tw_acquire_at, and given to tw_release_how): the caller's own
+ * exclusive lock orders this change of r's record with every other one — it is recorded after
+ * the real lock is taken, its release before the real unlock, and nothing else changes r
+ * meanwhile — so the shim updates the record without locked instructions. Exclusive holds of a
+ * real mutex only (never shared holds, semaphores or channels). */
 
 #ifndef TW_DISABLE_INSTRUMENTATION
 
@@ -147,6 +152,7 @@ void tw__attr(tw_task_t t, const char *key, const char *value);
 void tw__res_waiter(tw_res_t r, int delta);
 void tw__res_wake(tw_res_t r, int all);
 void tw__acquire(tw_task_t t, tw_res_t r, int64_t units, uint32_t site, int how);
+void tw__release(tw_task_t t, tw_res_t r, int64_t units, int how);
 void tw__overflow(int what, uint64_t n);
 
 
@@ -179,6 +185,9 @@ static inline void tw_acquire_at(tw_task_t t, tw_res_t r, int64_t units, uint32_
  * instrumentation error. */
 static inline void tw_release(tw_task_t t, tw_res_t r, int64_t units)
 { if (TW_ON_()) tw__res_event(t, r, TW_EV_RELEASE, units, 0); }
+/* tw_release, saying how the hold was kept (TW_ACQ_OWNED, or 0 for tw_release itself). */
+static inline void tw_release_how(tw_task_t t, tw_res_t r, int64_t units, int how)
+{ if (TW_ON_()) tw__release(t, r, units, how); }
 /* A try-acquire that failed (no state change; counted for contention). */
 static inline void tw_try_fail(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__res_event(t, r, TW_EV_TRY_FAIL, 0, 0); }
 /* Wakes in flight, for waits whose waker is not a holder (condvar, semaphore): a thread that is
@@ -260,6 +269,7 @@ TW_NOOP_(tw_acquire_shared(tw_task_t t, tw_res_t r))
 TW_NOOP_(tw_acquire_at(tw_task_t t, tw_res_t r, int64_t u, uint32_t s, int how))
 TW_NOOP_(tw_overflow(int what, uint64_t n))
 TW_NOOP_(tw_release(tw_task_t t, tw_res_t r, int64_t u))
+TW_NOOP_(tw_release_how(tw_task_t t, tw_res_t r, int64_t u, int how))
 TW_NOOP_(tw_try_fail(tw_task_t t, tw_res_t r))
 TW_NOOP_(tw_send(tw_task_t t, tw_res_t r))
 TW_NOOP_(tw_recv(tw_task_t t, tw_res_t r))

@@ -220,7 +220,20 @@ static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
     }
     return r;
 }
-TW_HIDDEN struct tw_res_rec *tw_res_rec(tw_res_t r);
+TW_HIDDEN struct tw_res_rec *tw_res_rec_unknown(tw_res_t r); /* counts the bad handle, NULL */
+/* The record of a live resource handle (slot in the high half, id in the low), or NULL (and an
+ * instrumentation error). Inline: it is on every resource event's path. */
+static inline struct tw_res_rec *tw_res_rec(tw_res_t rh)
+{
+    if (TW_UNLIKELY(!rh) || TW_UNLIKELY(!tw_region_ensure()))
+        return NULL;
+    struct tw_header *h = tw_hdr();
+    uint64_t slot = (rh >> 32) - 1;
+    if (TW_UNLIKELY(slot >= __atomic_load_n(&h->resources.count, __ATOMIC_ACQUIRE)))
+        return tw_res_rec_unknown(rh);
+    struct tw_res_rec *r = (struct tw_res_rec *)((char *)h + h->resources.offset + (size_t)slot * h->resources.stride);
+    return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)rh) ? r : tw_res_rec_unknown(rh);
+}
 TW_HIDDEN void tw_instr_error(int code, uint32_t task, uint32_t id);
 
 /* A task's wait, packed as events carry it. */

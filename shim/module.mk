@@ -1,7 +1,7 @@
 # shim/ — libturbowish, the only code that runs inside the application.
 SHIM_SRC := $(wildcard shim/*.c)
 SHIM_PIC_OBJ := $(patsubst shim/%.c,$(B)/obj/shim/%.pic.o,$(SHIM_SRC))
-SHIM_CFLAGS := $(CFLAGS_BASE) -fvisibility=default
+SHIM_CFLAGS := $(CFLAGS_BASE) -fvisibility=default -fno-semantic-interposition
 
 ALL_TARGETS += $(B)/lib/libturbowish.so $(B)/lib/libturbowish.a $(B)/lib/pkgconfig/turbowish.pc
 
@@ -11,7 +11,7 @@ $(B)/obj/shim/%.pic.o: shim/%.c shim/internal.h include/turbowish.h include/tw_r
 
 $(B)/lib/libturbowish.so: $(SHIM_PIC_OBJ)
 	@mkdir -p $(@D)
-	$(CC) -shared -o $@ $^ -lpthread
+	$(CC) -shared -o $@ $^ -Wl,-Bsymbolic-functions -lpthread
 
 # The archive is PIC too, so an LD_PRELOAD adapter can embed it.
 $(B)/lib/libturbowish.a: $(SHIM_PIC_OBJ)

@@ -21,6 +21,9 @@ struct hold_note {
     uint32_t site[TW_MAX_EDGES];
     uint32_t class_[TW_MAX_EDGES]; /* the held lock's creation site: its class, 0 = none */
     uint8_t how[TW_MAX_EDGES]; /* NOTE_* */
+    /* edges noted as lock-kind holds, so that a lock taken while holding no other costs no scan;
+     * a bit may outlive its hold (releases do not come here) and is dropped when found stale */
+    uint16_t locks;
 };
 enum { NOTE_TRY = 1, NOTE_TIMED = 2, NOTE_LOCK_KIND = 4 /* a mutex or rwlock, not a semaphore */ };
 
@@ -153,14 +156,21 @@ void tw_order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge,
     n->class_[edge] = r->create_site;
     n->how[edge] = (uint8_t)((how == TW_ACQ_TRY ? NOTE_TRY : how == TW_ACQ_TIMED ? NOTE_TIMED : 0) |
                              (lock ? NOTE_LOCK_KIND : 0));
+    n->locks = (uint16_t)(lock ? n->locks | 1u << edge : n->locks & ~(1u << edge));
     if (how != TW_ACQ_LOCK || shared || !lock)
         return;
-    struct tw_header *h = tw_hdr();
-    for (unsigned k = 0; k < TW_MAX_EDGES; k++) {
+    struct tw_header *h = NULL;
+    for (unsigned others = n->locks & ~(1u << edge); others; others &= others - 1) {
+        unsigned k = (unsigned)__builtin_ctz(others);
         const struct tw_edge *held = &t->edges[k];
-        if (k == edge || !held->res || held->res == r->id || !(n->how[k] & NOTE_LOCK_KIND) ||
-            (held->role != TW_EDGE_HOLD && held->role != TW_EDGE_HOLD_SHARED))
+        if (!held->res || (held->role != TW_EDGE_HOLD && held->role != TW_EDGE_HOLD_SHARED)) {
+            n->locks = (uint16_t)(n->locks & ~(1u << k));
             continue;
+        }
+        if (held->res == r->id || !(n->how[k] & NOTE_LOCK_KIND))
+            continue;
+        if (!h)
+            h = tw_hdr();
         struct tw_order_rec e = {
             .key = (uint64_t)held->res << 32 | r->id,
             .held_site = n->site[k],

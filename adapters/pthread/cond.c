@@ -17,7 +17,7 @@ static int wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ab
     int gave_back = h && h->count == 1;
     if (gave_back) {
         saved = *h;
-        tw_release(t, h->res, 1);
+        tw_release_how(t, h->res, 1, TW_ACQ_OWNED);   /* still held: the real wait lets go */
         twp_held_remove(h);
     }
     tw_res_waiter(cr, +1);
@@ -29,7 +29,7 @@ static int wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ab
     tw_res_waiter(cr, -1);
     /* the mutex is held again on every return, timeouts included */
     if (gave_back && twp_held_add(m, saved.res, saved.obj, saved.site, 0))
-        tw_acquire(t, saved.res, 1);
+        tw_acquire_at(t, saved.res, 1, 0, TW_ACQ_LOCK | TW_ACQ_OWNED);
     twp_leave();
     return rc;
 }

@@ -7,7 +7,9 @@
  * mutex the thread holds goes straight to the real call for recursive and error-checking
  * mutexes (same result, EDEADLK included); for a normal one it is recorded as the self
  * deadlock it is. Unlocking what the thread does not hold goes straight to the real call
- * (EPERM from error-checking mutexes unchanged). */
+ * (EPERM from error-checking mutexes unchanged). Acquisitions are recorded after the real lock
+ * is taken and releases before the real unlock, so the real mutex orders every change of its
+ * record and the shim writes it without locked instructions (TW_ACQ_OWNED). */
 #include <errno.h>
 #include "twp.h"
 
@@ -49,7 +51,7 @@ static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst,
         /* a timed lock cannot wait forever: held, but it makes no lock-order edge; one that did
          * not wait is one event, its site included */
         if (twp_held_add(m, r, obj, site, 0))
-            tw_acquire_at(t, r, 1, site, (timed ? TW_ACQ_TIMED : TW_ACQ_LOCK) | (parked ? 0 : TW_ACQ_AT_ONCE));
+            tw_acquire_at(t, r, 1, site, (timed ? TW_ACQ_TIMED : TW_ACQ_LOCK) | (parked ? 0 : TW_ACQ_AT_ONCE) | TW_ACQ_OWNED);
         else if (parked)
             tw_await_end(t);
     } else if (parked) {
@@ -93,7 +95,7 @@ TWP_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
     if (rc == 0 || rc == EOWNERDEAD) {
         /* held, and said to be a try: it never closes a lock-order inversion */
         if (twp_held_add(m, r, obj, site, 0))
-            tw_acquire_at(t, r, 1, site, TW_ACQ_TRY | TW_ACQ_AT_ONCE);
+            tw_acquire_at(t, r, 1, site, TW_ACQ_TRY | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
     } else if (rc == EBUSY) {
         tw_try_fail(t, r);
     }
@@ -116,7 +118,7 @@ TWP_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
     }
     if (h) {
         /* released before the real unlock, so the next owner's acquire comes after it */
-        tw_release(t, h->res, 1);
+        tw_release_how(t, h->res, 1, TW_ACQ_OWNED);
         twp_held_remove(h);
     }
     twp_leave();

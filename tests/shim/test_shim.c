@@ -165,6 +165,51 @@ Test(model, edges_follow_acquire_release_and_handles)
     cr_assert_eq(tw_region->instr_errors, 0);
 }
 
+/* A lock whose real mutex orders its changes (TW_ACQ_OWNED, the pthread adapter's mutexes) is
+ * written without locked instructions: the record and the events are the same as the general
+ * path's, lock after lock, and a lock-order edge is still made when another lock is held. */
+Test(model, owned_acquire_and_release_record_what_the_general_path_does)
+{
+    tw_task_t t = tw_task_spawn("holder", 0, 0);
+    tw_res_t a = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "a", 0, 0);
+    tw_res_t b = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "b", 0, 0);
+    uint32_t site = TW_SITE("lock(&x)");
+    for (int i = 0; i < 3; i++) {
+        tw_acquire_at(t, a, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE);
+        tw_release(t, a, 1);
+        tw_acquire_at(t, b, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
+        tw_release_how(t, b, 1, TW_ACQ_OWNED);
+    }
+    struct tw_res_rec *ra = res_by_handle(a), *rb = res_by_handle(b);
+    cr_assert_eq(rb->available, ra->available);
+    cr_assert_eq(rb->available, 1);
+    cr_assert_eq(rb->version, ra->version, "owned %u, general %u", rb->version, ra->version);
+    struct tw_ring_desc *d = ring(0);
+    /* the last four events: a's acquire and release, then b's, alike but for the resource */
+    for (int k = 0; k < 2; k++) {
+        struct tw_event *ea = ring_event(d, d->head - 4 + k), *eb = ring_event(d, d->head - 2 + k);
+        cr_assert_eq(eb->type, ea->type);
+        cr_assert_eq(eb->flags, ea->flags);
+        cr_assert_eq(eb->aux, ea->aux);
+        cr_assert_eq(eb->version, ea->version);
+        cr_assert_eq(eb->task, ea->task);
+    }
+    /* b taken while a is held: one order edge a -> b, whichever path took b */
+    tw_acquire_at(t, a, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
+    tw_acquire_at(t, b, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
+    uint64_t key = (uint64_t)tw_res_id(a) << 32 | tw_res_id(b);
+    int edges = 0;
+    for (uint32_t i = 0; i < tw_region->orders.count; i++) {
+        const struct tw_order_rec *o = (const void *)(base() + tw_region->orders.offset + (size_t)i * tw_region->orders.stride);
+        edges += o->key == key;
+    }
+    cr_assert_eq(edges, 1, "lock-order edges a -> b: %d", edges);
+    tw_release_how(t, b, 1, TW_ACQ_OWNED);
+    tw_release_how(t, a, 1, TW_ACQ_OWNED);
+    cr_assert_eq(ra->available, 1);
+    cr_assert_eq(tw_region->instr_errors, 0);
+}
+
 Test(model, bad_calls_are_counted_never_applied)
 {
     tw_task_t t = tw_task_spawn("t", 0, 0);
