@@ -118,7 +118,7 @@ static int is_intent(int role) { return role == TW_EDGE_INTENT_COND || role == T
  * the caller's real lock orders this change with every other (TW_ACQ_OWNED), so plain loads
  * and stores do, without the two locked instructions that were a third of an uncontended
  * lock's cost. */
-static uint32_t units_change(struct tw_res_rec *r, int64_t delta, int owned)
+static inline __attribute__((always_inline)) uint32_t units_change(struct tw_res_rec *r, int64_t delta, int owned)
 {
     if (owned) {
         __atomic_store_n(&r->available, __atomic_load_n(&r->available, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
@@ -132,7 +132,7 @@ static uint32_t units_change(struct tw_res_rec *r, int64_t delta, int owned)
 
 /* Task t (may be NULL: outside any task) now holds units of r, taken at `site` (0: its pending
  * request's) as `how` (enum tw_acquire_how); feeds the lock-order graph (order.c). */
-static void acquire(tw_task_t th, struct tw_task_rec *t, struct tw_res_rec *r, int64_t units, uint32_t site, int how,
+static inline __attribute__((always_inline)) void acquire(tw_task_t th, struct tw_task_rec *t, struct tw_res_rec *r, int64_t units, uint32_t site, int how,
                     uint64_t now)
 {
     int shared = units < 0;
@@ -166,7 +166,7 @@ static void acquire(tw_task_t th, struct tw_task_rec *t, struct tw_res_rec *r, i
 }
 
 /* Task t (may be NULL) gives back units of r (-1: a shared hold). */
-static void release(struct tw_task_rec *t, struct tw_res_rec *r, int64_t units, int how, uint64_t now)
+static inline __attribute__((always_inline)) void release(struct tw_task_rec *t, struct tw_res_rec *r, int64_t units, int how, uint64_t now)
 {
     int shared = units < 0;
     uint16_t u = (uint16_t)(shared ? 1 : units);

@@ -132,20 +132,28 @@ static uint32_t lookup(uint64_t ra, uint64_t outer, const char *what, uint32_t *
     return 0;
 }
 
-uint32_t twp_site(const void *ret_addr, const char *what)
+uint32_t twp_site_lookup(const void *ret_addr, const char *what)
 {
     uint64_t ra = (uint64_t)(uintptr_t)ret_addr;
     if (!ra)
         return 0;
     uint32_t foreign = 0;
     uint32_t site = lookup(ra, 0, what, &foreign);
-    if (TWP_LIKELY(!foreign))
+    if (TWP_LIKELY(!foreign)) {
+        if (site) { /* a site in the program is the same for every call from ra: remember it */
+            twp_site_cache.site = site;
+            twp_site_cache.ra = ra;
+        }
         return site;
+    }
     uint64_t outer = twp_outer(ra);
     return outer && outer != ra ? lookup(ra, outer, what, NULL) : site;
 }
 
+__thread struct twp_site_cache twp_site_cache __attribute__((tls_model("initial-exec")));
+
 void twp_sites_reset(void)
 {
+    twp_site_cache.ra = 0; /* the forking thread's: the only one the child has */
     madvise(sites, sizeof sites, MADV_DONTNEED);
 }

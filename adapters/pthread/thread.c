@@ -269,35 +269,10 @@ TWP_EXPORT int pthread_timedjoin_np(pthread_t th, void **ret, const struct times
 }
 
 /* ---- held locks of this thread ---- */
-struct twp_held *twp_held_find(const void *addr)
+struct twp_held *twp_held_add_full(void)
 {
-    for (int i = twp_me.nheld - 1; i >= 0; i--)
-        if (twp_me.held[i].addr == addr)
-            return &twp_me.held[i];
+    twp_full(&twp_stats.held_full, TW_OVF_HELD);
     return NULL;
-}
-
-struct twp_held *twp_held_add(const void *addr, tw_res_t res, uint32_t obj, uint32_t site, int shared)
-{
-    if (twp_me.nheld >= TWP_MAX_HELD) {
-        twp_full(&twp_stats.held_full, TW_OVF_HELD);
-        return NULL;
-    }
-    struct twp_held *h = &twp_me.held[twp_me.nheld++];
-    h->addr = addr;
-    h->res = res;
-    h->obj = obj;
-    h->site = site;
-    h->count = 1;
-    h->shared = (uint8_t)shared;
-    return h;
-}
-
-void twp_held_remove(struct twp_held *h)
-{
-    int i = (int)(h - twp_me.held);
-    memmove(&twp_me.held[i], &twp_me.held[i + 1], (size_t)(twp_me.nheld - i - 1) * sizeof *h);
-    twp_me.nheld--;
 }
 
 void twp_threads_reset(void)

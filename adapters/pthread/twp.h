@@ -186,10 +186,35 @@ static inline void twp_unpark(tw_task_t t) { twp_me.busy = 1; tw_poll_begin(t); 
         return call;                                                                         \
     return TWP_WAIT_AROUND(t, twp_site(__builtin_return_address(0), what), (kind), 0, (timed), call)
 
-/* Held-lock list of the calling thread. */
-TWP_HIDDEN struct twp_held *twp_held_find(const void *addr);
-TWP_HIDDEN struct twp_held *twp_held_add(const void *addr, tw_res_t res, uint32_t obj, uint32_t site, int shared);
-TWP_HIDDEN void twp_held_remove(struct twp_held *h);
+/* Held-lock list of the calling thread (inline: on every lock's and unlock's path). */
+static inline struct twp_held *twp_held_find(const void *addr)
+{
+    for (int i = twp_me.nheld - 1; i >= 0; i--)
+        if (twp_me.held[i].addr == addr)
+            return &twp_me.held[i];
+    return NULL;
+}
+TWP_HIDDEN struct twp_held *twp_held_add_full(void); /* counts a full list, NULL */
+static inline struct twp_held *twp_held_add(const void *addr, tw_res_t res, uint32_t obj, uint32_t site, int shared)
+{
+    if (TWP_UNLIKELY(twp_me.nheld >= TWP_MAX_HELD))
+        return twp_held_add_full();
+    struct twp_held *h = &twp_me.held[twp_me.nheld++];
+    h->addr = addr;
+    h->res = res;
+    h->obj = obj;
+    h->site = site;
+    h->count = 1;
+    h->shared = (uint8_t)shared;
+    return h;
+}
+static inline void twp_held_remove(struct twp_held *h)
+{
+    int i = (int)(h - twp_me.held);
+    for (int k = i; k < twp_me.nheld - 1; k++)
+        twp_me.held[k] = twp_me.held[k + 1];
+    twp_me.nheld--;
+}
 
 /* ---- semaphore takers (sem_takers.c) ---- */
 /* Thread t completed a wait on s (resource r): it holds one more unit. */
@@ -222,7 +247,17 @@ TWP_HIDDEN void twp_objects_reset(void); /* fork child */
 /* The site of the program's call at ret_addr to `what` ("pthread_mutex_lock"). When ret_addr
  * is inside a library (libevent calling epoll_wait), the site is the program's frame further
  * out (twp_outer), the call named "epoll_wait via libevent-2.1.so.7". */
-TWP_HIDDEN uint32_t twp_site(const void *ret_addr, const char *what);
+TWP_HIDDEN uint32_t twp_site_lookup(const void *ret_addr, const char *what);
+/* The last call site this thread resolved in the program itself: a loop locking at one place
+ * finds it without the shared table. */
+struct twp_site_cache { uint64_t ra; uint32_t site; };
+extern __thread struct twp_site_cache twp_site_cache __attribute__((tls_model("initial-exec"))) TWP_HIDDEN;
+static inline uint32_t twp_site(const void *ret_addr, const char *what)
+{
+    if (TWP_LIKELY((uint64_t)(uintptr_t)ret_addr == twp_site_cache.ra) && ret_addr)
+        return twp_site_cache.site;
+    return twp_site_lookup(ret_addr, what);
+}
 TWP_HIDDEN void twp_sites_reset(void);
 
 /* ---- the program's frame behind a library (outer.c) ---- */

@@ -112,7 +112,7 @@ TWUV_EXPORT int uv_timer_start(uv_timer_t *t, uv_timer_cb cb, uint64_t timeout, 
     h->lp = lp;
     h->kind = TWUV_TIMER;
     h->cb = (void *)cb;
-    twuv_handle_task(h, (uv_handle_t *)t, (const void *)cb, twp_site(__builtin_return_address(0), "uv_timer_start"));
+    twuv_handle_task(h, (uv_handle_t *)t, (const void *)cb, twp_site_lookup(__builtin_return_address(0), "uv_timer_start"));
     int rc = TWUV_REAL(timer_start)(t, timer_tramp, timeout, repeat);
     twuv_timer_track(h, rc == 0);
     return rc;
@@ -142,7 +142,7 @@ static struct twuv_handle *stream(uv_stream_t *s, int kind, const void *cb, void
         h->kind = kind;
     if (cb)
         h->cb = (void *)cb;
-    twuv_handle_task(h, (uv_handle_t *)s, cb, twp_site(ra, kind == TWUV_SERVER ? "uv_listen" : "uv_read_start"));
+    twuv_handle_task(h, (uv_handle_t *)s, cb, twp_site_lookup(ra, kind == TWUV_SERVER ? "uv_listen" : "uv_read_start"));
     return h;
 }
 

@@ -154,7 +154,7 @@ TWUV_EXPORT int uv_run(uv_loop_t *loop, uv_run_mode mode)
     struct twuv_loop *lp = tw_state >= 0 ? twuv_loop_of(loop) : NULL;
     if (lp) {
         on_thread(lp);
-        lp->run_site = twp_site(__builtin_return_address(0), "uv_run");
+        lp->run_site = twp_site_lookup(__builtin_return_address(0), "uv_run");
     }
     return real_run(loop, mode);
 }

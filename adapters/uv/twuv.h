@@ -79,7 +79,7 @@ TWUV_HIDDEN void twuv_cb_begin(struct twuv_handle *h);
 TWUV_HIDDEN void twuv_cb_end(struct twuv_handle *h);
 
 /* from the pthread adapter (compiled in): call sites and symbol names */
-uint32_t twp_site(const void *ret_addr, const char *what);
+uint32_t twp_site_lookup(const void *ret_addr, const char *what);
 int twp_symbol(const void *addr, char *buf, size_t len);
 char *twp_str(char *p, const char *s, const char *end);
 char *twp_dec(char *p, uint64_t v);

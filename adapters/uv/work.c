@@ -47,7 +47,7 @@ TWUV_EXPORT int uv_queue_work(uv_loop_t *loop, uv_work_t *req, uv_work_cb work, 
         p = twp_str(p, " ", name + sizeof name);
         twp_str(p, sym, name + sizeof name);
     }
-    r->task = tw_task_spawn(name, twp_site(__builtin_return_address(0), "uv_queue_work"), twuv_current ? twuv_current : lp->task);
+    r->task = tw_task_spawn(name, twp_site_lookup(__builtin_return_address(0), "uv_queue_work"), twuv_current ? twuv_current : lp->task);
     r->cb = (void *)work;
     r->cb2 = (void *)after;
     int rc = TWUV_REAL(queue_work)(loop, req, work_tramp, after_tramp);

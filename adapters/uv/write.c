@@ -33,7 +33,7 @@ TWUV_EXPORT int uv_write(uv_write_t *req, uv_stream_t *s, const uv_buf_t bufs[],
     h->lp = lp;
     if (!h->kind)
         h->kind = TWUV_STREAM;
-    twuv_handle_task(h, (uv_handle_t *)s, NULL, twp_site(__builtin_return_address(0), "uv_write"));
+    twuv_handle_task(h, (uv_handle_t *)s, NULL, twp_site_lookup(__builtin_return_address(0), "uv_write"));
     if (!h->writes) {
         char name[200];
         twp_str(twuv_describe(name, name + sizeof name - 8, (uv_handle_t *)s, 0), " writes", name + sizeof name);
