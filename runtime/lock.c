@@ -4,7 +4,9 @@
  * acquisition (it owns its record while it runs); the releaser records the release before the
  * hand-off, so a reader never sees two holders of one mutex. Each acquisition says how it was
  * made (tw_acquire_at): lock and write lock as TW_ACQ_LOCK, the try calls as TW_ACQ_TRY, so the
- * shim's lock-order graph gets edges only from acquisitions that can wait forever. */
+ * shim's lock-order graph gets edges only from acquisitions that can wait forever. A mutex's
+ * record changes only under its spin lock, so the shim writes it without locked instructions
+ * (TW_ACQ_OWNED), and an uncontended lock is one event (TW_ACQ_AT_ONCE). */
 #include <errno.h>
 #include <stdlib.h>
 #include "sched.h"
@@ -38,7 +40,7 @@ int twrt__mutex_lock(twrt_mutex *m, uint32_t site)
     twrt__spin_lock(&m->lk);
     if (!m->locked) {
         m->locked = 1;
-        tw_acquire_at(t->tw, m->res, 1, site, TW_ACQ_LOCK);
+        tw_acquire_at(t->tw, m->res, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
         twrt__spin_unlock(&m->lk);
         return 0;
     }
@@ -46,7 +48,7 @@ int twrt__mutex_lock(twrt_mutex *m, uint32_t site)
     twrt__wq_push(&m->q, &w);
     tw_acquire_request(t->tw, m->res, 1, site);
     twrt__block_on(&m->lk, &w.done);
-    tw_acquire_at(t->tw, m->res, 1, site, TW_ACQ_LOCK);
+    tw_acquire_at(t->tw, m->res, 1, site, TW_ACQ_LOCK | TW_ACQ_OWNED);
     twrt__spin_unlock(&m->lk);
     return 0;
 }
@@ -58,7 +60,7 @@ int twrt_mutex_trylock(twrt_mutex *m)
     int ok = !m->locked;
     if (ok) {
         m->locked = 1;
-        tw_acquire_at(me, m->res, 1, 0, TW_ACQ_TRY); /* held, but never closes an inversion */
+        tw_acquire_at(me, m->res, 1, 0, TW_ACQ_TRY | TW_ACQ_OWNED); /* held, but never closes an inversion */
     } else {
         tw_try_fail(me, m->res);
     }
@@ -70,7 +72,7 @@ void twrt_mutex_unlock(twrt_mutex *m)
 {
     tw_task_t me = twrt__current_tw();
     twrt__spin_lock(&m->lk);
-    tw_release(me, m->res, 1);
+    tw_release_how(me, m->res, 1, TW_ACQ_OWNED);
     struct twrt__waiter *w = m->q.head;
     if (w) {
         twrt__wq_remove(&m->q, w);   /* ownership passes straight to w: m stays locked */
