@@ -176,6 +176,12 @@ static inline void tw_seq_end(uint32_t *seq)
     __atomic_store_n(seq, *seq + 1, __ATOMIC_RELEASE);
 }
 
+/* slots.c: a free slot of table t (tasks or resources) at base, its record's seqlock held
+ * (odd): the next never-used one, else one that reusable(record) accepts, searched from
+ * *cursor; NULL when none (counted in t->full). */
+TW_HIDDEN void *tw_slot_take(struct tw_table_desc *t, char *base, int (*reusable)(const void *rec), uint32_t *cursor,
+                             uint32_t *slot_out);
+
 /* task.c / resource.c */
 TW_HIDDEN struct tw_task_rec *tw_task_rec_unknown(tw_task_t t); /* counts the bad handle, NULL */
 /* The record a handle names in region h (slot in the high half, id in the low), or NULL when

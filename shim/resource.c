@@ -18,43 +18,10 @@ struct tw_res_rec *tw_res_rec_unknown(tw_res_t rh)
     return NULL;
 }
 
-/* Where the search for a closed slot to reuse starts: after the last one taken, so a server
- * that creates and destroys a lock per request finds one at once instead of rescanning. */
 static uint32_t reuse_cursor;
-
-/* A free slot, its seqlock held (odd): the next never-used one, else a closed resource's —
- * claimed by CAS on its seq, so two creators cannot take the same one. A long-running server
- * that makes and destroys locks, condvars or pipes per request never fills the table. */
-static struct tw_res_rec *alloc_slot(struct tw_header *h, uint32_t *slot_out)
-{
-    uint32_t c = __atomic_load_n(&h->resources.count, __ATOMIC_RELAXED);
-    while (c < h->resources.capacity) {
-        if (__atomic_compare_exchange_n(&h->resources.count, &c, c + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-            struct tw_res_rec *r = res_at(h, c);
-            tw_seq_begin(&r->seq);
-            *slot_out = c;
-            return r;
-        }
-    }
-    uint32_t cap = h->resources.capacity, from = __atomic_load_n(&reuse_cursor, __ATOMIC_RELAXED);
-    for (uint32_t k = 0; k < cap; k++) {
-        uint32_t i = (from + k) % cap;
-        struct tw_res_rec *r = res_at(h, i);
-        uint32_t s = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
-        if ((s & 1) || !__atomic_load_n(&r->closed, __ATOMIC_RELAXED))
-            continue;
-        if (__atomic_compare_exchange_n(&r->seq, &s, s + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-            if (r->closed) {
-                __atomic_store_n(&reuse_cursor, i + 1, __ATOMIC_RELAXED);
-                *slot_out = i;
-                return r;
-            }
-            tw_seq_end(&r->seq);
-        }
-    }
-    __atomic_add_fetch(&h->resources.full, 1, __ATOMIC_RELAXED);
-    return NULL;
-}
+/* A closed resource's slot is reused: a long-running server that makes and destroys locks,
+ * condvars or pipes per request never fills the table. */
+static int closed(const void *rec) { return __atomic_load_n(&((const struct tw_res_rec *)rec)->closed, __ATOMIC_RELAXED); }
 
 tw_res_t tw__res_create(int kind, int class_, int64_t capacity, const char *name, uint32_t site, uint64_t address)
 {
@@ -62,12 +29,12 @@ tw_res_t tw__res_create(int kind, int class_, int64_t capacity, const char *name
         return 0;
     struct tw_header *h = tw_hdr();
     uint32_t slot;
-    struct tw_res_rec *r = alloc_slot(h, &slot);
+    struct tw_res_rec *r = tw_slot_take(&h->resources, tw_base(), closed, &reuse_cursor, &slot);
     if (!r)
         return 0;
     uint32_t id = __atomic_fetch_add(&h->next_res_id, 1, __ATOMIC_RELAXED);
     uint64_t now = tw_now();
-    uint32_t seq = r->seq; /* odd: alloc_slot left it to us */
+    uint32_t seq = r->seq; /* odd: tw_slot_take left it to us */
     __atomic_store_n(&r->id, id, __ATOMIC_RELAXED);
     r->closed = 0;
     r->name = tw_intern(name ? name : "?");

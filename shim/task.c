@@ -30,35 +30,8 @@ struct tw_task_rec *tw_task_rec_unknown(tw_task_t t)
     return NULL;
 }
 
-/* A free slot: the next never-used one, else a finished task's (claimed by CAS on its seq so
- * two spawners cannot take the same one). */
-static struct tw_task_rec *alloc_slot(struct tw_header *h, uint32_t *slot_out)
-{
-    uint32_t c = __atomic_load_n(&h->tasks.count, __ATOMIC_RELAXED);
-    while (c < h->tasks.capacity) {
-        if (__atomic_compare_exchange_n(&h->tasks.count, &c, c + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-            struct tw_task_rec *r = task_at(h, c);
-            tw_seq_begin(&r->seq);
-            *slot_out = c;
-            return r;
-        }
-    }
-    for (uint32_t i = 0; i < h->tasks.capacity; i++) {
-        struct tw_task_rec *r = task_at(h, i);
-        uint32_t s = __atomic_load_n(&r->seq, __ATOMIC_ACQUIRE);
-        if ((s & 1) || __atomic_load_n(&r->state, __ATOMIC_RELAXED) != TW_TASK_DONE)
-            continue;
-        if (__atomic_compare_exchange_n(&r->seq, &s, s + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-            if (r->state == TW_TASK_DONE) {
-                *slot_out = i;
-                return r;
-            }
-            tw_seq_end(&r->seq);
-        }
-    }
-    __atomic_add_fetch(&h->tasks.full, 1, __ATOMIC_RELAXED);
-    return NULL;
-}
+static uint32_t reuse_cursor;
+static int done(const void *rec) { return __atomic_load_n(&((const struct tw_task_rec *)rec)->state, __ATOMIC_RELAXED) == TW_TASK_DONE; }
 
 /* The stack bounds the runtime published for task t (0, 0 when unknown): a hint that keeps the
  * spawner's frame walk inside its stack. Quiet, since t may be 0 or stale. */
@@ -85,7 +58,7 @@ static tw_task_t spawn(const char *name, uint32_t site, tw_task_t parent, int st
         stack = tw_stack_capture(frame, lo, hi);
     }
     uint32_t slot;
-    struct tw_task_rec *r = alloc_slot(h, &slot);
+    struct tw_task_rec *r = tw_slot_take(&h->tasks, tw_base(), done, &reuse_cursor, &slot);
     if (!r)
         return 0;
     uint32_t id = __atomic_fetch_add(&h->next_task_id, 1, __ATOMIC_RELAXED);
