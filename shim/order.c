@@ -131,11 +131,17 @@ static void add_classed_edge(struct tw_header *h, const struct tw_order_rec *e, 
                              uint32_t acquired_class)
 {
     int claimed;
-    if (TW_LIKELY(slot_for(h, e->key, 0, &claimed) != NULL))
-        return; /* the common case: this pair is known */
     struct tw_order_rec c = {.key = TW_ORDER_CLASS_KEY(held_class, acquired_class), .held_site = held_class,
                              .acquired_site = acquired_class, .flags = TW_ORDER_CLASS | TW_ORDER_ACQ_TRY};
-    struct tw_order_rec *cls = slot_for(h, c.key, 1, &claimed);
+    /* a folded class pair first: a server taking a global lock then any of thousands of hashed
+     * ones asks one hot record, not the probe chain of an instance edge never recorded */
+    struct tw_order_rec *cls = slot_for(h, c.key, 0, &claimed);
+    if (cls && __atomic_load_n(&cls->task, __ATOMIC_RELAXED) >= TW_ORDER_PER_CLASS)
+        return;
+    if (TW_LIKELY(slot_for(h, e->key, 0, &claimed) != NULL))
+        return; /* this pair is known */
+    if (!cls)
+        cls = slot_for(h, c.key, 1, &claimed);
     if (cls && claimed)
         publish(cls, &c); /* task = 0: no instance edge of the pair counted yet */
     if (cls && __atomic_load_n(&cls->task, __ATOMIC_RELAXED) >= TW_ORDER_PER_CLASS)
