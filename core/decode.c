@@ -30,6 +30,15 @@ int src_read(struct twc_session *s, uint64_t off, void *buf, uint64_t len)
     return 0;
 }
 
+/* Before allocating len bytes to read [off, off + len): the last byte must be readable. The
+ * table sizes come from the region itself, and a corrupt one (a damaged core) would otherwise
+ * have a reader allocate gigabytes for a table that is not there. */
+int src_readable(struct twc_session *s, uint64_t off, uint64_t len)
+{
+    uint8_t last;
+    return len ? src_read(s, off + len - 1, &last, 1) : 0;
+}
+
 /* A double to ns, clamped: a hostile clock calibration must not make the conversion undefined. */
 uint64_t clamp_ns(double d)
 {
@@ -229,10 +238,13 @@ static int read_records(struct twc_session *s, const struct tw_table_desc *t, si
 {
     size_t bytes = n * (size_t)t->stride;
     uint64_t start = t->offset + (uint64_t)first * t->stride;
+    *buf = NULL; *torn = NULL;
+    int rc = src_readable(s, start, bytes);
+    if (rc) return rc;
     *buf = malloc(bytes ? bytes : 1);
     *torn = calloc(n ? n : 1, 1);
     if (!*buf || !*torn) return -ENOMEM;
-    int rc = src_read(s, start, *buf, bytes);
+    rc = src_read(s, start, *buf, bytes);
     if (!rc && (s->flags & TWC_LIVE))
         twc_whole_records(src_reader, s, start, t->stride, n, *buf, *torn, 4, 0);
     return rc;

@@ -77,6 +77,10 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
     if (s->events_loaded || s->facts) return 0;
     const struct tw_table_desc *rt = &s->hdr.rings;
     size_t nr = rt->count;
+    if (src_readable(s, rt->offset, nr * (size_t)rt->stride)) {
+        MSG(err, errlen, "cannot read the ring directory (region truncated or unreadable)");
+        return TWC_ECORRUPT;
+    }
     uint8_t *dir = malloc(nr * (size_t)rt->stride + 1);
     if (!dir) { MSG(err, errlen, "out of memory reading the ring directory"); return TWC_EINTERNAL; }
     if (nr && src_read(s, rt->offset, dir, nr * (size_t)rt->stride)) {
@@ -98,7 +102,8 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
             continue;
         }
         unsigned __int128 end = (unsigned __int128)d->offset + (unsigned __int128)d->capacity * sizeof(struct tw_event);
-        if (d->capacity == 0 || d->capacity > (1u << 28) || d->offset < s->hdr.header_size || end > s->used) {
+        if (d->capacity == 0 || d->capacity > (1u << 28) || d->offset < s->hdr.header_size || end > s->used ||
+            src_readable(s, d->offset, (uint64_t)d->capacity * sizeof(struct tw_event))) {
             s->hist_errors++;
             d->seq = 0;            /* a ring we cannot trust is skipped, and validate says so */
             continue;

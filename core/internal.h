@@ -139,6 +139,7 @@ struct twc_session {
 
 /* decode.c */
 int src_read(struct twc_session *s, uint64_t off, void *buf, uint64_t len);
+int src_readable(struct twc_session *s, uint64_t off, uint64_t len); /* 0 when its last byte reads */
 int decode_header(struct twc_session *s, char *err, size_t errlen);
 int load_model(struct twc_session *s, char *err, size_t errlen);
 int load_strings(struct twc_session *s, char *err, size_t errlen);

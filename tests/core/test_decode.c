@@ -1,6 +1,7 @@
 /* Decoding untrusted regions: every hostile header is refused with TWC_ECORRUPT (or
  * TWC_ENOREGION for a wrong magic) and a sentence, never a crash; torn records are shown torn. */
 #include <criterion/criterion.h>
+#include <sys/resource.h>
 #include <string.h>
 #include "region_builder.h"
 
@@ -115,6 +116,29 @@ Test(decode, huge_counts_and_sizes)
     rb_hdr(&R)->resources.capacity = 0xffffffffu;
     rb_hdr(&R)->resources.count = 0x7fffffffu;
     cr_assert_eq(open_status(&R, err, sizeof err), TWC_ECORRUPT);
+    rb_free(&R);
+}
+
+/* Table sizes are the region's own words: a corrupt core claiming a 4 GiB ring directory must
+ * get a sentence, not a 4 GiB allocation (here the process may not map more than 1 GiB). */
+Test(decode, a_table_that_cannot_be_read_is_never_allocated)
+{
+    rb_init(&R, &SMALL);
+    struct tw_header *h = rb_hdr(&R);
+    h->used_size = h->region_size = 1ull << 33;
+    h->rings.capacity = h->rings.count = 1u << 20;
+    h->rings.stride = 4096;
+    struct rlimit lim = {1ull << 30, 1ull << 30};
+    cr_assert_eq(setrlimit(RLIMIT_AS, &lim), 0);
+    char err[256] = "";
+    twc_session *s = twc_open_region(rb_read, &R, 0, 0, NULL, err, sizeof err);
+    cr_assert_not_null(s, "%s", err);
+    char *out = NULL;
+    int st = twc_exec(s, "log 5", &out, err, sizeof err);
+    cr_assert_eq(st, TWC_ECORRUPT, "status %d: %s", st, err);
+    cr_assert(strstr(err, "cannot read the ring directory"), "%s", err);
+    twc_free(out);
+    twc_close(s);
     rb_free(&R);
 }
 
