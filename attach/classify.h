@@ -1,18 +1,19 @@
-/* classify.h — from one stopped thread (registers + frames) to its attach-only facts. */
+/* classify.h — from one stopped thread (registers + frames) to its attach-only facts: libtwattach
+ * collects, libtwcore decides (twc_classify_thread). */
 #ifndef TWA_CLASSIFY_H
 #define TWA_CLASSIFY_H
-#include "glibc_layout.h"
+#include "twa_internal.h"
 
 struct twa_class {
-    int block, timed;
-    uint64_t object, object2;
+    struct twc_verdict v;      /* libtwcore's verdict */
     const char *file, *func;   /* owned by the target's ELF cache: copy before freeing it */
     int line;
-    struct twc_fact_object objs[2];
-    int nobjs;
 };
 
-void twa_classify(const struct twa_target *t, const struct twa_glibc_layout *L, uint32_t tid,
-                  const struct user_regs_struct *r, const struct twa_frame *fr, int nfr,
-                  struct twa_class *out);
+/* libtwcore's glibc layout for the libc mapped in `maps` (its debug file, when the ELF cache
+ * finds one, beats the table). NULL only when out of memory. Close with twc_glibc_close. */
+twc_glibc *twa_glibc_for(const struct twa_map *maps, size_t nmaps, struct twa_elf_cache *elves);
+
+void twa_classify(const struct twa_target *t, const twc_glibc *g, uint32_t tid, const struct user_regs_struct *r,
+                  const struct twa_frame *fr, int nfr, struct twa_class *out);
 #endif

@@ -111,7 +111,7 @@ struct thread_in {
 };
 
 /* The common part: classify every thread of a stopped target into the store. */
-static void collect_threads(struct store *s, const struct twa_target *t, const struct twa_glibc_layout *L,
+static void collect_threads(struct store *s, const struct twa_target *t, const twc_glibc *g,
                             const struct thread_in *in, size_t n)
 {
     s->threads = calloc(n ? n : 1, sizeof *s->threads);
@@ -141,16 +141,16 @@ static void collect_threads(struct store *s, const struct twa_target *t, const s
         }
         add_frames(s, in[i].tid, fr, nfr);
         struct twa_class c;
-        twa_classify(t, L, in[i].tid, in[i].regs, fr, nfr, &c);
-        ft->block = c.block;
-        ft->timed = c.timed;
-        ft->object = c.object;
-        ft->object2 = c.object2;
+        twa_classify(t, g, in[i].tid, in[i].regs, fr, nfr, &c);
+        ft->block = c.v.block;
+        ft->timed = c.v.timed;
+        ft->object = c.v.object;
+        ft->object2 = c.v.object2;
         ft->file = keep(s, c.file);
         ft->line = c.line;
         ft->func = keep(s, c.func);
-        for (int k = 0; k < c.nobjs; k++)
-            add_object(s, &c.objs[k]);
+        for (int k = 0; k < c.v.nobjs; k++)
+            add_object(s, &c.v.objs[k]);
     }
     free(fr);
 }
@@ -177,10 +177,10 @@ static void fill_out(struct store *s, struct twc_facts *out)
 }
 
 /* One live sample: stop, read, release. */
-/* elves and L persist across the two samples: ELF symbols, debug files and glibc's layout
- * do not change in 100 ms, and loading them is most of a sample's cost. L->source is empty
- * until the first sample fills it. */
-static int sample_pid(int pid, struct twa_elf_cache *elves, struct twa_glibc_layout *L, struct store **sp,
+/* elves and *g persist across the two samples: ELF symbols, debug files and glibc's layout
+ * do not change in 100 ms, and loading them is most of a sample's cost. *g is NULL until the
+ * first sample opens it. */
+static int sample_pid(int pid, struct twa_elf_cache *elves, twc_glibc **g, struct store **sp,
                       struct twc_facts *out, char *err, size_t errlen)
 {
     struct twa_stopped st;
@@ -202,8 +202,8 @@ static int sample_pid(int pid, struct twa_elf_cache *elves, struct twa_glibc_lay
     exe[el > 0 ? el : 0] = 0;
     struct twa_target t = {twa_pid_read, (void *)(intptr_t)via, 0, maps, (size_t)nmaps, elves,
                            exe[0] ? exe : NULL, twa_page_cache_new(), NULL};
-    if (!L->source[0])
-        twa_glibc_layout_for(maps, (size_t)nmaps, elves, L);
+    if (!*g)
+        *g = twa_glibc_for(maps, (size_t)nmaps, elves);
     struct thread_in *in = calloc(st.n ? st.n : 1, sizeof *in);
     size_t n = 0;
     for (size_t i = 0; in && i < st.n; i++) {
@@ -214,13 +214,13 @@ static int sample_pid(int pid, struct twa_elf_cache *elves, struct twa_glibc_lay
         in[n].regs = st.t[i].have_regs ? &st.t[i].regs : NULL;
         n++;
     }
-    if (s && in && t.elves)
-        collect_threads(s, &t, L, in, n);
+    if (s && in && t.elves && *g)
+        collect_threads(s, &t, *g, in, n);
     /* Reading is over: let the process go before any bookkeeping. */
     twa_ptrace_release(&st);
     twa_unwind_done(&t);
     twa_page_cache_free(t.cache);
-    if (!s || !in || !t.elves) {
+    if (!s || !in || !t.elves || !*g) {
         free(in);
         twa_release(s);
         twa_free_maps(maps, (size_t)nmaps);
@@ -231,7 +231,7 @@ static int sample_pid(int pid, struct twa_elf_cache *elves, struct twa_glibc_lay
     fill_out(s, out);
     out->exe = keep(s, t.exe);
     out->load_bias = exe_bias(&t);
-    out->source = keep(s, L->source);
+    out->source = keep(s, twc_glibc_source(*g));
     free(in);
     twa_free_maps(maps, (size_t)nmaps);
     *sp = s;
@@ -269,16 +269,16 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
     }
     struct store *s1 = NULL;
     struct twc_facts f1;
-    struct twa_glibc_layout L;
-    L.source[0] = 0;
+    twc_glibc *g = NULL;
     struct twa_elf_cache *elves = twa_elf_cache_new();
     if (!elves) {
         snprintf(err, errlen, "out of memory collecting facts from process %d", pid);
         return TWC_EINTERNAL;
     }
-    int rc = sample_pid(pid, elves, &L, &s1, &f1, err, errlen);
+    int rc = sample_pid(pid, elves, &g, &s1, &f1, err, errlen);
     if (rc != TWC_OK || samples < 2 || !twc_facts_need_second_sample(&f1)) {
         twa_elf_cache_free(elves);
+        twc_glibc_close(g);
         if (rc == TWC_OK) {
             /* The stop woke every sleeper; hand the process back as it was, each one asleep in
              * its call again, so that what is read next (the region, /proc) agrees with the
@@ -302,8 +302,9 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
         twa_read_switches(pid, at_end, s1->nthreads);
     struct store *s2 = NULL;
     struct twc_facts f2;
-    rc = sample_pid(pid, elves, &L, &s2, &f2, err, errlen);
+    rc = sample_pid(pid, elves, &g, &s2, &f2, err, errlen);
     twa_elf_cache_free(elves);
+    twc_glibc_close(g);
     if (rc != TWC_OK) {
         free(at_end);
         *out = f1; /* the process may have exited meanwhile: one sample is still an answer */
@@ -362,21 +363,22 @@ int twa_collect_core(const char *core, const char *exe, struct twc_facts *out, v
     }
     const char *the_exe = exe ? exe : core_exe;
     struct twa_target t = {twa_core_read, c, 1, maps, c->nmaps, elves, the_exe, twa_page_cache_new(), NULL};
-    struct twa_glibc_layout L;
-    twa_glibc_layout_for(maps, c->nmaps, elves, &L);
+    twc_glibc *g = twa_glibc_for(maps, c->nmaps, elves);
     for (size_t i = 0; i < c->nthreads; i++) {
         in[i].tid = c->threads[i].tid;
         in[i].name = c->fname[0] ? c->fname : NULL;
         in[i].regs = &c->threads[i].regs;
     }
-    collect_threads(s, &t, &L, in, c->nthreads);
+    if (g)
+        collect_threads(s, &t, g, in, c->nthreads);
     twa_unwind_done(&t);
     twa_page_cache_free(t.cache);
     fill_out(s, out);
     out->from_core = 1;
     out->exe = keep(s, the_exe);
     out->load_bias = exe_bias(&t);
-    out->source = keep(s, L.source);
+    out->source = keep(s, twc_glibc_source(g));
+    twc_glibc_close(g);
     free(in);
     free(maps); /* paths belong to the core's list or to the caller */
     twa_elf_cache_free(elves);

@@ -291,6 +291,76 @@ int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n
  * TWC_EINTERNAL (no memory). */
 int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *threads, size_t n);
 
+
+/* ---- attach-only: what a blocked thread waits on, decided from raw facts ----
+ *
+ * Frontends collect, libtwcore decides (DESIGN.md "attach-only"): a frontend hands over per
+ * thread what its debugger or ptrace shows — the syscall registers and the frames' function
+ * names — and a reader of the target's memory; libtwcore knows glibc's blocking calls, the
+ * system calls that wait, glibc's object layouts and where owners are kept, and returns the
+ * thread's wait (twc_fact_thread's block, timed, object, object2) and the objects' states
+ * (twc_fact_object). Everything here is input, not memory: every read may fail, and no value
+ * is dereferenced except through the reader. */
+
+/* The layout of the target's glibc (which fields hold a mutex's owner, where a condvar waiter
+ * sleeps...), chosen once per target. libc_path: the libc the target maps (its version banner is
+ * read from the file: the target may run another libc than ours); NULL when none is mapped.
+ * debug_path: libc's separate debug file when the frontend found one (its DWARF then beats the
+ * table); NULL otherwise — libtwcore looks for none itself, so a frontend told not to use debug
+ * info gets the table. Never fails except out of memory (NULL): an unknown libc gets the
+ * >= 2.25 table, and the source says so. Close with twc_glibc_close. */
+typedef struct twc_glibc twc_glibc;
+twc_glibc *twc_glibc_open(const char *libc_path, const char *debug_path);
+/* One line saying where the offsets came from ("glibc 2.36 debug info", "glibc 2.17 layout
+ * table (x86-64)"): what twc_facts.source should say. Valid until twc_glibc_close. */
+const char *twc_glibc_source(const twc_glibc *g);
+void twc_glibc_close(twc_glibc *g);
+
+#define TWC_RAW_MAX_NAMES 6
+/* One frame of a thread as the frontend unwound it, innermost first. */
+struct twc_raw_frame {
+    uint64_t pc;              /* innermost: the pc; outer frames: the return address */
+    uint64_t sp;              /* rsp in this frame, 0 = unknown */
+    uint64_t saved[6];        /* rbx, rbp, r12, r13, r14, r15 as unwound in this frame, 0 = unknown */
+    int own;                  /* the program's own code (the executable, or a library outside the
+                                 system directories): frames from the first own one out are not
+                                 searched for blocking calls */
+    const char *names[TWC_RAW_MAX_NAMES]; /* the function's name and aliases as the symbol tables
+                                 spell them ("___pthread_mutex_lock", "__GI___lll_lock_wait"), not
+                                 owned; nnames may be 0 */
+    int nnames;
+};
+
+#define TWC_NR_NONE (-1)      /* not in a system call */
+#define TWC_NR_UNKNOWN (-2)   /* stopped on a syscall instruction whose number the frontend cannot
+                                 read (lldb has no orig_rax in a core): inferred from the names */
+/* One thread's raw facts. */
+struct twc_raw_thread {
+    uint64_t tid;
+    int64_t nr;               /* orig_rax: the system call the thread is in, or TWC_NR_* */
+    int64_t rax;              /* -ERESTART*, -EINTR, -ENOSYS: still in the call; else it returned */
+    uint64_t rdi, rsi, rdx, r10; /* the call's first four arguments */
+    const struct twc_raw_frame *frames; /* innermost first, not owned */
+    size_t nframes;
+};
+
+/* What one thread waits on. Strings are static (libtwcore's). */
+struct twc_verdict {
+    int block;                /* enum twc_block */
+    int timed;
+    uint64_t object, object2; /* as in twc_fact_thread */
+    struct twc_fact_object objs[2]; /* the objects' states (name NULL); nobjs of them */
+    int nobjs;
+    const char *call;         /* the blocking call recognised ("pthread_mutex_lock"), or NULL */
+    const char *how;          /* where the object address came from ("futex address"), or NULL */
+};
+
+/* Classify one stopped thread. rd/ctx read the target's memory (twc_read_fn). Returns TWC_OK,
+ * or TWC_EUSAGE (NULL arguments); a thread nothing is known about is TWC_BLOCK_NONE (running),
+ * a futex nobody can identify TWC_BLOCK_UNKNOWN. Never keeps a pointer to its arguments. */
+int twc_classify_thread(const twc_glibc *g, twc_read_fn rd, void *ctx, const struct twc_raw_thread *t,
+                        struct twc_verdict *out);
+
 #ifdef __cplusplus
 }
 #endif

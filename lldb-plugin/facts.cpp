@@ -13,7 +13,7 @@ namespace twl {
 namespace {
 struct Sample {
     std::vector<ThreadFact> threads;
-    std::map<uint64_t, ObjectFact> objects;
+    std::map<uint64_t, twc_fact_object> objects;
 };
 
 std::string comm_of(lldb::SBProcess &p, uint64_t tid) {
@@ -23,38 +23,26 @@ std::string comm_of(lldb::SBProcess &p, uint64_t tid) {
     return s;
 }
 
-int kind_of_block(int block) {
-    switch (block) {
-    case TWC_BLOCK_MUTEX: return TW_RES_MUTEX;
-    case TWC_BLOCK_RWLOCK_RD: case TWC_BLOCK_RWLOCK_WR: return TW_RES_RWLOCK;
-    case TWC_BLOCK_SEM: return TW_RES_SEMAPHORE;
-    case TWC_BLOCK_COND: return TW_RES_CONDVAR;
-    case TWC_BLOCK_BARRIER: return TW_RES_BARRIER;
-    case TWC_BLOCK_UNKNOWN: return TW_RES_OTHER;
-    default: return 0;
-    }
-}
-
 std::string exe_name(lldb::SBTarget &target) {
     const char *f = target.GetExecutable().GetFilename();
     return f ? std::string(f).substr(0, 15) : "?";  // what the kernel's comm would say
 }
 
-Sample collect(lldb::SBTarget &target, lldb::SBProcess &process) {
+Sample collect(lldb::SBTarget &target, lldb::SBProcess &process, const twc_glibc *glibc) {
     Sample s;
     bool live = is_live(process);
     std::string fallback = exe_name(target);
     for (uint32_t i = 0; i < process.GetNumThreads(); i++) {
         lldb::SBThread th = process.GetThreadAtIndex(i);
         if (!th.IsValid()) continue;
-        ThreadFact t = classify_thread(target, process, th);
+        twc_verdict v{};
+        ThreadFact t = classify_thread(target, process, th, glibc, &v);
         if (t.name.empty() && live) t.name = comm_of(process, t.tid);
         if (t.name.empty()) t.name = fallback;
-        int kind = kind_of_block(t.block);
-        if (kind && t.object && !s.objects.count(t.object))
-            s.objects[t.object] = read_object(process, kind, t.object);
-        if (t.block == TWC_BLOCK_COND && t.object2 && !s.objects.count(t.object2))
-            s.objects[t.object2] = read_object(process, TW_RES_MUTEX, t.object2);
+        for (int k = 0; k < v.nobjs; k++) {
+            twc_fact_object &o = s.objects[v.objs[k].addr];
+            if (!o.addr || !o.owner_tid) o = v.objs[k];
+        }
         s.threads.push_back(t);
     }
     std::sort(s.threads.begin(), s.threads.end(),
@@ -84,11 +72,7 @@ struct FactsView {
             threads.push_back(f);
         }
         for (const auto &kv : s.objects) {
-            twc_fact_object o{};
-            o.addr = kv.second.addr;
-            o.kind = kv.second.kind;
-            o.owner_tid = kv.second.owner_tid;
-            o.value = kv.second.value;
+            twc_fact_object o = kv.second;
             o.name = nullptr;  // libtwcore names it from the executable's symbols, like every frontend
             objects.push_back(o);
         }
@@ -103,7 +87,9 @@ struct FactsView {
 twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBProcess &process,
                         int *status, std::string *err) {
     bool live = is_live(process);
-    Sample s = collect(target, process);
+    twc_glibc *glibc = glibc_of(target);
+    std::string source = twc_glibc_source(glibc);
+    Sample s = collect(target, process, glibc);
     int agree = 0;
     FactsView probe(s);
     if (live && twc_facts_need_second_sample(&probe.facts)) {
@@ -112,16 +98,18 @@ twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBP
         for (const ThreadFact &t : first.threads)
             if (t.block != TWC_BLOCK_NONE && !t.timed) watch.tids.push_back(t.tid);
         if (!run_briefly(dbg, process, 150, &watch)) {
+            twc_glibc_close(glibc);
             *status = TWC_ENOTFOUND;
             *err = "the process did not stop again after a second attach-only sample was asked for";
             return nullptr;
         }
-        s = collect(target, process);
+        s = collect(target, process, glibc);
         for (ThreadFact &t : first.threads) t.switches = watch.before.count(t.tid) ? watch.before[t.tid] : 0;
         for (ThreadFact &t : s.threads) t.switches = watch.end.count(t.tid) ? watch.end[t.tid] : 0;
         FactsView a(first), b(s);
         agree = twc_facts_agree(&a.facts, &b.facts);
     }
+    twc_glibc_close(glibc);
     FactsView view(s);
     twc_facts &f = view.facts;
     std::string exe_path;
@@ -135,7 +123,7 @@ twc_session *open_facts(lldb::SBDebugger &dbg, lldb::SBTarget &target, lldb::SBP
     f.load_bias = bias;
     f.frames = frames.data();
     f.nframes = frames.size();
-    f.source = kGlibcLayoutSource;
+    f.source = source.c_str();
     char buf[512] = "";
     twc_session *sess = twc_open_facts(&f, status, buf, sizeof buf);
     if (!sess) {

@@ -53,10 +53,12 @@ void lend_frames(twc_session *s, lldb::SBTarget &target, lldb::SBProcess &proces
     // and whether each thread is blocked in the kernel: a thread task polling in the region while
     // its thread sleeps in a call no adapter wraps is waiting (core/kernel_waits.c)
     std::vector<ThreadFact> facts;
+    twc_glibc *glibc = glibc_of(target);
     for (uint32_t i = 0; i < process.GetNumThreads(); i++) {
         lldb::SBThread th = process.GetThreadAtIndex(i);
-        if (th.IsValid()) facts.push_back(classify_thread(target, process, th));
+        if (th.IsValid()) facts.push_back(classify_thread(target, process, th, glibc));
     }
+    twc_glibc_close(glibc);
     std::vector<twc_fact_thread> ct(facts.size());
     for (size_t i = 0; i < facts.size(); i++) {
         const ThreadFact &f = facts[i];

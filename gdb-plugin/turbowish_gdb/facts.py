@@ -1,18 +1,12 @@
 """Attach-only: facts about a process (or core) with no TurboWish region, from its threads.
 
-For each thread: is it blocked in a system call, in which call (pthread_mutex_lock, sem_wait,
-pthread_cond_wait, pthread_join, a sleep, I/O...), on which object, and where in the
-program's own code. For each object: its kind, its owner (glibc's mutex __owner, rwlock
-__cur_writer) and a semaphore's value. The facts go to libtwcore (twc_open_facts), which
-builds the model and does every analysis and every rendering: this module decides nothing
-about deadlocks.
-
-Sources of the object address, best first:
-  1. glibc's own debug info (libc6-dbg): the argument of the glibc frame (mutex, cond, sem...);
-  2. the futex system call's address argument: a thread stopped in a syscall keeps its
-     arguments in its registers ($rdi = uaddr; orig_rax says which syscall), and the futex word
-     sits at a fixed offset in each glibc object;
-  3. the caller's code: the argument registers loaded before its call (callsite.py).
+gdb collects, libtwcore decides. For each thread this module reads what gdb shows — the
+syscall registers of the innermost frame (orig_rax, rax, rdi, rsi, rdx, r10) and per frame its
+function name, pc, sp and callee-saved registers — and hands them with a reader of the target's
+memory to libtwcore (twc_classify_thread), which knows glibc's blocking calls, its object layouts
+and where owners are kept, and answers what the thread waits on. The site (the first frame in
+the program's own code) comes from gdb's line tables. The facts then go to libtwcore
+(twc_open_facts), which builds the model and does every analysis and every rendering.
 """
 import contextlib
 import json
@@ -25,80 +19,13 @@ import time
 
 import gdb
 
-from . import callsite
-from . import glibc
+from . import calltarget
 from . import target
 from . import twcore as T
 
-SYS_FUTEX = 202
-SYS_RESTART = 219
-FUTEX_CMD_MASK = ~(128 | 256)
-FUTEX_WAITS = {0, 6, 9, 11, 13}     # WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2
-IN_SYSCALL_RAX = {-512, -513, -514, -516, -38, -4}
-SLEEP_SYSCALLS = {35, 230}                       # nanosleep, clock_nanosleep
-IO_SYSCALLS = {0, 7, 17, 19, 23, 34, 43, 45, 47, 61, 232, 247, 270, 271, 281, 288, 299, 128, 130}
 MAX_FRAMES = 32
-
-# (name prefix after normalisation, block kind, timed, names of glibc's argument variables)
-RULES = [
-    ("pthread_mutex_timedlock", T.BLOCK_MUTEX, 1, ("mutex",)),
-    ("pthread_mutex_clocklock", T.BLOCK_MUTEX, 1, ("mutex",)),
-    ("pthread_mutex_lock", T.BLOCK_MUTEX, 0, ("mutex",)),
-    ("pthread_rwlock_timedrdlock", T.BLOCK_RWLOCK_RD, 1, ("rwlock",)),
-    ("pthread_rwlock_clockrdlock", T.BLOCK_RWLOCK_RD, 1, ("rwlock",)),
-    ("pthread_rwlock_rdlock", T.BLOCK_RWLOCK_RD, 0, ("rwlock",)),
-    ("pthread_rwlock_timedwrlock", T.BLOCK_RWLOCK_WR, 1, ("rwlock",)),
-    ("pthread_rwlock_clockwrlock", T.BLOCK_RWLOCK_WR, 1, ("rwlock",)),
-    ("pthread_rwlock_wrlock", T.BLOCK_RWLOCK_WR, 0, ("rwlock",)),
-    ("sem_timedwait", T.BLOCK_SEM, 1, ("sem",)),
-    ("sem_clockwait", T.BLOCK_SEM, 1, ("sem",)),
-    ("new_sem_wait", T.BLOCK_SEM, 0, ("sem",)),
-    ("sem_wait", T.BLOCK_SEM, 0, ("sem",)),
-    ("pthread_cond_timedwait", T.BLOCK_COND, 1, ("cond",)),
-    ("pthread_cond_clockwait", T.BLOCK_COND, 1, ("cond",)),
-    ("pthread_cond_wait", T.BLOCK_COND, 0, ("cond",)),
-    ("pthread_timedjoin", T.BLOCK_JOIN, 1, ("threadid",)),
-    ("pthread_clockjoin_np", T.BLOCK_JOIN, 1, ("threadid",)),
-    ("pthread_clockjoin_ex", T.BLOCK_JOIN, 0, ("threadid",)),
-    ("pthread_join", T.BLOCK_JOIN, 0, ("threadid",)),
-    ("pthread_barrier_wait", T.BLOCK_BARRIER, 0, ("barrier",)),
-]
-SLEEP_NAMES = {"nanosleep", "clock_nanosleep", "sleep", "usleep", "thrd_sleep", "libc_nanosleep"}
-IO_NAMES = {"poll", "ppoll", "select", "pselect", "pselect6", "epoll_wait", "epoll_pwait", "read",
-            "libc_read", "readv", "recv", "libc_recv", "recvfrom", "recvmsg", "libc_recvmsg",
-            "accept", "libc_accept", "accept4", "wait4", "waitpid", "libc_waitpid", "waitid",
-            "pause", "libc_pause", "sigsuspend", "sigwait", "sigtimedwait", "sigwaitinfo", "msgrcv",
-            "connect", "libc_connect", "write", "libc_write", "sendmsg", "send", "sendto",
-            "flock", "lockf", "open", "open64", "openat", "openat64", "libc_open64", "fsync",
-            "fdatasync", "wait", "system"}
-KIND_OF_BLOCK = {T.BLOCK_MUTEX: T.RES_MUTEX, T.BLOCK_RWLOCK_RD: T.RES_RWLOCK,
-                 T.BLOCK_RWLOCK_WR: T.RES_RWLOCK, T.BLOCK_SEM: T.RES_SEMAPHORE,
-                 T.BLOCK_COND: T.RES_CONDVAR, T.BLOCK_BARRIER: T.RES_BARRIER,
-                 T.BLOCK_UNKNOWN: T.RES_OTHER}
+SAVED_REGS = ("rbx", "rbp", "r12", "r13", "r14", "r15")
 SYSTEM_DIRS = ("/lib/", "/lib32/", "/lib64/", "/usr/lib/", "/usr/lib32/", "/usr/lib64/", "/usr/libexec/")
-
-
-def normalise(name):
-    """__GI___pthread_mutex_lock -> pthread_mutex_lock; ___pthread_cond_wait -> pthread_cond_wait."""
-    n = name.split("@")[0].lstrip("_")
-    if n.startswith("GI_"):
-        n = n[3:].lstrip("_")
-    return n
-
-
-def classify(name):
-    """(block, timed, argnames) for a function name, or None."""
-    if not name:
-        return None
-    n = normalise(name)
-    for prefix, block, timed, args in RULES:
-        if n.startswith(prefix):
-            return block, timed, args
-    if n in SLEEP_NAMES or n.rstrip("64") in SLEEP_NAMES:
-        return T.BLOCK_SLEEP, 1, ()
-    if n in IO_NAMES or n.rstrip("64") in IO_NAMES:
-        return T.BLOCK_IO, 0, ()
-    return None
 
 
 class ThreadFact:
@@ -112,7 +39,7 @@ class ThreadFact:
         self.file = None
         self.line = 0
         self.func = None
-        self.call = None         # the blocking call ("pthread_mutex_lock")
+        self.call = None         # the blocking call libtwcore recognised
         self.how = None          # where the object address came from
         self.frames = []         # (pc, cfa, sp, fp) of the program's own frames, for naming locals
         self.switches = 0        # context switches read in the run window (window.py), 0 unknown
@@ -138,17 +65,16 @@ class ObjectFact:
 class Collected:
     """One set of facts (after one or two samples), ready for twc_open_facts."""
 
-    def __init__(self, threads, objects, layout, live, exe, bias):
+    def __init__(self, threads, objects, source, live, exe, bias):
         self.threads = threads
         self.objects = objects
-        self.layout = layout
         self.live = live
         self.exe = exe
         self.bias = bias
         self.samples = 1
         self.samples_agree = 0
         self.sample_note = None
-        self.source = layout.source
+        self.source = source
 
     def describe(self):
         blocked = sum(1 for t in self.threads if t.block != T.BLOCK_NONE)
@@ -303,221 +229,112 @@ def _frame_name(f):
     return n
 
 
-def _read_arg(frames, names):
-    """An argument of a glibc frame from libc's debug info, outermost glibc frame first."""
-    for f in reversed(frames):
-        for n in names:
-            try:
-                v = f.read_var(n)
-            except (ValueError, gdb.error, RuntimeError):
-                continue
-            if v.is_optimized_out:
-                continue
-            try:
-                return int(v.cast(gdb.lookup_type("unsigned long"))) & 0xFFFFFFFFFFFFFFFF
-            except (gdb.error, RuntimeError):
-                continue
-    return None
+def _libc():
+    """(path of the target's libc, path of its separate debug file or None), or (None, None)."""
+    libc = None
+    for o in gdb.objfiles():
+        b = os.path.basename(o.filename or "")
+        if b.startswith("libc.so") or re.match(r"libc-2\.\d+\.so$", b):
+            libc = o
+            break
+    if libc is None:
+        return None, None
+    debug = None
+    for o in gdb.objfiles():
+        if getattr(o, "owner", None) is not None and o.owner == libc:
+            debug = o.filename
+    return libc.filename, debug
 
 
-def _thread_handles():
-    """pthread_t -> TID for the threads gdb knows (libthread_db)."""
-    m = {}
-    for th in gdb.selected_inferior().threads():
-        try:
-            m[int.from_bytes(th.handle(), "little")] = th.ptid[1]
-        except (gdb.error, RuntimeError, AttributeError, TypeError):
-            continue
-    return m
+class Glibc:
+    """libtwcore's glibc layout for the target's libc, for one sample (a context manager)."""
+
+    def __init__(self, lib):
+        self.lib = lib
+        path, debug = _libc()
+        self.handle, self.source = lib.glibc_open(path, debug)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.lib.glibc_close(self.handle)
 
 
-def _mutex_in_saved_registers(frames, mem, layout, not_this):
-    """glibc >= 2.25 keeps no pointer from a condvar to its mutex; the wait's frames still hold
-    it in a callee-saved register. The first value that looks like a mutex."""
-    for f in frames:
-        for r in ("rbx", "rbp", "r12", "r13", "r14", "r15"):
-            v = _reg(f, r)
-            if v and v != not_this and layout.plausible_mutex(mem, v):
-                return v
-    return None
-
-
-def _join_target(uaddr, mem, handles):
-    if not uaddr:
-        return None
+def _raw_frame(r, f, own, keep, alias=None):
+    """Fill RawFrame r from gdb frame f (alias: another name for its function); keep holds the
+    bytes its names point to."""
     try:
-        v = mem.read_u32(uaddr)
-    except gdb.MemoryError:
-        return None
-    for pd, tid in handles.items():
-        if tid == v and pd <= uaddr < pd + 0x1000:
-            return tid
-    return None
+        r.pc = f.pc()
+    except gdb.error:
+        pass
+    r.sp = _reg(f, "rsp") or 0
+    for k, name in enumerate(SAVED_REGS):
+        r.saved[k] = _reg(f, name) or 0
+    r.own = 1 if own else 0
+    name = _frame_name(f)
+    for n in (name, alias):
+        if n and r.nnames < T.RAW_MAX_NAMES:
+            keep.append(n.encode("utf-8", "replace"))
+            r.names[r.nnames] = keep[-1]
+            r.nnames += 1
 
 
-def _collect_thread(th, codemap, mem, layout, exe_name, handles):
+def _collect_thread(th, codemap, lib, glibc, read_cb, exe_name):
     tid = th.ptid[1] or th.ptid[0]
-    name = th.name or exe_name
-    tf = ThreadFact(tid, name)
+    tf = ThreadFact(tid, th.name or exe_name)
     th.switch()
     frames = _frames(th)
     if not frames:
-        return tf
-    f0 = frames[0]
-    orig_rax = _signed64(_reg(f0, "orig_rax"))
-    rax = _signed64(_reg(f0, "rax"))
-    # Stopped inside a syscall that the kernel will restart (-ERESTART*, -EINTR) or at its
-    # entry (-ENOSYS). Any other rax: the syscall has returned and the thread runs.
-    in_syscall = orig_rax is not None and orig_rax >= 0 and rax in IN_SYSCALL_RAX
-    # The program's own frame that made the blocking call, and the library frames inside it.
-    user_i = None
-    for i, f in enumerate(frames):
+        return tf, None
+    own = []
+    for f in frames:
         try:
-            pc = f.pc()
+            own.append(codemap.own(f.pc()))
         except gdb.error:
-            break
-        if codemap.own(pc):
-            user_i = i
-            break
-    inner = frames[:user_i] if user_i is not None else frames
+            own.append(False)
     tf.frames = _own_frames(frames, codemap)
-    if user_i is not None:
-        uf = frames[user_i]
+    if True in own:
+        uf = frames[own.index(True)]
         try:
             sal = uf.find_sal()
             if sal.symtab is not None:
-                tf.file = sal.symtab.filename
+                tf.file = sal.symtab.fullname()
                 tf.line = sal.line
         except gdb.error:
             pass
         tf.func = _frame_name(uf)
-    if not in_syscall:
-        return tf               # running (or about to enter a call): not blocked
-    # Which call: what the program called (its call instruction's target), else glibc's frames.
-    rule = None
-    if user_i is not None and user_i > 0:
-        tgt = callsite.call_target(frames[user_i])
-        if tgt:
-            rule = classify(tgt)
-            tf.call = normalise(tgt)
-    if rule is None:
-        for f in reversed(inner):
-            r = classify(_frame_name(f))
-            if r:
-                rule = r
-                tf.call = normalise(_frame_name(f))
-                break
-    if orig_rax == SYS_FUTEX and (_reg(f0, "rsi") or 0) & FUTEX_CMD_MASK not in FUTEX_WAITS:
-        return tf               # FUTEX_WAKE and friends do not block
-    if orig_rax == SYS_RESTART:
-        # Only timed waits are restarted this way; rdi still holds the first argument.
-        tf.block, tf.timed = (rule[0] if rule else T.BLOCK_SLEEP), 1
-        if tf.block not in (T.BLOCK_SLEEP, T.BLOCK_IO):
-            tf.object = _reg(f0, "rdi") or 0
-            tf.how = "futex address (restarted timed wait)"
-        return tf
-    uaddr = _reg(f0, "rdi") if orig_rax == SYS_FUTEX else None
-    expected = (_reg(f0, "rdx") or 0) & 0xFFFFFFFF
-    futex_timed = orig_rax == SYS_FUTEX and (_reg(f0, "r10") or 0) != 0
-    if rule is None and orig_rax == SYS_FUTEX:
-        # A futex word inside another thread's struct pthread holding that thread's TID is a
-        # join, whatever the symbols say (glibc's joiner waits for the TID to become 0).
-        joined = _join_target(uaddr, mem, handles)
-        if joined:
-            tf.block, tf.object, tf.timed, tf.how = T.BLOCK_JOIN, joined, int(futex_timed), \
-                "futex word in the joined thread's descriptor"
-            tf.call = tf.call or "pthread_join"
-            return tf
-    if rule is None:
-        if orig_rax == SYS_FUTEX:
-            tf.block, tf.object, tf.timed, tf.how = T.BLOCK_UNKNOWN, uaddr or 0, int(futex_timed), "futex"
-            tf.call = tf.call or "futex"
-        elif orig_rax in SLEEP_SYSCALLS:
-            tf.block, tf.timed = T.BLOCK_SLEEP, 1
-        else:
-            tf.block = T.BLOCK_IO
-        return tf
-    block, timed, argnames = rule
-    tf.block = block
-    tf.timed = 1 if (timed or futex_timed) else 0
-    if block in (T.BLOCK_SLEEP, T.BLOCK_IO):
-        return tf
-    if orig_rax != SYS_FUTEX:
-        # Blocked in a call that is not waiting on its object (e.g. a cancellation point).
-        tf.block = T.BLOCK_IO if orig_rax not in SLEEP_SYSCALLS else T.BLOCK_SLEEP
-        return tf
-    dbg = _read_arg(inner, argnames) if inner else None
-    args = None
-
-    def call_args():
-        nonlocal args
-        if args is None:
-            args = callsite.arguments(frames[user_i], mem, 2) if user_i else [None, None]
-        return args
-
-    obj, how = None, None
-    if block == T.BLOCK_MUTEX:
-        obj, how = (dbg, "glibc debug info") if dbg else (uaddr - layout["mutex_lock"], "futex address")
-    elif block == T.BLOCK_SEM:
-        obj, how = (dbg, "glibc debug info") if dbg else (uaddr - layout["sem_value"], "futex address")
-    elif block == T.BLOCK_COND:
-        obj, how = (dbg, "glibc debug info") if dbg else (layout.cond_from_futex(uaddr), "futex address")
-        m = _read_arg(inner, ("mutex",))
-        if m is None:
-            m = call_args()[1]
-        if m is None:
-            m = _mutex_in_saved_registers(frames[:(user_i or len(frames)) + 1], mem, layout, obj)
-        tf.object2 = m if m and layout.plausible_mutex(mem, m) else 0
-    elif block in (T.BLOCK_RWLOCK_RD, T.BLOCK_RWLOCK_WR):
-        if dbg:
-            obj, how = dbg, "glibc debug info"
-        elif call_args()[0]:
-            obj, how = call_args()[0], "caller's argument registers"
-        else:
-            obj, how = layout.rwlock_from_futex(uaddr, expected, block == T.BLOCK_RWLOCK_RD), "futex address"
-    elif block == T.BLOCK_BARRIER:
-        obj, how = (dbg, "glibc debug info") if dbg else (layout.barrier_from_futex(uaddr), "futex address")
-    elif block == T.BLOCK_JOIN:
-        # The joiner futex-waits on the joined thread's TID field: its value is the TID.
-        try:
-            obj, how = mem.read_u32(uaddr), "futex word (joined thread's TID)"
-        except gdb.MemoryError:
-            obj, how = expected, "futex expected value (joined thread's TID)"
-        if not obj:
-            pd = dbg or call_args()[0]
-            obj, how = handles.get(pd or 0, 0), "pthread_t of the call"
-    tf.object = obj or 0
-    tf.how = how
-    return tf
+    # the frame the program's own code called into is also named by that call's target
+    user_i = own.index(True) if True in own else None
+    called = calltarget.call_target(frames[user_i]) if user_i else None
+    raw, keep = (T.RawFrame * len(frames))(), []
+    for i, f in enumerate(frames):
+        _raw_frame(raw[i], f, own[i], keep, called if user_i and i == user_i - 1 else None)
+    f0 = frames[0]
+    rt = T.RawThread()
+    rt.tid = tid
+    orig_rax = _signed64(_reg(f0, "orig_rax"))
+    rt.nr = orig_rax if orig_rax is not None and orig_rax >= 0 else T.NR_NONE
+    rt.rax = _signed64(_reg(f0, "rax")) or 0
+    rt.rdi, rt.rsi, rt.rdx, rt.r10 = (_reg(f0, r) or 0 for r in ("rdi", "rsi", "rdx", "r10"))
+    rt.frames = raw
+    rt.nframes = len(frames)
+    v = lib.classify_thread(glibc.handle, read_cb, rt)
+    tf.block, tf.timed, tf.object, tf.object2 = v.block, v.timed, v.object, v.object2
+    tf.call = T._s(v.call)
+    tf.how = T._s(v.how)
+    return tf, v
 
 
-def _objects(threads, mem, layout):
-    objs = {}
-
-    def add(addr, kind):
-        if not addr or addr in objs:
-            return
-        o = ObjectFact(addr, kind)
-        try:
-            if kind == T.RES_MUTEX:
-                o.owner = layout.mutex_owner(mem, addr)
-            elif kind == T.RES_SEMAPHORE:
-                o.value = layout.sem_value(mem, addr)
-            elif kind == T.RES_RWLOCK:
-                o.owner = layout.rwlock_writer(mem, addr)
-        except gdb.MemoryError:
-            pass
-        objs[addr] = o
-
-    for t in threads:
-        kind = KIND_OF_BLOCK.get(t.block)
-        if kind is not None and t.block != T.BLOCK_UNKNOWN:
-            add(t.object, kind)
-        elif t.block == T.BLOCK_UNKNOWN:
-            add(t.object, T.RES_OTHER)
-        if t.block == T.BLOCK_COND:
-            add(t.object2, T.RES_MUTEX)
-    return objs
+def _add_objects(objs, v):
+    """The objects of one verdict, once per address (an owner found once is kept)."""
+    for k in range(v.nobjs if v is not None else 0):
+        o = v.objs[k]
+        known = objs.get(o.addr)
+        if known is None or not known.owner:
+            x = ObjectFact(o.addr, o.kind)
+            x.owner, x.value = o.owner_tid, o.value
+            objs[o.addr] = x
 
 
 def program_frames(inf):
@@ -570,27 +387,28 @@ def _set_past_main(on):
         return on
 
 
-def sample(inf, mem, live):
+def sample(lib, inf, mem, live):
     """One sample of facts from every thread. Restores the selected thread and frame."""
+    from . import memory as memory_mod
     exe = target.exe_path()
     exe_name = os.path.basename(exe)[:15] if exe else "?"
-    layout = glibc.Layout()
     codemap = CodeMap(exe)
     mem.drop_cache()
-    threads = []
-    handles = _thread_handles()
-    with _walking_threads():
+    cb = memory_mod.Callbacks(T, mem, False)
+    threads, objs = [], {}
+    with Glibc(lib) as glibc, _walking_threads():
         for th in sorted(inf.threads(), key=lambda t: t.ptid[1] or t.ptid[0]):
             if not th.is_valid():
                 continue
             try:
-                threads.append(_collect_thread(th, codemap, mem, layout, exe_name, handles))
+                t, v = _collect_thread(th, codemap, lib, glibc, cb.read_cb, exe_name)
             except gdb.MemoryError:
-                t = ThreadFact(th.ptid[1], th.name or exe_name)
+                t, v = ThreadFact(th.ptid[1], th.name or exe_name), None
                 t.block = T.BLOCK_UNKNOWN
-                threads.append(t)
-    return Collected(threads, _objects(threads, mem, layout), layout, live, exe,
-                     target.load_bias(exe))
+            threads.append(t)
+            _add_objects(objs, v)
+        source = glibc.source
+    return Collected(threads, objs, source, live, exe, target.load_bias(exe))
 
 
 def _can_run_briefly(inf):
@@ -706,7 +524,7 @@ def collect(lib, inf, mem, live, one_sample=False):
     sample cannot prove (libtwcore decides: semaphores, condvars, joins...), takes a second
     sample after letting the process run for 150 ms (continue, then interrupt), unless
     one_sample; libtwcore says whether the two agree."""
-    c = sample(inf, mem, live)
+    c = sample(lib, inf, mem, live)
     if not live:
         return c
     first, _keep1 = c.to_ctypes()
@@ -721,7 +539,7 @@ def collect(lib, inf, mem, live, one_sample=False):
     if why:
         c.sample_note = "cannot take a second sample: %s" % why
         return c
-    c2 = sample(inf, mem, live)
+    c2 = sample(lib, inf, mem, live)
     c2.samples = 2
     for t in c.threads:
         t.switches = watch.get("before", {}).get(t.tid, 0)

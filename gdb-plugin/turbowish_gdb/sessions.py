@@ -132,7 +132,7 @@ def _lend_frames(lib, h, inf):
             lib.set_frames(h, fr, exe, target.load_bias(exe))
         # and whether each thread is blocked in the kernel: a thread task polling in the region
         # while its thread sleeps in a call no adapter wraps is waiting (core/kernel_waits.c)
-        facts, _keep = facts_mod.sample(inf, memory_mod.Memory(inf), target.is_live(inf)).to_ctypes()
+        facts, _keep = facts_mod.sample(lib, inf, memory_mod.Memory(inf), target.is_live(inf)).to_ctypes()
         lib.set_thread_facts(h, facts)
     except (gdb.error, gdb.MemoryError, RuntimeError, ValueError):
         pass

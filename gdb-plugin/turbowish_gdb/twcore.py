@@ -74,6 +74,30 @@ class Facts(ctypes.Structure):
                 ("frames", ctypes.POINTER(FactFrame)), ("nframes", ctypes.c_size_t)]
 
 
+RAW_MAX_NAMES = 6
+NR_NONE, NR_UNKNOWN = -1, -2
+
+
+class RawFrame(ctypes.Structure):
+    """struct twc_raw_frame"""
+    _fields_ = [("pc", ctypes.c_uint64), ("sp", ctypes.c_uint64), ("saved", ctypes.c_uint64 * 6),
+                ("own", ctypes.c_int), ("names", ctypes.c_char_p * RAW_MAX_NAMES), ("nnames", ctypes.c_int)]
+
+
+class RawThread(ctypes.Structure):
+    """struct twc_raw_thread"""
+    _fields_ = [("tid", ctypes.c_uint64), ("nr", ctypes.c_int64), ("rax", ctypes.c_int64),
+                ("rdi", ctypes.c_uint64), ("rsi", ctypes.c_uint64), ("rdx", ctypes.c_uint64),
+                ("r10", ctypes.c_uint64), ("frames", ctypes.POINTER(RawFrame)), ("nframes", ctypes.c_size_t)]
+
+
+class Verdict(ctypes.Structure):
+    """struct twc_verdict"""
+    _fields_ = [("block", ctypes.c_int), ("timed", ctypes.c_int), ("object", ctypes.c_uint64),
+                ("object2", ctypes.c_uint64), ("objs", FactObject * 2), ("nobjs", ctypes.c_int),
+                ("call", ctypes.c_char_p), ("how", ctypes.c_char_p)]
+
+
 class CoreError(Exception):
     """A libtwcore failure: status (enum twc_status) and its one-sentence message."""
 
@@ -152,6 +176,13 @@ class Lib:
         L.twc_set_thread_facts.restype = ctypes.c_int
         L.twc_set_thread_facts.argtypes = [p, ctypes.POINTER(FactThread), ctypes.c_size_t]
         L.twc_open_facts.restype = p
+        L.twc_glibc_open.restype = p
+        L.twc_glibc_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+        L.twc_glibc_source.restype = ctypes.c_char_p
+        L.twc_glibc_source.argtypes = [p]
+        L.twc_glibc_close.argtypes = [p]
+        L.twc_classify_thread.restype = ctypes.c_int
+        L.twc_classify_thread.argtypes = [p, READ_FN, p, ctypes.POINTER(RawThread), ctypes.POINTER(Verdict)]
         L.twc_open_facts.argtypes = [ctypes.POINTER(Facts), ctypes.POINTER(ctypes.c_int), ctypes.c_char_p,
                                      ctypes.c_size_t]
 
@@ -185,6 +216,26 @@ class Lib:
 
     def set_symbolizer(self, s, symbolize_cb):
         self.L.twc_set_symbolizer(s, symbolize_cb, None)
+
+    # ---- attach-only classification: gdb collects raw facts, libtwcore decides ----
+
+    def glibc_open(self, libc_path, debug_path):
+        """twc_glibc_open: a handle (close with glibc_close) and its source sentence."""
+        g = self.L.twc_glibc_open(_b(libc_path), _b(debug_path))
+        if not g:
+            raise CoreError(TWC_EINTERNAL, "out of memory")
+        return g, _s(self.L.twc_glibc_source(g))
+
+    def glibc_close(self, g):
+        self.L.twc_glibc_close(g)
+
+    def classify_thread(self, g, read_cb, raw):
+        """twc_classify_thread over a RawThread: a Verdict."""
+        v = Verdict()
+        rc = self.L.twc_classify_thread(g, read_cb, None, ctypes.byref(raw), ctypes.byref(v))
+        if rc != TWC_OK:
+            raise CoreError(rc, "cannot classify thread %d" % raw.tid)
+        return v
 
     def facts_need_second_sample(self, facts):
         return bool(self.L.twc_facts_need_second_sample(ctypes.byref(facts)))

@@ -6,14 +6,15 @@
  * at CU names first and walk just those CUs, which keeps this to a few milliseconds on a
  * 4 MB libc debug file.
  */
-#include <dwarf.h>
+#include <libdwarf/dwarf.h>
 #include <fcntl.h>
-#include <libdwarf.h>
+#include <gelf.h>
+#include <libdwarf/libdwarf.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "glibc_layout.h"
+#include "glibc.h"
 
 struct found {
     int mutex_owner, mutex_kind, cond_signals, cond_futex, cond_mutex, cond_size;
@@ -121,9 +122,43 @@ static int walk_cu_at(Dwarf_Debug dbg, uint64_t pc, struct found *f)
     return rc;
 }
 
-int twa_glibc_layout_from_debug(const char *debug_path, uint64_t cond_wait_pc, uint64_t wrlock_pc,
-                                struct twa_glibc_layout *L)
+/* ELF vaddrs of pthread_cond_wait and pthread_rwlock_wrlock in libc's dynamic symbols (0 when
+ * absent): the CUs that define the types we need. */
+static void libc_pcs(const char *libc_path, uint64_t *cond_wait, uint64_t *wrlock)
 {
+    *cond_wait = *wrlock = 0;
+    int fd = libc_path ? open(libc_path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0)
+        return;
+    elf_version(EV_CURRENT);
+    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    Elf_Scn *scn = NULL;
+    while (e && (scn = elf_nextscn(e, scn)) != NULL) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNSYM || !sh.sh_entsize)
+            continue;
+        Elf_Data *d = elf_getdata(scn, NULL);
+        size_t n = d ? sh.sh_size / sh.sh_entsize : 0;
+        for (size_t i = 0; i < n && i < 100000; i++) {
+            GElf_Sym sym;
+            const char *nm;
+            if (!gelf_getsym(d, (int)i, &sym) || !(nm = elf_strptr(e, sh.sh_link, sym.st_name)))
+                continue;
+            if (!strcmp(nm, "pthread_cond_wait") && !*cond_wait)
+                *cond_wait = sym.st_value;
+            else if (!strcmp(nm, "pthread_rwlock_wrlock") && !*wrlock)
+                *wrlock = sym.st_value;
+        }
+    }
+    if (e)
+        elf_end(e);
+    close(fd);
+}
+
+int twc__glibc_from_debug(const char *debug_path, const char *libc_path, struct twc_glibc *L)
+{
+    uint64_t cond_wait_pc, wrlock_pc;
+    libc_pcs(libc_path, &cond_wait_pc, &wrlock_pc);
     int fd = open(debug_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
