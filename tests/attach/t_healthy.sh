@@ -62,11 +62,14 @@ echo "t_healthy: a pool sampled 30 times while working finished all 200000 jobs 
 bin=$FX/alarm_sem
 gcc -std=gnu11 -D_GNU_SOURCE -g -O2 -pthread -o "$bin" tests/attach/progs/alarm_sem.c || fail "cannot build alarm_sem"
 start "$bin"
+possible=0   # never certain; possible when a stop finds the thread in sem_wait (a loaded host may not)
 for i in $(seq 1 10); do
   out=$(timeout 30 build/bin/tw deadlocks --pid "$PID" --json) || fail "alarm_sem: tw deadlocks failed: $out"
-  echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin)["deadlocks"]; sys.exit(0 if len(d)==1 and not d[0]["certain"] else 1)' \
-    || fail "alarm_sem sample $i: not one possible deadlock: $(echo "$out" | cut -c1-600)"
+  echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin)["deadlocks"]; sys.exit(0 if not any(x["certain"] for x in d) else 1)' \
+    || fail "alarm_sem sample $i: certain: $(echo "$out" | cut -c1-600)"
+  echo "$out" | python3 -c 'import json,sys; sys.exit(0 if len(json.load(sys.stdin)["deadlocks"]) == 1 else 1)' && possible=$((possible + 1))
 done
+[ $possible -ge 1 ] || fail "alarm_sem: no sample of 10 found the thread in sem_wait, so none tested the proof"
 kill -0 "$PID" 2>/dev/null || fail "alarm_sem died while sampled"
 kill -9 "$PID"
 echo "t_healthy: alarm_sem (alike stops, the thread ran between them) sampled 10x by tw: possible, never certain"

@@ -104,10 +104,16 @@ ok "healthy producer/consumer and thread pool: no certain deadlock in 3 live sam
 # -- alike stops of a thread that ran between them (a signal handler posts its semaphore): the
 #    context switches counted while the process ran say it is not stuck
 start "$TMP/alarm_sem"; p=$PID
-for i in 1 2 3; do
+# never certain; possible when a stop finds the thread in sem_wait (a loaded host may stop it in
+# its handler instead: then nothing looks stuck) — at least one of up to 6 samples must
+possible=0
+for i in 1 2 3 4 5 6; do
   o=$(gdb_pid "$p" 'tw deadlocks --json')
-  echo "$o" | json "len(j['deadlocks'])==1 and not j['deadlocks'][0]['certain']" >/dev/null \
-    || fail "alarm_sem sample $i: not one possible deadlock: $( (echo "$o" | grep -m1 '"deadlocks"' || echo "$o" | tail -3) | cut -c1-1000)"
+  echo "$o" | json "not any(d['certain'] for d in j['deadlocks'])" >/dev/null \
+    || fail "alarm_sem sample $i: certain, or no JSON: $( (echo "$o" | grep -m1 '"deadlocks"' || echo "$o" | tail -3) | cut -c1-1000)"
+  echo "$o" | json "len(j['deadlocks'])==1" >/dev/null && possible=$((possible + 1))
+  [ $i -ge 3 ] && [ $possible -ge 1 ] && break
 done
+[ $possible -ge 1 ] || fail "alarm_sem: no sample found the thread in sem_wait (6 samples), so none tested the proof"
 kill -0 "$p" 2>/dev/null || fail "alarm_sem died"
-ok "alarm_sem: every stop alike, the thread ran between them: possible, never certain, in 3 live samples"
+ok "alarm_sem: every stop alike, the thread ran between them: possible ($possible of $i samples), never certain"

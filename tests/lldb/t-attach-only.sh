@@ -58,10 +58,14 @@ kill -9 "$PROG_PID"
 # five times a second: only the thread's context switches between the samples tell.
 gcc -std=gnu11 -D_GNU_SOURCE -g -O2 -pthread -o "$TW_TMP/alarm_sem" tests/attach/progs/alarm_sem.c || fail "cannot compile alarm_sem"
 start_prog "$TW_TMP/alarm_sem"
-for i in 1 2 3; do
+possible=0   # never certain; possible when a stop finds the thread in sem_wait (see gdb's test)
+for i in 1 2 3 4 5 6; do
   l=$(lldb_pid "$PROG_PID" 'tw deadlocks --json')
-  echo "$l" | jsonq 'len(j["deadlocks"]) == 1 and not j["deadlocks"][0]["certain"]' >/dev/null \
-    || fail "alarm_sem sample $i: not one possible deadlock: $(echo "$l" | grep -m1 '^{\|error:' | cut -c1-400)"
+  echo "$l" | jsonq 'not any(d["certain"] for d in j["deadlocks"])' >/dev/null \
+    || fail "alarm_sem sample $i: certain, or no JSON: $(echo "$l" | grep -m1 '^{\|error:' | cut -c1-400)"
+  echo "$l" | jsonq 'len(j["deadlocks"]) == 1' >/dev/null && possible=$((possible + 1))
+  [ $i -ge 3 ] && [ $possible -ge 1 ] && break
 done
+[ $possible -ge 1 ] || fail "alarm_sem: no sample found the thread in sem_wait (6 samples), so none tested the proof"
 kill -0 "$PROG_PID" 2>/dev/null || fail "alarm_sem did not survive"
 pass "attach-only: 3-thread cycle (-g and -O2) = gdb live and core; semhold, lostsignal, join found; healthy clean x3; alarm_sem (alike stops, thread ran between) possible x3"
