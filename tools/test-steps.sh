@@ -21,7 +21,7 @@ done
 for step in "${failed[@]}"; do
   echo "---- why $step failed (from $logs/$step.log)"
   grep -n -i -E 'fail|not ok|error|assert|crash|deadly|sanitizer|timed out|segmentation|\*\*\*' "$logs/$step.log" \
-    | grep -v -E '0 failed|Failing: 0|Crashing: 0' | tail -25
+    | grep -v -E '0 failed|Failing: 0|Crashing: 0|errors=0 |frontend +samples' | tail -25
 done
 echo "---- make test: steps"
 printf '%s\n' "${report[@]}"

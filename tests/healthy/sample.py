@@ -38,6 +38,24 @@ def first_json(text):
     return None
 
 
+# A debugger may fail to attach to a program whose threads come and go by the thousand (lldb:
+# "attach failed: No such process" while one of them exits): that is no answer at all, not a
+# verdict, and a user would attach again.
+ATTACH_REFUSED = ("attach failed", "ptrace: No such process")
+
+
+def ask(cmd):
+    for _attempt in range(3):
+        try:
+            run = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            out = run.stdout + run.stderr
+        except subprocess.TimeoutExpired as e:
+            return "timed out after 300 s: %s" % (e.stdout or "")
+        if first_json(out) is not None or not any(r in out for r in ATTACH_REFUSED):
+            return out
+    return out
+
+
 def main():
     case, frontend, pid, count, logdir = sys.argv[1:6]
     cmd = command(frontend, pid)
@@ -46,11 +64,7 @@ def main():
     for i in range(int(count)):
         # a random instant: the program's phase must not line up with our period
         time.sleep(random.uniform(0.0, 0.06))
-        try:
-            run = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-            out = run.stdout + run.stderr
-        except subprocess.TimeoutExpired as e:
-            out = "timed out after 300 s: %s" % (e.stdout or "")
+        out = ask(cmd)
         j = first_json(out)
         if j is None or "deadlocks" not in j:
             errors += 1
