@@ -15,6 +15,10 @@
 
 uint64_t twa_thread_switches(int pid, uint64_t tid)
 {
+    /* unknown while stopped (not yet let run): a count that did not move then proves nothing */
+    char st = twa_thread_state(pid, tid);
+    if (st == 't' || st == 'T')
+        return 0;
     char path[96], line[128];
     snprintf(path, sizeof path, "/proc/%d/task/%" PRIu64 "/status", pid, tid);
     FILE *f = fopen(path, "re");

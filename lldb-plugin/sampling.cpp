@@ -13,7 +13,18 @@ namespace twl {
 namespace {
 // The counts are read while the process runs, never while stopped: stopping a thread in a futex
 // wakes it, and its restart is a switch of its own (the same reading as attach/progress.c).
+char state_of(uint64_t pid, uint64_t tid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/stat");
+    std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    size_t c = s.rfind(')');
+    return c == std::string::npos || c + 2 >= s.size() ? 0 : s[c + 2];
+}
+
+// 0 (unknown) while the thread is stopped: lldb-server, slow on a loaded host, may still hold it
+// in a signal stop, and a count that did not move then proves nothing.
 uint64_t switches(uint64_t pid, uint64_t tid) {
+    char st = state_of(pid, tid);
+    if (st == 't' || st == 'T') return 0;
     std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/status");
     std::string key;
     uint64_t v = 0, sum = 0;

@@ -15,7 +15,20 @@ import sys
 import time
 
 
+def stopped(pid, tid):
+    try:
+        with open("/proc/%d/task/%d/stat" % (pid, tid)) as f:
+            rest = f.read().rsplit(")", 1)[-1].split()
+    except OSError:
+        return False
+    return bool(rest) and rest[0] in ("t", "T")
+
+
 def switches(pid, tid):
+    """The thread's context switches + 1; 0 when unknown, or when it is stopped (by the
+    debugger, which may not have let it run yet): a count read then proves nothing."""
+    if stopped(pid, tid):
+        return 0
     try:
         with open("/proc/%d/task/%d/status" % (pid, tid)) as f:
             v = [int(l.split()[1]) for l in f if l.split(":")[0] in
