@@ -11,8 +11,7 @@
 namespace twl {
 
 namespace {
-// The counts are read while the process runs, never while stopped: stopping a thread in a futex
-// wakes it, and its restart is a switch of its own (the same reading as attach/progress.c).
+// The thread's state letter from /proc (R, S, D, t...); 0 when unreadable or malformed.
 char state_of(uint64_t pid, uint64_t tid) {
     std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/stat");
     std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
@@ -20,6 +19,8 @@ char state_of(uint64_t pid, uint64_t tid) {
     return c == std::string::npos || c + 2 >= s.size() ? 0 : s[c + 2];
 }
 
+// The counts are read while the process runs, never while stopped: stopping a thread in a futex
+// wakes it, and its restart is a switch of its own (the same reading as attach/progress.c).
 // 0 (unknown) while the thread is stopped: lldb-server, slow on a loaded host, may still hold it
 // in a signal stop, and a count that did not move then proves nothing.
 uint64_t switches(uint64_t pid, uint64_t tid) {
@@ -40,11 +41,8 @@ uint64_t switches(uint64_t pid, uint64_t tid) {
 }
 
 bool asleep(uint64_t pid, uint64_t tid) {
-    std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/stat");
-    std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    size_t c = s.rfind(')');
-    if (!f.good() && s.empty()) return true;
-    return c == std::string::npos || c + 2 >= s.size() || s[c + 2] == 'S' || s[c + 2] == 'D';
+    char st = state_of(pid, tid);
+    return st == 0 || st == 'S' || st == 'D';
 }
 
 void watch_run(uint64_t pid, int ms, ProgressWatch *w) {

@@ -7,11 +7,6 @@
 #include <string.h>
 #include "internal.h"
 
-static inline struct tw_res_rec *res_at(struct tw_header *h, uint32_t slot)
-{
-    return (struct tw_res_rec *)(tw_base() + h->resources.offset + (size_t)slot * h->resources.stride);
-}
-
 struct tw_res_rec *tw_res_rec_unknown(tw_res_t rh)
 {
     tw_instr_error(TW_ERR_UNKNOWN_RES, 0, (uint32_t)rh);

@@ -15,19 +15,20 @@ import sys
 import time
 
 
-def stopped(pid, tid):
+def state(pid, tid):
+    """The thread's state letter from /proc (R, S, D, t...); "" when unreadable or malformed."""
     try:
         with open("/proc/%d/task/%d/stat" % (pid, tid)) as f:
             rest = f.read().rsplit(")", 1)[-1].split()
     except OSError:
-        return False
-    return bool(rest) and rest[0] in ("t", "T")
+        return ""
+    return rest[0] if rest else ""
 
 
 def switches(pid, tid):
     """The thread's context switches + 1; 0 when unknown, or when it is stopped (by the
     debugger, which may not have let it run yet): a count read then proves nothing."""
-    if stopped(pid, tid):
+    if state(pid, tid) in ("t", "T"):
         return 0
     try:
         with open("/proc/%d/task/%d/status" % (pid, tid)) as f:
@@ -39,13 +40,7 @@ def switches(pid, tid):
 
 
 def asleep(pid, tid):
-    try:
-        with open("/proc/%d/task/%d/stat" % (pid, tid)) as f:
-            s = f.read()
-    except OSError:
-        return True
-    rest = s[s.rfind(")") + 1:].split()
-    return not rest or rest[0] in ("S", "D")
+    return state(pid, tid) in ("", "S", "D")
 
 
 def main():
