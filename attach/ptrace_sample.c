@@ -145,9 +145,11 @@ int twa_ptrace_stop_all(int pid, struct twa_stopped *s, char *err, size_t errlen
             if (known(s, tids[i]) || twa_thread_is_dead(pid, tids[i]))
                 continue; /* a dead thread (a main thread gone by pthread_exit) never stops */
             if (ptrace(PTRACE_SEIZE, tids[i], 0, 0) != 0) {
-                if (errno == ESRCH)
-                    continue; /* exited meanwhile */
                 int e = errno;
+                /* ESRCH: exited meanwhile; EPERM from a thread that became a zombie between the
+                 * listing and the seize (the kernel refuses to trace an exiting task) */
+                if (e == ESRCH || (e == EPERM && twa_thread_is_dead(pid, tids[i])))
+                    continue;
                 free(tids);
                 twa_ptrace_release(s);
                 snprintf(err, errlen, "cannot attach to process %d: %s%s", pid, strerror(e),
