@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/attach/run.sh — builds the attach fixtures (hanging programs and their cores), then runs
-# the Criterion unit tests and the scenario checks. Called by `make test-attach`.
+# the Criterion unit tests and the scenario checks (tests/lib/run-scripts.sh). Called by
+# `make test-attach`.
 set -u
 cd "$(dirname "$0")/../.."
 FX=build/tests/attach/fx
@@ -56,9 +57,9 @@ timeout 60 gcore -o "$FX/plain" "$PID" >/dev/null 2>&1 || fail "gcore failed"
 mv "$FX/plain.$PID" "$FX/plain.core"
 kill -9 "$PID"
 
-TWA_FX=$PWD/$FX build/tests/attach/test_core --jobs 1 || fail "criterion core tests"
-for t in tests/attach/t_*.sh; do
-  [ -e "$t" ] || continue
-  bash "$t" || fail "$t"
-done
+criterion_ok=1
+TWA_FX=$PWD/$FX build/tests/attach/test_core --jobs 1 || criterion_ok=0
+tests/lib/run-scripts.sh attach 600 tests/attach/t_*.sh; scripts=$?
+[ $criterion_ok = 1 ] || fail "criterion core tests (build/tests/attach/test_core)"
+[ $scripts = 0 ] || exit 1
 echo "test-attach: passed"
