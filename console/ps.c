@@ -60,7 +60,7 @@ int cmd_ps(const struct tw_args *a) {
         int ost = 0;
         t.s = twc_open_region(fd_pread_reader, &t.region_fd, 0, TWC_LIVE, &ost, err, sizeof err);
         if (t.s) {
-            twc_set_runner(t.s, tgt_pid_runner, &t.pid);
+            tgt_pid_sources(&t);
             r.tasks = count_of(&t, "tasks --json", "tasks");
             r.alerts = count_of(&t, "alerts --json", "alerts");
         } else {

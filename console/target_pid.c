@@ -137,6 +137,14 @@ static int attach_only(struct tw_target *t, char *err, size_t n) {
     return tgt_open_facts(t, st, &f, storage, err, n);
 }
 
+/* What a live session of ours knows beyond the region: how to let the process run (a second
+ * sample), and what the kernel says of its threads (by the pid as we see it). */
+void tgt_pid_sources(struct tw_target *t)
+{
+    twc_set_runner(t->s, tgt_pid_runner, &t->pid);
+    twc_set_thread_source(t->s, twc_proc_kthread, twc_proc_kthreads, &t->pid);
+}
+
 int pid_open(struct tw_target *t, int flags, char *err, size_t n) {
     int fd = -1;
     /* Read-write when allowed, so pause/resume can map the control area later; reading
@@ -149,7 +157,7 @@ int pid_open(struct tw_target *t, int flags, char *err, size_t n) {
     t->region_addr = 0;
     t->s = twc_open_region(fd_pread_reader, &t->region_fd, 0, TWC_LIVE, &st, err, n);
     if (!t->s) return st ? st : TWC_EINTERNAL;
-    twc_set_runner(t->s, tgt_pid_runner, &t->pid);
+    tgt_pid_sources(t);
     tgt_lend_frames(t);
     return 0;
 }

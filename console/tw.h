@@ -69,6 +69,7 @@ void tgt_drop_symbolizer(struct tw_target *t);
 int tgt_open_facts(struct tw_target *t, int collected, const struct twc_facts *f, void *storage, char *err, size_t n);
 int pid_find_region(int pid, int *fd_out, int wr, char *err, size_t n);
 int pid_open(struct tw_target *t, int flags, char *err, size_t n);
+void tgt_pid_sources(struct tw_target *t);
 /* twc_run_fn for a live process (ctx: its int pid): waits, refusing a stopped process. */
 int tgt_pid_runner(void *ctx, unsigned ms, char *why, size_t n);
 int64_t fd_pread_reader(void *ctx, uint64_t addr, void *buf, uint64_t len);

@@ -103,6 +103,7 @@ struct twc_session {
     twc_symbolize_fn sym; void *symctx;   /* frontend's code symbolizer (frames.c), may be NULL */
     twc_read_fn stack_rd; void *stack_rctx; /* the target's address space, for bt (bt.c), may be NULL */
     twc_thread_stack_fn thread_stacks; void *thread_stacks_ctx; /* attach-only bt: a thread's pcs */
+    twc_kthread_fn kt_one; twc_kthreads_fn kt_all; void *kt_ctx; /* the kernel's view of a live target's threads (liveclock.c) */
     int flags;
     char label[64];
     uint64_t bytes_read, reads;
@@ -185,6 +186,7 @@ double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since);
 double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since);
 double thread_queue_wait_ns(struct twc_session *s, uint32_t tid);
 double thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid);
+char thread_state_now(struct twc_session *s, uint32_t tid);
 
 /* longpoll.c: how long a task has held its thread in one poll, and how much of that is known
  * not to be preemption (docs/alerts/long_poll.md). */

@@ -119,23 +119,6 @@ static uint32_t site_for(struct twc_session *s, const struct kernel_wait *w)
     return (uint32_t)s->nsites++;
 }
 
-/* The thread's state letter now (/proc/PID/task/TID/stat: R running, S/D asleep in the kernel,
- * t/T stopped), 0 when it cannot be read (gone, another host's process). A live target keeps
- * moving while it is read: the lent facts are from the collector's stop, the region from a
- * moment later, and a thread seen blocked then may be running a new poll by now. */
-static char state_now(int pid, uint32_t tid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/task/%u/stat", pid, tid);
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    const char *close = strrchr(buf, ')');   /* after the name, which may hold spaces */
-    return close && close[1] == ' ' ? close[2] : 0;
-}
-
 void kernel_waits_apply(struct twc_session *s, struct model *m)
 {
     struct kernel_waits *k = s->kernel_waits;
@@ -147,7 +130,10 @@ void kernel_waits_apply(struct twc_session *s, struct model *m)
             struct kernel_wait *w = &k->w[j];
             if (w->tid != t->os_tid) continue;
             if (k->lent_raw && t->state_ts > k->lent_raw) break;   /* polling since after the facts */
-            if ((s->flags & TWC_LIVE) && s->hdr.pid > 0 && state_now((int)s->hdr.pid, w->tid) == 'R')
+            /* A live target keeps moving while it is read: the lent facts are from the
+             * collector's stop, the region from a moment later, and a thread seen blocked then
+             * may be running a new poll by now. */
+            if (thread_state_now(s, w->tid) == 'R')
                 break;   /* running now: the wait the facts saw is over */
             if (!w->bound) { w->bound = 1; w->task_id = t->id; w->task_version = t->version; }
             if (w->task_id != t->id || w->task_version != t->version) break;

@@ -67,6 +67,38 @@ void twc_count_reader_stop(twc_session *s);
  * bound only: writing takes time, and a copy is newer). Ignored on live sessions. */
 void twc_set_image_time(twc_session *s, uint64_t realtime_ns);
 
+/* Optional, live targets on this host: what the kernel knows of the target's threads — how long
+ * each ran and waited in a run queue, whether it is stopped or asleep in a system call. It
+ * proves "now" for a target a debugger holds stopped, a poll's preemption and a hog's CPU
+ * (docs/alerts/long_poll.md, ready_starvation.md). libtwcore opens no file itself: these facts
+ * come only from the source the frontend sets here. Without one (a remote target, a core, a
+ * snapshot), figures run to the newest timestamp the region holds and preemption is unknown.
+ * one(ctx, tid, want, out) fills *out for thread `tid` (the kernel's thread id as the region
+ * records it) with at least the fields `want` names and -1 (state 0) in those it cannot tell,
+ * and returns 0, nonzero when there is no such thread. all(ctx, tids, max) lists the target's
+ * thread ids (at most max) and returns how many there are. ctx must stay valid until the
+ * session is closed or the source replaced (one = NULL removes it). */
+#define TWC_KT_TIMES 0x1      /* state, start_ns, cpu_ns, run_ns, queue_ns */
+#define TWC_KT_SINCE_RAN 0x2  /* in_syscall, since_ran_ns (costlier: read one thread at a time) */
+struct twc_kthread {
+    char state;            /* the /proc state letter: R, S, D, t, T, Z, X; 0 unknown */
+    int in_syscall;        /* asleep inside a system call: 1, not: 0, unknown: -1 */
+    double start_ns;       /* when the thread started, CLOCK_MONOTONIC ns */
+    double cpu_ns;         /* user + system CPU time it has used */
+    double run_ns;         /* time on a CPU (schedstat) */
+    double queue_ns;       /* time waiting in a run queue, as counted so far (schedstat) */
+    double since_ran_ns;   /* a runnable thread: how long since it last ran (a wait the kernel
+                            * has not counted yet), with a scheduler tick of slack */
+};
+typedef int (*twc_kthread_fn)(void *ctx, uint32_t tid, unsigned want, struct twc_kthread *out);
+typedef size_t (*twc_kthreads_fn)(void *ctx, uint32_t *tids, size_t max);
+void twc_set_thread_source(twc_session *s, twc_kthread_fn one, twc_kthreads_fn all, void *ctx);
+/* The stock thread source of a process on this host: /proc/PID, where PID (an int that ctx
+ * points to) is the process as the frontend sees it — in the frontend's own pid namespace,
+ * which the pid the region records may not be. */
+int twc_proc_kthread(void *pid, uint32_t tid, unsigned want, struct twc_kthread *out);
+size_t twc_proc_kthreads(void *pid, uint32_t *tids, size_t max);
+
 /* Optional: tell the session what the target is, for messages ("core file", "live process"). */
 void twc_set_target_label(twc_session *s, const char *label);
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 
@@ -34,6 +35,7 @@ struct Entry {
     twc_session *session = nullptr;
     std::unique_ptr<Memory> memory;  // the reader's ctx: lives as long as the session
     std::unique_ptr<Runner> runner;  // the runner's ctx, likewise
+    int pid = 0;                     // the thread source's ctx: the process as this host sees it
     uint32_t stop_id = 0;
     bool attach_only = false;
 };
@@ -65,6 +67,12 @@ static twc_session *open_region(lldb::SBDebugger &dbg, lldb::SBProcess &p, uint6
         twc_count_reader_stop(s);   // lldb holds the process stopped: a poll spanning it is not the task's
         e.runner.reset(new Runner{dbg, p});
         twc_set_runner(s, run_target, e.runner.get());
+        // what the kernel says of its threads, when it runs on this host (not a remote platform)
+        lldb::SBPlatform platform = p.GetTarget().GetPlatform();
+        if (platform.IsValid() && platform.GetName() && !strcmp(platform.GetName(), "host")) {
+            e.pid = (int)p.GetProcessID();
+            twc_set_thread_source(s, twc_proc_kthread, twc_proc_kthreads, &e.pid);
+        }
     } else if (uint64_t written = core_file_mtime_ns()) {
         twc_set_image_time(s, written);   // the image's moment: a core holds no clock
     }

@@ -162,11 +162,13 @@ def _open(lib, inf, attach_only, one_sample):
             lib.set_symbolizer(h, sym.cb)
             lib.set_stack_reader(h, cb.read_cb)   # bt: libtwcore walks the task's stack itself
             _lend_frames(lib, h, inf)
-            runner = None
+            runner = pid = None
             if live and not one_sample:
                 runner = _Runner(inf, mem)
                 lib.set_runner(h, runner.cb)
-            return Session(lib, h, "region", how, memory=mem, callbacks=cb, symbolizer=sym, keep=runner)
+            if live and target.connection_type(inf) == "native":
+                pid = lib.set_proc_threads(h, inf.pid)   # this host's kernel knows its threads
+            return Session(lib, h, "region", how, memory=mem, callbacks=cb, symbolizer=sym, keep=(runner, pid))
         reason = how
     f = facts_mod.collect(lib, inf, mem, live, one_sample=one_sample)
     facts, keep = f.to_ctypes()

@@ -133,6 +133,8 @@ class Lib:
         L.twc_set_image_time.restype = None
         L.twc_set_image_time.argtypes = [p, ctypes.c_uint64]
         L.twc_count_reader_stop.argtypes = [p]
+        L.twc_set_thread_source.restype = None
+        L.twc_set_thread_source.argtypes = [p, p, p, p]
         L.twc_set_symbolizer.restype = None
         L.twc_set_symbolizer.argtypes = [p, SYMBOLIZE_FN, p]
         L.twc_facts_need_second_sample.restype = ctypes.c_int
@@ -210,6 +212,15 @@ class Lib:
 
     def count_reader_stop(self, s):
         self.L.twc_count_reader_stop(s)
+
+    def set_proc_threads(self, s, pid):
+        """Have libtwcore learn what the kernel says of the threads of process `pid` (as gdb
+        sees it) through its stock /proc source. Returns what must outlive the session."""
+        ctx = ctypes.c_int(pid)
+        one = ctypes.cast(self.L.twc_proc_kthread, ctypes.c_void_p)
+        every = ctypes.cast(self.L.twc_proc_kthreads, ctypes.c_void_p)
+        self.L.twc_set_thread_source(s, one, every, ctypes.byref(ctx))
+        return ctx
 
     def set_image_time(self, s, realtime_ns):
         self.L.twc_set_image_time(s, realtime_ns)
