@@ -3,7 +3,7 @@
  * it and every help text (`tw help`, gdb's `help tw`, lldb's `help tw`, the console REPL's
  * `help`) is generated from it, so a command cannot be listed where it does not work, nor
  * work where it is not listed. Lines stay within 72 columns: lldb re-wraps longer ones at
- * whatever width it guesses, mid-phrase (tests/lldb/t-help.sh holds them to 72). */
+ * whatever width it guesses, mid-phrase (tests/lldb/t_help.sh holds them to 72). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -384,11 +384,11 @@ stop
 tw_script() { # SCRIPT DESCRIPTION
     if [ -x "$TW" ]; then check "$2" bash "tests/pthread/$1"; else skip "$2"; fi
 }
-tw_script t-local-names.sh "locals of main (main:mu1, main:mutex_resource[i]) named from frames under tw run: console, core, gdb, lldb"
-tw_script t-lib-sites.sh "await sites behind a library: the program's call (lib_waits.c:N poll via libtwtesthelper.so), by function without -g, by place and named caller when stripped: console, gdb, lldb"
-tw_script t-thread-names.sh "task names follow prctl(PR_SET_NAME); a start routine no symbol names is named by its place, not 'thread': console, gdb"
-tw_script t-no-children.sh "tw run --no-children: an exec'd child is uninstrumented (not in tw ps), a forked copy still is; without it both are"
-tw_script t-kernel-waits.sh "threads asleep in calls the adapter does not wrap (sigsuspend, pause, read of a socket) are waiting, no long_poll: console live and core, gdb, lldb"
+tw_script t_local_names.sh "locals of main (main:mu1, main:mutex_resource[i]) named from frames under tw run: console, core, gdb, lldb"
+tw_script t_lib_sites.sh "await sites behind a library: the program's call (lib_waits.c:N poll via libtwtesthelper.so), by function without -g, by place and named caller when stripped: console, gdb, lldb"
+tw_script t_thread_names.sh "task names follow prctl(PR_SET_NAME); a start routine no symbol names is named by its place, not 'thread': console, gdb"
+tw_script t_no_children.sh "tw run --no-children: an exec'd child is uninstrumented (not in tw ps), a forked copy still is; without it both are"
+tw_script t_kernel_waits.sh "threads asleep in calls the adapter does not wrap (sigsuspend, pause, read of a socket) are waiting, no long_poll: console live and core, gdb, lldb"
 
 echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]

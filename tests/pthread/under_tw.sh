@@ -1,4 +1,4 @@
-# tests/pthread/under_tw.sh — sourced by the t-*.sh checks that run a test program under
+# tests/pthread/under_tw.sh — sourced by the t_*.sh checks that run a test program under
 # `tw run` and ask the console, gdb and lldb about it. Set NAME first (the check's name).
 # Gives TW, GDBP, LLDBP, BIN, TMP (removed at exit, with every process started here killed),
 # fail MESSAGE, need FILE..., tw_run PROG [TW-RUN OPTIONS] (sets pid once PROG printed its

@@ -2,7 +2,7 @@
 # Names from stack frames in gdb: mutexes that are locals of main, passed to the threads by
 # pointer, are named "main:mu1" / "main:mutex_resource[2]" by libtwcore from the frames gdb
 # collected (pc, CFA = the caller's rsp, sp, rbp), live and from a gcore core, at -O0 and -O1.
-# Before, they were named by address. (Instrumented programs: test-local-names-region.sh.)
+# Before, they were named by address. (Instrumented programs: t_local_names_region.sh.)
 . "$(dirname "$0")/lib.sh"
 need "$PLUGIN" build/lib/libtwcore.so
 . tests/lib/local_names.sh
