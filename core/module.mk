@@ -6,7 +6,7 @@ ALL_TARGETS += $(B)/lib/libtwcore.so $(B)/lib/libtwcore.a
 TEST_STEPS += test-core
 DEBIAN_PKGS += libelf-dev libdwarf-dev
 
-$(B)/obj/core/%.o: core/%.c core/internal.h core/commands.h core/dispatch.h core/dwarf_names.h core/glibc.h include/twcore.h include/tw_region.h
+$(B)/obj/core/%.o: core/%.c core/internal.h core/alerts.h core/commands.h core/dispatch.h core/dwarf_names.h core/glibc.h include/twcore.h include/tw_region.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -std=gnu11 -fvisibility=hidden -c -o $@ $<
 
