@@ -94,7 +94,26 @@ struct mevent {
     uint64_t seq;      /* stable number: (event's number in its ring) x ring slots + ring index */
 };
 
-/* ---- session ---- */
+/* ---- session ----
+ * Invariants (every function that changes a field below keeps them; twc_refresh brings back
+ * the state of a session just opened, at now, keeping only the frontend's callbacks):
+ * - The byte source (rd, base) and the frontend's callbacks never change the model: they are
+ *   set once by twc_set_*, and libtwcore reads the target only through them (rd, stack_rd,
+ *   thread_stacks, kt_one/kt_all, run) — never a file or /proc of its own.
+ * - Either a region session (facts == 0: hdr decoded, used ≤ the region's size) or an
+ *   attach-only one (facts == 1: now and events built once by twc_open_facts, model_loaded and
+ *   events_loaded both 1, no arena, never refreshed).
+ * - Loading is lazy and monotonic until a refresh: model_loaded → now is the present model;
+ *   events_loaded → events[0..nevents) is the merged, time-ordered history and horizon ≤ nevents;
+ *   sites_loaded → sites[0..nsites). A refresh (twc_refresh; every command on a TWC_LIVE session
+ *   at now) frees them all and clears the flags.
+ * - at_now == 1: the view is the present (view is not used). at_now == 0: events_loaded and
+ *   at_idx < nevents, and view, when view_valid, is now with every event after at_idx undone.
+ *   Moving at_idx or returning to now clears view_valid; a live session is not refreshed while
+ *   not at now, so at_idx keeps naming the same event.
+ * - read_now is the raw "now" of the figures of the model last rendered (figures.c): never
+ *   earlier than the newest timestamp read.
+ */
 struct twc_session {
     /* byte source */
     twc_read_fn rd; void *rctx; uint64_t base;
