@@ -49,13 +49,13 @@ static int same(const char *arena, uint32_t off, const char *s, size_t n)
     return memcmp(arena + off, s, n) == 0 && arena[off + n] == '\0';
 }
 
-uint32_t tw_intern(const char *s)
+uint32_t tw__intern(const char *s)
 {
-    struct tw_header *h = tw_hdr();
+    struct tw_header *h = tw__hdr();
     if (!s || !h)
         return 0;
     size_t n = strnlen(s, TW_STR_MAX);
-    char *arena = tw_base() + h->arena_offset;
+    char *arena = tw__base() + h->arena_offset;
     uint32_t *tab = dedup_table(h);
     uint32_t hv = hash_str(s, n), slot = hv & (DEDUP_SLOTS - 1);
     if (tab) {

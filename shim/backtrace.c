@@ -29,7 +29,7 @@ static int (*unw_backtrace_fn)(void **buf, int size);
 
 extern void *__libc_stack_end; /* the main thread's stack top (glibc, ld.so) */
 
-int tw_bt_init(void)
+int tw__bt_init(void)
 {
     const char *v = getenv("TW_BACKTRACE");
     int mode = TW_BT_OFF;
@@ -104,7 +104,7 @@ static uint32_t hash_pcs(const uint64_t *pc, uint32_t n)
 
 static inline struct tw_stack_rec *stack_rec(struct tw_header *h, uint32_t idx)
 {
-    return (struct tw_stack_rec *)(tw_base() + h->stacks.offset + (size_t)idx * h->stacks.stride);
+    return (struct tw_stack_rec *)(tw__base() + h->stacks.offset + (size_t)idx * h->stacks.stride);
 }
 
 /* count is the high-water mark readers bound their index checks with: raise it, never lower. */
@@ -115,9 +115,9 @@ static void raise_count(struct tw_header *h, uint32_t want)
         ;
 }
 
-uint32_t tw_stack_intern(const uint64_t *pc, uint32_t depth)
+uint32_t tw__stack_intern(const uint64_t *pc, uint32_t depth)
 {
-    struct tw_header *h = tw_hdr();
+    struct tw_header *h = tw__hdr();
     if (!h || depth == 0)
         return 0;
     if (depth > TW_STACK_DEPTH)
@@ -147,12 +147,12 @@ uint32_t tw_stack_intern(const uint64_t *pc, uint32_t depth)
     return 0;
 }
 
-uint32_t tw_stack_capture(void *frame, uint64_t lo, uint64_t hi)
+uint32_t tw__stack_capture(void *frame, uint64_t lo, uint64_t hi)
 {
     uint64_t pc[TW_STACK_DEPTH];
     uintptr_t fp = (uintptr_t)frame;
-    if (!lo && !hi && tw_tid() == (uint32_t)tw_hdr()->pid)
+    if (!lo && !hi && tw__tid() == (uint32_t)tw__hdr()->pid)
         hi = (uint64_t)(uintptr_t)__libc_stack_end; /* the main thread's stack ends there */
     uint32_t n = tw_bt_mode_ == TW_BT_UNWIND ? walk_unwind(fp, lo, hi, pc) : walk_fp(fp, lo, hi, pc);
-    return tw_stack_intern(pc, n);
+    return tw__stack_intern(pc, n);
 }

@@ -9,13 +9,13 @@ static uint32_t seen_generation;
 
 static struct tw_control *control(void)
 {
-    struct tw_header *h = tw_hdr();
-    return h ? (struct tw_control *)(tw_base() + h->control_offset) : NULL;
+    struct tw_header *h = tw__hdr();
+    return h ? (struct tw_control *)(tw__base() + h->control_offset) : NULL;
 }
 
 volatile uint32_t *tw_control_futex(void)
 {
-    if (!tw_region_ensure())
+    if (!tw__region_ensure())
         return NULL;
     return &control()->futex;
 }

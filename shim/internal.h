@@ -30,37 +30,37 @@ struct tw_tls {
 extern __thread struct tw_tls tw_tls_ __attribute__((tls_model("initial-exec"))) TW_HIDDEN;
 
 /* region.c */
-TW_HIDDEN int tw_region_start(void);              /* first use: create the region (or learn TW_DISABLE) */
+TW_HIDDEN int tw__region_start(void);              /* first use: create the region (or learn TW_DISABLE) */
 /* 1 when recording. Inline: every event asks, and a call per question costs more than the
  * question (a load and a compare) — the per-event budget is about 1.5 ring appends. */
-static inline int tw_region_ensure(void)
+static inline int tw__region_ensure(void)
 {
     int st = __atomic_load_n((int *)&tw_state, __ATOMIC_ACQUIRE);
-    return TW_LIKELY(st > 0) ? 1 : st < 0 ? 0 : tw_region_start();
+    return TW_LIKELY(st > 0) ? 1 : st < 0 ? 0 : tw__region_start();
 }
 /* Acquire loads: the region is published by one thread and used by all (a plain mov on x86). */
-static inline struct tw_header *tw_hdr(void) { return __atomic_load_n((struct tw_header **)&tw_region, __ATOMIC_ACQUIRE); }
-static inline char *tw_base(void) { return (char *)tw_hdr(); } /* region start (the header) */
+static inline struct tw_header *tw__hdr(void) { return __atomic_load_n((struct tw_header **)&tw_region, __ATOMIC_ACQUIRE); }
+static inline char *tw__base(void) { return (char *)tw__hdr(); } /* region start (the header) */
 
 /* The clock. TW_FAKE_CLOCK builds (the scenario streamer, unit tests) read a settable
  * nanosecond counter so that scenarios are deterministic. */
 #ifdef TW_FAKE_CLOCK
 extern uint64_t tw_fake_clock_ns;
-static inline uint64_t tw_now(void) { return tw_fake_clock_ns; }
+static inline uint64_t tw__now(void) { return tw_fake_clock_ns; }
 #else
-static inline uint64_t tw_now(void)
+static inline uint64_t tw__now(void)
 {
     return __builtin_ia32_rdtsc();
 }
 #endif
 
 /* ring.c */
-TW_HIDDEN int tw_ring_attach(void);
-TW_HIDDEN void tw_event_lost(void);
+TW_HIDDEN int tw__ring_attach(void);
+TW_HIDDEN void tw__event_lost(void);
 /* head++, returning the old value, in one instruction: a signal handler of this thread runs
  * before it or after it, never between a load and a store (which would hand both the same
  * slot). Not a locked instruction: no other thread writes this head. A compiler barrier too. */
-static inline uint64_t tw_reserve(uint64_t *head)
+static inline uint64_t tw__reserve(uint64_t *head)
 {
 #if defined(__x86_64__)
     uint64_t n = 1;
@@ -71,7 +71,7 @@ static inline uint64_t tw_reserve(uint64_t *head)
 #endif
 }
 /* Publish this thread's head h; again if a signal handler appended while we stored. */
-static inline void tw_publish_head(struct tw_tls *l, struct tw_ring_desc *d, uint64_t h)
+static inline void tw__publish_head(struct tw_tls *l, struct tw_ring_desc *d, uint64_t h)
 {
     for (;;) {
         __atomic_store_n(&d->head, h, __ATOMIC_RELEASE);
@@ -88,10 +88,10 @@ static inline void tw_publish_head(struct tw_tls *l, struct tw_ring_desc *d, uin
  * append that finds the published head at its own slot publishes; a handler's append finds
  * it behind (the interrupted append is still writing) and leaves publishing to it, so readers
  * never see a slot before it is whole. Compiler barriers suffice: it is all one thread. */
-static inline void tw_emit_attached(struct tw_tls *l, uint64_t ts, int type, int flags, uint16_t aux,
+static inline void tw__emit_attached(struct tw_tls *l, uint64_t ts, int type, int flags, uint16_t aux,
                                     uint32_t task, uint32_t res, uint32_t version, uint64_t old)
 {
-    uint64_t n = tw_reserve(&l->head);
+    uint64_t n = tw__reserve(&l->head);
     struct tw_event *e = &l->events[n & l->mask];
     e->ts = ts;
     e->type = (uint8_t)type;
@@ -104,74 +104,74 @@ static inline void tw_emit_attached(struct tw_tls *l, uint64_t ts, int type, int
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     struct tw_ring_desc *d = l->desc;
     if (TW_LIKELY(__atomic_load_n(&d->head, __ATOMIC_RELAXED) == n))
-        tw_publish_head(l, d, n + 1);
+        tw__publish_head(l, d, n + 1);
 }
-static inline void tw_emit(uint64_t ts, int type, int flags, uint16_t aux, uint32_t task, uint32_t res,
+static inline void tw__emit(uint64_t ts, int type, int flags, uint16_t aux, uint32_t task, uint32_t res,
                            uint32_t version, uint64_t old)
 {
     struct tw_tls *l = &tw_tls_;
-    if (TW_UNLIKELY(l->events == NULL) && !tw_ring_attach()) {
-        tw_event_lost();
+    if (TW_UNLIKELY(l->events == NULL) && !tw__ring_attach()) {
+        tw__event_lost();
         return;
     }
-    tw_emit_attached(l, ts, type, flags, aux, task, res, version, old);
+    tw__emit_attached(l, ts, type, flags, aux, task, res, version, old);
 }
 
-/* tw_emit, or on an event's fast path (tw_task_hot held: the ring is attached) its core. */
-static inline void tw_emit_as(int attached, uint64_t ts, int type, int flags, uint16_t aux, uint32_t task,
+/* tw__emit, or on an event's fast path (tw__task_hot held: the ring is attached) its core. */
+static inline void tw__emit_as(int attached, uint64_t ts, int type, int flags, uint16_t aux, uint32_t task,
                               uint32_t res, uint32_t version, uint64_t old)
 {
     if (attached)
-        tw_emit_attached(&tw_tls_, ts, type, flags, aux, task, res, version, old);
+        tw__emit_attached(&tw_tls_, ts, type, flags, aux, task, res, version, old);
     else
-        tw_emit(ts, type, flags, aux, task, res, version, old);
+        tw__emit(ts, type, flags, aux, task, res, version, old);
 }
 
 /* The calling thread's kernel id, without a syscall after the first call. */
-TW_HIDDEN uint32_t tw_tid_slow(void);
+TW_HIDDEN uint32_t tw__tid_slow(void);
 /* preempt.c: of a poll of wall_ns (>= TW_MEASURED_POLL_US), the microseconds its thread was not
  * waiting in a run queue (a lower bound); 0 when the kernel cannot tell. Makes system calls:
  * only for polls that long. */
-TW_HIDDEN uint32_t tw_poll_ran_us(uint64_t wall_ns);
-static inline uint32_t tw_tid(void)
+TW_HIDDEN uint32_t tw__poll_ran_us(uint64_t wall_ns);
+static inline uint32_t tw__tid(void)
 {
     uint32_t t = tw_tls_.tid;
-    return TW_LIKELY(t) ? t : tw_tid_slow();
+    return TW_LIKELY(t) ? t : tw__tid_slow();
 }
 
 /* arena.c: intern a string; returns its arena offset (> 0) or 0 when full (counted). */
-TW_HIDDEN uint32_t tw_intern(const char *s);
+TW_HIDDEN uint32_t tw__intern(const char *s);
 
 /* backtrace.c: calling context on spawn and blocking events (TW_BACKTRACE). tw_bt_mode_ is
  * set once before the region is published; entry points test it with one predictable branch
  * so that with the default (off) nothing else runs. */
 extern int tw_bt_mode_ TW_HIDDEN;                   /* enum tw_backtrace_mode in effect */
-TW_HIDDEN int tw_bt_init(void);                     /* at region creation: reads TW_BACKTRACE, may dlopen libunwind */
+TW_HIDDEN int tw__bt_init(void);                     /* at region creation: reads TW_BACKTRACE, may dlopen libunwind */
 /* Stack table index (>= 1) of the stack above `frame` (the calling entry point's
  * __builtin_frame_address(0), so the shim's own frames are left out), or 0 when none could be
  * taken or the table had no room (counted in header stacks.full). lo/hi: the running task's
  * stack bounds when known, else 0. */
-TW_HIDDEN uint32_t tw_stack_capture(void *frame, uint64_t lo, uint64_t hi);
-TW_HIDDEN uint32_t tw_stack_intern(const uint64_t *pc, uint32_t depth);
-#define TW_CALLER_STACK(lo, hi) (TW_UNLIKELY(tw_bt_mode_) ? tw_stack_capture(__builtin_frame_address(0), (lo), (hi)) : 0u)
+TW_HIDDEN uint32_t tw__stack_capture(void *frame, uint64_t lo, uint64_t hi);
+TW_HIDDEN uint32_t tw__stack_intern(const uint64_t *pc, uint32_t depth);
+#define TW_CALLER_STACK(lo, hi) (TW_UNLIKELY(tw_bt_mode_) ? tw__stack_capture(__builtin_frame_address(0), (lo), (hi)) : 0u)
 
-/* order.c: the lock-order graph (header.orders). tw_order_setup maps the private notes of how
- * each held lock was taken (one per task slot), at region creation; tw_order_forget drops them
- * in a fork child. tw_order_acquired: task th (record t) now holds r in t->edges[edge], taken
+/* order.c: the lock-order graph (header.orders). tw__order_setup maps the private notes of how
+ * each held lock was taken (one per task slot), at region creation; tw__order_forget drops them
+ * in a fork child. tw__order_acquired: task th (record t) now holds r in t->edges[edge], taken
  * at `site` as `how` (enum tw_acquire_how), shared or not; a blocking exclusive acquisition of
  * a lock records the edges from every other lock the task holds. */
-TW_HIDDEN int tw_order_setup(uint32_t max_tasks);
-TW_HIDDEN void tw_order_forget(void);
-TW_HIDDEN void tw_order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
+TW_HIDDEN int tw__order_setup(uint32_t max_tasks);
+TW_HIDDEN void tw__order_forget(void);
+TW_HIDDEN void tw__order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
                                  uint32_t site, int how, int shared);
 
 /* seqlock around a record update by its single writer */
-static inline void tw_seq_begin(uint32_t *seq)
+static inline void tw__seq_begin(uint32_t *seq)
 {
     __atomic_store_n(seq, *seq + 1, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_RELEASE);
 }
-static inline void tw_seq_end(uint32_t *seq)
+static inline void tw__seq_end(uint32_t *seq)
 {
     __atomic_store_n(seq, *seq + 1, __ATOMIC_RELEASE);
 }
@@ -179,14 +179,14 @@ static inline void tw_seq_end(uint32_t *seq)
 /* slots.c: a free slot of table t (tasks or resources) at base, its record's seqlock held
  * (odd): the next never-used one, else one that reusable(record) accepts, searched from
  * *cursor; NULL when none (counted in t->full). */
-TW_HIDDEN void *tw_slot_take(struct tw_table_desc *t, char *base, int (*reusable)(const void *rec), uint32_t *cursor,
+TW_HIDDEN void *tw__slot_take(struct tw_table_desc *t, char *base, int (*reusable)(const void *rec), uint32_t *cursor,
                              uint32_t *slot_out);
 
 /* task.c / resource.c */
-TW_HIDDEN struct tw_task_rec *tw_task_rec_unknown(tw_task_t t); /* counts the bad handle, NULL */
+TW_HIDDEN struct tw_task_rec *tw__task_rec_unknown(tw_task_t t); /* counts the bad handle, NULL */
 /* The record a handle names in region h (slot in the high half, id in the low), or NULL when
  * the slot is out of range or holds another task now. Quiet: callers decide what a miss is. */
-static inline struct tw_task_rec *tw_task_at_handle(struct tw_header *h, tw_task_t t)
+static inline struct tw_task_rec *tw__task_at_handle(struct tw_header *h, tw_task_t t)
 {
     uint64_t slot = (t >> 32) - 1;
     if (TW_UNLIKELY(slot >= __atomic_load_n(&h->tasks.count, __ATOMIC_ACQUIRE)))
@@ -199,25 +199,25 @@ static inline struct tw_task_rec *tw_task_at_handle(struct tw_header *h, tw_task
  * and the tid known (see tw_task_rec). Then an event needs no call at all, hence no stack frame
  * and no callee-saved registers, which were a quarter of a poll event's instructions. A slot
  * reused by another task has another id: the id check keeps the cache honest. */
-static inline int tw_task_hot(const struct tw_tls *l, tw_task_t t)
+static inline int tw__task_hot(const struct tw_tls *l, tw_task_t t)
 {
     /* t first: the empty cache (task 0) has no record to load */
     return TW_LIKELY(t != 0) && TW_LIKELY(t == l->last_task) &&
            TW_LIKELY(__atomic_load_n(&l->last_rec->id, __ATOMIC_RELAXED) == (uint32_t)t);
 }
 /* The record of a live task handle (slot in the high half, id in the low), or NULL. Inline for
- * the same reason as tw_region_ensure: it is on every task event's path. */
+ * the same reason as tw__region_ensure: it is on every task event's path. */
 static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
 {
     struct tw_tls *l = &tw_tls_;
-    if (TW_LIKELY(tw_task_hot(l, t)))
+    if (TW_LIKELY(tw__task_hot(l, t)))
         return l->last_rec;
-    if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw_region_ensure()))
+    if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw__region_ensure()))
         return NULL;
-    struct tw_task_rec *r = tw_task_at_handle(tw_hdr(), t);
+    struct tw_task_rec *r = tw__task_at_handle(tw__hdr(), t);
     if (TW_UNLIKELY(!r))
-        return tw_task_rec_unknown(t);
-    if (l->events && tw_tid()) {
+        return tw__task_rec_unknown(t);
+    if (l->events && tw__tid()) {
         /* record first: a signal handler between the two stores finds the old task with the
          * new record, whose id check fails, and looks up */
         l->last_rec = r;
@@ -226,28 +226,28 @@ static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
     }
     return r;
 }
-TW_HIDDEN struct tw_res_rec *tw_res_rec_unknown(tw_res_t r); /* counts the bad handle, NULL */
+TW_HIDDEN struct tw_res_rec *tw__res_rec_unknown(tw_res_t r); /* counts the bad handle, NULL */
 /* The record of a live resource handle (slot in the high half, id in the low), or NULL (and an
  * instrumentation error). Inline: it is on every resource event's path. */
 static inline struct tw_res_rec *tw_res_rec(tw_res_t rh)
 {
-    if (TW_UNLIKELY(!rh) || TW_UNLIKELY(!tw_region_ensure()))
+    if (TW_UNLIKELY(!rh) || TW_UNLIKELY(!tw__region_ensure()))
         return NULL;
-    struct tw_header *h = tw_hdr();
+    struct tw_header *h = tw__hdr();
     uint64_t slot = (rh >> 32) - 1;
     if (TW_UNLIKELY(slot >= __atomic_load_n(&h->resources.count, __ATOMIC_ACQUIRE)))
-        return tw_res_rec_unknown(rh);
+        return tw__res_rec_unknown(rh);
     struct tw_res_rec *r = (struct tw_res_rec *)((char *)h + h->resources.offset + (size_t)slot * h->resources.stride);
-    return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)rh) ? r : tw_res_rec_unknown(rh);
+    return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)rh) ? r : tw__res_rec_unknown(rh);
 }
 TW_HIDDEN void tw_instr_error(int code, uint32_t task, uint32_t id);
 
 /* A task's wait, packed as events carry it. */
-static inline uint64_t tw_wait_of(const struct tw_task_rec *r)
+static inline uint64_t tw__wait_of(const struct tw_task_rec *r)
 {
     return TW_PACK_WAIT(r->await_site, r->wait_kind, r->waiting_on, r->flags & TW_TF_TIMED);
 }
-static inline void tw_wait_clear(struct tw_task_rec *r)
+static inline void tw__wait_clear(struct tw_task_rec *r)
 {
     r->wait_kind = TW_WAIT_NONE;
     r->waiting_on = 0;
@@ -255,7 +255,7 @@ static inline void tw_wait_clear(struct tw_task_rec *r)
 }
 
 /* log2 histogram bucket of a duration in ns: bucket i counts [2^(i+9), 2^(i+10)) ns. */
-static inline unsigned tw_hist_bucket(uint64_t ns)
+static inline unsigned tw__hist_bucket(uint64_t ns)
 {
     if (ns < 1024)
         return 0;
@@ -264,7 +264,7 @@ static inline unsigned tw_hist_bucket(uint64_t ns)
 }
 /* raw clock delta to ns: 32.32 fixed point multiplier computed at calibration */
 extern uint64_t tw_ns_mult_ TW_HIDDEN;
-static inline uint64_t tw_raw_to_ns(uint64_t raw_delta)
+static inline uint64_t tw__raw_to_ns(uint64_t raw_delta)
 {
     return (uint64_t)(((unsigned __int128)raw_delta * tw_ns_mult_) >> 32);
 }

@@ -31,7 +31,7 @@ static struct hold_note *notes;
 static size_t notes_bytes;
 static uint32_t notes_count;
 
-int tw_order_setup(uint32_t max_tasks)
+int tw__order_setup(uint32_t max_tasks)
 {
     size_t bytes = (size_t)max_tasks * sizeof *notes;
     void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -43,7 +43,7 @@ int tw_order_setup(uint32_t max_tasks)
     return 1;
 }
 
-void tw_order_forget(void)
+void tw__order_forget(void)
 {
     if (notes)
         munmap(notes, notes_bytes);
@@ -77,7 +77,7 @@ static struct tw_order_rec *slot_for(struct tw_header *h, uint64_t key, int clai
     *claimed = 0;
     if (!cap)
         return NULL;
-    struct tw_order_rec *table = (struct tw_order_rec *)(tw_base() + h->orders.offset);
+    struct tw_order_rec *table = (struct tw_order_rec *)(tw__base() + h->orders.offset);
     uint64_t i = slot_of(key, cap - 1);
     for (unsigned probe = 0; probe < TW_ORDER_PROBES; probe++, i = (i + 1) & (cap - 1)) {
         struct tw_order_rec *r = &table[i];
@@ -150,7 +150,7 @@ static void add_classed_edge(struct tw_header *h, const struct tw_order_rec *e, 
         __atomic_add_fetch(&cls->task, 1, __ATOMIC_RELAXED);
 }
 
-void tw_order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
+void tw__order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
                        uint32_t site, int how, int shared)
 {
     uint64_t slot = (th >> 32) - 1;
@@ -176,7 +176,7 @@ void tw_order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge,
         if (held->res == r->id || !(n->how[k] & NOTE_LOCK_KIND))
             continue;
         if (!h)
-            h = tw_hdr();
+            h = tw__hdr();
         struct tw_order_rec e = {
             .key = (uint64_t)held->res << 32 | r->id,
             .held_site = n->site[k],
@@ -194,7 +194,7 @@ void tw_order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge,
 
 void tw__overflow(int what, uint64_t n)
 {
-    if (what < 0 || what >= TW_OVF_SLOTS || !tw_region_ensure())
+    if (what < 0 || what >= TW_OVF_SLOTS || !tw__region_ensure())
         return;
-    __atomic_add_fetch(&tw_hdr()->overflow[what], n, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&tw__hdr()->overflow[what], n, __ATOMIC_RELAXED);
 }

@@ -44,7 +44,7 @@ static int64_t sched_wait_ns(void)
 /* At least 1: 0 in the record means "nothing measured", never "measured, all preempted". */
 static uint32_t to_us(uint64_t ns) { return ns / 1000 > UINT32_MAX ? UINT32_MAX : ns < 1000 ? 1 : (uint32_t)(ns / 1000); }
 
-uint32_t tw_poll_ran_us(uint64_t wall_ns)
+uint32_t tw__poll_ran_us(uint64_t wall_ns)
 {
 #ifdef TW_FAKE_CLOCK
     return to_us(wall_ns); /* a scenario's clock is its script's: nothing preempts it */
@@ -55,8 +55,8 @@ uint32_t tw_poll_ran_us(uint64_t wall_ns)
     /* a reader stopped the process since this thread's last measurement (a debugger, `tw`
      * collecting frames): the stop is in the wall time and in no run-queue count, so this
      * poll's time is not known; the next one is measured against fresh baselines */
-    struct tw_header *h = tw_hdr();
-    struct tw_control *c = h ? (struct tw_control *)(tw_base() + h->control_offset) : NULL;
+    struct tw_header *h = tw__hdr();
+    struct tw_control *c = h ? (struct tw_control *)(tw__base() + h->control_offset) : NULL;
     uint32_t stops = c ? __atomic_load_n(&c->reader_stops, __ATOMIC_ACQUIRE) : 0;
     int stopped = (stops & 1) || stops != tw_tls_.reader_stops;
     tw_tls_.reader_stops = stops;

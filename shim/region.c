@@ -27,7 +27,7 @@ static void count_lost_while_creating(void)
 {
     uint64_t lost = __atomic_exchange_n(&lost_while_creating, 0, __ATOMIC_RELAXED);
     if (lost && __atomic_load_n(&tw_state, __ATOMIC_ACQUIRE) > 0)
-        __atomic_add_fetch(&tw_hdr()->events_lost, lost, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&tw__hdr()->events_lost, lost, __ATOMIC_RELAXED);
 }
 
 static uint64_t env_u64(const char *name, uint64_t dflt, uint64_t max)
@@ -73,10 +73,10 @@ static void calibrate(struct tw_header *h)
 #else
 static void calibrate(struct tw_header *h)
 {
-    uint64_t n0 = mono_ns(), t0 = tw_now(), n1, t1;
+    uint64_t n0 = mono_ns(), t0 = tw__now(), n1, t1;
     do {
         n1 = mono_ns();
-        t1 = tw_now();
+        t1 = tw__now();
     } while (n1 - n0 < 200000);
     h->clock_kind = 1;
     h->anchor_raw = t0;
@@ -153,7 +153,7 @@ static int create_region(void)
         return 0;
     }
     void *m = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (m == MAP_FAILED || !tw_order_setup((uint32_t)max_tasks)) {
+    if (m == MAP_FAILED || !tw__order_setup((uint32_t)max_tasks)) {
         if (m != MAP_FAILED)
             munmap(m, total);
         close(fd);
@@ -175,7 +175,7 @@ static int create_region(void)
     h->next_task_id = 1;
     h->next_res_id = 1;
     h->long_poll_ms = (uint32_t)env_u64("TW_LONG_POLL_MS", 50, 1u << 30);
-    h->backtrace = (uint32_t)tw_bt_init(); /* the mode in effect: unwind falls back to fp without libunwind */
+    h->backtrace = (uint32_t)tw__bt_init(); /* the mode in effect: unwind falls back to fp without libunwind */
     struct timespec rt;
     clock_gettime(CLOCK_REALTIME, &rt);
     h->created_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
@@ -194,7 +194,7 @@ static int create_region(void)
 }
 
 /* Called by every exported entry point before it touches the region. Fast when set up. */
-int tw_region_start(void)
+int tw__region_start(void)
 {
     int st = __atomic_load_n((int *)&tw_state, __ATOMIC_ACQUIRE);
     if (TW_LIKELY(st > 0))
@@ -248,14 +248,14 @@ static void atfork_child(void)
     if (region_fd >= 0)
         close(region_fd);
     region_fd = -1;
-    tw_order_forget();
+    tw__order_forget();
     memset(&tw_tls_, 0, sizeof tw_tls_);
     init_claim = 0;
     tw_state = 0;
 }
 
 /* TW_DISABLE is read at load time too, so that a disabled program's inline checks never call in. */
-__attribute__((constructor)) static void tw_read_disable(void)
+__attribute__((constructor)) static void tw__read_disable(void)
 {
     const char *d = getenv("TW_DISABLE");
     if (d && *d && strcmp(d, "0") != 0)

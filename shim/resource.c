@@ -7,7 +7,7 @@
 #include <string.h>
 #include "internal.h"
 
-struct tw_res_rec *tw_res_rec_unknown(tw_res_t rh)
+struct tw_res_rec *tw__res_rec_unknown(tw_res_t rh)
 {
     tw_instr_error(TW_ERR_UNKNOWN_RES, 0, (uint32_t)rh);
     return NULL;
@@ -20,19 +20,19 @@ static int closed(const void *rec) { return __atomic_load_n(&((const struct tw_r
 
 tw_res_t tw__res_create(int kind, int class_, int64_t capacity, const char *name, uint32_t site, uint64_t address)
 {
-    if (!tw_region_ensure())
+    if (!tw__region_ensure())
         return 0;
-    struct tw_header *h = tw_hdr();
+    struct tw_header *h = tw__hdr();
     uint32_t slot;
-    struct tw_res_rec *r = tw_slot_take(&h->resources, tw_base(), closed, &reuse_cursor, &slot);
+    struct tw_res_rec *r = tw__slot_take(&h->resources, tw__base(), closed, &reuse_cursor, &slot);
     if (!r)
         return 0;
     uint32_t id = __atomic_fetch_add(&h->next_res_id, 1, __ATOMIC_RELAXED);
-    uint64_t now = tw_now();
-    uint32_t seq = r->seq; /* odd: tw_slot_take left it to us */
+    uint64_t now = tw__now();
+    uint32_t seq = r->seq; /* odd: tw__slot_take left it to us */
     __atomic_store_n(&r->id, id, __ATOMIC_RELAXED);
     r->closed = 0;
-    r->name = tw_intern(name ? name : "?");
+    r->name = tw__intern(name ? name : "?");
     r->kind = (uint8_t)kind;
     r->class_ = (uint8_t)class_;
     r->create_site = site;
@@ -46,7 +46,7 @@ tw_res_t tw__res_create(int kind, int class_, int64_t capacity, const char *name
     __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELEASE);
     if (!name)
         tw_instr_error(TW_ERR_NULL_NAME, 0, id);
-    tw_emit(now, TW_EV_RES_CREATE, TW_EVF_RES_VERSION, (uint16_t)kind, 0, id, 1, (uint64_t)capacity);
+    tw__emit(now, TW_EV_RES_CREATE, TW_EVF_RES_VERSION, (uint16_t)kind, 0, id, 1, (uint64_t)capacity);
     return ((uint64_t)(slot + 1) << 32) | id;
 }
 
@@ -57,7 +57,7 @@ void tw__res_close(tw_res_t rh)
         return;
     uint8_t old = __atomic_exchange_n(&r->closed, 1, __ATOMIC_RELAXED);
     uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
-    tw_emit(tw_now(), TW_EV_RES_CLOSE, TW_EVF_RES_VERSION, 0, 0, r->id, v, old);
+    tw__emit(tw__now(), TW_EV_RES_CLOSE, TW_EVF_RES_VERSION, 0, 0, r->id, v, old);
 }
 
 /* The edge of task record t for (res, role), or a free one when create is set. */
@@ -111,20 +111,20 @@ static inline __attribute__((always_inline)) void acquire(tw_task_t th, struct t
         }
         if (!site && t->waiting_on == r->id)
             site = t->await_site;
-        tw_seq_begin(&t->seq);
-        old = tw_wait_of(t);
+        tw__seq_begin(&t->seq);
+        old = tw__wait_of(t);
         e->res = r->id;
         e->role = (uint8_t)role;
         e->count = (uint16_t)(e->count + u);
         if (t->waiting_on == r->id)
-            tw_wait_clear(t);
-        tw_seq_end(&t->seq);
-        tw_order_acquired(th, t, (unsigned)(e - t->edges), r, site, how, shared);
+            tw__wait_clear(t);
+        tw__seq_end(&t->seq);
+        tw__order_acquired(th, t, (unsigned)(e - t->edges), r, site, how, shared);
     }
     uint32_t v = units_change(r, -(int64_t)u, owned);
     int flags = TW_EVF_RES_VERSION | (shared ? TW_EVF_SHARED : 0) | (how == TW_ACQ_TRY ? TW_EVF_TRY : 0) |
                 (how == TW_ACQ_TIMED ? TW_EVF_TIMED_LOCK : 0) | (at_once ? TW_EVF_AT_SITE : 0);
-    tw_emit(now, TW_EV_ACQUIRE, flags, at_once ? (uint16_t)site : u, t ? t->id : 0, r->id, v, old);
+    tw__emit(now, TW_EV_ACQUIRE, flags, at_once ? (uint16_t)site : u, t ? t->id : 0, r->id, v, old);
 }
 
 /* Task t (may be NULL) gives back units of r (-1: a shared hold). */
@@ -140,14 +140,14 @@ static inline __attribute__((always_inline)) void release(struct tw_task_rec *t,
             tw_instr_error(TW_ERR_RELEASE_UNHELD, tid, r->id);
             return;
         }
-        tw_seq_begin(&t->seq);
+        tw__seq_begin(&t->seq);
         e->count = (uint16_t)(e->count - u);
         if (e->count == 0)
             memset(e, 0, sizeof *e);
-        tw_seq_end(&t->seq);
+        tw__seq_end(&t->seq);
     }
     uint32_t v = units_change(r, u, (how & TW_ACQ_OWNED) && !shared);
-    tw_emit(now, TW_EV_RELEASE, TW_EVF_RES_VERSION | (shared ? TW_EVF_SHARED : 0), u, tid, r->id, v, 0);
+    tw__emit(now, TW_EV_RELEASE, TW_EVF_RES_VERSION | (shared ? TW_EVF_SHARED : 0), u, tid, r->id, v, 0);
 }
 
 void tw__release(tw_task_t th, tw_res_t rh, int64_t units, int how)
@@ -156,7 +156,7 @@ void tw__release(tw_task_t th, tw_res_t rh, int64_t units, int how)
     struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
     if (!r || (th && !t))
         return;
-    release(t, r, units, how, tw_now());
+    release(t, r, units, how, tw__now());
 }
 
 void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int how)
@@ -165,7 +165,7 @@ void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int ho
     struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
     if (!r || (th && !t))
         return;
-    acquire(th, t, r, units, site, how, tw_now());
+    acquire(th, t, r, units, site, how, tw__now());
 }
 
 void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
@@ -175,7 +175,7 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
     if (!r || (th && !t))
         return;
     uint32_t tid = t ? t->id : 0;
-    uint64_t now = tw_now();
+    uint64_t now = tw__now();
     switch (type) {
     case TW_EV_ACQUIRE_REQ:
     case TW_EV_BLOCK_FULL:
@@ -184,16 +184,16 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
             return;
         int kind = type == TW_EV_ACQUIRE_REQ ? TW_WAIT_ACQUIRE : type == TW_EV_BLOCK_FULL ? TW_WAIT_SEND : TW_WAIT_RECV;
         uint32_t stack = TW_CALLER_STACK(t->ctx.stack_lo, t->ctx.stack_hi);
-        tw_seq_begin(&t->seq);
-        uint64_t old = tw_wait_of(t);
+        tw__seq_begin(&t->seq);
+        uint64_t old = tw__wait_of(t);
         t->block_stack = stack;
         t->await_site = site & 0xffff;
         t->wait_kind = (uint8_t)kind;
         t->waiting_on = r->id;
         t->flags &= (uint8_t)~TW_TF_TIMED;
         uint32_t v = ++t->version;
-        tw_seq_end(&t->seq);
-        tw_emit(now, type, 0, (uint16_t)site, tid, r->id, v, old);
+        tw__seq_end(&t->seq);
+        tw__emit(now, type, 0, (uint16_t)site, tid, r->id, v, old);
         return;
     }
     case TW_EV_ACQUIRE:
@@ -206,36 +206,36 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
     case TW_EV_RECV: {
         uint64_t old = 0;
         if (t && t->waiting_on == r->id) {
-            tw_seq_begin(&t->seq);
-            old = tw_wait_of(t);
-            tw_wait_clear(t);
-            tw_seq_end(&t->seq);
+            tw__seq_begin(&t->seq);
+            old = tw__wait_of(t);
+            tw__wait_clear(t);
+            tw__seq_end(&t->seq);
         } else if (t) {
-            old = tw_wait_of(t);
+            old = tw__wait_of(t);
         }
         __atomic_add_fetch(&r->queued, type == TW_EV_SEND ? 1 : -1, __ATOMIC_RELAXED);
         uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
-        tw_emit(now, type, TW_EVF_RES_VERSION, 1, tid, r->id, v, old);
+        tw__emit(now, type, TW_EVF_RES_VERSION, 1, tid, r->id, v, old);
         return;
     }
     case TW_EV_CANCEL: {
         uint64_t old = 0;
         uint32_t v = 0;
         if (t) {
-            tw_seq_begin(&t->seq);
-            old = tw_wait_of(t);
+            tw__seq_begin(&t->seq);
+            old = tw__wait_of(t);
             if (t->waiting_on == r->id)
-                tw_wait_clear(t);
+                tw__wait_clear(t);
             v = ++t->version;
-            tw_seq_end(&t->seq);
+            tw__seq_end(&t->seq);
         }
-        tw_emit(now, TW_EV_CANCEL, 0, (uint16_t)(units ? 1 : 0), tid, r->id, v, old);
+        tw__emit(now, TW_EV_CANCEL, 0, (uint16_t)(units ? 1 : 0), tid, r->id, v, old);
         if (units)
-            tw_emit(now, TW_EV_MSG_DROP, 0, 0, tid, r->id, 0, 0);
+            tw__emit(now, TW_EV_MSG_DROP, 0, 0, tid, r->id, 0, 0);
         return;
     }
     case TW_EV_TRY_FAIL:
-        tw_emit(now, TW_EV_TRY_FAIL, 0, 0, tid, r->id, 0, 0);
+        tw__emit(now, TW_EV_TRY_FAIL, 0, 0, tid, r->id, 0, 0);
         return;
     default:
         tw_instr_error(TW_ERR_BAD_STATE, tid, r->id);
@@ -280,7 +280,7 @@ void tw__edge(tw_task_t th, tw_res_t rh, int type, int role, int dir)
             return;
         }
     }
-    tw_seq_begin(&t->seq);
+    tw__seq_begin(&t->seq);
     switch (type) {
     case TW_EV_HANDLE_ADD:
         e->res = r->id;
@@ -302,6 +302,6 @@ void tw__edge(tw_task_t th, tw_res_t rh, int type, int role, int dir)
         break;
     }
     uint32_t v = ++t->version;
-    tw_seq_end(&t->seq);
-    tw_emit(tw_now(), type, app ? TW_EVF_APP : 0, (uint16_t)(role | dir << 8), t->id, r->id, v, old);
+    tw__seq_end(&t->seq);
+    tw__emit(tw__now(), type, app ? TW_EVF_APP : 0, (uint16_t)(role | dir << 8), t->id, r->id, v, old);
 }

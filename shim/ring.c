@@ -44,15 +44,15 @@ static int claim(struct tw_ring_desc *d, uint32_t from)
 
 static int attach(struct tw_tls *l, struct tw_header *h);
 
-/* Slow path of tw_emit: find this thread a ring. Returns 0 (and counts) when none is left. */
-int tw_ring_attach(void)
+/* Slow path of tw__emit: find this thread a ring. Returns 0 (and counts) when none is left. */
+int tw__ring_attach(void)
 {
     struct tw_tls *l = &tw_tls_;
     /* attaching: a signal handler recording while this thread looks for its ring would claim
      * a second one; its event is counted as lost instead */
-    if (l->attach_failed || l->attaching || l->desc || !tw_region_ensure())
+    if (l->attach_failed || l->attaching || l->desc || !tw__region_ensure())
         return 0; /* l->desc without events: TW_LOG_EVENTS=0, the thread only counts */
-    struct tw_header *h = tw_hdr();
+    struct tw_header *h = tw__hdr();
     l->attaching = 1;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     int ok = attach(l, h);
@@ -87,11 +87,11 @@ static int attach(struct tw_tls *l, struct tw_header *h)
         __atomic_add_fetch(&h->rings.full, 1, __ATOMIC_RELAXED);
         return 0;
     }
-    got->os_tid = tw_tid();
+    got->os_tid = tw__tid();
     got->sched_wait_ns = 0; /* a previous thread's run-queue time is no baseline for this one */
     char name[16] = "";
     pthread_getname_np(pthread_self(), name, sizeof name);
-    got->name = name[0] ? tw_intern(name) : 0;
+    got->name = name[0] ? tw__intern(name) : 0;
     /* A reused ring keeps counting from where it was so its old events stay ordered. */
     l->head = got->head;
     l->mask = got->capacity - 1;
@@ -100,26 +100,26 @@ static int attach(struct tw_tls *l, struct tw_header *h)
     pthread_setspecific(exit_key, got);
     if (got->capacity == 0)
         return 0; /* TW_LOG_EVENTS=0: the model is kept, history is not; the entry counts what is not kept */
-    l->events = (struct tw_event *)(tw_base() + got->offset);
+    l->events = (struct tw_event *)(tw__base() + got->offset);
     return 1;
 }
 
 /* An event that was not recorded. With TW_LOG_EVENTS=0 the thread counts it in its own
  * directory entry (ring_desc.dropped: no line shared with other threads); a thread that got no
  * entry at all (directory full, or its entry given back at exit) counts it in the header. */
-void tw_event_lost(void)
+void tw__event_lost(void)
 {
     struct tw_ring_desc *d = tw_tls_.desc;
     if (d) {
-        tw_reserve(&d->dropped);
+        tw__reserve(&d->dropped);
         return;
     }
-    struct tw_header *h = tw_hdr();
+    struct tw_header *h = tw__hdr();
     if (h)
         __atomic_add_fetch(&h->events_lost, 1, __ATOMIC_RELAXED);
 }
 
-uint32_t tw_tid_slow(void)
+uint32_t tw__tid_slow(void)
 {
     return tw_tls_.tid = (uint32_t)syscall(SYS_gettid);
 }

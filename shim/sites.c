@@ -4,9 +4,9 @@
 
 uint32_t tw__site_register(const char *file, uint32_t line, const char *expr, const char *func)
 {
-    if (!tw_region_ensure())
+    if (!tw__region_ensure())
         return 0;
-    struct tw_header *h = tw_hdr();
+    struct tw_header *h = tw__hdr();
     uint32_t i = __atomic_fetch_add(&h->sites.count, 1, __ATOMIC_ACQ_REL);
     /* site indexes travel in 16-bit event fields */
     if (i >= h->sites.capacity || i > 0xffff) {
@@ -14,10 +14,10 @@ uint32_t tw__site_register(const char *file, uint32_t line, const char *expr, co
         __atomic_add_fetch(&h->sites.full, 1, __ATOMIC_RELAXED);
         return 0;
     }
-    struct tw_site_rec *s = (struct tw_site_rec *)(tw_base() + h->sites.offset + (size_t)i * h->sites.stride);
-    s->file = tw_intern(file);
+    struct tw_site_rec *s = (struct tw_site_rec *)(tw__base() + h->sites.offset + (size_t)i * h->sites.stride);
+    s->file = tw__intern(file);
     s->line = line;
-    s->expr = tw_intern(expr);
-    s->func = tw_intern(func);
+    s->expr = tw__intern(expr);
+    s->func = tw__intern(func);
     return i;
 }

@@ -8,14 +8,14 @@
  * records at a steady rate finds one at once instead of rescanning the table. */
 #include "internal.h"
 
-void *tw_slot_take(struct tw_table_desc *t, char *base, int (*reusable)(const void *rec), uint32_t *cursor,
+void *tw__slot_take(struct tw_table_desc *t, char *base, int (*reusable)(const void *rec), uint32_t *cursor,
                    uint32_t *slot_out)
 {
     uint32_t c = __atomic_load_n(&t->count, __ATOMIC_RELAXED);
     while (c < t->capacity) {
         if (__atomic_compare_exchange_n(&t->count, &c, c + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
             uint32_t *seq = (uint32_t *)(base + t->offset + (size_t)c * t->stride);
-            tw_seq_begin(seq);
+            tw__seq_begin(seq);
             *slot_out = c;
             return seq;
         }
@@ -33,7 +33,7 @@ void *tw_slot_take(struct tw_table_desc *t, char *base, int (*reusable)(const vo
                 *slot_out = i;
                 return seq;
             }
-            tw_seq_end(seq);
+            tw__seq_end(seq);
         }
     }
     __atomic_add_fetch(&t->full, 1, __ATOMIC_RELAXED);

@@ -11,20 +11,20 @@
 
 static inline struct tw_task_rec *task_at(struct tw_header *h, uint32_t slot)
 {
-    return (struct tw_task_rec *)(tw_base() + h->tasks.offset + (size_t)slot * h->tasks.stride);
+    return (struct tw_task_rec *)(tw__base() + h->tasks.offset + (size_t)slot * h->tasks.stride);
 }
 
 void tw_instr_error(int code, uint32_t task, uint32_t id)
 {
-    struct tw_header *h = tw_hdr();
+    struct tw_header *h = tw__hdr();
     if (!h)
         return;
     __atomic_add_fetch(&h->instr_errors, 1, __ATOMIC_RELAXED);
-    tw_emit(tw_now(), TW_EV_INSTR_ERROR, TW_EVF_APP, (uint16_t)code, task, id, 0, 0);
+    tw__emit(tw__now(), TW_EV_INSTR_ERROR, TW_EVF_APP, (uint16_t)code, task, id, 0, 0);
 }
 
 /* Handle -> record, or NULL (counted) when the handle is stale, foreign or garbage. */
-struct tw_task_rec *tw_task_rec_unknown(tw_task_t t)
+struct tw_task_rec *tw__task_rec_unknown(tw_task_t t)
 {
     tw_instr_error(TW_ERR_UNKNOWN_TASK, (uint32_t)t, (uint32_t)t);
     return NULL;
@@ -38,7 +38,7 @@ static int done(const void *rec) { return __atomic_load_n(&((const struct tw_tas
 static void stack_bounds(struct tw_header *h, tw_task_t t, uint64_t *lo, uint64_t *hi)
 {
     *lo = *hi = 0;
-    struct tw_task_rec *r = t ? tw_task_at_handle(h, t) : NULL;
+    struct tw_task_rec *r = t ? tw__task_at_handle(h, t) : NULL;
     if (!r)
         return;
     *lo = r->ctx.stack_lo;
@@ -48,37 +48,37 @@ static void stack_bounds(struct tw_header *h, tw_task_t t, uint64_t *lo, uint64_
 /* frame: the exported entry point's frame, where the spawner's stack begins. */
 static tw_task_t spawn(const char *name, uint32_t site, tw_task_t parent, int state, int flags, void *frame)
 {
-    if (!tw_region_ensure())
+    if (!tw__region_ensure())
         return 0;
-    struct tw_header *h = tw_hdr();
+    struct tw_header *h = tw__hdr();
     uint32_t stack = 0;
     if (TW_UNLIKELY(tw_bt_mode_)) { /* taken before the record's seqlock opens: keep that window short */
         uint64_t lo, hi;
         stack_bounds(h, parent, &lo, &hi);
-        stack = tw_stack_capture(frame, lo, hi);
+        stack = tw__stack_capture(frame, lo, hi);
     }
     uint32_t slot;
-    struct tw_task_rec *r = tw_slot_take(&h->tasks, tw_base(), done, &reuse_cursor, &slot);
+    struct tw_task_rec *r = tw__slot_take(&h->tasks, tw__base(), done, &reuse_cursor, &slot);
     if (!r)
         return 0;
     uint32_t id = __atomic_fetch_add(&h->next_task_id, 1, __ATOMIC_RELAXED);
     uint32_t seq = r->seq; /* odd: we own it */
-    uint64_t now = tw_now();
+    uint64_t now = tw__now();
     memset((char *)r + sizeof r->seq, 0, sizeof *r - sizeof r->seq);
     __atomic_store_n(&r->id, id, __ATOMIC_RELAXED);
     r->parent = (uint32_t)parent;
-    r->name = tw_intern(name ? name : "?");
+    r->name = tw__intern(name ? name : "?");
     r->spawn_site = site;
     r->spawn_stack = stack;
     r->state = (uint8_t)state;
     r->flags = (uint8_t)flags;
     r->version = 1;
     r->created_ts = r->state_ts = now;
-    r->os_tid = tw_tid();
+    r->os_tid = tw__tid();
     __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELEASE);
     if (!name)
         tw_instr_error(TW_ERR_NULL_NAME, id, id);
-    tw_emit(now, TW_EV_SPAWN, 0, (uint16_t)state, id, (uint32_t)parent, 1, 0);
+    tw__emit(now, TW_EV_SPAWN, 0, (uint16_t)state, id, (uint32_t)parent, 1, 0);
     return ((uint64_t)(slot + 1) << 32) | id;
 }
 
@@ -101,25 +101,25 @@ void tw__task_name(tw_task_t t, const char *name)
         tw_instr_error(TW_ERR_NULL_NAME, r->id, r->id);
         return;
     }
-    uint32_t s = tw_intern(name), old;
-    tw_seq_begin(&r->seq);
+    uint32_t s = tw__intern(name), old;
+    tw__seq_begin(&r->seq);
     old = r->name;
     r->name = s;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit(tw_now(), TW_EV_NAME, TW_EVF_APP, 0, r->id, s, v, old);
+    tw__seq_end(&r->seq);
+    tw__emit(tw__now(), TW_EV_NAME, TW_EVF_APP, 0, r->id, s, v, old);
 }
 
 /* The events of a task's every poll and wait. Each body is written once, as NAME_on(r,
  * attached, ...), and inlined twice: into the fast path, which runs without a call when
- * tw_task_hot holds (the task is this thread's cached one, its ring attached, its tid known),
+ * tw__task_hot holds (the task is this thread's cached one, its ring attached, its tid known),
  * and into a cold slow path, which first looks the task up (and may attach the ring, learn the
  * tid, or count a bad handle). */
 #define TW_ON __attribute__((always_inline)) static inline
 #define TW_SLOW __attribute__((noinline, cold)) static
 #define TW_HOT_OR_SLOW(name, ...)                                        \
     do {                                                                 \
-        if (TW_LIKELY(tw_task_hot(&tw_tls_, t)))                         \
+        if (TW_LIKELY(tw__task_hot(&tw_tls_, t)))                         \
             name##_on(tw_tls_.last_rec, 1, ##__VA_ARGS__);               \
         else                                                             \
             name##_slow(t, ##__VA_ARGS__);                               \
@@ -127,14 +127,14 @@ void tw__task_name(tw_task_t t, const char *name)
 
 TW_ON void poll_begin_on(struct tw_task_rec *r, int attached)
 {
-    uint64_t now = tw_now();
-    tw_seq_begin(&r->seq);
+    uint64_t now = tw__now();
+    tw__seq_begin(&r->seq);
     uint8_t state = r->state;
     uint64_t old = state | (uint64_t)r->flags << 8;
     if (state == TW_TASK_READY) {
         uint64_t d = now - r->state_ts;
         r->scheduled += d;
-        r->ready_hist[tw_hist_bucket(tw_raw_to_ns(d))]++;
+        r->ready_hist[tw__hist_bucket(tw__raw_to_ns(d))]++;
     } else if (state == TW_TASK_WAITING) {
         r->idle += now - r->state_ts;
     }
@@ -144,30 +144,30 @@ TW_ON void poll_begin_on(struct tw_task_rec *r, int attached)
     r->state_ts = now;
     r->polls++;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit_as(attached, now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
+    tw__seq_end(&r->seq);
+    tw__emit_as(attached, now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
 }
 TW_SLOW void poll_begin_slow(tw_task_t t)
 {
     struct tw_task_rec *r = tw_task_rec(t);
-    if (r && tw_tid()) /* the record takes the tid from the thread's cache: fill it */
+    if (r && tw__tid()) /* the record takes the tid from the thread's cache: fill it */
         poll_begin_on(r, 0);
 }
 void tw__poll_begin(tw_task_t t) { TW_HOT_OR_SLOW(poll_begin); }
 
 TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
 {
-    uint64_t now = tw_now();
+    uint64_t now = tw__now();
     uint8_t old = r->state; /* ours to read: this thread is the record's writer */
-    uint64_t d = now - r->state_ts, ns = tw_raw_to_ns(d);
+    uint64_t d = now - r->state_ts, ns = tw__raw_to_ns(d);
     uint32_t ran_us = 0;
     /* a long poll: how much of it was not preemption (system calls, so outside the seqlock) */
     if (TW_UNLIKELY(old == TW_TASK_POLLING && ns >= 1000ull * TW_MEASURED_POLL_US))
-        ran_us = tw_poll_ran_us(ns);
-    tw_seq_begin(&r->seq);
+        ran_us = tw__poll_ran_us(ns);
+    tw__seq_begin(&r->seq);
     if (old == TW_TASK_POLLING) {
         r->busy += d;
-        r->poll_hist[tw_hist_bucket(ns)]++;
+        r->poll_hist[tw__hist_bucket(ns)]++;
         if (TW_UNLIKELY(ns >= 1000ull * (r->max_poll_us + 1ull)))
             r->max_poll_us = ns / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(ns / 1000);
         if (TW_UNLIKELY(ran_us > r->max_ran_us))
@@ -179,8 +179,8 @@ TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
     r->state = next;
     r->state_ts = now;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
+    tw__seq_end(&r->seq);
+    tw__emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
 }
 TW_SLOW void poll_end_slow(tw_task_t t, int outcome)
 {
@@ -195,8 +195,8 @@ void tw__task_done(tw_task_t t, int dropped)
     struct tw_task_rec *r = tw_task_rec(t);
     if (!r)
         return;
-    uint64_t now = tw_now();
-    tw_seq_begin(&r->seq);
+    uint64_t now = tw__now();
+    tw__seq_begin(&r->seq);
     uint8_t old = r->state;
     if (old == TW_TASK_POLLING)
         r->busy += now - r->state_ts;
@@ -205,14 +205,14 @@ void tw__task_done(tw_task_t t, int dropped)
         r->flags |= TW_TF_DROPPED;
     r->state_ts = now;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit(now, dropped ? TW_EV_DROPPED : TW_EV_DONE, 0, 0, r->id, 0, v, old);
+    tw__seq_end(&r->seq);
+    tw__emit(now, dropped ? TW_EV_DROPPED : TW_EV_DONE, 0, 0, r->id, 0, v, old);
 }
 
 TW_ON void wake_on(struct tw_task_rec *r, int attached, tw_task_t by)
 {
-    uint64_t now = tw_now();
-    tw_seq_begin(&r->seq);
+    uint64_t now = tw__now();
+    tw__seq_begin(&r->seq);
     uint64_t old = r->state | (uint64_t)r->flags << 8;
     if (r->state == TW_TASK_WAITING) {
         r->idle += now - r->state_ts;
@@ -225,8 +225,8 @@ TW_ON void wake_on(struct tw_task_rec *r, int attached, tw_task_t by)
     if ((uint32_t)by == r->id)
         r->self_wakes++;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit_as(attached, now, TW_EV_WAKE, 0, 0, r->id, (uint32_t)by, v, old);
+    tw__seq_end(&r->seq);
+    tw__emit_as(attached, now, TW_EV_WAKE, 0, 0, r->id, (uint32_t)by, v, old);
 }
 TW_SLOW void wake_slow(tw_task_t t, tw_task_t by)
 {
@@ -242,15 +242,15 @@ TW_ON void waker_on(struct tw_task_rec *r, int attached, int op, tw_task_t to)
         tw_instr_error(TW_ERR_BAD_STATE, r->id, r->id);
         return;
     }
-    tw_seq_begin(&r->seq);
+    tw__seq_begin(&r->seq);
     int32_t old = r->wakers_alive;
     if (op == TW_EV_WAKER_CREATE || op == TW_EV_WAKER_CLONE)
         r->wakers_alive++;
     else if (op == TW_EV_WAKER_DROP)
         r->wakers_alive--;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit_as(attached, tw_now(), op, 0, 0, r->id, (uint32_t)to, v, (uint32_t)old);
+    tw__seq_end(&r->seq);
+    tw__emit_as(attached, tw__now(), op, 0, 0, r->id, (uint32_t)to, v, (uint32_t)old);
 }
 TW_SLOW void waker_slow(tw_task_t t, int op, tw_task_t to)
 {
@@ -265,12 +265,12 @@ void tw__task_pause(tw_task_t t, int paused)
     struct tw_task_rec *r = tw_task_rec(t);
     if (!r)
         return;
-    tw_seq_begin(&r->seq);
+    tw__seq_begin(&r->seq);
     uint8_t old = r->paused;
     r->paused = paused ? 1 : 0;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit(tw_now(), paused ? TW_EV_PAUSE : TW_EV_RESUME, 0, 0, r->id, 0, v, old);
+    tw__seq_end(&r->seq);
+    tw__emit(tw__now(), paused ? TW_EV_PAUSE : TW_EV_RESUME, 0, 0, r->id, 0, v, old);
 }
 
 void tw__task_context(tw_task_t t, const struct tw_context *ctx)
@@ -278,17 +278,17 @@ void tw__task_context(tw_task_t t, const struct tw_context *ctx)
     struct tw_task_rec *r = tw_task_rec(t);
     if (!r || !ctx)
         return;
-    tw_seq_begin(&r->seq);
+    tw__seq_begin(&r->seq);
     r->ctx = *ctx;
     r->flags |= TW_TF_CTX_VALID;
-    tw_seq_end(&r->seq);
+    tw__seq_end(&r->seq);
 }
 
 TW_ON void await_begin_on(struct tw_task_rec *r, int attached, uint32_t site, int kind, uint32_t on, int timed)
 {
     uint32_t stack = TW_CALLER_STACK(r->ctx.stack_lo, r->ctx.stack_hi);
-    tw_seq_begin(&r->seq);
-    uint64_t old = tw_wait_of(r);
+    tw__seq_begin(&r->seq);
+    uint64_t old = tw__wait_of(r);
     r->block_stack = stack;
     r->await_site = site & 0xffff;
     r->wait_kind = (uint8_t)kind;
@@ -298,9 +298,9 @@ TW_ON void await_begin_on(struct tw_task_rec *r, int attached, uint32_t site, in
     else
         r->flags &= (uint8_t)~TW_TF_TIMED;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
+    tw__seq_end(&r->seq);
     int f = ((kind & 0xf) << 4) | (timed ? TW_EVF_TIMED : 0);
-    tw_emit_as(attached, tw_now(), TW_EV_AWAIT_BEGIN, f, (uint16_t)site, r->id, on, v, old);
+    tw__emit_as(attached, tw__now(), TW_EV_AWAIT_BEGIN, f, (uint16_t)site, r->id, on, v, old);
 }
 TW_SLOW void await_begin_slow(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
 {
@@ -315,12 +315,12 @@ void tw__await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int time
 
 TW_ON void await_end_on(struct tw_task_rec *r, int attached)
 {
-    tw_seq_begin(&r->seq);
-    uint64_t old = tw_wait_of(r);
-    tw_wait_clear(r);
+    tw__seq_begin(&r->seq);
+    uint64_t old = tw__wait_of(r);
+    tw__wait_clear(r);
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit_as(attached, tw_now(), TW_EV_AWAIT_END, 0, 0, r->id, 0, v, old);
+    tw__seq_end(&r->seq);
+    tw__emit_as(attached, tw__now(), TW_EV_AWAIT_END, 0, 0, r->id, 0, v, old);
 }
 TW_SLOW void await_end_slow(tw_task_t t)
 {
@@ -339,7 +339,7 @@ void tw__attr(tw_task_t t, const char *key, const char *value)
         tw_instr_error(TW_ERR_NULL_NAME, r->id, r->id);
         return;
     }
-    uint32_t k = tw_intern(key), val = tw_intern(value);
+    uint32_t k = tw__intern(key), val = tw__intern(value);
     unsigned slot = TW_MAX_ATTRS;
     for (unsigned i = 0; i < TW_MAX_ATTRS && slot == TW_MAX_ATTRS; i++)
         if (r->attrs[i].key == k)
@@ -351,20 +351,20 @@ void tw__attr(tw_task_t t, const char *key, const char *value)
         tw_instr_error(TW_ERR_EDGES_FULL, r->id, r->id);
         return;
     }
-    tw_seq_begin(&r->seq);
+    tw__seq_begin(&r->seq);
     uint32_t oldv = r->attrs[slot].value;
     r->attrs[slot].key = k;
     r->attrs[slot].value = val;
     uint32_t v = ++r->version;
-    tw_seq_end(&r->seq);
-    tw_emit(tw_now(), TW_EV_ATTR, TW_EVF_APP, (uint16_t)slot, r->id, k, v, (uint64_t)oldv << 32 | val);
+    tw__seq_end(&r->seq);
+    tw__emit(tw__now(), TW_EV_ATTR, TW_EVF_APP, (uint16_t)slot, r->id, k, v, (uint64_t)oldv << 32 | val);
 }
 
 tw_task_t tw_task_by_id(uint32_t id)
 {
-    if (!id || !tw_region_ensure())
+    if (!id || !tw__region_ensure())
         return 0;
-    struct tw_header *h = tw_hdr();
+    struct tw_header *h = tw__hdr();
     uint32_t n = __atomic_load_n(&h->tasks.count, __ATOMIC_ACQUIRE);
     for (uint32_t i = 0; i < n; i++) {
         struct tw_task_rec *r = task_at(h, i);

@@ -349,7 +349,7 @@ Test(control, only_well_formed_requests_for_live_tasks_are_taken)
 
 /* ---- calling context (TW_BACKTRACE) ---- */
 
-uint32_t tw_stack_intern(const uint64_t *pc, uint32_t depth); /* shim-internal, linked statically */
+uint32_t tw__stack_intern(const uint64_t *pc, uint32_t depth); /* shim-internal, linked statically */
 
 static struct tw_stack_rec *stack_rec(uint32_t i)
 {
@@ -421,14 +421,14 @@ Test(backtrace, interning_never_waits_for_a_slot_being_written)
     setenv("TW_BACKTRACE", "fp", 1);
     tw_task_spawn("t", 0, 0);
     uint64_t pc[3] = {0x401000, 0x402000, 0x403000};
-    uint32_t a = tw_stack_intern(pc, 3);
+    uint32_t a = tw__stack_intern(pc, 3);
     cr_assert_neq(a, 0);
-    cr_assert_eq(tw_stack_intern(pc, 3), a);
+    cr_assert_eq(tw__stack_intern(pc, 3), a);
     cr_assert_eq(stack_rec(a)->depth, 3);
     stack_rec(a)->depth = 0;                 /* as if another thread were still writing it */
-    uint32_t b = tw_stack_intern(pc, 3);
+    uint32_t b = tw__stack_intern(pc, 3);
     cr_assert(b != 0 && b != a, "probes on and stores a duplicate (a %u, b %u)", a, b);
-    cr_assert_eq(tw_stack_intern(pc, 0), 0, "an empty stack is no stack");
+    cr_assert_eq(tw__stack_intern(pc, 0), 0, "an empty stack is no stack");
 }
 
 Test(backtrace, off_by_default_records_no_stack)
@@ -461,10 +461,10 @@ Test(backtrace, unwind_mode_records_the_same_caller_frame)
 
 /* Code built without frame pointers leaves anything in rbp: the walk must stop at the first link
  * it cannot trust, never follow it. A fake stack: frames are [caller's rbp, return address]. */
-uint32_t tw_stack_capture(void *frame, uint64_t lo, uint64_t hi); /* shim-internal */
+uint32_t tw__stack_capture(void *frame, uint64_t lo, uint64_t hi); /* shim-internal */
 static uint32_t walk_depth(uintptr_t *frame, uint64_t lo, uint64_t hi)
 {
-    uint32_t id = tw_stack_capture(frame, lo, hi);
+    uint32_t id = tw__stack_capture(frame, lo, hi);
     return id ? stack_rec(id)->depth : 0;
 }
 Test(backtrace, fp_walk_stops_at_every_untrustworthy_link)
