@@ -1,19 +1,11 @@
 /* export_trace.c — `tw export --format perfetto`: the event history as Chrome/Perfetto trace
  * JSON. Built from libtwcore's snapshot (tasks, events, the program's name), so the trace
  * can never disagree with `tw tasks` and `tw log`. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tw.h"
 #include "textbuf.h"
-
-/* Event type as a lower-case word ("POLL_BEGIN" -> "poll_begin"). */
-static void type_word(const char *s, char *out, size_t n) {
-    size_t i = 0;
-    for (; s[i] && i + 1 < n; i++) out[i] = (char)tolower((unsigned char)s[i]);
-    out[i] = 0;
-}
 
 char *export_trace(const struct twc_snapshot *snap, int pid) {
     char *b = NULL;
@@ -38,8 +30,7 @@ char *export_trace(const struct twc_snapshot *snap, int pid) {
     double last_us = 0;
     for (size_t i = 0; i < snap->nevents; i++) {
         const struct twc_event *e = &snap->events[i];
-        char ty[32];
-        type_word(e->type, ty, sizeof ty);
+        const char *ty = e->type;   /* "poll_begin", "wake"... */
         long task = (long)e->task, res = (long)e->resource;
         double us = (double)e->ts_ns / 1000.0;
         if (us > last_us) last_us = us;

@@ -245,7 +245,7 @@ struct twc_alert {
 struct twc_event {
     uint64_t seq, ts_ns;      /* stable event number; CLOCK_MONOTONIC ns */
     uint32_t thread;          /* OS tid of the ring */
-    const char *type;         /* "POLL_BEGIN", "WAKE"... as `log` prints */
+    const char *type;         /* "poll_begin", "wake"... as `log` prints */
     uint32_t task;            /* 0 = none */
     uint32_t resource;        /* the resource it changes, 0 = none */
     uint32_t arg;             /* the event's raw res field (WAKE: the waking task) */
@@ -272,7 +272,9 @@ struct twc_snapshot {
     struct twc_snapshot_mem *mem;   /* libtwcore's storage, released by twc_snapshot_free */
 };
 
-/* Fill *out with the model the session shows; `what` is a mask of TWC_SNAP_*. Returns TWC_OK;
+/* Fill *out with the model the session shows; `what` is a mask of TWC_SNAP_*. *out need not be
+ * initialised, and is overwritten: free a filled snapshot before taking another into it (or its
+ * memory leaks). Returns TWC_OK;
  * TWC_EUSAGE (NULL session or out), TWC_ECORRUPT (the region cannot be read), TWC_EINTERNAL
  * (no memory) with a sentence in err — *out is then empty (zeros), and freeing it is harmless. */
 int twc_snapshot_take(twc_session *s, unsigned what, struct twc_snapshot *out, char *err, size_t errlen);
