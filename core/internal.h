@@ -244,6 +244,7 @@ const char *wait_kind_name(unsigned k);
 const char *res_kind_name(unsigned k);
 const char *class_name(unsigned c);
 const char *role_name(unsigned r);
+const char *dir_name(unsigned d);   /* an intent's direction: "send", "recv", "acquire" */
 bool task_live(const struct mtask *t);
 
 /* select.c: a select's branches are the conditional intents to receive or send the runtime

@@ -61,8 +61,6 @@ static const uint64_t *edges_of(struct take *k, const struct mtask *t, int role_
     return ids(k, v, c, n);
 }
 
-static const char *dir_name(unsigned d) { return d == TW_DIR_SEND ? "send" : d == TW_DIR_RECV ? "recv" : "acquire"; }
-
 static void one_task(struct take *k, const struct mtask *t, struct twc_task *o)
 {
     struct twc_session *s = k->s;
