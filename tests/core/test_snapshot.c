@@ -4,6 +4,7 @@
  * safe on an empty snapshot; bad arguments are usage errors. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "region_builder.h"
 
