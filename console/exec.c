@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tw.h"
-#include "json.h"
 
 /* Splits off the first word and the first numeric argument of a line. */
 static void first_words(const char *line, char *w0, size_t n0, uint32_t *id, int *has_id) {
@@ -57,22 +56,19 @@ int run_line(struct tw_target *t, const char *line, int print_err) {
     return st;
 }
 
-/* The task's state ("waiting", "polling"...) and paused flag, from core's `tasks --json`. */
+/* The task's state ("waiting", "polling"...) and paused flag, from core's snapshot; a finished
+ * task is not found, as `tasks` does not list it. */
 int task_state(struct tw_target *t, uint32_t id, char *state, size_t sn, int *paused) {
-    char *out = NULL, err[TW_ERRLEN];
-    int st = twc_exec(t->s, "tasks --json", &out, err, sizeof err);
+    struct twc_snapshot snap;
+    char err[TW_ERRLEN];
+    int st = twc_snapshot_take(t->s, 0, &snap, err, sizeof err);
     if (st) return st;
-    struct jval *j = json_parse(out);
-    twc_free(out);
-    const struct jval *ts = json_get(j, "tasks");
-    st = TWC_EUSAGE;
-    for (size_t i = 0; ts && ts->t == J_ARR && i < ts->n; i++) {
-        if ((uint32_t)json_num(json_get(&ts->items[i], "id"), 0) != id) continue;
-        snprintf(state, sn, "%s", json_str(json_get(&ts->items[i], "state"), "?"));
-        *paused = json_num(json_get(&ts->items[i], "paused"), 0) != 0;
-        st = 0;
-        break;
+    const struct twc_task *k = twc_snapshot_task(&snap, id);
+    int found = k != NULL;
+    if (found) {
+        snprintf(state, sn, "%s", k->state);
+        *paused = k->paused;
     }
-    json_free(j);
-    return st;
+    twc_snapshot_free(&snap);
+    return found ? 0 : TWC_EUSAGE;
 }

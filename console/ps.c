@@ -1,25 +1,24 @@
 /* ps.c — `tw ps`: every process with a TurboWish region, via /proc/PID/fd links to
  * /memfd:turbowish. Processes we may not inspect are counted and listed, not hidden: a
- * missing line must never be mistaken for "no region". Counts come from core's JSON. */
+ * missing line must never be mistaken for "no region". Counts come from core's snapshot. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "tw.h"
-#include "json.h"
+#include "textbuf.h"
 
 struct row { int pid; char prog[64]; long tasks, alerts; char note[96]; };
 
-static long count_of(struct tw_target *t, const char *cmd, const char *key) {
-    char *out = NULL, err[TW_ERRLEN];
-    if (exec_capture(t, cmd, &out, err, sizeof err) || !out) { free(out); return -1; }
-    struct jval *j = json_parse(out);
-    free(out);
-    const struct jval *a = json_get(j, key);
-    long k = a && a->t == J_ARR ? (long)a->n : -1;
-    json_free(j);
-    return k;
+/* How many tasks `tw tasks` lists and how many alerts `tw alerts` raises: core's snapshot. */
+static void counts_of(struct tw_target *t, long *tasks, long *alerts) {
+    struct twc_snapshot snap;
+    char err[TW_ERRLEN];
+    if (twc_snapshot_take(t->s, TWC_SNAP_ALERTS, &snap, err, sizeof err)) return;
+    *tasks = (long)snap.ntasks;
+    *alerts = (long)snap.nalerts;
+    twc_snapshot_free(&snap);
 }
 
 static void program_of(int pid, char *out, size_t n) {
@@ -61,8 +60,7 @@ int cmd_ps(const struct tw_args *a) {
         t.s = twc_open_region(fd_pread_reader, &t.region_fd, 0, TWC_LIVE, &ost, err, sizeof err);
         if (t.s) {
             tgt_pid_sources(&t);
-            r.tasks = count_of(&t, "tasks --json", "tasks");
-            r.alerts = count_of(&t, "alerts --json", "alerts");
+            counts_of(&t, &r.tasks, &r.alerts);
         } else {
             snprintf(r.note, sizeof r.note, "%.90s", err);
         }

@@ -1,7 +1,7 @@
 /* top.c — `tw top TARGET`: a live full-screen view. It only reads the region (through
  * libtwcore, a few times a second) and never stops the target; the only write is a pause or
- * resume the user asks for with `p`. Every figure shown is core's: the summary text and the
- * task list come from core's renderings (`summary`, `tasks --json`, `alerts --json`). */
+ * resume the user asks for with `p`. Every figure shown is core's: the summary text is core's
+ * rendering, the task list and the alerts banner its snapshot (twc_snapshot_take). */
 #include <curses.h>
 #include <limits.h>
 #include <locale.h>
@@ -12,16 +12,16 @@
 #include <strings.h>
 #include <unistd.h>
 #include "tw.h"
-#include "json.h"
+#include "textbuf.h"
 
 enum { COL_ID, COL_NAME, COL_STATE, COL_POLLS, COL_BUSY, COL_IDLE, NCOLS };
 static const char *const col_names[NCOLS] = { "id", "name", "state", "polls", "busy", "idle" };
 
 struct top {
     struct tw_target *t;
-    struct jval *tasks, *alerts;
+    struct twc_snapshot snap;    /* tasks and alerts of the moment shown */
     char *summary;
-    const struct jval **rows;
+    const struct twc_task **rows;
     size_t nrows;
     int sel, scroll, sort, rev;
     char status[256];
@@ -42,62 +42,45 @@ static char *capture(struct top *tp, const char *cmd) {
     return out;
 }
 
-static double fnum(const struct jval *o, const char *a, const char *b) {
-    const struct jval *v = json_get(o, a);
-    if (!v && b) v = json_get(o, b);
-    return json_num(v, 0);
-}
-
 static int sort_col, sort_rev;
+static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
 static int cmp_rows(const void *x, const void *y) {
-    const struct jval *a = *(const struct jval *const *)x, *b = *(const struct jval *const *)y;
+    const struct twc_task *a = *(const struct twc_task *const *)x, *b = *(const struct twc_task *const *)y;
     int r = 0;
     switch (sort_col) {
-    case COL_NAME: r = strcmp(json_str(json_get(a, "name"), ""), json_str(json_get(b, "name"), "")); break;
-    case COL_STATE: r = strcmp(json_str(json_get(a, "state"), ""), json_str(json_get(b, "state"), "")); break;
-    default: {
-        const char *k = sort_col == COL_POLLS ? "polls" : sort_col == COL_BUSY ? "busy_ns" : sort_col == COL_IDLE ? "idle_ns" : "id";
-        const char *k2 = sort_col == COL_BUSY ? "busy" : sort_col == COL_IDLE ? "idle" : NULL;
-        double da = fnum(a, k, k2), db = fnum(b, k, k2);
-        r = da < db ? -1 : da > db;
-        if (sort_col != COL_ID) r = -r; /* biggest first for counters */
+    case COL_NAME: r = strcmp(a->name, b->name); break;
+    case COL_STATE: r = strcmp(a->state, b->state); break;
+    case COL_POLLS: r = -cmp_u64(a->polls, b->polls); break;   /* biggest first for counters */
+    case COL_BUSY: r = -cmp_u64(a->busy_ns, b->busy_ns); break;
+    case COL_IDLE: r = -cmp_u64(a->idle_ns, b->idle_ns); break;
+    default: r = cmp_u64(a->id, b->id);
     }
-    }
-    if (!r) r = fnum(a, "id", NULL) < fnum(b, "id", NULL) ? -1 : 1;
+    if (!r) r = a->id < b->id ? -1 : 1;
     return sort_rev ? -r : r;
 }
 
 static void reload(struct top *tp) {
-    json_free(tp->tasks);
-    json_free(tp->alerts);
+    twc_snapshot_free(&tp->snap);
     free(tp->summary);
-    tp->tasks = tp->alerts = NULL;
-    char *s = capture(tp, "tasks --json");
-    tp->tasks = json_parse(s);
-    free(s);
-    s = capture(tp, "alerts --json");
-    tp->alerts = json_parse(s);
-    free(s);
+    char err[TW_ERRLEN];
+    if (twc_snapshot_take(tp->t->s, TWC_SNAP_ALERTS, &tp->snap, err, sizeof err))
+        snprintf(tp->status, sizeof tp->status, "%.250s", err);
     tp->summary = capture(tp, "summary");
     free(tp->rows);
-    tp->rows = NULL;
-    tp->nrows = 0;
-    const struct jval *ts = json_get(tp->tasks, "tasks");
-    if (ts && ts->t == J_ARR) {
-        tp->rows = malloc((ts->n ? ts->n : 1) * sizeof *tp->rows);
-        for (size_t i = 0; i < ts->n; i++) tp->rows[tp->nrows++] = &ts->items[i];
-        sort_col = tp->sort;
-        sort_rev = tp->rev;
-        qsort(tp->rows, tp->nrows, sizeof *tp->rows, cmp_rows);
-    }
-    const struct jval *ao = json_get(tp->tasks, "as_of");
-    if (ao && ao->t == J_NUM) snprintf(tp->as_of, sizeof tp->as_of, "as of event %.0f", ao->num);
+    tp->nrows = tp->snap.ntasks;
+    tp->rows = malloc((tp->nrows ? tp->nrows : 1) * sizeof *tp->rows);
+    if (!tp->rows) tp->nrows = 0;
+    for (size_t i = 0; i < tp->nrows; i++) tp->rows[i] = &tp->snap.tasks[i];
+    sort_col = tp->sort;
+    sort_rev = tp->rev;
+    qsort(tp->rows, tp->nrows, sizeof *tp->rows, cmp_rows);
+    if (!tp->snap.at_now) snprintf(tp->as_of, sizeof tp->as_of, "as of event %llu", (unsigned long long)tp->snap.as_of);
     else tp->as_of[0] = 0;
     if (tp->sel >= (int)tp->nrows) tp->sel = tp->nrows ? (int)tp->nrows - 1 : 0;
 }
 
 static long sel_id(struct top *tp) {
-    return tp->nrows ? (long)fnum(tp->rows[tp->sel], "id", NULL) : -1;
+    return tp->nrows ? (long)tp->rows[tp->sel]->id : -1;
 }
 
 static void show_text(struct top *tp, const char *title, char *text) {
@@ -130,16 +113,15 @@ static char *read_doc(const char *doc, const char *kind) {
 
 /* The problem view: each alert, the chain behind it, and its doc page. */
 static void problem_view(struct top *tp) {
-    const struct jval *as = json_get(tp->alerts, "alerts");
     char *b = NULL;
     size_t l = 0, c = 0;
-    if (!as || as->t != J_ARR || !as->n) { snprintf(tp->status, sizeof tp->status, "no alerts"); return; }
+    if (!tp->snap.nalerts) { snprintf(tp->status, sizeof tp->status, "no alerts"); return; }
     int shown_deadlocks = 0;
-    for (size_t i = 0; i < as->n; i++) {
-        const struct jval *a = &as->items[i];
-        const char *kind = json_str(json_get(a, "kind"), "?");
-        sb_add(&b, &l, &c, "ALERT %zu: %s\n  %s\n", i + 1, kind, json_str(json_get(a, "message"), ""));
-        long task = (long)json_num(json_get(a, "task"), 0);
+    for (size_t i = 0; i < tp->snap.nalerts; i++) {
+        const struct twc_alert *a = &tp->snap.alerts[i];
+        const char *kind = a->kind;
+        sb_add(&b, &l, &c, "ALERT %zu: %s\n  %s\n", i + 1, kind, a->message);
+        long task = a->has_task ? (long)a->task : 0;
         char cmd[64], *o = NULL;
         if (!strncmp(kind, "deadlock", 8) || !strcmp(kind, "possible_deadlock")) {
             if (!shown_deadlocks++) o = capture(tp, "deadlocks");
@@ -148,8 +130,8 @@ static void problem_view(struct top *tp) {
             o = capture(tp, cmd);
         }
         if (o) { sb_add(&b, &l, &c, "\n%s\n", o); free(o); }
-        char *doc = read_doc(json_str(json_get(a, "doc"), NULL), kind);
-        sb_add(&b, &l, &c, "---- %s ----\n%s\n", json_str(json_get(a, "doc"), kind), doc ? doc : "(doc page not found)\n");
+        char *doc = read_doc(a->doc, kind);
+        sb_add(&b, &l, &c, "---- %s ----\n%s\n", a->doc, doc ? doc : "(doc page not found)\n");
         free(doc);
     }
     show_text(tp, "alerts (problem view)", b);
@@ -179,21 +161,17 @@ static void draw_list(struct top *tp, int y0) {
         move(y0 + r, 0);
         clrtoeol();
         if (i >= (int)tp->nrows) continue;
-        const struct jval *t = tp->rows[i];
-        const struct jval *aw = json_get(t, "await");
+        const struct twc_task *t = tp->rows[i];
         char await[160] = "";
-        if (aw && aw->t == J_OBJ) {
-            const char *f = json_str(json_get(aw, "file"), "");
-            const char *slash = strrchr(f, '/');
-            snprintf(await, sizeof await, "%s:%.0f %s", slash ? slash + 1 : f, json_num(json_get(aw, "line"), 0),
-                     json_str(json_get(aw, "expr"), ""));
+        if (t->await.file) {
+            const char *slash = strrchr(t->await.file, '/');
+            snprintf(await, sizeof await, "%s:%u %s", slash ? slash + 1 : t->await.file, t->await.line, t->await.expr);
         }
         char busy[24], idle[24];
         if (i == tp->sel) attron(A_REVERSE | A_BOLD);
-        mvprintw(y0 + r, 0, "%-7.0f %-22.22s %-9.9s %-3s %10.0f %10s %10s  %.*s", fnum(t, "id", NULL),
-                 json_str(json_get(t, "name"), ""), json_str(json_get(t, "state"), "?"),
-                 fnum(t, "paused", NULL) ? "P" : "", fnum(t, "polls", NULL),
-                 fmt_ns(fnum(t, "busy_ns", "busy"), busy, sizeof busy), fmt_ns(fnum(t, "idle_ns", "idle"), idle, sizeof idle),
+        mvprintw(y0 + r, 0, "%-7llu %-22.22s %-9.9s %-3s %10llu %10s %10s  %.*s", (unsigned long long)t->id,
+                 t->name, t->state, t->paused ? "P" : "", (unsigned long long)t->polls,
+                 fmt_ns((double)t->busy_ns, busy, sizeof busy), fmt_ns((double)t->idle_ns, idle, sizeof idle),
                  COLS > 80 ? COLS - 80 : 0, await);
         if (i == tp->sel) attroff(A_REVERSE | A_BOLD);
     }
@@ -214,13 +192,12 @@ static void draw(struct top *tp) {
         mvprintw(y++, 0, "%.*s", k < COLS ? k : COLS, p);
         p += k + (nl ? 1 : 0);
     }
-    const struct jval *as = json_get(tp->alerts, "alerts");
-    if (as && as->t == J_ARR && as->n) {
+    size_t nal = tp->snap.nalerts;
+    if (nal) {
         char banner[512];
-        int k = snprintf(banner, sizeof banner, " %zu ALERT%s:", as->n, as->n == 1 ? "" : "S");
-        for (size_t i = 0; i < as->n && i < 4 && k < (int)sizeof banner - 80; i++)
-            k += snprintf(banner + k, sizeof banner - (size_t)k, " %s%s", json_str(json_get(&as->items[i], "kind"), "?"),
-                          i + 1 < as->n && i < 3 ? "," : "");
+        int k = snprintf(banner, sizeof banner, " %zu ALERT%s:", nal, nal == 1 ? "" : "S");
+        for (size_t i = 0; i < nal && i < 4 && k < (int)sizeof banner - 80; i++)
+            k += snprintf(banner + k, sizeof banner - (size_t)k, " %s%s", tp->snap.alerts[i].kind, i + 1 < nal && i < 3 ? "," : "");
         snprintf(banner + k, sizeof banner - (size_t)k, "  (a: problem view)");
         attron(A_REVERSE | A_BOLD | COLOR_PAIR(1));
         mvprintw(y++, 0, "%-*.*s", COLS, COLS, banner);
@@ -266,19 +243,15 @@ static void key_list(struct top *tp, int ch) {
     case 'd': open_cmd(tp, "deadlocks", 0, "deadlocks"); break;
     case 'a': problem_view(tp); break;
     case 'r': {
-        const struct jval *w = id > 0 ? json_get(tp->rows[tp->sel], "waiting_on") : NULL;
-        long r = -1;
-        if (w && w->t == J_ARR && w->n) {
-            const struct jval *x = &w->items[0];
-            r = x->t == J_NUM ? (long)x->num : (long)fnum(x, "resource", "id");
-        }
+        const struct twc_task *t = id > 0 ? tp->rows[tp->sel] : NULL;
+        long r = t && t->nwaiting_on ? (long)t->waiting_on[0] : -1;
         if (r > 0) open_cmd(tp, "resource %ld", r, "resource %ld");
         else snprintf(tp->status, sizeof tp->status, "task %ld waits on no resource", id);
         break;
     }
     case 'p': {
         if (id <= 0) break;
-        int paused = fnum(tp->rows[tp->sel], "paused", NULL) != 0;
+        int paused = tp->rows[tp->sel]->paused;
         char cmd[64], *o;
         snprintf(cmd, sizeof cmd, "%s %ld", paused ? "resume" : "pause", id);
         if ((o = capture(tp, cmd))) {
@@ -383,8 +356,7 @@ int cmd_top(const struct tw_args *a) {
     endwin();
     delscreen(scr);
     sigaction(SIGINT, &old_int, NULL);
-    json_free(tp.tasks);
-    json_free(tp.alerts);
+    twc_snapshot_free(&tp.snap);
     free(tp.summary);
     free(tp.rows);
     free(tp.text);

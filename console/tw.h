@@ -116,6 +116,12 @@ int works_in(const char *cmd, unsigned fe);
 /* "unknown command 'taks'; did you mean 'tasks'?" as status TWC_EUSAGE */
 int unknown_command(const char *cmd, unsigned fe);
 
+/* export_trace.c, export_dot.c: the documents `tw export` writes, from a snapshot taken with
+ * TWC_SNAP_EVENTS (trace; pid names its process track) or TWC_SNAP_DEADLOCKS (dot). malloc'd;
+ * NULL when out of memory. */
+char *export_trace(const struct twc_snapshot *snap, int pid);
+char *export_dot(const struct twc_snapshot *snap);
+
 /* wrote_json.c: snapshot's and export's answer to --json, one object on one line:
  * {"file", "bytes", "torn", "overwritten"} (snapshot) or {"file", "format"} (export). */
 int print_wrote_json(const char *file, const char *format, uint64_t bytes, unsigned torn, uint64_t overwritten);

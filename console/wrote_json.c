@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "tw.h"
-#include "json.h"
+#include "textbuf.h"
 
 int print_wrote_json(const char *file, const char *format, uint64_t bytes, unsigned torn, uint64_t overwritten) {
     char *b = NULL;

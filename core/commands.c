@@ -603,10 +603,6 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
 }
 
 /* ---- log ---- */
-static int is_res_event(unsigned type)
-{
-    return type >= TW_EV_RES_CREATE && type <= TW_EV_CANCEL && type != TW_EV_ATTR ? 1 : type == TW_EV_MSG_DROP;
-}
 
 int cmd_log(struct twc_session *s, size_t want, const struct cmdopts *o, struct sbuf *b)
 {
@@ -622,7 +618,7 @@ int cmd_log(struct twc_session *s, size_t want, const struct cmdopts *o, struct 
                       event_type_name(e->type));
             if (e->task) sb_printf(b, "%u", e->task); else sb_puts(b, "null");
             sb_puts(b, ",\"resource\":");
-            if (is_res_event(e->type) && e->res) sb_printf(b, "%u", e->res); else sb_puts(b, "null");
+            if (event_has_resource(e->type) && e->res) sb_printf(b, "%u", e->res); else sb_puts(b, "null");
             sb_printf(b, ",\"arg\":%u,\"aux\":%u,\"version\":%u,\"old\":%llu,\"app\":%s}", e->res, e->aux, e->version,
                       (unsigned long long)e->old, (e->flags & TW_EVF_APP) ? "true" : "false");
         }

@@ -8,7 +8,7 @@
 #include "commands.h"
 #include "dispatch.h"
 
-static int need_model(struct twc_session *s, const struct model **m, char *err, size_t errlen)
+int need_model(struct twc_session *s, const struct model **m, char *err, size_t errlen)
 {
     if (s->facts) { *m = &s->now; return 0; }
     int st = load_model(s, err, errlen);
@@ -23,7 +23,7 @@ static int need_model(struct twc_session *s, const struct model **m, char *err, 
 /* Commands that read the history say how far it reaches (horizon, newest); whether another
  * command happened to load it earlier in the session must not change what a command prints,
  * or a debugger's long session and the console's one-shot would disagree. */
-static int need_events(struct twc_session *s, char *err, size_t errlen)
+int need_events(struct twc_session *s, char *err, size_t errlen)
 {
     if (s->facts) return 0;
     s->history_fields = 1;

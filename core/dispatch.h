@@ -24,6 +24,11 @@ struct command {
 };
 const struct command *command_find(const char *name);
 
+/* What commands (and snapshots) load first: the model as of the moment shown (the present, or
+ * the rewound view), and the event history (which also says horizon/newest in JSON). */
+int need_model(struct twc_session *s, const struct model **m, char *err, size_t errlen);
+int need_events(struct twc_session *s, char *err, size_t errlen);
+
 int run_summary(struct run_ctx *c);
 int run_tasks(struct run_ctx *c);
 int run_task(struct run_ctx *c);

@@ -103,6 +103,16 @@ int twc_refresh(twc_session *s, char *err, size_t errlen)
     return decode_header(s, err, errlen);
 }
 
+/* A live target moves on between commands: at now, every command (and snapshot) reads it
+ * afresh. A view into history stays frozen on what was read, so its sequence numbers stay
+ * meaningful. */
+int refresh_if_live(struct twc_session *s, char *err, size_t errlen)
+{
+    if ((s->flags & TWC_LIVE) && s->at_now && !s->facts && (s->model_loaded || s->events_loaded || s->arena))
+        return twc_refresh(s, err, errlen);
+    return 0;
+}
+
 /* Why an argument that should be a number is not one, in words that help. */
 static int bad_number(const char *cmd, const char *w, char *err, size_t errlen)
 {
@@ -168,12 +178,8 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
     if (!k || !k->run) return unknown_command(cmd, err, errlen);
     if (nw > 1 && parse_u64(words[1], &c.arg)) return bad_number(cmd, words[1], err, errlen);
     c.has_arg = nw > 1;
-    /* a live target moves on between commands: at now, every command reads it afresh (a view
-     * into history stays frozen on what was read, so its sequence numbers stay meaningful) */
-    if ((s->flags & TWC_LIVE) && s->at_now && !s->facts && (s->model_loaded || s->events_loaded || s->arena)) {
-        int rs = twc_refresh(s, err, errlen);
-        if (rs) return rs;
-    }
+    int rs = refresh_if_live(s, err, errlen);
+    if (rs) return rs;
     struct sbuf b; sb_init(&b);
     char note[200] = "";
     c.b = &b; c.note = note; c.notelen = sizeof note;

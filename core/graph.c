@@ -35,6 +35,8 @@ const char *class_name(unsigned c)
     return c == TW_CLASS_REUSABLE ? "reusable" : c == TW_CLASS_CONSUMABLE ? "consumable" : "unknown";
 }
 
+const char *dir_name(unsigned d) { return d == TW_DIR_SEND ? "send" : d == TW_DIR_RECV ? "recv" : "acquire"; }
+
 const char *role_name(unsigned r)
 {
     static const char *n[] = { "none", "hold", "sender", "receiver", "intent_cond", "intent_uncond", "hold_shared" };

@@ -20,6 +20,11 @@ static const char *ev_names[TW_EV_TYPE_COUNT] = {
 
 const char *event_type_name(unsigned type) { return type < TW_EV_TYPE_COUNT ? ev_names[type] : "unknown"; }
 
+int event_has_resource(unsigned type)
+{
+    return type >= TW_EV_RES_CREATE && type <= TW_EV_CANCEL && type != TW_EV_ATTR ? 1 : type == TW_EV_MSG_DROP;
+}
+
 struct sortkey { uint64_t ts; uint32_t ring, pos; uint32_t idx; };
 
 static int cmp_time(const void *x, const void *y)

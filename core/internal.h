@@ -265,6 +265,7 @@ const char *wait_kind_name(unsigned k);
 const char *res_kind_name(unsigned k);
 const char *class_name(unsigned c);
 const char *role_name(unsigned r);
+const char *dir_name(unsigned d);   /* an intent's direction: "send", "recv", "acquire" */
 bool task_live(const struct mtask *t);
 
 /* select.c: a select's branches are the conditional intents to receive or send the runtime
@@ -372,6 +373,18 @@ void json_stack(struct twc_session *s, struct sbuf *b, uint32_t idx);     /* [] 
 void text_task_stacks(struct twc_session *s, struct sbuf *b, const struct mtask *t);
 const char *task_name(struct twc_session *s, const struct mtask *t);
 const char *res_name(struct twc_session *s, const struct mres *r, char *tmp, size_t n);
+
+/* exec.c: on a TWC_LIVE session at now, forget what was read so the next read is fresh */
+int refresh_if_live(struct twc_session *s, char *err, size_t errlen);
+/* history.c: whether an event's res field names a resource (else it is an argument) */
+int event_has_resource(unsigned type);
+
+/* snapshot_mem.c: a snapshot's arena. snap_alloc returns zeroed memory (NULL when out of
+ * memory), all of it released by snap_mem_free; snap_strdup(NULL) is NULL. */
+struct twc_snapshot_mem *snap_mem_new(void);
+void snap_mem_free(struct twc_snapshot_mem *m);
+void *snap_alloc(struct twc_snapshot_mem *m, size_t n);
+const char *snap_strdup(struct twc_snapshot_mem *m, const char *s);
 
 /* commands (exec.c and friends) */
 struct cmdopts { int json, all, limit, has_limit; uint32_t long_poll_ms; long await_id; };

@@ -69,8 +69,6 @@ static void ids_by_role(struct sbuf *b, const struct mtask *t, int r1, int r2)
     sb_puts(b, "]");
 }
 
-static const char *dir_name(unsigned d) { return d == TW_DIR_SEND ? "send" : d == TW_DIR_RECV ? "recv" : "acquire"; }
-
 static void hist(struct sbuf *b, const uint32_t *h)
 {
     sb_puts(b, "[");

@@ -187,6 +187,135 @@ const char *twc_suggest(const char *word, unsigned frontend);
 void twc_free(void *p);
 void twc_close(twc_session *s);
 
+/* ---- the model as C structs, for frontends that draw it themselves (top, export, ps) ----
+ *
+ * twc_exec renders text and JSON; a view that lays the model out itself (a live table, a
+ * Graphviz graph, a Perfetto trace) takes a snapshot instead of re-parsing that JSON. A snapshot
+ * is the moment the session shows (the present, or the point of history back/at moved to), with
+ * the same figures, names and verdicts the commands print: `tasks` (without --all), `resources`,
+ * `deadlocks`, `alerts`, `log`. On a TWC_LIVE session at now it reads the target afresh, once
+ * for everything it holds, so its parts agree with each other.
+ *
+ * Ownership (libuv style): the caller owns the struct twc_snapshot (on its stack, say);
+ * twc_snapshot_take fills it, and everything it points to (arrays, strings) is libtwcore's
+ * until twc_snapshot_free — valid after twc_close too. Never free or change those yourself.
+ * Lists of ids (`holds`, `waiters`...) are arrays of `n...` ids; an empty list is NULL with n 0.
+ * Ids are a region's task and resource ids, or in attach-only models TIDs and addresses. */
+
+/* Where a task waits or was spawned. file is NULL when the site is unknown (the task does not
+ * wait); the others are then "" / 0. func is "" when the site names none. */
+struct twc_site {
+    const char *file;
+    unsigned line;
+    const char *expr;         /* what the task awaits there: "lock(&m)" */
+    const char *func;
+};
+
+/* A task that may use a resource (a select's branch, a declared intent). */
+struct twc_intent {
+    uint64_t resource;
+    int unconditional;        /* 1: will use it; 0: may */
+    const char *dir;          /* "send", "recv" or "acquire" */
+};
+
+struct twc_task {
+    uint64_t id;
+    const char *name;         /* "?" when it has none */
+    const char *state;        /* "ready", "polling", "waiting", "done" (as `tasks` prints) */
+    int paused, torn;
+    uint64_t polls, busy_ns, scheduled_ns, idle_ns;   /* as of the moment shown (figures.c) */
+    const char *wait_kind;    /* "acquire", "recv", "send", "join", "select"...; "none" unless waiting */
+    int timed;                /* waiting with a timeout */
+    struct twc_site await;    /* where it waits (file NULL when it waits nowhere) */
+    struct twc_site spawn;    /* where it was spawned */
+    const uint64_t *waiting_on; size_t nwaiting_on;   /* resources (each branch of a select), or
+                                                         the task a join waits for */
+    const uint64_t *holds; size_t nholds;             /* resources held, exclusively or shared */
+    const uint64_t *senders_of; size_t nsenders_of;   /* channels it holds a sending end of */
+    const uint64_t *receivers_of; size_t nreceivers_of;
+    const struct twc_intent *intents; size_t nintents;
+    uint64_t parent;          /* 0 = none */
+    uint32_t os_tid;          /* the thread polling it, or 0 */
+};
+
+struct twc_resource {
+    uint64_t id;
+    const char *name;         /* never NULL: the name, else the address, else "kind#id" */
+    const char *kind;         /* "mutex", "rwlock", "semaphore", "channel"... */
+    const char *class_name;   /* "reusable", "consumable", "unknown" */
+    int64_t capacity, available, queued;
+    int closed, torn;
+    uint64_t address;         /* 0 when unknown */
+    const uint64_t *holders; size_t nholders;         /* task ids */
+    const uint64_t *waiters; size_t nwaiters;
+    const uint64_t *senders; size_t nsenders;         /* holders of a sending end */
+    const uint64_t *receivers; size_t nreceivers;
+};
+
+/* One member of a deadlock's chain: task -> resource -> task ... (the last waits for the first). */
+struct twc_chain_entry {
+    int is_task;
+    uint64_t id;              /* the task's or the resource's */
+    const char *name;
+    const char *kind;         /* a task's wait kind, a resource's kind */
+};
+
+struct twc_deadlock {
+    int certain, global;      /* as `deadlocks` says (DESIGN.md "Certain means proven") */
+    const char *message;      /* why certain, or what is missing */
+    const struct twc_chain_entry *chain; size_t nchain;
+};
+
+struct twc_alert {
+    const char *kind;         /* snake_case: "deadlock", "long_poll"... */
+    int has_task; uint64_t task;
+    const char *message;
+    const char *doc;          /* "docs/alerts/KIND.md" */
+};
+
+/* One event of the merged log, oldest first (region sessions only). */
+struct twc_event {
+    uint64_t seq, ts_ns;      /* stable event number; CLOCK_MONOTONIC ns */
+    uint32_t thread;          /* OS tid of the ring */
+    const char *type;         /* "poll_begin", "wake"... as `log` prints */
+    uint32_t task;            /* 0 = none */
+    uint32_t resource;        /* the resource it changes, 0 = none */
+    uint32_t arg;             /* the event's raw res field (WAKE: the waking task) */
+    int app;                  /* recorded by application code rather than the runtime */
+};
+
+/* What a snapshot holds beyond tasks and resources (each costs what its command costs:
+ * DEADLOCKS and ALERTS may let a live target run for a second sample, twc_set_runner). */
+#define TWC_SNAP_DONE      0x1   /* finished tasks too (as `tasks --all`) */
+#define TWC_SNAP_DEADLOCKS 0x2
+#define TWC_SNAP_ALERTS    0x4
+#define TWC_SNAP_EVENTS    0x8   /* the retained events up to the moment shown */
+
+struct twc_snapshot_mem;
+struct twc_snapshot {
+    int at_now;               /* 0 when the session shows a point of history */
+    uint64_t as_of;           /* that event's seq (when !at_now) */
+    const char *program;      /* the program's name as `summary` gives it, or NULL */
+    const struct twc_task *tasks; size_t ntasks;           /* in table order */
+    const struct twc_resource *resources; size_t nresources;
+    const struct twc_deadlock *deadlocks; size_t ndeadlocks;
+    const struct twc_alert *alerts; size_t nalerts;
+    const struct twc_event *events; size_t nevents;
+    struct twc_snapshot_mem *mem;   /* libtwcore's storage, released by twc_snapshot_free */
+};
+
+/* Fill *out with the model the session shows; `what` is a mask of TWC_SNAP_*. *out need not be
+ * initialised, and is overwritten: free a filled snapshot before taking another into it (or its
+ * memory leaks). Returns TWC_OK;
+ * TWC_EUSAGE (NULL session or out), TWC_ECORRUPT (the region cannot be read), TWC_EINTERNAL
+ * (no memory) with a sentence in err — *out is then empty (zeros), and freeing it is harmless. */
+int twc_snapshot_take(twc_session *s, unsigned what, struct twc_snapshot *out, char *err, size_t errlen);
+/* Release what twc_snapshot_take gave *snap and zero it. NULL or an empty snapshot: nothing. */
+void twc_snapshot_free(struct twc_snapshot *snap);
+/* The task or resource of that id in the snapshot, or NULL (a linear search). */
+const struct twc_task *twc_snapshot_task(const struct twc_snapshot *snap, uint64_t id);
+const struct twc_resource *twc_snapshot_resource(const struct twc_snapshot *snap, uint64_t id);
+
 /* ---- raw access for frontends that need it (bt, snapshot, export) ---- */
 
 /* Saved context of a parked task by id: fills 10 uint64 (rip, rsp, rbp, rbx, r12..r15,
