@@ -7,15 +7,18 @@
  * A third, late thread gets no ring (run with TW_MAX_THREADS=3: main + 2 writers) so that the
  * lost-event counter is exercised too: its events are all counted as lost, none recorded.
  *
- * Usage: stress_writers [SECONDS [DUMP]]; DUMP receives a copy of the region once the writers
- * have stopped (a snapshot file of a quiescent region).
- * Output (stdout, flushed): "stress: writing" once the writers run, then after SECONDS
+ * Usage: stress_writers [SECONDS [DUMP]]; the writers stop after SECONDS, or sooner at SIGUSR1
+ * (a reader that has what it needs says so: on a loaded host it may need many seconds);
+ * DUMP receives a copy of the region once the writers have stopped (a snapshot file of a
+ * quiescent region).
+ * Output (stdout, flushed): "stress: writing" once the writers run, then once they stop
  *   stress: emitted main=M writer0=A writer1=B late=L total=T
  *   stress: region heads=H events_lost=X ring_events=C rings=R
  *   tw-example: ready
  * and it stays alive (quiescent) until killed, so readers can check the totals. */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,13 @@
 #include "turbowish.h"
 
 static atomic_int stop;
+static volatile sig_atomic_t told_to_stop;
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    told_to_stop = 1;
+}
 static tw_res_t sem, chan, lock_of[2];
 
 struct writer { tw_task_t task; int index; uint64_t emitted; };
@@ -101,10 +111,12 @@ int main(int argc, char **argv)
     while (__atomic_load_n(&h->rings.count, __ATOMIC_ACQUIRE) < 3 || !__atomic_load_n(&TW_RING_DESC(h, 1)->head, __ATOMIC_ACQUIRE) ||
            !__atomic_load_n(&TW_RING_DESC(h, 2)->head, __ATOMIC_ACQUIRE))
         usleep(100);
+    signal(SIGUSR1, on_usr1);
     pthread_create(&lt, NULL, late_thread, &late);
     printf("stress: writing\n");
     fflush(stdout);
-    usleep((useconds_t)(seconds * 1e6));
+    for (double waited = 0; waited < seconds && !told_to_stop; waited += 0.01)
+        usleep(10000);
     atomic_store(&stop, 1);
     for (int i = 0; i < 2; i++)
         pthread_join(th[i], NULL);
