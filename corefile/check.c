@@ -1,4 +1,4 @@
-/* core_check.c — two mistakes a core file's user makes that the readers further down would
+/* check.c — two mistakes a core file's user makes that the readers further down would
  * answer with a misleading sentence: a core cut short (a full disk, a size limit, a copy
  * interrupted) looks like a core "without thread notes" or "without a region", and an --exe
  * that is not the program that dumped the core names every frame wrongly. Both are told
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "tw.h"
+#include "twcorefile.h"
 
 /* The program's names the kernel or gcore wrote into NT_PRPSINFO: pr_fname (the main thread's
  * name, at most 15 characters, which the program may have renamed) and the base name of
@@ -40,7 +40,7 @@ static void prpsinfo_name(int fd, const Elf64_Phdr *note, uint64_t size, char *n
     }
 }
 
-int core_check(const char *core, const char *exe, char *err, size_t n) {
+int twcf_check(const char *core, const char *exe, char *err, size_t n) {
     if (exe && access(exe, R_OK) != 0) {
         snprintf(err, n, "cannot read the executable %s (--exe): %s", exe, strerror(errno));
         return errno == EACCES ? TWC_EPERM : TWC_ENOTFOUND;
