@@ -88,10 +88,9 @@ Test(symbolize, unmapped_address_is_not_found) {
     space_free(&s, maps);
 }
 
-/* A copy of this test binary, then changed by `spoil`, mapped where the real one is. */
-static void lookup_in_spoiled_copy(void (*spoil)(int fd, off_t size), const char *what) {
-    char self[4096], copy[] = "/tmp/tws_hostile.XXXXXX";
-    ssize_t l = readlink("/proc/self/exe", self, sizeof self - 1);
+/* This test binary's path, and a copy of it at `copy` (a mkstemp template). */
+static void copy_self(char *self, size_t n, char *copy, void (*spoil)(int fd, off_t size)) {
+    ssize_t l = readlink("/proc/self/exe", self, n - 1);
     cr_assert_gt(l, 0);
     self[l] = 0;
     int in = open(self, O_RDONLY), out = mkstemp(copy);
@@ -101,17 +100,28 @@ static void lookup_in_spoiled_copy(void (*spoil)(int fd, off_t size), const char
     while ((r = read(in, buf, sizeof buf)) > 0) cr_assert_eq(write(out, buf, (size_t)r), r);
     struct stat st;
     fstat(out, &st);
-    spoil(out, st.st_size);
+    if (spoil) spoil(out, st.st_size);
     close(in);
     close(out);
-    /* the real mappings, with this binary's renamed to the spoiled copy */
-    struct tws_map *maps;
-    struct tws_space s = self_space(&maps);
+}
+
+/* The real mappings, with this binary's renamed to `copy`. */
+static struct tws_space space_with_copy(const char *self, const char *copy, struct tws_map **maps) {
+    struct tws_space s = self_space(maps);
     for (size_t i = 0; i < s.nmaps; i++)
-        if (!strcmp(maps[i].path, self)) {
-            free(maps[i].path);
-            maps[i].path = strdup(copy);
+        if (!strcmp((*maps)[i].path, self)) {
+            free((*maps)[i].path);
+            (*maps)[i].path = strdup(copy);
         }
+    return s;
+}
+
+/* A copy of this test binary, then changed by `spoil`, mapped where the real one is. */
+static void lookup_in_spoiled_copy(void (*spoil)(int fd, off_t size), const char *what) {
+    char self[4096], copy[] = "/tmp/tws_hostile.XXXXXX";
+    copy_self(self, sizeof self, copy, spoil);
+    struct tws_map *maps;
+    struct tws_space s = space_with_copy(self, copy, &maps);
     int line = 0;
     void *ra = known_caller(&line);
     struct tws_info si;
@@ -153,4 +163,40 @@ Test(symbolize, object_with_scribbled_section_headers_is_unknown_not_a_crash) {
 }
 Test(symbolize, object_with_scribbled_symbols_and_dwarf_is_not_a_crash) {
     lookup_in_spoiled_copy(scribble_debug_info, "symbols and DWARF scribbled");
+}
+
+/* A stripped copy whose symbols are in a separate file named by .gnu_debuglink (the test
+ * binary's build id names nothing under /usr/lib/debug, so only the link can find it).
+ * `spoil_debug` changes the debug file after the link recorded its CRC. */
+static const char *func_in_stripped_copy(int spoil_debug, char *func, size_t n) {
+    char self[4096], copy[] = "/tmp/tws_linked.XXXXXX", debug[64], cmd[8192];
+    copy_self(self, sizeof self, copy, NULL);
+    snprintf(debug, sizeof debug, "%s.debug", copy);
+    snprintf(cmd, sizeof cmd, "objcopy --only-keep-debug %s %s && objcopy --strip-all --add-gnu-debuglink=%s %s",
+             copy, debug, debug, copy);
+    cr_assert_eq(system(cmd), 0, "objcopy failed: %s", cmd);
+    if (spoil_debug) { /* one more byte: the CRC the link recorded no longer matches */
+        int fd = open(debug, O_WRONLY | O_APPEND);
+        cr_assert(fd >= 0 && write(fd, "x", 1) == 1);
+        close(fd);
+    }
+    struct tws_map *maps;
+    struct tws_space s = space_with_copy(self, copy, &maps);
+    struct tws_info si;
+    cr_assert_eq(tws_lookup(&s, (uint64_t)(uintptr_t)&known_caller, &si), 0);
+    snprintf(func, n, "%s", si.func);
+    space_free(&s, maps);
+    unlink(debug);
+    unlink(copy);
+    return func;
+}
+
+Test(symbolize, stripped_object_is_named_from_its_debuglink_file) {
+    char func[128];
+    cr_expect_str_eq(func_in_stripped_copy(0, func, sizeof func), "known_caller");
+}
+
+Test(symbolize, debuglink_file_of_another_build_is_refused_by_its_crc) {
+    char func[128];
+    cr_expect_str_eq(func_in_stripped_copy(1, func, sizeof func), "");
 }
