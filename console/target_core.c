@@ -5,16 +5,21 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "tw.h"
 #include "twattach.h"
 #include "twcorefile.h"
 
 int core_open(struct tw_target *t, char *err, size_t n) {
-    int st = twcf_check(t->path, t->exe, err, n);
-    if (st) return st;
+    if (t->exe && access(t->exe, R_OK) != 0) {
+        snprintf(err, n, "cannot read the executable %s (--exe): %s", t->exe, strerror(errno));
+        return errno == EACCES ? TWC_EPERM : TWC_ENOTFOUND;
+    }
+    int st;
     struct twcf_core *c = twcf_open(t->path, &st, err, n);
     if (!c) return st ? st : TWC_EINTERNAL;
     t->core = c;
+    if ((st = twcf_check(c, t->path, t->exe, err, n))) return st;
     uint64_t addr = 0;
     char why[TW_ERRLEN];
     st = twcf_find_region(c, &addr, why, sizeof why);

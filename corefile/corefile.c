@@ -134,6 +134,8 @@ static void parse_notes(struct twcf_core *c)
             memcpy(&pi, desc, sizeof pi);
             memcpy(c->fname, pi.pr_fname, 16);
             c->fname[16] = 0;
+            memcpy(c->psargs, pi.pr_psargs, 80);
+            c->psargs[80] = 0;
             c->pid = pi.pr_pid;
         } else if (core_owner && h.n_type == NT_FILE && !c->maps)
             parse_nt_file(c, desc, h.n_descsz);
@@ -210,7 +212,12 @@ struct twcf_core *twcf_open(const char *path, int *status, char *err, size_t err
         free(ph);
         goto fail;
     }
+    c->declared_end = eh.e_phoff + phnum * sizeof(Elf64_Phdr);
     for (unsigned i = 0; i < phnum; i++) {
+        /* what the file should hold, before clipping to what it does (twcf_check) */
+        if ((ph[i].p_type == PT_LOAD || ph[i].p_type == PT_NOTE) && ph[i].p_offset + ph[i].p_filesz >= ph[i].p_offset &&
+            ph[i].p_offset + ph[i].p_filesz > c->declared_end)
+            c->declared_end = ph[i].p_offset + ph[i].p_filesz;
         if (ph[i].p_type == PT_LOAD && ph[i].p_memsz > 0 && ph[i].p_vaddr + ph[i].p_memsz > ph[i].p_vaddr) {
             struct twcf_seg *s = &c->segs[c->nsegs++];
             s->vaddr = ph[i].p_vaddr;

@@ -22,6 +22,8 @@ struct twcf_core {
     size_t nthreads;
     int pid;
     char fname[17];             /* NT_PRPSINFO pr_fname: the process's comm */
+    char psargs[81];            /* NT_PRPSINFO pr_psargs: the start of its command line */
+    uint64_t declared_end;      /* where the headers say the file ends (> fsize: truncated) */
     uint64_t at_phdr, at_entry; /* from NT_AUXV, 0 if absent */
     uint64_t page_size;
 };

@@ -28,16 +28,15 @@ extern "C" {
 
 struct twcf_core;
 
-/* Refuse what the readers further down would explain badly: a core cut short (a full disk, a
- * size limit) looks like one "without thread notes" or "without a region", and an `exe`
- * (--exe, may be NULL) that is not the program that dumped it names every frame wrongly.
- * 0 when neither; a core that is not an ELF64 core at all is left to twcf_open to explain. */
-int twcf_check(const char *core, const char *exe, char *err, size_t errlen);
-
 /* Open a core file (ELF ET_CORE, x86-64). NULL on failure with *status (TWC_ENOTFOUND,
  * TWC_EPERM, TWC_ECORRUPT for "not a core file"/truncated) and a sentence. */
 struct twcf_core *twcf_open(const char *path, int *status, char *err, size_t errlen);
 void twcf_close(struct twcf_core *c);
+/* Refuse what the readers further down would explain badly: a core cut short (a full disk, a
+ * size limit) looks like one "without thread notes" or "without a region" (TWC_ECORRUPT), and
+ * an `exe` (--exe, may be NULL) that is not the program that dumped it names every frame
+ * wrongly (TWC_EUSAGE). TWC_OK when neither. `path` is the core's, for the sentence. */
+int twcf_check(const struct twcf_core *c, const char *path, const char *exe, char *err, size_t errlen);
 /* twc_read_fn over the core's PT_LOAD segments (ctx = struct twcf_core *). Bytes not dumped in
  * the core (filesz < memsz, or no segment) read as -EFAULT. */
 int64_t twcf_read(void *core, uint64_t addr, void *buf, uint64_t len);
