@@ -56,8 +56,8 @@ int tws_lookup(const struct tws_space *s, uint64_t pc, struct tws_info *out)
 {
     memset(out, 0, sizeof *out);
     const struct tws_map *m = tws_map_find(s->maps, s->nmaps, pc);
-    if (!m)
-        return -1;
+    if (!m || m->path[0] != '/')
+        return -1; /* [vdso], [stack]...: no file to name it by, nor to show as its object */
     snprintf(out->object, sizeof out->object, "%s", m->path);
     uint64_t bias, start;
     const char *names[1], *file;

@@ -93,7 +93,7 @@ struct tws_info {
     char object[256];    /* path of the mapping holding pc */
 };
 /* Everything known about code address `pc` (pass a return address - 1, so the call's line
- * is found). 0 when a mapping holds pc (fields it could not find are empty), -1 otherwise. */
+ * is found). 0 when a file maps pc (fields it could not find are empty), -1 otherwise. */
 int tws_lookup(const struct tws_space *s, uint64_t pc, struct tws_info *out);
 
 #ifdef __cplusplus
