@@ -4,7 +4,6 @@
  */
 #include <string.h>
 #include "classify.h"
-#include "twa_elf.h"
 
 static int64_t target_read(void *ctx, uint64_t addr, void *buf, uint64_t len)
 {
@@ -17,9 +16,9 @@ static void site(const struct twa_target *t, const struct twa_frame *fr, int nfr
         if (!fr[i].in_exe)
             continue;
         uint64_t pc = i ? fr[i].ip - 1 : fr[i].ip, bias;
-        struct twa_elf *e = twa_target_object(t, pc, &bias, NULL);
+        struct tws_object *e = tws_space_object(&t->space, pc, &bias, NULL);
         c->func = fr[i].nnames ? fr[i].names[0] : NULL;
-        if (e && twa_elf_line(e, pc - bias, &c->file, &c->line) != 0) {
+        if (e && tws_object_line(e, pc - bias, &c->file, &c->line) != 0) {
             c->file = NULL;
             c->line = 0;
         }
@@ -53,12 +52,12 @@ static int is_libc(const char *path)
     return strncmp(b, "libc.so", 7) == 0 || (strncmp(b, "libc-2.", 7) == 0 && strstr(b, ".so"));
 }
 
-twc_glibc *twa_glibc_for(const struct twa_map *maps, size_t nmaps, struct twa_elf_cache *elves)
+twc_glibc *twa_glibc_for(const struct tws_space *s)
 {
-    const char *libc = NULL;
-    for (size_t i = 0; i < nmaps && !libc; i++)
-        if (is_libc(maps[i].path))
-            libc = maps[i].path;
-    struct twa_elf *e = libc && elves ? twa_elf_get(elves, libc) : NULL;
-    return twc_glibc_open(libc, e ? e->debug_path : NULL);
+    const struct tws_map *libc = NULL;
+    for (size_t i = 0; i < s->nmaps && !libc; i++)
+        if (is_libc(s->maps[i].path))
+            libc = &s->maps[i];
+    struct tws_object *e = libc && s->objs ? tws_object_get(s->objs, libc) : NULL;
+    return twc_glibc_open(libc ? libc->path : NULL, e ? tws_object_debug_path(e) : NULL);
 }

@@ -6,13 +6,13 @@
 
 struct twa_class {
     struct twc_verdict v;      /* libtwcore's verdict */
-    const char *file, *func;   /* owned by the target's ELF cache: copy before freeing it */
+    const char *file, *func;   /* owned by the target's objects (libtwsym): copy before freeing it */
     int line;
 };
 
-/* libtwcore's glibc layout for the libc mapped in `maps` (its debug file, when the ELF cache
+/* libtwcore's glibc layout for the libc mapped in the space (its debug file, when libtwsym
  * finds one, beats the table). NULL only when out of memory. Close with twc_glibc_close. */
-twc_glibc *twa_glibc_for(const struct twa_map *maps, size_t nmaps, struct twa_elf_cache *elves);
+twc_glibc *twa_glibc_for(const struct tws_space *s);
 
 void twa_classify(const struct twa_target *t, const twc_glibc *g, uint32_t tid, const struct user_regs_struct *r,
                   const struct twa_frame *fr, int nfr, struct twa_class *out);

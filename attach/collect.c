@@ -15,7 +15,7 @@
 #include "classify.h"
 #include "progress.h"
 #include "ptrace_sample.h"
-#include "twa_elf.h"
+#include "twa_internal.h"
 
 struct store {
     struct twc_fact_thread *threads;
@@ -157,10 +157,11 @@ static void collect_threads(struct store *s, const struct twa_target *t, const t
 
 static uint64_t exe_bias(const struct twa_target *t)
 {
-    for (size_t i = 0; i < t->nmaps; i++)
-        if (t->exe && t->maps[i].fileofs == 0 && strcmp(t->maps[i].path, t->exe) == 0) {
+    const struct tws_space *sp = &t->space;
+    for (size_t i = 0; i < sp->nmaps; i++)
+        if (t->exe && sp->maps[i].fileofs == 0 && strcmp(sp->maps[i].path, t->exe) == 0) {
             uint64_t b;
-            if (twa_target_object(t, t->maps[i].start, &b, NULL))
+            if (tws_space_object(sp, sp->maps[i].start, &b, NULL))
                 return b;
         }
     return 0;
@@ -177,10 +178,10 @@ static void fill_out(struct store *s, struct twc_facts *out)
 }
 
 /* One live sample: stop, read, release. */
-/* elves and *g persist across the two samples: ELF symbols, debug files and glibc's layout
+/* objs and *g persist across the two samples: ELF symbols, debug files and glibc's layout
  * do not change in 100 ms, and loading them is most of a sample's cost. *g is NULL until the
  * first sample opens it. */
-static int sample_pid(int pid, struct twa_elf_cache *elves, twc_glibc **g, struct store **sp,
+static int sample_pid(int pid, struct tws_cache *objs, twc_glibc **g, struct store **sp,
                       struct twc_facts *out, char *err, size_t errlen)
 {
     struct twa_stopped st;
@@ -188,11 +189,11 @@ static int sample_pid(int pid, struct twa_elf_cache *elves, twc_glibc **g, struc
     if (rc != TWC_OK)
         return rc;
     struct store *s = calloc(1, sizeof *s);
-    struct twa_map *maps = NULL;
+    struct tws_map *maps = NULL;
     int via = twa_reader_tid(pid);
     if (via < 0)
         via = pid;
-    long nmaps = twa_parse_maps(via, &maps);
+    long nmaps = tws_parse_maps(via, &maps);
     if (nmaps < 0)
         nmaps = 0;
     char exe[4096];
@@ -200,10 +201,10 @@ static int sample_pid(int pid, struct twa_elf_cache *elves, twc_glibc **g, struc
     snprintf(p, sizeof p, "/proc/%d/exe", via);
     ssize_t el = readlink(p, exe, sizeof exe - 1);
     exe[el > 0 ? el : 0] = 0;
-    struct twa_target t = {twa_pid_read, (void *)(intptr_t)via, 0, maps, (size_t)nmaps, elves,
+    struct twa_target t = {twa_pid_read, (void *)(intptr_t)via, 0, {maps, (size_t)nmaps, objs},
                            exe[0] ? exe : NULL, twa_page_cache_new(), NULL};
     if (!*g)
-        *g = twa_glibc_for(maps, (size_t)nmaps, elves);
+        *g = twa_glibc_for(&t.space);
     struct thread_in *in = calloc(st.n ? st.n : 1, sizeof *in);
     size_t n = 0;
     for (size_t i = 0; in && i < st.n; i++) {
@@ -214,16 +215,16 @@ static int sample_pid(int pid, struct twa_elf_cache *elves, twc_glibc **g, struc
         in[n].regs = st.t[i].have_regs ? &st.t[i].regs : NULL;
         n++;
     }
-    if (s && in && t.elves && *g)
+    if (s && in && objs && *g)
         collect_threads(s, &t, *g, in, n);
     /* Reading is over: let the process go before any bookkeeping. */
     twa_ptrace_release(&st);
     twa_unwind_done(&t);
     twa_page_cache_free(t.cache);
-    if (!s || !in || !t.elves || !*g) {
+    if (!s || !in || !objs || !*g) {
         free(in);
         twa_release(s);
-        twa_free_maps(maps, (size_t)nmaps);
+        tws_free_maps(maps, (size_t)nmaps);
         snprintf(err, errlen, "out of memory collecting facts from process %d", pid);
         return TWC_EINTERNAL;
     }
@@ -233,7 +234,7 @@ static int sample_pid(int pid, struct twa_elf_cache *elves, twc_glibc **g, struc
     out->load_bias = exe_bias(&t);
     out->source = keep(s, twc_glibc_source(*g));
     free(in);
-    twa_free_maps(maps, (size_t)nmaps);
+    tws_free_maps(maps, (size_t)nmaps);
     *sp = s;
     return TWC_OK;
 }
@@ -270,14 +271,14 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
     struct store *s1 = NULL;
     struct twc_facts f1;
     twc_glibc *g = NULL;
-    struct twa_elf_cache *elves = twa_elf_cache_new();
-    if (!elves) {
+    struct tws_cache *objs = tws_cache_new();
+    if (!objs) {
         snprintf(err, errlen, "out of memory collecting facts from process %d", pid);
         return TWC_EINTERNAL;
     }
-    int rc = sample_pid(pid, elves, &g, &s1, &f1, err, errlen);
+    int rc = sample_pid(pid, objs, &g, &s1, &f1, err, errlen);
     if (rc != TWC_OK || samples < 2 || !twc_facts_need_second_sample(&f1)) {
-        twa_elf_cache_free(elves);
+        tws_cache_free(objs);
         twc_glibc_close(g);
         if (rc == TWC_OK) {
             /* The stop woke every sleeper; hand the process back as it was, each one asleep in
@@ -302,8 +303,8 @@ int twa_collect_pid(int pid, int samples, struct twc_facts *out, void **storage,
         twa_read_switches(pid, at_end, s1->nthreads);
     struct store *s2 = NULL;
     struct twc_facts f2;
-    rc = sample_pid(pid, elves, &g, &s2, &f2, err, errlen);
-    twa_elf_cache_free(elves);
+    rc = sample_pid(pid, objs, &g, &s2, &f2, err, errlen);
+    tws_cache_free(objs);
     twc_glibc_close(g);
     if (rc != TWC_OK) {
         free(at_end);
@@ -329,48 +330,45 @@ int twa_collect_core(const char *core, const char *exe, struct twc_facts *out, v
     *storage = NULL;
     memset(out, 0, sizeof *out);
     int st;
-    struct twa_core *c = twa_core_open(core, &st, err, errlen);
+    struct twcf_core *c = twcf_open(core, &st, err, errlen);
     if (!c)
         return st;
-    if (c->nthreads == 0) {
+    const struct twcf_thread *th;
+    size_t nth = twcf_threads(c, &th);
+    if (nth == 0) {
         snprintf(err, errlen, "core file %s has no thread notes (NT_PRSTATUS)", core);
-        twa_core_close(c);
+        twcf_close(c);
         return TWC_ECORRUPT;
     }
     /* --exe may name the executable at another path than the one recorded in the core, and
-     * relative to our cwd: the ELF cache wants absolute paths. */
-    const char *core_exe = twa_core_exe(c);
-    char exe_abs[4096];
-    if (exe && realpath(exe, exe_abs))
-        exe = exe_abs;
-    struct twa_map *maps = calloc(c->nmaps ? c->nmaps : 1, sizeof *maps);
+     * relative to our cwd: twcf_maps puts its absolute path in the executable's mappings. */
+    struct tws_map *maps = NULL;
+    long nmaps = twcf_maps(c, exe, &maps);
     struct store *s = calloc(1, sizeof *s);
-    struct thread_in *in = calloc(c->nthreads, sizeof *in);
-    struct twa_elf_cache *elves = twa_elf_cache_new();
-    if (!maps || !s || !in || !elves) {
-        free(maps);
+    struct thread_in *in = calloc(nth, sizeof *in);
+    struct tws_cache *objs = tws_cache_new();
+    if (nmaps < 0 || !s || !in || !objs) {
+        if (nmaps > 0)
+            tws_free_maps(maps, (size_t)nmaps);
         free(s);
         free(in);
-        twa_elf_cache_free(elves);
-        twa_core_close(c);
+        tws_cache_free(objs);
+        twcf_close(c);
         snprintf(err, errlen, "out of memory reading core file %s", core);
         return TWC_EINTERNAL;
     }
-    for (size_t i = 0; i < c->nmaps; i++) {
-        maps[i] = c->maps[i];
-        if (exe && core_exe && strcmp(c->maps[i].path, core_exe) == 0)
-            maps[i].path = (char *)exe;
-    }
-    const char *the_exe = exe ? exe : core_exe;
-    struct twa_target t = {twa_core_read, c, 1, maps, c->nmaps, elves, the_exe, twa_page_cache_new(), NULL};
-    twc_glibc *g = twa_glibc_for(maps, c->nmaps, elves);
-    for (size_t i = 0; i < c->nthreads; i++) {
-        in[i].tid = c->threads[i].tid;
-        in[i].name = c->fname[0] ? c->fname : NULL;
-        in[i].regs = &c->threads[i].regs;
+    char exe_abs[4096];
+    const char *the_exe = exe && realpath(exe, exe_abs) ? exe_abs : exe ? exe : twcf_exe(c);
+    struct twa_target t = {twcf_read, c, 1, {maps, (size_t)nmaps, objs}, the_exe, twa_page_cache_new(), NULL};
+    twc_glibc *g = twa_glibc_for(&t.space);
+    const char *comm = twcf_comm(c);
+    for (size_t i = 0; i < nth; i++) {
+        in[i].tid = th[i].tid;
+        in[i].name = comm[0] ? comm : NULL;
+        in[i].regs = &th[i].regs;
     }
     if (g)
-        collect_threads(s, &t, g, in, c->nthreads);
+        collect_threads(s, &t, g, in, nth);
     twa_unwind_done(&t);
     twa_page_cache_free(t.cache);
     fill_out(s, out);
@@ -380,9 +378,9 @@ int twa_collect_core(const char *core, const char *exe, struct twc_facts *out, v
     out->source = keep(s, twc_glibc_source(g));
     twc_glibc_close(g);
     free(in);
-    free(maps); /* paths belong to the core's list or to the caller */
-    twa_elf_cache_free(elves);
-    twa_core_close(c);
+    tws_free_maps(maps, (size_t)nmaps);
+    tws_cache_free(objs);
+    twcf_close(c);
     *storage = s;
     return TWC_OK;
 }

@@ -1,19 +1,22 @@
-# attach/ — libtwattach.a: core files as a byte source and attach-only fact collection for the
-# console (ptrace + libunwind for a live pid, ELF notes + libunwind for a core).
-DEBIAN_PKGS += libunwind-dev libdwarf-dev libelf-dev
+# attach/ — libtwattach.a: the console's attach-only collector (ptrace + libunwind for a live
+# pid; a core's notes, read by libtwcorefile, + libunwind for a core). Names and lines come
+# from libtwsym (symbolize/), the one symbolizer.
+DEBIAN_PKGS += libunwind-dev
 
 # Link line a program using build/lib/libtwattach.a must add after it (the console uses this).
 # libtwattach collects facts; libtwcore decides what they prove (twc_facts_agree), so a
-# program linking the archive links libtwcore too (the console already does).
-TWATTACH_LDLIBS := -lunwind-x86_64 -lunwind -ldwarf -lelf -lz
+# program linking the archive links libtwcore too (the console already does). Recursive (=):
+# the other modules' variables are defined after this file is read.
+TWATTACH_LDLIBS = $(B)/lib/libtwcorefile.a $(B)/lib/libtwsym.a -lunwind-x86_64 -lunwind $(TWSYM_LDLIBS)
+TWATTACH_ARCHIVES = $(B)/lib/libtwattach.a $(B)/lib/libtwcorefile.a $(B)/lib/libtwsym.a
 
 TWATTACH_SRCS := $(wildcard attach/*.c)
 TWATTACH_OBJS := $(patsubst attach/%.c,$(B)/obj/attach/%.o,$(TWATTACH_SRCS))
-TWATTACH_CFLAGS := $(CFLAGS_BASE) -Iattach -I/usr/include/libdwarf
+TWATTACH_CFLAGS := $(CFLAGS_BASE) -Iattach -Icorefile -Isymbolize
 
 ALL_TARGETS += $(B)/lib/libtwattach.a
 
-$(B)/obj/attach/%.o: attach/%.c $(wildcard attach/*.h) include/twcore.h include/tw_region.h
+$(B)/obj/attach/%.o: attach/%.c $(wildcard attach/*.h) corefile/twcorefile.h symbolize/tws.h include/twcore.h include/tw_region.h
 	@mkdir -p $(@D)
 	$(CC) $(TWATTACH_CFLAGS) -c $< -o $@
 
@@ -22,11 +25,11 @@ $(B)/lib/libtwattach.a: $(TWATTACH_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 # ---- tests ----
-$(B)/tests/attach/test_core: tests/attach/test_core.c $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a
+$(B)/tests/attach/test_core: tests/attach/test_core.c $(TWATTACH_ARCHIVES) $(B)/lib/libtwcore.a
 	@mkdir -p $(@D)
 	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) -lcriterion -o $@
 
-$(B)/tests/attach/twa_dump: tests/attach/twa_dump.c $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a
+$(B)/tests/attach/twa_dump: tests/attach/twa_dump.c $(TWATTACH_ARCHIVES) $(B)/lib/libtwcore.a
 	@mkdir -p $(@D)
 	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) -o $@
 

@@ -1,9 +1,8 @@
-/* target.c — memory and object lookup common to live processes and cores. */
+/* target.c — reading a stopped target's memory, common to live processes and cores. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "twa_elf.h"
+#include "twa_internal.h"
 
 #define PC_SLOTS 512
 #define PC_PAGE 4096u
@@ -50,44 +49,15 @@ static int64_t raw_read(const struct twa_target *t, uint64_t addr, void *buf, ui
         return r;
     /* gcore leaves out read-only file mappings (text, .eh_frame): the file has them. */
     uint64_t done = r > 0 ? (uint64_t)r : 0;
-    const struct twa_map *m = twa_map_find(t->maps, t->nmaps, addr + done);
-    struct twa_elf *e = m ? twa_elf_get(t->elves, m->path) : NULL;
-    if (!e)
+    const struct tws_map *m = tws_map_find(t->space.maps, t->space.nmaps, addr + done);
+    struct tws_object *o = m ? tws_object_get(t->space.objs, m) : NULL;
+    if (!o)
         return done ? (int64_t)done : -EFAULT;
     uint64_t n = len - done;
     if (n > m->end - (addr + done))
         n = m->end - (addr + done);
-    uint64_t off = m->fileofs + (addr + done - m->start);
-    if (off >= e->size)
-        return done ? (int64_t)done : -EFAULT;
-    if (n > e->size - off)
-        n = e->size - off;
-    ssize_t got = pread(e->fd, (char *)buf + done, n, (off_t)off);
+    int64_t got = tws_object_read_file(o, m->fileofs + (addr + done - m->start), (char *)buf + done, n);
     if (got > 0)
         done += (uint64_t)got;
     return done ? (int64_t)done : -EFAULT;
-}
-
-struct twa_elf *twa_target_object(const struct twa_target *t, uint64_t addr, uint64_t *bias,
-                                  const struct twa_map **map)
-{
-    const struct twa_map *m = twa_map_find(t->maps, t->nmaps, addr);
-    if (!m)
-        return NULL;
-    struct twa_elf *e = twa_elf_get(t->elves, m->path);
-    if (!e)
-        return NULL;
-    /* The bias is fixed per object: find it from this mapping, else from the object's
-     * offset-0 mapping (a mapping may cover a segment whose offset is not page-rounded). */
-    if (twa_elf_bias(e, m->start, m->fileofs, bias) != 0) {
-        int ok = 0;
-        for (size_t i = 0; i < t->nmaps && !ok; i++)
-            if (t->maps[i].fileofs == 0 && strcmp(t->maps[i].path, m->path) == 0)
-                ok = twa_elf_bias(e, t->maps[i].start, 0, bias) == 0;
-        if (!ok)
-            return NULL;
-    }
-    if (map)
-        *map = m;
-    return e;
 }

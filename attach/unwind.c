@@ -5,14 +5,14 @@
  * 1.6's coredump back-end ignores the file offset of backing files, and the ptrace one
  * re-reads /proc/PID/maps per object. Supplying the accessors ourselves gives both targets
  * the same code path: memory through twa_target_read (which fills gcore's missing text from
- * the files), proc info from each object's .eh_frame_hdr, names from our symbol cache.
+ * the files), proc info from each object's .eh_frame_hdr, names from libtwsym's objects.
  */
 #include <errno.h>
 #include <libunwind.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "twa_elf.h"
+#include "twa_internal.h"
 
 /* Exported by libunwind (libunwind-x86_64) but not declared in its public headers. */
 extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip, unw_dyn_info_t *di,
@@ -38,11 +38,11 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 {
     struct uw_arg *a = argp;
     uint64_t bias;
-    struct twa_elf *e = twa_target_object(a->t, ip, &bias, NULL);
+    struct tws_object *e = tws_space_object(&a->t->space, ip, &bias, NULL);
     uint64_t hv;
     const uint8_t *h;
     size_t hl;
-    if (!e || twa_elf_eh_frame_hdr(e, &hv, &h, &hl) != 0 || hl < 4 || h[0] != 1)
+    if (!e || tws_object_eh_frame_hdr(e, &hv, &h, &hl) != 0 || hl < 4 || h[0] != 1)
         return -UNW_ENOINFO;
     int s1 = enc_size(h[1]), s2 = enc_size(h[2]);
     if (s1 < 0 || s2 < 0 || h[3] != 0x3b /* datarel|sdata4: the binary search table */ ||
@@ -52,13 +52,9 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
     memcpy(&count, h + 4 + s1, (size_t)s2 > 8 ? 8 : (size_t)s2);
     if (count == 0 || count > (hl - 4 - s1 - s2) / 8)
         return -UNW_ENOINFO;
-    uint64_t lo = UINT64_MAX, hi = 0;
-    for (size_t i = 0; i < e->nloads; i++) {
-        if (e->loads[i].vaddr < lo)
-            lo = e->loads[i].vaddr;
-        if (e->loads[i].vaddr + e->loads[i].memsz > hi)
-            hi = e->loads[i].vaddr + e->loads[i].memsz;
-    }
+    uint64_t lo, hi;
+    if (tws_object_span(e, &lo, &hi) != 0)
+        return -UNW_ENOINFO;
     unw_dyn_info_t di;
     memset(&di, 0, sizeof di);
     di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
@@ -143,8 +139,8 @@ static int get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t l
     struct uw_arg *a = argp;
     uint64_t bias, start;
     const char *names[1];
-    struct twa_elf *e = twa_target_object(a->t, ip, &bias, NULL);
-    if (!e || twa_elf_func(e, ip - bias, &start, names, 1) < 1)
+    struct tws_object *e = tws_space_object(&a->t->space, ip, &bias, NULL);
+    if (!e || tws_object_func(e, ip - bias, &start, names, 1) < 1)
         return -UNW_ENOINFO;
     snprintf(buf, len, "%s", names[0]);
     *off = ip - bias - start;
@@ -165,11 +161,11 @@ static unw_accessors_t accessors = {
 static void name_frame(const struct twa_target *t, struct twa_frame *f, int innermost)
 {
     uint64_t bias, start;
-    const struct twa_map *m = NULL;
+    const struct tws_map *m = NULL;
     /* A return address points after the call: look up the call itself. */
     uint64_t pc = innermost ? f->ip : f->ip - 1;
-    struct twa_elf *e = twa_target_object(t, pc, &bias, &m);
-    f->nnames = e ? twa_elf_func(e, pc - bias, &start, f->names, TWA_MAX_ALIASES) : 0;
+    struct tws_object *e = tws_space_object(&t->space, pc, &bias, &m);
+    f->nnames = e ? tws_object_func(e, pc - bias, &start, f->names, TWA_MAX_ALIASES) : 0;
     f->in_exe = m && t->exe && strcmp(m->path, t->exe) == 0;
 }
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include "tw.h"
 #include "tw_region.h"
-#include "attach_weak.h"
+#include "twattach.h"
 
 static void lend(struct tw_target *t, int st, const struct twc_facts *f, void *storage)
 {
@@ -52,8 +52,8 @@ void tgt_lend_frames(struct tw_target *t)
     void *storage = NULL;
     char err[TW_ERRLEN];
     memset(&f, 0, sizeof f);
-    if (!t->s || !twa_release) return;
-    if (t->pid > 0 && twa_collect_pid) {
+    if (!t->s) return;
+    if (t->pid > 0) {
         uint64_t from = mono_ns();
         count_stop(t);
         int st = twa_collect_pid(t->pid, 1, &f, &storage, err, sizeof err);
@@ -61,6 +61,6 @@ void tgt_lend_frames(struct tw_target *t)
         twc_set_reader_stop(t->s, from, mono_ns());
         lend(t, st, &f, storage);
     }
-    else if (t->path && t->core && twa_collect_core)
+    else if (t->path && t->core)
         lend(t, twa_collect_core(t->path, t->exe, &f, &storage, err, sizeof err), &f, storage);
 }

@@ -1,34 +1,31 @@
-# console/ — the `tw` program (build/bin/tw): a thin frontend over libtwcore, plus
-# libtwattach (core files, attach-only) when the attach module exists.
+# console/ — the `tw` program (build/bin/tw): a thin frontend over libtwcore. It reads cores
+# through libtwcorefile (corefile/), collects attach-only facts through libtwattach (attach/)
+# and names stack frames through libtwsym (symbolize/), all linked in like any archive.
 TW_CON_SRCS := $(wildcard console/*.c)
 TW_CON_OBJS := $(patsubst console/%.c,$(B)/obj/console/%.o,$(TW_CON_SRCS))
-# libtwattach is linked when its module is in the tree; the console references it weakly
-# (console/attach_weak.h) so tw still builds and says "not built" without it. -u pulls the
-# archive members in, since weak references alone never do.
-TW_CON_ATTACH_A := $(if $(wildcard attach/module.mk),$(B)/lib/libtwattach.a)
-TW_CON_ATTACH_LINK = $(if $(TW_CON_ATTACH_A),$(TW_CON_ATTACH_A) \
-  $(foreach f,twa_core_open twa_core_read twa_core_find_region twa_core_close twa_collect_pid twa_collect_core twa_release,-Wl,-u,$(f)) \
-  $(TWATTACH_LDLIBS))
-TW_CON_LDLIBS = -L$(B)/lib -ltwcore -Wl,-rpath,'$$ORIGIN/../lib' $(TW_CON_ATTACH_LINK) -ldwarf -lelf -lreadline -lncursesw -lpthread
+TW_CON_CFLAGS := $(CFLAGS_BASE) -Iattach -Icorefile -Isymbolize
+TW_CON_LDLIBS = -L$(B)/lib -ltwcore -Wl,-rpath,'$$ORIGIN/../lib' $(B)/lib/libtwattach.a $(TWATTACH_LDLIBS) \
+  -lreadline -lncursesw -lpthread
 
 ALL_TARGETS += $(B)/bin/tw
 TEST_STEPS += test-console
-DEBIAN_PKGS += libreadline-dev libncurses-dev libdwarf-dev libelf-dev libunwind-dev tmux graphviz gdb
+DEBIAN_PKGS += libreadline-dev libncurses-dev tmux graphviz gdb
 
 $(B)/obj/console/%.o: console/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -MMD -MP -c $< -o $@
+	$(CC) $(TW_CON_CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(TW_CON_OBJS:.o=.d)
 
-$(B)/bin/tw: $(TW_CON_OBJS) $(B)/lib/libtwcore.so $(TW_CON_ATTACH_A)
+$(B)/bin/tw: $(TW_CON_OBJS) $(B)/lib/libtwcore.so $(TWATTACH_ARCHIVES)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -o $@ $(TW_CON_OBJS) $(TW_CON_LDLIBS)
 
-# Symboliser unit test: a binary whose own line table is known (Criterion).
-$(B)/tests/console/symbolize_test: tests/console/symbolize_test.c $(B)/obj/console/symbolize.o
+# Symbolizer unit test: a binary whose own line table is known, and hostile object files
+# (Criterion).
+$(B)/tests/console/symbolize_test: tests/console/symbolize_test.c $(B)/lib/libtwsym.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -O0 -Iconsole -o $@ $^ -lcriterion -ldwarf -lelf
+	$(CC) $(CFLAGS_BASE) -O0 -Isymbolize -o $@ $< $(B)/lib/libtwsym.a $(TWSYM_LDLIBS) -lcriterion
 
 .PHONY: test-console
 test-console: $(B)/bin/tw $(B)/tests/console/symbolize_test

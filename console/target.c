@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tw.h"
-#include "attach_weak.h"
+#include "twattach.h"
 
 int tgt_parse(const struct tw_args *a, struct tw_target *t, char *err, size_t n) {
     memset(t, 0, sizeof *t);

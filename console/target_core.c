@@ -1,29 +1,31 @@
-/* target_core.c — an ELF core file through libtwattach: the region is read straight out of
+/* target_core.c — an ELF core file through libtwcorefile: the region is read straight out of
  * the core's PT_LOAD segments; a core without one falls back to attach-only facts from its
- * threads' notes. */
+ * threads' notes (libtwattach). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "tw.h"
-#include "attach_weak.h"
+#include "twattach.h"
+#include "twcorefile.h"
 
 int core_open(struct tw_target *t, char *err, size_t n) {
-    if (!twa_core_open || !twa_core_find_region || !twa_core_read || !twa_core_close || !twa_collect_core || !twa_release) {
-        snprintf(err, n, "reading core files needs libtwattach, which is not built into this tw");
-        return TWC_ENOREGION;
+    if (t->exe && access(t->exe, R_OK) != 0) {
+        snprintf(err, n, "cannot read the executable %s (--exe): %s", t->exe, strerror(errno));
+        return errno == EACCES ? TWC_EPERM : TWC_ENOTFOUND;
     }
-    int st = core_check(t->path, t->exe, err, n);
-    if (st) return st;
-    struct twa_core *c = twa_core_open(t->path, &st, err, n);
+    int st;
+    struct twcf_core *c = twcf_open(t->path, &st, err, n);
     if (!c) return st ? st : TWC_EINTERNAL;
     t->core = c;
+    if ((st = twcf_check(c, t->path, t->exe, err, n))) return st;
     uint64_t addr = 0;
     char why[TW_ERRLEN];
-    st = twa_core_find_region(c, &addr, why, sizeof why);
+    st = twcf_find_region(c, &addr, why, sizeof why);
     if (st == 0) {
         t->region_addr = addr;
-        t->s = twc_open_region(twa_core_read, c, addr, 0, &st, err, n);
+        t->s = twc_open_region(twcf_read, c, addr, 0, &st, err, n);
         if (!t->s) return st ? st : TWC_EINTERNAL;
         struct stat sb;
         if (stat(t->path, &sb) == 0)   /* the image's moment: a core holds no clock */
@@ -49,10 +51,10 @@ int core_open(struct tw_target *t, char *err, size_t n) {
 
 int64_t core_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len) {
     if (!t->core) return -EFAULT;
-    return twa_core_read(t->core, addr, buf, len);
+    return twcf_read(t->core, addr, buf, len);
 }
 
 void core_close(struct tw_target *t) {
-    if (t->core) twa_core_close(t->core);
+    if (t->core) twcf_close(t->core);
     t->core = NULL;
 }

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "tw.h"
-#include "attach_weak.h"
+#include "twattach.h"
 #include "tw_region.h"
 
 #define PF_KTHREAD 0x00200000u
@@ -122,11 +122,6 @@ int pid_find_region(int pid, int *fd_out, int wr, char *err, size_t n) {
 static int attach_only(struct tw_target *t, char *err, size_t n) {
     if (is_kernel_thread(t->pid)) {
         snprintf(err, n, "process %d is a kernel thread: it has no TurboWish region and no user threads to attach to",
-                 t->pid);
-        return TWC_ENOREGION;
-    }
-    if (!twa_collect_pid || !twa_release) {
-        snprintf(err, n, "process %d has no TurboWish region, and attach-only collection (libtwattach) is not built into this tw",
                  t->pid);
         return TWC_ENOREGION;
     }

@@ -24,6 +24,9 @@ struct tw_args {
 
 enum tw_target_kind { TGT_NONE = 0, TGT_PID = 1, TGT_FILE = 2, TGT_CORE = 3 };
 
+struct twcf_core;                 /* corefile/twcorefile.h */
+struct tw_symbols;                /* frames.c */
+
 /* An opened target: a twc_session plus whatever keeps its byte source alive. */
 struct tw_target {
     int kind;
@@ -32,7 +35,7 @@ struct tw_target {
     const char *exe;            /* --exe for cores */
     int region_fd;              /* memfd (pid) or snapshot file; -1 otherwise */
     uint64_t region_addr;       /* address of the header in the reader's space */
-    void *core;                 /* struct twa_core * */
+    struct twcf_core *core;     /* libtwcorefile's open core */
     int mem_fd;                 /* /proc/PID/mem, opened on demand for stack reads */
     int attach_only;            /* session built from facts, not a region */
     twc_session *s;
@@ -40,7 +43,7 @@ struct tw_target {
     size_t ctl_len;
     uint64_t ctl_base;          /* region offset of ctl_map[0] */
     uint64_t control_offset;
-    struct symbolizer *sym;     /* modules of the target, read for the first stack frame shown */
+    struct tw_symbols *sym;     /* modules of the target, read for the first stack frame shown */
 };
 
 #define TGT_WRITABLE 0x1        /* pause/resume wanted: open the memfd read-write */
@@ -57,9 +60,8 @@ int64_t tgt_read_region(struct tw_target *t, uint64_t off, void *buf, uint64_t l
 /* Target memory at a virtual address (stacks for bt): /proc/PID/mem or the core. */
 int64_t tgt_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len);
 
-/* frames.c: the console's symbolizer for the stacks `task ID` shows (TW_BACKTRACE) */
-/* A code symbolizer over the target's modules (/proc/PID/maps, or the core's NT_FILE note). */
-struct symbolizer *tgt_new_symbolizer(struct tw_target *t);
+/* frames.c: libtwsym over the target's modules (/proc/PID/maps, or the core's NT_FILE note)
+ * names the stacks `task ID` shows (TW_BACKTRACE) */
 void tgt_lend_symbolizer(struct tw_target *t);
 void tgt_drop_symbolizer(struct tw_target *t);
 
@@ -76,8 +78,6 @@ int64_t fd_pread_reader(void *ctx, uint64_t addr, void *buf, uint64_t len);
 /* lend_frames.c: lend the threads' frames to a region session, so that objects the adapter
  * named by address are named from the frame that holds them ("main:mu1"). Best effort. */
 void tgt_lend_frames(struct tw_target *t);
-/* core_check.c: refuse a truncated core, or an --exe that is not the core's program */
-int core_check(const char *core, const char *exe, char *err, size_t n);
 /* target_core.c */
 int core_open(struct tw_target *t, char *err, size_t n);
 void core_close(struct tw_target *t);

@@ -1,4 +1,4 @@
-/* Criterion tests of the core-file byte source (attach/corefile.c, attach/region_find.c).
+/* Criterion tests of the core-file byte source (corefile/corefile.c, corefile/region_find.c).
  * Fixtures come from tests/attach/run.sh through $TWA_FX: real gcore and kernel cores of
  * progs/region_holder, with the region address it printed. Hostile files are made here. */
 #include <criterion/criterion.h>
@@ -11,7 +11,7 @@
 #include <elf.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "twattach.h"
+#include "twcorefile.h"
 
 static const char *fx(const char *name)
 {
@@ -38,16 +38,16 @@ static void region_found(const char *core, const char *addrfile)
 {
     int st = -1;
     char err[256];
-    struct twa_core *c = twa_core_open(fx(core), &st, err, sizeof err);
+    struct twcf_core *c = twcf_open(fx(core), &st, err, sizeof err);
     cr_assert(c, "open %s: %s", core, err);
     cr_assert_eq(st, TWC_OK);
     uint64_t a = 0;
-    cr_assert_eq(twa_core_find_region(c, &a, err, sizeof err), TWC_OK, "%s", err);
+    cr_assert_eq(twcf_find_region(c, &a, err, sizeof err), TWC_OK, "%s", err);
     cr_assert_eq(a, fx_addr(addrfile));
     char magic[12];
-    cr_assert_eq(twa_core_read(c, a, magic, 12), 12);
+    cr_assert_eq(twcf_read(c, a, magic, 12), 12);
     cr_assert(memcmp(magic, "TURBOWSH", 8) == 0);
-    twa_core_close(c);
+    twcf_close(c);
 }
 
 Test(core_region, found_in_gcore_core_at_the_memfd_mapping) { region_found("gcore.core", "gcore.addr"); }
@@ -57,36 +57,36 @@ Test(core_region, undumped_memfd_is_reported_as_not_dumped)
 {
     int st;
     char err[256] = "";
-    struct twa_core *c = twa_core_open(fx("nodump.core"), &st, err, sizeof err);
+    struct twcf_core *c = twcf_open(fx("nodump.core"), &st, err, sizeof err);
     cr_assert(c, "%s", err);
     uint64_t a;
-    cr_assert_eq(twa_core_find_region(c, &a, err, sizeof err), TWC_ENOREGION);
+    cr_assert_eq(twcf_find_region(c, &a, err, sizeof err), TWC_ENOREGION);
     cr_assert(strstr(err, "not dumped"), "message was: %s", err);
-    twa_core_close(c);
+    twcf_close(c);
 }
 
 Test(core_read, unmapped_address_is_efault_and_segment_end_is_short)
 {
     int st;
     char err[256];
-    struct twa_core *c = twa_core_open(fx("gcore.core"), &st, err, sizeof err);
+    struct twcf_core *c = twcf_open(fx("gcore.core"), &st, err, sizeof err);
     cr_assert(c);
     char b[64];
-    cr_assert_eq(twa_core_read(c, 0x10, b, 8), -EFAULT);
-    cr_assert_eq(twa_core_read(c, UINT64_MAX - 3, b, 8), -EFAULT);
+    cr_assert_eq(twcf_read(c, 0x10, b, 8), -EFAULT);
+    cr_assert_eq(twcf_read(c, UINT64_MAX - 3, b, 8), -EFAULT);
     uint64_t a = fx_addr("gcore.addr");
     /* The region is 64 KiB; whatever follows it is either dumped or not, never garbage past
      * what the file holds: a read straddling the end returns at most what exists. */
-    int64_t r = twa_core_read(c, a + 65536 - 16, b, 64);
+    int64_t r = twcf_read(c, a + 65536 - 16, b, 64);
     cr_assert(r == 16 || r == 64, "got %" PRId64, r);
-    twa_core_close(c);
+    twcf_close(c);
 }
 
 Test(core_open, missing_file_is_not_found)
 {
     int st;
     char err[256];
-    cr_assert_null(twa_core_open("/nonexistent/core.1", &st, err, sizeof err));
+    cr_assert_null(twcf_open("/nonexistent/core.1", &st, err, sizeof err));
     cr_assert_eq(st, TWC_ENOTFOUND);
 }
 
@@ -94,9 +94,9 @@ Test(core_open, directory_and_non_core_elf_are_corrupt)
 {
     int st;
     char err[256];
-    cr_assert_null(twa_core_open("/tmp", &st, err, sizeof err));
+    cr_assert_null(twcf_open("/tmp", &st, err, sizeof err));
     cr_assert_eq(st, TWC_ECORRUPT);
-    cr_assert_null(twa_core_open("/bin/sh", &st, err, sizeof err));
+    cr_assert_null(twcf_open("/bin/sh", &st, err, sizeof err));
     cr_assert_eq(st, TWC_ECORRUPT);
     cr_assert(strstr(err, "not a core"), "%s", err);
 }
@@ -134,16 +134,16 @@ Test(core_open, every_truncation_of_a_real_core_is_safe)
         char *p = tmpfile_with(all, cuts[i]);
         int st = -1;
         char err[256];
-        struct twa_core *c = twa_core_open(p, &st, err, sizeof err);
+        struct twcf_core *c = twcf_open(p, &st, err, sizeof err);
         if (!c) {
             cr_assert_eq(st, TWC_ECORRUPT, "cut %zu: status %d (%s)", cuts[i], st, err);
         } else {
             uint64_t r;
             char b[4096];
-            (void)twa_core_find_region(c, &r, err, sizeof err);
-            int64_t got = twa_core_read(c, a, b, sizeof b);
+            (void)twcf_find_region(c, &r, err, sizeof err);
+            int64_t got = twcf_read(c, a, b, sizeof b);
             cr_assert(got == -EFAULT || (got > 0 && got <= (int64_t)sizeof b));
-            twa_core_close(c);
+            twcf_close(c);
         }
         unlink(p);
     }
@@ -193,14 +193,14 @@ Test(core_open, hostile_headers_are_rejected_or_bounded)
         char *p = tmpfile_with(&f, sizeof f);
         int st;
         char err[256];
-        struct twa_core *c = twa_core_open(p, &st, err, sizeof err);
+        struct twcf_core *c = twcf_open(p, &st, err, sizeof err);
         if (c) {
             char b[32];
             uint64_t r;
-            int64_t got = twa_core_read(c, 0x1000, b, sizeof b);
+            int64_t got = twcf_read(c, 0x1000, b, sizeof b);
             cr_assert(got == -EFAULT || (got > 0 && got <= 32), "variant %d read %" PRId64, variant, got);
-            (void)twa_core_find_region(c, &r, err, sizeof err);
-            twa_core_close(c);
+            (void)twcf_find_region(c, &r, err, sizeof err);
+            twcf_close(c);
         } else {
             cr_assert_eq(st, TWC_ECORRUPT, "variant %d: %s", variant, err);
         }
@@ -231,14 +231,14 @@ Test(core_open, random_garbage_is_corrupt)
         char *p = tmpfile_with(junk, sizeof junk);
         int st;
         char err[256];
-        struct twa_core *c = twa_core_open(p, &st, err, sizeof err);
+        struct twcf_core *c = twcf_open(p, &st, err, sizeof err);
         if (c) {
             uint64_t r;
             char b[64];
             for (int k = 0; k < 16; k++)
-                (void)twa_core_read(c, (uint64_t)k << 12, b, sizeof b);
-            (void)twa_core_find_region(c, &r, err, sizeof err);
-            twa_core_close(c);
+                (void)twcf_read(c, (uint64_t)k << 12, b, sizeof b);
+            (void)twcf_find_region(c, &r, err, sizeof err);
+            twcf_close(c);
         } else {
             cr_assert_eq(st, TWC_ECORRUPT);
         }
@@ -252,10 +252,10 @@ Test(core_region, core_without_region_says_so_quickly, .timeout = 10)
 {
     int st;
     char err[256] = "";
-    struct twa_core *c = twa_core_open(fx("plain.core"), &st, err, sizeof err);
+    struct twcf_core *c = twcf_open(fx("plain.core"), &st, err, sizeof err);
     cr_assert(c, "%s", err);
     uint64_t a;
-    cr_assert_eq(twa_core_find_region(c, &a, err, sizeof err), TWC_ENOREGION);
+    cr_assert_eq(twcf_find_region(c, &a, err, sizeof err), TWC_ENOREGION);
     cr_assert(strstr(err, "no TurboWish region"), "%s", err);
-    twa_core_close(c);
+    twcf_close(c);
 }

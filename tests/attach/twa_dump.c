@@ -1,4 +1,4 @@
-/* twa_dump — prints what libtwattach sees, one fact per line, for the bash tests (and for
+/* twa_dump — prints what libtwattach (and libtwcorefile) see, one fact per line, for the bash tests (and for
  * people debugging the collector without the console):
  *   twa_dump region CORE            -> "region 0x..." or "noregion <sentence>"
  *   twa_dump pid PID [SAMPLES]      -> facts of a live process
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "twattach.h"
+#include "twcorefile.h"
 
 static void print_facts(const struct twc_facts *f)
 {
@@ -34,18 +35,18 @@ int main(int argc, char **argv)
     char err[512] = "";
     if (argc >= 3 && strcmp(argv[1], "region") == 0) {
         int st;
-        struct twa_core *c = twa_core_open(argv[2], &st, err, sizeof err);
+        struct twcf_core *c = twcf_open(argv[2], &st, err, sizeof err);
         if (!c) {
             printf("error %d %s\n", st, err);
             return st;
         }
         uint64_t a;
-        st = twa_core_find_region(c, &a, err, sizeof err);
+        st = twcf_find_region(c, &a, err, sizeof err);
         if (st == 0)
             printf("region 0x%" PRIx64 "\n", a);
         else
             printf("noregion %d %s\n", st, err);
-        twa_core_close(c);
+        twcf_close(c);
         return st;
     }
     struct twc_facts f;

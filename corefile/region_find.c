@@ -10,15 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 #include "tw_region.h"
-#include "twa_internal.h"
+#include "corefile.h"
 
 #define MEMFD_NAME "/memfd:turbowish"
 
-int twa_core_find_region(struct twa_core *c, uint64_t *addr, char *err, size_t errlen)
+int twcf_find_region(struct twcf_core *c, uint64_t *addr, char *err, size_t errlen)
 {
     if (!c || !addr)
         return TWC_EUSAGE;
-    const struct twa_map *undumped = NULL;
+    const struct tws_map *undumped = NULL;
     for (size_t i = 0; i < c->nmaps; i++) {
         if (strncmp(c->maps[i].path, MEMFD_NAME, sizeof MEMFD_NAME - 1) != 0)
             continue;
@@ -26,7 +26,7 @@ int twa_core_find_region(struct twa_core *c, uint64_t *addr, char *err, size_t e
         if (c->maps[i].fileofs != 0)
             continue;
         char magic[8];
-        if (twa_core_read(c, c->maps[i].start, magic, 8) == 8) {
+        if (twcf_read(c, c->maps[i].start, magic, 8) == 8) {
             *addr = c->maps[i].start; /* libtwcore validates the header; a bad one is "corrupt" */
             return TWC_OK;
         }
@@ -39,13 +39,13 @@ int twa_core_find_region(struct twa_core *c, uint64_t *addr, char *err, size_t e
      * could only find such look-alikes: say what happened instead. */
     uint32_t bom = TW_BYTE_ORDER_MARK;
     for (size_t i = 0; i < c->nsegs && !undumped; i++) {
-        const struct twa_seg *s = &c->segs[i];
+        const struct twcf_seg *s = &c->segs[i];
         /* Not NT_FILE's page size: gdb writes 1 there (offsets in bytes). x86-64 pages. */
         const uint64_t ps = 4096;
         uint64_t first = (s->vaddr + ps - 1) & ~(ps - 1);
         for (uint64_t a = first; a >= s->vaddr && a - s->vaddr + 12 <= s->filesz; a += ps) {
             char magic[12];
-            if (twa_core_read(c, a, magic, 12) == 12 && memcmp(magic, TW_MAGIC, 8) == 0 &&
+            if (twcf_read(c, a, magic, 12) == 12 && memcmp(magic, TW_MAGIC, 8) == 0 &&
                 memcmp(magic + 8, &bom, 4) == 0) {
                 *addr = a;
                 return TWC_OK;

@@ -1,4 +1,5 @@
-/* corefile.c — an ELF core file (kernel or gcore, x86-64) as a byte source.
+/* corefile.c — an ELF core file (kernel or gcore, x86-64): its segments as a byte source,
+ * its notes (threads, mappings, auxv) as facts.
  *
  * The file is input, not memory: every header, count and offset is checked against the real
  * file size before use, so a truncated or hostile core yields TWC_ECORRUPT or short reads,
@@ -15,7 +16,7 @@
 #include <sys/procfs.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "twa_internal.h"
+#include "corefile.h"
 
 #define MAX_PHDRS (1u << 20)           /* more would be a hostile file, not a process */
 #define MAX_NOTES_BYTES (64u << 20)  /* notes of a 10k-thread process are a few MiB */
@@ -42,12 +43,12 @@ static int pread_all(int fd, void *buf, size_t len, uint64_t off)
 
 static int seg_cmp(const void *a, const void *b)
 {
-    const struct twa_seg *x = a, *y = b;
+    const struct twcf_seg *x = a, *y = b;
     return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
 }
 
 /* NT_FILE: count, page size, count x {start, end, page offset}, then count C strings. */
-static void parse_nt_file(struct twa_core *c, const uint8_t *d, size_t n)
+static void parse_nt_file(struct twcf_core *c, const uint8_t *d, size_t n)
 {
     if (n < 16)
         return;
@@ -57,7 +58,7 @@ static void parse_nt_file(struct twa_core *c, const uint8_t *d, size_t n)
     if (count == 0 || count > (n - 16) / 24)
         return;
     c->page_size = (psz && !(psz & (psz - 1))) ? psz : 4096;
-    struct twa_map *m = calloc(count, sizeof *m);
+    struct tws_map *m = calloc(count, sizeof *m);
     if (!m)
         return;
     const char *s = (const char *)d + 16 + count * 24, *end = (const char *)d + n;
@@ -82,13 +83,13 @@ static void parse_nt_file(struct twa_core *c, const uint8_t *d, size_t n)
     c->nmaps = k;
 }
 
-static void parse_prstatus(struct twa_core *c, const uint8_t *d, size_t n)
+static void parse_prstatus(struct twcf_core *c, const uint8_t *d, size_t n)
 {
     struct elf_prstatus ps;
     if (n < sizeof ps)
         return; /* a different layout (32-bit core): we only read x86-64 */
     memcpy(&ps, d, sizeof ps);
-    struct twa_core_thread *t = realloc(c->threads, (c->nthreads + 1) * sizeof *t);
+    struct twcf_thread *t = realloc(c->threads, (c->nthreads + 1) * sizeof *t);
     if (!t)
         return;
     c->threads = t;
@@ -97,7 +98,7 @@ static void parse_prstatus(struct twa_core *c, const uint8_t *d, size_t n)
     c->nthreads++;
 }
 
-static void parse_auxv(struct twa_core *c, const uint8_t *d, size_t n)
+static void parse_auxv(struct twcf_core *c, const uint8_t *d, size_t n)
 {
     for (size_t i = 0; i + 16 <= n; i += 16) {
         uint64_t kv[2];
@@ -111,7 +112,7 @@ static void parse_auxv(struct twa_core *c, const uint8_t *d, size_t n)
     }
 }
 
-static void parse_notes(struct twa_core *c)
+static void parse_notes(struct twcf_core *c)
 {
     const uint8_t *p = c->notes, *end = c->notes + c->notes_len;
     while ((size_t)(end - p) >= sizeof(Elf64_Nhdr)) {
@@ -133,6 +134,8 @@ static void parse_notes(struct twa_core *c)
             memcpy(&pi, desc, sizeof pi);
             memcpy(c->fname, pi.pr_fname, 16);
             c->fname[16] = 0;
+            memcpy(c->psargs, pi.pr_psargs, 80);
+            c->psargs[80] = 0;
             c->pid = pi.pr_pid;
         } else if (core_owner && h.n_type == NT_FILE && !c->maps)
             parse_nt_file(c, desc, h.n_descsz);
@@ -145,10 +148,10 @@ static void parse_notes(struct twa_core *c)
     }
 }
 
-struct twa_core *twa_core_open(const char *path, int *status, char *err, size_t errlen)
+struct twcf_core *twcf_open(const char *path, int *status, char *err, size_t errlen)
 {
     int st = TWC_ECORRUPT;
-    struct twa_core *c = calloc(1, sizeof *c);
+    struct twcf_core *c = calloc(1, sizeof *c);
     if (!c) {
         st = TWC_EINTERNAL;
         say(err, errlen, "out of memory opening core file %s", path);
@@ -209,9 +212,14 @@ struct twa_core *twa_core_open(const char *path, int *status, char *err, size_t 
         free(ph);
         goto fail;
     }
+    c->declared_end = eh.e_phoff + phnum * sizeof(Elf64_Phdr);
     for (unsigned i = 0; i < phnum; i++) {
+        /* what the file should hold, before clipping to what it does (twcf_check) */
+        if ((ph[i].p_type == PT_LOAD || ph[i].p_type == PT_NOTE) && ph[i].p_offset + ph[i].p_filesz >= ph[i].p_offset &&
+            ph[i].p_offset + ph[i].p_filesz > c->declared_end)
+            c->declared_end = ph[i].p_offset + ph[i].p_filesz;
         if (ph[i].p_type == PT_LOAD && ph[i].p_memsz > 0 && ph[i].p_vaddr + ph[i].p_memsz > ph[i].p_vaddr) {
-            struct twa_seg *s = &c->segs[c->nsegs++];
+            struct twcf_seg *s = &c->segs[c->nsegs++];
             s->vaddr = ph[i].p_vaddr;
             s->memsz = ph[i].p_memsz;
             s->off = ph[i].p_offset;
@@ -253,18 +261,18 @@ struct twa_core *twa_core_open(const char *path, int *status, char *err, size_t 
 fail:
     if (status)
         *status = st;
-    twa_core_close(c);
+    twcf_close(c);
     return NULL;
 }
 
 /* Segment containing addr: binary search over the sorted list (segments never overlap in a
  * sane core; in a hostile one we just use whichever the search lands on). */
-static const struct twa_seg *seg_find(const struct twa_core *c, uint64_t addr)
+static const struct twcf_seg *seg_find(const struct twcf_core *c, uint64_t addr)
 {
     size_t lo = 0, hi = c->nsegs;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const struct twa_seg *s = &c->segs[mid];
+        const struct twcf_seg *s = &c->segs[mid];
         if (addr < s->vaddr)
             hi = mid;
         else if (addr - s->vaddr >= s->memsz)
@@ -275,9 +283,9 @@ static const struct twa_seg *seg_find(const struct twa_core *c, uint64_t addr)
     return NULL;
 }
 
-int64_t twa_core_read(void *core, uint64_t addr, void *buf, uint64_t len)
+int64_t twcf_read(void *core, uint64_t addr, void *buf, uint64_t len)
 {
-    struct twa_core *c = core;
+    struct twcf_core *c = core;
     if (!c || (!buf && len))
         return -EINVAL;
     uint64_t done = 0;
@@ -285,7 +293,7 @@ int64_t twa_core_read(void *core, uint64_t addr, void *buf, uint64_t len)
         uint64_t a = addr + done;
         if (a < addr)
             break; /* wrapped past the top of the address space */
-        const struct twa_seg *s = seg_find(c, a);
+        const struct twcf_seg *s = seg_find(c, a);
         if (!s)
             break;
         uint64_t in = a - s->vaddr;
@@ -301,10 +309,10 @@ int64_t twa_core_read(void *core, uint64_t addr, void *buf, uint64_t len)
     return done ? (int64_t)done : (len ? -EFAULT : 0);
 }
 
-const char *twa_core_exe(const struct twa_core *c)
+const char *twcf_exe(const struct twcf_core *c)
 {
     uint64_t probe = c->at_entry ? c->at_entry : c->at_phdr;
-    const struct twa_map *m = probe ? twa_map_find(c->maps, c->nmaps, probe) : NULL;
+    const struct tws_map *m = probe ? tws_map_find(c->maps, c->nmaps, probe) : NULL;
     if (m)
         return m->path;
     /* No auxv: the first mapping with offset 0 is the executable in every Linux layout. */
@@ -314,7 +322,7 @@ const char *twa_core_exe(const struct twa_core *c)
     return NULL;
 }
 
-void twa_core_close(struct twa_core *c)
+void twcf_close(struct twcf_core *c)
 {
     if (!c)
         return;
@@ -322,7 +330,36 @@ void twa_core_close(struct twa_core *c)
         close(c->fd);
     free(c->segs);
     free(c->notes);
-    twa_free_maps(c->maps, c->nmaps);
+    tws_free_maps(c->maps, c->nmaps);
     free(c->threads);
     free(c);
+}
+
+size_t twcf_threads(const struct twcf_core *c, const struct twcf_thread **out)
+{
+    *out = c->threads;
+    return c->nthreads;
+}
+
+const char *twcf_comm(const struct twcf_core *c) { return c->fname; }
+
+long twcf_maps(const struct twcf_core *c, const char *exe, struct tws_map **out)
+{
+    const char *core_exe = twcf_exe(c);
+    char abs[4096];
+    if (exe && realpath(exe, abs))
+        exe = abs; /* mappings are absolute paths: the symbolizer opens nothing else */
+    struct tws_map *m = calloc(c->nmaps ? c->nmaps : 1, sizeof *m);
+    if (!m)
+        return -ENOMEM;
+    for (size_t i = 0; i < c->nmaps; i++) {
+        const char *path = exe && core_exe && strcmp(c->maps[i].path, core_exe) == 0 ? exe : c->maps[i].path;
+        m[i] = (struct tws_map){c->maps[i].start, c->maps[i].end, c->maps[i].fileofs, strdup(path), NULL};
+        if (!m[i].path) {
+            tws_free_maps(m, i);
+            return -ENOMEM;
+        }
+    }
+    *out = m;
+    return (long)c->nmaps;
 }

@@ -1,23 +1,26 @@
-/* dwarf_lines.c — file:line of a code address from the object's DWARF line tables (libdwarf).
+/* lines.c — file:line of a code address from the object's DWARF line tables (libdwarf).
  *
  * Loaded once per object on first use and kept as one sorted array of rows, so a lookup is a
  * binary search. Objects without debug info simply have no rows: the caller then reports the
- * function name alone. */
+ * function name alone. libdwarf checks the sections against the file; the bounds here are on
+ * what a hostile table could make us allocate. */
 #include <dwarf.h>
 #include <libdwarf.h>
 #include <stdlib.h>
 #include <string.h>
-#include "twa_elf.h"
+#include "object.h"
 
 #define MAX_ROWS (8u << 20) /* a hostile or enormous line table cannot exhaust memory */
 
 static int line_cmp(const void *a, const void *b)
 {
-    const struct twa_line *x = a, *y = b;
-    return x->addr < y->addr ? -1 : x->addr > y->addr;
+    const struct tws_line *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    return x->ord < y->ord ? -1 : x->ord > y->ord;
 }
 
-static uint32_t intern_file(struct twa_elf *e, const char *name)
+static uint32_t intern_file(struct tws_object *e, const char *name)
 {
     /* Files repeat across rows of one CU; checking the last few keeps this cheap. */
     for (size_t i = e->nfiles; i > 0 && i + 8 > e->nfiles; i--)
@@ -33,22 +36,23 @@ static uint32_t intern_file(struct twa_elf *e, const char *name)
     return (uint32_t)e->nfiles++;
 }
 
-static void add_row(struct twa_elf *e, size_t *cap, uint64_t addr, uint32_t file, int line)
+static void add_row(struct tws_object *e, size_t *cap, uint64_t addr, uint32_t file, int line)
 {
     if (e->nlines >= MAX_ROWS)
         return;
     if (e->nlines == *cap) {
         size_t c = *cap ? *cap * 2 : 1024;
-        struct twa_line *t = realloc(e->lines, c * sizeof *t);
+        struct tws_line *t = realloc(e->lines, c * sizeof *t);
         if (!t)
             return;
         e->lines = t;
         *cap = c;
     }
-    e->lines[e->nlines++] = (struct twa_line){addr, file, line};
+    e->lines[e->nlines] = (struct tws_line){addr, file, (uint32_t)e->nlines, line};
+    e->nlines++;
 }
 
-static void load_lines(struct twa_elf *e)
+static void load_lines(struct tws_object *e)
 {
     e->lines_loaded = 1;
     Dwarf_Debug dbg = 0;
@@ -108,13 +112,13 @@ static void load_lines(struct twa_elf *e)
         dwarf_dealloc(dbg, cu, DW_DLA_DIE);
     }
     dwarf_finish(dbg, &derr);
-    /* Stable order matters: an end-of-sequence row and the next sequence's first row may share
-     * an address; mergesort-like stability is not guaranteed by qsort, so lookups below skip
-     * line-0 rows when a real row has the same address. */
+    /* Rows at one address keep the table's order (ord): an end-of-sequence row and the next
+     * sequence's first row may share an address, and of several rows at one address the
+     * last one is the line that applies. */
     qsort(e->lines, e->nlines, sizeof *e->lines, line_cmp);
 }
 
-int twa_elf_line(struct twa_elf *e, uint64_t v, const char **file, int *line)
+int tws_object_line(struct tws_object *e, uint64_t v, const char **file, int *line)
 {
     if (!e)
         return -1;
@@ -141,7 +145,7 @@ int twa_elf_line(struct twa_elf *e, uint64_t v, const char **file, int *line)
     return -1;
 }
 
-void twa_lines_free(struct twa_elf *e)
+void tws_lines_free(struct tws_object *e)
 {
     for (size_t i = 0; i < e->nfiles; i++)
         free(e->files[i]);
