@@ -1,6 +1,7 @@
 # TurboWish top-level build. Each part of the tree adds itself through its own module.mk:
 #   LIBS/BINS/EXAMPLES += targets built by `make all`
-#   TEST_STEPS += phony targets run by `make test` (tools/test-steps.sh: two at a time)
+#   TEST_STEPS += phony targets run by `make test` (tools/test-steps.sh: two at a time);
+#     registered only in tests/AREA/module.mk, one per test folder
 #   BENCH_STEPS += phony targets run by `make bench`
 #   DEBIAN_PKGS += Debian packages `make deps` installs when missing
 # Outputs go to build/ at the fixed paths of DESIGN.md.
@@ -20,7 +21,10 @@ DEBIAN_PKGS := build-essential gdb python3 pkg-config libcriterion-dev
 .PHONY: all test demo bench install deps clean
 all:
 
-include $(sort $(wildcard */module.mk */*/module.mk))
+# The parts first, then the tests (tests/AREA/module.mk registers every test step), so that a
+# test's rules may name any part's variables.
+include $(sort $(filter-out tests/%,$(wildcard */module.mk */*/module.mk)))
+include $(sort $(wildcard tests/*/module.mk))
 
 all: $(ALL_TARGETS)
 

@@ -23,17 +23,3 @@ $(B)/obj/attach/%.o: attach/%.c $(wildcard attach/*.h) corefile/twcorefile.h sym
 $(B)/lib/libtwattach.a: $(TWATTACH_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
-
-# ---- tests ----
-$(B)/tests/attach/test_core: tests/attach/test_core.c $(TWATTACH_ARCHIVES) $(B)/lib/libtwcore.a
-	@mkdir -p $(@D)
-	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) -lcriterion -o $@
-
-$(B)/tests/attach/twa_dump: tests/attach/twa_dump.c $(TWATTACH_ARCHIVES) $(B)/lib/libtwcore.a
-	@mkdir -p $(@D)
-	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) -o $@
-
-TEST_STEPS += test-attach
-.PHONY: test-attach
-test-attach: $(B)/tests/attach/test_core $(B)/tests/attach/twa_dump
-	@tests/attach/run.sh

@@ -8,7 +8,6 @@ TW_CON_LDLIBS = -L$(B)/lib -ltwcore -Wl,-rpath,'$$ORIGIN/../lib' $(B)/lib/libtwa
   -lreadline -lncursesw -lpthread
 
 ALL_TARGETS += $(B)/bin/tw
-TEST_STEPS += test-console
 DEBIAN_PKGS += libreadline-dev libncurses-dev tmux graphviz gdb
 
 $(B)/obj/console/%.o: console/%.c
@@ -20,14 +19,3 @@ $(B)/obj/console/%.o: console/%.c
 $(B)/bin/tw: $(TW_CON_OBJS) $(B)/lib/libtwcore.so $(TWATTACH_ARCHIVES)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -o $@ $(TW_CON_OBJS) $(TW_CON_LDLIBS)
-
-# Symbolizer unit test: a binary whose own line table is known, and hostile object files
-# (Criterion).
-$(B)/tests/console/symbolize_test: tests/console/symbolize_test.c $(B)/lib/libtwsym.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -O0 -Isymbolize -o $@ $< $(B)/lib/libtwsym.a $(TWSYM_LDLIBS) -lcriterion
-
-.PHONY: test-console
-test-console: $(B)/bin/tw $(B)/tests/console/symbolize_test
-	@$(B)/tests/console/symbolize_test
-	@tests/console/run.sh

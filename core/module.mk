@@ -3,7 +3,6 @@ CORE_SRCS := $(wildcard core/*.c)
 CORE_OBJS := $(patsubst core/%.c,$(B)/obj/core/%.o,$(CORE_SRCS))
 CORE_LIBS := -lelf -ldwarf
 ALL_TARGETS += $(B)/lib/libtwcore.so $(B)/lib/libtwcore.a
-TEST_STEPS += test-core
 DEBIAN_PKGS += libelf-dev libdwarf-dev
 
 $(B)/obj/core/%.o: core/%.c core/internal.h core/alerts.h core/commands.h core/dispatch.h core/dwarf_names.h core/glibc.h include/twcore.h include/tw_region.h
@@ -17,12 +16,3 @@ $(B)/lib/libtwcore.so: $(CORE_OBJS)
 $(B)/lib/libtwcore.a: $(CORE_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $(CORE_OBJS)
-
-TEST_CORE_SRCS := $(wildcard tests/core/*.c)
-$(B)/tests/core/test-core: $(TEST_CORE_SRCS) tests/core/region_builder.h $(B)/lib/libtwcore.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -Icore -o $@ $(TEST_CORE_SRCS) $(B)/lib/libtwcore.a $(CORE_LIBS) -lcriterion -ldl
-
-.PHONY: test-core
-test-core: $(B)/tests/core/test-core
-	$(B)/tests/core/test-core --jobs 4

@@ -7,8 +7,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 45
 FUZZ_CC := clang-14
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Icore -std=gnu11
-TEST_STEPS += test-fuzz
-.PHONY: fuzz test-fuzz
+.PHONY: fuzz
 
 $(B)/fuzz/fuzz_region: fuzz/fuzz_region.c $(CORE_SRCS) core/internal.h include/twcore.h include/tw_region.h
 	@mkdir -p $(@D)
@@ -22,10 +21,3 @@ $(B)/fuzz/corpus/.seeded: $(SCENARIO_SNAPSHOTS)
 fuzz: $(B)/fuzz/fuzz_region $(B)/fuzz/corpus/.seeded
 	$(B)/fuzz/fuzz_region -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
 	  -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus tests/corpus
-
-test-fuzz: $(B)/fuzz/fuzz_region $(B)/fuzz/corpus/.seeded
-	@echo "fuzz: replaying tests/corpus (every input that ever crashed libtwcore)"
-	$(B)/fuzz/fuzz_region -runs=0 tests/corpus
-	$(B)/fuzz/fuzz_region -max_total_time=$(FUZZ_TEST_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
-	  -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|crash-|Done' ; \
-	  test $${PIPESTATUS[0]} -eq 0

@@ -4,13 +4,8 @@
 GDB_PLUGIN_PY := $(sort $(wildcard gdb-plugin/turbowish_gdb/*.py))
 GDB_PLUGIN_OUT := $(B)/share/gdb/turbowish.py $(patsubst gdb-plugin/%,$(B)/share/gdb/%,$(GDB_PLUGIN_PY))
 ALL_TARGETS += $(GDB_PLUGIN_OUT)
-TEST_STEPS += test-gdb
 
 $(GDB_PLUGIN_OUT): $(B)/share/gdb/%: gdb-plugin/%
 	@mkdir -p $(dir $@)
 	@python3 -c 'import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])' $<
 	cp $< $@
-
-.PHONY: test-gdb
-test-gdb: $(GDB_PLUGIN_OUT)
-	@tests/gdb/run.sh

@@ -8,7 +8,6 @@ LLDBP_SO := $(B)/lib/turbowish-lldb.so
 ifneq ($(wildcard core/module.mk),)
 ALL_TARGETS += $(LLDBP_SO)
 endif
-TEST_STEPS += test-lldb
 DEBIAN_PKGS += lldb lldb-14 liblldb-14-dev
 
 $(B)/obj/lldb-plugin/%.o: lldb-plugin/%.cpp lldb-plugin/tw_lldb.h lldb-plugin/facts.h include/twcore.h include/tw_region.h
@@ -19,7 +18,3 @@ $(LLDBP_SO): $(LLDBP_OBJS) $(B)/lib/libtwcore.so
 	@mkdir -p $(dir $@)
 	$(CXX) -shared -o $@ $(LLDBP_OBJS) -L$(B)/lib -ltwcore -L$(LLDBP_LLVM)/lib -llldb \
 	  -Wl,-rpath,'$$ORIGIN' -Wl,-rpath,'$$ORIGIN/../lib' -Wl,-rpath,'$(PREFIX)/lib' -pthread
-
-.PHONY: test-lldb
-test-lldb: $(LLDBP_SO)
-	@tests/lldb/run.sh

@@ -1,0 +1,6 @@
+# tests/gdb — real `gdb -batch` against the examples, attach-only programs and their cores
+# (tests/gdb/t_*.sh, run by run.sh).
+TEST_STEPS += test-gdb
+.PHONY: test-gdb
+test-gdb: $(GDB_PLUGIN_OUT)
+	@tests/gdb/run.sh
