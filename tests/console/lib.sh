@@ -13,7 +13,7 @@ finish() { [ "$FAILS" -eq 0 ]; exit $?; }
 # start_example NAME -> EX_PID, waits for "tw-example: ready" (10 s guard against hangs)
 start_example() {
   local bin=build/examples/$1
-  [ -x "$bin" ] || { echo "  SKIP: $bin not built"; return 1; }
+  [ -x "$bin" ] || { fail "$bin is not built (make all builds it)"; return 1; }
   launch_ready "$TMP/$1.out" 10 "$bin" || { fail "example $1 $LAUNCH_ERR"; return 1; }
   EX_PID=$PID
 }

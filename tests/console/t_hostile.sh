@@ -32,7 +32,7 @@ if [ -f "$SNAP" ]; then
   expect_status 5 "a region in the other byte order is unsupported" -- $TW tasks --file "$TMP/bom.tw"
   expect_status 0 "the intact snapshot validates" -- $TW validate --file "$SNAP"
 else
-  echo "  SKIP: $SNAP not built"
+  fail "$SNAP is not built (make all builds it)"
 fi
 # Permission: an unprivileged user may not look into root's process.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then

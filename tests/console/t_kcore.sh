@@ -2,7 +2,7 @@
 # A kernel core file (the program aborted with core dumps on): the region and the parked
 # tasks' stacks are read straight out of it; bt symbolises through the core's NT_FILE note.
 . tests/console/lib.sh
-[ -x build/examples/deadlock ] || { echo "  SKIP: no deadlock example"; finish; }
+[ -x build/examples/deadlock ] || { fail "build/examples/deadlock is not built (make all builds it)"; finish; }
 [ "$(cat /proc/sys/kernel/core_pattern)" = core ] || { echo "  SKIP: core_pattern is not a plain 'core'"; finish; }
 mkdir -p "$TMP/kc"
 exe=$PWD/build/examples/deadlock

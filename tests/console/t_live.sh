@@ -18,7 +18,7 @@ if [ -f build/share/gdb/turbowish.py ]; then
     if [ "$cmd" = "deadlocks --json" ]; then g=$(echo "$g" | jpy "$NORM(j['deadlocks'][0]['chain'])"); c=$(echo "$c" | jpy "$NORM(j['deadlocks'][0]['chain'])"); fi
     [ -n "$c" ] && [ "$c" = "$g" ] && ok "tw $cmd equals gdb's" || fail "tw $cmd differs from gdb: $(echo "$c" | head -c 200) vs $(echo "$g" | head -c 200)"
   done
-else echo "  SKIP: gdb plugin not built"; fi
+else fail "the gdb plugin is not built (make all builds it)"; fi
 
 hb=$($TW tasks --pid "$P" --json | jpy '[t["id"] for t in j["tasks"] if t["name"]=="heartbeat"][0]') || fail "no heartbeat task"
 polls() { $TW tasks --pid "$P" --json | jpy "[t['polls'] for t in j['tasks'] if t['id']==$hb][0]"; }

@@ -3,7 +3,7 @@
 # timing luck: the snapshot never changes), asserting on what the screen shows.
 . tests/console/lib.sh
 SNAP=build/scenarios/abba.tw
-[ -f "$SNAP" ] || { echo "  SKIP: $SNAP not built"; finish; }
+[ -f "$SNAP" ] || { fail "$SNAP is not built (make all builds it)"; finish; }
 command -v tmux >/dev/null || { echo "  SKIP: no tmux"; finish; }
 T="tmux -L $TMUX_SOCK"
 screen() { $T capture-pane -p -t tw; }

@@ -5,7 +5,7 @@
 # delay is a whole second).
 . tests/console/lib.sh
 SNAP=build/scenarios/abba.tw
-[ -f "$SNAP" ] || { echo "  SKIP: $SNAP not built"; finish; }
+[ -f "$SNAP" ] || { fail "$SNAP is not built (make all builds it)"; finish; }
 command -v tmux >/dev/null || { echo "  SKIP: no tmux"; finish; }
 
 expect_status 1 "tw top without a terminal refuses" -- $TW top --file "$SNAP" </dev/null

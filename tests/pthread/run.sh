@@ -2,8 +2,8 @@
 # tests/pthread/run.sh — the pthread LD_PRELOAD adapter on unmodified programs.
 # Adapter-level checks (no `tw` needed): same output and exit codes with and without the
 # preload, and what the region records (read by regdump). Reader checks: what
-# `build/bin/tw deadlocks|alerts --pid PID --json` reports — skipped, visibly, while
-# build/bin/tw does not exist. Each check names the behaviour it pins down.
+# `build/bin/tw deadlocks|alerts --pid PID --json` reports — failed when build/bin/tw does
+# not exist (make test builds it first). Each check names the behaviour it pins down.
 set -u
 cd "$(dirname "$(readlink -f "$0")")/../.."
 PRE=$PWD/build/lib/libtw-pthread.so
@@ -13,10 +13,11 @@ TMP=$(mktemp -d -t twpthread.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; rm -rf "$TMP"; }
 trap cleanup EXIT
-pass=0 fail=0 skipped=0
+pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok    $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL  $1${2:+: $2}"; }
-skip() { skipped=$((skipped + 1)); echo "SKIP  $1 (build/bin/tw not built yet)"; }
+# make test builds everything first: a check that cannot run for want of tw is a failure, not a skip
+skip() { bad "$1" "build/bin/tw is not built (make all builds it)"; }
 check() { # NAME COMMAND... : ok when the command succeeds
     local name=$1; shift
     if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else bad "$name" "$(tail -3 "$TMP/check.out" | tr '\n' ' ' | cut -c1-200)"; fi
@@ -390,5 +391,5 @@ tw_script t_thread_names.sh "task names follow prctl(PR_SET_NAME); a start routi
 tw_script t_no_children.sh "tw run --no-children: an exec'd child is uninstrumented (not in tw ps), a forked copy still is; without it both are"
 tw_script t_kernel_waits.sh "threads asleep in calls the adapter does not wrap (sigsuspend, pause, read of a socket) are waiting, no long_poll: console live and core, gdb, lldb"
 
-echo "pthread adapter: $pass passed, $fail failed, $skipped skipped"
+echo "pthread adapter: $pass passed, $fail failed"
 [ $fail -eq 0 ]
