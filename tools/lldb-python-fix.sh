@@ -13,7 +13,10 @@
 set -u
 apply=0; [ "${1:-}" = "--apply" ] && apply=1
 command -v lldb >/dev/null || exit 0
-if ! timeout 120 lldb -b -o version 2>&1 | grep -q "No module named 'lldb.embedded_interpreter'"; then
+# Read lldb's whole answer before looking into it: `| grep -q` closes the pipe at the first match
+# and lldb then spins on its failing writes until the timeout (two minutes of every make test).
+says=$(timeout 120 lldb -b -o version </dev/null 2>&1)
+if ! grep -q "No module named 'lldb.embedded_interpreter'" <<<"$says"; then
   [ $apply = 1 ] && echo "lldb-python-fix: lldb finds its Python module; nothing to do"
   exit 0
 fi
