@@ -411,6 +411,23 @@ static void text_res_line(struct twc_session *s, const struct model *m, const st
     }
 }
 
+/* "NAME (ID) waits at FILE:LINE EXPR" and a newline */
+static void text_waits_at(struct twc_session *s, struct sbuf *b, const struct mtask *t)
+{
+    task_label(s, b, t);
+    sb_puts(b, " waits at ");
+    text_site(s, b, t->await_site);
+    sb_puts(b, "\n");
+}
+
+/* The index of the first task entry after entry k of a chain, n when there is none. */
+static size_t next_task_in(const struct dl_entry *c, size_t n, size_t k)
+{
+    size_t nx = k + 1;
+    while (nx < n && !c[nx].is_task) nx++;
+    return nx;
+}
+
 void text_chain(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
                 const struct dl_entry *c, size_t n, int global)
 {
@@ -418,13 +435,9 @@ void text_chain(struct twc_session *s, const struct model *m, const struct deriv
         if (!c[k].is_task) continue;
         const struct mtask *t = &m->tasks[c[k].idx];
         sb_puts(b, "  ");
-        task_label(s, b, t);
-        sb_puts(b, " waits at ");
-        text_site(s, b, t->await_site);
-        sb_puts(b, "\n");
+        text_waits_at(s, b, t);
         /* the next task in the chain, or the first (the last waits for the first) */
-        size_t nx = k + 1;
-        while (nx < n && !c[nx].is_task) nx++;
+        size_t nx = next_task_in(c, n, k);
         const struct mtask *next = global ? NULL : &m->tasks[c[nx < n ? nx : 0].idx];
         if (k + 1 < n && !c[k + 1].is_task) {
             sb_puts(b, "    ");
@@ -582,12 +595,8 @@ int cmd_why(struct twc_session *s, const struct model *m, uint64_t id, const str
             if (!chain[k].is_task) continue;
             const struct mtask *t = &m->tasks[chain[k].idx];
             if (t->state != TW_TASK_WAITING) break;
-            task_label(s, b, t);
-            sb_puts(b, " waits at ");
-            text_site(s, b, t->await_site);
-            sb_puts(b, "\n");
-            size_t nx = k + 1;
-            while (nx < n && !chain[nx].is_task) nx++;
+            text_waits_at(s, b, t);
+            size_t nx = next_task_in(chain, n, k);
             const struct mtask *nt = nx < n ? &m->tasks[chain[nx].idx] : (!strcmp(end, "cycle") ? &m->tasks[endtask] : NULL);
             for (size_t r = k + 1; r < nx; r++) {   /* its resource, or each branch of a select */
                 sb_puts(b, "  ");

@@ -90,6 +90,16 @@ long long dw_type_size(Dwarf_Debug dbg, Dwarf_Off off, int depth)
     return r;
 }
 
+
+/* The DIE after c among its siblings (c is freed), or NULL at the end. */
+static Dwarf_Die next_sibling_die(Dwarf_Debug dbg, Dwarf_Die c)
+{
+    Dwarf_Die sib = 0;
+    Dwarf_Error e = 0;
+    int rc = dwarf_siblingof_b(dbg, c, 1, &sib, &e);
+    dwarf_dealloc_die(c);
+    return rc == DW_DLV_OK ? sib : NULL;
+}
 void dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *out, size_t n)
 {
     for (int depth = 0; depth < MAX_DEPTH; depth++) {
@@ -123,7 +133,7 @@ void dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *
         } else if (off && (tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type)) {
             /* at offset 0 the object is the aggregate itself (a pthread_mutex_t is a union whose
              * first member is __data: "ledger", not "ledger.__data") */
-            Dwarf_Die c = 0, sib;
+            Dwarf_Die c = 0;
             if (dwarf_child(d, &c, &e) == DW_DLV_OK) {
                 while (c) {
                     Dwarf_Half ct = 0;
@@ -146,10 +156,7 @@ void dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *
                             }
                         }
                     }
-                    sib = 0;
-                    int rc = dwarf_siblingof_b(dbg, c, 1, &sib, &e);
-                    dwarf_dealloc_die(c);
-                    c = rc == DW_DLV_OK ? sib : NULL;
+                    c = next_sibling_die(dbg, c);
                 }
             }
         }
@@ -176,7 +183,7 @@ static int dwarf_path(const char *exe, const char *name, unsigned long long off,
         Dwarf_Off abbr;
         (void)abo;
         if (dwarf_next_cu_header_d(dbg, 1, &hl, &ver, &abbr, &as, &ls, &es, &sig, &toff, &next, &ct, &e) != DW_DLV_OK) break;
-        Dwarf_Die cu = 0, c = 0, sib;
+        Dwarf_Die cu = 0, c = 0;
         if (dwarf_siblingof_b(dbg, NULL, 1, &cu, &e) != DW_DLV_OK) continue;
         if (dwarf_child(cu, &c, &e) == DW_DLV_OK) {
             while (c) {
@@ -190,10 +197,7 @@ static int dwarf_path(const char *exe, const char *name, unsigned long long off,
                     dw_describe(dbg, t, off, out, n);
                     found = 1;
                 }
-                sib = 0;
-                int rc = dwarf_siblingof_b(dbg, c, 1, &sib, &e);
-                dwarf_dealloc_die(c);
-                c = rc == DW_DLV_OK ? sib : NULL;
+                c = next_sibling_die(dbg, c);
             }
         }
         dwarf_dealloc_die(cu);

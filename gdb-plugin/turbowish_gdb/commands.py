@@ -73,12 +73,16 @@ def run(word, arg):
     return s
 
 
-class CoreCommand(gdb.Command):
-    """Base of the subcommands that libtwcore answers."""
+class TwSubcommand(gdb.Command):
+    """Base of every `tw WORD` subcommand: registers itself under its word."""
     word = None
 
     def __init__(self):
         gdb.Command.__init__(self, "tw " + self.word, gdb.COMMAND_USER, gdb.COMPLETE_NONE)
+
+
+class CoreCommand(TwSubcommand):
+    """Base of the subcommands that libtwcore answers."""
 
     @guarded
     def invoke(self, arg, from_tty):
@@ -140,12 +144,9 @@ def _thread_by_tid(tid):
     return None
 
 
-class TwBt(gdb.Command):
+class TwBt(TwSubcommand):
     """(help from libtwcore's command table)"""
     word = "bt"
-
-    def __init__(self):
-        gdb.Command.__init__(self, "tw bt", gdb.COMMAND_USER, gdb.COMPLETE_NONE)
 
     @guarded
     def invoke(self, arg, from_tty):
@@ -171,15 +172,14 @@ class TwBt(gdb.Command):
                                      "--json" in words))
 
 
-class TwFrame(gdb.Command):
+class TwFrame(TwSubcommand):
     """Show a parked task's stack in gdb's own `bt`: frame 0 stays the selected thread's, and
 from frame 1 on gdb unwinds the task from its saved registers.
 
 Usage: tw frame ID     (then bt, frame N, info locals, p ...)
        tw frame none   (back to the thread's own stack)"""
 
-    def __init__(self):
-        gdb.Command.__init__(self, "tw frame", gdb.COMMAND_USER, gdb.COMPLETE_NONE)
+    word = "frame"
 
     @guarded
     def invoke(self, arg, from_tty):
@@ -208,14 +208,13 @@ Usage: tw frame ID     (then bt, frame N, info locals, p ...)
                   "`tw frame none` to undo\n" % (tid, th.num))
 
 
-class TwFacts(gdb.Command):
+class TwFacts(TwSubcommand):
     """What attach-only sees in each thread, before libtwcore analyses it: blocking call,
 object, owner, semaphore value, blocking site, and where each fact came from.
 
 Usage: tw facts [--json] [--one-sample]"""
 
-    def __init__(self):
-        gdb.Command.__init__(self, "tw facts", gdb.COMMAND_USER, gdb.COMPLETE_NONE)
+    word = "facts"
 
     @guarded
     def invoke(self, arg, from_tty):
@@ -245,12 +244,9 @@ Usage: tw facts [--json] [--one-sample]"""
             gdb.write("  object 0x%x kind %d owner %d value %d\n" % (o.addr, o.kind, o.owner, o.value))
 
 
-class TwHelp(gdb.Command):
+class TwHelp(TwSubcommand):
     """(help from libtwcore's command table)"""
     word = "help"
-
-    def __init__(self):
-        gdb.Command.__init__(self, "tw help", gdb.COMMAND_USER, gdb.COMPLETE_NONE)
 
     @guarded
     def invoke(self, arg, from_tty):
