@@ -11,17 +11,17 @@
 
 /* The order alerts are listed in: whole-model kinds first, then each task's alerts together
  * (in this order), then the instrumentation's own. */
-static const alert_detector model_detectors[] = { detect_deadlocks, detect_lock_order };
+static const alert_detector model_detectors[] = { twc__detect_deadlocks, twc__detect_lock_order };
 static const task_alert_detector task_detectors[] = {
-    detect_long_poll, detect_lost_waker, detect_lost_wakeup, detect_self_wake, detect_ready_starvation, detect_long_pause,
+    twc__detect_long_poll, twc__detect_lost_waker, twc__detect_lost_wakeup, twc__detect_self_wake, twc__detect_ready_starvation, twc__detect_long_pause,
 };
 static const alert_detector health_detectors[] = {
-    detect_instrumentation_overhead, detect_dropped_events, detect_instrumentation_overflow,
-    detect_instrumentation_error, detect_torn_records,
+    twc__detect_instrumentation_overhead, twc__detect_dropped_events, twc__detect_instrumentation_overflow,
+    twc__detect_instrumentation_error, twc__detect_torn_records,
 };
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 
-struct alert *alert_add(struct alist *l, const char *kind, const struct mtask *t)
+struct alert *twc__alert_add(struct alist *l, const char *kind, const struct mtask *t)
 {
     if (l->n == l->cap) {
         size_t c = l->cap ? l->cap * 2 : 16;
@@ -38,14 +38,14 @@ struct alert *alert_add(struct alist *l, const char *kind, const struct mtask *t
 
 /* deadlock / possible_deadlock: one alert per knot of the deadlock search (deadlock.c); the
  * resources of certain ones are marked for lock_order, which leaves their cycles out. */
-void detect_deadlocks(struct alert_scan *a, struct alist *L)
+void twc__detect_deadlocks(struct alert_scan *a, struct alist *L)
 {
     const struct model *m = a->m;
     struct deadlock *dl = NULL; size_t ndl = 0;
-    find_deadlocks(a->s, m, &dl, &ndl);
+    twc__find_deadlocks(a->s, m, &dl, &ndl);
     for (size_t i = 0; i < ndl; i++) {
         const struct mtask *first = dl[i].n ? &m->tasks[dl[i].chain[0].idx] : NULL;
-        struct alert *x = alert_add(L, dl[i].certain ? "deadlock" : "possible_deadlock", first);
+        struct alert *x = twc__alert_add(L, dl[i].certain ? "deadlock" : "possible_deadlock", first);
         if (!x) break;
         size_t ntask = 0;
         for (size_t k = 0; k < dl[i].n; k++) {
@@ -55,7 +55,7 @@ void detect_deadlocks(struct alert_scan *a, struct alist *L)
         snprintf(x->message, sizeof x->message, "%s%s deadlock of %zu tasks: %s",
                  dl[i].certain ? "certain" : "possible", dl[i].global ? " global" : "", ntask, dl[i].note);
     }
-    deadlocks_free(dl, ndl);
+    twc__deadlocks_free(dl, ndl);
 }
 
 /* The one pass over the events up to the view that the detectors share: per task, the poll
@@ -77,8 +77,8 @@ static void scan_events(struct alert_scan *a)
     uint64_t win_start = 0, win_n = 0, win_app = 0;
     for (size_t i = 0; i < ev_end; i++) {
         const struct tw_event *e = &s->events[i].ev;
-        long ti = e->task ? idmap_get(&m->tmap, e->task) : -1;
-        if (i == 0 || raw_to_ns(s, e->ts) >= raw_to_ns(s, win_start) + WINDOW_NS) {
+        long ti = e->task ? twc__idmap_get(&m->tmap, e->task) : -1;
+        if (i == 0 || twc__raw_to_ns(s, e->ts) >= twc__raw_to_ns(s, win_start) + WINDOW_NS) {
             win_start = e->ts; win_n = 0; win_app = 0;
         }
         win_n++; if (e->flags & TW_EVF_APP) win_app++;
@@ -102,20 +102,20 @@ static void scan_events(struct alert_scan *a)
     }
 }
 
-int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
+int twc__compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
                    struct alert **out, size_t *nout)
 {
     struct alist L = { 0 };
     struct alert_scan a = { .s = s, .m = m, .long_poll_ms = long_poll_ms };
-    a.now = a.now_live = now_raw(s, m);
+    a.now = a.now_live = twc__now_raw(s, m);
     /* On a live target, time goes on after the last event (liveclock.c). Used for starvation
      * only: the hogs that starve a task emit nothing. */
     if (s->at_now) {
-        uint64_t l = live_now_raw(s);
+        uint64_t l = twc__live_now_raw(s);
         if (l > a.now_live) a.now_live = l;
     }
     a.in_dl_res = calloc(m->nres + 1, 1);
-    a.have_g = wgraph_build(&a.g, m) == 0;
+    a.have_g = twc__wgraph_build(&a.g, m) == 0;
     scan_events(&a);
 
     for (size_t k = 0; k < COUNT(model_detectors); k++) model_detectors[k](&a, &L);
@@ -123,13 +123,13 @@ int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_p
     for (size_t i = 0; i < m->ntasks; i++) {
         const struct mtask *t = &m->tasks[i];
         if (t->hidden || !t->id || t->torn) continue;
-        snprintf(tn, sizeof tn, "%s (%llu)", task_name(s, t), (unsigned long long)t->id);
+        snprintf(tn, sizeof tn, "%s (%llu)", twc__task_name(s, t), (unsigned long long)t->id);
         for (size_t k = 0; k < COUNT(task_detectors); k++) task_detectors[k](&a, i, t, tn, &L);
     }
     for (size_t k = 0; k < COUNT(health_detectors); k++) health_detectors[k](&a, &L);
 
     free(a.poll_begin); free(a.max_poll); free(a.since); free(a.pause_ts); free(a.in_dl_res);
-    if (a.have_g) wgraph_free(&a.g);
+    if (a.have_g) twc__wgraph_free(&a.g);
     *out = L.a; *nout = L.n;
     return 0;
 }

@@ -12,7 +12,7 @@
 
 struct alist { struct alert *a; size_t n, cap; };
 /* A new alert of `kind` about task t (may be NULL); NULL when out of memory. */
-struct alert *alert_add(struct alist *l, const char *kind, const struct mtask *t);
+struct alert *twc__alert_add(struct alist *l, const char *kind, const struct mtask *t);
 
 struct alert_scan {
     struct twc_session *s;
@@ -33,17 +33,17 @@ typedef void (*alert_detector)(struct alert_scan *a, struct alist *L);
 /* One kind, for live task m->tasks[i] named tn (per-task kinds keep each task's alerts together). */
 typedef void (*task_alert_detector)(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 
-void detect_deadlocks(struct alert_scan *a, struct alist *L);
-void detect_lock_order(struct alert_scan *a, struct alist *L);
-void detect_long_poll(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
-void detect_lost_waker(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
-void detect_lost_wakeup(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
-void detect_self_wake(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
-void detect_ready_starvation(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
-void detect_long_pause(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
-void detect_instrumentation_overhead(struct alert_scan *a, struct alist *L);
-void detect_dropped_events(struct alert_scan *a, struct alist *L);
-void detect_instrumentation_overflow(struct alert_scan *a, struct alist *L);
-void detect_instrumentation_error(struct alert_scan *a, struct alist *L);
-void detect_torn_records(struct alert_scan *a, struct alist *L);
+void twc__detect_deadlocks(struct alert_scan *a, struct alist *L);
+void twc__detect_lock_order(struct alert_scan *a, struct alist *L);
+void twc__detect_long_poll(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
+void twc__detect_lost_waker(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
+void twc__detect_lost_wakeup(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
+void twc__detect_self_wake(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
+void twc__detect_ready_starvation(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
+void twc__detect_long_pause(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
+void twc__detect_instrumentation_overhead(struct alert_scan *a, struct alist *L);
+void twc__detect_dropped_events(struct alert_scan *a, struct alist *L);
+void twc__detect_instrumentation_overflow(struct alert_scan *a, struct alist *L);
+void twc__detect_instrumentation_error(struct alert_scan *a, struct alist *L);
+void twc__detect_torn_records(struct alert_scan *a, struct alist *L);
 #endif

@@ -10,17 +10,17 @@
 /* "x.c:12" for a site, "?" when unknown */
 static const char *site_short(struct twc_session *s, uint32_t site, char *buf, size_t n)
 {
-    const struct tw_site_rec *r = site ? site_at(s, site) : NULL;
+    const struct tw_site_rec *r = site ? twc__site_at(s, site) : NULL;
     if (!r) return "?";
-    const char *f = str_at(s, r->file), *slash = strrchr(f, '/');
+    const char *f = twc__str_at(s, r->file), *slash = strrchr(f, '/');
     snprintf(buf, n, "%s:%u", slash ? slash + 1 : f, r->line);
     return buf;
 }
 
 static const char *lock_name(struct twc_session *s, const struct model *m, uint64_t id, char *buf, size_t n)
 {
-    const struct mres *r = model_res(m, id);
-    if (r) return res_name(s, r, buf, n);
+    const struct mres *r = twc__model_res(m, id);
+    if (r) return twc__res_name(s, r, buf, n);
     snprintf(buf, n, "lock#%llu", (unsigned long long)id);
     return buf;
 }
@@ -30,7 +30,7 @@ static const char *lock_name(struct twc_session *s, const struct model *m, uint6
 static int cycle_folded(const struct model *m, const struct lo_cycle *y, const uint64_t *folded, size_t nfolded)
 {
     for (size_t k = 0; k < y->n; k++) {
-        const struct mres *h = model_res(m, y->edge[k].held), *a = model_res(m, y->edge[k].acquired);
+        const struct mres *h = twc__model_res(m, y->edge[k].held), *a = twc__model_res(m, y->edge[k].acquired);
         if (!h || !a || !h->create_site || !a->create_site) continue;
         uint64_t key = TW_ORDER_CLASS_KEY(h->create_site, a->create_site);
         for (size_t i = 0; i < nfolded; i++) if (folded[i] == key) return 1;
@@ -43,25 +43,25 @@ static int cycle_folded(const struct model *m, const struct lo_cycle *y, const u
 static void lock_order_alerts(struct twc_session *s, const struct model *m, const uint8_t *in_dl_res, struct alist *L)
 {
     struct lo_cycle *c; size_t n; int truncated;
-    if (find_lock_cycles(s, m, in_dl_res, &c, &n, &truncated)) return;
+    if (twc__find_lock_cycles(s, m, in_dl_res, &c, &n, &truncated)) return;
     uint64_t *folded = NULL; size_t nfolded = 0;
-    if (n) read_folded_classes(s, &folded, &nfolded);
+    if (n) twc__read_folded_classes(s, &folded, &nfolded);
     for (size_t i = 0; i < n; i++) {
         const struct lo_cycle *y = &c[i];
-        const struct mtask *t = model_task(m, y->edge[0].task);
-        struct alert *a = alert_add(L, "lock_order", t);
+        const struct mtask *t = twc__model_task(m, y->edge[0].task);
+        struct alert *a = twc__alert_add(L, "lock_order", t);
         if (!a) break;
         if (!t) { a->task = y->edge[0].task; a->has_task = y->edge[0].task != 0; }
         char *p = a->message, *end = a->message + sizeof a->message;
         p += snprintf(p, (size_t)(end - p), "lock order inversion: a cycle of %zu locks, each acquired (blocking) while holding the one before:", y->n);
         for (size_t k = 0; k < y->n && p < end; k++) {
             const struct lo_edge *e = &y->edge[k];
-            const struct mtask *by = model_task(m, e->task);
+            const struct mtask *by = twc__model_task(m, e->task);
             char n1[96], n2[96], s1[96], s2[96];
             p += snprintf(p, (size_t)(end - p), "%s %s (%s%s) then %s (%s) by %s %u%s", k ? ";" : "",
                           lock_name(s, m, e->held, n1, sizeof n1), site_short(s, e->held_site, s1, sizeof s1),
                           (e->flags & TW_ORDER_HELD_TRY) ? ", by trylock" : "", lock_name(s, m, e->acquired, n2, sizeof n2),
-                          site_short(s, e->acquired_site, s2, sizeof s2), by ? task_name(s, by) : "task", e->task,
+                          site_short(s, e->acquired_site, s2, sizeof s2), by ? twc__task_name(s, by) : "task", e->task,
                           e->waiting ? ", waiting now" : "");
         }
         if (p < end)
@@ -77,7 +77,7 @@ static void lock_order_alerts(struct twc_session *s, const struct model *m, cons
     free(c);
 }
 
-void detect_lock_order(struct alert_scan *a, struct alist *L)
+void twc__detect_lock_order(struct alert_scan *a, struct alist *L)
 {
     if (a->s->at_now && !a->s->facts) lock_order_alerts(a->s, a->m, a->in_dl_res, L);
 }

@@ -64,38 +64,38 @@ int twc_render_stack(twc_session *s, uint64_t task, const uint64_t *pcs, size_t 
 {
     if (out) *out = NULL;
     if (!s || !out || (n && !pcs)) { MSG(err, errlen, "no session"); return TWC_EUSAGE; }
-    struct sbuf b; sb_init(&b);
-    if (json) sb_printf(&b, "{\"task\":%llu,\"frames\":[", (unsigned long long)task);
+    struct sbuf b; twc__sb_init(&b);
+    if (json) twc__sb_printf(&b, "{\"task\":%llu,\"frames\":[", (unsigned long long)task);
     for (size_t i = 0; i < n; i++) {
         struct frame_sym f;
         /* frame 0 is where the task resumes, looked up as is; outer pcs are return addresses */
-        if (i) frame_symbolize(s, pcs[i], &f);
-        else frame_symbolize_at(s, pcs[i], &f);
+        if (i) twc__frame_symbolize(s, pcs[i], &f);
+        else twc__frame_symbolize_at(s, pcs[i], &f);
         canonical(f.object, sizeof f.object);
         if (json) {
-            sb_printf(&b, "%s{\"n\":%zu,\"pc\":\"0x%llx\",\"func\":", i ? "," : "", i, (unsigned long long)pcs[i]);
-            sb_json_str(&b, f.func[0] ? f.func : NULL);
-            sb_puts(&b, ",\"file\":");
-            sb_json_str(&b, f.file[0] ? f.file : NULL);
-            if (f.line) sb_printf(&b, ",\"line\":%d", f.line);
-            else sb_puts(&b, ",\"line\":null");
-            sb_puts(&b, ",\"object\":");
-            sb_json_str(&b, f.object[0] ? f.object : NULL);
-            sb_puts(&b, "}");
+            twc__sb_printf(&b, "%s{\"n\":%zu,\"pc\":\"0x%llx\",\"func\":", i ? "," : "", i, (unsigned long long)pcs[i]);
+            twc__sb_json_str(&b, f.func[0] ? f.func : NULL);
+            twc__sb_puts(&b, ",\"file\":");
+            twc__sb_json_str(&b, f.file[0] ? f.file : NULL);
+            if (f.line) twc__sb_printf(&b, ",\"line\":%d", f.line);
+            else twc__sb_puts(&b, ",\"line\":null");
+            twc__sb_puts(&b, ",\"object\":");
+            twc__sb_json_str(&b, f.object[0] ? f.object : NULL);
+            twc__sb_puts(&b, "}");
             continue;
         }
-        sb_printf(&b, "#%-2zu 0x%016llx in %s", i, (unsigned long long)pcs[i], f.func[0] ? f.func : "??");
-        if (f.file[0]) sb_printf(&b, " (%s:%d)", f.file, f.line);
-        else if (f.object[0]) sb_printf(&b, " () from %s", f.object);
-        sb_puts(&b, "\n");
+        twc__sb_printf(&b, "#%-2zu 0x%016llx in %s", i, (unsigned long long)pcs[i], f.func[0] ? f.func : "??");
+        if (f.file[0]) twc__sb_printf(&b, " (%s:%d)", f.file, f.line);
+        else if (f.object[0]) twc__sb_printf(&b, " () from %s", f.object);
+        twc__sb_puts(&b, "\n");
     }
     if (json) {
-        sb_puts(&b, "],\"stopped\":");
-        sb_json_str(&b, stopped);
-        sb_puts(&b, "}\n");
+        twc__sb_puts(&b, "],\"stopped\":");
+        twc__sb_json_str(&b, stopped);
+        twc__sb_puts(&b, "}\n");
     } else if (stopped)
-        sb_printf(&b, "(the walk stops after %zu frame%s: %s)\n", n, n == 1 ? "" : "s", stopped);
-    *out = sb_take(&b);
+        twc__sb_printf(&b, "(the walk stops after %zu frame%s: %s)\n", n, n == 1 ? "" : "s", stopped);
+    *out = twc__sb_take(&b);
     if (!*out) { MSG(err, errlen, "out of memory"); return TWC_EINTERNAL; }
     return 0;
 }
@@ -104,12 +104,12 @@ static int render_into(struct run_ctx *c, const uint64_t *pcs, size_t n, const c
 {
     char *text = NULL;
     int st = twc_render_stack(c->s, c->arg, pcs, n, stopped, c->o.json, &text, c->err, c->errlen);
-    if (!st) sb_puts(c->b, text);
+    if (!st) twc__sb_puts(c->b, text);
     free(text);
     return st;
 }
 
-int run_bt(struct run_ctx *c)
+int twc__run_bt(struct run_ctx *c)
 {
     struct twc_session *s = c->s;
     if (!c->has_arg || c->arg == 0 || c->arg > (s->facts ? UINT64_MAX : 0xffffffffull)) {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "internal.h"
 
-void sb_init(struct sbuf *b) { memset(b, 0, sizeof *b); }
+void twc__sb_init(struct sbuf *b) { memset(b, 0, sizeof *b); }
 
 static int sb_grow(struct sbuf *b, size_t need)
 {
@@ -19,7 +19,7 @@ static int sb_grow(struct sbuf *b, size_t need)
     return 0;
 }
 
-void sb_put(struct sbuf *b, const char *s, size_t n)
+void twc__sb_put(struct sbuf *b, const char *s, size_t n)
 {
     if (sb_grow(b, n)) return;
     memcpy(b->p + b->len, s, n);
@@ -27,9 +27,9 @@ void sb_put(struct sbuf *b, const char *s, size_t n)
     b->p[b->len] = 0;
 }
 
-void sb_puts(struct sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+void twc__sb_puts(struct sbuf *b, const char *s) { twc__sb_put(b, s, strlen(s)); }
 
-void sb_printf(struct sbuf *b, const char *fmt, ...)
+void twc__sb_printf(struct sbuf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -37,7 +37,7 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     if (n < 0) return;
-    if ((size_t)n < sizeof tmp) { sb_put(b, tmp, (size_t)n); return; }
+    if ((size_t)n < sizeof tmp) { twc__sb_put(b, tmp, (size_t)n); return; }
     if (sb_grow(b, (size_t)n)) return;
     va_start(ap, fmt);
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
@@ -45,33 +45,33 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-void sb_json_str(struct sbuf *b, const char *s)
+void twc__sb_json_str(struct sbuf *b, const char *s)
 {
-    if (!s) { sb_puts(b, "null"); return; }
-    sb_put(b, "\"", 1);
+    if (!s) { twc__sb_puts(b, "null"); return; }
+    twc__sb_put(b, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') { char e[2] = { '\\', (char)*p }; sb_put(b, e, 2); }
-        else if (*p < 0x20 || *p == 0x7f) sb_printf(b, "\\u%04x", *p);
-        else sb_put(b, (const char *)p, 1);
+        if (*p == '"' || *p == '\\') { char e[2] = { '\\', (char)*p }; twc__sb_put(b, e, 2); }
+        else if (*p < 0x20 || *p == 0x7f) twc__sb_printf(b, "\\u%04x", *p);
+        else twc__sb_put(b, (const char *)p, 1);
     }
-    sb_put(b, "\"", 1);
+    twc__sb_put(b, "\"", 1);
 }
 
-void sb_dur(struct sbuf *b, uint64_t ns)
+void twc__sb_dur(struct sbuf *b, uint64_t ns)
 {
-    if (ns < 1000) sb_printf(b, "%lluns", (unsigned long long)ns);
-    else if (ns < 1000000) sb_printf(b, "%.1fus", ns / 1e3);
-    else if (ns < 1000000000) sb_printf(b, "%.1fms", ns / 1e6);
-    else sb_printf(b, "%.2fs", ns / 1e9);
+    if (ns < 1000) twc__sb_printf(b, "%lluns", (unsigned long long)ns);
+    else if (ns < 1000000) twc__sb_printf(b, "%.1fus", ns / 1e3);
+    else if (ns < 1000000000) twc__sb_printf(b, "%.1fms", ns / 1e6);
+    else twc__sb_printf(b, "%.2fs", ns / 1e9);
 }
 
-char *sb_take(struct sbuf *b)
+char *twc__sb_take(struct sbuf *b)
 {
-    if (b->oom) { free(b->p); sb_init(b); return NULL; }
+    if (b->oom) { free(b->p); twc__sb_init(b); return NULL; }
     if (!b->p) { sb_grow(b, 0); if (b->p) b->p[0] = 0; }
     char *p = b->p;
-    sb_init(b);
+    twc__sb_init(b);
     return p;
 }
 
-void sb_free(struct sbuf *b) { free(b->p); sb_init(b); }
+void twc__sb_free(struct sbuf *b) { free(b->p); twc__sb_init(b); }

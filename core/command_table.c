@@ -18,74 +18,74 @@ static const struct command table[] = {
     { "summary", "", "counts by state, averages, the alerts banner",
       "The top view (also plain `tw`): tasks by state, average poll and\n"
       "ready-wait time, events recorded and retained, the alerts banner.",
-      EVERYWHERE, run_summary },
+      EVERYWHERE, twc__run_summary },
     { "tasks", "[--limit N] [--all]", "one line per task",
       "One line per task: id, name, state, polls, busy, idle, await site,\n"
       "attributes. --all includes done tasks; --limit N shows the first N.",
-      EVERYWHERE, run_tasks },
+      EVERYWHERE, twc__run_tasks },
     { "task", "ID", "one task's record",
       "The record of task ID: waits, holds, intents, histograms of poll\n"
       "time and ready-wait, its recorded stacks (TW_BACKTRACE), recent\n"
       "events.",
-      EVERYWHERE, run_task },
+      EVERYWHERE, twc__run_task },
     { "resources", "[--limit N]", "one line per resource",
       "One line per resource: id, name, kind, class, units, holders,\n"
       "waiters.",
-      EVERYWHERE, run_resources },
+      EVERYWHERE, twc__run_resources },
     { "resource", "ID", "one resource's record",
       "The record of resource ID: capacity, units, holders, senders,\n"
       "receivers, intending and waiting tasks.",
-      EVERYWHERE, run_resource },
+      EVERYWHERE, twc__run_resource },
     { "why", "ID", "what keeps task ID from running",
       "The chain that keeps task ID from running: task -> resource ->\n"
       "holder ... until a running or ready task, a finished holder, or a\n"
       "cycle.",
-      EVERYWHERE, run_why },
+      EVERYWHERE, twc__run_why },
     { "deadlocks", "", "every deadlock, certain or possible",
       "Every deadlock, certain ones first, as task -> resource -> task\n"
       "chains; each verdict says what proves it or what is missing.",
-      EVERYWHERE, run_deadlocks },
+      EVERYWHERE, twc__run_deadlocks },
     { "alerts", "[--long-poll-ms N]", "every alert, with its doc page",
       "Every alert (deadlock, lost_waker, long_poll, ...) with its page\n"
       "docs/alerts/KIND.md.",
-      EVERYWHERE, run_alerts },
+      EVERYWHERE, twc__run_alerts },
     { "log", "[N]", "the newest N events (default 20)",
       "The newest N events (default 20) up to the moment shown, merged\n"
       "across threads, oldest first.",
-      EVERYWHERE, run_log },
+      EVERYWHERE, twc__run_log },
     { "back", "[N | --await ID]", "move the view N events back",
       "Move the view N events back in history (default 1); later commands\n"
       "show that moment. --await ID: back to the previous time task ID\n"
       "began the await it is blocked at now.",
-      EVERYWHERE, run_history },
+      EVERYWHERE, twc__run_history },
     { "forward", "[N]", "move the view N events forward",
       "Move the view N events forward in history (default 1).",
-      EVERYWHERE, run_history },
+      EVERYWHERE, twc__run_history },
     { "at", "SEQ", "show the moment just after event SEQ",
       "Move the view to just after event SEQ (a number `log` shows).",
-      EVERYWHERE, run_history },
+      EVERYWHERE, twc__run_history },
     { "now", "", "return the view to the present",
       "Return the view to the present.",
-      EVERYWHERE, run_history },
+      EVERYWHERE, twc__run_history },
     { "pause", "ID", "ask the runtime to stop running task ID",
       "Ask the runtime to stop scheduling task ID (live processes only). A\n"
       "debugger holds the process stopped: the runtime takes the request\n"
       "when it runs again (continue, detach).",
-      EVERYWHERE, run_control },
+      EVERYWHERE, twc__run_control },
     { "resume", "ID", "ask the runtime to run task ID again",
       "Ask the runtime to schedule task ID again (live processes only).",
-      EVERYWHERE, run_control },
+      EVERYWHERE, twc__run_control },
     { "bt", "ID", "the stack of parked task ID",
       "The stack of parked task ID (not its worker thread's), innermost\n"
       "first: the frame-pointer chain walked from the registers the runtime\n"
       "saved when the task parked, over the target's memory, live or in a\n"
       "core. In an attach-only model a task is a thread: its stack as\n"
       "unwound. Each frame: #N 0xPC in FUNC (FILE:LINE) from OBJECT.",
-      EVERYWHERE, run_bt },
+      EVERYWHERE, twc__run_bt },
     { "validate", "", "check the region's consistency",
       "Check the region: header, bounds, references, derived lists, and the\n"
       "undo/redo of every retained event.",
-      EVERYWHERE, run_validate },
+      EVERYWHERE, twc__run_validate },
     { "help", "[COMMAND]", "this text, or one command's",
       "Help for every command, or for one.",
       EVERYWHERE, NULL },
@@ -143,7 +143,7 @@ static const struct command table[] = {
       TW_PROGRAM, NULL },
 };
 
-const struct command *command_find(const char *name)
+const struct command *twc__command_find(const char *name)
 {
     for (size_t i = 0; i < ARRAY_LEN(table); i++)
         if (!strcmp(name, table[i].name)) return &table[i];
@@ -203,49 +203,49 @@ static const char *where_words(unsigned where)
 
 static void one(struct sbuf *b, const struct command *c)
 {
-    sb_printf(b, "%s\n\nUsage: tw %s%s%s\n", c->summary, c->name, c->args[0] ? " " : "", c->args);
-    sb_printf(b, "%s\n", c->text);
+    twc__sb_printf(b, "%s\n\nUsage: tw %s%s%s\n", c->summary, c->name, c->args[0] ? " " : "", c->args);
+    twc__sb_printf(b, "%s\n", c->text);
     if (c->where & (TWC_FE_CONSOLE | TWC_FE_REPL | TWC_FE_GDB | TWC_FE_LLDB) && c->run)
-        sb_puts(b, "--json prints one JSON object on one line (docs/json.md).\n");
-    sb_printf(b, "Works in %s.\n", where_words(c->where));
+        twc__sb_puts(b, "--json prints one JSON object on one line (docs/json.md).\n");
+    twc__sb_printf(b, "Works in %s.\n", where_words(c->where));
 }
 
 static void overview(struct sbuf *b, unsigned fe)
 {
-    sb_puts(b, "TurboWish: why is my task stuck? Commands:\n");
+    twc__sb_puts(b, "TurboWish: why is my task stuck? Commands:\n");
     for (size_t i = 0; i < ARRAY_LEN(table); i++) {
         const struct command *c = &table[i];
         if (!(c->where & fe)) continue;
         char usage[64];
         snprintf(usage, sizeof usage, "%s%s%s", c->name, c->args[0] ? " " : "", c->args);
-        if (strlen(usage) > 22) sb_printf(b, "  %s\n  %-22s %s\n", usage, "", c->summary);
-        else sb_printf(b, "  %-22s %s\n", usage, c->summary);
+        if (strlen(usage) > 22) twc__sb_printf(b, "  %s\n  %-22s %s\n", usage, "", c->summary);
+        else twc__sb_printf(b, "  %-22s %s\n", usage, c->summary);
     }
-    sb_puts(b, "Each analysis command takes --json (one JSON object on one line).\n");
+    twc__sb_puts(b, "Each analysis command takes --json (one JSON object on one line).\n");
     int others = 0;
     for (size_t i = 0; i < ARRAY_LEN(table); i++) {
         if (table[i].where & fe || table[i].where == TWC_FE_GDB) continue;
-        sb_printf(b, "%s%s", others++ ? " " : "Commands of the tw program (tw CMD TARGET):\n  ", table[i].name);
+        twc__sb_printf(b, "%s%s", others++ ? " " : "Commands of the tw program (tw CMD TARGET):\n  ", table[i].name);
     }
-    if (others) sb_puts(b, ".\n");
-    sb_puts(b, "`tw help COMMAND` says more about one.\n");
+    if (others) twc__sb_puts(b, ".\n");
+    twc__sb_puts(b, "`tw help COMMAND` says more about one.\n");
 }
 
 const char *twc_help_in(const char *command, unsigned frontend)
 {
     static char buf[8192];
-    struct sbuf b; sb_init(&b);
+    struct sbuf b; twc__sb_init(&b);
     unsigned fe = frontend ? frontend : EVERYWHERE;
-    const struct command *c = command && command[0] ? command_find(command) : NULL;
+    const struct command *c = command && command[0] ? twc__command_find(command) : NULL;
     if (!command || !command[0]) overview(&b, fe);
     else if (c) one(&b, c);
     else {
         const char *s = twc_suggest(command, fe);
-        sb_printf(&b, "no such command: %s%s%s%s\n", command, s ? " (did you mean " : "", s ? s : "", s ? "?)" : "");
+        twc__sb_printf(&b, "no such command: %s%s%s%s\n", command, s ? " (did you mean " : "", s ? s : "", s ? "?)" : "");
     }
-    char *p = sb_take(&b);
+    char *p = twc__sb_take(&b);
     snprintf(buf, sizeof buf, "%s", p ? p : "out of memory\n");
-    sb_free(&b);
+    twc__sb_free(&b);
     free(p);
     return buf;
 }

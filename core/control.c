@@ -17,13 +17,13 @@ void twc_count_reader_stop(twc_session *s)
 {
     struct tw_control c;
     if (!s || !s->wr || s->facts || s->hdr.abi_minor < 4 || !s->hdr.control_offset) return;
-    if (src_read(s, s->hdr.control_offset, &c, sizeof c)) return;
+    if (twc__src_read(s, s->hdr.control_offset, &c, sizeof c)) return;
     /* even: a stop that has ended by the time the shim looks; the change alone tells it */
     uint32_t n = c.reader_stops + 2;
     (void)wr(s, s->hdr.control_offset + offsetof(struct tw_control, reader_stops), &n, sizeof n);
 }
 
-int cmd_control(struct twc_session *s, int op, uint64_t id, const struct cmdopts *o, struct sbuf *b, char *err, size_t errlen)
+int twc__cmd_control(struct twc_session *s, int op, uint64_t id, const struct cmdopts *o, struct sbuf *b, char *err, size_t errlen)
 {
     const char *verb = op == TW_CTL_PAUSE ? "pause" : "resume";
     if (s->facts) { MSG(err, errlen, "cannot %s: this process has no TurboWish runtime to ask (attach-only)", verb); return TWC_EUSAGE; }
@@ -34,13 +34,13 @@ int cmd_control(struct twc_session *s, int op, uint64_t id, const struct cmdopts
     }
     if (!s->hdr.control_offset) { MSG(err, errlen, "cannot %s: the region has no control area", verb); return TWC_EUSAGE; }
     /* the task must exist now: a fresh read, not a rewound view */
-    int st = load_model(s, err, errlen);
+    int st = twc__load_model(s, err, errlen);
     if (st) return st;
-    const struct mtask *t = model_task(&s->now, id);
+    const struct mtask *t = twc__model_task(&s->now, id);
     if (!t || t->state == TW_TASK_DONE) { MSG(err, errlen, "cannot %s: no live task %llu", verb, (unsigned long long)id); return TWC_ENOTFOUND; }
     if (id > 0xffffffffull) { MSG(err, errlen, "no task %llu", (unsigned long long)id); return TWC_ENOTFOUND; }
     struct tw_control c;
-    if (src_read(s, s->hdr.control_offset, &c, sizeof c)) { MSG(err, errlen, "cannot read the control area"); return TWC_ECORRUPT; }
+    if (twc__src_read(s, s->hdr.control_offset, &c, sizeof c)) { MSG(err, errlen, "cannot read the control area"); return TWC_ECORRUPT; }
     int slot = -1;
     for (int i = 0; i < TW_CONTROL_SLOTS && slot < 0; i++)
         if (c.slot[i].state == TW_CTL_EMPTY || c.slot[i].state == TW_CTL_DONE || c.slot[i].state == TW_CTL_REJECTED) slot = i;
@@ -53,8 +53,8 @@ int cmd_control(struct twc_session *s, int op, uint64_t id, const struct cmdopts
         return TWC_EPERM;
     }
     if (o->json) {
-        sb_printf(b, "{\"as_of\":null,\"ok\":true,\"op\":\"%s\",\"task\":%llu,\"slot\":%d,\"futex\":%u,\"futex_addr\":%llu}\n", verb,
+        twc__sb_printf(b, "{\"as_of\":null,\"ok\":true,\"op\":\"%s\",\"task\":%llu,\"slot\":%d,\"futex\":%u,\"futex_addr\":%llu}\n", verb,
                   (unsigned long long)id, slot, fut, (unsigned long long)(s->base + s->hdr.control_offset));
-    } else sb_printf(b, "asked the runtime to %s task %llu %s (control slot %d)\n", verb, (unsigned long long)id, task_name(s, t), slot);
+    } else twc__sb_printf(b, "asked the runtime to %s task %llu %s (control slot %d)\n", verb, (unsigned long long)id, twc__task_name(s, t), slot);
     return 0;
 }

@@ -47,7 +47,7 @@ static int build_adj(struct tarjan *T, struct adj *a, size_t nt)
         a->start[i] = (uint32_t)n;
         if (T->g->cls[i] != WK_KNOWN) continue;
         T->nwak = 0;
-        wgraph_wakers(T->g, (uint32_t)i, collect, T);
+        twc__wgraph_wakers(T->g, (uint32_t)i, collect, T);
         for (size_t k = 0; k < T->nwak; k++) {
             if (T->g->cls[T->wak[k]] != WK_KNOWN) continue;
             if (n == cap) { cap *= 2; uint32_t *p = realloc(a->to, cap * sizeof *p); if (!p) return -1; a->to = p; }
@@ -111,7 +111,7 @@ static int chain_of(const struct model *m, const struct adj *a, const uint32_t *
     st[sp] = start; pos[sp] = a->start[start]; sp++;
     seen[start] = 1;
     d->chain[d->n++] = (struct dl_entry){ 1, start };
-    uint32_t ri = wait_res_idx(m, &m->tasks[start]);
+    uint32_t ri = twc__wait_res_idx(m, &m->tasks[start]);
     if (ri != UINT32_MAX) d->chain[d->n++] = (struct dl_entry){ 0, ri };
     while (sp) {
         uint32_t v = st[sp - 1];
@@ -120,7 +120,7 @@ static int chain_of(const struct model *m, const struct adj *a, const uint32_t *
         if (comp[w] != c || seen[w]) continue;
         seen[w] = 1;
         d->chain[d->n++] = (struct dl_entry){ 1, w };
-        ri = wait_res_idx(m, &m->tasks[w]);
+        ri = twc__wait_res_idx(m, &m->tasks[w]);
         if (ri != UINT32_MAX) d->chain[d->n++] = (struct dl_entry){ 0, ri };
         if (sp <= size) { st[sp] = w; pos[sp] = a->start[w]; sp++; }
     }
@@ -149,12 +149,12 @@ static void sort_dls(struct deadlock *d, size_t n, const struct model *m)
     }
 }
 
-int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *nout)
+int twc__find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *nout)
 {
     *out = NULL; *nout = 0;
     size_t cap = 0, nt = m->ntasks;
     struct wgraph g;
-    if (wgraph_build(&g, m)) return -1;
+    if (twc__wgraph_build(&g, m)) return -1;
     struct tarjan T = { .g = &g };
     struct adj a = { 0 };
     T.index = malloc((nt + 1) * sizeof(uint32_t)); T.low = malloc((nt + 1) * sizeof(uint32_t));
@@ -212,7 +212,7 @@ int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock
         d.global = 1; d.certain = 1;
         d.chain = malloc(2 * live * sizeof *d.chain);
         if (!d.chain) goto done;
-        d.n = chain_by_holders(m, &g.d, g.cls, d.chain);
+        d.n = twc__chain_by_holders(m, &g.d, g.cls, d.chain);
         if (s->facts && !(s->facts_agree && !s->facts_from_core)) {
             d.certain = 0;
             snprintf(d.note, sizeof d.note, "%s", s->facts_from_core
@@ -221,18 +221,18 @@ int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock
         } else snprintf(d.note, sizeof d.note, "every task is blocked; none can wake another");
         if (add_dl(out, nout, &cap, &d)) { free(d.chain); goto done; }
     }
-    if (!s->facts) prove_deadlocks(s, m, &g, *out, nout);
+    if (!s->facts) twc__prove_deadlocks(s, m, &g, *out, nout);
     sort_dls(*out, *nout, m);
     rc = 0;
 done:
     free(T.index); free(T.low); free(T.stack); free(T.cs_node); free(T.cs_next); free(T.on); free(T.comp);
     free(T.wak); free(a.start); free(a.to); free(csize); free(cmin); free(cself);
-    wgraph_free(&g);
-    if (rc) { deadlocks_free(*out, *nout); *out = NULL; *nout = 0; }
+    twc__wgraph_free(&g);
+    if (rc) { twc__deadlocks_free(*out, *nout); *out = NULL; *nout = 0; }
     return rc;
 }
 
-void deadlocks_free(struct deadlock *d, size_t n)
+void twc__deadlocks_free(struct deadlock *d, size_t n)
 {
     for (size_t i = 0; i < n; i++) free(d[i].chain);
     free(d);

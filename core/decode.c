@@ -14,7 +14,7 @@
 #define MAX_USED (1ull << 40)   /* a region is a few MiB; anything near a TiB is garbage */
 #define HDR_V1_SIZE offsetof(struct tw_header, events_lost)
 
-int src_read(struct twc_session *s, uint64_t off, void *buf, uint64_t len)
+int twc__src_read(struct twc_session *s, uint64_t off, void *buf, uint64_t len)
 {
     if (s->have_hdr && (off > s->used || len > s->used - off)) return -ERANGE;
     uint8_t *p = buf;
@@ -33,30 +33,30 @@ int src_read(struct twc_session *s, uint64_t off, void *buf, uint64_t len)
 /* Before allocating len bytes to read [off, off + len): the last byte must be readable. The
  * table sizes come from the region itself, and a corrupt one (a damaged core) would otherwise
  * have a reader allocate gigabytes for a table that is not there. */
-int src_readable(struct twc_session *s, uint64_t off, uint64_t len)
+int twc__src_readable(struct twc_session *s, uint64_t off, uint64_t len)
 {
     uint8_t last;
-    return len ? src_read(s, off + len - 1, &last, 1) : 0;
+    return len ? twc__src_read(s, off + len - 1, &last, 1) : 0;
 }
 
 /* A double to ns, clamped: a hostile clock calibration must not make the conversion undefined. */
-uint64_t clamp_ns(double d)
+uint64_t twc__clamp_ns(double d)
 {
     if (!(d > 0)) return 0;             /* also NaN */
     if (d >= 18446744073709549568.0) return UINT64_MAX;
     return (uint64_t)d;
 }
 
-uint64_t raw_to_ns(const struct twc_session *s, uint64_t raw)
+uint64_t twc__raw_to_ns(const struct twc_session *s, uint64_t raw)
 {
     if (s->facts) return raw;
-    return clamp_ns(((double)raw - (double)s->hdr.anchor_raw) * s->ns_per_raw + (double)s->hdr.anchor_ns);
+    return twc__clamp_ns(((double)raw - (double)s->hdr.anchor_raw) * s->ns_per_raw + (double)s->hdr.anchor_ns);
 }
 
-uint64_t dur_ns(const struct twc_session *s, uint64_t raw)
+uint64_t twc__dur_ns(const struct twc_session *s, uint64_t raw)
 {
     if (s->facts) return raw;
-    return clamp_ns((double)raw * s->ns_per_raw);
+    return twc__clamp_ns((double)raw * s->ns_per_raw);
 }
 
 static int check_table(const struct twc_session *s, const struct tw_table_desc *t, size_t known,
@@ -80,7 +80,7 @@ static int check_table(const struct twc_session *s, const struct tw_table_desc *
     return 0;
 }
 
-int decode_header(struct twc_session *s, char *err, size_t errlen)
+int twc__decode_header(struct twc_session *s, char *err, size_t errlen)
 {
     struct tw_header h;
     memset(&h, 0, sizeof h);
@@ -151,7 +151,7 @@ int decode_header(struct twc_session *s, char *err, size_t errlen)
     return 0;
 }
 
-void task_from_rec(struct mtask *t, const struct tw_task_rec *r)
+void twc__task_from_rec(struct mtask *t, const struct tw_task_rec *r)
 {
     memset(t, 0, sizeof *t);
     t->id = r->id; t->version = r->version; t->seq = r->seq; t->parent = r->parent;
@@ -183,31 +183,31 @@ static size_t task_rec_size(const struct twc_session *s)
 
 /* The full record of a task (histograms, saved context): one small read by its slot. The id is
  * checked so a slot reused or rewritten since the model was read is not mistaken for it. */
-int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r)
+int twc__read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r)
 {
     memset(r, 0, sizeof *r);
     if (s->facts || t->slot >= s->hdr.tasks.count) return -1;
-    if (src_read(s, s->hdr.tasks.offset + (uint64_t)t->slot * s->hdr.tasks.stride, r, task_rec_size(s))) return -1;
+    if (twc__src_read(s, s->hdr.tasks.offset + (uint64_t)t->slot * s->hdr.tasks.stride, r, task_rec_size(s))) return -1;
     if (r->id != t->id) { memset(r, 0, sizeof *r); return -1; }
     return 0;
 }
 
-int read_res_rec(struct twc_session *s, const struct mres *x, struct tw_res_rec *r)
+int twc__read_res_rec(struct twc_session *s, const struct mres *x, struct tw_res_rec *r)
 {
     uint8_t raw[sizeof *r];
     uint32_t stride = s->hdr.resources.stride;
     uint32_t n = stride < sizeof raw ? stride : (uint32_t)sizeof raw;
     memset(r, 0, sizeof *r);
     if (s->facts || x->slot >= s->hdr.resources.count) return -1;
-    if (src_read(s, s->hdr.resources.offset + (uint64_t)x->slot * stride, raw, n)) return -1;
-    res_rec_copy(r, raw, n);
+    if (twc__src_read(s, s->hdr.resources.offset + (uint64_t)x->slot * stride, raw, n)) return -1;
+    twc__res_rec_copy(r, raw, n);
     if (r->id != x->id) { memset(r, 0, sizeof *r); return -1; }
     return 0;
 }
 
 /* A resource record of a region written before ABI 1.2 is shorter (stride 64): what it lacks
  * reads as zero (no wakes in flight recorded), never as the next record's bytes. */
-void res_rec_copy(struct tw_res_rec *r, const void *src, uint32_t stride)
+void twc__res_rec_copy(struct tw_res_rec *r, const void *src, uint32_t stride)
 {
     memset(r, 0, sizeof *r);
     memcpy(r, src, stride < sizeof *r ? stride : sizeof *r);
@@ -224,10 +224,10 @@ static void res_from_rec(struct mres *m, const struct tw_res_rec *r)
     if (r->seq & 1) m->torn = 1;
 }
 
-/* src_read as a twc_read_fn over region offsets. */
+/* twc__src_read as a twc_read_fn over region offsets. */
 static int64_t src_reader(void *ctx, uint64_t off, void *buf, uint64_t len)
 {
-    int rc = src_read(ctx, off, buf, len);
+    int rc = twc__src_read(ctx, off, buf, len);
     return rc ? rc : (int64_t)len;
 }
 
@@ -239,12 +239,12 @@ static int read_records(struct twc_session *s, const struct tw_table_desc *t, si
     size_t bytes = n * (size_t)t->stride;
     uint64_t start = t->offset + (uint64_t)first * t->stride;
     *buf = NULL; *torn = NULL;
-    int rc = src_readable(s, start, bytes);
+    int rc = twc__src_readable(s, start, bytes);
     if (rc) return rc;
     *buf = malloc(bytes ? bytes : 1);
     *torn = calloc(n ? n : 1, 1);
     if (!*buf || !*torn) return -ENOMEM;
-    rc = src_read(s, start, *buf, bytes);
+    rc = twc__src_read(s, start, *buf, bytes);
     if (!rc && (s->flags & TWC_LIVE))
         twc_whole_records(src_reader, s, start, t->stride, n, *buf, *torn, 4, 0);
     return rc;
@@ -262,7 +262,7 @@ static int tasks_chunk(struct twc_session *s, size_t first, size_t n, struct mta
             memcpy(&r, buf + i * t->stride, task_rec_size(s));
             if (r.id == 0) continue;
             struct mtask *m = &out[*nout];
-            task_from_rec(m, &r);
+            twc__task_from_rec(m, &r);
             if (torn[i]) m->torn = 1;
             if (!all && m->state == TW_TASK_DONE && !m->torn) continue;
             m->slot = (uint32_t)(first + i);
@@ -279,13 +279,13 @@ static int fail_read(int rc, const char *what, char *err, size_t errlen)
     return rc == -ENOMEM ? TWC_EINTERNAL : TWC_ECORRUPT;
 }
 
-int load_strings(struct twc_session *s, char *err, size_t errlen)
+int twc__load_strings(struct twc_session *s, char *err, size_t errlen)
 {
     if (s->arena || s->facts) return 0;
     uint64_t n = s->hdr.arena_used;
     s->arena = malloc(n + 1);
     if (!s->arena) return fail_read(-ENOMEM, "string arena", err, errlen);
-    int rc = n ? src_read(s, s->hdr.arena_offset, s->arena, n) : 0;
+    int rc = n ? twc__src_read(s, s->hdr.arena_offset, s->arena, n) : 0;
     if (rc) { free(s->arena); s->arena = NULL; return fail_read(rc, "string arena", err, errlen); }
     s->arena[n] = 0;
     s->arena_len = n;
@@ -304,29 +304,29 @@ int load_strings(struct twc_session *s, char *err, size_t errlen)
     return 0;
 }
 
-int load_model(struct twc_session *s, char *err, size_t errlen)
+int twc__load_model(struct twc_session *s, char *err, size_t errlen)
 {
     if (s->model_loaded) return 0;
-    int st = load_strings(s, err, errlen);
+    int st = twc__load_strings(s, err, errlen);
     if (st) return st;
     struct model *m = &s->now;
     size_t nt = s->hdr.tasks.count, nr = s->hdr.resources.count;
     m->tasks = malloc((nt ? nt : 1) * sizeof *m->tasks);
     m->res = malloc((nr ? nr : 1) * sizeof *m->res);
-    if (!m->tasks || !m->res) { model_free(m); return fail_read(-ENOMEM, "task table", err, errlen); }
+    if (!m->tasks || !m->res) { twc__model_free(m); return fail_read(-ENOMEM, "task table", err, errlen); }
     size_t per = CHUNK / (s->hdr.tasks.stride ? s->hdr.tasks.stride : 1);
     if (per == 0) per = 1;
     for (size_t i = 0; i < nt; i += per) {
         size_t n = nt - i < per ? nt - i : per;
         int rc = tasks_chunk(s, i, n, m->tasks, &m->ntasks, 1);
-        if (rc) { model_free(m); return fail_read(rc, "task table", err, errlen); }
+        if (rc) { twc__model_free(m); return fail_read(rc, "task table", err, errlen); }
     }
     uint8_t *buf, *torn;
     int rc = read_records(s, &s->hdr.resources, 0, nr, &buf, &torn);
-    if (rc) { free(buf); free(torn); model_free(m); return fail_read(rc, "resource table", err, errlen); }
+    if (rc) { free(buf); free(torn); twc__model_free(m); return fail_read(rc, "resource table", err, errlen); }
     for (size_t i = 0; i < nr; i++) {
         struct tw_res_rec r;
-        res_rec_copy(&r, buf + i * s->hdr.resources.stride, s->hdr.resources.stride);
+        twc__res_rec_copy(&r, buf + i * s->hdr.resources.stride, s->hdr.resources.stride);
         if (r.id == 0) continue;
         struct mres *x = &m->res[m->nres];
         res_from_rec(x, &r);
@@ -335,19 +335,19 @@ int load_model(struct twc_session *s, char *err, size_t errlen)
         m->nres++;
     }
     free(buf); free(torn);
-    s->read_now = reading_now_raw(s, m->tasks, m->ntasks);
-    for (size_t i = 0; i < m->ntasks; i++) add_time_in_progress(&m->tasks[i], s->read_now);
+    s->read_now = twc__reading_now_raw(s, m->tasks, m->ntasks);
+    for (size_t i = 0; i < m->ntasks; i++) twc__add_time_in_progress(&m->tasks[i], s->read_now);
     for (size_t i = 0; i < m->ntasks; i++) m->torn_tasks += m->tasks[i].torn;
     for (size_t i = 0; i < m->nres; i++) m->torn_res += m->res[i].torn;
-    kernel_waits_apply(s, m);
-    model_index(m);
+    twc__kernel_waits_apply(s, m);
+    twc__model_index(m);
     s->model_loaded = 1;
     return 0;
 }
 
 /* `tasks --limit N`: read the task table front to back in small chunks and stop as soon as N
  * tasks to show are found, so a debugger transfers only what is printed. */
-int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n, size_t *scanned)
+int twc__read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n, size_t *scanned)
 {
     size_t nt = s->hdr.tasks.count;
     *out = malloc((want ? want : 1) * sizeof **out + 64 * sizeof **out);
@@ -366,12 +366,12 @@ int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **
         i += chunk;
     }
     *scanned = i;
-    uint64_t now = reading_now_raw(s, *out, *n);
-    for (size_t k = 0; k < *n; k++) add_time_in_progress(&(*out)[k], now);
+    uint64_t now = twc__reading_now_raw(s, *out, *n);
+    for (size_t k = 0; k < *n; k++) twc__add_time_in_progress(&(*out)[k], now);
     return 0;
 }
 
-const char *lazy_put(struct twc_session *s, uint32_t off, char *str)
+const char *twc__lazy_put(struct twc_session *s, uint32_t off, char *str)
 {
     if (s->nlazy == s->caplazy) {
         size_t cap = s->caplazy ? s->caplazy * 2 : 64;
@@ -386,7 +386,7 @@ const char *lazy_put(struct twc_session *s, uint32_t off, char *str)
 }
 
 #define MAX_STR 256
-const char *str_at(struct twc_session *s, uint32_t off)
+const char *twc__str_at(struct twc_session *s, uint32_t off)
 {
     if (off == 0) return "";
     for (size_t i = 0; i < s->nlazy; i++) if (s->lazy[i].off == off) return s->lazy[i].s;
@@ -400,7 +400,7 @@ const char *str_at(struct twc_session *s, uint32_t off)
         if (!c) return "?";
         size_t n = room < MAX_STR ? room : MAX_STR;
         memcpy(c, p, n); c[n] = 0;
-        return lazy_put(s, off, c);
+        return twc__lazy_put(s, off, c);
     }
     if (s->facts || !s->have_hdr || off >= s->hdr.arena_used) return "?";
     uint64_t room = s->hdr.arena_used - off;
@@ -411,15 +411,15 @@ const char *str_at(struct twc_session *s, uint32_t off)
     /* small first read: most names are short */
     while (have < n) {
         size_t k = n - have < 64 ? n - have : (have ? n - have : 64);
-        if (src_read(s, s->hdr.arena_offset + off + have, c + have, k)) { free(c); return "?"; }
+        if (twc__src_read(s, s->hdr.arena_offset + off + have, c + have, k)) { free(c); return "?"; }
         if (memchr(c + have, 0, k)) { have += k; break; }
         have += k;
     }
     c[have] = 0;
-    return lazy_put(s, off, c);
+    return twc__lazy_put(s, off, c);
 }
 
-const struct tw_site_rec *site_at(struct twc_session *s, uint32_t idx)
+const struct tw_site_rec *twc__site_at(struct twc_session *s, uint32_t idx)
 {
     if (idx == 0) return NULL;
     if (s->sites_loaded) return idx < s->nsites ? &s->sites[idx] : NULL;
@@ -431,18 +431,18 @@ const struct tw_site_rec *site_at(struct twc_session *s, uint32_t idx)
     }
     struct tw_site_rec *r = &s->sites[idx];
     if (r->file == 0 && r->line == 0 && r->expr == 0) {
-        if (src_read(s, s->hdr.sites.offset + (uint64_t)idx * s->hdr.sites.stride, r, sizeof *r)) return NULL;
+        if (twc__src_read(s, s->hdr.sites.offset + (uint64_t)idx * s->hdr.sites.stride, r, sizeof *r)) return NULL;
         if (r->file == 0 && r->line == 0 && r->expr == 0) r->line = 0;
     }
     return r;
 }
 
-uint32_t stack_at(struct twc_session *s, uint32_t idx, uint64_t pc[TW_STACK_DEPTH])
+uint32_t twc__stack_at(struct twc_session *s, uint32_t idx, uint64_t pc[TW_STACK_DEPTH])
 {
     /* count <= capacity and the table's extent were checked with the header */
     if (idx == 0 || s->facts || !s->have_hdr || idx >= s->hdr.stacks.count) return 0;
     struct tw_stack_rec r;
-    if (src_read(s, s->hdr.stacks.offset + (uint64_t)idx * s->hdr.stacks.stride, &r, sizeof r)) return 0;
+    if (twc__src_read(s, s->hdr.stacks.offset + (uint64_t)idx * s->hdr.stacks.stride, &r, sizeof r)) return 0;
     uint32_t n = r.depth > TW_STACK_DEPTH ? TW_STACK_DEPTH : r.depth;
     memcpy(pc, r.pc, n * sizeof pc[0]);
     return n;
@@ -462,7 +462,7 @@ static int read_order_table(struct twc_session *s, struct tw_order_rec **out, si
     uint8_t *buf = malloc((size_t)count * t->stride);
     struct tw_order_rec *recs = malloc(count * sizeof *recs);
     if (!buf || !recs) { free(buf); free(recs); return -ENOMEM; }
-    int rc = src_read(s, t->offset, buf, (uint64_t)count * t->stride);
+    int rc = twc__src_read(s, t->offset, buf, (uint64_t)count * t->stride);
     size_t k = 0;
     for (size_t i = 0; !rc && i < count; i++) {
         memcpy(&recs[k], buf + i * t->stride, sizeof recs[k]);
@@ -474,7 +474,7 @@ static int read_order_table(struct twc_session *s, struct tw_order_rec **out, si
     return 0;
 }
 
-int read_folded_classes(struct twc_session *s, uint64_t **out, size_t *n)
+int twc__read_folded_classes(struct twc_session *s, uint64_t **out, size_t *n)
 {
     struct tw_order_rec *recs; size_t nrec, k = 0;
     *out = NULL; *n = 0;
@@ -489,7 +489,7 @@ int read_folded_classes(struct twc_session *s, uint64_t **out, size_t *n)
     return 0;
 }
 
-int read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n)
+int twc__read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n)
 {
     struct tw_order_rec *recs; size_t nrec, k = 0;
     int rc = read_order_table(s, &recs, &nrec);

@@ -8,33 +8,33 @@
 #include "commands.h"
 #include "dispatch.h"
 
-int need_model(struct twc_session *s, const struct model **m, char *err, size_t errlen)
+int twc__need_model(struct twc_session *s, const struct model **m, char *err, size_t errlen)
 {
     if (s->facts) { *m = &s->now; return 0; }
-    int st = load_model(s, err, errlen);
+    int st = twc__load_model(s, err, errlen);
     if (st) return st;
     if (!s->at_now) {
-        st = load_events(s, err, errlen);
+        st = twc__load_events(s, err, errlen);
         if (st) return st;
     }
-    return view_model(s, m, err, errlen);
+    return twc__view_model(s, m, err, errlen);
 }
 
 /* Commands that read the history say how far it reaches (horizon, newest); whether another
  * command happened to load it earlier in the session must not change what a command prints,
  * or a debugger's long session and the console's one-shot would disagree. */
-int need_events(struct twc_session *s, char *err, size_t errlen)
+int twc__need_events(struct twc_session *s, char *err, size_t errlen)
 {
     if (s->facts) return 0;
     s->history_fields = 1;
-    int st = load_model(s, err, errlen);
-    return st ? st : load_events(s, err, errlen);
+    int st = twc__load_model(s, err, errlen);
+    return st ? st : twc__load_events(s, err, errlen);
 }
 
 static int need_id(struct run_ctx *c)
 {
     if (c->has_arg) return 0;
-    const struct command *k = command_find(c->cmd);
+    const struct command *k = twc__command_find(c->cmd);
     MSG(c->err, c->errlen, "usage: %s %s", c->cmd, k ? k->args : "ID");
     return TWC_EUSAGE;
 }
@@ -48,96 +48,96 @@ enum { ID = 1, EVENTS = 2 };
 static int prepare(struct run_ctx *c, int needs, const struct model **m)
 {
     if (needs & ID) TRY(need_id(c));
-    if (needs & EVENTS) TRY(need_events(c->s, c->err, c->errlen));
-    return need_model(c->s, m, c->err, c->errlen);
+    if (needs & EVENTS) TRY(twc__need_events(c->s, c->err, c->errlen));
+    return twc__need_model(c->s, m, c->err, c->errlen);
 }
 
-int run_summary(struct run_ctx *c)
+int twc__run_summary(struct run_ctx *c)
 {
     const struct model *m;
     TRY(prepare(c, EVENTS, &m));
-    return cmd_summary(c->s, m, &c->o, c->b);
+    return twc__cmd_summary(c->s, m, &c->o, c->b);
 }
 
-int run_tasks(struct run_ctx *c)
+int twc__run_tasks(struct run_ctx *c)
 {
     struct twc_session *s = c->s;
     if (s->at_now && c->o.has_limit && !s->model_loaded && !s->facts) {
         /* --limit at now reads only the slots it shows (DESIGN.md: tasks on 100,000 tasks < 1 s) */
         struct mtask *ts; size_t n, scanned;
-        if (read_tasks_lazy(s, (size_t)c->o.limit, c->o.all, &ts, &n, &scanned)) {
+        if (twc__read_tasks_lazy(s, (size_t)c->o.limit, c->o.all, &ts, &n, &scanned)) {
             free(ts);
             MSG(c->err, c->errlen, "cannot read the task table (region truncated or unreadable)");
             return TWC_ECORRUPT;
         }
-        int st = cmd_tasks_list(s, ts, n, s->hdr.tasks.count, &c->o, c->b);
+        int st = twc__cmd_tasks_list(s, ts, n, s->hdr.tasks.count, &c->o, c->b);
         free(ts);
         return st;
     }
     const struct model *m;
-    TRY(need_model(s, &m, c->err, c->errlen));
+    TRY(twc__need_model(s, &m, c->err, c->errlen));
     size_t total = 0;
     for (size_t i = 0; i < m->ntasks; i++) total += !m->tasks[i].hidden && (c->o.all || m->tasks[i].state != TW_TASK_DONE);
-    return cmd_tasks_list(s, m->tasks, m->ntasks, total, &c->o, c->b);
+    return twc__cmd_tasks_list(s, m->tasks, m->ntasks, total, &c->o, c->b);
 }
 
-int run_task(struct run_ctx *c)
+int twc__run_task(struct run_ctx *c)
 {
     const struct model *m;
     TRY(prepare(c, ID | EVENTS, &m));
-    return cmd_task(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
+    return twc__cmd_task(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
 }
 
-int run_resources(struct run_ctx *c)
+int twc__run_resources(struct run_ctx *c)
 {
     const struct model *m;
     TRY(prepare(c, 0, &m));
-    return cmd_resources(c->s, m, &c->o, c->b);
+    return twc__cmd_resources(c->s, m, &c->o, c->b);
 }
 
-int run_resource(struct run_ctx *c)
+int twc__run_resource(struct run_ctx *c)
 {
     const struct model *m;
     TRY(prepare(c, ID, &m));
-    return cmd_resource(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
+    return twc__cmd_resource(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
 }
 
-int run_why(struct run_ctx *c)
+int twc__run_why(struct run_ctx *c)
 {
     const struct model *m;
     TRY(prepare(c, ID, &m));
-    return cmd_why(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
+    return twc__cmd_why(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
 }
 
-int run_deadlocks(struct run_ctx *c)
+int twc__run_deadlocks(struct run_ctx *c)
 {
     const struct model *m;
     TRY(prepare(c, 0, &m));
-    return cmd_deadlocks(c->s, m, &c->o, c->b);
+    return twc__cmd_deadlocks(c->s, m, &c->o, c->b);
 }
 
-int run_alerts(struct run_ctx *c)
+int twc__run_alerts(struct run_ctx *c)
 {
     const struct model *m;
     TRY(prepare(c, EVENTS, &m));
-    return cmd_alerts(c->s, m, &c->o, c->b);
+    return twc__cmd_alerts(c->s, m, &c->o, c->b);
 }
 
-int run_log(struct run_ctx *c)
+int twc__run_log(struct run_ctx *c)
 {
-    TRY(need_events(c->s, c->err, c->errlen));
-    return cmd_log(c->s, c->has_arg ? (size_t)c->arg : 20, &c->o, c->b);
+    TRY(twc__need_events(c->s, c->err, c->errlen));
+    return twc__cmd_log(c->s, c->has_arg ? (size_t)c->arg : 20, &c->o, c->b);
 }
 
-int run_control(struct run_ctx *c)
+int twc__run_control(struct run_ctx *c)
 {
     TRY(need_id(c));
-    return cmd_control(c->s, !strcmp(c->cmd, "pause") ? TW_CTL_PAUSE : TW_CTL_RESUME, c->arg, &c->o, c->b, c->err, c->errlen);
+    return twc__cmd_control(c->s, !strcmp(c->cmd, "pause") ? TW_CTL_PAUSE : TW_CTL_RESUME, c->arg, &c->o, c->b, c->err, c->errlen);
 }
 
-int run_validate(struct run_ctx *c)
+int twc__run_validate(struct run_ctx *c)
 {
-    int st = cmd_validate(c->s, &c->o, c->b);
+    int st = twc__cmd_validate(c->s, &c->o, c->b);
     if (st == TWC_ECORRUPT || st == 0) {
         /* violations are a result: the text is the answer, the status says corrupt */
         c->output_on_error = 1;

@@ -12,7 +12,7 @@ struct run_ctx {
     struct cmdopts o;
     uint64_t arg; int has_arg;  /* words[1] as a number */
     struct sbuf *b;             /* what to print */
-    char *note; size_t notelen; /* history moves: a remark for cmd_position */
+    char *note; size_t notelen; /* history moves: a remark for twc__cmd_position */
     char *err; size_t errlen;
     int output_on_error;        /* validate: the report is printed even when it fails */
 };
@@ -22,24 +22,24 @@ struct command {
     unsigned where;                   /* TWC_FE_* where it works */
     int (*run)(struct run_ctx *c);    /* NULL: the frontend runs it itself (help included) */
 };
-const struct command *command_find(const char *name);
+const struct command *twc__command_find(const char *name);
 
 /* What commands (and snapshots) load first: the model as of the moment shown (the present, or
  * the rewound view), and the event history (which also says horizon/newest in JSON). */
-int need_model(struct twc_session *s, const struct model **m, char *err, size_t errlen);
-int need_events(struct twc_session *s, char *err, size_t errlen);
+int twc__need_model(struct twc_session *s, const struct model **m, char *err, size_t errlen);
+int twc__need_events(struct twc_session *s, char *err, size_t errlen);
 
-int run_summary(struct run_ctx *c);
-int run_tasks(struct run_ctx *c);
-int run_task(struct run_ctx *c);
-int run_resources(struct run_ctx *c);
-int run_resource(struct run_ctx *c);
-int run_why(struct run_ctx *c);
-int run_deadlocks(struct run_ctx *c);
-int run_alerts(struct run_ctx *c);
-int run_log(struct run_ctx *c);
-int run_history(struct run_ctx *c);
-int run_control(struct run_ctx *c);
-int run_validate(struct run_ctx *c);
-int run_bt(struct run_ctx *c);          /* bt.c */
+int twc__run_summary(struct run_ctx *c);
+int twc__run_tasks(struct run_ctx *c);
+int twc__run_task(struct run_ctx *c);
+int twc__run_resources(struct run_ctx *c);
+int twc__run_resource(struct run_ctx *c);
+int twc__run_why(struct run_ctx *c);
+int twc__run_deadlocks(struct run_ctx *c);
+int twc__run_alerts(struct run_ctx *c);
+int twc__run_log(struct run_ctx *c);
+int twc__run_history(struct run_ctx *c);
+int twc__run_control(struct run_ctx *c);
+int twc__run_validate(struct run_ctx *c);
+int twc__run_bt(struct run_ctx *c);          /* bt.c */
 #endif

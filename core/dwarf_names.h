@@ -8,12 +8,12 @@
 #include <libdwarf/libdwarf.h>
 
 /* The DIE offset an attribute refers to (DW_AT_type...): 0, or -1 when absent. */
-int dw_attr_ref(Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off);
+int twc__dw_attr_ref(Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off);
 /* A constant attribute (signed or unsigned): 0, or -1 when absent. */
-int dw_attr_num(Dwarf_Die die, Dwarf_Half at, long long *v);
+int twc__dw_attr_num(Dwarf_Die die, Dwarf_Half at, long long *v);
 /* Size in bytes of the type at DIE offset `type` (0 when unknown). */
-long long dw_type_size(Dwarf_Debug dbg, Dwarf_Off type, int depth);
+long long twc__dw_type_size(Dwarf_Debug dbg, Dwarf_Off type, int depth);
 /* Append the member/element path of byte `off` inside a value of type `type` to out
  * ("[1]", ".lock", "+0x8" for what no member covers). */
-void dw_describe(Dwarf_Debug dbg, Dwarf_Off type, unsigned long long off, char *out, size_t n);
+void twc__dw_describe(Dwarf_Debug dbg, Dwarf_Off type, unsigned long long off, char *out, size_t n);
 #endif

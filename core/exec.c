@@ -17,7 +17,7 @@ twc_session *twc_open_region(twc_read_fn rd, void *ctx, uint64_t region_addr, in
     struct twc_session *s = calloc(1, sizeof *s);
     if (!s) { *status = TWC_EINTERNAL; MSG(err, errlen, "out of memory"); return NULL; }
     s->rd = rd; s->rctx = ctx; s->base = region_addr; s->flags = flags; s->at_now = 1;
-    int st = decode_header(s, err, errlen);
+    int st = twc__decode_header(s, err, errlen);
     if (st) { *status = st; free(s); return NULL; }
     *status = TWC_OK;
     return s;
@@ -37,12 +37,12 @@ void twc_free(void *p) { free(p); }
 void twc_close(twc_session *s)
 {
     if (!s) return;
-    model_free(&s->now); model_free(&s->view);
+    twc__model_free(&s->now); twc__model_free(&s->view);
     free(s->arena); free(s->sites); free(s->events);
     for (size_t i = 0; i < s->nlazy; i++) free(s->lazy[i].s);
     free(s->lazy); free(s->facts_source); free(s->facts_exe);
-    stack_names_free(s->stack_names);
-    kernel_waits_free(s->kernel_waits);
+    twc__stack_names_free(s->stack_names);
+    twc__kernel_waits_free(s->kernel_waits);
     free(s);
 }
 
@@ -57,9 +57,9 @@ int twc_region_extent(twc_session *s, uint64_t *addr, uint64_t *used)
 int twc_task_context(twc_session *s, uint32_t task_id, uint64_t regs[10], char *err, size_t errlen)
 {
     if (!s || s->facts) { MSG(err, errlen, "no saved task contexts in attach-only models"); return TWC_EUSAGE; }
-    int st = load_model(s, err, errlen);
+    int st = twc__load_model(s, err, errlen);
     if (st) return st;
-    const struct mtask *t = model_task(&s->now, task_id);
+    const struct mtask *t = twc__model_task(&s->now, task_id);
     if (!t) { MSG(err, errlen, "no task %u", task_id); return TWC_ENOTFOUND; }
     if (t->state == TW_TASK_POLLING || !(t->flags & TW_TF_CTX_VALID) || t->torn) {
         MSG(err, errlen, "task %u is %s: it has no saved context (its stack is its worker thread's)", task_id,
@@ -67,7 +67,7 @@ int twc_task_context(twc_session *s, uint32_t task_id, uint64_t regs[10], char *
         return TWC_ENOTFOUND;
     }
     struct tw_task_rec rec;
-    if (read_task_rec(s, t, &rec)) { MSG(err, errlen, "cannot read the record of task %u", task_id); return TWC_ECORRUPT; }
+    if (twc__read_task_rec(s, t, &rec)) { MSG(err, errlen, "cannot read the record of task %u", task_id); return TWC_ECORRUPT; }
     const struct tw_context *c = &rec.ctx;
     uint64_t v[10] = { c->rip, c->rsp, c->rbp, c->rbx, c->r12, c->r13, c->r14, c->r15, c->stack_lo, c->stack_hi };
     memcpy(regs, v, sizeof v);
@@ -91,7 +91,7 @@ int twc_refresh(twc_session *s, char *err, size_t errlen)
 {
     if (!s) return TWC_EUSAGE;
     if (s->facts) return 0;
-    model_free(&s->now); model_free(&s->view);
+    twc__model_free(&s->now); twc__model_free(&s->view);
     free(s->arena); s->arena = NULL; s->arena_len = 0;
     free(s->sites); s->sites = NULL; s->nsites = 0; s->sites_loaded = 0;
     for (size_t i = 0; i < s->nlazy; i++) free(s->lazy[i].s);
@@ -100,13 +100,13 @@ int twc_refresh(twc_session *s, char *err, size_t errlen)
     s->model_loaded = s->events_loaded = s->view_valid = 0;
     s->horizon = 0; s->ring_dropped = s->overwritten = 0; s->nrings = 0; s->hist_errors = 0;
     s->at_now = 1;
-    return decode_header(s, err, errlen);
+    return twc__decode_header(s, err, errlen);
 }
 
 /* A live target moves on between commands: at now, every command (and snapshot) reads it
  * afresh. A view into history stays frozen on what was read, so its sequence numbers stay
  * meaningful. */
-int refresh_if_live(struct twc_session *s, char *err, size_t errlen)
+int twc__refresh_if_live(struct twc_session *s, char *err, size_t errlen)
 {
     if ((s->flags & TWC_LIVE) && s->at_now && !s->facts && (s->model_loaded || s->events_loaded || s->arena))
         return twc_refresh(s, err, errlen);
@@ -116,7 +116,7 @@ int refresh_if_live(struct twc_session *s, char *err, size_t errlen)
 /* Why an argument that should be a number is not one, in words that help. */
 static int bad_number(const char *cmd, const char *w, char *err, size_t errlen)
 {
-    const struct command *k = command_find(cmd);
+    const struct command *k = twc__command_find(cmd);
     int negative = w[0] == '-';
     if (!strcmp(cmd, "at") && negative)
         MSG(err, errlen, "at takes an event number (0 or more, as `log` shows them), not %s; to go back %s events, use back %s", w, w + 1, w + 1);
@@ -129,7 +129,7 @@ static int bad_number(const char *cmd, const char *w, char *err, size_t errlen)
 
 static int unknown_command(const char *cmd, char *err, size_t errlen)
 {
-    const struct command *k = command_find(cmd);
+    const struct command *k = twc__command_find(cmd);
     if (k && !k->run && strcmp(cmd, "help")) {
         if (k->where == TWC_FE_GDB) MSG(err, errlen, "%s works only in gdb (tw %s there)", cmd, cmd);
         else MSG(err, errlen, "%s is a command of the tw program: run tw %s TARGET", cmd, cmd);
@@ -174,23 +174,23 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
         if (!*out) { MSG(err, errlen, "out of memory"); return TWC_EINTERNAL; }
         return 0;
     }
-    const struct command *k = command_find(cmd);
+    const struct command *k = twc__command_find(cmd);
     if (!k || !k->run) return unknown_command(cmd, err, errlen);
     if (nw > 1 && parse_u64(words[1], &c.arg)) return bad_number(cmd, words[1], err, errlen);
     c.has_arg = nw > 1;
-    int rs = refresh_if_live(s, err, errlen);
+    int rs = twc__refresh_if_live(s, err, errlen);
     if (rs) return rs;
-    struct sbuf b; sb_init(&b);
+    struct sbuf b; twc__sb_init(&b);
     char note[200] = "";
     c.b = &b; c.note = note; c.notelen = sizeof note;
     s->history_fields = !s->at_now; /* a view into the past always says where it is */
     int st = k->run(&c);
     if (st && !c.output_on_error) {
-        sb_free(&b);
+        twc__sb_free(&b);
         if (err && errlen && !err[0]) MSG(err, errlen, "%s failed", cmd);
         return st;
     }
-    *out = sb_take(&b);
+    *out = twc__sb_take(&b);
     if (!*out) { MSG(err, errlen, "out of memory"); return TWC_EINTERNAL; }
     return st;
 }

@@ -63,7 +63,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
     s->facts_agree = f->samples_agree; s->facts_from_core = f->from_core;
     s->facts_source = f->source ? strdup(f->source) : NULL;
     s->facts_exe = f->exe ? strdup(f->exe) : NULL;
-    if (f->exe && f->frames && f->nframes) s->stack_names = stack_names_new(f->exe, f->load_bias, f->frames, f->nframes);
+    if (f->exe && f->frames && f->nframes) s->stack_names = twc__stack_names_new(f->exe, f->load_bias, f->frames, f->nframes);
     s->ns_per_raw = 1.0;
     intern(&A, " ");            /* offset 0 means "no string" */
     struct model *m = &s->now;
@@ -73,14 +73,14 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
     m->res = calloc(nobj_max + 1, sizeof *m->res);
     s->sites = calloc(f->nthreads + 2, sizeof *s->sites);
     if (!m->tasks || !m->res || !s->sites) goto oom;
-    idmap_init(&m->rmap, nobj_max);
+    twc__idmap_init(&m->rmap, nobj_max);
     /* resources: the listed objects first, then anything a thread blocks on */
     for (size_t i = 0; i < f->nobjects; i++) {
         const struct twc_fact_object *o = &f->objects[i];
-        if (!o->addr || idmap_get(&m->rmap, o->addr) >= 0) continue;
+        if (!o->addr || twc__idmap_get(&m->rmap, o->addr) >= 0) continue;
         struct mres *r = &m->res[m->nres];
         r->id = o->addr; r->address = o->addr; r->kind = (uint8_t)(o->kind > 0 && o->kind <= TW_RES_OTHER ? o->kind : TW_RES_OTHER);
-        idmap_put(&m->rmap, r->id, (uint32_t)m->nres++);
+        twc__idmap_put(&m->rmap, r->id, (uint32_t)m->nres++);
         if (o->name) r->name = intern(&A, o->name);
         r->owner_known = o->owner_tid != 0;
         r->available = (r->kind == TW_RES_SEMAPHORE) ? (o->value >= 0 ? o->value : 0) : (o->owner_tid ? 0 : 1);
@@ -88,11 +88,11 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
     for (size_t i = 0; i < f->nthreads; i++) {
         const struct twc_fact_thread *t = &f->threads[i];
         int k = block_res_kind(t->block);
-        if (!k || !t->object || idmap_get(&m->rmap, t->object) >= 0) continue;
+        if (!k || !t->object || twc__idmap_get(&m->rmap, t->object) >= 0) continue;
         struct mres *r = &m->res[m->nres];
         r->id = t->object; r->address = t->object; r->kind = (uint8_t)k;
         r->available = k == TW_RES_SEMAPHORE ? 0 : -1;
-        idmap_put(&m->rmap, r->id, (uint32_t)m->nres++);
+        twc__idmap_put(&m->rmap, r->id, (uint32_t)m->nres++);
     }
     for (size_t i = 0; i < m->nres; i++) {
         struct mres *r = &m->res[i];
@@ -101,7 +101,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         r->capacity = r->kind == TW_RES_SEMAPHORE ? -1 : 1;
         if (r->available < 0) r->available = 0;
         /* a local of some thread's frame ("main:mu1"), else a global ("vault[1]") */
-        const char *local = r->name ? NULL : stack_name(s->stack_names, r->address);
+        const char *local = r->name ? NULL : twc__stack_name(s->stack_names, r->address);
         if (local) r->name = intern(&A, local);
         if (!r->name && f->exe) {
             char *nm = twc_symbolize_data(f->exe, f->load_bias, r->address);
@@ -133,19 +133,19 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
             }
             if (ft->timed) t->flags |= TW_TF_TIMED;
             if (b == TWC_BLOCK_SEM) {
-                const struct mres *r = model_res(m, ft->object);
+                const struct mres *r = twc__model_res(m, ft->object);
                 if (r && r->available > 0) t->state = TW_TASK_READY;   /* a post is already there: it is about to run */
             }
         }
         m->ntasks++;
     }
-    idmap_init(&m->tmap, m->ntasks);
-    for (size_t i = 0; i < m->ntasks; i++) idmap_put(&m->tmap, m->tasks[i].id, (uint32_t)i);
+    twc__idmap_init(&m->tmap, m->ntasks);
+    for (size_t i = 0; i < m->ntasks; i++) twc__idmap_put(&m->tmap, m->tasks[i].id, (uint32_t)i);
     /* holders from owner fields */
     for (size_t i = 0; i < f->nobjects; i++) {
         const struct twc_fact_object *o = &f->objects[i];
         if (!o->owner_tid) continue;
-        struct mtask *t = model_task(m, o->owner_tid);
+        struct mtask *t = twc__model_task(m, o->owner_tid);
         if (!t) continue;
         for (int e = 0; e < TW_MAX_EDGES; e++)
             if (!t->edges[e].res) { t->edges[e] = (struct medge){ o->addr, TW_EDGE_HOLD, 0, 1 }; break; }
@@ -161,9 +161,9 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         char expr[300];
         if (ft->block == TWC_BLOCK_JOIN) snprintf(expr, sizeof expr, "pthread_join(%llu)", (unsigned long long)ft->object);
         else if (ft->object) {
-            const struct mres *r = model_res(m, ft->object);
+            const struct mres *r = twc__model_res(m, ft->object);
             s->arena = A.p; s->arena_len = A.len;   /* names resolve through the arena built so far */
-            snprintf(expr, sizeof expr, "%s(&%s)", block_call(ft->block), r ? res_name(s, r, tmp, sizeof tmp) : "?");
+            snprintf(expr, sizeof expr, "%s(&%s)", block_call(ft->block), r ? twc__res_name(s, r, tmp, sizeof tmp) : "?");
         } else snprintf(expr, sizeof expr, "%s", ft->func ? ft->func : block_call(ft->block));
         struct tw_site_rec *site = &s->sites[s->nsites];
         site->file = intern(&A, ft->file ? ft->file : "??");

@@ -24,11 +24,11 @@ static uint64_t newest_ring_event(struct twc_session *s)
     uint64_t newest = 0;
     for (uint32_t i = 0; i < rt->count; i++) {
         struct tw_ring_desc d;
-        if (src_read(s, rt->offset + (uint64_t)i * rt->stride, &d, sizeof d)) break;
+        if (twc__src_read(s, rt->offset + (uint64_t)i * rt->stride, &d, sizeof d)) break;
         if (!d.seq || !d.head || !d.capacity || d.capacity > (1u << 28)) continue;
         uint64_t at = d.offset + ((d.head - 1) % d.capacity) * sizeof(struct tw_event);
         struct tw_event e;
-        if (d.offset < s->hdr.header_size || src_read(s, at, &e, sizeof e)) continue;
+        if (d.offset < s->hdr.header_size || twc__src_read(s, at, &e, sizeof e)) continue;
         if (e.type != TW_EV_NONE && e.ts > newest) newest = e.ts;
     }
     return newest;
@@ -43,22 +43,22 @@ void twc_set_image_time(twc_session *s, uint64_t realtime_ns)
  * written, in ns; -1 when unknown (live, no file time, a clock that disagrees). The shim read
  * created_ns (CLOCK_REALTIME) beside its monotonic anchor, so read_now is wall time
  * created_ns + (ns(read_now) - anchor_ns). */
-int64_t image_written_after_ns(const struct twc_session *s)
+int64_t twc__image_written_after_ns(const struct twc_session *s)
 {
     if ((s->flags & TWC_LIVE) || s->facts || !s->image_realtime_ns || !s->hdr.created_ns || !s->read_now) return -1;
-    double newest = (double)s->hdr.created_ns + (double)raw_to_ns(s, s->read_now) - (double)s->hdr.anchor_ns;
+    double newest = (double)s->hdr.created_ns + (double)twc__raw_to_ns(s, s->read_now) - (double)s->hdr.anchor_ns;
     double later = (double)s->image_realtime_ns - newest;
     return later >= 0 && later < 9e18 ? (int64_t)later : -1;
 }
 
-uint64_t reading_now_raw(struct twc_session *s, const struct mtask *tasks, size_t n)
+uint64_t twc__reading_now_raw(struct twc_session *s, const struct mtask *tasks, size_t n)
 {
     uint64_t now = 0;
     if (s->events_loaded) {
         for (size_t i = 0; i < s->nevents; i++) if (s->events[i].ev.ts > now) now = s->events[i].ev.ts;
     } else now = newest_ring_event(s);
     for (size_t i = 0; i < n; i++) if (!tasks[i].torn && tasks[i].state_ts > now) now = tasks[i].state_ts;
-    uint64_t live = live_now_raw(s);
+    uint64_t live = twc__live_now_raw(s);
     return live > now ? live : now;
 }
 
@@ -73,13 +73,13 @@ static uint64_t *counter_of(struct mtask *t, unsigned state)
     }
 }
 
-void add_time_in_progress(struct mtask *t, uint64_t now)
+void twc__add_time_in_progress(struct mtask *t, uint64_t now)
 {
     uint64_t *c = t->torn || t->hidden ? NULL : counter_of(t, t->state);
     if (c && now > t->state_ts) *c += now - t->state_ts;
 }
 
-struct time_rewind *time_rewind_begin(const struct model *m, uint64_t now)
+struct time_rewind *twc__time_rewind_begin(const struct model *m, uint64_t now)
 {
     struct time_rewind *r = malloc(sizeof *r);
     if (!r) return NULL;
@@ -99,13 +99,13 @@ static void give_back(struct mtask *t, uint64_t *until, uint64_t ts)
     if (ts < *until) *until = ts;
 }
 
-void time_rewind_event(struct time_rewind *r, struct model *m, const struct mevent *e)
+void twc__time_rewind_event(struct time_rewind *r, struct model *m, const struct mevent *e)
 {
-    long i = e->ev.task ? idmap_get(&m->tmap, e->ev.task) : -1;
+    long i = e->ev.task ? twc__idmap_get(&m->tmap, e->ev.task) : -1;
     if (r && i >= 0 && !m->tasks[i].torn) give_back(&m->tasks[i], &r->until[i], e->ev.ts);
 }
 
-void time_rewind_end(struct time_rewind *r, struct model *m, uint64_t at_ts)
+void twc__time_rewind_end(struct time_rewind *r, struct model *m, uint64_t at_ts)
 {
     if (!r) return;
     for (size_t i = 0; i < m->ntasks; i++)

@@ -11,7 +11,7 @@ void twc_set_symbolizer(twc_session *s, twc_symbolize_fn fn, void *ctx)
     if (s) { s->sym = fn; s->symctx = fn ? ctx : NULL; }
 }
 
-void frame_symbolize_at(struct twc_session *s, uint64_t pc, struct frame_sym *f)
+void twc__frame_symbolize_at(struct twc_session *s, uint64_t pc, struct frame_sym *f)
 {
     memset(f, 0, sizeof *f);
     if (!s->sym || pc == 0) return;
@@ -27,9 +27,9 @@ void frame_symbolize_at(struct twc_session *s, uint64_t pc, struct frame_sym *f)
     f->line = f->file[0] && line > 0 ? line : 0;
 }
 
-void frame_symbolize(struct twc_session *s, uint64_t ret_pc, struct frame_sym *f)
+void twc__frame_symbolize(struct twc_session *s, uint64_t ret_pc, struct frame_sym *f)
 {
     /* A return address follows the call: pc - 1 lies inside it, so the line is the call's. */
     if (ret_pc == 0) { memset(f, 0, sizeof *f); return; }
-    frame_symbolize_at(s, ret_pc - 1, f);
+    twc__frame_symbolize_at(s, ret_pc - 1, f);
 }

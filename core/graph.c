@@ -11,33 +11,33 @@
 #include <string.h>
 #include "internal.h"
 
-const char *state_name(unsigned st)
+const char *twc__state_name(unsigned st)
 {
     static const char *n[] = { "free", "ready", "polling", "waiting", "done" };
     return st < ARRAY_LEN(n) ? n[st] : "unknown";
 }
 
-const char *wait_kind_name(unsigned k)
+const char *twc__wait_kind_name(unsigned k)
 {
     static const char *n[] = { "none", "acquire", "recv", "send", "join", "signal", "park", "timer", "io", "select" };
     return k < ARRAY_LEN(n) ? n[k] : "unknown";
 }
 
-const char *res_kind_name(unsigned k)
+const char *twc__res_kind_name(unsigned k)
 {
     static const char *n[] = { "unknown", "mutex", "rwlock", "semaphore", "channel", "oneshot", "notify",
                                "condvar", "barrier", "pipe", "timer", "other" };
     return k < ARRAY_LEN(n) ? n[k] : "unknown";
 }
 
-const char *class_name(unsigned c)
+const char *twc__class_name(unsigned c)
 {
     return c == TW_CLASS_REUSABLE ? "reusable" : c == TW_CLASS_CONSUMABLE ? "consumable" : "unknown";
 }
 
-const char *dir_name(unsigned d) { return d == TW_DIR_SEND ? "send" : d == TW_DIR_RECV ? "recv" : "acquire"; }
+const char *twc__dir_name(unsigned d) { return d == TW_DIR_SEND ? "send" : d == TW_DIR_RECV ? "recv" : "acquire"; }
 
-const char *role_name(unsigned r)
+const char *twc__role_name(unsigned r)
 {
     static const char *n[] = { "none", "hold", "sender", "receiver", "intent_cond", "intent_uncond", "hold_shared" };
     return r < ARRAY_LEN(n) ? n[r] : "unknown";
@@ -45,7 +45,7 @@ const char *role_name(unsigned r)
 
 static int res_index(const struct model *m, uint64_t id)
 {
-    long r = idmap_get(&m->rmap, id);
+    long r = twc__idmap_get(&m->rmap, id);
     return (r >= 0 && !m->res[r].hidden) ? (int)r : -1;
 }
 
@@ -69,7 +69,7 @@ static int channel_ready(const struct mres *x, unsigned kind)
 static uint8_t classify_select(const struct model *m, const struct mtask *t, uint8_t *exit)
 {
     uint64_t res[TW_MAX_EDGES]; uint8_t kind[TW_MAX_EDGES];
-    size_t n = select_branches(t, res, kind);
+    size_t n = twc__select_branches(t, res, kind);
     if (!n) return WK_UNKNOWN;
     for (size_t b = 0; b < n; b++) {
         int r = res_index(m, res[b]);
@@ -88,13 +88,13 @@ static uint8_t classify_select(const struct model *m, const struct mtask *t, uin
  * has a message or room. */
 static uint8_t classify(const struct model *m, const struct derived *d, const struct mtask *t, uint8_t *exit)
 {
-    if (!task_live(t)) return WK_NONE;
+    if (!twc__task_live(t)) return WK_NONE;
     if (t->torn || t->state != TW_TASK_WAITING) return WK_PROGRESS;
     if (t->flags & TW_TF_TIMED) { *exit = EXIT_TIMED; return WK_PROGRESS; }
     switch (t->wait_kind) {
     case TW_WAIT_TIMER: case TW_WAIT_IO: *exit = EXIT_OUTSIDE; return WK_PROGRESS;
     case TW_WAIT_JOIN: {
-        const struct mtask *j = model_task(m, t->waiting_on);
+        const struct mtask *j = twc__model_task(m, t->waiting_on);
         if (!j || j->hidden || j->state == TW_TASK_DONE) { *exit = EXIT_DONE_TARGET; return WK_PROGRESS; }
         return WK_KNOWN;
     }
@@ -139,19 +139,19 @@ static int edge_wakes(unsigned wait_kind, const struct rel *e)
     }
 }
 
-size_t wgraph_wakers(const struct wgraph *g, uint32_t i, void (*fn)(void *, uint32_t), void *arg)
+size_t twc__wgraph_wakers(const struct wgraph *g, uint32_t i, void (*fn)(void *, uint32_t), void *arg)
 {
     const struct model *m = g->m;
     const struct mtask *t = &m->tasks[i];
     size_t n = 0;
     if (g->cls[i] != WK_KNOWN) return 0;
     if (t->wait_kind == TW_WAIT_JOIN) {
-        long j = idmap_get(&m->tmap, t->waiting_on);
+        long j = twc__idmap_get(&m->tmap, t->waiting_on);
         if (j >= 0) { if (fn) fn(arg, (uint32_t)j); n++; }
         return n;
     }
     uint64_t res[TW_MAX_EDGES]; uint8_t kind[TW_MAX_EDGES];
-    size_t nb = select_branches(t, res, kind);   /* a select: every branch's wakers */
+    size_t nb = twc__select_branches(t, res, kind);   /* a select: every branch's wakers */
     if (!nb) { res[0] = t->waiting_on; kind[0] = t->wait_kind; nb = 1; }
     for (size_t b = 0; b < nb; b++) {
         int r = res_index(m, res[b]);
@@ -159,7 +159,7 @@ size_t wgraph_wakers(const struct wgraph *g, uint32_t i, void (*fn)(void *, uint
         for (uint32_t k = g->d.hold_start[r]; k < g->d.hold_start[r + 1]; k++) {
             const struct rel *e = &g->d.hold[k];
             if (!edge_wakes(kind[b], e)) continue;
-            if (!task_live(&m->tasks[e->task]) && e->task != i) continue; /* the done never wake anyone */
+            if (!twc__task_live(&m->tasks[e->task]) && e->task != i) continue; /* the done never wake anyone */
             if (e->task == i && kind[b] != TW_WAIT_ACQUIRE) continue; /* own sender cannot fill while blocked... */
             if (fn) fn(arg, e->task);
             n++;
@@ -177,17 +177,17 @@ static void push(struct bfs *b, uint32_t i)
     b->q[b->qn++] = i;
 }
 
-int wgraph_build(struct wgraph *g, const struct model *m)
+int twc__wgraph_build(struct wgraph *g, const struct model *m)
 {
     memset(g, 0, sizeof *g);
     g->m = m;
-    if (derive(m, &g->d)) return -1;
+    if (twc__derive(m, &g->d)) return -1;
     size_t nt = m->ntasks;
     g->cls = calloc(nt + 1, 1);
     g->stuck = calloc(nt + 1, 1);
     g->exit = calloc(nt + 1, 1);
     struct bfs b = { calloc(nt + 1, sizeof(uint32_t)), 0, calloc(nt + 1, 1), g };
-    if (!g->cls || !g->stuck || !g->exit || !b.q || !b.prog) { free(b.q); free(b.prog); wgraph_free(g); return -1; }
+    if (!g->cls || !g->stuck || !g->exit || !b.q || !b.prog) { free(b.q); free(b.prog); twc__wgraph_free(g); return -1; }
     for (size_t i = 0; i < nt; i++) {
         g->cls[i] = classify(m, &g->d, &m->tasks[i], &g->exit[i]);
         if (g->cls[i] == WK_PROGRESS) { g->nunblocked++; push(&b, (uint32_t)i); }
@@ -207,7 +207,7 @@ int wgraph_build(struct wgraph *g, const struct model *m)
             struct rel rl = { w, t->edges[e].role, t->edges[e].dir, t->edges[e].count };
             for (uint32_t k = g->d.wait_start[r]; k < g->d.wait_start[r + 1]; k++) {
                 uint32_t x = g->d.wait[k];
-                if (g->cls[x] == WK_KNOWN && edge_wakes(wait_kind_on(&m->tasks[x], m->res[r].id), &rl) && x != w) push(&b, x);
+                if (g->cls[x] == WK_KNOWN && edge_wakes(twc__wait_kind_on(&m->tasks[x], m->res[r].id), &rl) && x != w) push(&b, x);
             }
         }
     }
@@ -217,9 +217,9 @@ int wgraph_build(struct wgraph *g, const struct model *m)
     return 0;
 }
 
-void wgraph_free(struct wgraph *g)
+void twc__wgraph_free(struct wgraph *g)
 {
-    derived_free(&g->d);
+    twc__derived_free(&g->d);
     free(g->cls); free(g->stuck); free(g->exit);
     memset(g, 0, sizeof *g);
 }

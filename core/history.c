@@ -18,9 +18,9 @@ static const char *ev_names[TW_EV_TYPE_COUNT] = {
     "cancel", "msg_drop", "instr_error",
 };
 
-const char *event_type_name(unsigned type) { return type < TW_EV_TYPE_COUNT ? ev_names[type] : "unknown"; }
+const char *twc__event_type_name(unsigned type) { return type < TW_EV_TYPE_COUNT ? ev_names[type] : "unknown"; }
 
-int event_has_resource(unsigned type)
+int twc__event_has_resource(unsigned type)
 {
     return type >= TW_EV_RES_CREATE && type <= TW_EV_CANCEL && type != TW_EV_ATTR ? 1 : type == TW_EV_MSG_DROP;
 }
@@ -69,7 +69,7 @@ static uint64_t overwritten_meanwhile(struct twc_session *s, const struct tw_tab
     uint64_t after = d->head;
     if (!kept) return 0;
     if ((s->flags & TWC_LIVE) &&
-        src_read(s, rt->offset + i * rt->stride + offsetof(struct tw_ring_desc, head), &after, sizeof after))
+        twc__src_read(s, rt->offset + i * rt->stride + offsetof(struct tw_ring_desc, head), &after, sizeof after))
         return kept;                      /* cannot tell: trust none of it */
     if (after < d->head) return kept;     /* heads only grow: this is not the ring we read */
     if (after < d->capacity) return 0;
@@ -77,18 +77,18 @@ static uint64_t overwritten_meanwhile(struct twc_session *s, const struct tw_tab
     return safe_from <= first ? 0 : safe_from - first > kept ? kept : safe_from - first;
 }
 
-int load_events(struct twc_session *s, char *err, size_t errlen)
+int twc__load_events(struct twc_session *s, char *err, size_t errlen)
 {
     if (s->events_loaded || s->facts) return 0;
     const struct tw_table_desc *rt = &s->hdr.rings;
     size_t nr = rt->count;
-    if (src_readable(s, rt->offset, nr * (size_t)rt->stride)) {
+    if (twc__src_readable(s, rt->offset, nr * (size_t)rt->stride)) {
         MSG(err, errlen, "cannot read the ring directory (region truncated or unreadable)");
         return TWC_ECORRUPT;
     }
     uint8_t *dir = malloc(nr * (size_t)rt->stride + 1);
     if (!dir) { MSG(err, errlen, "out of memory reading the ring directory"); return TWC_EINTERNAL; }
-    if (nr && src_read(s, rt->offset, dir, nr * (size_t)rt->stride)) {
+    if (nr && twc__src_read(s, rt->offset, dir, nr * (size_t)rt->stride)) {
         free(dir);
         MSG(err, errlen, "cannot read the ring directory (region truncated or unreadable)");
         return TWC_ECORRUPT;
@@ -108,7 +108,7 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
         }
         unsigned __int128 end = (unsigned __int128)d->offset + (unsigned __int128)d->capacity * sizeof(struct tw_event);
         if (d->capacity == 0 || d->capacity > (1u << 28) || d->offset < s->hdr.header_size || end > s->used ||
-            src_readable(s, d->offset, (uint64_t)d->capacity * sizeof(struct tw_event))) {
+            twc__src_readable(s, d->offset, (uint64_t)d->capacity * sizeof(struct tw_event))) {
             s->hist_errors++;
             d->seq = 0;            /* a ring we cannot trust is skipped, and validate says so */
             continue;
@@ -131,7 +131,7 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
         struct tw_event *buf = malloc((d->head < d->capacity ? kept : d->capacity) * sizeof *buf + 1);
         if (!buf) { free(rd); free(keys); free(ringmin); return TWC_EINTERNAL; }
         uint64_t readn = d->head < d->capacity ? kept : d->capacity;
-        if (src_read(s, d->offset, buf, readn * sizeof *buf)) {
+        if (twc__src_read(s, d->offset, buf, readn * sizeof *buf)) {
             MSG(err, errlen, "cannot read the event ring of thread %u (region truncated or unreadable)", d->os_tid);
             free(buf); free(rd); free(keys); free(ringmin);
             return TWC_ECORRUPT;
@@ -205,9 +205,9 @@ int load_events(struct twc_session *s, char *err, size_t errlen)
     return 0;
 }
 
-uint64_t event_seq(const struct twc_session *s, size_t idx) { return idx < s->nevents ? s->events[idx].seq : 0; }
+uint64_t twc__event_seq(const struct twc_session *s, size_t idx) { return idx < s->nevents ? s->events[idx].seq : 0; }
 
-long event_index(const struct twc_session *s, uint64_t seq)
+long twc__event_index(const struct twc_session *s, uint64_t seq)
 {
     for (size_t i = 0; i < s->nevents; i++) if (s->events[i].seq == seq) return (long)i;
     return -1;
@@ -281,7 +281,7 @@ static unsigned intent_get(const struct mtask *t, uint64_t res)
 static int apply(struct model *m, const struct mevent *me, int undo)
 {
     const struct tw_event *e = &me->ev;
-    struct mtask *t = e->task ? model_task(m, e->task) : NULL;
+    struct mtask *t = e->task ? twc__model_task(m, e->task) : NULL;
     struct mres *r = NULL;
     int bad = 0;
     int resv = e->flags & TW_EVF_RES_VERSION;
@@ -290,7 +290,7 @@ static int apply(struct model *m, const struct mevent *me, int undo)
     switch (e->type) {
     case TW_EV_RES_CREATE: case TW_EV_RES_CLOSE: case TW_EV_ACQUIRE: case TW_EV_RELEASE:
     case TW_EV_SEND: case TW_EV_RECV:
-        r = model_res(m, e->res);
+        r = twc__model_res(m, e->res);
         if (!r) return -1;
         break;
     default: break;
@@ -394,29 +394,29 @@ static int apply(struct model *m, const struct mevent *me, int undo)
     return bad ? -1 : 0;
 }
 
-int undo_event(struct model *m, const struct mevent *e) { return apply(m, e, 1); }
-int redo_event(struct model *m, const struct mevent *e) { return apply(m, e, 0); }
+int twc__undo_event(struct model *m, const struct mevent *e) { return apply(m, e, 1); }
+int twc__redo_event(struct model *m, const struct mevent *e) { return apply(m, e, 0); }
 
 /* The model shown: the present, or the present with every event after at_idx undone. */
-int view_model(struct twc_session *s, const struct model **out, char *err, size_t errlen)
+int twc__view_model(struct twc_session *s, const struct model **out, char *err, size_t errlen)
 {
     if (s->at_now) { *out = &s->now; return 0; }
     if (!s->view_valid) {
-        model_free(&s->view);
-        if (model_copy(&s->view, &s->now)) { MSG(err, errlen, "out of memory rewinding"); return TWC_EINTERNAL; }
-        struct time_rewind *tr = time_rewind_begin(&s->view, s->read_now);
+        twc__model_free(&s->view);
+        if (twc__model_copy(&s->view, &s->now)) { MSG(err, errlen, "out of memory rewinding"); return TWC_EINTERNAL; }
+        struct time_rewind *tr = twc__time_rewind_begin(&s->view, s->read_now);
         for (size_t i = s->nevents; i > s->at_idx + 1; i--) {
-            time_rewind_event(tr, &s->view, &s->events[i - 1]);
-            undo_event(&s->view, &s->events[i - 1]);
+            twc__time_rewind_event(tr, &s->view, &s->events[i - 1]);
+            twc__undo_event(&s->view, &s->events[i - 1]);
         }
-        time_rewind_end(tr, &s->view, s->events[s->at_idx].ev.ts);
+        twc__time_rewind_end(tr, &s->view, s->events[s->at_idx].ev.ts);
         s->view_valid = 1;
     }
     *out = &s->view;
     return 0;
 }
 
-uint64_t now_raw(struct twc_session *s, const struct model *m)
+uint64_t twc__now_raw(struct twc_session *s, const struct model *m)
 {
     uint64_t t = 0;
     if (!s->at_now && s->at_idx < s->nevents) return s->events[s->at_idx].ev.ts;

@@ -19,13 +19,13 @@ static int holds_for(unsigned wait_kind, unsigned role)
     }
 }
 
-size_t res_holders(const struct derived *d, uint32_t ri, unsigned wait_kind, void (*fn)(void *, uint32_t), void *arg)
+size_t twc__res_holders(const struct derived *d, uint32_t ri, unsigned wait_kind, void (*fn)(void *, uint32_t), void *arg)
 {
     size_t n = 0;
     uint32_t last = UINT32_MAX;
     for (uint32_t k = d->hold_start[ri]; k < d->hold_start[ri + 1]; k++) {
         const struct rel *e = &d->hold[k];
-        /* one task's edges are adjacent (derive walks tasks in order): name it once */
+        /* one task's edges are adjacent (twc__derive walks tasks in order): name it once */
         if (!holds_for(wait_kind, e->role) || e->task == last) continue;
         last = e->task;
         if (fn) fn(arg, e->task);
@@ -36,12 +36,12 @@ size_t res_holders(const struct derived *d, uint32_t ri, unsigned wait_kind, voi
 
 /* The wait that a chain's resource entry k answers: that of the task before it (a select's
  * branches follow their task one after another), on that resource. */
-unsigned chain_wait_kind(const struct model *m, const struct dl_entry *c, size_t k)
+unsigned twc__chain_wait_kind(const struct model *m, const struct dl_entry *c, size_t k)
 {
     size_t j = k;
     while (j && !c[j - 1].is_task) j--;
     if (!j || c[k].is_task || c[k].idx == UINT32_MAX) return TW_WAIT_NONE;
-    return wait_kind_on(&m->tasks[c[j - 1].idx], m->res[c[k].idx].id);
+    return twc__wait_kind_on(&m->tasks[c[j - 1].idx], m->res[c[k].idx].id);
 }
 
 struct hl { struct twc_session *s; const struct model *m; struct sbuf *b; int n; };
@@ -50,40 +50,40 @@ static void json_one(void *arg, uint32_t ti)
 {
     struct hl *h = arg;
     const struct mtask *t = &h->m->tasks[ti];
-    sb_printf(h->b, "%s{\"task\":%llu,\"name\":", h->n++ ? "," : "", (unsigned long long)t->id);
-    sb_json_str(h->b, task_name(h->s, t));
-    sb_puts(h->b, "}");
+    twc__sb_printf(h->b, "%s{\"task\":%llu,\"name\":", h->n++ ? "," : "", (unsigned long long)t->id);
+    twc__sb_json_str(h->b, twc__task_name(h->s, t));
+    twc__sb_puts(h->b, "}");
 }
 
-void json_holders(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+void twc__json_holders(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
                   uint32_t ri, unsigned wait_kind)
 {
     struct hl h = { s, m, b, 0 };
-    sb_puts(b, "[");
-    res_holders(d, ri, wait_kind, json_one, &h);
-    sb_puts(b, "]");
+    twc__sb_puts(b, "[");
+    twc__res_holders(d, ri, wait_kind, json_one, &h);
+    twc__sb_puts(b, "]");
 }
 
 static void text_one(void *arg, uint32_t ti)
 {
     struct hl *h = arg;
     const struct mtask *t = &h->m->tasks[ti];
-    sb_printf(h->b, "%s%s (%llu)", h->n++ ? ", " : "", task_name(h->s, t), (unsigned long long)t->id);
+    twc__sb_printf(h->b, "%s%s (%llu)", h->n++ ? ", " : "", twc__task_name(h->s, t), (unsigned long long)t->id);
 }
 
-int text_holders(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+int twc__text_holders(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
                  uint32_t ri, unsigned wait_kind)
 {
     struct hl h = { s, m, b, 0 };
-    res_holders(d, ri, wait_kind, text_one, &h);
+    twc__res_holders(d, ri, wait_kind, text_one, &h);
     return h.n;
 }
 
 /* The resource index task t waits on, UINT32_MAX for a join or an unknown id. */
-uint32_t wait_res_idx(const struct model *m, const struct mtask *t)
+uint32_t twc__wait_res_idx(const struct model *m, const struct mtask *t)
 {
     if (t->wait_kind == TW_WAIT_JOIN) return UINT32_MAX;
-    long r = idmap_get(&m->rmap, t->waiting_on);
+    long r = twc__idmap_get(&m->rmap, t->waiting_on);
     return r < 0 ? UINT32_MAX : (uint32_t)r;
 }
 
@@ -95,7 +95,7 @@ static void first_unseen(void *arg, uint32_t ti)
     if (f->next == UINT32_MAX && f->cls[ti] != WK_NONE && !f->seen[ti]) f->next = ti;
 }
 
-size_t chain_by_holders(const struct model *m, const struct derived *d, const uint8_t *cls, struct dl_entry *out)
+size_t twc__chain_by_holders(const struct model *m, const struct derived *d, const uint8_t *cls, struct dl_entry *out)
 {
     uint8_t *seen = calloc(m->ntasks + 1, 1);
     size_t n = 0;
@@ -105,13 +105,13 @@ size_t chain_by_holders(const struct model *m, const struct derived *d, const ui
             const struct mtask *t = &m->tasks[cur];
             if (seen) seen[cur] = 1;
             out[n++] = (struct dl_entry){ 1, cur };
-            uint32_t ri = wait_res_idx(m, t);
+            uint32_t ri = twc__wait_res_idx(m, t);
             struct follow f = { cls, seen, UINT32_MAX };
             if (ri != UINT32_MAX) {
                 out[n++] = (struct dl_entry){ 0, ri };
-                if (seen) res_holders(d, ri, t->wait_kind, first_unseen, &f);
+                if (seen) twc__res_holders(d, ri, t->wait_kind, first_unseen, &f);
             } else if (t->wait_kind == TW_WAIT_JOIN && seen) {
-                long j = idmap_get(&m->tmap, t->waiting_on);
+                long j = twc__idmap_get(&m->tmap, t->waiting_on);
                 if (j >= 0) first_unseen(&f, (uint32_t)j);
             }
             cur = f.next;

@@ -19,14 +19,14 @@
 
 /* ---- growable text buffer (buf.c) ---- */
 struct sbuf { char *p; size_t len, cap; int oom; };
-void sb_init(struct sbuf *b);
-void sb_put(struct sbuf *b, const char *s, size_t n);
-void sb_puts(struct sbuf *b, const char *s);
-void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_json_str(struct sbuf *b, const char *s);   /* quoted, escaped; NULL -> null */
-void sb_dur(struct sbuf *b, uint64_t ns);          /* "12.3ms" */
-char *sb_take(struct sbuf *b);
-void sb_free(struct sbuf *b);
+void twc__sb_init(struct sbuf *b);
+void twc__sb_put(struct sbuf *b, const char *s, size_t n);
+void twc__sb_puts(struct sbuf *b, const char *s);
+void twc__sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void twc__sb_json_str(struct sbuf *b, const char *s);   /* quoted, escaped; NULL -> null */
+void twc__sb_dur(struct sbuf *b, uint64_t ns);          /* "12.3ms" */
+char *twc__sb_take(struct sbuf *b);
+void twc__sb_free(struct sbuf *b);
 
 /* ---- the model ---- */
 struct medge { uint64_t res; uint8_t role, dir; uint16_t count; };
@@ -44,7 +44,7 @@ struct mtask {
     uint32_t max_poll_us;    /* longest poll the record knows of (not rewound by history) */
     uint32_t max_ran_us;     /* longest poll's time not preempted, a lower bound (ABI 1.4), 0 = none */
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
-    /* histograms and the saved context stay in the region: read_task_rec() fetches them */
+    /* histograms and the saved context stay in the region: twc__read_task_rec() fetches them */
 };
 
 struct mres {
@@ -58,10 +58,10 @@ struct mres {
 
 /* open-addressing id -> index map */
 struct idmap { uint64_t *keys; uint32_t *vals; size_t cap, n; };
-void idmap_init(struct idmap *m, size_t expect);
-void idmap_put(struct idmap *m, uint64_t key, uint32_t val);
-long idmap_get(const struct idmap *m, uint64_t key);   /* -1 when absent */
-void idmap_free(struct idmap *m);
+void twc__idmap_init(struct idmap *m, size_t expect);
+void twc__idmap_put(struct idmap *m, uint64_t key, uint32_t val);
+long twc__idmap_get(const struct idmap *m, uint64_t key);   /* -1 when absent */
+void twc__idmap_free(struct idmap *m);
 
 struct model {
     struct mtask *tasks; size_t ntasks;
@@ -70,11 +70,11 @@ struct model {
     size_t torn_tasks, torn_res, bad_refs;
     int from_facts;          /* built from attach-only facts: holders come from owner fields */
 };
-void model_free(struct model *m);
-int model_copy(struct model *dst, const struct model *src);
-struct mtask *model_task(const struct model *m, uint64_t id);
-struct mres *model_res(const struct model *m, uint64_t id);
-void model_index(struct model *m);
+void twc__model_free(struct model *m);
+int twc__model_copy(struct model *dst, const struct model *src);
+struct mtask *twc__model_task(const struct model *m, uint64_t id);
+struct mres *twc__model_res(const struct model *m, uint64_t id);
+void twc__model_index(struct model *m);
 
 /* derived per-resource lists (holders, waiters, senders, receivers, intents): CSR arrays */
 struct rel { uint32_t task; uint8_t role, dir; uint16_t count; };
@@ -83,8 +83,8 @@ struct derived {
     uint32_t *wait_start;  uint32_t *wait;     /* waiting task indexes by resource index */
     uint32_t *join_start;  uint32_t *join;     /* JOIN waiters by task index */
 };
-int derive(const struct model *m, struct derived *d);
-void derived_free(struct derived *d);
+int twc__derive(const struct model *m, struct derived *d);
+void twc__derived_free(struct derived *d);
 
 /* ---- events / history ---- */
 struct mevent {
@@ -158,54 +158,54 @@ struct twc_session {
 };
 
 /* decode.c */
-int src_read(struct twc_session *s, uint64_t off, void *buf, uint64_t len);
-int src_readable(struct twc_session *s, uint64_t off, uint64_t len); /* 0 when its last byte reads */
-int decode_header(struct twc_session *s, char *err, size_t errlen);
-int load_model(struct twc_session *s, char *err, size_t errlen);
-int load_strings(struct twc_session *s, char *err, size_t errlen);
-const char *str_at(struct twc_session *s, uint32_t off);  /* never NULL: "" for none/bad */
-const struct tw_site_rec *site_at(struct twc_session *s, uint32_t idx);
+int twc__src_read(struct twc_session *s, uint64_t off, void *buf, uint64_t len);
+int twc__src_readable(struct twc_session *s, uint64_t off, uint64_t len); /* 0 when its last byte reads */
+int twc__decode_header(struct twc_session *s, char *err, size_t errlen);
+int twc__load_model(struct twc_session *s, char *err, size_t errlen);
+int twc__load_strings(struct twc_session *s, char *err, size_t errlen);
+const char *twc__str_at(struct twc_session *s, uint32_t off);  /* never NULL: "" for none/bad */
+const struct tw_site_rec *twc__site_at(struct twc_session *s, uint32_t idx);
 /* Stack `idx` of the stack table into pc[] (return addresses, innermost first); returns its
  * depth, at most TW_STACK_DEPTH; 0 for none, out of the table, not yet published, or facts. */
-uint32_t stack_at(struct twc_session *s, uint32_t idx, uint64_t pc[TW_STACK_DEPTH]);
-void task_from_rec(struct mtask *t, const struct tw_task_rec *r);
-void res_rec_copy(struct tw_res_rec *r, const void *src, uint32_t stride);
+uint32_t twc__stack_at(struct twc_session *s, uint32_t idx, uint64_t pc[TW_STACK_DEPTH]);
+void twc__task_from_rec(struct mtask *t, const struct tw_task_rec *r);
+void twc__res_rec_copy(struct tw_res_rec *r, const void *src, uint32_t stride);
 /* Re-read resource record of r (by its slot) into *out; -1 when it is gone or unreadable. */
-int read_res_rec(struct twc_session *s, const struct mres *r, struct tw_res_rec *out);
+int twc__read_res_rec(struct twc_session *s, const struct mres *r, struct tw_res_rec *out);
 /* The published order edges of the region's lock-order table (ABI 1.3) into a malloc'd *out
  * (records that are empty, still being written, tries, or self-edges are left out; at most
  * 2^20 records are read). *n = 0 when the region has no table (ABI 1.1, attach-only).
  * Returns 0, -ENOMEM, or the read error. */
-int read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n);
+int twc__read_order_edges(struct twc_session *s, struct tw_order_rec **out, size_t *n);
 /* Keys (TW_ORDER_CLASS_KEY) of the class pairs whose instance edges were folded (ABI 1.4). */
-int read_folded_classes(struct twc_session *s, uint64_t **out, size_t *n);
-int read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r);
-int read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
+int twc__read_folded_classes(struct twc_session *s, uint64_t **out, size_t *n);
+int twc__read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_task_rec *r);
+int twc__read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
                     size_t *scanned_total);
-uint64_t raw_to_ns(const struct twc_session *s, uint64_t raw);
-int64_t image_written_after_ns(const struct twc_session *s);
-uint64_t dur_ns(const struct twc_session *s, uint64_t raw);
+uint64_t twc__raw_to_ns(const struct twc_session *s, uint64_t raw);
+int64_t twc__image_written_after_ns(const struct twc_session *s);
+uint64_t twc__dur_ns(const struct twc_session *s, uint64_t raw);
 
 /* history.c */
-int load_events(struct twc_session *s, char *err, size_t errlen);
-int undo_event(struct model *m, const struct mevent *e);   /* 0 ok, -1 inconsistent */
-int redo_event(struct model *m, const struct mevent *e);
-int view_model(struct twc_session *s, const struct model **m, char *err, size_t errlen);
-const char *event_type_name(unsigned type);
+int twc__load_events(struct twc_session *s, char *err, size_t errlen);
+int twc__undo_event(struct model *m, const struct mevent *e);   /* 0 ok, -1 inconsistent */
+int twc__redo_event(struct model *m, const struct mevent *e);
+int twc__view_model(struct twc_session *s, const struct model **m, char *err, size_t errlen);
+const char *twc__event_type_name(unsigned type);
 /* The stable sequence number of merged event idx, and the index of the event numbered seq
  * (-1 when it is not among the retained events): docs/region.md "Event numbers". */
-uint64_t event_seq(const struct twc_session *s, size_t idx);
-long event_index(const struct twc_session *s, uint64_t seq);
-uint64_t now_raw(struct twc_session *s, const struct model *m);
+uint64_t twc__event_seq(const struct twc_session *s, size_t idx);
+long twc__event_index(const struct twc_session *s, uint64_t seq);
+uint64_t twc__now_raw(struct twc_session *s, const struct model *m);
 /* liveclock.c: the latest moment a live target provably ran, in its raw clock (0 unknown) */
-uint64_t live_now_raw(struct twc_session *s);
+uint64_t twc__live_now_raw(struct twc_session *s);
 /* A double to a uint64 count, clamped to [0, UINT64_MAX] (NaN -> 0): never undefined. */
-uint64_t clamp_ns(double d);
-double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since);
-double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since);
-double thread_queue_wait_ns(struct twc_session *s, uint32_t tid);
-double thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid);
-char thread_state_now(struct twc_session *s, uint32_t tid);
+uint64_t twc__clamp_ns(double d);
+double twc__thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since);
+double twc__thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since);
+double twc__thread_queue_wait_ns(struct twc_session *s, uint32_t tid);
+double twc__thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid);
+char twc__thread_state_now(struct twc_session *s, uint32_t tid);
 
 /* longpoll.c: how long a task has held its thread in one poll, and how much of that is known
  * not to be preemption (docs/alerts/long_poll.md). */
@@ -217,7 +217,7 @@ struct poll_figure {
 /* The poll task t is in at now (t polling): its wall time so far in *wall_ns, and in *ran_ns
  * the part its thread provably did not spend preempted (live targets: the kernel's run-queue
  * time against the shim's last measurement), -1 when that cannot be told (a core, a snapshot). */
-void current_poll(struct twc_session *s, const struct mtask *t, uint64_t *wall_ns, int64_t *ran_ns);
+void twc__current_poll(struct twc_session *s, const struct mtask *t, uint64_t *wall_ns, int64_t *ran_ns);
 /* The poll of task index i that tells most against it, as of the view: measured figures (the
  * record's max_ran_us, a live poll in progress) count from lp_ns, wall-only ones (a core's or a
  * rewound view's poll in progress, the log's poll pairs ev_max, the record's wall figures when
@@ -225,24 +225,24 @@ void current_poll(struct twc_session *s, const struct mtask *t, uint64_t *wall_n
  * (raw clock, 0 none). Returns 1 and fills *f when one exceeds its threshold. Threads seen as
  * tasks (TW_TF_ROOT) never do: a thread's computation is not a poll (no other task waits for
  * its worker). */
-int long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin, uint64_t ev_max,
+int twc__long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin, uint64_t ev_max,
                  uint64_t lp_ns, struct poll_figure *f);
 /* Why a wall-only figure may include preemption, for messages: "a core records no ..." */
-const char *preemption_unknown_why(const struct twc_session *s);
-void text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, uint32_t max_poll_us);
-void json_poll_fields(struct twc_session *s, struct sbuf *b, const struct mtask *t);
+const char *twc__preemption_unknown_why(const struct twc_session *s);
+void twc__text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, uint32_t max_poll_us);
+void twc__json_poll_fields(struct twc_session *s, struct sbuf *b, const struct mtask *t);
 
-/* figures.c: times as of the moment shown. reading_now_raw is the moment of reading (live) or
- * the image's time (core, snapshot: its newest timestamp); add_time_in_progress adds the
+/* figures.c: times as of the moment shown. twc__reading_now_raw is the moment of reading (live) or
+ * the image's time (core, snapshot: its newest timestamp); twc__add_time_in_progress adds the
  * interval of the state a task is in up to `now` to that state's counter. Rewinding gives it
- * back: begin with the present's now, call time_rewind_event before undoing each event (newest
+ * back: begin with the present's now, call twc__time_rewind_event before undoing each event (newest
  * first), end with the timestamp of the event shown (frees r; a NULL r does nothing). */
-uint64_t reading_now_raw(struct twc_session *s, const struct mtask *tasks, size_t n);
-void add_time_in_progress(struct mtask *t, uint64_t now);
+uint64_t twc__reading_now_raw(struct twc_session *s, const struct mtask *tasks, size_t n);
+void twc__add_time_in_progress(struct mtask *t, uint64_t now);
 struct time_rewind { uint64_t *until; };
-struct time_rewind *time_rewind_begin(const struct model *m, uint64_t now);
-void time_rewind_event(struct time_rewind *r, struct model *m, const struct mevent *e);
-void time_rewind_end(struct time_rewind *r, struct model *m, uint64_t at_ts);
+struct time_rewind *twc__time_rewind_begin(const struct model *m, uint64_t now);
+void twc__time_rewind_event(struct time_rewind *r, struct model *m, const struct mevent *e);
+void twc__time_rewind_end(struct time_rewind *r, struct model *m, uint64_t at_ts);
 
 /* graph.c */
 enum { WK_NONE = 0, WK_PROGRESS, WK_KNOWN, WK_UNKNOWN };
@@ -256,25 +256,25 @@ struct wgraph {
     uint8_t *exit;           /* per task: EXIT_* when cls is WK_PROGRESS for a waiting task */
     size_t nunblocked;       /* live tasks not blocked on an untimed wait */
 };
-int wgraph_build(struct wgraph *g, const struct model *m);
-void wgraph_free(struct wgraph *g);
+int twc__wgraph_build(struct wgraph *g, const struct model *m);
+void twc__wgraph_free(struct wgraph *g);
 /* wakers of task index i (known kinds only): calls fn for each; returns count */
-size_t wgraph_wakers(const struct wgraph *g, uint32_t i, void (*fn)(void *, uint32_t), void *arg);
-const char *state_name(unsigned st);
-const char *wait_kind_name(unsigned k);
-const char *res_kind_name(unsigned k);
-const char *class_name(unsigned c);
-const char *role_name(unsigned r);
-const char *dir_name(unsigned d);   /* an intent's direction: "send", "recv", "acquire" */
-bool task_live(const struct mtask *t);
+size_t twc__wgraph_wakers(const struct wgraph *g, uint32_t i, void (*fn)(void *, uint32_t), void *arg);
+const char *twc__state_name(unsigned st);
+const char *twc__wait_kind_name(unsigned k);
+const char *twc__res_kind_name(unsigned k);
+const char *twc__class_name(unsigned c);
+const char *twc__role_name(unsigned r);
+const char *twc__dir_name(unsigned d);   /* an intent's direction: "send", "recv", "acquire" */
+bool twc__task_live(const struct mtask *t);
 
 /* select.c: a select's branches are the conditional intents to receive or send the runtime
- * records for the wait. select_branches lists them (resource ids and TW_WAIT_RECV/SEND), 0 when
- * t is not waiting in a select or recorded none; wait_kind_on is the wait t has on resource res
- * (its branch's for a select); wait_targets every resource t waits on (waiting_on first). */
-size_t select_branches(const struct mtask *t, uint64_t res[TW_MAX_EDGES], uint8_t kind[TW_MAX_EDGES]);
-unsigned wait_kind_on(const struct mtask *t, uint64_t res);
-size_t wait_targets(const struct mtask *t, uint64_t out[TW_MAX_EDGES + 1]);
+ * records for the wait. twc__select_branches lists them (resource ids and TW_WAIT_RECV/SEND), 0 when
+ * t is not waiting in a select or recorded none; twc__wait_kind_on is the wait t has on resource res
+ * (its branch's for a select); twc__wait_targets every resource t waits on (waiting_on first). */
+size_t twc__select_branches(const struct mtask *t, uint64_t res[TW_MAX_EDGES], uint8_t kind[TW_MAX_EDGES]);
+unsigned twc__wait_kind_on(const struct mtask *t, uint64_t res);
+size_t twc__wait_targets(const struct mtask *t, uint64_t out[TW_MAX_EDGES + 1]);
 
 /* deadlock.c */
 struct dl_entry { int is_task; uint32_t idx; };   /* idx into tasks or res; res idx UINT32_MAX = none */
@@ -282,26 +282,26 @@ struct deadlock { int certain, global; struct dl_entry *chain; size_t n; char no
 /* holders.c — the tasks keeping a waiter of resource index ri (waiting as wait_kind) waiting:
  * senders for a receive, receivers for a send, holders of units (owners, readers, semaphore
  * takers) otherwise. fn gets each task index once; returns how many. */
-size_t res_holders(const struct derived *d, uint32_t ri, unsigned wait_kind, void (*fn)(void *, uint32_t), void *arg);
-unsigned chain_wait_kind(const struct model *m, const struct dl_entry *c, size_t k);
+size_t twc__res_holders(const struct derived *d, uint32_t ri, unsigned wait_kind, void (*fn)(void *, uint32_t), void *arg);
+unsigned twc__chain_wait_kind(const struct model *m, const struct dl_entry *c, size_t k);
 /* [{"task":ID,"name":…}, …] and "A (1), B (2)" (returns how many were printed) */
-void json_holders(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+void twc__json_holders(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
                   uint32_t ri, unsigned wait_kind);
-int text_holders(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+int twc__text_holders(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
                  uint32_t ri, unsigned wait_kind);
-uint32_t wait_res_idx(const struct model *m, const struct mtask *t);
+uint32_t twc__wait_res_idx(const struct model *m, const struct mtask *t);
 /* Every task whose cls is not WK_NONE into out (room for two entries per task), each followed
  * by the resource it waits on and then by the first not yet listed of that resource's holders
  * (or the task it joins), so that a ring of takers reads as the ring it is; a task nobody
  * leads to starts a new run, in table order. Returns the number of entries. */
-size_t chain_by_holders(const struct model *m, const struct derived *d, const uint8_t *cls, struct dl_entry *out);
-int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *n);
-void deadlocks_free(struct deadlock *d, size_t n);
+size_t twc__chain_by_holders(const struct model *m, const struct derived *d, const uint8_t *cls, struct dl_entry *out);
+int twc__find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *n);
+void twc__deadlocks_free(struct deadlock *d, size_t n);
 /* proof.c: DESIGN.md "Certain means proven" for region models. Re-reads the members of every
  * candidate in d[0..*n) (after letting a live target run when one needs two samples), drops
  * those whose members moved, and leaves certain only what is proven, with the note saying
  * what is missing. */
-void prove_deadlocks(struct twc_session *s, const struct model *m, const struct wgraph *g,
+void twc__prove_deadlocks(struct twc_session *s, const struct model *m, const struct wgraph *g,
                      struct deadlock *d, size_t *n);
 
 /* lockorder.c: lock-order inversions, the cycles of the lock-order graph (see its header) */
@@ -321,75 +321,75 @@ struct lo_cycle {
  * be NULL) marks locks of certain deadlocks: a cycle made only of those is the deadlock itself
  * and is left out. *truncated = 1 when a search bound was hit (counts are lower bounds).
  * Returns 0 or -ENOMEM (or a read error of the table). */
-int find_lock_cycles(struct twc_session *s, const struct model *m, const uint8_t *in_deadlock,
+int twc__find_lock_cycles(struct twc_session *s, const struct model *m, const uint8_t *in_deadlock,
                      struct lo_cycle **out, size_t *n, int *truncated);
 
 /* overflow.c: the instrumentation_overflow sentence ("N lock-order edges not recorded (...)";
  * ...) into buf; returns 1 when some table of the shim or an adapter filled, else 0. */
-int overflow_text(const struct twc_session *s, char *buf, size_t n);
+int twc__overflow_text(const struct twc_session *s, char *buf, size_t n);
 
 /* alerts.c */
 struct alert {
     const char *kind; uint64_t task; int has_task; char message[1024];
     uint64_t res[LO_MAX_LOCKS]; size_t nres;   /* lock_order: the cycle's locks, in order */
 };
-int compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
+int twc__compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
                    struct alert **out, size_t *n);
 
-/* locals.c: objects on stacks named from the frames that hold them ("main:mu1"). stack_name
+/* locals.c: objects on stacks named from the frames that hold them ("main:mu1"). twc__stack_name
  * returns NULL when no frame's variable covers addr; the string lives as long as sn. */
 struct stack_names;
-struct stack_names *stack_names_new(const char *exe, uint64_t bias, const struct twc_fact_frame *f, size_t n);
-const char *stack_name(struct stack_names *sn, uint64_t addr);
-void stack_names_free(struct stack_names *sn);
+struct stack_names *twc__stack_names_new(const char *exe, uint64_t bias, const struct twc_fact_frame *f, size_t n);
+const char *twc__stack_name(struct stack_names *sn, uint64_t addr);
+void twc__stack_names_free(struct stack_names *sn);
 /* kernel_waits.c: thread tasks the model shows polling whose thread the frontend saw blocked in
  * the kernel become waiting (on the outside world), at a site of their own */
 struct kernel_waits;
-void kernel_waits_apply(struct twc_session *s, struct model *m);
-void kernel_waits_free(struct kernel_waits *k);
+void twc__kernel_waits_apply(struct twc_session *s, struct model *m);
+void twc__kernel_waits_free(struct kernel_waits *k);
 /* decode.c: keep str (malloc'd, owned from now on) as the string at offset off */
-const char *lazy_put(struct twc_session *s, uint32_t off, char *str);
+const char *twc__lazy_put(struct twc_session *s, uint32_t off, char *str);
 
 /* frames.c: one recorded return address through the frontend's symbolizer */
 struct frame_sym { char func[256], file[512], object[512]; int line; };
-void frame_symbolize(struct twc_session *s, uint64_t ret_pc, struct frame_sym *f);  /* "" / 0 when unknown */
-void frame_symbolize_at(struct twc_session *s, uint64_t pc, struct frame_sym *f); /* pc as is */
+void twc__frame_symbolize(struct twc_session *s, uint64_t ret_pc, struct frame_sym *f);  /* "" / 0 when unknown */
+void twc__frame_symbolize_at(struct twc_session *s, uint64_t pc, struct frame_sym *f); /* pc as is */
 
 /* render (render_json.c / render_text.c) */
-void json_await(struct twc_session *s, struct sbuf *b, uint32_t site);
-void json_task(struct twc_session *s, const struct model *m, const struct derived *d,
+void twc__json_await(struct twc_session *s, struct sbuf *b, uint32_t site);
+void twc__json_task(struct twc_session *s, const struct model *m, const struct derived *d,
                struct sbuf *b, const struct mtask *t, int full);
-void json_res(struct twc_session *s, const struct model *m, const struct derived *d,
+void twc__json_res(struct twc_session *s, const struct model *m, const struct derived *d,
               struct sbuf *b, const struct mres *r, size_t ri);
 /* Entry k of a chain; a resource entry names its holders (holders.c) for the wait of the
  * task before it. */
-void json_chain_entry(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
+void twc__json_chain_entry(struct twc_session *s, const struct model *m, const struct derived *d, struct sbuf *b,
                       const struct dl_entry *c, size_t k);
-void json_as_of(struct twc_session *s, struct sbuf *b);
-void text_as_of(struct twc_session *s, struct sbuf *b);
-void text_image_note(struct twc_session *s, struct sbuf *b);
-void text_site(struct twc_session *s, struct sbuf *b, uint32_t site);
-void json_stack(struct twc_session *s, struct sbuf *b, uint32_t idx);     /* [] when none */
-void text_task_stacks(struct twc_session *s, struct sbuf *b, const struct mtask *t);
-const char *task_name(struct twc_session *s, const struct mtask *t);
-const char *res_name(struct twc_session *s, const struct mres *r, char *tmp, size_t n);
+void twc__json_as_of(struct twc_session *s, struct sbuf *b);
+void twc__text_as_of(struct twc_session *s, struct sbuf *b);
+void twc__text_image_note(struct twc_session *s, struct sbuf *b);
+void twc__text_site(struct twc_session *s, struct sbuf *b, uint32_t site);
+void twc__json_stack(struct twc_session *s, struct sbuf *b, uint32_t idx);     /* [] when none */
+void twc__text_task_stacks(struct twc_session *s, struct sbuf *b, const struct mtask *t);
+const char *twc__task_name(struct twc_session *s, const struct mtask *t);
+const char *twc__res_name(struct twc_session *s, const struct mres *r, char *tmp, size_t n);
 
 /* exec.c: on a TWC_LIVE session at now, forget what was read so the next read is fresh */
-int refresh_if_live(struct twc_session *s, char *err, size_t errlen);
+int twc__refresh_if_live(struct twc_session *s, char *err, size_t errlen);
 /* history.c: whether an event's res field names a resource (else it is an argument) */
-int event_has_resource(unsigned type);
+int twc__event_has_resource(unsigned type);
 
-/* snapshot_mem.c: a snapshot's arena. snap_alloc returns zeroed memory (NULL when out of
- * memory), all of it released by snap_mem_free; snap_strdup(NULL) is NULL. */
-struct twc_snapshot_mem *snap_mem_new(void);
-void snap_mem_free(struct twc_snapshot_mem *m);
-void *snap_alloc(struct twc_snapshot_mem *m, size_t n);
-const char *snap_strdup(struct twc_snapshot_mem *m, const char *s);
+/* snapshot_mem.c: a snapshot's arena. twc__snap_alloc returns zeroed memory (NULL when out of
+ * memory), all of it released by twc__snap_mem_free; twc__snap_strdup(NULL) is NULL. */
+struct twc_snapshot_mem *twc__snap_mem_new(void);
+void twc__snap_mem_free(struct twc_snapshot_mem *m);
+void *twc__snap_alloc(struct twc_snapshot_mem *m, size_t n);
+const char *twc__snap_strdup(struct twc_snapshot_mem *m, const char *s);
 
 /* commands (exec.c and friends) */
 struct cmdopts { int json, all, limit, has_limit; uint32_t long_poll_ms; long await_id; };
-int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b);
-int cmd_control(struct twc_session *s, int op, uint64_t id, const struct cmdopts *o,
+int twc__cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b);
+int twc__cmd_control(struct twc_session *s, int op, uint64_t id, const struct cmdopts *o,
                 struct sbuf *b, char *err, size_t errlen);
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -40,7 +40,7 @@ struct kernel_waits {
 
 #define SYNTH_STR_BASE 0xfff00000u  /* string offsets beyond any arena (TW_STRINGS_BYTES <= 256 MiB) */
 
-void kernel_waits_free(struct kernel_waits *k)
+void twc__kernel_waits_free(struct kernel_waits *k)
 {
     if (!k) return;
     for (size_t i = 0; i < k->n; i++) { free(k->w[i].file); free(k->w[i].func); }
@@ -51,12 +51,12 @@ void kernel_waits_free(struct kernel_waits *k)
 int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t n)
 {
     if (!s || (n && !t)) return TWC_EUSAGE;
-    kernel_waits_free(s->kernel_waits);
+    twc__kernel_waits_free(s->kernel_waits);
     s->kernel_waits = NULL;
     /* the present model is rebuilt with the new facts at the next command */
     if (s->model_loaded && s->at_now && !s->facts) {
-        model_free(&s->now); s->model_loaded = 0;
-        model_free(&s->view); s->view_valid = 0;
+        twc__model_free(&s->now); s->model_loaded = 0;
+        twc__model_free(&s->view); s->view_valid = 0;
     }
     if (!n || s->facts) return TWC_OK;
     struct kernel_waits *k = calloc(1, sizeof *k);
@@ -112,14 +112,14 @@ static uint32_t site_for(struct twc_session *s, const struct kernel_wait *w)
         char *c = strdup(parts[i]);
         if (!c) return 0;
         offs[i] = SYNTH_STR_BASE + (uint32_t)s->nlazy;
-        lazy_put(s, offs[i], c);
+        twc__lazy_put(s, offs[i], c);
     }
     r->file = offs[0]; r->expr = offs[1]; r->func = offs[2];
     r->line = w->line > 0 ? (uint32_t)w->line : 0;
     return (uint32_t)s->nsites++;
 }
 
-void kernel_waits_apply(struct twc_session *s, struct model *m)
+void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
 {
     struct kernel_waits *k = s->kernel_waits;
     if (!k || !k->n || !s->sites_loaded) return;
@@ -133,7 +133,7 @@ void kernel_waits_apply(struct twc_session *s, struct model *m)
             /* A live target keeps moving while it is read: the lent facts are from the
              * collector's stop, the region from a moment later, and a thread seen blocked then
              * may be running a new poll by now. */
-            if (thread_state_now(s, w->tid) == 'R')
+            if (twc__thread_state_now(s, w->tid) == 'R')
                 break;   /* running now: the wait the facts saw is over */
             if (!w->bound) { w->bound = 1; w->task_id = t->id; w->task_version = t->version; }
             if (w->task_id != t->id || w->task_version != t->version) break;

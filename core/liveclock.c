@@ -44,7 +44,7 @@ static double raw_to_mono(const struct twc_session *s, uint64_t raw)
     return (double)s->hdr.anchor_ns + ((double)raw - (double)s->hdr.anchor_raw) * s->ns_per_raw;
 }
 
-uint64_t live_now_raw(struct twc_session *s)
+uint64_t twc__live_now_raw(struct twc_session *s)
 {
     if (!have_source(s) || !s->kt_all) return 0;
     uint32_t tids[4096];
@@ -81,7 +81,7 @@ static double ns_before(const struct twc_session *s, const struct twc_kthread *k
 /* CPU time thread `tid` of a live target provably used after raw clock `since`: its total CPU
  * time minus all the wall time it could have run before `since`. A thread descheduled by a
  * loaded machine, or stopped by a debugger, accumulates none. -1 when unknown. */
-double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since)
+double twc__thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since)
 {
     struct twc_kthread k;
     if (kthread(s, tid, TWC_KT_TIMES, &k) || k.cpu_ns < 0 || k.start_ns < 0) return -1;
@@ -89,10 +89,10 @@ double thread_cpu_after(struct twc_session *s, uint32_t tid, uint64_t since)
 }
 
 /* Time thread `tid` was runnable (on a CPU or waiting in a run queue, per the kernel's
- * schedstat) after raw clock `since`, as a lower bound like thread_cpu_after. A thread that
+ * schedstat) after raw clock `since`, as a lower bound like twc__thread_cpu_after. A thread that
  * never yields stays runnable however loaded the machine is, so this proves "did not yield"
  * where CPU time alone cannot. -1 when unknown. */
-double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since)
+double twc__thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since)
 {
     struct twc_kthread k;
     if (kthread(s, tid, TWC_KT_TIMES, &k) || k.run_ns < 0 || k.queue_ns < 0 || k.start_ns < 0) return -1;
@@ -103,7 +103,7 @@ double thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t since
 
 /* Time thread `tid` has spent waiting in a run queue, as the kernel counted it so far; -1 when
  * unknown. */
-double thread_queue_wait_ns(struct twc_session *s, uint32_t tid)
+double twc__thread_queue_wait_ns(struct twc_session *s, uint32_t tid)
 {
     struct twc_kthread k;
     if (kthread(s, tid, TWC_KT_TIMES, &k) || k.queue_ns < 0) return -1;
@@ -115,7 +115,7 @@ double thread_queue_wait_ns(struct twc_session *s, uint32_t tid)
  * system call (a sleep is not preemption); -1 when the source cannot tell, or the thread is
  * asleep outside a system call (a page fault waiting for memory or a kernel lock is not the
  * poll's doing) or stopped (its poll's time is then not known). */
-double thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid)
+double twc__thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid)
 {
     struct twc_kthread k;
     if (kthread(s, tid, TWC_KT_SINCE_RAN, &k)) return -1;
@@ -126,7 +126,7 @@ double thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid)
 
 /* The thread's state letter now (R running, S/D asleep in the kernel, t/T stopped), 0 when
  * unknown. */
-char thread_state_now(struct twc_session *s, uint32_t tid)
+char twc__thread_state_now(struct twc_session *s, uint32_t tid)
 {
     struct twc_kthread k;
     return kthread(s, tid, TWC_KT_TIMES, &k) ? 0 : k.state;

@@ -2,7 +2,7 @@
  * "main:acct.lock". No ELF symbol covers a local, but the DWARF of the function whose frame holds
  * it does: the frontend lends the frames it unwound (pc, CFA, sp, fp per frame), and this file
  * finds the function around each pc, evaluates its DW_AT_frame_base and its variables'
- * DW_AT_location, and asks dw_describe for the path inside the variable that covers the address.
+ * DW_AT_location, and asks twc__dw_describe for the path inside the variable that covers the address.
  *
  * Only exact answers: a frame base or location is evaluated when it is one of the few forms gcc
  * and clang emit for a variable whose address was taken (DW_OP_call_frame_cfa, DW_OP_fbreg,
@@ -237,7 +237,7 @@ static const char *die_name(Dwarf_Debug dbg, Dwarf_Die d, char *buf, size_t n)
     for (size_t k = 0; k < ARRAY_LEN(via); k++) {
         Dwarf_Off o;
         Dwarf_Die t = 0;
-        if (dw_attr_ref(d, via[k], &o) != 0 || dwarf_offdie_b(dbg, o, 1, &t, &e) != DW_DLV_OK) continue;
+        if (twc__dw_attr_ref(d, via[k], &o) != 0 || dwarf_offdie_b(dbg, o, 1, &t, &e) != DW_DLV_OK) continue;
         nm = NULL;
         int ok = dwarf_diename(t, &nm, &e) == DW_DLV_OK && nm;
         if (ok) snprintf(buf, n, "%s", nm);
@@ -271,12 +271,12 @@ static int try_variable(struct scope *sc, Dwarf_Die v)
     Dwarf_Off type;
     char nm[128];
     if (expr_of(sc->sn->dbg, v, DW_AT_location, x, sizeof x, &len) != 0 || eval(x, len, sc->f, sc->fb, 0, &at) != 0) return 0;
-    if (sc->addr < at || dw_attr_ref(v, DW_AT_type, &type) != 0) return 0;
-    long long size = dw_type_size(sc->sn->dbg, type, 0);
+    if (sc->addr < at || twc__dw_attr_ref(v, DW_AT_type, &type) != 0) return 0;
+    long long size = twc__dw_type_size(sc->sn->dbg, type, 0);
     if (size <= 0 || sc->addr - at >= (uint64_t)size) return 0;
     if (!die_name(sc->sn->dbg, v, nm, sizeof nm)) return 0;
     snprintf(sc->out, sc->outlen, "%s:%s", sc->func, nm);
-    dw_describe(sc->sn->dbg, type, sc->addr - at, sc->out, sc->outlen);
+    twc__dw_describe(sc->sn->dbg, type, sc->addr - at, sc->out, sc->outlen);
     return 1;
 }
 
@@ -340,14 +340,14 @@ static int name_in_frame(struct stack_names *sn, const struct twc_fact_frame *f,
 
 /* ---- the per-session object ---- */
 
-struct stack_names *stack_names_new(const char *exe, uint64_t bias, const struct twc_fact_frame *f, size_t n)
+struct stack_names *twc__stack_names_new(const char *exe, uint64_t bias, const struct twc_fact_frame *f, size_t n)
 {
     if (!exe || !f || !n) return NULL;
     struct stack_names *sn = calloc(1, sizeof *sn);
     if (!sn) return NULL;
     sn->exe = strdup(exe);
     sn->frames = malloc(n * sizeof *f);
-    if (!sn->exe || !sn->frames) { stack_names_free(sn); return NULL; }
+    if (!sn->exe || !sn->frames) { twc__stack_names_free(sn); return NULL; }
     memcpy(sn->frames, f, n * sizeof *f);
     sn->nframes = n;
     sn->bias = bias;
@@ -364,7 +364,7 @@ struct stack_names *stack_names_new(const char *exe, uint64_t bias, const struct
     return sn;
 }
 
-const char *stack_name(struct stack_names *sn, uint64_t addr)
+const char *twc__stack_name(struct stack_names *sn, uint64_t addr)
 {
     if (!sn || !addr || addr < sn->lo || addr >= sn->hi) return NULL;
     for (size_t i = 0; i < sn->ncache; i++)
@@ -385,7 +385,7 @@ const char *stack_name(struct stack_names *sn, uint64_t addr)
     return name;
 }
 
-void stack_names_free(struct stack_names *sn)
+void twc__stack_names_free(struct stack_names *sn)
 {
     if (!sn) return;
     Dwarf_Error e = 0;
@@ -398,9 +398,9 @@ void stack_names_free(struct stack_names *sn)
 int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n, const char *exe, uint64_t load_bias)
 {
     if (!s || (n && (!frames || !exe))) return TWC_EUSAGE;
-    stack_names_free(s->stack_names);
+    twc__stack_names_free(s->stack_names);
     s->stack_names = NULL;
     if (!n) return TWC_OK;
-    s->stack_names = stack_names_new(exe, load_bias, frames, n);
+    s->stack_names = twc__stack_names_new(exe, load_bias, frames, n);
     return s->stack_names ? TWC_OK : TWC_EINTERNAL;
 }

@@ -63,7 +63,7 @@ static int cmp_key(const void *a, const void *b)
 static int gather_edges(struct twc_session *s, const struct model *m, struct lo_edge **out, size_t *n)
 {
     struct tw_order_rec *recs; size_t nrec;
-    int rc = read_order_edges(s, &recs, &nrec);
+    int rc = twc__read_order_edges(s, &recs, &nrec);
     if (rc) return rc;
     size_t cap = nrec + 16, k = 0;
     struct lo_edge *e = malloc(cap * sizeof *e);
@@ -74,13 +74,13 @@ static int gather_edges(struct twc_session *s, const struct model *m, struct lo_
     free(recs);
     for (size_t i = 0; i < m->ntasks && s->at_now; i++) {
         const struct mtask *t = &m->tasks[i];
-        if (!task_live(t) || t->torn || t->state != TW_TASK_WAITING || t->wait_kind != TW_WAIT_ACQUIRE || (t->flags & TW_TF_TIMED))
+        if (!twc__task_live(t) || t->torn || t->state != TW_TASK_WAITING || t->wait_kind != TW_WAIT_ACQUIRE || (t->flags & TW_TF_TIMED))
             continue;
-        const struct mres *want = model_res(m, t->waiting_on);
+        const struct mres *want = twc__model_res(m, t->waiting_on);
         if (!want || (want->kind != TW_RES_MUTEX && want->kind != TW_RES_RWLOCK)) continue;
         for (int j = 0; j < TW_MAX_EDGES; j++) {
             const struct medge *h = &t->edges[j];
-            const struct mres *held = h->res ? model_res(m, h->res) : NULL;
+            const struct mres *held = h->res ? twc__model_res(m, h->res) : NULL;
             if (!held || h->res == t->waiting_on || (held->kind != TW_RES_MUTEX && held->kind != TW_RES_RWLOCK) ||
                 (h->role != TW_EDGE_HOLD && h->role != TW_EDGE_HOLD_SHARED))
                 continue;
@@ -111,9 +111,9 @@ static int gather_edges(struct twc_session *s, const struct model *m, struct lo_
  * element), its creation site when it is named only by address, else the lock itself. */
 static void class_key(struct twc_session *s, const struct model *m, uint64_t id, char *key, size_t n)
 {
-    const struct mres *r = model_res(m, id);
+    const struct mres *r = twc__model_res(m, id);
     char tmp[64];
-    const char *name = r ? res_name(s, r, tmp, sizeof tmp) : "";
+    const char *name = r ? twc__res_name(s, r, tmp, sizeof tmp) : "";
     if (strchr(name, '[')) {
         size_t k = 0;
         if (n) key[k++] = 'a';
@@ -152,17 +152,17 @@ static int graph_build(struct twc_session *s, const struct model *m, const struc
 {
     memset(g, 0, sizeof *g);
     g->edges = e; g->ne = ne;
-    struct idmap ids; idmap_init(&ids, ne * 2);
+    struct idmap ids; twc__idmap_init(&ids, ne * 2);
     uint64_t *res = malloc((ne * 2 + 1) * sizeof *res);
     uint32_t *deg = calloc(ne * 2 + 1, sizeof *deg);
     g->src = malloc((ne + 1) * sizeof *g->src); g->dst = malloc((ne + 1) * sizeof *g->dst);
-    if (!res || !deg || !g->src || !g->dst || (ne && !ids.cap)) { free(res); free(deg); idmap_free(&ids); graph_free(g); return -ENOMEM; }
+    if (!res || !deg || !g->src || !g->dst || (ne && !ids.cap)) { free(res); free(deg); twc__idmap_free(&ids); graph_free(g); return -ENOMEM; }
     size_t nn = 0;
     for (size_t i = 0; i < ne; i++) {
         uint64_t end[2] = { e[i].held, e[i].acquired };
         for (int k = 0; k < 2; k++) {
-            long x = idmap_get(&ids, end[k]);
-            if (x < 0) { x = (long)nn; res[nn++] = end[k]; idmap_put(&ids, end[k], (uint32_t)x); }
+            long x = twc__idmap_get(&ids, end[k]);
+            if (x < 0) { x = (long)nn; res[nn++] = end[k]; twc__idmap_put(&ids, end[k], (uint32_t)x); }
             deg[x]++;
             (k ? g->dst : g->src)[i] = (uint32_t)x;
         }
@@ -173,7 +173,7 @@ static int graph_build(struct twc_session *s, const struct model *m, const struc
     g->start = calloc(nn + 2, sizeof *g->start); g->adj = malloc((ne + 1) * sizeof *g->adj);
     struct keyed *keys = malloc((nn + 1) * sizeof *keys);
     if (!by_rank || !rank || !g->res || !g->cls || !g->start || !g->adj || !keys) {
-        free(by_rank); free(rank); free(keys); free(res); free(deg); idmap_free(&ids); graph_free(g); return -ENOMEM;
+        free(by_rank); free(rank); free(keys); free(res); free(deg); twc__idmap_free(&ids); graph_free(g); return -ENOMEM;
     }
     struct graph tmp = { .res = res, .start = deg };
     for (uint32_t i = 0; i < nn; i++) by_rank[i] = i;
@@ -184,7 +184,7 @@ static int graph_build(struct twc_session *s, const struct model *m, const struc
     for (size_t i = 0; i < ne; i++) g->start[g->src[i] + 1]++;
     for (size_t u = 0; u < nn; u++) g->start[u + 1] += g->start[u];
     uint32_t *fill = calloc(nn + 1, sizeof *fill);
-    if (!fill) { free(by_rank); free(rank); free(keys); free(res); free(deg); idmap_free(&ids); graph_free(g); return -ENOMEM; }
+    if (!fill) { free(by_rank); free(rank); free(keys); free(res); free(deg); twc__idmap_free(&ids); graph_free(g); return -ENOMEM; }
     for (size_t i = 0; i < ne; i++) g->adj[g->start[g->src[i]] + fill[g->src[i]]++] = (uint32_t)i;
     /* classes: equal keys, equal numbers */
     for (uint32_t u = 0; u < nn; u++) { class_key(s, m, g->res[u], keys[u].key, sizeof keys[u].key); keys[u].node = u; }
@@ -194,7 +194,7 @@ static int graph_build(struct twc_session *s, const struct model *m, const struc
         g->cls[keys[i].node] = c;
     }
     g->nn = nn;
-    free(fill); free(by_rank); free(rank); free(keys); free(res); free(deg); idmap_free(&ids);
+    free(fill); free(by_rank); free(rank); free(keys); free(res); free(deg); twc__idmap_free(&ids);
     return 0;
 }
 
@@ -269,7 +269,7 @@ static void to_cycle(const struct graph *g, const struct found *f, struct lo_cyc
     for (size_t i = 0; i < f->n; i++) c->edge[i] = g->edges[f->edge[(first + i) % f->n]];
 }
 
-int find_lock_cycles(struct twc_session *s, const struct model *m, const uint8_t *in_deadlock,
+int twc__find_lock_cycles(struct twc_session *s, const struct model *m, const uint8_t *in_deadlock,
                      struct lo_cycle **out, size_t *n, int *truncated)
 {
     *out = NULL; *n = 0; *truncated = 0;
@@ -282,7 +282,7 @@ int find_lock_cycles(struct twc_session *s, const struct model *m, const uint8_t
     uint8_t *skip = in_deadlock ? calloc(g.nn + 1, 1) : NULL;
     if (!S.on_path || (in_deadlock && !skip)) { free(S.on_path); free(skip); graph_free(&g); free(edges); return -ENOMEM; }
     for (uint32_t u = 0; skip && u < g.nn; u++) {
-        const struct mres *r = model_res(m, g.res[u]);
+        const struct mres *r = twc__model_res(m, g.res[u]);
         skip[u] = r && in_deadlock[r - m->res];
     }
     S.skip = skip;

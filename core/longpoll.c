@@ -26,7 +26,7 @@ static uint64_t measured_base(struct twc_session *s, uint32_t tid)
     if (s->facts || s->hdr.abi_minor < 4) return 0;
     for (uint32_t i = 0; i < rt->count; i++) {
         struct tw_ring_desc d;
-        if (src_read(s, rt->offset + (uint64_t)i * rt->stride, &d, sizeof d)) break;
+        if (twc__src_read(s, rt->offset + (uint64_t)i * rt->stride, &d, sizeof d)) break;
         if (d.seq == 1 && d.os_tid == tid) base = d.sched_wait_ns;
     }
     return base;
@@ -45,21 +45,21 @@ static double own_stop_within(const struct twc_session *s, double from, double t
     return b > a ? b - a : 0;
 }
 
-void current_poll(struct twc_session *s, const struct mtask *t, uint64_t *wall_ns, int64_t *ran_ns)
+void twc__current_poll(struct twc_session *s, const struct mtask *t, uint64_t *wall_ns, int64_t *ran_ns)
 {
-    *wall_ns = s->read_now > t->state_ts ? dur_ns(s, s->read_now - t->state_ts) : 0;
+    *wall_ns = s->read_now > t->state_ts ? twc__dur_ns(s, s->read_now - t->state_ts) : 0;
     *ran_ns = -1;
-    double wait = thread_queue_wait_ns(s, t->os_tid), queued_now = thread_uncounted_wait_ns(s, t->os_tid);
+    double wait = twc__thread_queue_wait_ns(s, t->os_tid), queued_now = twc__thread_uncounted_wait_ns(s, t->os_tid);
     if (wait < 0 || queued_now < 0) return;
     wait += queued_now;
     /* neither a run queue nor the poll held the thread while we had it stopped */
     double preempted = wait - (double)measured_base(s, t->os_tid) +
-                       own_stop_within(s, (double)raw_to_ns(s, t->state_ts), (double)raw_to_ns(s, s->read_now));
+                       own_stop_within(s, (double)twc__raw_to_ns(s, t->state_ts), (double)twc__raw_to_ns(s, s->read_now));
     if (preempted < 0) preempted = 0;
     *ran_ns = (double)*wall_ns > preempted ? (int64_t)((double)*wall_ns - preempted) : 0;
 }
 
-const char *preemption_unknown_why(const struct twc_session *s)
+const char *twc__preemption_unknown_why(const struct twc_session *s)
 {
     if (!s->at_now) return "a rewound view knows no run-queue times";
     if (s->flags & TWC_LIVE) return "the kernel's run-queue times could not be read";
@@ -71,7 +71,7 @@ static void keep(struct poll_figure *best, uint64_t ns, int measured, int runnin
     if (ns > best->ns) *best = (struct poll_figure){ ns, measured, running };
 }
 
-int long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin, uint64_t ev_max,
+int twc__long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin, uint64_t ev_max,
                  uint64_t lp_ns, struct poll_figure *f)
 {
     if (t->flags & TW_TF_ROOT) return 0;
@@ -79,17 +79,17 @@ int long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin
     if (t->state == TW_TASK_POLLING) {
         if (s->at_now) {
             uint64_t w; int64_t r;
-            current_poll(s, t, &w, &r);
+            twc__current_poll(s, t, &w, &r);
             if (r >= 0) keep(&ran, (uint64_t)r, 1, 1); else keep(&wall, w, 0, 1);
         } else if (ev_begin && s->at_idx < s->nevents && s->events[s->at_idx].ev.ts > ev_begin) {
-            keep(&wall, dur_ns(s, s->events[s->at_idx].ev.ts - ev_begin), 0, 1);
+            keep(&wall, twc__dur_ns(s, s->events[s->at_idx].ev.ts - ev_begin), 0, 1);
         }
     }
     /* A shim of ABI 1.4 measured every long poll it could: one it did not measure spanned a
      * reader's stop of the process (or /proc was unreadable), and its wall time proves nothing.
      * Older regions have only wall times. */
     int measuring = s->hdr.abi_minor >= 4 && !s->facts;
-    if (ev_max && !(s->at_now && measuring)) keep(&wall, dur_ns(s, ev_max), 0, 0);
+    if (ev_max && !(s->at_now && measuring)) keep(&wall, twc__dur_ns(s, ev_max), 0, 0);
     /* the record's figures are facts of the present (they survive wrapped rings) */
     if (s->at_now) {
         keep(&ran, (uint64_t)t->max_ran_us * 1000, 1, 0);
@@ -107,31 +107,31 @@ int long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin
 /* tw task: the poll in progress and the longest poll, each with what is known of preemption:
  *   polling for 2.31s, at least 1.02s of it not preempted
  *   longest poll: 150.7ms, at least 10.1ms of it not preempted */
-void text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, uint32_t max_poll_us)
+void twc__text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, uint32_t max_poll_us)
 {
     if (s->at_now && t->state == TW_TASK_POLLING && !t->torn) {
         uint64_t w; int64_t r;
-        current_poll(s, t, &w, &r);
-        sb_puts(b, "  polling for "); sb_dur(b, w);
-        if (r >= 0) { sb_puts(b, ", at least "); sb_dur(b, (uint64_t)r); sb_puts(b, " of it not preempted\n"); }
-        else sb_printf(b, " (may include preemption: %s)\n", preemption_unknown_why(s));
+        twc__current_poll(s, t, &w, &r);
+        twc__sb_puts(b, "  polling for "); twc__sb_dur(b, w);
+        if (r >= 0) { twc__sb_puts(b, ", at least "); twc__sb_dur(b, (uint64_t)r); twc__sb_puts(b, " of it not preempted\n"); }
+        else twc__sb_printf(b, " (may include preemption: %s)\n", twc__preemption_unknown_why(s));
     }
     if (!max_poll_us) return;
-    sb_puts(b, "  longest poll: "); sb_dur(b, max_poll_us * 1000ull);
-    if (t->max_ran_us) { sb_puts(b, ", at least "); sb_dur(b, t->max_ran_us * 1000ull); sb_puts(b, " of it not preempted"); }
-    else if (max_poll_us >= TW_MEASURED_POLL_US) sb_puts(b, " (not measured: may include preemption)");
-    sb_puts(b, "\n");
+    twc__sb_puts(b, "  longest poll: "); twc__sb_dur(b, max_poll_us * 1000ull);
+    if (t->max_ran_us) { twc__sb_puts(b, ", at least "); twc__sb_dur(b, t->max_ran_us * 1000ull); twc__sb_puts(b, " of it not preempted"); }
+    else if (max_poll_us >= TW_MEASURED_POLL_US) twc__sb_puts(b, " (not measured: may include preemption)");
+    twc__sb_puts(b, "\n");
 }
 
 /* tw task --json: "poll_ns" and "poll_ran_ns" (the poll in progress, null when not polling or,
  * for the second, unknown) and "max_poll_ran_ns" (null when nothing was measured). */
-void json_poll_fields(struct twc_session *s, struct sbuf *b, const struct mtask *t)
+void twc__json_poll_fields(struct twc_session *s, struct sbuf *b, const struct mtask *t)
 {
     uint64_t w = 0; int64_t r = -1;
     int polling = s->at_now && t->state == TW_TASK_POLLING && !t->torn;
-    if (polling) current_poll(s, t, &w, &r);
-    if (polling) sb_printf(b, ",\"poll_ns\":%llu", (unsigned long long)w); else sb_puts(b, ",\"poll_ns\":null");
-    if (r >= 0) sb_printf(b, ",\"poll_ran_ns\":%lld", (long long)r); else sb_puts(b, ",\"poll_ran_ns\":null");
-    if (t->max_ran_us && s->at_now) sb_printf(b, ",\"max_poll_ran_ns\":%llu", (unsigned long long)t->max_ran_us * 1000ull);
-    else sb_puts(b, ",\"max_poll_ran_ns\":null");
+    if (polling) twc__current_poll(s, t, &w, &r);
+    if (polling) twc__sb_printf(b, ",\"poll_ns\":%llu", (unsigned long long)w); else twc__sb_puts(b, ",\"poll_ns\":null");
+    if (r >= 0) twc__sb_printf(b, ",\"poll_ran_ns\":%lld", (long long)r); else twc__sb_puts(b, ",\"poll_ran_ns\":null");
+    if (t->max_ran_us && s->at_now) twc__sb_printf(b, ",\"max_poll_ran_ns\":%llu", (unsigned long long)t->max_ran_us * 1000ull);
+    else twc__sb_puts(b, ",\"max_poll_ran_ns\":null");
 }

@@ -21,7 +21,7 @@ static void put(char **p, char *end, int *first, uint64_t n, const char *what, c
     *first = 0;
 }
 
-int overflow_text(const struct twc_session *s, char *buf, size_t n)
+int twc__overflow_text(const struct twc_session *s, char *buf, size_t n)
 {
     if (s->facts || !s->have_hdr || !n) return 0;
     char *p = buf, *end = buf + n, fix[96];

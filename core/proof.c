@@ -31,7 +31,7 @@ static int needs_two_samples(const struct model *m, const struct wgraph *g, cons
         const struct mtask *t = &m->tasks[i];
         if (g->cls[i] == WK_UNKNOWN) return 1;
         if (t->wait_kind == TW_WAIT_PARK || t->wait_kind == TW_WAIT_NONE || t->wait_kind == TW_WAIT_SIGNAL) return 1;
-        const struct mres *r = t->wait_kind == TW_WAIT_JOIN ? NULL : model_res(m, t->waiting_on);
+        const struct mres *r = t->wait_kind == TW_WAIT_JOIN ? NULL : twc__model_res(m, t->waiting_on);
         /* anyone may post a semaphore: its takers are not its only wakers */
         if (r && r->kind == TW_RES_SEMAPHORE) return 1;
     }
@@ -41,7 +41,7 @@ static int needs_two_samples(const struct model *m, const struct wgraph *g, cons
 static int header_same(struct twc_session *s)
 {
     struct tw_header h;
-    if (src_read(s, 0, &h, sizeof h < s->hdr.header_size ? sizeof h : s->hdr.header_size)) return 0;
+    if (twc__src_read(s, 0, &h, sizeof h < s->hdr.header_size ? sizeof h : s->hdr.header_size)) return 0;
     return h.next_task_id == s->hdr.next_task_id || !s->hdr.next_task_id;
 }
 
@@ -52,12 +52,12 @@ static int members_unchanged(struct twc_session *s, const struct model *m, const
         if (d->chain[k].is_task) {
             const struct mtask *t = &m->tasks[d->chain[k].idx];
             struct tw_task_rec r;
-            if (read_task_rec(s, t, &r)) return 0;
+            if (twc__read_task_rec(s, t, &r)) return 0;
             if ((r.seq & 1) || r.version != t->version || r.state != TW_TASK_WAITING) return 0;
         } else if (d->chain[k].idx != UINT32_MAX) {
             const struct mres *x = &m->res[d->chain[k].idx];
             struct tw_res_rec r;
-            if (read_res_rec(s, x, &r)) return 0;
+            if (twc__read_res_rec(s, x, &r)) return 0;
             if (r.version != x->version || TW_WAKE_PENDING(r.wake_state) || r.closed != x->closed) return 0;
         }
     }
@@ -77,7 +77,7 @@ static void set_possible(struct deadlock *d, const char *why)
     snprintf(d->note, sizeof d->note, "possible: %.*s", (int)sizeof d->note - 11, why);
 }
 
-void prove_deadlocks(struct twc_session *s, const struct model *m, const struct wgraph *g, struct deadlock *d, size_t *n)
+void twc__prove_deadlocks(struct twc_session *s, const struct model *m, const struct wgraph *g, struct deadlock *d, size_t *n)
 {
     int live = (s->flags & TWC_LIVE) && s->at_now;
     int want_second = 0;

@@ -3,34 +3,34 @@
 #include <string.h>
 #include "internal.h"
 
-void text_site(struct twc_session *s, struct sbuf *b, uint32_t site)
+void twc__text_site(struct twc_session *s, struct sbuf *b, uint32_t site)
 {
-    const struct tw_site_rec *r = site_at(s, site);
-    if (!r) { sb_puts(b, "-"); return; }
-    const char *f = str_at(s, r->file), *slash = strrchr(f, '/');
-    sb_printf(b, "%s:%u %s", slash ? slash + 1 : f, r->line, str_at(s, r->expr));
+    const struct tw_site_rec *r = twc__site_at(s, site);
+    if (!r) { twc__sb_puts(b, "-"); return; }
+    const char *f = twc__str_at(s, r->file), *slash = strrchr(f, '/');
+    twc__sb_printf(b, "%s:%u %s", slash ? slash + 1 : f, r->line, twc__str_at(s, r->expr));
 }
 
-void text_as_of(struct twc_session *s, struct sbuf *b)
+void twc__text_as_of(struct twc_session *s, struct sbuf *b)
 {
     if (s->at_now || !s->events_loaded) return;
     const struct tw_event *e = &s->events[s->at_idx].ev;
     const struct tw_event *last = &s->events[s->nevents - 1].ev;
-    sb_printf(b, "-- as of event #%llu (%s, ", (unsigned long long)event_seq(s, s->at_idx), event_type_name(e->type));
-    sb_dur(b, last->ts >= e->ts ? dur_ns(s, last->ts - e->ts) : 0);
-    sb_printf(b, " before the newest event #%llu); history reaches back to #%llu; `now` returns --\n",
-              (unsigned long long)event_seq(s, s->nevents - 1), (unsigned long long)event_seq(s, s->horizon));
+    twc__sb_printf(b, "-- as of event #%llu (%s, ", (unsigned long long)twc__event_seq(s, s->at_idx), twc__event_type_name(e->type));
+    twc__sb_dur(b, last->ts >= e->ts ? twc__dur_ns(s, last->ts - e->ts) : 0);
+    twc__sb_printf(b, " before the newest event #%llu); history reaches back to #%llu; `now` returns --\n",
+              (unsigned long long)twc__event_seq(s, s->nevents - 1), (unsigned long long)twc__event_seq(s, s->horizon));
 }
 
 /* On a core written well after its newest timestamp (more than gcore's own second), the
  * figures are lower bounds: say by how much a wait in progress may be longer. */
-void text_image_note(struct twc_session *s, struct sbuf *b)
+void twc__text_image_note(struct twc_session *s, struct sbuf *b)
 {
-    int64_t later = s->at_now ? image_written_after_ns(s) : -1;
+    int64_t later = s->at_now ? twc__image_written_after_ns(s) : -1;
     if (later < 1000000000ll) return;
-    sb_puts(b, "(times run to the image's newest timestamp; the core file was written ");
-    sb_dur(b, (uint64_t)later);
-    sb_puts(b, " later: a wait in progress may have lasted up to that much longer)\n");
+    twc__sb_puts(b, "(times run to the image's newest timestamp; the core file was written ");
+    twc__sb_dur(b, (uint64_t)later);
+    twc__sb_puts(b, " later: a wait in progress may have lasted up to that much longer)\n");
 }
 
 /* One recorded stack under a title, a frame per line, innermost first:
@@ -38,25 +38,25 @@ void text_image_note(struct twc_session *s, struct sbuf *b)
 static void text_stack(struct twc_session *s, struct sbuf *b, const char *title, uint32_t idx)
 {
     uint64_t pc[TW_STACK_DEPTH];
-    uint32_t n = stack_at(s, idx, pc);
+    uint32_t n = twc__stack_at(s, idx, pc);
     if (!n) return;
-    sb_printf(b, "  %s:\n", title);
+    twc__sb_printf(b, "  %s:\n", title);
     for (uint32_t i = 0; i < n; i++) {
         struct frame_sym f;
-        frame_symbolize(s, pc[i], &f);
-        sb_printf(b, "    #%-2u 0x%016llx", i, (unsigned long long)pc[i]);
-        if (f.func[0]) sb_printf(b, " %s", f.func);
+        twc__frame_symbolize(s, pc[i], &f);
+        twc__sb_printf(b, "    #%-2u 0x%016llx", i, (unsigned long long)pc[i]);
+        if (f.func[0]) twc__sb_printf(b, " %s", f.func);
         if (f.file[0]) {
             const char *slash = strrchr(f.file, '/');
-            sb_printf(b, " (%s:%d)", slash ? slash + 1 : f.file, f.line);
+            twc__sb_printf(b, " (%s:%d)", slash ? slash + 1 : f.file, f.line);
         }
-        sb_puts(b, "\n");
+        twc__sb_puts(b, "\n");
     }
 }
 
 /* The calling context TW_BACKTRACE recorded for a task: where it was spawned from and, at
  * now, where it last began to wait (rewinding restores no stacks, so a rewound view shows none). */
-void text_task_stacks(struct twc_session *s, struct sbuf *b, const struct mtask *t)
+void twc__text_task_stacks(struct twc_session *s, struct sbuf *b, const struct mtask *t)
 {
     text_stack(s, b, "spawned at", t->spawn_stack);
     if (s->at_now) text_stack(s, b, t->state == TW_TASK_WAITING ? "blocked at" : "last blocked at", t->block_stack);

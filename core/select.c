@@ -14,7 +14,7 @@ static unsigned branch_kind(const struct medge *e)
     return e->dir == TW_DIR_RECV ? TW_WAIT_RECV : e->dir == TW_DIR_SEND ? TW_WAIT_SEND : TW_WAIT_NONE;
 }
 
-size_t select_branches(const struct mtask *t, uint64_t res[TW_MAX_EDGES], uint8_t kind[TW_MAX_EDGES])
+size_t twc__select_branches(const struct mtask *t, uint64_t res[TW_MAX_EDGES], uint8_t kind[TW_MAX_EDGES])
 {
     size_t n = 0;
     if (t->state != TW_TASK_WAITING || t->wait_kind != TW_WAIT_SELECT) return 0;
@@ -27,7 +27,7 @@ size_t select_branches(const struct mtask *t, uint64_t res[TW_MAX_EDGES], uint8_
     return n;
 }
 
-unsigned wait_kind_on(const struct mtask *t, uint64_t res)
+unsigned twc__wait_kind_on(const struct mtask *t, uint64_t res)
 {
     if (t->wait_kind != TW_WAIT_SELECT) return t->wait_kind;
     for (int e = 0; e < TW_MAX_EDGES; e++)
@@ -35,13 +35,13 @@ unsigned wait_kind_on(const struct mtask *t, uint64_t res)
     return TW_WAIT_SELECT;
 }
 
-size_t wait_targets(const struct mtask *t, uint64_t out[TW_MAX_EDGES + 1])
+size_t twc__wait_targets(const struct mtask *t, uint64_t out[TW_MAX_EDGES + 1])
 {
     size_t n = 0;
     if (t->state != TW_TASK_WAITING || t->wait_kind == TW_WAIT_JOIN) return 0;
     if (t->waiting_on) out[n++] = t->waiting_on;
     uint64_t res[TW_MAX_EDGES]; uint8_t kind[TW_MAX_EDGES];
-    size_t nb = select_branches(t, res, kind);
+    size_t nb = twc__select_branches(t, res, kind);
     for (size_t b = 0; b < nb; b++) {
         size_t k = 0;
         while (k < n && out[k] != res[b]) k++;

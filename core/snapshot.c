@@ -1,7 +1,7 @@
 /* snapshot.c — twc_snapshot_take (twcore.h): the model the commands render, handed out as
  * plain C structs for views that lay it out themselves (the console's top, export and ps), so
  * they need not parse core's JSON. Every value comes from the same helpers the JSON renderer
- * uses (task_name, res_name, derive, find_deadlocks, compute_alerts), so a snapshot and the
+ * uses (twc__task_name, twc__res_name, twc__derive, twc__find_deadlocks, twc__compute_alerts), so a snapshot and the
  * commands' output cannot disagree. Everything is copied into the snapshot's arena
  * (snapshot_mem.c): it outlives the session. */
 #include <stdio.h>
@@ -18,7 +18,7 @@ struct take {
 
 static const char *str(struct take *k, const char *s)
 {
-    const char *p = snap_strdup(k->mem, s);
+    const char *p = twc__snap_strdup(k->mem, s);
     if (s && !p) k->oom = 1;
     return p;
 }
@@ -26,7 +26,7 @@ static const char *str(struct take *k, const char *s)
 static void *array(struct take *k, size_t n, size_t size)
 {
     if (!n) return NULL;
-    void *p = snap_alloc(k->mem, n * size);
+    void *p = twc__snap_alloc(k->mem, n * size);
     if (!p) k->oom = 1;
     return p;
 }
@@ -43,12 +43,12 @@ static const uint64_t *ids(struct take *k, const uint64_t *scratch, size_t n, si
 static struct twc_site site(struct take *k, uint32_t idx)
 {
     struct twc_site out = { NULL, 0, "", "" };
-    const struct tw_site_rec *r = site_at(k->s, idx);
+    const struct tw_site_rec *r = twc__site_at(k->s, idx);
     if (!r) return out;
-    out.file = str(k, str_at(k->s, r->file));
+    out.file = str(k, twc__str_at(k->s, r->file));
     out.line = r->line;
-    out.expr = str(k, str_at(k->s, r->expr));
-    out.func = str(k, str_at(k->s, r->func));
+    out.expr = str(k, twc__str_at(k->s, r->expr));
+    out.func = str(k, twc__str_at(k->s, r->func));
     return out;
 }
 
@@ -66,19 +66,19 @@ static void one_task(struct take *k, const struct mtask *t, struct twc_task *o)
     struct twc_session *s = k->s;
     int waiting = t->state == TW_TASK_WAITING;
     o->id = t->id;
-    o->name = str(k, task_name(s, t));
-    o->state = state_name(t->state);
+    o->name = str(k, twc__task_name(s, t));
+    o->state = twc__state_name(t->state);
     o->paused = t->paused; o->torn = t->torn;
     o->polls = t->polls;
-    o->busy_ns = dur_ns(s, t->busy); o->scheduled_ns = dur_ns(s, t->scheduled); o->idle_ns = dur_ns(s, t->idle);
-    o->wait_kind = waiting ? wait_kind_name(t->wait_kind) : "none";
+    o->busy_ns = twc__dur_ns(s, t->busy); o->scheduled_ns = twc__dur_ns(s, t->scheduled); o->idle_ns = twc__dur_ns(s, t->idle);
+    o->wait_kind = waiting ? twc__wait_kind_name(t->wait_kind) : "none";
     o->timed = waiting && (t->flags & TW_TF_TIMED);
     o->await = (waiting || t->wait_kind != TW_WAIT_NONE) ? site(k, t->await_site) : (struct twc_site){ NULL, 0, "", "" };
     o->spawn = site(k, t->spawn_site);
     uint64_t on[TW_MAX_EDGES + 1];
     size_t non = 0;
     if (waiting && t->wait_kind == TW_WAIT_JOIN) { if (t->waiting_on) on[non++] = t->waiting_on; }
-    else if (waiting) non = wait_targets(t, on);   /* a select waits on each of its branches */
+    else if (waiting) non = twc__wait_targets(t, on);   /* a select waits on each of its branches */
     o->waiting_on = ids(k, on, non, &o->nwaiting_on);
     o->holds = edges_of(k, t, TW_EDGE_HOLD, TW_EDGE_HOLD_SHARED, &o->nholds);
     o->senders_of = edges_of(k, t, TW_EDGE_SENDER, -1, &o->nsenders_of);
@@ -90,7 +90,7 @@ static void one_task(struct take *k, const struct mtask *t, struct twc_task *o)
     for (int e = 0; in && e < TW_MAX_EDGES; e++)
         if (t->edges[e].res && (t->edges[e].role == TW_EDGE_INTENT_COND || t->edges[e].role == TW_EDGE_INTENT_UNCOND))
             in[o->nintents++] = (struct twc_intent){ t->edges[e].res, t->edges[e].role == TW_EDGE_INTENT_UNCOND,
-                                                     dir_name(t->edges[e].dir) };
+                                                     twc__dir_name(t->edges[e].dir) };
     o->intents = in;
     o->parent = t->parent;
     o->os_tid = t->os_tid;
@@ -126,7 +126,7 @@ static const uint64_t *related(struct take *k, const struct model *m, const stru
 static int resources(struct take *k, const struct model *m, struct twc_snapshot *out)
 {
     struct derived d;
-    if (derive(m, &d)) return TWC_EINTERNAL;
+    if (twc__derive(m, &d)) return TWC_EINTERNAL;
     size_t n = 0;
     for (size_t i = 0; i < m->nres; i++) n += !m->res[i].hidden;
     struct twc_resource *v = array(k, n, sizeof *v);
@@ -136,9 +136,9 @@ static int resources(struct take *k, const struct model *m, struct twc_snapshot 
         struct twc_resource *o = &v[out->nresources++];
         char tmp[64];
         o->id = r->id;
-        o->name = str(k, res_name(k->s, r, tmp, sizeof tmp));
-        o->kind = res_kind_name(r->kind);
-        o->class_name = class_name(r->class_);
+        o->name = str(k, twc__res_name(k->s, r, tmp, sizeof tmp));
+        o->kind = twc__res_kind_name(r->kind);
+        o->class_name = twc__class_name(r->class_);
         o->capacity = r->capacity; o->available = r->available; o->queued = r->queued;
         o->closed = r->closed; o->torn = r->torn; o->address = r->address;
         o->holders = related(k, m, &d, i, TW_EDGE_HOLD, TW_EDGE_HOLD_SHARED, &o->nholders);
@@ -150,14 +150,14 @@ static int resources(struct take *k, const struct model *m, struct twc_snapshot 
         o->waiters = w; o->nwaiters = w ? nw : 0;
     }
     out->resources = v;
-    derived_free(&d);
+    twc__derived_free(&d);
     return 0;
 }
 
 static int deadlocks(struct take *k, const struct model *m, struct twc_snapshot *out)
 {
     struct deadlock *d; size_t n;
-    if (find_deadlocks(k->s, m, &d, &n)) return TWC_EINTERNAL;
+    if (twc__find_deadlocks(k->s, m, &d, &n)) return TWC_EINTERNAL;
     struct twc_deadlock *v = array(k, n, sizeof *v);
     for (size_t i = 0; v && i < n; i++) {
         struct twc_deadlock *o = &v[out->ndeadlocks++];
@@ -169,23 +169,23 @@ static int deadlocks(struct take *k, const struct model *m, struct twc_snapshot 
             char tmp[64];
             if (e->is_task && e->idx < m->ntasks) {
                 const struct mtask *t = &m->tasks[e->idx];
-                c[o->nchain++] = (struct twc_chain_entry){ 1, t->id, str(k, task_name(k->s, t)), wait_kind_name(t->wait_kind) };
+                c[o->nchain++] = (struct twc_chain_entry){ 1, t->id, str(k, twc__task_name(k->s, t)), twc__wait_kind_name(t->wait_kind) };
             } else if (!e->is_task && e->idx < m->nres) {
                 const struct mres *r = &m->res[e->idx];
-                c[o->nchain++] = (struct twc_chain_entry){ 0, r->id, str(k, res_name(k->s, r, tmp, sizeof tmp)), res_kind_name(r->kind) };
+                c[o->nchain++] = (struct twc_chain_entry){ 0, r->id, str(k, twc__res_name(k->s, r, tmp, sizeof tmp)), twc__res_kind_name(r->kind) };
             }
         }
         o->chain = c;
     }
     out->deadlocks = v;
-    deadlocks_free(d, n);
+    twc__deadlocks_free(d, n);
     return 0;
 }
 
 static int alerts(struct take *k, const struct model *m, struct twc_snapshot *out)
 {
     struct alert *al = NULL; size_t n = 0;
-    if (compute_alerts(k->s, m, k->s->long_poll_ms ? k->s->long_poll_ms : 50, &al, &n)) { free(al); return TWC_EINTERNAL; }
+    if (twc__compute_alerts(k->s, m, k->s->long_poll_ms ? k->s->long_poll_ms : 50, &al, &n)) { free(al); return TWC_EINTERNAL; }
     struct twc_alert *v = array(k, n, sizeof *v);
     for (size_t i = 0; v && i < n; i++) {
         char doc[96];
@@ -205,8 +205,8 @@ static void events(struct take *k, struct twc_snapshot *out)
     struct twc_event *v = array(k, end, sizeof *v);
     for (size_t i = 0; v && i < end; i++) {
         const struct tw_event *e = &s->events[i].ev;
-        v[i] = (struct twc_event){ event_seq(s, i), raw_to_ns(s, e->ts), s->events[i].thread, event_type_name(e->type), e->task,
-                                   event_has_resource(e->type) ? e->res : 0, e->res, (e->flags & TW_EVF_APP) != 0 };
+        v[i] = (struct twc_event){ twc__event_seq(s, i), twc__raw_to_ns(s, e->ts), s->events[i].thread, twc__event_type_name(e->type), e->task,
+                                   twc__event_has_resource(e->type) ? e->res : 0, e->res, (e->flags & TW_EVF_APP) != 0 };
     }
     out->events = v;
     out->nevents = v ? end : 0;
@@ -231,16 +231,16 @@ int twc_snapshot_take(twc_session *s, unsigned what, struct twc_snapshot *out, c
     if (!out) { MSG(err, errlen, "no snapshot to fill"); return TWC_EUSAGE; }
     memset(out, 0, sizeof *out);
     if (!s) { MSG(err, errlen, "no session"); return TWC_EUSAGE; }
-    struct take k = { s, snap_mem_new(), 0 };
+    struct take k = { s, twc__snap_mem_new(), 0 };
     if (!k.mem) { MSG(err, errlen, "out of memory"); return TWC_EINTERNAL; }
     out->mem = k.mem;
     const struct model *m = NULL;
-    int st = refresh_if_live(s, err, errlen);
-    if (what & (TWC_SNAP_ALERTS | TWC_SNAP_EVENTS)) TRY(need_events(s, err, errlen));   /* alerts read the log */
-    TRY(need_model(s, &m, err, errlen));
+    int st = twc__refresh_if_live(s, err, errlen);
+    if (what & (TWC_SNAP_ALERTS | TWC_SNAP_EVENTS)) TRY(twc__need_events(s, err, errlen));   /* alerts read the log */
+    TRY(twc__need_model(s, &m, err, errlen));
     if (!st) {
         out->at_now = s->at_now;
-        if (!s->at_now && s->events_loaded) out->as_of = event_seq(s, s->at_idx);
+        if (!s->at_now && s->events_loaded) out->as_of = twc__event_seq(s, s->at_idx);
         out->program = program(&k);
         tasks(&k, m, (what & TWC_SNAP_DONE) != 0, out);
     }
@@ -259,7 +259,7 @@ int twc_snapshot_take(twc_session *s, unsigned what, struct twc_snapshot *out, c
 void twc_snapshot_free(struct twc_snapshot *snap)
 {
     if (!snap) return;
-    snap_mem_free(snap->mem);
+    twc__snap_mem_free(snap->mem);
     memset(snap, 0, sizeof *snap);
 }
 

@@ -8,16 +8,16 @@
 struct block { struct block *next; size_t used, cap; max_align_t data[]; };
 struct twc_snapshot_mem { struct block *head; };
 
-struct twc_snapshot_mem *snap_mem_new(void) { return calloc(1, sizeof(struct twc_snapshot_mem)); }
+struct twc_snapshot_mem *twc__snap_mem_new(void) { return calloc(1, sizeof(struct twc_snapshot_mem)); }
 
-void snap_mem_free(struct twc_snapshot_mem *m)
+void twc__snap_mem_free(struct twc_snapshot_mem *m)
 {
     if (!m) return;
     for (struct block *b = m->head, *next; b; b = next) { next = b->next; free(b); }
     free(m);
 }
 
-void *snap_alloc(struct twc_snapshot_mem *m, size_t n)
+void *twc__snap_alloc(struct twc_snapshot_mem *m, size_t n)
 {
     const size_t align = sizeof(max_align_t);
     n = (n + align - 1) / align * align;
@@ -34,10 +34,10 @@ void *snap_alloc(struct twc_snapshot_mem *m, size_t n)
     return memset(p, 0, n);
 }
 
-const char *snap_strdup(struct twc_snapshot_mem *m, const char *s)
+const char *twc__snap_strdup(struct twc_snapshot_mem *m, const char *s)
 {
     if (!s) return NULL;
     size_t n = strlen(s) + 1;
-    char *p = snap_alloc(m, n);
+    char *p = twc__snap_alloc(m, n);
     return p ? memcpy(p, s, n) : NULL;
 }

@@ -16,7 +16,7 @@
 
 #define MAX_DEPTH 16
 
-int dw_attr_ref(Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off)
+int twc__dw_attr_ref(Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off)
 {
     Dwarf_Attribute a; Dwarf_Error e = 0;
     if (dwarf_attr(die, at, &a, &e) != DW_DLV_OK) return -1;
@@ -25,7 +25,7 @@ int dw_attr_ref(Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off)
     return rc;
 }
 
-int dw_attr_num(Dwarf_Die die, Dwarf_Half at, long long *v)
+int twc__dw_attr_num(Dwarf_Die die, Dwarf_Half at, long long *v)
 {
     Dwarf_Attribute a; Dwarf_Error e = 0;
     if (dwarf_attr(die, at, &a, &e) != DW_DLV_OK) return -1;
@@ -54,7 +54,7 @@ static int array_dims(Dwarf_Debug dbg, Dwarf_Die arr, long long *dims, int max)
         dwarf_tag(c, &tag, &e);
         if (tag == DW_TAG_subrange_type && nd < max) {
             long long cnt = 0, ub;
-            if (dw_attr_num(c, DW_AT_count, &cnt) != 0) cnt = dw_attr_num(c, DW_AT_upper_bound, &ub) == 0 ? ub + 1 : 0;
+            if (twc__dw_attr_num(c, DW_AT_count, &cnt) != 0) cnt = twc__dw_attr_num(c, DW_AT_upper_bound, &ub) == 0 ? ub + 1 : 0;
             dims[nd++] = cnt;
         }
         n = 0;
@@ -65,7 +65,7 @@ static int array_dims(Dwarf_Debug dbg, Dwarf_Die arr, long long *dims, int max)
     return nd;
 }
 
-long long dw_type_size(Dwarf_Debug dbg, Dwarf_Off off, int depth)
+long long twc__dw_type_size(Dwarf_Debug dbg, Dwarf_Off off, int depth)
 {
     if (depth > MAX_DEPTH) return 0;
     Dwarf_Die d = die_at(dbg, off);
@@ -78,13 +78,13 @@ long long dw_type_size(Dwarf_Debug dbg, Dwarf_Off off, int depth)
         Dwarf_Off el;
         long long dims[8];
         int nd = array_dims(dbg, d, dims, 8);
-        if (dw_attr_ref(d, DW_AT_type, &el) == 0) {
-            r = dw_type_size(dbg, el, depth + 1);
+        if (twc__dw_attr_ref(d, DW_AT_type, &el) == 0) {
+            r = twc__dw_type_size(dbg, el, depth + 1);
             for (int i = 0; i < nd; i++) r *= dims[i];
         }
     } else {
         Dwarf_Off t;
-        if (dw_attr_ref(d, DW_AT_type, &t) == 0) r = dw_type_size(dbg, t, depth + 1);
+        if (twc__dw_attr_ref(d, DW_AT_type, &t) == 0) r = twc__dw_type_size(dbg, t, depth + 1);
     }
     dwarf_dealloc_die(d);
     return r;
@@ -100,7 +100,7 @@ static Dwarf_Die next_sibling_die(Dwarf_Debug dbg, Dwarf_Die c)
     dwarf_dealloc_die(c);
     return rc == DW_DLV_OK ? sib : NULL;
 }
-void dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *out, size_t n)
+void twc__dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *out, size_t n)
 {
     for (int depth = 0; depth < MAX_DEPTH; depth++) {
         Dwarf_Die d = die_at(dbg, toff);
@@ -111,12 +111,12 @@ void dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *
         int go = 0;
         if (tag == DW_TAG_typedef || tag == DW_TAG_const_type || tag == DW_TAG_volatile_type ||
             tag == DW_TAG_restrict_type || tag == DW_TAG_atomic_type) {
-            go = dw_attr_ref(d, DW_AT_type, &next) == 0;
+            go = twc__dw_attr_ref(d, DW_AT_type, &next) == 0;
         } else if (tag == DW_TAG_array_type) {
             long long dims[8];
             int nd = array_dims(dbg, d, dims, 8);
-            if (dw_attr_ref(d, DW_AT_type, &next) == 0) {
-                long long es = dw_type_size(dbg, next, 0);
+            if (twc__dw_attr_ref(d, DW_AT_type, &next) == 0) {
+                long long es = twc__dw_type_size(dbg, next, 0);
                 if (es > 0) {
                     long long stride = es;
                     for (int i = nd - 1; i > 0; i--) stride *= dims[i] > 0 ? dims[i] : 1;
@@ -141,9 +141,9 @@ void dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *
                     if (ct == DW_TAG_member && !go) {
                         long long loc = 0;
                         Dwarf_Off mt;
-                        if (dw_attr_num(c, DW_AT_data_member_location, &loc) != 0) loc = 0;
-                        if (dw_attr_ref(c, DW_AT_type, &mt) == 0) {
-                            long long sz = dw_type_size(dbg, mt, 0);
+                        if (twc__dw_attr_num(c, DW_AT_data_member_location, &loc) != 0) loc = 0;
+                        if (twc__dw_attr_ref(c, DW_AT_type, &mt) == 0) {
+                            long long sz = twc__dw_type_size(dbg, mt, 0);
                             if (loc >= 0 && off >= (unsigned long long)loc && off < (unsigned long long)(loc + sz)) {
                                 char *nm = NULL;
                                 if (dwarf_diename(c, &nm, &e) == DW_DLV_OK && nm) {
@@ -192,9 +192,9 @@ static int dwarf_path(const char *exe, const char *name, unsigned long long off,
                 char *nm = NULL;
                 Dwarf_Off t;
                 if (!found && tag == DW_TAG_variable && dwarf_diename(c, &nm, &e) == DW_DLV_OK && nm && !strcmp(nm, name) &&
-                    dw_attr_ref(c, DW_AT_type, &t) == 0) {
+                    twc__dw_attr_ref(c, DW_AT_type, &t) == 0) {
                     snprintf(out, n, "%s", name);
-                    dw_describe(dbg, t, off, out, n);
+                    twc__dw_describe(dbg, t, off, out, n);
                     found = 1;
                 }
                 c = next_sibling_die(dbg, c);

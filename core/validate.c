@@ -15,8 +15,8 @@ static void vio(struct vio *v, const char *fmt, const char *what, unsigned long 
     if (v->n++ >= 200) return;
     char line[300];
     snprintf(line, sizeof line, fmt, what, a, b);
-    if (v->json) { if (v->n > 1) sb_puts(v->b, ","); sb_json_str(v->b, line); }
-    else sb_printf(v->b, "%s\n", line);
+    if (v->json) { if (v->n > 1) twc__sb_puts(v->b, ","); twc__sb_json_str(v->b, line); }
+    else twc__sb_printf(v->b, "%s\n", line);
 }
 
 static int same_edges(const struct mtask *a, const struct mtask *b)
@@ -33,14 +33,14 @@ static int same_edges(const struct mtask *a, const struct mtask *b)
     return na == nb;
 }
 
-int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
+int twc__cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
 {
     char err[256] = "";
     struct vio v = { b, 0, o->json };
     size_t in_flight = 0;
-    if (o->json) sb_puts(b, "{\"as_of\":null,\"violations\":[");
-    int st = s->facts ? 0 : load_model(s, err, sizeof err);
-    if (!st && !s->facts) st = load_events(s, err, sizeof err);
+    if (o->json) twc__sb_puts(b, "{\"as_of\":null,\"violations\":[");
+    int st = s->facts ? 0 : twc__load_model(s, err, sizeof err);
+    if (!st && !s->facts) st = twc__load_events(s, err, sizeof err);
     if (st) { vio(&v, "%s", err, 0, 0); goto done; }
     const struct model *m = &s->now;
     /* a snapshot written by `tw snapshot` from a running process is judged like the process */
@@ -48,25 +48,25 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
     for (size_t i = 0; i < m->ntasks; i++) {
         const struct mtask *t = &m->tasks[i];
         if (t->torn) { if (!live) vio(&v, "%s %llu: record torn (seq %llu is odd or moved)", "task", t->id, t->seq); else in_flight++; continue; }
-        if (idmap_get(&m->tmap, t->id) != (long)i) vio(&v, "%s %llu: duplicate id (also at slot %llu)", "task", t->id, t->slot);
+        if (twc__idmap_get(&m->tmap, t->id) != (long)i) vio(&v, "%s %llu: duplicate id (also at slot %llu)", "task", t->id, t->slot);
         if (t->state == TW_TASK_FREE || t->state > TW_TASK_DONE) vio(&v, "%s %llu: bad state %llu", "task", t->id, t->state);
         if (t->wait_kind > TW_WAIT_SELECT) vio(&v, "%s %llu: bad wait kind %llu", "task", t->id, t->wait_kind);
         if (t->state == TW_TASK_WAITING && t->waiting_on && t->wait_kind != TW_WAIT_NONE) {
-            int ok = t->wait_kind == TW_WAIT_JOIN ? model_task(m, t->waiting_on) != NULL : model_res(m, t->waiting_on) != NULL;
+            int ok = t->wait_kind == TW_WAIT_JOIN ? twc__model_task(m, t->waiting_on) != NULL : twc__model_res(m, t->waiting_on) != NULL;
             if (!ok && t->wait_kind != TW_WAIT_TIMER && t->wait_kind != TW_WAIT_IO)
                 vio(&v, "%s %llu waits on unknown id %llu", "task", t->id, t->waiting_on);
         }
-        if (t->await_site && !site_at(s, t->await_site)) vio(&v, "%s %llu: await site %llu out of range", "task", t->id, t->await_site);
+        if (t->await_site && !twc__site_at(s, t->await_site)) vio(&v, "%s %llu: await site %llu out of range", "task", t->id, t->await_site);
         if (t->name && !s->facts && t->name >= s->arena_len) vio(&v, "%s %llu: name offset %llu outside the arena", "task", t->id, t->name);
         for (int e = 0; e < TW_MAX_EDGES; e++) {
             if (!t->edges[e].res) continue;
-            if (!model_res(m, t->edges[e].res)) vio(&v, "%s %llu: edge to unknown resource %llu", "task", t->id, t->edges[e].res);
+            if (!twc__model_res(m, t->edges[e].res)) vio(&v, "%s %llu: edge to unknown resource %llu", "task", t->id, t->edges[e].res);
             if (t->edges[e].role == TW_EDGE_NONE || t->edges[e].role > TW_EDGE_HOLD_SHARED) vio(&v, "%s %llu: bad edge role %llu", "task", t->id, t->edges[e].role);
         }
     }
     /* derived lists: held units of a lock-like resource match its available count */
     struct derived d;
-    if (!derive(m, &d)) {
+    if (!twc__derive(m, &d)) {
         for (size_t r = 0; r < m->nres; r++) {
             const struct mres *x = &m->res[r];
             if (x->torn) { if (!live) vio(&v, "%s %llu: record torn (seq %llu)", "resource", x->id, x->seq); else in_flight++; continue; }
@@ -81,17 +81,17 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
             if (x->class_ == TW_CLASS_CONSUMABLE && (x->queued < 0 || (x->capacity >= 0 && x->queued > x->capacity)) && !live)
                 vio(&v, "%s %llu: queue length %llu out of range", "resource", x->id, (unsigned long long)x->queued);
         }
-        derived_free(&d);
+        twc__derived_free(&d);
     }
     if (s->facts) goto done;
     /* versions: the newest retained event of each entity carries its record's version */
     for (size_t i = s->nevents; i-- > 0;) {
         const struct tw_event *e = &s->events[i].ev;
         if (e->flags & TW_EVF_RES_VERSION) {
-            struct mres *r = model_res(m, e->res);
-            if (!r) { vio(&v, "%s #%llu names unknown resource %llu", "event", (unsigned long long)event_seq(s, i), e->res); continue; }
-        } else if (e->task && !model_task(m, e->task) && e->type != TW_EV_INSTR_ERROR) {
-            vio(&v, "%s #%llu names unknown task %llu", "event", (unsigned long long)event_seq(s, i), e->task);
+            struct mres *r = twc__model_res(m, e->res);
+            if (!r) { vio(&v, "%s #%llu names unknown resource %llu", "event", (unsigned long long)twc__event_seq(s, i), e->res); continue; }
+        } else if (e->task && !twc__model_task(m, e->task) && e->type != TW_EV_INSTR_ERROR) {
+            vio(&v, "%s #%llu names unknown task %llu", "event", (unsigned long long)twc__event_seq(s, i), e->task);
         }
     }
     /* records ahead of their newest event because their latest events were lost or overwritten
@@ -108,7 +108,7 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
             for (size_t i = 0; i < s->nevents; i++) {
                 const struct tw_event *e = &s->events[i].ev;
                 if (e->version == 0) continue;   /* no-change events carry no version */
-                long k = (e->flags & TW_EVF_RES_VERSION) ? idmap_get(&m->rmap, e->res) : idmap_get(&m->tmap, e->task);
+                long k = (e->flags & TW_EVF_RES_VERSION) ? twc__idmap_get(&m->rmap, e->res) : twc__idmap_get(&m->tmap, e->task);
                 if (k < 0) continue;
                 uint32_t *slot = (e->flags & TW_EVF_RES_VERSION) ? &rv[k] : &tv[k];
                 size_t *prev = (e->flags & TW_EVF_RES_VERSION) ? &rvi[k] : &tvi[k];
@@ -127,7 +127,7 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
                 else if (*slot && e->version > *slot + 1 && gaps + (e->version - *slot - 1) <= lost)
                     gaps += e->version - *slot - 1;
                 else if (*slot && e->version != *slot + 1)
-                    vio(&v, "%s #%llu: version %llu does not follow the entity's previous event", "event", (unsigned long long)event_seq(s, i), e->version);
+                    vio(&v, "%s #%llu: version %llu does not follow the entity's previous event", "event", (unsigned long long)twc__event_seq(s, i), e->version);
                 *slot = e->version;
                 *prev = i;
             }
@@ -154,10 +154,10 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
     }
     /* round trip: undo every retained event newest first, then redo oldest first */
     struct model w;
-    if (model_copy(&w, m)) { free(ahead_t); free(ahead_r); vio(&v, "%s", "out of memory for the round trip", 0, 0); goto done; }
+    if (twc__model_copy(&w, m)) { free(ahead_t); free(ahead_r); vio(&v, "%s", "out of memory for the round trip", 0, 0); goto done; }
     size_t bad_undo = 0, bad_redo = 0;
-    for (size_t i = s->nevents; i > s->horizon; i--) if (undo_event(&w, &s->events[i - 1])) bad_undo++;
-    for (size_t i = s->horizon; i < s->nevents; i++) if (redo_event(&w, &s->events[i])) bad_redo++;
+    for (size_t i = s->nevents; i > s->horizon; i--) if (twc__undo_event(&w, &s->events[i - 1])) bad_undo++;
+    for (size_t i = s->horizon; i < s->nevents; i++) if (twc__redo_event(&w, &s->events[i])) bad_redo++;
     if (bad_undo && !live) vio(&v, "%s: %llu events could not be undone consistently (%llu on replay)", "history", bad_undo, bad_redo);
     else if (bad_redo && !live) vio(&v, "%s: %llu events could not be replayed consistently (%llu)", "history", bad_redo, bad_redo);
     for (size_t i = 0; i < m->ntasks; i++) {
@@ -179,17 +179,17 @@ int cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
             else vio(&v, "%s %llu: undo then replay does not reproduce the record (queued %llu)", "resource", a->id, (unsigned long long)c->queued);
         }
     }
-    model_free(&w);
+    twc__model_free(&w);
     free(ahead_t); free(ahead_r);
     if (s->hist_errors && !live) vio(&v, "%s: %llu unreadable events or rings skipped", "history", s->hist_errors, 0);
 done:
     if (o->json) {
-        sb_printf(b, "],\"valid\":%s,\"violations_total\":%zu,\"in_flight\":%zu,\"events_checked\":%zu}\n", v.n ? "false" : "true", v.n,
+        twc__sb_printf(b, "],\"valid\":%s,\"violations_total\":%zu,\"in_flight\":%zu,\"events_checked\":%zu}\n", v.n ? "false" : "true", v.n,
                   in_flight, s->nevents);
     } else if (!v.n) {
-        sb_printf(b, "valid (%zu tasks, %zu resources, %zu events replayed", s->now.ntasks, s->now.nres, s->nevents);
-        if (live) sb_printf(b, "; live target: %zu in-flight updates allowed", in_flight);
-        sb_puts(b, ")\n");
+        twc__sb_printf(b, "valid (%zu tasks, %zu resources, %zu events replayed", s->now.ntasks, s->now.nres, s->nevents);
+        if (live) twc__sb_printf(b, "; live target: %zu in-flight updates allowed", in_flight);
+        twc__sb_puts(b, ")\n");
     }
     return v.n ? TWC_ECORRUPT : 0;
 }
