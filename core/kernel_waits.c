@@ -72,9 +72,14 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
         w->func = t[i].func ? strdup(t[i].func) : NULL;
     }
     if ((s->flags & TWC_LIVE) && s->ns_per_raw > 0) {
+        /* The facts are true from the moment the frontend began stopping the threads (its own
+         * stop, twc_set_reader_stop), not from now: a thread the stop found in the kernel and
+         * that, once let go, began a new poll before this call would otherwise keep the stale
+         * wait. Without a stop of its own (a debugger holding the target), now is the stop. */
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         double ns = (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+        if (s->stop_from_ns && (double)s->stop_from_ns < ns) ns = (double)s->stop_from_ns;
         double raw = (double)s->hdr.anchor_raw + (ns - (double)s->hdr.anchor_ns) / s->ns_per_raw;
         k->lent_raw = raw > 0 && raw < 1.8e19 ? (uint64_t)raw : 0;
     }

@@ -445,8 +445,10 @@ int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n
  * shown waiting on the outside world, at the thread's program frame with expr
  * "waiting in the kernel" (I/O, signals), "sleep (in the kernel)" (timed) or "futex wait (in the
  * kernel)", and is no long_poll. On a live target a fact is not applied to a thread running
- * by the time the region is read (/proc state R), to a task polling since after the facts were
- * lent, or to one that has recorded anything since the fact was first applied.
+ * by the time the region is read (state R, from the thread source), to a task polling since
+ * the facts were taken (the start of the frontend's own stop, twc_set_reader_stop, when it set
+ * one before this call; else the moment of this call), or to one that has recorded anything
+ * since the fact was first applied.
  * Copied; a new call replaces them (n = 0 removes them); they describe one moment, so a frontend
  * of a live target lends them again before each command. Returns TWC_OK, TWC_EUSAGE,
  * TWC_EINTERNAL (no memory). */

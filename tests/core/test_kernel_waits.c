@@ -106,3 +106,30 @@ Test(kernel_waits, lent_facts_can_be_taken_back) { no_longer_waiting_after(take_
 /* a live session re-reads the region before each command, the lent facts stay: once the task has
  * recorded anything since they were first applied, they describe a moment that is over */
 Test(kernel_waits, a_fact_outlived_by_the_task_is_not_applied) { no_longer_waiting_after(master_moves_on); }
+
+/* Live, the console stops the threads from `from` to `to`, then lends what it saw. A thread it
+ * found in the kernel that, once let go, began a new poll before the lending must not keep the
+ * wait: the facts date from the stop, not from when they were lent. One polling since before
+ * the stop still is waiting. (The clock is ns anchored at 0: raw timestamps are monotonic ns.) */
+static void lent_after_a_stop(uint64_t poll_began, const char *want)
+{
+    struct rb R;
+    rb_init(&R, &SZ);
+    rb_hdr(&R)->anchor_raw = 0;
+    rb_hdr(&R)->anchor_ns = 0;
+    struct tw_task_rec *t = rb_task(&R, 1, "loop", TW_TASK_POLLING);
+    t->os_tid = 101;
+    t->flags |= TW_TF_ROOT;
+    t->state_ts = poll_began;
+    twc_session *s = rb_open(&R, TWC_LIVE);
+    cr_assert(s);
+    twc_set_reader_stop(s, 1000, 2000);
+    struct twc_fact_thread th = { .tid = 101, .block = TWC_BLOCK_IO, .file = "/src/loop.c", .line = 7, .func = "run" };
+    cr_assert_eq(twc_set_thread_facts(s, &th, 1), TWC_OK);
+    free(expect_state(s, "loop", want));
+    twc_close(s);
+    rb_free(&R);
+}
+
+Test(kernel_waits, a_poll_begun_after_the_stop_is_not_the_stopped_wait) { lent_after_a_stop(2500, "polling"); }
+Test(kernel_waits, a_poll_begun_before_the_stop_is_the_wait_the_stop_saw) { lent_after_a_stop(500, "waiting"); }
