@@ -53,6 +53,12 @@ uint64_t twc__raw_to_ns(const struct twc_session *s, uint64_t raw)
     return twc__clamp_ns(((double)raw - (double)s->hdr.anchor_raw) * s->ns_per_raw + (double)s->hdr.anchor_ns);
 }
 
+uint64_t twc__mono_to_raw(const struct twc_session *s, double ns)
+{
+    double raw = (double)s->hdr.anchor_raw + (ns - (double)s->hdr.anchor_ns) / s->ns_per_raw;
+    return raw > 0 && raw < 1.8e19 ? (uint64_t)raw : 0;
+}
+
 uint64_t twc__dur_ns(const struct twc_session *s, uint64_t raw)
 {
     if (s->facts) return raw;

@@ -183,6 +183,8 @@ int twc__read_task_rec(struct twc_session *s, const struct mtask *t, struct tw_t
 int twc__read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mtask **out, size_t *n,
                     size_t *scanned_total);
 uint64_t twc__raw_to_ns(const struct twc_session *s, uint64_t raw);
+/* The inverse: a CLOCK_MONOTONIC time (ns) in the region's raw clock; 0 when it falls outside. */
+uint64_t twc__mono_to_raw(const struct twc_session *s, double ns);
 int64_t twc__image_written_after_ns(const struct twc_session *s);
 uint64_t twc__dur_ns(const struct twc_session *s, uint64_t raw);
 
@@ -206,6 +208,7 @@ double twc__thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t 
 double twc__thread_queue_wait_ns(struct twc_session *s, uint32_t tid);
 double twc__thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid);
 char twc__thread_state_now(struct twc_session *s, uint32_t tid);
+double twc__mono_now_ns(void);   /* the reader's CLOCK_MONOTONIC, in ns */
 
 /* longpoll.c: how long a task has held its thread in one poll, and how much of that is known
  * not to be preemption (docs/alerts/long_poll.md). */

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "internal.h"
 
 struct kernel_wait {
@@ -76,12 +75,9 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
          * stop, twc_set_reader_stop), not from now: a thread the stop found in the kernel and
          * that, once let go, began a new poll before this call would otherwise keep the stale
          * wait. Without a stop of its own (a debugger holding the target), now is the stop. */
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        double ns = (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+        double ns = twc__mono_now_ns();
         if (s->stop_from_ns && (double)s->stop_from_ns < ns) ns = (double)s->stop_from_ns;
-        double raw = (double)s->hdr.anchor_raw + (ns - (double)s->hdr.anchor_ns) / s->ns_per_raw;
-        k->lent_raw = raw > 0 && raw < 1.8e19 ? (uint64_t)raw : 0;
+        k->lent_raw = twc__mono_to_raw(s, ns);
     }
     s->kernel_waits = k;
     return TWC_OK;

@@ -32,16 +32,11 @@ static int kthread(struct twc_session *s, uint32_t tid, unsigned want, struct tw
     return s->kt_one(s->kt_ctx, tid, want, k) ? -1 : 0;
 }
 
-static double mono_ns(void)
+double twc__mono_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static double raw_to_mono(const struct twc_session *s, uint64_t raw)
-{
-    return (double)s->hdr.anchor_ns + ((double)raw - (double)s->hdr.anchor_raw) * s->ns_per_raw;
 }
 
 uint64_t twc__live_now_raw(struct twc_session *s)
@@ -50,7 +45,7 @@ uint64_t twc__live_now_raw(struct twc_session *s)
     uint32_t tids[4096];
     size_t n = s->kt_all(s->kt_ctx, tids, sizeof tids / sizeof tids[0]);
     if (n > sizeof tids / sizeof tids[0]) n = sizeof tids / sizeof tids[0];
-    double mono = mono_ns(), proven = 0;
+    double mono = twc__mono_now_ns(), proven = 0;
     int stopped = 0, threads = 0;
     for (size_t i = 0; i < n; i++) {
         struct twc_kthread k;
@@ -66,15 +61,14 @@ uint64_t twc__live_now_raw(struct twc_session *s)
     if (!threads) return 0;
     double ns = stopped ? proven : mono;
     if (ns > mono) ns = mono;
-    double raw = (double)s->hdr.anchor_raw + (ns - (double)s->hdr.anchor_ns) / s->ns_per_raw;
-    return raw > 0 && raw < 1.8e19 ? (uint64_t)raw : 0;
+    return twc__mono_to_raw(s, ns);
 }
 
 /* The wall time between a thread's start and raw clock `since`: the most it could have run
  * before `since`. */
 static double ns_before(const struct twc_session *s, const struct twc_kthread *k, uint64_t since)
 {
-    double before = raw_to_mono(s, since) - k->start_ns;
+    double before = (double)twc__raw_to_ns(s, since) - k->start_ns;
     return before < 0 ? 0 : before;
 }
 
