@@ -34,7 +34,7 @@ void twa_classify(const struct twa_target *t, const twc_glibc *g, uint32_t tid, 
     struct twc_raw_frame raw[TWA_MAX_FRAMES];
     int n = nfr < TWA_MAX_FRAMES ? nfr : TWA_MAX_FRAMES;
     for (int i = 0; i < n; i++) {
-        raw[i] = (struct twc_raw_frame){.pc = fr[i].ip, .sp = fr[i].sp, .own = fr[i].in_exe};
+        raw[i] = (struct twc_raw_frame){.pc = fr[i].ip, .sp = fr[i].sp, .own = fr[i].in_exe, .func_start = fr[i].func_start};
         memcpy(raw[i].saved, fr[i].callee_saved, sizeof raw[i].saved);
         for (int k = 0; k < fr[i].nnames && k < TWC_RAW_MAX_NAMES; k++)
             raw[i].names[raw[i].nnames++] = fr[i].names[k];

@@ -44,6 +44,7 @@ struct twa_frame {
     int in_exe;                  /* the frame's code is in the main executable */
     const char *names[TWA_MAX_ALIASES]; /* function name and its aliases (not owned) */
     int nnames;
+    uint64_t func_start;         /* the named function's first instruction, 0 = no symbol */
 };
 /* Unwind one thread from its registers. Returns the number of frames (>= 1 when rip is
  * readable). `regs` is the thread's user_regs_struct. */

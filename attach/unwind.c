@@ -166,6 +166,7 @@ static void name_frame(const struct twa_target *t, struct twa_frame *f, int inne
     uint64_t pc = innermost ? f->ip : f->ip - 1;
     struct tws_object *e = tws_space_object(&t->space, pc, &bias, &m);
     f->nnames = e ? tws_object_func(e, pc - bias, &start, f->names, TWA_MAX_ALIASES) : 0;
+    f->func_start = f->nnames > 0 ? start + bias : 0;
     f->in_exe = m && t->exe && strcmp(m->path, t->exe) == 0;
 }
 

@@ -4,44 +4,46 @@
  * call). Names are matched with leading underscores (and glibc's "__GI_" alias prefix) stripped,
  * as prefixes, so "___pthread_mutex_lock", "__new_sem_wait_slow64" and "sem_wait@@GLIBC_2.34"
  * match too. The innermost match wins: pthread_cond_wait re-locking its mutex is blocked on the
- * mutex. Longer names that share a prefix come first.
+ * mutex. Longer names that share a prefix come first. The last two columns say which argument
+ * (0 = the first) is the object and which the mutex a condvar waiter re-locks, for reading them
+ * back from the caller's code (callargs.c); -1 = none.
  */
 #include <string.h>
 #include "glibc.h"
 
 static const struct twc__blocking_call calls[] = {
-    {"pthread_mutex_timedlock", TWC_BLOCK_MUTEX, 1},
-    {"pthread_mutex_clocklock", TWC_BLOCK_MUTEX, 1},
-    {"pthread_mutex_cond_lock", TWC_BLOCK_MUTEX, 0},
-    {"pthread_mutex_lock", TWC_BLOCK_MUTEX, 0},
-    {"lll_lock_wait_private", TWC_BLOCK_UNKNOWN, 0}, /* glibc-internal lock, not a pthread_mutex_t */
-    {"lll_lock_wait", TWC_BLOCK_MUTEX, 0},
-    {"sem_timedwait", TWC_BLOCK_SEM, 1},
-    {"sem_clockwait", TWC_BLOCK_SEM, 1},
-    {"sem_wait", TWC_BLOCK_SEM, 0},
-    {"new_sem_wait", TWC_BLOCK_SEM, 0},
-    {"pthread_cond_timedwait", TWC_BLOCK_COND, 1},
-    {"pthread_cond_clockwait", TWC_BLOCK_COND, 1},
-    {"pthread_cond_wait", TWC_BLOCK_COND, 0},
-    {"pthread_timedjoin", TWC_BLOCK_JOIN, 1},
-    {"pthread_clockjoin_np", TWC_BLOCK_JOIN, 1},
-    {"pthread_clockjoin_ex", TWC_BLOCK_JOIN, 0},
-    {"pthread_join", TWC_BLOCK_JOIN, 0},
-    {"pthread_rwlock_timedrdlock", TWC_BLOCK_RWLOCK_RD, 1},
-    {"pthread_rwlock_clockrdlock", TWC_BLOCK_RWLOCK_RD, 1},
-    {"pthread_rwlock_rdlock", TWC_BLOCK_RWLOCK_RD, 0},
-    {"pthread_rwlock_timedwrlock", TWC_BLOCK_RWLOCK_WR, 1},
-    {"pthread_rwlock_clockwrlock", TWC_BLOCK_RWLOCK_WR, 1},
-    {"pthread_rwlock_wrlock", TWC_BLOCK_RWLOCK_WR, 0},
-    {"pthread_barrier_wait", TWC_BLOCK_BARRIER, 0},
-    {"nanosleep", TWC_BLOCK_SLEEP, 1},
-    {"clock_nanosleep", TWC_BLOCK_SLEEP, 1},
-    {"thrd_sleep", TWC_BLOCK_SLEEP, 1},
-    {"usleep", TWC_BLOCK_SLEEP, 1},
-    {"sleep", TWC_BLOCK_SLEEP, 1},
-    {"libc_pause", TWC_BLOCK_SLEEP, 0},
-    {"pause", TWC_BLOCK_SLEEP, 0},
-    {"sigsuspend", TWC_BLOCK_SLEEP, 0},
+    {"pthread_mutex_timedlock", TWC_BLOCK_MUTEX, 1, 0, -1},
+    {"pthread_mutex_clocklock", TWC_BLOCK_MUTEX, 1, 0, -1},
+    {"pthread_mutex_cond_lock", TWC_BLOCK_MUTEX, 0, 0, -1},
+    {"pthread_mutex_lock", TWC_BLOCK_MUTEX, 0, 0, -1},
+    {"lll_lock_wait_private", TWC_BLOCK_UNKNOWN, 0, -1, -1}, /* glibc-internal lock, not a pthread_mutex_t */
+    {"lll_lock_wait", TWC_BLOCK_MUTEX, 0, -1, -1},
+    {"sem_timedwait", TWC_BLOCK_SEM, 1, 0, -1},
+    {"sem_clockwait", TWC_BLOCK_SEM, 1, 0, -1},
+    {"sem_wait", TWC_BLOCK_SEM, 0, 0, -1},
+    {"new_sem_wait", TWC_BLOCK_SEM, 0, -1, -1},
+    {"pthread_cond_timedwait", TWC_BLOCK_COND, 1, 0, 1},
+    {"pthread_cond_clockwait", TWC_BLOCK_COND, 1, 0, 1},
+    {"pthread_cond_wait", TWC_BLOCK_COND, 0, 0, 1},
+    {"pthread_timedjoin", TWC_BLOCK_JOIN, 1, -1, -1},
+    {"pthread_clockjoin_np", TWC_BLOCK_JOIN, 1, -1, -1},
+    {"pthread_clockjoin_ex", TWC_BLOCK_JOIN, 0, -1, -1},
+    {"pthread_join", TWC_BLOCK_JOIN, 0, -1, -1},
+    {"pthread_rwlock_timedrdlock", TWC_BLOCK_RWLOCK_RD, 1, 0, -1},
+    {"pthread_rwlock_clockrdlock", TWC_BLOCK_RWLOCK_RD, 1, 0, -1},
+    {"pthread_rwlock_rdlock", TWC_BLOCK_RWLOCK_RD, 0, 0, -1},
+    {"pthread_rwlock_timedwrlock", TWC_BLOCK_RWLOCK_WR, 1, 0, -1},
+    {"pthread_rwlock_clockwrlock", TWC_BLOCK_RWLOCK_WR, 1, 0, -1},
+    {"pthread_rwlock_wrlock", TWC_BLOCK_RWLOCK_WR, 0, 0, -1},
+    {"pthread_barrier_wait", TWC_BLOCK_BARRIER, 0, 0, -1},
+    {"nanosleep", TWC_BLOCK_SLEEP, 1, -1, -1},
+    {"clock_nanosleep", TWC_BLOCK_SLEEP, 1, -1, -1},
+    {"thrd_sleep", TWC_BLOCK_SLEEP, 1, -1, -1},
+    {"usleep", TWC_BLOCK_SLEEP, 1, -1, -1},
+    {"sleep", TWC_BLOCK_SLEEP, 1, -1, -1},
+    {"libc_pause", TWC_BLOCK_SLEEP, 0, -1, -1},
+    {"pause", TWC_BLOCK_SLEEP, 0, -1, -1},
+    {"sigsuspend", TWC_BLOCK_SLEEP, 0, -1, -1},
 };
 
 /* "__GI___pthread_mutex_lock" -> "pthread_mutex_lock" */

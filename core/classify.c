@@ -44,13 +44,34 @@ static long infer_nr(const struct twc_raw_thread *t, const struct twc__blocking_
     return 0 /* read */;
 }
 
+/* Argument `arg` of the blocking call (frame at) as its caller passed it, 0 = not proven. The
+ * caller is the first frame out in another function: gdb and lldb list inlined functions as
+ * frames of their own — gdb at the pc of the function they are inlined into, lldb at the
+ * inlined call's address, both in the same ELF function — and those made no call. */
+static uint64_t passed(const struct twc__mem *mem, const struct twc_raw_thread *t, int arg, size_t at)
+{
+    if (arg < 0 || at >= t->nframes)
+        return 0;
+    size_t k = at + 1;
+    const struct twc_raw_frame *in = &t->frames[at];
+    while (k < t->nframes && (t->frames[k].pc == in->pc || (in->func_start && t->frames[k].func_start == in->func_start)))
+        k++;
+    uint64_t v = 0;
+    if (k >= t->nframes || twc__call_arg(mem, &t->frames[k], arg, &v) != 0)
+        return 0;
+    return v;
+}
+
 /* glibc's "delay the thread indefinitely" after the kernel refused a PI/robust lock with EDEADLK
  * or ESRCH (a deadlock the kernel itself detected): the futex is a dummy on the stack, the
  * mutex is still in a register of pthread_mutex_lock's frames, or spilled to its stack frame. */
 static uint64_t refused_pi_mutex(const struct twc__mem *mem, const struct twc_glibc *L,
-                                 const struct twc_raw_thread *t, size_t top)
+                                 const struct twc_raw_thread *t, const struct twc__blocking_call *call, size_t top)
 {
     const struct twc_raw_frame *fr = t->frames;
+    uint64_t m = passed(mem, t, call ? call->obj_arg : -1, top - 1), owner;
+    if (m && twc__plausible_mutex(mem, L, m, 0) && (owner = twc__mutex_owner(mem, L, m)) != 0 && owner != t->tid)
+        return m;
     for (size_t i = 0; i <= top && i < t->nframes; i++)
         for (int k = 0; k < 12; k++) {
             /* Compilers keep either the mutex or &mutex->__data.__kind live. */
@@ -74,15 +95,22 @@ static uint64_t refused_pi_mutex(const struct twc__mem *mem, const struct twc_gl
 }
 
 /* The mutex a condvar waiter will re-lock: old condvars store it; glibc >= 2.25 does not, but
- * it is still in a callee-saved register of the wait's frames, or of the caller that passed it. */
+ * the caller's code says what it passed, and it is still in a callee-saved register of the
+ * wait's frames (the weaker witness: another mutex may sit in one too). *how: which. */
 static uint64_t cond_mutex(const struct twc__mem *mem, const struct twc_glibc *L, const struct twc_raw_thread *t,
-                           uint64_t cond, size_t top)
+                           const struct twc__blocking_call *call, uint64_t cond, size_t top, const char **how)
 {
     uint64_t m = 0;
     if (L->cond_mutex_ptr >= 0) {
         twc__rd64(mem, cond + (uint64_t)L->cond_mutex_ptr, &m);
+        *how = "the condvar's mutex field";
         return twc__plausible_mutex(mem, L, m, cond) ? m : 0;
     }
+    m = passed(mem, t, call ? call->mutex_arg : -1, top - 1);
+    *how = "caller's argument registers";
+    if (m && twc__plausible_mutex(mem, L, m, cond))
+        return m;
+    *how = "saved registers";
     for (size_t i = 0; i <= top && i < t->nframes; i++)
         for (int k = 0; k < 6; k++)
             if (twc__plausible_mutex(mem, L, t->frames[i].saved[k], cond))
@@ -91,7 +119,7 @@ static uint64_t cond_mutex(const struct twc__mem *mem, const struct twc_glibc *L
 }
 
 static void object_of(const struct twc__mem *mem, const struct twc_glibc *L, const struct twc_raw_thread *t,
-                      long nr, int lock_pi, size_t top, struct twc_verdict *v)
+                      const struct twc__blocking_call *call, long nr, int lock_pi, size_t top, struct twc_verdict *v)
 {
     uint64_t futex = t->rdi;
     uint32_t expect = (uint32_t)t->rdx;
@@ -102,7 +130,7 @@ static void object_of(const struct twc__mem *mem, const struct twc_glibc *L, con
         uint32_t lock = 1;
         twc__rd32(mem, futex, &lock);
         if (nr == TWC__SYS_FUTEX && !lock_pi && expect == 0 && lock == 0) {
-            m = refused_pi_mutex(mem, L, t, top);
+            m = refused_pi_mutex(mem, L, t, call, top);
             v->how = "saved registers (the kernel refused the lock)";
             if (!m) {
                 v->block = TWC_BLOCK_UNKNOWN;
@@ -123,9 +151,11 @@ static void object_of(const struct twc__mem *mem, const struct twc_glibc *L, con
         uint64_t base = twc__cond_from_futex(L, futex);
         v->object = base;
         add_obj(v, base, TW_RES_CONDVAR, 0, -1);
-        uint64_t m = cond_mutex(mem, L, t, base, top);
+        const char *how = NULL;
+        uint64_t m = cond_mutex(mem, L, t, call, base, top, &how);
         if (m) {
             v->object2 = m;
+            v->how2 = how;
             add_obj(v, m, TW_RES_MUTEX, twc__mutex_owner(mem, L, m), -1);
         }
         return;
@@ -205,6 +235,6 @@ int twc_classify_thread(const twc_glibc *g, twc_read_fn rd, void *ctx, const str
         v->block = TWC_BLOCK_UNKNOWN;
     if (call && call->timed)
         v->timed = 1;
-    object_of(&mem, g, t, nr, lock_pi, top, v);
+    object_of(&mem, g, t, call, nr, lock_pi, top, v);
     return TWC_OK;
 }

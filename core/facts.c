@@ -163,7 +163,11 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         else if (ft->object) {
             const struct mres *r = twc__model_res(m, ft->object);
             s->arena = A.p; s->arena_len = A.len;   /* names resolve through the arena built so far */
-            snprintf(expr, sizeof expr, "%s(&%s)", block_call(ft->block), r ? twc__res_name(s, r, tmp, sizeof tmp) : "?");
+            const struct mres *r2 = ft->object2 ? twc__model_res(m, ft->object2) : NULL;
+            char tmp2[64];
+            /* a condvar wait names its mutex too, as the call was written: wait(&cv, &m) */
+            snprintf(expr, sizeof expr, "%s(&%s%s%s)", block_call(ft->block), r ? twc__res_name(s, r, tmp, sizeof tmp) : "?",
+                     r2 ? ", &" : "", r2 ? twc__res_name(s, r2, tmp2, sizeof tmp2) : "");
         } else snprintf(expr, sizeof expr, "%s", ft->func ? ft->func : block_call(ft->block));
         struct tw_site_rec *site = &s->sites[s->nsites];
         site->file = intern(&A, ft->file ? ft->file : "??");

@@ -30,6 +30,7 @@ struct twc__blocking_call {
     const char *name;
     int block;
     int timed;
+    int obj_arg, mutex_arg; /* argument index of the object, of a condvar wait's mutex; -1 none */
 };
 /* The innermost frame below the program's own code whose function is a blocking call, or NULL;
  * *at gets its index. */
@@ -60,4 +61,8 @@ int64_t twc__sem_value(const struct twc__mem *mem, const struct twc_glibc *L, ui
 uint64_t twc__cond_from_futex(const struct twc_glibc *L, uint64_t futex);
 uint64_t twc__rwlock_from_futex(const struct twc_glibc *L, uint64_t futex, uint32_t expected, int reader);
 uint64_t twc__barrier_from_futex(const struct twc_glibc *L, uint64_t futex);
+/* The value the caller passed as argument `arg` (0 = rdi ... 5 = r9) to the call it is in,
+ * proven from its own code (callargs.c): 0 and *out set, or -1 when the code does not prove one.
+ * Needs caller->func_start. */
+int twc__call_arg(const struct twc__mem *mem, const struct twc_raw_frame *caller, int arg, uint64_t *out);
 #endif

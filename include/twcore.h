@@ -492,6 +492,9 @@ struct twc_raw_frame {
                                  spell them ("___pthread_mutex_lock", "__GI___lll_lock_wait"), not
                                  owned; nnames may be 0 */
     int nnames;
+    uint64_t func_start;      /* the address of the function's first instruction, 0 = unknown: lets
+                                 libtwcore read the arguments of the call this frame made back
+                                 from its code (a condvar wait's mutex) */
 };
 
 #define TWC_NR_NONE (-1)      /* not in a system call */
@@ -516,6 +519,7 @@ struct twc_verdict {
     int nobjs;
     const char *call;         /* the blocking call recognised ("pthread_mutex_lock"), or NULL */
     const char *how;          /* where the object address came from ("futex address"), or NULL */
+    const char *how2;         /* where object2 came from ("caller's argument registers"), or NULL */
 };
 
 /* Classify one stopped thread. rd/ctx read the target's memory (twc_read_fn). Returns TWC_OK,

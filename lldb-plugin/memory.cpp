@@ -10,6 +10,19 @@ namespace twl {
 
 static const uint64_t kPage = 4096;
 
+// A core (gcore's included) leaves out the text of mapped files: the code that libtwcore
+// reads to recover a call's arguments comes from the modules' sections instead, as lldb's own
+// disassembler gets it.
+static uint64_t read_file_sections(lldb::SBProcess &p, uint64_t addr, char *buf, uint64_t len) {
+    if (is_live(p)) return 0;
+    lldb::SBTarget t = p.GetTarget();
+    lldb::SBAddress a = t.ResolveLoadAddress(addr);
+    if (!a.GetSection().IsValid()) return 0;
+    lldb::SBError e;
+    size_t n = t.ReadMemory(a, buf, len, e);
+    return e.Success() ? n : 0;
+}
+
 int64_t read_memory(void *ctx, uint64_t addr, void *buf, uint64_t len) {
     Memory *m = static_cast<Memory *>(ctx);
     if (!m || !buf) return -EINVAL;
@@ -29,6 +42,7 @@ int64_t read_memory(void *ctx, uint64_t addr, void *buf, uint64_t len) {
         done += got;
         if (got < chunk) break;
     }
+    if (done < len) done += read_file_sections(m->process, addr + done, static_cast<char *>(buf) + done, len - done);
     return done ? (int64_t)done : -EFAULT;
 }
 

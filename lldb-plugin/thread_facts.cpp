@@ -102,6 +102,9 @@ ThreadFact classify_thread(lldb::SBTarget &target, lldb::SBProcess &process, lld
         r.sp = f.GetSP() == LLDB_INVALID_ADDRESS ? 0 : f.GetSP();
         for (int k = 0; k < 6; k++) r.saved[k] = reg(f, kSaved[k]);
         r.own = is_own(f.GetModule(), exe) ? 1 : 0;
+        // the ELF symbol's start, never an inlined function's: the code that made the call
+        lldb::addr_t start = f.GetSymbol().GetStartAddress().GetLoadAddress(target);
+        r.func_start = start == LLDB_INVALID_ADDRESS ? 0 : start;
         const char *fn = f.GetFunctionName(), *sym = f.GetSymbol().GetName();
         if (fn) names.push_back(fn), r.names[r.nnames++] = names.back().c_str();
         if (sym && (!fn || strcmp(sym, fn) != 0)) names.push_back(sym), r.names[r.nnames++] = names.back().c_str();

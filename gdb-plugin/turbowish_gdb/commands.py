@@ -234,7 +234,7 @@ Usage: tw facts [--json] [--one-sample]"""
                 if t.object:
                     what += " on 0x%x" % t.object
                 if t.object2:
-                    what += " (mutex 0x%x)" % t.object2
+                    what += " (mutex 0x%x from %s)" % (t.object2, t.how2 or "?")
                 if t.timed:
                     what += " timed"
                 if t.how:

@@ -20,6 +20,7 @@ import time
 import gdb
 
 from . import calltarget
+from . import stack
 from . import target
 from . import twcore as T
 
@@ -41,6 +42,7 @@ class ThreadFact:
         self.func = None
         self.call = None         # the blocking call libtwcore recognised
         self.how = None          # where the object address came from
+        self.how2 = None         # where object2 (a condvar wait's mutex) came from
         self.frames = []         # (pc, cfa, sp, fp) of the program's own frames, for naming locals
         self.switches = 0        # context switches read in the run window (window.py), 0 unknown
 
@@ -48,7 +50,7 @@ class ThreadFact:
         return {"tid": self.tid, "name": self.name, "block": T.BLOCK_NAMES[self.block],
                 "timed": bool(self.timed), "object": self.object, "object2": self.object2,
                 "file": self.file, "line": self.line, "func": self.func, "call": self.call,
-                "object_from": self.how}
+                "object_from": self.how, "object2_from": self.how2}
 
 
 class ObjectFact:
@@ -261,13 +263,16 @@ class Glibc:
         self.lib.glibc_close(self.handle)
 
 
-def _raw_frame(r, f, own, keep, alias=None):
+def _raw_frame(r, f, own, keep, alias=None, caller=False):
     """Fill RawFrame r from gdb frame f (alias: another name for its function); keep holds the
-    bytes its names point to."""
+    bytes its names point to. caller: the frame may have made the blocking call, so libtwcore
+    gets its function's start to read the call's arguments back from its code."""
     try:
         r.pc = f.pc()
     except gdb.error:
         pass
+    if caller and r.pc:
+        r.func_start = stack.minimal_symbol(r.pc - 1)[1]
     r.sp = _reg(f, "rsp") or 0
     for k, name in enumerate(SAVED_REGS):
         r.saved[k] = _reg(f, name) or 0
@@ -309,7 +314,8 @@ def _collect_thread(th, codemap, lib, glibc, read_cb, exe_name):
     called = calltarget.call_target(frames[user_i]) if user_i else None
     raw, keep = (T.RawFrame * len(frames))(), []
     for i, f in enumerate(frames):
-        _raw_frame(raw[i], f, own[i], keep, called if user_i and i == user_i - 1 else None)
+        _raw_frame(raw[i], f, own[i], keep, called if user_i and i == user_i - 1 else None,
+                   caller=0 < i <= (user_i or 0))
     f0 = frames[0]
     rt = T.RawThread()
     rt.tid = tid
@@ -323,6 +329,7 @@ def _collect_thread(th, codemap, lib, glibc, read_cb, exe_name):
     tf.block, tf.timed, tf.object, tf.object2 = v.block, v.timed, v.object, v.object2
     tf.call = T._s(v.call)
     tf.how = T._s(v.how)
+    tf.how2 = T._s(v.how2)
     return tf, v
 
 

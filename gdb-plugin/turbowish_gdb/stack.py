@@ -21,13 +21,19 @@ MAX_FRAMES = 128
 SAVED = ("rip", "rsp", "rbp", "rbx", "r12", "r13", "r14", "r15")
 
 
-def _minsym(pc):
+def minimal_symbol(pc):
+    """(name, start address) of the ELF symbol covering pc — never an inlined function's —
+    or (None, 0)."""
     try:
         out = gdb.execute("info symbol 0x%x" % pc, to_string=True)
     except gdb.error:
-        return None
-    m = re.match(r"(\S+)(?: \+ \d+)? in section", out)
-    return m.group(1) if m else None
+        return None, 0
+    m = re.match(r"(\S+)(?: \+ (\d+))? in section", out)
+    return (m.group(1), pc - int(m.group(2) or 0)) if m else (None, 0)
+
+
+def _minsym(pc):
+    return minimal_symbol(pc)[0]
 
 
 def symbolise(pc, is_return):

@@ -81,7 +81,8 @@ NR_NONE, NR_UNKNOWN = -1, -2
 class RawFrame(ctypes.Structure):
     """struct twc_raw_frame"""
     _fields_ = [("pc", ctypes.c_uint64), ("sp", ctypes.c_uint64), ("saved", ctypes.c_uint64 * 6),
-                ("own", ctypes.c_int), ("names", ctypes.c_char_p * RAW_MAX_NAMES), ("nnames", ctypes.c_int)]
+                ("own", ctypes.c_int), ("names", ctypes.c_char_p * RAW_MAX_NAMES), ("nnames", ctypes.c_int),
+                ("func_start", ctypes.c_uint64)]
 
 
 class RawThread(ctypes.Structure):
@@ -95,7 +96,7 @@ class Verdict(ctypes.Structure):
     """struct twc_verdict"""
     _fields_ = [("block", ctypes.c_int), ("timed", ctypes.c_int), ("object", ctypes.c_uint64),
                 ("object2", ctypes.c_uint64), ("objs", FactObject * 2), ("nobjs", ctypes.c_int),
-                ("call", ctypes.c_char_p), ("how", ctypes.c_char_p)]
+                ("call", ctypes.c_char_p), ("how", ctypes.c_char_p), ("how2", ctypes.c_char_p)]
 
 
 class CoreError(Exception):

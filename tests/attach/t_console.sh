@@ -52,7 +52,10 @@ check() { # NAME LIVE-EXPR CORE-EXPR
 check abba "$cycle2 and $named" "$cycle2 and $named"
 check cycle3 "$cycle3" "$cycle3"
 check pi_robust "$cycle2" "$cycle2"
-for s in mutex_sem philosophers cond_lost join_forever rw_starve; do
+# a condvar wait reads as written, with the mutex read back from the caller's code
+waitexpr='any(e["await"]["expr"]=="pthread_cond_wait(&done, &lock)" for d in j["deadlocks"] for e in d["chain"] if "task" in e)'
+check cond_lost "$certain and $waitexpr" "$possible and $waitexpr"
+for s in mutex_sem philosophers join_forever rw_starve; do
   check $s "$certain" "$possible"
 done
 check timed "not ($certain)" "not ($certain)"

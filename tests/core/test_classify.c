@@ -53,6 +53,12 @@ struct row {
     int64_t value;               /* semaphore value, or -1 */
 };
 
+/* A caller whose code says what it passed: `lea M(%rip),%rsi; call ...` at CALLER (12 bytes,
+ * as 32-bit words for the fake target). A row whose memory holds it has "main" at CALLER. */
+#define CALLER 0x10800ull
+#define CALLER_CODE {CALLER, 0xf9358d48}, {CALLER + 4, 0xe8fffff8}, {CALLER + 8, 0}
+#define M2 0x10180ull /* another plausible mutex */
+
 #define WAIT_PRIVATE 128          /* FUTEX_WAIT | FUTEX_PRIVATE_FLAG */
 #define WAIT_BITSET_PRIVATE 137
 #define WAKE_PRIVATE 129
@@ -82,6 +88,9 @@ static const struct row rows[] = {
     {"condvar >= 2.25: futex is __g_signals[0], the mutex in a saved register", "2.36",
      {"__futex_abstimed_wait_common", "___pthread_cond_wait", "main"},
      202, 0, C + 40, WAIT_BITSET_PRIVATE, 0, 0, M, {{C + 40, 0}}, TWC_BLOCK_COND, 0, C, M, 0, -1},
+    {"condvar >= 2.25: the caller's code passed the mutex, though a saved register holds another", "2.36",
+     {"__futex_abstimed_wait_common", "___pthread_cond_wait", "main"},
+     202, 0, C + 40, WAIT_BITSET_PRIVATE, 0, 0, M2, {{C + 40, 0}, CALLER_CODE}, TWC_BLOCK_COND, 0, C, M, 0, -1},
     {"condvar >= 2.25: futex is __g_signals[1]", "2.36", {"__futex_abstimed_wait_common", "___pthread_cond_wait", "main"},
      202, 0, C + 44, WAIT_BITSET_PRIVATE, 0, 0, 0, {{0, 0}}, TWC_BLOCK_COND, 0, C, 0, 0, -1},
     {"condvar < 2.25: futex is __futex, the mutex pointer at 32", "2.17", {"pthread_cond_wait@@GLIBC_2.3.2", "main"},
@@ -157,6 +166,13 @@ static void check(const struct row *r)
         fr[n].names[0] = r->names[n];
     }
     fr[0].saved[0] = r->rbx;
+    int caller_code = 0;
+    for (const struct word *w = r->mem; w->addr; w++)
+        caller_code |= w->addr == CALLER;
+    if (caller_code) {
+        fr[n - 1].pc = CALLER + 12;
+        fr[n - 1].func_start = CALLER;
+    }
     struct twc_raw_thread t = {.tid = 41, .nr = r->nr, .rax = r->rax == 1 ? 0 : r->rax ? r->rax : -512,
                                .rdi = r->rdi, .rsi = r->rsi, .rdx = r->rdx, .r10 = r->r10, .frames = fr, .nframes = n};
     struct fake mem = {r->mem};

@@ -83,7 +83,11 @@ done
 start "$TMP/cond_lost"; p=$PID
 gdb_pid "$p" 'tw alerts --json' | json "any(a['kind']=='lost_wakeup' for a in j['alerts'])" >/dev/null || fail "cond_lost: no lost_wakeup alert"
 f=$(gdb_pid "$p" 'tw facts --json --one-sample')
-echo "$f" | json "any(t['block']=='cond' and t['object2'] for t in j['threads'])" >/dev/null || fail "cond_lost: condvar's mutex not found"
+echo "$f" | json "any(t['block']=='cond' and t['object2'] and t['object2_from']==\"caller's argument registers\" for t in j['threads'])" >/dev/null \
+  || fail "cond_lost: condvar's mutex not read back from the caller's code: $(echo "$f" | tail -1 | cut -c1-600)"
+# the wait reads as it was written, with its mutex
+gdb_pid "$p" 'tw tasks --json' | json "any(t['await']['expr']=='pthread_cond_wait(&done, &lock)' for t in j['tasks'])" >/dev/null \
+  || fail "cond_lost: the condvar wait does not read pthread_cond_wait(&done, &lock)"
 ok "semaphore/condvar/join/rwlock hangs: certain from two live samples, possible from one or from a core; lost_wakeup"
 
 # -- healthy programs, sampled repeatedly: never a certain deadlock
