@@ -32,14 +32,8 @@ static const char *keep(struct store *s, const char *str)
 {
     if (!str)
         return NULL;
-    if (s->nstrs == s->capstrs) {
-        size_t c = s->capstrs ? s->capstrs * 2 : 64;
-        char **t = realloc(s->strs, c * sizeof *t);
-        if (!t)
-            return NULL;
-        s->strs = t;
-        s->capstrs = c;
-    }
+    if (tws_grow((void **)&s->strs, &s->capstrs, s->nstrs, sizeof *s->strs, 64) != 0)
+        return NULL;
     char *d = strdup(str);
     if (d)
         s->strs[s->nstrs++] = d;
@@ -54,14 +48,8 @@ static void add_object(struct store *s, const struct twc_fact_object *o)
                 s->objs[i].owner_tid = o->owner_tid;
             return;
         }
-    if (s->nobjs == s->capobjs) {
-        size_t c = s->capobjs ? s->capobjs * 2 : 16;
-        struct twc_fact_object *t = realloc(s->objs, c * sizeof *t);
-        if (!t)
-            return;
-        s->objs = t;
-        s->capobjs = c;
-    }
+    if (tws_grow((void **)&s->objs, &s->capobjs, s->nobjs, sizeof *s->objs, 16) != 0)
+        return;
     s->objs[s->nobjs++] = *o;
 }
 
@@ -72,14 +60,8 @@ static void add_frames(struct store *s, uint32_t tid, const struct twa_frame *fr
     for (int k = 0; k < n; k++) {
         if (!fr[k].in_exe)
             continue;
-        if (s->nframes == s->capframes) {
-            size_t c = s->capframes ? s->capframes * 2 : 64;
-            struct twc_fact_frame *t = realloc(s->frames, c * sizeof *t);
-            if (!t)
-                return;
-            s->frames = t;
-            s->capframes = c;
-        }
+        if (tws_grow((void **)&s->frames, &s->capframes, s->nframes, sizeof *s->frames, 64) != 0)
+            return;
         s->frames[s->nframes++] = (struct twc_fact_frame){
             .tid = tid,
             .pc = k == 0 ? fr[k].ip : fr[k].ip - 1,

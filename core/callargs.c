@@ -14,6 +14,7 @@
  */
 #include <capstone/capstone.h>
 #include <stdlib.h>
+#include <string.h>
 #include "glibc.h"
 
 #define MAX_CODE 16384 /* a caller longer than this before its call is not decoded */
@@ -39,33 +40,32 @@ struct code {
     size_t n;
 };
 
-/* Capstone's register -> our index (its 64- and 32-bit forms; others: *full = 0). */
-static int reg_index(x86_reg r, int *full)
+/* Capstone's register -> our index, by its name; *full: 8 or 4 (a 32-bit write zero-extends)
+ * for a whole-register write, 0 for a 16- or 8-bit one (which leaves the rest: unknown). */
+static int reg_index(csh h, x86_reg r, int *full)
 {
-    static const x86_reg r64[NREGS] = {X86_REG_RAX, X86_REG_RCX, X86_REG_RDX, X86_REG_RBX, X86_REG_RSP, X86_REG_RBP,
-                                       X86_REG_RSI, X86_REG_RDI, X86_REG_R8,  X86_REG_R9,  X86_REG_R10, X86_REG_R11,
-                                       X86_REG_R12, X86_REG_R13, X86_REG_R14, X86_REG_R15};
-    static const x86_reg r32[NREGS] = {X86_REG_EAX, X86_REG_ECX,  X86_REG_EDX,  X86_REG_EBX,  X86_REG_ESP,  X86_REG_EBP,
-                                       X86_REG_ESI, X86_REG_EDI,  X86_REG_R8D,  X86_REG_R9D,  X86_REG_R10D, X86_REG_R11D,
-                                       X86_REG_R12D, X86_REG_R13D, X86_REG_R14D, X86_REG_R15D};
-    static const x86_reg r16[NREGS] = {X86_REG_AX,  X86_REG_CX,   X86_REG_DX,   X86_REG_BX,   X86_REG_SP,   X86_REG_BP,
-                                       X86_REG_SI,  X86_REG_DI,   X86_REG_R8W,  X86_REG_R9W,  X86_REG_R10W, X86_REG_R11W,
-                                       X86_REG_R12W, X86_REG_R13W, X86_REG_R14W, X86_REG_R15W};
-    static const x86_reg r8[NREGS] = {X86_REG_AL,  X86_REG_CL,   X86_REG_DL,   X86_REG_BL,   X86_REG_SPL,  X86_REG_BPL,
-                                      X86_REG_SIL, X86_REG_DIL,  X86_REG_R8B,  X86_REG_R9B,  X86_REG_R10B, X86_REG_R11B,
-                                      X86_REG_R12B, X86_REG_R13B, X86_REG_R14B, X86_REG_R15B};
-    for (int i = 0; i < NREGS; i++) {
-        *full = r == r64[i] ? 8 : r == r32[i] ? 4 : 0;
-        if (*full || r == r16[i] || r == r8[i])
-            return i;
+    static const char legacy[8][3] = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"};
+    const char *n = r == X86_REG_INVALID ? NULL : cs_reg_name(h, r);
+    *full = 0;
+    if (!n)
+        return -1;
+    if (n[0] == 'r' && n[1] >= '0' && n[1] <= '9') { /* r8..r15, r8d, r8w, r8b */
+        char *end;
+        long k = strtol(n + 1, &end, 10);
+        *full = *end == 0 ? 8 : *end == 'd' ? 4 : 0;
+        return k >= 8 && k < NREGS ? (int)k : -1;
     }
-    switch (r) { /* the high byte registers */
-    case X86_REG_AH: *full = 0; return R_RAX;
-    case X86_REG_CH: *full = 0; return R_RCX;
-    case X86_REG_DH: *full = 0; return R_RDX;
-    case X86_REG_BH: *full = 0; return R_RBX;
-    default: return -1;
+    for (int k = 0; k < 8; k++) {
+        const char *b = legacy[k];
+        if ((n[0] == 'r' || n[0] == 'e') && strcmp(n + 1, b) == 0) {
+            *full = n[0] == 'r' ? 8 : 4;
+            return k;
+        }
+        if (strcmp(n, b) == 0 || (k < 4 && n[0] == b[0] && (n[1] == 'l' || n[1] == 'h') && !n[2]) ||
+            (k >= 4 && strncmp(n, b, 2) == 0 && n[2] == 'l' && !n[3]))
+            return k;
     }
+    return -1;
 }
 
 /* What `insn` does to the registers, as far as the evaluation can use it. */
@@ -76,7 +76,7 @@ static void reduce(csh h, const cs_insn *ci, struct insn *o)
     uint8_t nrd = 0, nwr = 0;
     if (cs_regs_access(h, ci, rd, &nrd, wr, &nwr) == CS_ERR_OK)
         for (int i = 0; i < nwr; i++) {
-            int full, k = reg_index(wr[i], &full);
+            int full, k = reg_index(h, wr[i], &full);
             if (k >= 0)
                 o->writes |= (uint16_t)(1u << k);
         }
@@ -97,7 +97,7 @@ static void reduce(csh h, const cs_insn *ci, struct insn *o)
     }
     if (x->op_count != 2 || x->operands[0].type != X86_OP_REG)
         return;
-    int width, dst = reg_index(x->operands[0].reg, &width);
+    int width, dst = reg_index(h, x->operands[0].reg, &width);
     if (dst < 0 || !width)
         return;
     const cs_x86_op *s = &x->operands[1];
@@ -110,13 +110,13 @@ static void reduce(csh h, const cs_insn *ci, struct insn *o)
         if (s->type == X86_OP_IMM) {
             o->kind = D_CONST;
             o->imm = width == 4 ? (int64_t)(uint32_t)s->imm : s->imm;
-        } else if (s->type == X86_OP_REG && (sk = reg_index(s->reg, &sw)) >= 0 && sw == width) {
+        } else if (s->type == X86_OP_REG && (sk = reg_index(h, s->reg, &sw)) >= 0 && sw == width) {
             o->kind = D_COPY;
             o->base = (uint8_t)sk;
         } else if (s->type == X86_OP_MEM && s->mem.index == X86_REG_INVALID && s->mem.segment == X86_REG_INVALID) {
             o->kind = D_LOAD;
             o->imm = s->mem.disp;
-            o->base = s->mem.base == X86_REG_RIP ? NREGS : (uint8_t)((sk = reg_index(s->mem.base, &sw)) >= 0 && sw == 8 ? sk : 0xff);
+            o->base = s->mem.base == X86_REG_RIP ? NREGS : (uint8_t)((sk = reg_index(h, s->mem.base, &sw)) >= 0 && sw == 8 ? sk : 0xff);
             if (o->base == 0xff)
                 o->kind = D_OTHER;
             else if (o->base == NREGS)
@@ -128,7 +128,7 @@ static void reduce(csh h, const cs_insn *ci, struct insn *o)
             if (s->mem.base == X86_REG_RIP) {
                 o->kind = D_CONST;
                 o->imm = (int64_t)o->end + s->mem.disp;
-            } else if ((sk = reg_index(s->mem.base, &sw)) >= 0 && sw == 8) {
+            } else if ((sk = reg_index(h, s->mem.base, &sw)) >= 0 && sw == 8) {
                 o->kind = D_LEA;
                 o->base = (uint8_t)sk;
                 o->imm = s->mem.disp;

@@ -42,8 +42,10 @@ static void json_alerts(struct twc_session *s, const struct model *m, struct sbu
     }
 }
 
-int twc__cmd_summary(struct twc_session *s, const struct model *m, const struct cmdopts *o, struct sbuf *b)
+int twc__cmd_summary(struct twc_session *s, const struct model *m, uint64_t id, const struct cmdopts *o, struct sbuf *b,
+                     char *err, size_t errlen)
 {
+    (void)id, (void)err, (void)errlen;
     size_t cnt[5] = { 0 }, paused = 0, torn = 0, total = 0;
     uint64_t polls = 0, busy = 0, sched = 0;
     for (size_t i = 0; i < m->ntasks; i++) {
@@ -281,8 +283,10 @@ int twc__cmd_task(struct twc_session *s, const struct model *m, uint64_t id, con
 }
 
 /* ---- resources ---- */
-int twc__cmd_resources(struct twc_session *s, const struct model *m, const struct cmdopts *o, struct sbuf *b)
+int twc__cmd_resources(struct twc_session *s, const struct model *m, uint64_t id, const struct cmdopts *o, struct sbuf *b,
+                       char *err, size_t errlen)
 {
+    (void)id, (void)err, (void)errlen;
     struct derived d;
     if (twc__derive(m, &d)) return TWC_EINTERNAL;
     char tmp[64];
@@ -452,8 +456,10 @@ void twc__text_chain(struct twc_session *s, const struct model *m, const struct 
     }
 }
 
-int twc__cmd_deadlocks(struct twc_session *s, const struct model *m, const struct cmdopts *o, struct sbuf *b)
+int twc__cmd_deadlocks(struct twc_session *s, const struct model *m, uint64_t id, const struct cmdopts *o, struct sbuf *b,
+                       char *err, size_t errlen)
 {
+    (void)id, (void)err, (void)errlen;
     struct deadlock *d; size_t n;
     struct derived dv;
     if (twc__derive(m, &dv)) return TWC_EINTERNAL;
@@ -488,8 +494,10 @@ int twc__cmd_deadlocks(struct twc_session *s, const struct model *m, const struc
 }
 
 /* ---- alerts ---- */
-int twc__cmd_alerts(struct twc_session *s, const struct model *m, const struct cmdopts *o, struct sbuf *b)
+int twc__cmd_alerts(struct twc_session *s, const struct model *m, uint64_t id, const struct cmdopts *o, struct sbuf *b,
+                    char *err, size_t errlen)
 {
+    (void)id, (void)err, (void)errlen;
     struct alert *al; size_t n;
     twc__compute_alerts(s, m, o->long_poll_ms, &al, &n);
     if (o->json) {

@@ -52,12 +52,17 @@ static int prepare(struct run_ctx *c, int needs, const struct model **m)
     return twc__need_model(c->s, m, c->err, c->errlen);
 }
 
-int twc__run_summary(struct run_ctx *c)
+/* A command over the model: prepare what it needs, then render. */
+typedef int (*model_cmd)(struct twc_session *s, const struct model *m, uint64_t id, const struct cmdopts *o,
+                         struct sbuf *b, char *err, size_t errlen);
+static int run_model(struct run_ctx *c, int needs, model_cmd render)
 {
     const struct model *m;
-    TRY(prepare(c, EVENTS, &m));
-    return twc__cmd_summary(c->s, m, &c->o, c->b);
+    TRY(prepare(c, needs, &m));
+    return render(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
 }
+
+int twc__run_summary(struct run_ctx *c) { return run_model(c, EVENTS, twc__cmd_summary); }
 
 int twc__run_tasks(struct run_ctx *c)
 {
@@ -81,47 +86,12 @@ int twc__run_tasks(struct run_ctx *c)
     return twc__cmd_tasks_list(s, m->tasks, m->ntasks, total, &c->o, c->b);
 }
 
-int twc__run_task(struct run_ctx *c)
-{
-    const struct model *m;
-    TRY(prepare(c, ID | EVENTS, &m));
-    return twc__cmd_task(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
-}
-
-int twc__run_resources(struct run_ctx *c)
-{
-    const struct model *m;
-    TRY(prepare(c, 0, &m));
-    return twc__cmd_resources(c->s, m, &c->o, c->b);
-}
-
-int twc__run_resource(struct run_ctx *c)
-{
-    const struct model *m;
-    TRY(prepare(c, ID, &m));
-    return twc__cmd_resource(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
-}
-
-int twc__run_why(struct run_ctx *c)
-{
-    const struct model *m;
-    TRY(prepare(c, ID, &m));
-    return twc__cmd_why(c->s, m, c->arg, &c->o, c->b, c->err, c->errlen);
-}
-
-int twc__run_deadlocks(struct run_ctx *c)
-{
-    const struct model *m;
-    TRY(prepare(c, 0, &m));
-    return twc__cmd_deadlocks(c->s, m, &c->o, c->b);
-}
-
-int twc__run_alerts(struct run_ctx *c)
-{
-    const struct model *m;
-    TRY(prepare(c, EVENTS, &m));
-    return twc__cmd_alerts(c->s, m, &c->o, c->b);
-}
+int twc__run_task(struct run_ctx *c) { return run_model(c, ID | EVENTS, twc__cmd_task); }
+int twc__run_resources(struct run_ctx *c) { return run_model(c, 0, twc__cmd_resources); }
+int twc__run_resource(struct run_ctx *c) { return run_model(c, ID, twc__cmd_resource); }
+int twc__run_why(struct run_ctx *c) { return run_model(c, ID, twc__cmd_why); }
+int twc__run_deadlocks(struct run_ctx *c) { return run_model(c, 0, twc__cmd_deadlocks); }
+int twc__run_alerts(struct run_ctx *c) { return run_model(c, EVENTS, twc__cmd_alerts); }
 
 int twc__run_log(struct run_ctx *c)
 {

@@ -29,17 +29,9 @@ const struct command *twc__command_find(const char *name);
 int twc__need_model(struct twc_session *s, const struct model **m, char *err, size_t errlen);
 int twc__need_events(struct twc_session *s, char *err, size_t errlen);
 
-int twc__run_summary(struct run_ctx *c);
-int twc__run_tasks(struct run_ctx *c);
-int twc__run_task(struct run_ctx *c);
-int twc__run_resources(struct run_ctx *c);
-int twc__run_resource(struct run_ctx *c);
-int twc__run_why(struct run_ctx *c);
-int twc__run_deadlocks(struct run_ctx *c);
-int twc__run_alerts(struct run_ctx *c);
-int twc__run_log(struct run_ctx *c);
-int twc__run_history(struct run_ctx *c);
-int twc__run_control(struct run_ctx *c);
-int twc__run_validate(struct run_ctx *c);
-int twc__run_bt(struct run_ctx *c);          /* bt.c */
+/* Each command's runner (the table's `run`): load what it needs, render. bt.c has twc__run_bt. */
+typedef int twc__runner(struct run_ctx *c);
+twc__runner twc__run_summary, twc__run_tasks, twc__run_task, twc__run_resources, twc__run_resource, twc__run_why,
+    twc__run_deadlocks, twc__run_alerts, twc__run_log, twc__run_history, twc__run_control, twc__run_validate,
+    twc__run_bt;
 #endif

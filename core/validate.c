@@ -19,6 +19,22 @@ static void vio(struct vio *v, const char *fmt, const char *what, unsigned long 
     else twc__sb_printf(v->b, "%s\n", line);
 }
 
+/* What a record's version says against its newest event's (newest, at index newest_at). */
+struct newest { struct vio *v; int live; size_t horizon; uint64_t lost, *gaps; size_t *in_flight; };
+static void record_vs_newest(struct newest *n, const char *what, uint64_t id, uint32_t version, uint32_t newest,
+                             size_t newest_at, char *ahead)
+{
+    if (!newest || newest == version)
+        return;
+    if (n->live) /* the record may be read before or after its newest events */
+        *n->in_flight += version > newest ? version - newest : newest - version;
+    else if (version > newest && (newest_at < n->horizon || *n->gaps + (version - newest) <= n->lost)) {
+        *n->gaps += newest_at < n->horizon ? 0 : version - newest;
+        *ahead = 1;
+    } else
+        vio(n->v, "%s %llu: record version %llu but its newest event says otherwise", what, id, version);
+}
+
 static int same_edges(const struct mtask *a, const struct mtask *b)
 {
     for (int i = 0; i < TW_MAX_EDGES; i++) {
@@ -38,13 +54,14 @@ int twc__cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbu
     char err[256] = "";
     struct vio v = { b, 0, o->json };
     size_t in_flight = 0;
+    int live = 0; /* read only once loaded; `done` reads it on every path */
     if (o->json) twc__sb_puts(b, "{\"as_of\":null,\"violations\":[");
     int st = s->facts ? 0 : twc__load_model(s, err, sizeof err);
     if (!st && !s->facts) st = twc__load_events(s, err, sizeof err);
     if (st) { vio(&v, "%s", err, 0, 0); goto done; }
     const struct model *m = &s->now;
     /* a snapshot written by `tw snapshot` from a running process is judged like the process */
-    int live = (s->flags & TWC_LIVE) || (s->hdr.snapshot_flags & TW_SNAP_LIVE);
+    live = (s->flags & TWC_LIVE) || (s->hdr.snapshot_flags & TW_SNAP_LIVE);
     for (size_t i = 0; i < m->ntasks; i++) {
         const struct mtask *t = &m->tasks[i];
         if (t->torn) { if (!live) vio(&v, "%s %llu: record torn (seq %llu is odd or moved)", "task", t->id, t->seq); else in_flight++; continue; }
@@ -133,22 +150,13 @@ int twc__cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbu
             }
             /* A record ahead of its newest event: in flight (live), lost events, or that newest
              * event lies before the horizon (its successors were overwritten in another ring). */
+            struct newest nw = {&v, live, s->horizon, lost, &gaps, &in_flight};
             for (size_t i = 0; i < m->ntasks; i++)
-                if (tv[i] && tv[i] != m->tasks[i].version && !m->tasks[i].torn) {
-                    /* live: the record may be read before or after its newest events */
-                    if (live) in_flight += m->tasks[i].version > tv[i] ? m->tasks[i].version - tv[i] : tv[i] - m->tasks[i].version;
-                    else if (m->tasks[i].version > tv[i] && (tvi[i] < s->horizon || gaps + (m->tasks[i].version - tv[i]) <= lost))
-                        gaps += tvi[i] < s->horizon ? 0 : m->tasks[i].version - tv[i], ahead_t[i] = 1;
-                    else vio(&v, "%s %llu: record version %llu but its newest event says otherwise", "task", m->tasks[i].id, m->tasks[i].version);
-                }
+                if (!m->tasks[i].torn)
+                    record_vs_newest(&nw, "task", m->tasks[i].id, m->tasks[i].version, tv[i], tvi[i], &ahead_t[i]);
             for (size_t i = 0; i < m->nres; i++)
-                if (rv[i] && rv[i] != m->res[i].version && !m->res[i].torn) {
-                    /* live: the record may be read before or after its newest events */
-                    if (live) in_flight += m->res[i].version > rv[i] ? m->res[i].version - rv[i] : rv[i] - m->res[i].version;
-                    else if (m->res[i].version > rv[i] && (rvi[i] < s->horizon || gaps + (m->res[i].version - rv[i]) <= lost))
-                        gaps += rvi[i] < s->horizon ? 0 : m->res[i].version - rv[i], ahead_r[i] = 1;
-                    else vio(&v, "%s %llu: record version %llu but its newest event says otherwise", "resource", m->res[i].id, m->res[i].version);
-                }
+                if (!m->res[i].torn)
+                    record_vs_newest(&nw, "resource", m->res[i].id, m->res[i].version, rv[i], rvi[i], &ahead_r[i]);
         }
         free(tv); free(rv); free(tvi); free(rvi);
     }

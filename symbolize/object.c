@@ -67,14 +67,8 @@ static void add_symbols(struct tws_object *o, Elf *elf)
             const char *nm = elf_strptr(elf, sh.sh_link, s.st_name);
             if (!nm || !*nm)
                 continue;
-            if (o->nsyms == o->capsyms) {
-                size_t c = o->capsyms ? o->capsyms * 2 : 1024;
-                struct tws_sym *t = realloc(o->syms, c * sizeof *t);
-                if (!t)
-                    return;
-                o->syms = t;
-                o->capsyms = c;
-            }
+            if (tws_grow((void **)&o->syms, &o->capsyms, o->nsyms, sizeof *o->syms, 1024) != 0)
+                return;
             char *copy = strdup(nm); /* the debug file's Elf is closed after loading */
             if (!copy)
                 return;
@@ -213,15 +207,9 @@ struct tws_object *tws_object_get(struct tws_cache *c, const struct tws_map *m)
         o->bad = 1;
     }
     snprintf(o->req_path, sizeof o->req_path, "%s", path);
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        struct tws_object **t = realloc(c->v, cap * sizeof *t);
-        if (!t) {
-            object_free(o);
-            return NULL;
-        }
-        c->v = t;
-        c->cap = cap;
+    if (tws_grow((void **)&c->v, &c->cap, c->n, sizeof *c->v, 16) != 0) {
+        object_free(o);
+        return NULL;
     }
     c->v[c->n++] = o;
     return o->bad ? NULL : o;
@@ -302,3 +290,16 @@ int64_t tws_object_read_file(const struct tws_object *o, uint64_t off, void *buf
 }
 
 const char *tws_object_debug_path(const struct tws_object *o) { return o->debug_path; }
+
+int tws_grow(void **items, size_t *cap, size_t n, size_t size, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : first;
+    void *t = realloc(*items, c * size);
+    if (!t)
+        return -1;
+    *items = t;
+    *cap = c;
+    return 0;
+}

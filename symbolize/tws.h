@@ -96,6 +96,11 @@ struct tws_info {
  * is found). 0 when a file maps pc (fields it could not find are empty), -1 otherwise. */
 int tws_lookup(const struct tws_space *s, uint64_t pc, struct tws_info *out);
 
+/* Makes room for one more item in the array *items of *cap items of `size` bytes holding n:
+ * doubles it (from `first`) when full. 0, or -1 out of memory (the array is left as it was).
+ * The growth every table of the symbolizer and its collectors uses. */
+int tws_grow(void **items, size_t *cap, size_t n, size_t size, size_t first);
+
 #ifdef __cplusplus
 }
 #endif

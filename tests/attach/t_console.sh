@@ -2,13 +2,13 @@
 # End to end through the console: `tw deadlocks --pid PID --json` and `--core CORE --exe EXE
 # --json` on the hanging programs (a certain deadlock live; from a core, certain for mutex
 # cycles and "possible" for the rest) and on healthy ones (never a certain deadlock).
-# Skipped (with a message) until build/bin/tw and libtwcore exist.
+# Fails when build/bin/tw or libtwcore is missing: make test builds them first.
 set -u
 cd "$(dirname "$0")/../.."
 FX=build/tests/attach/fx
 TW=build/bin/tw
 if [ ! -x "$TW" ] || [ ! -e build/lib/libtwcore.so ]; then
-  echo "t_console: skipped (build/bin/tw or libtwcore not built)"; exit 0
+  echo "FAIL: t_console: build/bin/tw or libtwcore is not built (make all builds them)"; exit 1
 fi
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; }

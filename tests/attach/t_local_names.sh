@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 FX=build/tests/attach/fx
 TW=build/bin/tw
 if [ ! -x "$TW" ] || [ ! -e build/lib/libtwcore.so ]; then
-  echo "t_local_names: skipped (build/bin/tw or libtwcore not built)"; exit 0
+  echo "FAIL: t_local_names: build/bin/tw or libtwcore is not built (make all builds them)"; exit 1
 fi
 mkdir -p "$FX"
 PIDS=()
