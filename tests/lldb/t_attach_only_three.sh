@@ -6,7 +6,9 @@
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 need_lldb; need_gdb_plugin; need_attach
 [ -x build/bin/tw ] || fail "build/bin/tw is not built"
-PROGS=${THREE_PROGS:-abba cycle3 mutex_sem philosophers cond_lost join_forever rw_starve pi_robust local_abba}
+# every hanging program of tests/attach/progs; the healthy ones (alarm_sem, pool, prodcons) move
+# between two frontends' stops, and region_holder has a region (not attach-only)
+PROGS=${THREE_PROGS:-abba cycle3 mutex_sem philosophers cond_lost join_forever rw_starve pi_robust timed many local_abba local_member local_ring}
 CMDS=("tasks --json" "deadlocks --json" "why TID --json" "alerts --json")
 
 # json_lines: the JSON objects of one debugger session, one per command, in order
