@@ -21,6 +21,9 @@ static void lend(struct tw_target *t, int st, const struct twc_facts *f, void *s
      * while its thread sleeps in a call no adapter wraps is waiting (core/kernel_waits.c) */
     if (st == TWC_OK && f->nthreads)
         twc_set_thread_facts(t->s, f->threads, f->nthreads);
+    /* with the owners of what they block on: whose lock a blocked worker waits for */
+    if (st == TWC_OK && f->nobjects)
+        twc_set_thread_objects(t->s, f->objects, f->nobjects);
     if (storage) twa_release(storage);
 }
 

@@ -13,7 +13,7 @@
  * (in this order), then the instrumentation's own. */
 static const alert_detector model_detectors[] = { twc__detect_deadlocks, twc__detect_lock_order };
 static const task_alert_detector task_detectors[] = {
-    twc__detect_long_poll, twc__detect_lost_waker, twc__detect_lost_wakeup, twc__detect_self_wake, twc__detect_ready_starvation, twc__detect_long_pause,
+    twc__detect_long_poll, twc__detect_blocking_in_poll, twc__detect_lost_waker, twc__detect_lost_wakeup, twc__detect_self_wake, twc__detect_ready_starvation, twc__detect_long_pause,
 };
 static const alert_detector health_detectors[] = {
     twc__detect_instrumentation_overhead, twc__detect_dropped_events, twc__detect_instrumentation_overflow,
@@ -102,11 +102,11 @@ static void scan_events(struct alert_scan *a)
     }
 }
 
-int twc__compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
+int twc__compute_alerts(struct twc_session *s, const struct model *m, const struct cmdopts *o,
                    struct alert **out, size_t *nout)
 {
     struct alist L = { 0 };
-    struct alert_scan a = { .s = s, .m = m, .long_poll_ms = long_poll_ms };
+    struct alert_scan a = { .s = s, .m = m, .long_poll_ms = o->long_poll_ms, .blocking_poll_ms = o->blocking_poll_ms };
     a.now = a.now_live = twc__now_raw(s, m);
     /* On a live target, time goes on after the last event (liveclock.c). Used for starvation
      * only: the hogs that starve a task emit nothing. */

@@ -19,7 +19,7 @@ struct alert_scan {
     const struct model *m;
     uint64_t now;        /* the view's newest timestamp (raw) */
     uint64_t now_live;   /* later on a live target held at now (liveclock.c): hogs emit nothing */
-    uint32_t long_poll_ms;
+    uint32_t long_poll_ms, blocking_poll_ms;
     /* per task index, from the events up to the view; all NULL when out of memory */
     uint64_t *poll_begin, *max_poll, *since, *pause_ts;
     uint64_t peak, peak_app;        /* most events in one window, and how many were the app's */
@@ -36,6 +36,7 @@ typedef void (*task_alert_detector)(struct alert_scan *a, size_t i, const struct
 void twc__detect_deadlocks(struct alert_scan *a, struct alist *L);
 void twc__detect_lock_order(struct alert_scan *a, struct alist *L);
 void twc__detect_long_poll(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
+void twc__detect_blocking_in_poll(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 void twc__detect_lost_waker(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 void twc__detect_lost_wakeup(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 void twc__detect_self_wake(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);

@@ -45,9 +45,10 @@ static const struct command table[] = {
       "Every deadlock, certain ones first, as task -> resource -> task\n"
       "chains; each verdict says what proves it or what is missing.",
       EVERYWHERE, twc__run_deadlocks },
-    { "alerts", "[--long-poll-ms N]", "every alert, with its doc page",
+    { "alerts", "[--long-poll-ms N] [--blocking-poll-ms N]", "every alert, with its doc page",
       "Every alert (deadlock, lost_waker, long_poll, ...) with its page\n"
-      "docs/alerts/KIND.md.",
+      "docs/alerts/KIND.md. --blocking-poll-ms (default 100) is how long\n"
+      "a poll may keep its worker asleep in the kernel.",
       EVERYWHERE, twc__run_alerts },
     { "log", "[N]", "the newest N events (default 20)",
       "The newest N events (default 20) up to the moment shown, merged\n"

@@ -59,7 +59,7 @@ int twc__cmd_summary(struct twc_session *s, const struct model *m, uint64_t id, 
     size_t nres = 0;
     for (size_t i = 0; i < m->nres; i++) nres += !m->res[i].hidden;
     struct alert *al = NULL; size_t nal = 0;
-    twc__compute_alerts(s, m, o->long_poll_ms, &al, &nal);
+    twc__compute_alerts(s, m, o, &al, &nal);
     uint64_t avg_poll = polls ? twc__dur_ns(s, busy) / polls : 0, avg_ready = polls ? twc__dur_ns(s, sched) / polls : 0;
     uint64_t recorded = s->overwritten + s->nevents;
     uint64_t dropped = s->ring_dropped + ((!s->facts && s->hdr.header_size >= sizeof(struct tw_header)) ? s->hdr.events_lost : 0);
@@ -128,7 +128,10 @@ static void row(struct twc_session *s, struct sbuf *b, const struct mtask *t, in
     twc__sb_dur(&x, twc__dur_ns(s, t->idle)); snprintf(idle, sizeof idle, "%s", x.p ? x.p : ""); twc__sb_free(&x);
     twc__sb_printf(b, "%8llu  %-*.*s  %-7s  %8llu  %9s  %9s  ", (unsigned long long)t->id, namew, namew, twc__task_name(s, t),
               twc__state_name(t->state), (unsigned long long)t->polls, busy, idle);
-    if (t->state == TW_TASK_WAITING) twc__text_site(s, b, t->await_site); else twc__sb_puts(b, "-");
+    const struct blocked_poll *bp = t->state == TW_TASK_POLLING ? twc__blocked_poll(s, t) : NULL;
+    if (t->state == TW_TASK_WAITING) twc__text_site(s, b, t->await_site);
+    else if (bp) twc__blocked_poll_text(bp, b);
+    else twc__sb_puts(b, "-");
     if (t->paused) twc__sb_puts(b, "  [paused]");
     if (t->torn) twc__sb_puts(b, "  [torn]");
     if (t->state == TW_TASK_WAITING && (t->flags & TW_TF_TIMED)) twc__sb_puts(b, "  [timed]");
@@ -499,10 +502,10 @@ int twc__cmd_alerts(struct twc_session *s, const struct model *m, uint64_t id, c
 {
     (void)id, (void)err, (void)errlen;
     struct alert *al; size_t n;
-    twc__compute_alerts(s, m, o->long_poll_ms, &al, &n);
+    twc__compute_alerts(s, m, o, &al, &n);
     if (o->json) {
         json_begin(s, b);
-        twc__sb_printf(b, ",\"long_poll_ms\":%u,\"alerts\":[", o->long_poll_ms);
+        twc__sb_printf(b, ",\"long_poll_ms\":%u,\"blocking_poll_ms\":%u,\"alerts\":[", o->long_poll_ms, o->blocking_poll_ms);
         json_alerts(s, m, b, al, n);
         twc__sb_puts(b, "]");
         twc__sb_puts(b, json_end);

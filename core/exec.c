@@ -152,16 +152,19 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
     char *words[32]; int nw = 0;
     struct run_ctx c = { .s = s, .words = words, .err = err, .errlen = errlen };
     c.o.long_poll_ms = s->long_poll_ms ? s->long_poll_ms : 50;
+    c.o.blocking_poll_ms = 100;
     c.o.await_id = -1;
     for (char *p = strtok(line, " \t\r\n"); p; p = strtok(NULL, " \t\r\n")) {
         if (!strcmp(p, "--json")) c.o.json = 1;
         else if (!strcmp(p, "--all")) c.o.all = 1;
-        else if (!strcmp(p, "--limit") || !strcmp(p, "--long-poll-ms") || !strcmp(p, "--await")) {
+        else if (!strcmp(p, "--limit") || !strcmp(p, "--long-poll-ms") || !strcmp(p, "--await") ||
+                 !strcmp(p, "--blocking-poll-ms")) {
             char *v = strtok(NULL, " \t\r\n");
             uint64_t x;
             if (parse_u64(v, &x) || x > 0xffffffffull) { MSG(err, errlen, "%s needs a number", p); return TWC_EUSAGE; }
             if (p[2] == 'l' && p[3] == 'i') { c.o.limit = (int)(x > 0x7fffffff ? 0x7fffffff : x); c.o.has_limit = 1; }
             else if (p[2] == 'l') c.o.long_poll_ms = (uint32_t)x;
+            else if (p[2] == 'b') c.o.blocking_poll_ms = (uint32_t)x;
             else c.o.await_id = (long)x;
         } else if (!strncmp(p, "--", 2)) { MSG(err, errlen, "unknown option %s", p); return TWC_EUSAGE; }
         else if (nw < 32) words[nw++] = p;

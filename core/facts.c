@@ -42,7 +42,7 @@ static int block_res_kind(int block)
     }
 }
 
-static const char *block_call(int block)
+const char *twc__block_call(int block)
 {
     static const char *n[] = { "running", "pthread_mutex_lock", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock", "sem_wait",
                                "pthread_cond_wait", "pthread_join", "pthread_barrier_wait", "sleep", "io", "futex_wait" };
@@ -166,9 +166,9 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
             const struct mres *r2 = ft->object2 ? twc__model_res(m, ft->object2) : NULL;
             char tmp2[64];
             /* a condvar wait names its mutex too, as the call was written: wait(&cv, &m) */
-            snprintf(expr, sizeof expr, "%s(&%s%s%s)", block_call(ft->block), r ? twc__res_name(s, r, tmp, sizeof tmp) : "?",
+            snprintf(expr, sizeof expr, "%s(&%s%s%s)", twc__block_call(ft->block), r ? twc__res_name(s, r, tmp, sizeof tmp) : "?",
                      r2 ? ", &" : "", r2 ? twc__res_name(s, r2, tmp2, sizeof tmp2) : "");
-        } else snprintf(expr, sizeof expr, "%s", ft->func ? ft->func : block_call(ft->block));
+        } else snprintf(expr, sizeof expr, "%s", ft->func ? ft->func : twc__block_call(ft->block));
         struct tw_site_rec *site = &s->sites[s->nsites];
         site->file = intern(&A, ft->file ? ft->file : "??");
         site->line = ft->line > 0 ? (uint32_t)ft->line : 0;

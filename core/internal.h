@@ -43,6 +43,7 @@ struct mtask {
     uint8_t hist_top;        /* 1 + highest non-empty poll-time bucket, 0 = none */
     uint32_t max_poll_us;    /* longest poll the record knows of (not rewound by history) */
     uint32_t max_ran_us;     /* longest poll's time not preempted, a lower bound (ABI 1.4), 0 = none */
+    uint32_t blocked_poll;   /* 1 + index of the lent fact of its worker blocked in the kernel (kernel_waits.c), 0 none */
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
     /* histograms and the saved context stay in the region: twc__read_task_rec() fetches them */
 };
@@ -332,11 +333,12 @@ int twc__find_lock_cycles(struct twc_session *s, const struct model *m, const ui
 int twc__overflow_text(const struct twc_session *s, char *buf, size_t n);
 
 /* alerts.c */
+struct cmdopts;
 struct alert {
     const char *kind; uint64_t task; int has_task; char message[1024];
     uint64_t res[LO_MAX_LOCKS]; size_t nres;   /* lock_order: the cycle's locks, in order */
 };
-int twc__compute_alerts(struct twc_session *s, const struct model *m, uint32_t long_poll_ms,
+int twc__compute_alerts(struct twc_session *s, const struct model *m, const struct cmdopts *o,
                    struct alert **out, size_t *n);
 
 /* locals.c: objects on stacks named from the frames that hold them ("main:mu1"). twc__stack_name
@@ -345,10 +347,35 @@ struct stack_names;
 struct stack_names *twc__stack_names_new(const char *exe, uint64_t bias, const struct twc_fact_frame *f, size_t n);
 const char *twc__stack_name(struct stack_names *sn, uint64_t addr);
 void twc__stack_names_free(struct stack_names *sn);
+/* the executable (and its load bias) the frames were lent with, NULL when none */
+const char *twc__stack_names_exe(const struct stack_names *sn, uint64_t *bias);
 /* kernel_waits.c: thread tasks the model shows polling whose thread the frontend saw blocked in
  * the kernel become waiting (on the outside world), at a site of their own */
 struct kernel_waits;
 void twc__kernel_waits_apply(struct twc_session *s, struct model *m);
+/* A runtime task polling on a thread the frontend saw blocked in the kernel (issue "one graph
+ * across tasks and threads"): what the thread is blocked in. Strings live as long as the lent
+ * facts. twc__blocked_poll returns NULL for a task whose poll is not known to be blocked. */
+struct blocked_poll {
+    uint32_t tid;               /* the worker thread */
+    int block, timed, line;     /* enum twc_block; the program's frame */
+    const char *file, *func, *call;
+    uint64_t object;            /* what it blocks on (0 none: a sleep, a read) */
+    const char *object_name;    /* as the region or the symbols name it */
+    uint64_t owner_tid;         /* the object's owner thread (a mutex's), 0 unknown */
+    const char *owner_name;     /* that thread's name, NULL unknown */
+    uint64_t owner_task;        /* the task that holds it (region) or runs on the owner thread, 0 none */
+    int owner_task_holds;       /* 1: the region shows owner_task holding the object; 0: only running there */
+};
+const struct blocked_poll *twc__blocked_poll(const struct twc_session *s, const struct mtask *t);
+/* "pthread_mutex_lock(&cfg_lock) held by thread 4712 (cfg-reloader)" */
+void twc__blocked_poll_text(const struct blocked_poll *bp, struct sbuf *b);
+void twc__json_blocked_poll(struct twc_session *s, struct sbuf *b, const struct mtask *t);
+const char *twc__block_call(int block);   /* facts.c: the call a block kind reads as */
+/* blocked_polls.c: the name of the object at addr (a region resource's, a local's, a global's
+ * from the symbols; malloc'd, NULL when none), and the task that holds it or runs on its owner */
+char *twc__object_name(struct twc_session *s, const struct model *m, uint64_t addr);
+void twc__blocked_poll_owner(const struct model *m, struct blocked_poll *bp);
 void twc__kernel_waits_free(struct kernel_waits *k);
 /* decode.c: keep str (malloc'd, owned from now on) as the string at offset off */
 const char *twc__lazy_put(struct twc_session *s, uint32_t off, char *str);
@@ -390,7 +417,7 @@ void *twc__snap_alloc(struct twc_snapshot_mem *m, size_t n);
 const char *twc__snap_strdup(struct twc_snapshot_mem *m, const char *s);
 
 /* commands (exec.c and friends) */
-struct cmdopts { int json, all, limit, has_limit; uint32_t long_poll_ms; long await_id; };
+struct cmdopts { int json, all, limit, has_limit; uint32_t long_poll_ms, blocking_poll_ms; long await_id; };
 int twc__cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b);
 int twc__cmd_control(struct twc_session *s, int op, uint64_t id, const struct cmdopts *o,
                 struct sbuf *b, char *err, size_t errlen);

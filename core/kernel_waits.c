@@ -20,6 +20,9 @@ struct kernel_wait {
     uint32_t tid;
     int block, timed, line;
     char *file, *func;
+    uint64_t object, owner;    /* what it blocks on, and that object's owner thread (lent objects) */
+    struct blocked_poll bp;    /* what a runtime task polling on this thread is blocked in */
+    char *object_name;
     /* The task's record version when the fact was first applied: a live session re-reads the
      * region before each command while the fact stays as lent, so once the task has recorded
      * anything since, the fact describes a moment that is over and is no longer applied. */
@@ -27,9 +30,12 @@ struct kernel_wait {
     uint64_t task_id;
     uint32_t task_version;
 };
+struct thread_name { uint32_t tid; char *name; };
 struct kernel_waits {
     struct kernel_wait *w;
     size_t n;
+    struct thread_name *names; /* every lent thread's, for naming an owner */
+    size_t nnames;
     /* A live target: when the facts were lent, in the region's raw clock (0 = not known). The
      * frontend collects them (a stop of every thread) just before it lends them, and reads the
      * region after: a task whose current poll began after this was woken and ran since, so
@@ -42,8 +48,10 @@ struct kernel_waits {
 void twc__kernel_waits_free(struct kernel_waits *k)
 {
     if (!k) return;
-    for (size_t i = 0; i < k->n; i++) { free(k->w[i].file); free(k->w[i].func); }
+    for (size_t i = 0; i < k->n; i++) { free(k->w[i].file); free(k->w[i].func); free(k->w[i].object_name); }
+    for (size_t i = 0; i < k->nnames; i++) free(k->names[i].name);
     free(k->w);
+    free(k->names);
     free(k);
 }
 
@@ -59,12 +67,18 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
     }
     if (!n || s->facts) return TWC_OK;
     struct kernel_waits *k = calloc(1, sizeof *k);
-    if (!k || !(k->w = calloc(n, sizeof *k->w))) { free(k); return TWC_EINTERNAL; }
+    if (!k || !(k->w = calloc(n, sizeof *k->w)) || !(k->names = calloc(n, sizeof *k->names))) {
+        twc__kernel_waits_free(k);
+        return TWC_EINTERNAL;
+    }
     for (size_t i = 0; i < n; i++) {
-        if (t[i].block == TWC_BLOCK_NONE || !t[i].tid || t[i].tid > 0xffffffffull) continue;
+        if (!t[i].tid || t[i].tid > 0xffffffffull) continue;
+        if (t[i].name) k->names[k->nnames++] = (struct thread_name){ (uint32_t)t[i].tid, strdup(t[i].name) };
+        if (t[i].block == TWC_BLOCK_NONE) continue;
         struct kernel_wait *w = &k->w[k->n++];
         w->tid = (uint32_t)t[i].tid;
         w->block = t[i].block;
+        w->object = t[i].block == TWC_BLOCK_JOIN ? 0 : t[i].object;
         w->timed = t[i].timed;
         w->line = t[i].line;
         w->file = t[i].file ? strdup(t[i].file) : NULL;
@@ -80,6 +94,16 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
         k->lent_raw = twc__mono_to_raw(s, ns);
     }
     s->kernel_waits = k;
+    return TWC_OK;
+}
+
+int twc_set_thread_objects(twc_session *s, const struct twc_fact_object *o, size_t n)
+{
+    if (!s || (n && !o)) return TWC_EUSAGE;
+    struct kernel_waits *k = s->kernel_waits;
+    for (size_t j = 0; k && j < k->n; j++)
+        for (size_t i = 0; i < n; i++)
+            if (k->w[j].object && o[i].addr == k->w[j].object) k->w[j].owner = o[i].owner_tid;
     return TWC_OK;
 }
 
@@ -120,13 +144,26 @@ static uint32_t site_for(struct twc_session *s, const struct kernel_wait *w)
     return (uint32_t)s->nsites++;
 }
 
+static const char *lent_name(const struct kernel_waits *k, uint64_t tid)
+{
+    for (size_t i = 0; tid && i < k->nnames; i++)
+        if (k->names[i].tid == tid) return k->names[i].name;
+    return NULL;
+}
+
+const struct blocked_poll *twc__blocked_poll(const struct twc_session *s, const struct mtask *t)
+{
+    const struct kernel_waits *k = s->kernel_waits;
+    return k && t->blocked_poll && t->blocked_poll <= k->n ? &k->w[t->blocked_poll - 1].bp : NULL;
+}
+
 void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
 {
     struct kernel_waits *k = s->kernel_waits;
     if (!k || !k->n || !s->sites_loaded) return;
     for (size_t i = 0; i < m->ntasks; i++) {
         struct mtask *t = &m->tasks[i];
-        if (!(t->flags & TW_TF_ROOT) || t->state != TW_TASK_POLLING || !t->os_tid) continue;
+        if (t->state != TW_TASK_POLLING || !t->os_tid) continue;
         for (size_t j = 0; j < k->n; j++) {
             struct kernel_wait *w = &k->w[j];
             if (w->tid != t->os_tid) continue;
@@ -136,6 +173,21 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
              * may be running a new poll by now. */
             if (twc__thread_state_now(s, w->tid) == 'R')
                 break;   /* running now: the wait the facts saw is over */
+            if (!(t->flags & TW_TF_ROOT)) {
+                /* a runtime task's poll blocked in the kernel: still polling, for the analysis
+                 * to judge (blocked_polls.c) */
+                if (w->object && !w->object_name) w->object_name = twc__object_name(s, m, w->object);
+                w->bp = (struct blocked_poll){ .tid = w->tid, .block = w->block, .timed = w->timed, .line = w->line,
+                                               .file = w->file, .func = w->func, .call = twc__block_call(w->block),
+                                               .object = w->object, .object_name = w->object_name,
+                                               .owner_tid = w->owner,
+                                               /* a core keeps no thread's name but the process's, which each
+                                                  frontend spells its own way: none, rather than a false one */
+                                               .owner_name = (s->flags & TWC_LIVE) ? lent_name(k, w->owner) : NULL };
+                twc__blocked_poll_owner(m, &w->bp);
+                t->blocked_poll = (uint32_t)j + 1;
+                break;
+            }
             if (!w->bound) { w->bound = 1; w->task_id = t->id; w->task_version = t->version; }
             if (w->task_id != t->id || w->task_version != t->version) break;
             t->state = TW_TASK_WAITING;

@@ -395,6 +395,13 @@ void twc__stack_names_free(struct stack_names *sn)
     free(sn);
 }
 
+const char *twc__stack_names_exe(const struct stack_names *sn, uint64_t *bias)
+{
+    if (!sn) return NULL;
+    *bias = sn->bias;
+    return sn->exe;
+}
+
 int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n, const char *exe, uint64_t load_bias)
 {
     if (!s || (n && (!frames || !exe))) return TWC_EUSAGE;

@@ -118,7 +118,8 @@ void twc__json_task(struct twc_session *s, const struct model *m, const struct d
             twc__sb_json_str(b, twc__str_at(s, t->attrs[a].key)); twc__sb_puts(b, ":"); twc__sb_json_str(b, twc__str_at(s, t->attrs[a].value));
             first = 0;
         }
-    twc__sb_printf(b, "},\"parent\":%u,\"os_tid\":%u", t->parent, t->os_tid);
+    twc__sb_printf(b, "},\"parent\":%u,\"os_tid\":%u,\"blocked_in\":", t->parent, t->os_tid);
+    twc__json_blocked_poll(s, b, t);
     if (full) {
         twc__sb_puts(b, ",\"spawn\":"); twc__json_await(s, b, t->spawn_site);
         /* the blocking stack is the region's present one: a rewound view has none */

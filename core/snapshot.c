@@ -185,7 +185,8 @@ static int deadlocks(struct take *k, const struct model *m, struct twc_snapshot 
 static int alerts(struct take *k, const struct model *m, struct twc_snapshot *out)
 {
     struct alert *al = NULL; size_t n = 0;
-    if (twc__compute_alerts(k->s, m, k->s->long_poll_ms ? k->s->long_poll_ms : 50, &al, &n)) { free(al); return TWC_EINTERNAL; }
+    struct cmdopts o = { .long_poll_ms = k->s->long_poll_ms ? k->s->long_poll_ms : 50, .blocking_poll_ms = 100 };
+    if (twc__compute_alerts(k->s, m, &o, &al, &n)) { free(al); return TWC_EINTERNAL; }
     struct twc_alert *v = array(k, n, sizeof *v);
     for (size_t i = 0; v && i < n; i++) {
         char doc[96];

@@ -453,6 +453,11 @@ int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n
  * of a live target lends them again before each command. Returns TWC_OK, TWC_EUSAGE,
  * TWC_EINTERNAL (no memory). */
 int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *threads, size_t n);
+/* After twc_set_thread_facts: the objects those threads block on, with their owners (a mutex's
+ * owner thread), so that a runtime task polling on a blocked worker reads "blocked in
+ * pthread_mutex_lock(&cfg_lock) held by thread 4712 (cfg-reloader)" and the blocking_in_poll
+ * alert names the owner. Copied; TWC_OK or TWC_EUSAGE. */
+int twc_set_thread_objects(twc_session *s, const struct twc_fact_object *objects, size_t n);
 
 
 /* ---- attach-only: what a blocked thread waits on, decided from raw facts ----

@@ -53,10 +53,14 @@ void lend_frames(twc_session *s, lldb::SBTarget &target, lldb::SBProcess &proces
     // and whether each thread is blocked in the kernel: a thread task polling in the region while
     // its thread sleeps in a call no adapter wraps is waiting (core/kernel_waits.c)
     std::vector<ThreadFact> facts;
+    std::vector<twc_fact_object> objects;  // with their owners: whose lock a blocked worker waits for
     twc_glibc *glibc = glibc_of(target);
     for (uint32_t i = 0; i < process.GetNumThreads(); i++) {
         lldb::SBThread th = process.GetThreadAtIndex(i);
-        if (th.IsValid()) facts.push_back(classify_thread(target, process, th, glibc));
+        if (!th.IsValid()) continue;
+        twc_verdict v{};
+        facts.push_back(classify_thread(target, process, th, glibc, &v));
+        for (int k = 0; k < v.nobjs; k++) objects.push_back(v.objs[k]);
     }
     twc_glibc_close(glibc);
     std::vector<twc_fact_thread> ct(facts.size());
@@ -67,6 +71,7 @@ void lend_frames(twc_session *s, lldb::SBTarget &target, lldb::SBProcess &proces
                                 f.func.empty() ? nullptr : f.func.c_str(), f.switches};
     }
     if (!ct.empty()) twc_set_thread_facts(s, ct.data(), ct.size());
+    if (!objects.empty()) twc_set_thread_objects(s, objects.data(), objects.size());
 }
 
 } // namespace twl

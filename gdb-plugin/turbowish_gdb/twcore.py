@@ -178,6 +178,8 @@ class Lib:
                                      ctypes.c_uint64]
         L.twc_set_thread_facts.restype = ctypes.c_int
         L.twc_set_thread_facts.argtypes = [p, ctypes.POINTER(FactThread), ctypes.c_size_t]
+        L.twc_set_thread_objects.restype = ctypes.c_int
+        L.twc_set_thread_objects.argtypes = [p, ctypes.POINTER(FactObject), ctypes.c_size_t]
         L.twc_open_facts.restype = p
         L.twc_glibc_open.restype = p
         L.twc_glibc_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
@@ -268,7 +270,9 @@ class Lib:
     def set_thread_facts(self, s, facts):
         """Lend the threads of a Facts structure to a region session (twc_set_thread_facts: a
         thread task shown polling whose thread is blocked in the kernel is waiting)."""
-        return self.L.twc_set_thread_facts(s, facts.threads, facts.nthreads)
+        st = self.L.twc_set_thread_facts(s, facts.threads, facts.nthreads)
+        # with the owners of what they block on: whose lock a blocked worker waits for
+        return st or self.L.twc_set_thread_objects(s, facts.objects, facts.nobjects)
 
     def set_label(self, s, label):
         self.L.twc_set_target_label(s, _b(label))

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One graph across tasks and threads: a runtime task that blocks its worker thread inside a poll
+# (build/examples/blocking-in-poll: pthread_mutex_lock on a mutex a plain thread holds) reads,
+# in the console, gdb and lldb, live and from a gcore core, as polling and "blocked in
+# pthread_mutex_lock(&cfg_lock) held by thread N (cfg-reloader)", and raises blocking_in_poll
+# instead of long_poll; the healthy ticker beside it raises neither.
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+need_lldb; need_gdb_plugin
+[ -x build/bin/tw ] || fail "build/bin/tw is not built"
+start_example blocking-in-poll
+pid=$EX_PID
+reloader=$(grep -l cfg-reloader /proc/$pid/task/*/comm | head -1 | cut -d/ -f5)
+[ -n "$reloader" ] || fail "no cfg-reloader thread in the example"
+
+# check WHAT TASKS-JSON ALERTS-JSON [OWNER-NAME as Python] (a core keeps no thread's name: None)
+check() {
+  local what=$1 tasks=$2 alerts=$3 owner=${4:-"'cfg-reloader'"}
+  echo "$tasks" | jsonq "any(t['name']=='config-reader' and t['state']=='polling' and t['blocked_in']
+      and t['blocked_in']['call']=='pthread_mutex_lock' and t['blocked_in']['name']=='cfg_lock'
+      and t['blocked_in']['owner']['thread']==$reloader and t['blocked_in']['owner']['name']==$owner
+      and t['blocked_in']['file'].endswith('blocking-in-poll.c') for t in j['tasks'])" >/dev/null \
+    || fail "$what: config-reader is not polling, blocked in pthread_mutex_lock(&cfg_lock) held by $reloader (cfg-reloader): $(echo "$tasks" | grep -m1 '^{' | cut -c1-900)"
+  echo "$tasks" | jsonq "all(t['blocked_in'] is None for t in j['tasks'] if t['name']=='ticker')" >/dev/null \
+    || fail "$what: the healthy ticker reads as blocked"
+  echo "$alerts" | jsonq "[a['kind'] for a in j['alerts'] if a.get('task')==2]==['blocking_in_poll'] and not any(a['kind'] in ('long_poll','blocking_in_poll') and a.get('task')==1 for a in j['alerts'])" >/dev/null \
+    || fail "$what: want blocking_in_poll (not long_poll) on config-reader alone: $(echo "$alerts" | grep -m1 '^{' | cut -c1-600)"
+}
+
+c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
+check "console live" "$c1" "$c2"
+g=$(gdb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
+check "gdb live" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)"
+l=$(lldb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
+check "lldb live" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)"
+
+core=$(make_core "$pid")
+exe=build/examples/blocking-in-poll
+c1=$(build/bin/tw tasks --json --core "$core" --exe "$exe"); c2=$(build/bin/tw alerts --json --core "$core" --exe "$exe")
+check "console core" "$c1" "$c2" None
+g=$(gdb_core "$exe" "$core" 'tw tasks --json' 'tw alerts --json')
+check "gdb core" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" None
+l=$(lldb_core "$exe" "$core" 'tw tasks --json' 'tw alerts --json')
+check "lldb core" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" None
+# the same bytes in every frontend from the core (live ones differ by the moment each stops)
+[ "$(echo "$g" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "gdb's tasks JSON from the core differs from the console's"
+[ "$(echo "$l" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "lldb's tasks JSON from the core differs from the console's"
+kill -9 "$pid"; rm -f "$core"
+pass "blocking-in-poll: polling, blocked in pthread_mutex_lock(&cfg_lock) held by cfg-reloader, and blocking_in_poll, live and core, console == gdb == lldb"
