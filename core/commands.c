@@ -559,6 +559,18 @@ int twc__cmd_why(struct twc_session *s, const struct model *m, uint64_t id, cons
                                                  g.stuck[cur] ? " nobody outside can break (certain deadlock)" : " that a task outside may still break"); break; }
         seen[cur] = 1;
         chain[n++] = (struct dl_entry){ 1, cur };
+        const struct blocked_poll *bp = t->state == TW_TASK_POLLING && !t->torn ? twc__blocked_poll(s, t) : NULL;
+        if (bp) {
+            /* the chain leaves the region: the worker sleeps in the kernel on an object whose
+             * owner is a thread (and the task it runs, when known) */
+            end = "blocked_in_poll";
+            struct sbuf w; twc__sb_init(&w);
+            twc__blocked_poll_text(bp, &w);
+            snprintf(msg, sizeof msg, "%s (%llu) is polling, but its worker thread %u is %s", twc__task_name(s, t),
+                     (unsigned long long)t->id, bp->tid, w.p ? w.p : "");
+            twc__sb_free(&w);
+            break;
+        }
         if (t->state != TW_TASK_WAITING || t->torn) {
             end = t->torn ? "torn" : twc__state_name(t->state);
             snprintf(msg, sizeof msg, "%s (%llu) is %s%s", twc__task_name(s, t), (unsigned long long)t->id, t->torn ? "torn (caught mid-update)" : twc__state_name(t->state),
@@ -599,6 +611,8 @@ int twc__cmd_why(struct twc_session *s, const struct model *m, uint64_t id, cons
         for (size_t k = 0; k < n; k++) { if (k) twc__sb_puts(b, ","); twc__json_chain_entry(s, m, &g.d, b, chain, k); }
         twc__sb_printf(b, "],\"end\":\"%s\",\"end_task\":%llu,\"message\":", end, (unsigned long long)m->tasks[endtask].id);
         twc__sb_json_str(b, msg);
+        twc__sb_puts(b, ",\"blocked_in\":");   /* the end task's, when its poll is blocked in the kernel */
+        twc__json_blocked_poll(s, b, &m->tasks[endtask]);
         twc__sb_puts(b, json_end);
     } else {
         twc__text_as_of(s, b);

@@ -44,5 +44,13 @@ check "lldb core" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{
 # the same bytes in every frontend from the core (live ones differ by the moment each stops)
 [ "$(echo "$g" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "gdb's tasks JSON from the core differs from the console's"
 [ "$(echo "$l" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "lldb's tasks JSON from the core differs from the console's"
+# why: the chain leaves the region at the worker thread
+for w in "$(build/bin/tw why 2 --json --pid "$pid")" "$(build/bin/tw why 2 --json --core "$core" --exe "$exe")"; do
+  echo "$w" | jsonq "j['end']=='blocked_in_poll' and j['blocked_in']['owner']['thread']==$reloader" >/dev/null \
+    || fail "tw why 2 does not end at the blocked worker: $(echo "$w" | cut -c1-400)"
+done
+cw=$(build/bin/tw why 2 --json --core "$core" --exe "$exe")
+[ "$(gdb_core "$exe" "$core" 'tw why 2 --json' | grep '^{')" = "$cw" ] || fail "gdb's tw why 2 from the core differs from the console's"
+[ "$(lldb_core "$exe" "$core" 'tw why 2 --json' | grep '^{')" = "$cw" ] || fail "lldb's tw why 2 from the core differs from the console's"
 kill -9 "$pid"; rm -f "$core"
 pass "blocking-in-poll: polling, blocked in pthread_mutex_lock(&cfg_lock) held by cfg-reloader, and blocking_in_poll, live and core, console == gdb == lldb"
