@@ -37,9 +37,9 @@ core=$(make_core "$pid")
 exe=build/examples/blocking-in-poll
 c1=$(build/bin/tw tasks --json --core "$core" --exe "$exe"); c2=$(build/bin/tw alerts --json --core "$core" --exe "$exe")
 check "console core" "$c1" "$c2" None
-g=$(gdb_core "$exe" "$core" 'tw tasks --json' 'tw alerts --json')
+g=$(gdb_core "$exe" "$core" 'tw tasks --json' 'tw alerts --json' 'tw why 2 --json')
 check "gdb core" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" None
-l=$(lldb_core "$exe" "$core" 'tw tasks --json' 'tw alerts --json')
+l=$(lldb_core "$exe" "$core" 'tw tasks --json' 'tw alerts --json' 'tw why 2 --json')
 check "lldb core" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" None
 # the same bytes in every frontend from the core (live ones differ by the moment each stops)
 [ "$(echo "$g" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "gdb's tasks JSON from the core differs from the console's"
@@ -50,7 +50,7 @@ for w in "$(build/bin/tw why 2 --json --pid "$pid")" "$(build/bin/tw why 2 --jso
     || fail "tw why 2 does not end at the blocked worker: $(echo "$w" | cut -c1-400)"
 done
 cw=$(build/bin/tw why 2 --json --core "$core" --exe "$exe")
-[ "$(gdb_core "$exe" "$core" 'tw why 2 --json' | grep '^{')" = "$cw" ] || fail "gdb's tw why 2 from the core differs from the console's"
-[ "$(lldb_core "$exe" "$core" 'tw why 2 --json' | grep '^{')" = "$cw" ] || fail "lldb's tw why 2 from the core differs from the console's"
+[ "$(echo "$g" | grep '^{' | sed -n 3p)" = "$cw" ] || fail "gdb's tw why 2 from the core differs from the console's"
+[ "$(echo "$l" | grep '^{' | sed -n 3p)" = "$cw" ] || fail "lldb's tw why 2 from the core differs from the console's"
 kill -9 "$pid"; rm -f "$core"
 pass "blocking-in-poll: polling, blocked in pthread_mutex_lock(&cfg_lock) held by cfg-reloader, and blocking_in_poll, live and core, console == gdb == lldb"
