@@ -15,8 +15,9 @@ struct tw_res_rec *tw__res_rec_unknown(tw_res_t rh)
 
 static uint32_t reuse_cursor;
 /* A closed resource's slot is reused: a long-running server that makes and destroys locks,
- * condvars or pipes per request never fills the table. */
-static int closed(const void *rec) { return __atomic_load_n(&((const struct tw_res_rec *)rec)->closed, __ATOMIC_RELAXED); }
+ * condvars or pipes per request never fills the table. Acquire: pairs with the release that
+ * closes it, so the closer's last writes to the record come before the new occupant's. */
+static int closed(const void *rec) { return __atomic_load_n(&((const struct tw_res_rec *)rec)->closed, __ATOMIC_ACQUIRE); }
 
 tw_res_t tw__res_create(int kind, int class_, int64_t capacity, const char *name, uint32_t site, uint64_t address)
 {
@@ -55,9 +56,13 @@ void tw__res_close(tw_res_t rh)
     struct tw_res_rec *r = tw_res_rec(rh);
     if (!r)
         return;
-    uint8_t old = __atomic_exchange_n(&r->closed, 1, __ATOMIC_RELAXED);
+    /* Closing is the last write: from then on another thread may take the slot for a new
+     * resource, so the event carries the id read before, never the new occupant's, and the
+     * version bump cannot land in the new record. */
+    uint32_t id = r->id;
     uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
-    tw__emit(tw__now(), TW_EV_RES_CLOSE, TW_EVF_RES_VERSION, 0, 0, r->id, v, old);
+    uint8_t old = __atomic_exchange_n(&r->closed, 1, __ATOMIC_RELEASE);
+    tw__emit(tw__now(), TW_EV_RES_CLOSE, TW_EVF_RES_VERSION, 0, 0, id, v, old);
 }
 
 /* The edge of task record t for (res, role), or a free one when create is set. */
