@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "turbowish.h"
@@ -254,6 +255,33 @@ Test(model, done_slots_are_reused_when_the_table_is_full)
      * c's now: the cache must not hand it out */
     tw_poll_begin(a);
     cr_assert_eq(tw_region->instr_errors, 1);
+}
+
+/* pages of the region [off, off + len) that are in memory */
+static size_t resident_pages(uint64_t off, uint64_t len)
+{
+    unsigned char v[64];
+    uint64_t from = off & ~4095ull, n = (off + len - from + 4095) / 4096;
+    cr_assert_leq(n, sizeof v);
+    cr_assert_eq(mincore(base() + from, n * 4096, v), 0);
+    size_t k = 0;
+    for (uint64_t i = 0; i < n; i++) k += v[i] & 1;
+    return k;
+}
+
+Test(model, fresh_records_are_populated_a_block_ahead)
+{
+    /* the first spawn populates the first two 64 KiB blocks of the task table, not a page at a
+     * time as each record is first written; what lies beyond stays unallocated */
+    tw_task_spawn("first", 0, 0);
+    uint64_t off = tw_region->tasks.offset;
+    uint64_t ahead = ((off / 65536) + 2) * 65536 - off;   /* bytes to the end of the next block */
+    cr_assert_eq(resident_pages(off + ahead - 4096, 4096), 1, "the block after the first record's is populated");
+    cr_assert_eq(resident_pages(off + ahead + 65536, 4096), 0, "two blocks ahead is not");
+    /* taking the first record of the next block populates the one after it */
+    uint32_t per = (uint32_t)((((off / 65536) + 1) * 65536 - off + tw_region->tasks.stride - 1) / tw_region->tasks.stride);
+    for (uint32_t i = 1; i <= per; i++) tw_task_spawn("more", 0, 0);
+    cr_assert_eq(resident_pages(off + ahead + 65536 - 4096, 4096), 1, "taking a block's first record populates the next");
 }
 
 Test(disable, tw_disable_records_nothing)
