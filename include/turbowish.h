@@ -63,7 +63,9 @@ enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2, TW_ACQ_
  * exclusive lock orders this change of r's record with every other one — it is recorded after
  * the real lock is taken, its release before the real unlock, and nothing else changes r
  * meanwhile — so the shim updates the record without locked instructions. Exclusive holds of a
- * real mutex only (never shared holds, semaphores or channels). */
+ * real mutex only (never shared holds, semaphores or channels). It also says the caller held
+ * none of r before (a recursive mutex's inner levels are not acquisitions), so the shim gives
+ * the hold the task's first free edge without looking for one of r to add to. */
 
 #ifndef TW_DISABLE_INSTRUMENTATION
 

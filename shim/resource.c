@@ -79,6 +79,18 @@ static struct tw_edge *find_edge(struct tw_task_rec *t, uint32_t res, int role, 
     return create ? free_e : NULL;
 }
 
+/* The first free edge of t. An owned acquisition (TW_ACQ_OWNED) is of an exclusive lock the
+ * caller has just taken, so it held none of it: there is no edge of it to add to, and the
+ * search stops at the first free slot instead of looking at all TW_MAX_EDGES (3 ns of an
+ * uncontended pthread lock + unlock's 39). */
+static inline struct tw_edge *free_edge(struct tw_task_rec *t)
+{
+    for (unsigned i = 0; i < TW_MAX_EDGES; i++)
+        if (t->edges[i].res == 0)
+            return &t->edges[i];
+    return NULL;
+}
+
 static int is_intent(int role) { return role == TW_EDGE_INTENT_COND || role == TW_EDGE_INTENT_UNCOND; }
 
 /* Adds delta to r's available units and bumps its version; returns the new version. `owned`:
@@ -109,7 +121,7 @@ static inline __attribute__((always_inline)) void acquire(tw_task_t th, struct t
     uint64_t old = 0;
     if (t) {
         int role = shared ? TW_EDGE_HOLD_SHARED : TW_EDGE_HOLD;
-        struct tw_edge *e = find_edge(t, r->id, role, 1);
+        struct tw_edge *e = owned ? free_edge(t) : find_edge(t, r->id, role, 1);
         if (!e) {
             tw_instr_error(TW_ERR_EDGES_FULL, t->id, r->id);
             return;

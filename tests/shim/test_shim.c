@@ -169,12 +169,49 @@ Test(model, edges_follow_acquire_release_and_handles)
 /* A lock whose real mutex orders its changes (TW_ACQ_OWNED, the pthread adapter's mutexes) is
  * written without locked instructions: the record and the events are the same as the general
  * path's, lock after lock, and a lock-order edge is still made when another lock is held. */
+/* the edges of task record r, as (res, role, count) triples, in slot order */
+static void edges_of(const struct tw_task_rec *r, uint32_t out[TW_MAX_EDGES][3])
+{
+    for (int i = 0; i < TW_MAX_EDGES; i++) {
+        out[i][0] = r->edges[i].res;
+        out[i][1] = r->edges[i].role;
+        out[i][2] = r->edges[i].count;
+    }
+}
+
 Test(model, owned_acquire_and_release_record_what_the_general_path_does)
 {
     tw_task_t t = tw_task_spawn("holder", 0, 0);
     tw_res_t a = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "a", 0, 0);
     tw_res_t b = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "b", 0, 0);
     uint32_t site = TW_SITE("lock(&x)");
+    /* the owned path takes the first free edge without looking further: with edges in use
+     * before and after a hole, the task's edges are what the general path leaves */
+    tw_res_t ch1 = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 4, "ch1", 0, 0);
+    tw_res_t ch2 = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 4, "ch2", 0, 0);
+    tw_task_t u = tw_task_spawn("general", 0, 0);
+    for (int k = 0; k < 2; k++) {
+        tw_task_t who = k ? u : t;
+        tw_handle_add(who, ch1, TW_EDGE_SENDER);
+        tw_handle_add(who, ch2, TW_EDGE_SENDER);
+        tw_handle_drop(who, ch1, TW_EDGE_SENDER); /* a hole at edge 0, edge 1 in use */
+    }
+    uint32_t et[TW_MAX_EDGES][3], eu[TW_MAX_EDGES][3];
+    tw_acquire_at(t, b, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
+    tw_acquire_at(u, a, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE);
+    edges_of(task_by_handle(t), et);
+    edges_of(task_by_handle(u), eu);
+    for (int i = 0; i < TW_MAX_EDGES; i++) {
+        cr_assert_eq(et[i][0] == tw_res_id(b), eu[i][0] == tw_res_id(a), "edge %d: owned %u, general %u", i, et[i][0], eu[i][0]);
+        cr_assert_eq(et[i][1], eu[i][1], "edge %d role", i);
+        cr_assert_eq(et[i][2], eu[i][2], "edge %d count", i);
+    }
+    tw_release_how(t, b, 1, TW_ACQ_OWNED);
+    tw_release(u, a, 1);
+    edges_of(task_by_handle(t), et);
+    edges_of(task_by_handle(u), eu);
+    for (int i = 0; i < TW_MAX_EDGES; i++)
+        cr_assert_eq(et[i][0] == 0, eu[i][0] == 0, "edge %d after release", i);
     for (int i = 0; i < 3; i++) {
         tw_acquire_at(t, a, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE);
         tw_release(t, a, 1);
