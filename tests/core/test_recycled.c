@@ -40,19 +40,11 @@ static void recycled_history(void)
     rb_edge(t, 3, TW_EDGE_HOLD, 1);
 }
 
-static char *run_ok(twc_session *s, const char *cmd)
-{
-    int st;
-    char *o = rb_exec(s, cmd, &st);
-    cr_assert_not_null(o, "%s failed with %d", cmd, st);
-    return o;
-}
-
 Test(recycled, events_of_recycled_ids_are_history_not_corruption)
 {
     recycled_history();
     twc_session *s = rb_open(&R, 0);
-    char *o = run_ok(s, "validate");
+    char *o = rb_ok(s, "validate");
     cr_assert(strstr(o, "valid ("), "%s", o);
     free(o);
     twc_close(s);
@@ -65,21 +57,21 @@ Test(recycled, old_events_change_the_old_id_never_the_new_occupant)
     twc_session *s = rb_open(&R, 0);
     /* just after task 1 locked mutex 1: it holds 1 (not 3, which took the slot later and does
      * not exist yet), and table_lock, which a task now gone held a moment before, is free */
-    char *o = run_ok(s, "at 2 --json");
+    char *o = rb_ok(s, "at 2 --json");
     free(o);
-    o = run_ok(s, "tasks --all --json");
+    o = rb_ok(s, "tasks --all --json");
     cr_assert(strstr(o, "\"holds\":[1]"), "the rewound task must hold the recycled id: %s", o);
     cr_assert(!strstr(o, "\"holds\":[3]"), "%s", o);
     free(o);
-    o = run_ok(s, "resources --json");
+    o = rb_ok(s, "resources --json");
     cr_assert(!strstr(o, "\"id\":3,"), "the new occupant did not exist then: %s", o);
     cr_assert(strstr(o, "\"id\":2,"), "%s", o);
     cr_assert(strstr(o, "\"holders\":[]"), "table_lock was free again then: %s", o);
     free(o);
     /* and back at the present, the new occupant is exactly its record */
-    o = run_ok(s, "now --json");
+    o = rb_ok(s, "now --json");
     free(o);
-    o = run_ok(s, "resource 3 --json");
+    o = rb_ok(s, "resource 3 --json");
     cr_assert(strstr(o, "\"available\":0"), "%s", o);
     cr_assert(strstr(o, "\"holders\":[1]"), "%s", o);
     free(o);
