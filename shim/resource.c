@@ -93,20 +93,40 @@ static inline struct tw_edge *free_edge(struct tw_task_rec *t)
 
 static int is_intent(int role) { return role == TW_EDGE_INTENT_COND || role == TW_EDGE_INTENT_UNCOND; }
 
-/* Adds delta to r's available units and bumps its version; returns the new version. `owned`:
- * the caller's real lock orders this change with every other (TW_ACQ_OWNED), so plain loads
- * and stores do, without the two locked instructions that were a third of an uncontended
- * lock's cost. */
-static inline __attribute__((always_inline)) uint32_t units_change(struct tw_res_rec *r, int64_t delta, int owned)
+/* Adds delta to a count of r's (its available units, or its queued messages) and bumps its
+ * version; returns the new version. `owned`: the caller's own lock orders this change with
+ * every other (TW_ACQ_OWNED), so plain loads and stores do, without the two locked
+ * instructions that were a third of an uncontended lock's cost. */
+static inline __attribute__((always_inline)) uint32_t count_change(struct tw_res_rec *r, int64_t *count, int64_t delta,
+                                                                   int owned)
 {
     if (owned) {
-        __atomic_store_n(&r->available, __atomic_load_n(&r->available, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
+        __atomic_store_n(count, __atomic_load_n(count, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
         uint32_t v = __atomic_load_n(&r->version, __ATOMIC_RELAXED) + 1;
         __atomic_store_n(&r->version, v, __ATOMIC_RELAXED);
         return v;
     }
-    __atomic_add_fetch(&r->available, delta, __ATOMIC_RELAXED);
+    __atomic_add_fetch(count, delta, __ATOMIC_RELAXED);
     return __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
+}
+#define units_change(r, delta, owned) count_change((r), &(r)->available, (delta), (owned))
+
+/* Task t (may be NULL) queued (TW_EV_SEND) or took (TW_EV_RECV) a message of r; a wait of
+ * t's on r is over. `owned` as for count_change: the channel's own lock orders them all. */
+static inline __attribute__((always_inline)) void message(struct tw_task_rec *t, struct tw_res_rec *r, int type, int owned,
+                                                          uint64_t now)
+{
+    uint64_t old = 0;
+    if (t && t->waiting_on == r->id) {
+        tw__seq_begin(&t->seq);
+        old = tw__wait_of(t);
+        tw__wait_clear(t);
+        tw__seq_end(&t->seq);
+    } else if (t) {
+        old = tw__wait_of(t);
+    }
+    uint32_t v = count_change(r, &r->queued, type == TW_EV_SEND ? 1 : -1, owned);
+    tw__emit(now, type, TW_EVF_RES_VERSION, 1, t ? t->id : 0, r->id, v, old);
 }
 
 /* Task t (may be NULL: outside any task) now holds units of r, taken at `site` (0: its pending
@@ -185,6 +205,19 @@ void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int ho
     acquire(th, t, r, units, site, how, tw__now());
 }
 
+void tw__message(tw_task_t th, tw_res_t rh, int type, int how)
+{
+    struct tw_res_rec *r = tw_res_rec(rh);
+    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
+    if (!r || (th && !t))
+        return;
+    if (type != TW_EV_SEND && type != TW_EV_RECV) {
+        tw_instr_error(TW_ERR_BAD_STATE, t ? t->id : 0, r->id);
+        return;
+    }
+    message(t, r, type, how & TW_ACQ_OWNED, tw__now());
+}
+
 void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
@@ -220,21 +253,9 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
         release(t, r, units, 0, now);
         return;
     case TW_EV_SEND:
-    case TW_EV_RECV: {
-        uint64_t old = 0;
-        if (t && t->waiting_on == r->id) {
-            tw__seq_begin(&t->seq);
-            old = tw__wait_of(t);
-            tw__wait_clear(t);
-            tw__seq_end(&t->seq);
-        } else if (t) {
-            old = tw__wait_of(t);
-        }
-        __atomic_add_fetch(&r->queued, type == TW_EV_SEND ? 1 : -1, __ATOMIC_RELAXED);
-        uint32_t v = __atomic_add_fetch(&r->version, 1, __ATOMIC_RELAXED);
-        tw__emit(now, type, TW_EVF_RES_VERSION, 1, tid, r->id, v, old);
+    case TW_EV_RECV:
+        message(t, r, type, 0, now);
         return;
-    }
     case TW_EV_CANCEL: {
         uint64_t old = 0;
         uint32_t v = 0;

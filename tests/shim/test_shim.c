@@ -248,6 +248,52 @@ Test(model, owned_acquire_and_release_record_what_the_general_path_does)
     cr_assert_eq(tw_region->instr_errors, 0);
 }
 
+/* A channel's sends and receives recorded under its own lock (tw_send_how / tw_recv_how with
+ * TW_ACQ_OWNED, plain stores) leave the record, the waits and the events the general path
+ * (tw_send / tw_recv, locked instructions) leaves. */
+Test(model, owned_messages_record_what_the_general_path_does)
+{
+    tw_task_t rx[2] = { tw_task_spawn("receiver", 0, 0), tw_task_spawn("receiver", 0, 0) };
+    tw_task_t u = tw_task_spawn("sender", 0, 0);
+    tw_res_t a = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 2, "general", 0, 0);
+    tw_res_t b = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 2, "owned", 0, 0);
+    uint32_t site = TW_SITE("recv(&c)");
+    struct tw_event ev[2][5];
+    for (int k = 0; k < 2; k++) {
+        tw_res_t c = k ? b : a;
+        tw_task_t t = rx[k];
+        tw_block_empty(t, c, site);
+        if (k) tw_send_how(u, c, TW_ACQ_OWNED); else tw_send(u, c);
+        if (k) tw_send_how(u, c, TW_ACQ_OWNED); else tw_send(u, c);
+        cr_assert_eq(res_by_handle(c)->queued, 2, "%s: two queued", k ? "owned" : "general");
+        if (k) tw_recv_how(t, c, TW_ACQ_OWNED); else tw_recv(t, c);   /* ends t's wait */
+        if (k) tw_recv_how(t, c, TW_ACQ_OWNED); else tw_recv(t, c);
+        struct tw_ring_desc *d = ring(0);
+        for (int i = 0; i < 5; i++) ev[k][i] = *ring_event(d, d->head - 5 + i);
+        cr_assert_eq(task_by_handle(t)->waiting_on, 0, "the receive ended the wait");
+    }
+    struct tw_res_rec *ra = res_by_handle(a), *rb = res_by_handle(b);
+    cr_assert_eq(rb->queued, ra->queued);
+    cr_assert_eq(rb->queued, 0);
+    cr_assert_eq(rb->version, ra->version, "owned %u, general %u", rb->version, ra->version);
+    for (int i = 0; i < 5; i++) {
+        const struct tw_event *g = &ev[0][i], *o = &ev[1][i];
+        cr_assert_eq(o->type, g->type, "event %d", i);
+        cr_assert_eq(o->flags, g->flags, "event %d", i);
+        cr_assert_eq(o->aux, g->aux, "event %d", i);
+        cr_assert_eq(o->task == tw_task_id(rx[1]), g->task == tw_task_id(rx[0]), "event %d", i);
+        cr_assert_eq(o->res, tw_res_id(b), "event %d", i);
+        cr_assert_eq(TW_WAIT_KIND(o->old), TW_WAIT_KIND(g->old), "event %d: the wait it replaced", i);
+        cr_assert_eq(TW_WAIT_ON(o->old) == tw_res_id(b), TW_WAIT_ON(g->old) == tw_res_id(a), "event %d", i);
+        cr_assert_eq(o->version, g->version, "event %d", i);
+    }
+    tw_send_how(u, b, 0);   /* how 0: the general path */
+    cr_assert_eq(rb->queued, 1);
+    tw__message(u, b, TW_EV_ACQUIRE, TW_ACQ_OWNED);   /* not a message: an error, not applied */
+    cr_assert_eq(rb->queued, 1);
+    cr_assert_eq(tw_region->instr_errors, 1);
+}
+
 Test(model, bad_calls_are_counted_never_applied)
 {
     tw_task_t t = tw_task_spawn("t", 0, 0);
