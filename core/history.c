@@ -291,13 +291,19 @@ static int apply(struct model *m, const struct mevent *me, int undo)
     case TW_EV_RES_CREATE: case TW_EV_RES_CLOSE: case TW_EV_ACQUIRE: case TW_EV_RELEASE:
     case TW_EV_SEND: case TW_EV_RECV:
         r = twc__model_res(m, e->res);
-        if (!r) return -1;
+        if (!r && !twc__res_recycled(m, e->res)) return -1;
         break;
     default: break;
     }
     int needs_task = !(e->type == TW_EV_RES_CREATE || e->type == TW_EV_RES_CLOSE || e->type == TW_EV_SEND ||
                        e->type == TW_EV_RECV || e->type == TW_EV_MSG_DROP || e->type == TW_EV_INSTR_ERROR);
-    if (needs_task && !t) return -1;
+    if (needs_task && !t) {
+        if (!twc__task_recycled(m, e->task)) return -1;
+        /* a task whose slot went to a later one: what it did to a live lock is still history */
+        if (e->type != TW_EV_ACQUIRE && e->type != TW_EV_RELEASE) return 0;
+    }
+    /* Below, a NULL t or r is a recycled record (its slot went to a later one): the event
+     * changes what is still there and nothing else. */
     switch (e->type) {
     case TW_EV_SPAWN:
         if (undo) t->hidden = 1; else { t->hidden = 0; t->state = TW_TASK_READY; }
@@ -341,26 +347,34 @@ static int apply(struct model *m, const struct mevent *me, int undo)
         if (undo) set_wait(t, e->old); else clear_wait_if(t, e->res);
         break;
     case TW_EV_RES_CREATE:
-        if (undo) r->hidden = 1; else { r->hidden = 0; r->available = (int64_t)e->old; r->closed = 0; }
+        if (!r) break;
+        /* old is the capacity; an unbounded resource (-1) starts with 0 units, as the shim's */
+        if (undo) r->hidden = 1; else { r->hidden = 0; r->available = (int64_t)e->old < 0 ? 0 : (int64_t)e->old; r->closed = 0; }
         break;
-    case TW_EV_RES_CLOSE: r->closed = undo ? (uint8_t)e->old : 1; break;
+    case TW_EV_RES_CLOSE: if (r) r->closed = undo ? (uint8_t)e->old : 1; break;
     case TW_EV_ACQUIRE_REQ:
         if (undo) set_wait(t, e->old); else set_wait(t, TW_PACK_WAIT(e->aux, TW_WAIT_ACQUIRE, e->res, e->flags & TW_EVF_TIMED));
         break;
     case TW_EV_ACQUIRE:
         if (e->flags & TW_EVF_AT_SITE) units = 1; /* aux is its site (ABI 1.4) */
-        if (undo) { if (edge_sub(t, e->res, hold_role, (int)units)) bad = 1; r->available += units; set_wait(t, e->old); }
-        else { if (edge_add(t, e->res, hold_role, 0, (int)units)) bad = 1; r->available -= units; clear_wait_if(t, e->res); }
+        if (r) r->available += undo ? (int64_t)units : -(int64_t)units;
+        if (!t) break;
+        if (undo) { if (edge_sub(t, e->res, hold_role, (int)units)) bad = 1; set_wait(t, e->old); }
+        else { if (edge_add(t, e->res, hold_role, 0, (int)units)) bad = 1; clear_wait_if(t, e->res); }
         break;
     case TW_EV_RELEASE:
-        if (undo) { if (edge_add(t, e->res, hold_role, 0, (int)units)) bad = 1; r->available -= units; }
-        else { if (edge_sub(t, e->res, hold_role, (int)units)) bad = 1; r->available += units; }
+        if (r) r->available += undo ? -(int64_t)units : (int64_t)units;
+        if (!t) break;
+        if (undo) { if (edge_add(t, e->res, hold_role, 0, (int)units)) bad = 1; }
+        else if (edge_sub(t, e->res, hold_role, (int)units)) bad = 1;
         break;
     case TW_EV_SEND:
-        if (undo) { r->queued--; if (t) set_wait(t, e->old); } else { r->queued++; if (t) clear_wait_if(t, e->res); }
+        if (r) r->queued += undo ? -1 : 1;
+        if (t) { if (undo) set_wait(t, e->old); else clear_wait_if(t, e->res); }
         break;
     case TW_EV_RECV:
-        if (undo) { r->queued++; if (t) set_wait(t, e->old); } else { r->queued--; if (t) clear_wait_if(t, e->res); }
+        if (r) r->queued += undo ? 1 : -1;
+        if (t) { if (undo) set_wait(t, e->old); else clear_wait_if(t, e->res); }
         break;
     case TW_EV_BLOCK_FULL: case TW_EV_BLOCK_EMPTY:
         if (undo) set_wait(t, e->old);

@@ -70,11 +70,16 @@ struct model {
     struct idmap tmap, rmap;
     size_t torn_tasks, torn_res, bad_refs;
     int from_facts;          /* built from attach-only facts: holders come from owner fields */
+    uint32_t task_ids_issued, res_ids_issued; /* ids the shim gave out (header next_*_id - 1) */
 };
 void twc__model_free(struct model *m);
 int twc__model_copy(struct model *dst, const struct model *src);
 struct mtask *twc__model_task(const struct model *m, uint64_t id);
 struct mres *twc__model_res(const struct model *m, uint64_t id);
+/* An id the shim gave out whose record is no longer in its table: the slot went to a later
+ * task or resource (shim/slots.c). Its events are history, not corruption. */
+int twc__task_recycled(const struct model *m, uint64_t id);
+int twc__res_recycled(const struct model *m, uint64_t id);
 void twc__model_index(struct model *m);
 
 /* derived per-resource lists (holders, waiters, senders, receivers, intents): CSR arrays */

@@ -76,6 +76,7 @@ int twc__model_copy(struct model *dst, const struct model *src)
     memcpy(dst->res, src->res, src->nres * sizeof *dst->res);
     dst->ntasks = src->ntasks; dst->nres = src->nres;
     dst->torn_tasks = src->torn_tasks; dst->torn_res = src->torn_res; dst->bad_refs = src->bad_refs;
+    dst->task_ids_issued = src->task_ids_issued; dst->res_ids_issued = src->res_ids_issued;
     twc__model_index(dst);
     return 0;
 }
@@ -90,6 +91,20 @@ struct mres *twc__model_res(const struct model *m, uint64_t id)
 {
     long i = twc__idmap_get(&m->rmap, id);
     return i < 0 ? NULL : &m->res[i];
+}
+
+/* The shim takes a slot before it numbers the record, and ids are never given out twice, so
+ * every id below the header's next one had a record: if it is not in the table, a later record
+ * took its slot. The id still names only the old record, so no event of it can touch the new
+ * occupant. */
+int twc__task_recycled(const struct model *m, uint64_t id)
+{
+    return id && id <= m->task_ids_issued && !twc__model_task(m, id);
+}
+
+int twc__res_recycled(const struct model *m, uint64_t id)
+{
+    return id && id <= m->res_ids_issued && !twc__model_res(m, id);
 }
 
 bool twc__task_live(const struct mtask *t) { return !t->hidden && t->id && t->state != TW_TASK_DONE && t->state != TW_TASK_FREE; }

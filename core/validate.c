@@ -105,9 +105,9 @@ int twc__cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbu
     for (size_t i = s->nevents; i-- > 0;) {
         const struct tw_event *e = &s->events[i].ev;
         if (e->flags & TW_EVF_RES_VERSION) {
-            struct mres *r = twc__model_res(m, e->res);
-            if (!r) { vio(&v, "%s #%llu names unknown resource %llu", "event", (unsigned long long)twc__event_seq(s, i), e->res); continue; }
-        } else if (e->task && !twc__model_task(m, e->task) && e->type != TW_EV_INSTR_ERROR) {
+            if (!twc__model_res(m, e->res) && !twc__res_recycled(m, e->res))
+                vio(&v, "%s #%llu names unknown resource %llu", "event", (unsigned long long)twc__event_seq(s, i), e->res);
+        } else if (e->task && !twc__model_task(m, e->task) && !twc__task_recycled(m, e->task) && e->type != TW_EV_INSTR_ERROR) {
             vio(&v, "%s #%llu names unknown task %llu", "event", (unsigned long long)twc__event_seq(s, i), e->task);
         }
     }

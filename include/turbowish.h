@@ -63,7 +63,10 @@ enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2, TW_ACQ_
  * exclusive lock orders this change of r's record with every other one — it is recorded after
  * the real lock is taken, its release before the real unlock, and nothing else changes r
  * meanwhile — so the shim updates the record without locked instructions. Exclusive holds of a
- * real mutex only (never shared holds, semaphores or channels). */
+ * real mutex only (never shared holds or semaphores; for a channel, given to tw_send_how and
+ * tw_recv_how, it says the channel's lock orders every message of it). It also says the caller held
+ * none of r before (a recursive mutex's inner levels are not acquisitions), so the shim gives
+ * the hold the task's first free edge without looking for one of r to add to. */
 
 #ifndef TW_DISABLE_INSTRUMENTATION
 
@@ -153,6 +156,7 @@ void tw__res_waiter(tw_res_t r, int delta);
 void tw__res_wake(tw_res_t r, int all);
 void tw__acquire(tw_task_t t, tw_res_t r, int64_t units, uint32_t site, int how);
 void tw__release(tw_task_t t, tw_res_t r, int64_t units, int how);
+void tw__message(tw_task_t t, tw_res_t r, int type, int how);
 void tw__overflow(int what, uint64_t n);
 
 
@@ -201,6 +205,11 @@ static inline void tw_res_wake(tw_res_t r, int all) { if (TW_ON_()) tw__res_wake
 /* A message was queued into / taken out of channel r. */
 static inline void tw_send(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__res_event(t, r, TW_EV_SEND, 1, 0); }
 static inline void tw_recv(tw_task_t t, tw_res_t r) { if (TW_ON_()) tw__res_event(t, r, TW_EV_RECV, 1, 0); }
+/* tw_send / tw_recv saying how r's record is kept: TW_ACQ_OWNED when the caller's own lock
+ * orders every send and receive of r (the shim then counts them without locked instructions),
+ * 0 as tw_send / tw_recv. Same event, same facts. */
+static inline void tw_send_how(tw_task_t t, tw_res_t r, int how) { if (TW_ON_()) tw__message(t, r, TW_EV_SEND, how); }
+static inline void tw_recv_how(tw_task_t t, tw_res_t r, int how) { if (TW_ON_()) tw__message(t, r, TW_EV_RECV, how); }
 /* Task t blocks sending on full r / receiving on empty r at `site` (TW_WAIT_SEND / TW_WAIT_RECV). */
 static inline void tw_block_full(tw_task_t t, tw_res_t r, uint32_t site)
 { if (TW_ON_()) tw__res_event(t, r, TW_EV_BLOCK_FULL, 0, site); }
@@ -273,6 +282,8 @@ TW_NOOP_(tw_release_how(tw_task_t t, tw_res_t r, int64_t u, int how))
 TW_NOOP_(tw_try_fail(tw_task_t t, tw_res_t r))
 TW_NOOP_(tw_send(tw_task_t t, tw_res_t r))
 TW_NOOP_(tw_recv(tw_task_t t, tw_res_t r))
+TW_NOOP_(tw_send_how(tw_task_t t, tw_res_t r, int how))
+TW_NOOP_(tw_recv_how(tw_task_t t, tw_res_t r, int how))
 TW_NOOP_(tw_block_full(tw_task_t t, tw_res_t r, uint32_t s))
 TW_NOOP_(tw_block_empty(tw_task_t t, tw_res_t r, uint32_t s))
 TW_NOOP_(tw_cancel(tw_task_t t, tw_res_t r, int l))

@@ -209,7 +209,9 @@ void twrt__handle_move(void *handle, struct twrt_task *to)
     tw_handle_add(to->tw, h->c->res, h->role);
 }
 
-/* ---- the operations, with c->lk held ---- */
+/* ---- the operations, with c->lk held ----
+ * Every send and receive of a channel is recorded under its lock, so the lock orders every
+ * change of its record: the shim counts them without locked instructions (TW_ACQ_OWNED). */
 
 /* Try to send now. Returns 0 sent, -EPIPE no receiver, -EAGAIN full. */
 static int send_now(struct twrt_chan *c, void *msg, tw_task_t me)
@@ -219,14 +221,14 @@ static int send_now(struct twrt_chan *c, void *msg, tw_task_t me)
     while ((w = c->recvq.head)) {
         twrt__wq_remove(&c->recvq, w);
         if (!claim(w)) continue;
-        tw_send(me, c->res);
+        tw_send_how(me, c->res, TW_ACQ_OWNED);
         w->msg = msg;
         complete(&c->recvq, w, DONE_OK);
         return 0;
     }
     if (!has_room(c)) return -EAGAIN;
     if (buf_push(c, msg)) return -ENOMEM;
-    tw_send(me, c->res);
+    tw_send_how(me, c->res, TW_ACQ_OWNED);
     return 0;
 }
 
@@ -235,7 +237,7 @@ static int recv_now(struct twrt_chan *c, void **msg, tw_task_t me)
 {
     if (c->len == 0) return c->nsenders == 0 ? -EPIPE : -EAGAIN;
     *msg = buf_pop(c);
-    tw_recv(me, c->res);
+    tw_recv_how(me, c->res, TW_ACQ_OWNED);
     struct twrt__waiter *w;
     while ((w = c->sendq.head)) {   /* a slot is free: the oldest blocked sender's message goes in */
         twrt__wq_remove(&c->sendq, w);
@@ -279,7 +281,7 @@ int twrt__send(twrt_sender *tx, void *msg, uint32_t site)
         tw_block_full(me, c->res, site);
         twrt__block_on(&c->lk, &w.done);
         if (w.done == DONE_OK) {
-            tw_send(me, c->res);
+            tw_send_how(me, c->res, TW_ACQ_OWNED);
             rc = 0;
         } else {
             tw_await_end(me);
@@ -305,7 +307,7 @@ int twrt__recv(twrt_receiver *rx, void **msg, uint32_t site)
         twrt__block_on(&c->lk, &w.done);
         if (w.done == DONE_OK) {
             *msg = w.msg;
-            tw_recv(me, c->res);
+            tw_recv_how(me, c->res, TW_ACQ_OWNED);
             rc = 0;
         } else {
             tw_await_end(me);
@@ -395,7 +397,7 @@ int twrt__select(struct twrt_select_op *ops, int n, uint32_t site)
             ops[i].status = w[i].done == DONE_OK ? 0 : -EPIPE;
             if (ops[i].kind == TWRT_SEL_RECV && w[i].done == DONE_OK) ops[i].msg = w[i].msg;
             if (w[i].done == DONE_OK) {
-                if (ops[i].kind == TWRT_SEL_SEND) tw_send(me, c->res); else tw_recv(me, c->res);
+                if (ops[i].kind == TWRT_SEL_SEND) tw_send_how(me, c->res, TW_ACQ_OWNED); else tw_recv_how(me, c->res, TW_ACQ_OWNED);
             }
         }
         twrt__spin_unlock(&c->lk);

@@ -3,8 +3,9 @@
  * A lock-free open-addressing table (linear probing, CAS to claim a slot) in zero-filled
  * memory: no malloc, no lock. A resource is created at the first use of an object, named after
  * the symbol at its address ("first", "forks+0x50") or else its address, with the site of that
- * first use as its creation site. Destroying the object closes the resource and marks the slot
- * so that a new object at the same address becomes a new resource. Slots are never freed: the
+ * first use as its creation site. Destroying the object (closing both ends of a pipe) closes the
+ * resource, so the shim can give its record to a later one, and marks the slot so that a new
+ * object at the same address becomes a new resource. Slots are never freed: the
  * table tracks up to OBJ_SLOTS distinct addresses, after which new ones are counted and left
  * unrecorded (the program runs the same). */
 #include <string.h>
@@ -123,11 +124,8 @@ tw_res_t twp_res_find(const void *addr, int kind)
     return 0;
 }
 
-void twp_res_forget(const void *addr)
+static void forget(uint64_t key)
 {
-    uint64_t key = (uint64_t)(uintptr_t)addr;
-    if (!key)
-        return;
     uint64_t h = (key * 0x9E3779B97F4A7C15ull) >> 48;
     for (unsigned probe = 0; probe < 256; probe++) {
         struct twp_obj *o = &objs[(h + probe) & (OBJ_SLOTS - 1)];
@@ -143,6 +141,17 @@ void twp_res_forget(const void *addr)
         }
         return;
     }
+}
+
+void twp_res_forget(const void *addr)
+{
+    if (addr)
+        forget((uint64_t)(uintptr_t)addr);
+}
+
+void twp_res_key_forget(uint64_t key)
+{
+    forget(key | (1ull << 63));
 }
 
 void twp_objects_reset(void)

@@ -5,7 +5,9 @@
  * poll tells whether the call can block; only then is the thread recorded waiting on the pipe
  * (TW_WAIT_SIGNAL: some thread of this process holds the other end; once the process has
  * forked the other end may be in another process: TW_WAIT_IO, never a certain deadlock).
- * close() forgets the fd. dup'ed fds and pipes inherited from a parent are not tracked. */
+ * close() forgets the fd, and closing the second end closes the resource, so a program that
+ * makes a pipe per request never fills the resource table. dup'ed fds and pipes inherited from
+ * a parent are not tracked. */
 #include <errno.h>
 #include <poll.h>
 #include <sys/mman.h>
@@ -14,6 +16,8 @@
 
 #define MAX_FD 65536
 static uint64_t pipe_res[MAX_FD] __attribute__((aligned(4096))); /* tw_res_t by fd, 0 = not a pipe */
+#define PEER_READ 0x80000000u /* in pipe_peer: this fd is the read end */
+static uint32_t pipe_peer[MAX_FD] __attribute__((aligned(4096))); /* the other end's fd, valid with pipe_res */
 int twp_forked;
 
 static void track(int fds[2], void *ra)
@@ -29,6 +33,8 @@ static void track(int fds[2], void *ra)
     twp_str(p, "]", name + sizeof name);
     uint32_t obj;
     tw_res_t r = twp_res_key(((uint64_t)fds[0] << 32) | (uint32_t)fds[1], TW_RES_PIPE, twp_site(ra, "pipe"), name, &obj);
+    pipe_peer[fds[0]] = (uint32_t)fds[1] | PEER_READ;
+    pipe_peer[fds[1]] = (uint32_t)fds[0];
     __atomic_store_n(&pipe_res[fds[0]], r, __ATOMIC_RELEASE);
     __atomic_store_n(&pipe_res[fds[1]], r, __ATOMIC_RELEASE);
     twp_leave();
@@ -64,12 +70,28 @@ static void moved(tw_res_t r, ssize_t rc)
     }
 }
 
+/* fd, an end of pipe r, was just forgotten: if the other end no longer names r (closed, and
+ * maybe already reused for another pipe), this was the last end and the pipe is closed. Two
+ * threads closing both ends at once each see the other's forgetting (sequentially consistent
+ * exchange, then load), so at least one closes it; the object table closes it once. */
+static void last_end(int fd, tw_res_t r)
+{
+    uint32_t p = pipe_peer[fd], peer = p & ~PEER_READ;
+    if (peer >= MAX_FD || __atomic_load_n(&pipe_res[peer], __ATOMIC_SEQ_CST) == r)
+        return;
+    uint64_t key = (p & PEER_READ) ? ((uint64_t)fd << 32 | peer) : ((uint64_t)peer << 32 | (uint32_t)fd);
+    if (twp_enter_taskless()) {
+        twp_res_key_forget(key);
+        twp_leave();
+    }
+}
+
 TWP_EXPORT int close(int fd)
 {
     tw_res_t r = (unsigned)fd < MAX_FD ? __atomic_load_n(&pipe_res[fd], __ATOMIC_RELAXED) : 0;
-    if (r) {
-        __atomic_store_n(&pipe_res[fd], 0, __ATOMIC_RELAXED);
+    if (r && (r = __atomic_exchange_n(&pipe_res[fd], 0, __ATOMIC_SEQ_CST))) {
         moved(r, 1);
+        last_end(fd, r);
     }
     return TWP_REAL(close)(fd);
 }
@@ -126,4 +148,5 @@ TWP_EXPORT ssize_t write(int fd, const void *buf, size_t n)
 void twp_pipes_reset(void)
 {
     madvise(pipe_res, sizeof pipe_res, MADV_DONTNEED);
+    madvise(pipe_peer, sizeof pipe_peer, MADV_DONTNEED);
 }

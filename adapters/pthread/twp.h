@@ -237,6 +237,7 @@ TWP_HIDDEN tw_res_t twp_res_key(uint64_t key, int kind, uint32_t site, const cha
 TWP_HIDDEN tw_res_t twp_res_find(const void *addr, int kind);
 /* The object was destroyed: close its resource so a new object at the address is a new one. */
 TWP_HIDDEN void twp_res_forget(const void *addr);
+TWP_HIDDEN void twp_res_key_forget(uint64_t key); /* twp_res_forget of a twp_res_key object */
 TWP_HIDDEN void twp_objects_reset(void); /* fork child */
 
 /* Lock order: no graph of our own. Blocking acquisitions go to the shim as TW_ACQ_LOCK, tries

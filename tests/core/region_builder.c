@@ -1,4 +1,5 @@
 /* region_builder.c — see region_builder.h. */
+#include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,14 @@ char *rb_exec(twc_session *s, const char *cmd, int *st)
     char *out = NULL; char err[256];
     int rc = twc_exec(s, cmd, &out, err, sizeof err);
     if (st) *st = rc;
+    return out;
+}
+
+char *rb_ok(twc_session *s, const char *cmd)
+{
+    char *out = NULL, err[256] = "";
+    int rc = twc_exec(s, cmd, &out, err, sizeof err);
+    cr_assert(rc == 0 && out, "%s failed with %d: %s", cmd, rc, err);
     return out;
 }
 

@@ -46,6 +46,9 @@ int64_t rb_write(void *ctx, uint64_t addr, const void *buf, uint64_t len);
 twc_session *rb_open(struct rb *r, int flags);
 /* run a command, return its malloc'd output (NULL on error, *st set) */
 char *rb_exec(twc_session *s, const char *cmd, int *st);
+/* run a command that must succeed (a Criterion assertion fails the test otherwise, naming
+ * the command and its status); its malloc'd output */
+char *rb_ok(twc_session *s, const char *cmd);
 /* open r, run cmd, close: its malloc'd output, or on failure a malloc'd line saying so (which
  * a test's assertion then prints) */
 char *rb_run(struct rb *r, const char *cmd);

@@ -26,14 +26,6 @@ static void poll_wait_wake(void)
     o->version = 2; o->wakers_alive = 2; o->created_ts = o->state_ts = 5;
 }
 
-static char *x(twc_session *s, const char *cmd)
-{
-    int st;
-    char *o = rb_exec(s, cmd, &st);
-    cr_assert_not_null(o, "%s failed with %d", cmd, st);
-    return o;
-}
-
 /* "busy_ns":B,"scheduled_ns":S,"idle_ns":I of task 1 in a tasks/task JSON line */
 static void figures(const char *o, unsigned long long *busy, unsigned long long *sched, unsigned long long *idle)
 {
@@ -49,18 +41,18 @@ Test(figures, the_state_a_task_is_in_counts_up_to_the_images_time)
     poll_wait_wake();
     twc_session *s = rb_open(&R, 0);
     unsigned long long b, r, i;
-    char *o = x(s, "tasks --json");
+    char *o = rb_ok(s, "tasks --json");
     figures(o, &b, &r, &i);
     /* ready since 1000, and the image's newest timestamp is 5000: 4000 more of ready-wait */
     cr_assert_eq(r, 90 + 4000, "%s", o);
     cr_assert_eq(b, 50);
     cr_assert_eq(i, 850);
     free(o);
-    o = x(s, "tasks --limit 1 --json");   /* the lazy reader adds it too */
+    o = rb_ok(s, "tasks --limit 1 --json");   /* the lazy reader adds it too */
     figures(o, &b, &r, &i);
     cr_assert_eq(r, 90 + 4000, "%s", o);
     free(o);
-    o = x(s, "task 1");
+    o = rb_ok(s, "task 1");
     cr_assert(strstr(o, "ready-wait 4.1us"), "%s", o);
     free(o);
     twc_close(s);
@@ -77,7 +69,7 @@ Test(figures, a_waiting_task_has_waited_until_now)
     d->head = 3;   /* drop the wake */
     twc_session *s = rb_open(&R, 0);
     unsigned long long b, r, i;
-    char *o = x(s, "tasks --json");
+    char *o = rb_ok(s, "tasks --json");
     figures(o, &b, &r, &i);
     cr_assert_eq(i, 5000 - 150, "%s", o);
     free(o);
@@ -91,22 +83,22 @@ Test(figures, history_rewinds_the_times)
     twc_session *s = rb_open(&R, 0);
     unsigned long long b, r, i;
     /* ring 0, 2 rings: the poll_end is ring 0's event 2, #4; the poll_begin #2 */
-    char *o = x(s, "at 4 --json");
+    char *o = rb_ok(s, "at 4 --json");
     cr_assert(strstr(o, "\"type\":\"poll_end\""), "%s", o);
     free(o);
-    o = x(s, "tasks --json");
+    o = rb_ok(s, "tasks --json");
     figures(o, &b, &r, &i);
     cr_assert(b == 50 && r == 90 && i == 0, "at the poll's end: busy %llu ready %llu idle %llu: %s", b, r, i, o);
     free(o);
-    o = x(s, "at 2 --json");
+    o = rb_ok(s, "at 2 --json");
     free(o);
-    o = x(s, "tasks --json");
+    o = rb_ok(s, "tasks --json");
     figures(o, &b, &r, &i);
     cr_assert(b == 0 && r == 90 && i == 0, "at the poll's beginning: busy %llu ready %llu idle %llu: %s", b, r, i, o);
     free(o);
-    o = x(s, "at 6 --json");   /* the wake at 1000: it waited 850 */
+    o = rb_ok(s, "at 6 --json");   /* the wake at 1000: it waited 850 */
     free(o);
-    o = x(s, "task 1 --json");
+    o = rb_ok(s, "task 1 --json");
     figures(o, &b, &r, &i);
     cr_assert(b == 50 && r == 90 && i == 850, "at the wake: busy %llu ready %llu idle %llu: %s", b, r, i, o);
     free(o);

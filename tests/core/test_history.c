@@ -38,52 +38,44 @@ static void small_history(void)
     m->available = 1;   /* free again after the last release */
 }
 
-static char *x(twc_session *s, const char *cmd)
-{
-    int st;
-    char *o = rb_exec(s, cmd, &st);
-    cr_assert_not_null(o, "%s failed with %d", cmd, st);
-    return o;
-}
-
 Test(history, back_forward_at_now_and_as_of)
 {
     small_history();
     twc_session *s = rb_open(&R, 0);
-    char *o = x(s, "tasks --json");
+    char *o = rb_ok(s, "tasks --json");
     cr_assert(strstr(o, "\"as_of\":null"), "%s", o);
     free(o);
-    o = x(s, "log 100 --json");
+    o = rb_ok(s, "log 100 --json");
     cr_assert(strstr(o, "\"seq\":0,"), "%s", o);
     cr_assert(strstr(o, "\"type\":\"acquire_req\""), "%s", o);
     cr_assert(strstr(o, "\"type\":\"poll_end\""), "%s", o);
     free(o);
     /* seq = event number in its ring x 2 rings + ring: 15 events, the third newest is ring 0's
      * event 8 (the last poll_begin), #16 */
-    o = x(s, "back 2 --json");
+    o = rb_ok(s, "back 2 --json");
     cr_assert(strstr(o, "\"as_of\":16"), "%s", o);
     free(o);
-    o = x(s, "tasks --json");
+    o = rb_ok(s, "tasks --json");
     cr_assert(strstr(o, "\"as_of\":16"), "%s", o);
     cr_assert(strstr(o, "\"state\":\"polling\""), "rewound task must be polling: %s", o);
     free(o);
-    o = x(s, "tasks");
+    o = rb_ok(s, "tasks");
     cr_assert(strstr(o, "-- as of event #16"), "%s", o);
     free(o);
-    o = x(s, "at 2 --json");   /* ring 0's event 1: the spawn */
+    o = rb_ok(s, "at 2 --json");   /* ring 0's event 1: the spawn */
     cr_assert(strstr(o, "\"type\":\"spawn\""), "%s", o);
     free(o);
-    o = x(s, "tasks --all --json");
+    o = rb_ok(s, "tasks --all --json");
     cr_assert(strstr(o, "\"state\":\"ready\""), "%s", o);
     cr_assert(strstr(o, "\"polls\":0"), "%s", o);
     free(o);
-    o = x(s, "forward 1000 --json");
+    o = rb_ok(s, "forward 1000 --json");
     cr_assert(strstr(o, "\"as_of\":null"), "%s", o);
     free(o);
-    o = x(s, "back 1000");
+    o = rb_ok(s, "back 1000");
     cr_assert(strstr(o, "history reaches back only to #0"), "%s", o);
     free(o);
-    o = x(s, "now --json");
+    o = rb_ok(s, "now --json");
     cr_assert(strstr(o, "\"as_of\":null"), "%s", o);
     free(o);
     int st;
@@ -97,7 +89,7 @@ Test(history, back_await_goes_to_the_previous_iteration)
 {
     small_history();
     twc_session *s = rb_open(&R, 0);
-    char *o = x(s, "back --await 1 --json");
+    char *o = rb_ok(s, "back --await 1 --json");
     /* acquire_req of the 2nd iteration: ring 0's event 6, #12 */
     cr_assert(strstr(o, "\"as_of\":12"), "%s", o);
     cr_assert(strstr(o, "\"type\":\"acquire_req\""), "%s", o);
@@ -110,7 +102,7 @@ Test(history, round_trip_validates_and_detects_tampering)
 {
     small_history();
     twc_session *s = rb_open(&R, 0);
-    char *o = x(s, "validate");
+    char *o = rb_ok(s, "validate");
     cr_assert(strstr(o, "valid ("), "%s", o);
     free(o);
     twc_close(s);
@@ -136,7 +128,7 @@ Test(history, wrapped_rings_set_the_horizon_and_seq_base)
     for (int i = 0; i < 5; i++) { vb++; rb_event(&R, 1, 105 + i * 10, TW_EV_WAKER_CLONE, 2, 0, vb, (uint64_t)(vb - 2), 0, 0); }
     a->version = va; a->wakers_alive = 20; b->version = vb; b->wakers_alive = 5;
     twc_session *s = rb_open(&R, 0);
-    char *o = x(s, "log 100 --json");
+    char *o = rb_ok(s, "log 100 --json");
     /* ring 0 holds its last 8 of 20, and the oldest of them sits in the slot a writer would
      * fill next (it may be half rewritten in any image): 13 are overwritten. The first retained
      * event is ring 1's event 0, #1; ring 0 lost everything before its oldest trusted event,
@@ -144,10 +136,10 @@ Test(history, wrapped_rings_set_the_horizon_and_seq_base)
     cr_assert(strstr(o, "\"events\":[{\"seq\":1,"), "%s", o);
     cr_assert(strstr(o, "\"horizon\":26,"), "%s", o);
     free(o);
-    o = x(s, "validate");
+    o = rb_ok(s, "validate");
     cr_assert(strstr(o, "valid"), "%s", o);
     free(o);
-    o = x(s, "back 1000 --json");
+    o = rb_ok(s, "back 1000 --json");
     cr_assert(strstr(o, "\"as_of\":26"), "%s", o);
     free(o);
     twc_close(s);
@@ -157,7 +149,7 @@ Test(history, wrapped_rings_set_the_horizon_and_seq_base)
 /* The seq and timestamp of ring 1's event at time 315 in one read's log. */
 static void seq_and_ts_of_315(twc_session *s, unsigned long long *seq, unsigned long long *ts)
 {
-    char *o = x(s, "log 100 --json");
+    char *o = rb_ok(s, "log 100 --json");
     char *p = strstr(o, "\"ts_ns\":315,");
     cr_assert(p, "%s", o);
     while (p > o && strncmp(p, "{\"seq\":", 7)) p--;
@@ -187,7 +179,7 @@ Test(history, an_event_keeps_its_number_while_other_rings_wrap)
     cr_assert_eq(ts2, ts1);
     char cmd[64];
     snprintf(cmd, sizeof cmd, "at %llu --json", seq1);
-    char *o = x(s, cmd);
+    char *o = rb_ok(s, cmd);
     cr_assert(strstr(o, "\"ts_ns\":315,"), "at #%llu must name the same event: %s", seq1, o);
     free(o);
     twc_close(s);
@@ -205,7 +197,7 @@ Test(history, entity_version_beats_clock_skew)
     rb_event(&R, 1, 400, TW_EV_RELEASE, 1, 1, 3, 0, 1, TW_EVF_RES_VERSION);
     m->version = 3;
     twc_session *s = rb_open(&R, 0);
-    char *o = x(s, "log --json");
+    char *o = rb_ok(s, "log --json");
     char *acq = strstr(o, "\"acquire\""), *rel = strstr(o, "\"release\"");
     cr_assert(acq && rel && acq < rel, "acquire must come before release: %s", o);
     free(o);
@@ -228,12 +220,12 @@ Test(history, rewinding_a_million_events_is_fast)
     }
     t->version = v; t->wakers_alive = alive;
     twc_session *s = rb_open(&R, 0);
-    char *o = x(s, "log 1");
+    char *o = rb_ok(s, "log 1");
     free(o);
     double t0 = now_s();
-    o = x(s, "back 999999 --json");
+    o = rb_ok(s, "back 999999 --json");
     free(o);
-    o = x(s, "task 1 --json");
+    o = rb_ok(s, "task 1 --json");
     double dt = now_s() - t0;
     cr_assert(strstr(o, "\"as_of\":0"), "%.200s", o);
     cr_assert(strstr(o, "\"wakers_alive\":1"), "after the first create one waker is alive: %.300s", o);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "turbowish.h"
@@ -168,12 +169,49 @@ Test(model, edges_follow_acquire_release_and_handles)
 /* A lock whose real mutex orders its changes (TW_ACQ_OWNED, the pthread adapter's mutexes) is
  * written without locked instructions: the record and the events are the same as the general
  * path's, lock after lock, and a lock-order edge is still made when another lock is held. */
+/* the edges of task record r, as (res, role, count) triples, in slot order */
+static void edges_of(const struct tw_task_rec *r, uint32_t out[TW_MAX_EDGES][3])
+{
+    for (int i = 0; i < TW_MAX_EDGES; i++) {
+        out[i][0] = r->edges[i].res;
+        out[i][1] = r->edges[i].role;
+        out[i][2] = r->edges[i].count;
+    }
+}
+
 Test(model, owned_acquire_and_release_record_what_the_general_path_does)
 {
     tw_task_t t = tw_task_spawn("holder", 0, 0);
     tw_res_t a = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "a", 0, 0);
     tw_res_t b = tw_res_create(TW_RES_MUTEX, TW_CLASS_REUSABLE, 1, "b", 0, 0);
     uint32_t site = TW_SITE("lock(&x)");
+    /* the owned path takes the first free edge without looking further: with edges in use
+     * before and after a hole, the task's edges are what the general path leaves */
+    tw_res_t ch1 = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 4, "ch1", 0, 0);
+    tw_res_t ch2 = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 4, "ch2", 0, 0);
+    tw_task_t u = tw_task_spawn("general", 0, 0);
+    for (int k = 0; k < 2; k++) {
+        tw_task_t who = k ? u : t;
+        tw_handle_add(who, ch1, TW_EDGE_SENDER);
+        tw_handle_add(who, ch2, TW_EDGE_SENDER);
+        tw_handle_drop(who, ch1, TW_EDGE_SENDER); /* a hole at edge 0, edge 1 in use */
+    }
+    uint32_t et[TW_MAX_EDGES][3], eu[TW_MAX_EDGES][3];
+    tw_acquire_at(t, b, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
+    tw_acquire_at(u, a, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE);
+    edges_of(task_by_handle(t), et);
+    edges_of(task_by_handle(u), eu);
+    for (int i = 0; i < TW_MAX_EDGES; i++) {
+        cr_assert_eq(et[i][0] == tw_res_id(b), eu[i][0] == tw_res_id(a), "edge %d: owned %u, general %u", i, et[i][0], eu[i][0]);
+        cr_assert_eq(et[i][1], eu[i][1], "edge %d role", i);
+        cr_assert_eq(et[i][2], eu[i][2], "edge %d count", i);
+    }
+    tw_release_how(t, b, 1, TW_ACQ_OWNED);
+    tw_release(u, a, 1);
+    edges_of(task_by_handle(t), et);
+    edges_of(task_by_handle(u), eu);
+    for (int i = 0; i < TW_MAX_EDGES; i++)
+        cr_assert_eq(et[i][0] == 0, eu[i][0] == 0, "edge %d after release", i);
     for (int i = 0; i < 3; i++) {
         tw_acquire_at(t, a, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE);
         tw_release(t, a, 1);
@@ -208,6 +246,52 @@ Test(model, owned_acquire_and_release_record_what_the_general_path_does)
     tw_release_how(t, a, 1, TW_ACQ_OWNED);
     cr_assert_eq(ra->available, 1);
     cr_assert_eq(tw_region->instr_errors, 0);
+}
+
+/* A channel's sends and receives recorded under its own lock (tw_send_how / tw_recv_how with
+ * TW_ACQ_OWNED, plain stores) leave the record, the waits and the events the general path
+ * (tw_send / tw_recv, locked instructions) leaves. */
+Test(model, owned_messages_record_what_the_general_path_does)
+{
+    tw_task_t rx[2] = { tw_task_spawn("receiver", 0, 0), tw_task_spawn("receiver", 0, 0) };
+    tw_task_t u = tw_task_spawn("sender", 0, 0);
+    tw_res_t a = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 2, "general", 0, 0);
+    tw_res_t b = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 2, "owned", 0, 0);
+    uint32_t site = TW_SITE("recv(&c)");
+    struct tw_event ev[2][5];
+    for (int k = 0; k < 2; k++) {
+        tw_res_t c = k ? b : a;
+        tw_task_t t = rx[k];
+        tw_block_empty(t, c, site);
+        if (k) tw_send_how(u, c, TW_ACQ_OWNED); else tw_send(u, c);
+        if (k) tw_send_how(u, c, TW_ACQ_OWNED); else tw_send(u, c);
+        cr_assert_eq(res_by_handle(c)->queued, 2, "%s: two queued", k ? "owned" : "general");
+        if (k) tw_recv_how(t, c, TW_ACQ_OWNED); else tw_recv(t, c);   /* ends t's wait */
+        if (k) tw_recv_how(t, c, TW_ACQ_OWNED); else tw_recv(t, c);
+        struct tw_ring_desc *d = ring(0);
+        for (int i = 0; i < 5; i++) ev[k][i] = *ring_event(d, d->head - 5 + i);
+        cr_assert_eq(task_by_handle(t)->waiting_on, 0, "the receive ended the wait");
+    }
+    struct tw_res_rec *ra = res_by_handle(a), *rb = res_by_handle(b);
+    cr_assert_eq(rb->queued, ra->queued);
+    cr_assert_eq(rb->queued, 0);
+    cr_assert_eq(rb->version, ra->version, "owned %u, general %u", rb->version, ra->version);
+    for (int i = 0; i < 5; i++) {
+        const struct tw_event *g = &ev[0][i], *o = &ev[1][i];
+        cr_assert_eq(o->type, g->type, "event %d", i);
+        cr_assert_eq(o->flags, g->flags, "event %d", i);
+        cr_assert_eq(o->aux, g->aux, "event %d", i);
+        cr_assert_eq(o->task == tw_task_id(rx[1]), g->task == tw_task_id(rx[0]), "event %d", i);
+        cr_assert_eq(o->res, tw_res_id(b), "event %d", i);
+        cr_assert_eq(TW_WAIT_KIND(o->old), TW_WAIT_KIND(g->old), "event %d: the wait it replaced", i);
+        cr_assert_eq(TW_WAIT_ON(o->old) == tw_res_id(b), TW_WAIT_ON(g->old) == tw_res_id(a), "event %d", i);
+        cr_assert_eq(o->version, g->version, "event %d", i);
+    }
+    tw_send_how(u, b, 0);   /* how 0: the general path */
+    cr_assert_eq(rb->queued, 1);
+    tw__message(u, b, TW_EV_ACQUIRE, TW_ACQ_OWNED);   /* not a message: an error, not applied */
+    cr_assert_eq(rb->queued, 1);
+    cr_assert_eq(tw_region->instr_errors, 1);
 }
 
 Test(model, bad_calls_are_counted_never_applied)
@@ -254,6 +338,33 @@ Test(model, done_slots_are_reused_when_the_table_is_full)
      * c's now: the cache must not hand it out */
     tw_poll_begin(a);
     cr_assert_eq(tw_region->instr_errors, 1);
+}
+
+/* pages of the region [off, off + len) that are in memory */
+static size_t resident_pages(uint64_t off, uint64_t len)
+{
+    unsigned char v[64];
+    uint64_t from = off & ~4095ull, n = (off + len - from + 4095) / 4096;
+    cr_assert_leq(n, sizeof v);
+    cr_assert_eq(mincore(base() + from, n * 4096, v), 0);
+    size_t k = 0;
+    for (uint64_t i = 0; i < n; i++) k += v[i] & 1;
+    return k;
+}
+
+Test(model, fresh_records_are_populated_a_block_ahead)
+{
+    /* the first spawn populates the first two 64 KiB blocks of the task table, not a page at a
+     * time as each record is first written; what lies beyond stays unallocated */
+    tw_task_spawn("first", 0, 0);
+    uint64_t off = tw_region->tasks.offset;
+    uint64_t ahead = ((off / 65536) + 2) * 65536 - off;   /* bytes to the end of the next block */
+    cr_assert_eq(resident_pages(off + ahead - 4096, 4096), 1, "the block after the first record's is populated");
+    cr_assert_eq(resident_pages(off + ahead + 65536, 4096), 0, "two blocks ahead is not");
+    /* taking the first record of the next block populates the one after it */
+    uint32_t per = (uint32_t)((((off / 65536) + 1) * 65536 - off + tw_region->tasks.stride - 1) / tw_region->tasks.stride);
+    for (uint32_t i = 1; i <= per; i++) tw_task_spawn("more", 0, 0);
+    cr_assert_eq(resident_pages(off + ahead + 65536 - 4096, 4096), 1, "taking a block's first record populates the next");
 }
 
 Test(disable, tw_disable_records_nothing)
