@@ -382,6 +382,8 @@ const char *twc__block_call(int block);   /* facts.c: the call a block kind read
 char *twc__object_name(struct twc_session *s, const struct model *m, uint64_t addr);
 void twc__blocked_poll_owner(const struct model *m, struct blocked_poll *bp);
 void twc__kernel_waits_free(struct kernel_waits *k);
+/* the present model is rebuilt at the next command (with or without the lent facts) */
+void twc__drop_present_model(struct twc_session *s);
 /* decode.c: keep str (malloc'd, owned from now on) as the string at offset off */
 const char *twc__lazy_put(struct twc_session *s, uint32_t off, char *str);
 

@@ -55,16 +55,20 @@ void twc__kernel_waits_free(struct kernel_waits *k)
     free(k);
 }
 
+void twc__drop_present_model(struct twc_session *s)
+{
+    if (!s->model_loaded || s->facts) return;
+    twc__model_free(&s->now); s->model_loaded = 0;
+    twc__model_free(&s->view); s->view_valid = 0;
+}
+
 int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t n)
 {
     if (!s || (n && !t)) return TWC_EUSAGE;
     twc__kernel_waits_free(s->kernel_waits);
     s->kernel_waits = NULL;
     /* the present model is rebuilt with the new facts at the next command */
-    if (s->model_loaded && s->at_now && !s->facts) {
-        twc__model_free(&s->now); s->model_loaded = 0;
-        twc__model_free(&s->view); s->view_valid = 0;
-    }
+    if (s->at_now) twc__drop_present_model(s);
     if (!n || s->facts) return TWC_OK;
     struct kernel_waits *k = calloc(1, sizeof *k);
     if (!k || !(k->w = calloc(n, sizeof *k->w)) || !(k->names = calloc(n, sizeof *k->names))) {

@@ -49,7 +49,7 @@ static int same_edges(const struct mtask *a, const struct mtask *b)
     return na == nb;
 }
 
-int twc__cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
+static int validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
 {
     char err[256] = "";
     struct vio v = { b, 0, o->json };
@@ -200,4 +200,22 @@ done:
         twc__sb_puts(b, ")\n");
     }
     return v.n ? TWC_ECORRUPT : 0;
+}
+
+/* Validation judges the region alone: the thread facts a frontend lent (kernel_waits.c) rewrite
+ * tasks of the present model (a thread asleep in a call no adapter wraps is waiting), which no
+ * replay of the region's history reproduces. */
+int twc__cmd_validate(struct twc_session *s, const struct cmdopts *o, struct sbuf *b)
+{
+    struct kernel_waits *lent = s->kernel_waits;
+    if (lent) {
+        twc__drop_present_model(s);
+        s->kernel_waits = NULL;
+    }
+    int st = validate(s, o, b);
+    if (lent) {
+        twc__drop_present_model(s);
+        s->kernel_waits = lent;
+    }
+    return st;
 }

@@ -133,3 +133,62 @@ static void lent_after_a_stop(uint64_t poll_began, const char *want)
 
 Test(kernel_waits, a_poll_begun_after_the_stop_is_not_the_stopped_wait) { lent_after_a_stop(2500, "polling"); }
 Test(kernel_waits, a_poll_begun_before_the_stop_is_the_wait_the_stop_saw) { lent_after_a_stop(500, "waiting"); }
+
+/* validate judges the region alone: the lent facts rewrite master, which no replay reproduces;
+ * afterwards they apply again */
+Test(kernel_waits, validate_judges_the_region_without_the_lent_facts)
+{
+    struct rb R;
+    twc_session *s = three_polling(&R);
+    free(expect_state(s, "master", "waiting"));
+    int st;
+    char *o = rb_exec(s, "validate --json", &st);
+    cr_assert(o && strstr(o, "\"valid\":true"), "status %d: %s", st, o ? o : "");
+    free(o);
+    free(expect_state(s, "master", "waiting"));
+    twc_close(s);
+    rb_free(&R);
+}
+
+/* a runtime task polling on a worker asleep in pthread_mutex_lock for 300 ms, on a mutex
+ * thread 104 ("reloader") owns: it stays polling, with blocked_in naming the call, the mutex
+ * and its owner, and raises blocking_in_poll, not long_poll; why ends there (blocked_polls.c) */
+Test(kernel_waits, a_runtime_task_on_a_blocked_worker_is_a_blocked_poll)
+{
+    struct rb R;
+    rb_init(&R, &SZ);
+    rb_hdr(&R)->anchor_raw = 0;
+    rb_hdr(&R)->anchor_ns = 0;
+    struct tw_task_rec *t = rb_task(&R, 3, "reader", TW_TASK_POLLING);
+    t->os_tid = 103;
+    t->state_ts = 1000;
+    rb_event(&R, 0, 1000, TW_EV_POLL_BEGIN, 3, 0, 2, TW_TASK_READY, 0, 0);
+    rb_task(&R, 4, "ticker", TW_TASK_READY)->os_tid = 105;
+    rb_event(&R, 0, 1000 + 300000000, TW_EV_WAKE, 4, 0, 2, TW_TASK_WAITING, 0, 0);
+    twc_session *s = rb_open(&R, 0);
+    cr_assert(s);
+    struct twc_fact_thread th[] = {
+        { .tid = 103, .name = "worker", .block = TWC_BLOCK_MUTEX, .object = 0x5000, .file = "/src/reader.c", .line = 9, .func = "read_cfg" },
+        { .tid = 104, .name = "reloader", .block = TWC_BLOCK_SLEEP },
+    };
+    struct twc_fact_object ob = { .addr = 0x5000, .kind = TW_RES_MUTEX, .owner_tid = 104 };
+    cr_assert_eq(twc_set_thread_facts(s, th, 2), TWC_OK);
+    cr_assert_eq(twc_set_thread_objects(s, &ob, 1), TWC_OK);
+    char *o = expect_state(s, "reader", "polling");
+    cr_assert(strstr(o, "\"blocked_in\":{\"thread\":103,\"call\":\"pthread_mutex_lock\",\"timed\":false,\"object\":20480"), "%s", o);
+    /* a core keeps no thread names: the owner is a thread id */
+    cr_assert(strstr(o, "\"owner\":{\"thread\":104,\"name\":null,\"running_task\":null}"), "%s", o);
+    free(o);
+    o = rb_ok(s, "alerts --json");
+    cr_assert(strstr(o, "\"kind\":\"blocking_in_poll\",\"task\":3"), "%s", o);
+    cr_assert(!strstr(o, "\"kind\":\"long_poll\""), "%s", o);
+    free(o);
+    o = rb_ok(s, "alerts --json --blocking-poll-ms 400");
+    cr_assert(!strstr(o, "blocking_in_poll"), "the threshold is the option's: %s", o);
+    free(o);
+    o = rb_ok(s, "why 3 --json");
+    cr_assert(strstr(o, "\"end\":\"blocked_in_poll\""), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
