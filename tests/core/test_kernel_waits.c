@@ -134,12 +134,24 @@ static void lent_after_a_stop(uint64_t poll_began, const char *want)
 Test(kernel_waits, a_poll_begun_after_the_stop_is_not_the_stopped_wait) { lent_after_a_stop(2500, "polling"); }
 Test(kernel_waits, a_poll_begun_before_the_stop_is_the_wait_the_stop_saw) { lent_after_a_stop(500, "waiting"); }
 
-/* validate judges the region alone: the lent facts rewrite master, which no replay reproduces;
- * afterwards they apply again */
+/* validate judges the region alone: the lent facts rewrite master (polling since its
+ * poll_begin event) to waiting, which no replay of that event reproduces; afterwards they apply
+ * again */
 Test(kernel_waits, validate_judges_the_region_without_the_lent_facts)
 {
     struct rb R;
-    twc_session *s = three_polling(&R);
+    rb_init(&R, &SZ);
+    struct tw_task_rec *t = rb_task(&R, 1, "master", TW_TASK_POLLING);
+    t->os_tid = 101;
+    t->flags |= TW_TF_ROOT;
+    t->state_ts = 1000;
+    t->version = 2;
+    t->polls = 1;
+    rb_event(&R, 0, 1000, TW_EV_POLL_BEGIN, 1, 0, 2, TW_TASK_READY | TW_TF_ROOT << 8, 0, 0);
+    twc_session *s = rb_open(&R, 0);
+    cr_assert(s);
+    struct twc_fact_thread th = { .tid = 101, .name = "master", .block = TWC_BLOCK_SLEEP, .file = "/src/master.c", .line = 42 };
+    cr_assert_eq(twc_set_thread_facts(s, &th, 1), TWC_OK);
     free(expect_state(s, "master", "waiting"));
     int st;
     char *o = rb_exec(s, "validate --json", &st);
