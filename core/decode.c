@@ -346,6 +346,7 @@ int twc__load_model(struct twc_session *s, char *err, size_t errlen)
     for (size_t i = 0; i < m->ntasks; i++) m->torn_tasks += m->tasks[i].torn;
     for (size_t i = 0; i < m->nres; i++) m->torn_res += m->res[i].torn;
     twc__kernel_waits_apply(s, m);
+    twc__user_names_apply(s, m);
     twc__model_index(m);
     s->model_loaded = 1;
     return 0;

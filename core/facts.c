@@ -49,6 +49,16 @@ static const char *block_call(int block)
     return block >= 0 && block < (int)ARRAY_LEN(n) ? n[block] : "?";
 }
 
+/* Does a thread carry only the program's name (Linux gives every thread its process's comm, cut
+ * to 15 bytes, until pthread_setname_np)? Then the name says nothing of the thread. */
+static int program_named(const char *exe, const char *name)
+{
+    if (!exe) return 0;
+    const char *b = strrchr(exe, '/');
+    b = b ? b + 1 : exe;
+    return strncmp(b, name, 15) == 0 && strlen(name) == (strlen(b) < 15 ? strlen(b) : 15);
+}
+
 twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, size_t errlen)
 {
     int dummy;
@@ -114,8 +124,11 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         if (!ft->tid || ft->tid > 0xffffffffull) continue;
         struct mtask *t = &m->tasks[m->ntasks];
         t->id = ft->tid; t->os_tid = (uint32_t)ft->tid; t->flags = TW_TF_ROOT; t->wakers_alive = 1;
-        char nm[64];
-        if (ft->name && ft->name[0]) t->name = intern(&A, ft->name);
+        char nm[256];
+        if (ft->name && ft->name[0] && program_named(f->exe, ft->name) &&
+            twc__start_function(s->stack_names, ft->tid, nm, sizeof nm) == 0 && strcmp(nm, "main") != 0)
+            t->name = intern(&A, nm);   /* a thread nobody named: its start function says what it is for */
+        else if (ft->name && ft->name[0]) t->name = intern(&A, ft->name);
         else { snprintf(nm, sizeof nm, "thread-%llu", (unsigned long long)ft->tid); t->name = intern(&A, nm); }
         int b = ft->block;
         if (b == TWC_BLOCK_NONE) t->state = TW_TASK_POLLING;
@@ -166,10 +179,20 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
             snprintf(expr, sizeof expr, "%s(&%s)", block_call(ft->block), r ? twc__res_name(s, r, tmp, sizeof tmp) : "?");
         } else snprintf(expr, sizeof expr, "%s", ft->func ? ft->func : block_call(ft->block));
         struct tw_site_rec *site = &s->sites[s->nsites];
-        site->file = intern(&A, ft->file ? ft->file : "??");
-        site->line = ft->line > 0 ? (uint32_t)ft->line : 0;
+        struct twc__place own;
+        char fbuf[256];
+        if ((!ft->file || twc__is_toolchain_source(ft->file)) && twc__user_site(s->stack_names, ft->tid, &own, NULL) == 0) {
+            /* the frontend's first frame of the executable is inlined toolchain code
+             * (std::lock_guard's gthr-default.h:749): the user's line is further out */
+            site->file = intern(&A, own.file);
+            site->line = (uint32_t)own.line;
+            site->func = intern(&A, own.func);
+        } else {
+            site->file = intern(&A, ft->file ? ft->file : "??");
+            site->line = ft->line > 0 ? (uint32_t)ft->line : 0;
+            site->func = intern(&A, ft->func ? twc__demangled_or(ft->func, fbuf, sizeof fbuf) : NULL);
+        }
         site->expr = intern(&A, expr);
-        site->func = intern(&A, ft->func);
         t->await_site = (uint32_t)s->nsites++;
     }
     s->sites_loaded = 1;

@@ -1,9 +1,10 @@
 # core/ — libtwcore: decode, analyse, rewind and render regions and attach-only facts.
 CORE_SRCS := $(wildcard core/*.c)
 CORE_OBJS := $(patsubst core/%.c,$(B)/obj/core/%.o,$(CORE_SRCS))
-CORE_LIBS := -lelf -ldwarf
+CORE_LIBS := -lelf -ldwarf -lstdc++
 ALL_TARGETS += $(B)/lib/libtwcore.so $(B)/lib/libtwcore.a
-DEBIAN_PKGS += libelf-dev libdwarf-dev
+# g++ brings libstdc++'s __cxa_demangle, the toolchain's demangler (cxx_names.c, docs/design.md)
+DEBIAN_PKGS += libelf-dev libdwarf-dev g++
 
 $(B)/obj/core/%.o: core/%.c core/internal.h core/alerts.h core/commands.h core/dispatch.h core/dwarf_names.h core/glibc.h include/twcore.h include/tw_region.h
 	@mkdir -p $(dir $@)

@@ -3,12 +3,12 @@
 TEST_STEPS += test-attach
 $(B)/tests/attach/test_core: tests/attach/test_core.c $(TWATTACH_ARCHIVES) $(B)/lib/libtwcore.a
 	@mkdir -p $(@D)
-	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) -lcriterion -o $@
+	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) -lstdc++ -lcriterion -o $@
 
 $(B)/tests/attach/twa_dump: tests/attach/twa_dump.c $(TWATTACH_ARCHIVES) $(B)/lib/libtwcore.a
 	@mkdir -p $(@D)
-	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) -o $@
+	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) -lstdc++ -o $@
 
 .PHONY: test-attach
-test-attach: $(B)/tests/attach/test_core $(B)/tests/attach/twa_dump
+test-attach: $(B)/tests/attach/test_core $(B)/tests/attach/twa_dump $(EX_CPP_BINS)
 	@tests/attach/run.sh
