@@ -38,6 +38,7 @@ static int block_res_kind(int block)
     case TWC_BLOCK_SEM: return TW_RES_SEMAPHORE;
     case TWC_BLOCK_COND: return TW_RES_CONDVAR;
     case TWC_BLOCK_BARRIER: return TW_RES_BARRIER;
+    case TWC_BLOCK_FUTURE: return TW_RES_FUTURE;
     default: return 0;
     }
 }
@@ -45,7 +46,8 @@ static int block_res_kind(int block)
 static const char *block_call(int block)
 {
     static const char *n[] = { "running", "pthread_mutex_lock", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock", "sem_wait",
-                               "pthread_cond_wait", "pthread_join", "pthread_barrier_wait", "sleep", "io", "futex_wait" };
+                               "pthread_cond_wait", "pthread_join", "pthread_barrier_wait", "sleep", "io", "futex_wait",
+                               "std::future::wait" };
     return block >= 0 && block < (int)ARRAY_LEN(n) ? n[block] : "?";
 }
 
@@ -89,7 +91,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         const struct twc_fact_object *o = &f->objects[i];
         if (!o->addr || twc__idmap_get(&m->rmap, o->addr) >= 0) continue;
         struct mres *r = &m->res[m->nres];
-        r->id = o->addr; r->address = o->addr; r->kind = (uint8_t)(o->kind > 0 && o->kind <= TW_RES_OTHER ? o->kind : TW_RES_OTHER);
+        r->id = o->addr; r->address = o->addr; r->kind = (uint8_t)(o->kind > 0 && o->kind <= TW_RES_FUTURE ? o->kind : TW_RES_OTHER);
         twc__idmap_put(&m->rmap, r->id, (uint32_t)m->nres++);
         if (o->name) r->name = intern(&A, o->name);
         r->owner_known = o->owner_tid != 0;

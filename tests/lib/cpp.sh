@@ -34,6 +34,6 @@ cpp_want() {
     -O2g) deliver="deliver@future.cpp:12@deliver" ;;
     -O2) deliver="cpp-future-O2@??:0@deliver(std::promise<int>&)" main="cpp-future-O2@??:0@main" ;;
     esac
-    echo "$how $(printf '%s\n' "$main" "$deliver" | LC_ALL=C sort | tr '\n' ' ')0x?(other) cv(condvar)" ;;
+    echo "$how $(printf '%s\n' "$main" "$deliver" | LC_ALL=C sort | tr '\n' ' ')0x?(future) cv(condvar)" ;;
   esac
 }
