@@ -17,6 +17,10 @@ long long twc__dw_type_size(Dwarf_Debug dbg, Dwarf_Off type, int depth);
 /* Append the member/element path of byte `off` inside a value of type `type` to out
  * ("[1]", ".lock", "+0x8" for what no member covers). */
 void twc__dw_describe(Dwarf_Debug dbg, Dwarf_Off type, unsigned long long off, char *out, size_t n);
+/* The same, and the name of the outermost toolchain class the byte lies in ("latch",
+ * "counting_semaphore<4>") in type when type[0] is 0 on entry; type may be NULL. */
+void twc__dw_describe_typed(Dwarf_Debug dbg, Dwarf_Off type, unsigned long long off, char *out, size_t n, char *type_name,
+                            size_t tn);
 /* The name of file idx (DW_AT_decl_file, DW_AT_call_file) in the file table of the CU at
  * cu_off: 0, or -1 when unknown. */
 int twc__dw_file_name(Dwarf_Debug dbg, Dwarf_Off cu_off, long long idx, char *out, size_t n);

@@ -116,8 +116,12 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         const char *local = r->name ? NULL : twc__stack_name(s->stack_names, r->address);
         if (local) r->name = intern(&A, local);
         if (!r->name && f->exe) {
-            char *nm = twc_symbolize_data(f->exe, f->load_bias, r->address);
+            char cls[128];
+            char *nm = twc__symbolize_data_typed(f->exe, f->load_bias, r->address, cls, sizeof cls);
             if (nm) { r->name = intern(&A, nm); free(nm); }
+            /* a futex nobody's name identified, inside a std::latch, std::counting_semaphore... */
+            int k = r->kind == TW_RES_OTHER ? twc__cxx_kind_of_class(cls) : 0;
+            if (k) { r->kind = (uint8_t)k; r->class_ = TW_CLASS_CONSUMABLE; r->capacity = k == TW_RES_SEMAPHORE ? -1 : 1; }
         }
     }
     /* tasks */
@@ -173,16 +177,16 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         if (!ft->tid || ft->tid > 0xffffffffull) continue;
         struct mtask *t = &m->tasks[k++];
         if (ft->block == TWC_BLOCK_NONE && !ft->file) continue;
-        char expr[300];
+        char expr[300], fbuf[256];
+        const char *func = ft->func ? twc__demangled_or(ft->func, fbuf, sizeof fbuf) : NULL;
         if (ft->block == TWC_BLOCK_JOIN) snprintf(expr, sizeof expr, "pthread_join(%llu)", (unsigned long long)ft->object);
         else if (ft->object) {
             const struct mres *r = twc__model_res(m, ft->object);
             s->arena = A.p; s->arena_len = A.len;   /* names resolve through the arena built so far */
             snprintf(expr, sizeof expr, "%s(&%s)", block_call(ft->block), r ? twc__res_name(s, r, tmp, sizeof tmp) : "?");
-        } else snprintf(expr, sizeof expr, "%s", ft->func ? ft->func : block_call(ft->block));
+        } else snprintf(expr, sizeof expr, "%s", func ? func : block_call(ft->block));
         struct tw_site_rec *site = &s->sites[s->nsites];
         struct twc__place own;
-        char fbuf[256];
         if ((!ft->file || twc__is_toolchain_source(ft->file)) && twc__user_site(s->stack_names, ft->tid, &own, NULL) == 0) {
             /* the frontend's first frame of the executable is inlined toolchain code
              * (std::lock_guard's gthr-default.h:749): the user's line is further out */
@@ -192,7 +196,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         } else {
             site->file = intern(&A, ft->file ? ft->file : "??");
             site->line = ft->line > 0 ? (uint32_t)ft->line : 0;
-            site->func = intern(&A, ft->func ? twc__demangled_or(ft->func, fbuf, sizeof fbuf) : NULL);
+            site->func = intern(&A, func);
         }
         site->expr = intern(&A, expr);
         t->await_site = (uint32_t)s->nsites++;

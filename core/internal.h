@@ -368,6 +368,12 @@ char *twc__function_symbol_at(const char *exe, uint64_t addr);
  * "_ZL3bob" or "_ZL5vault+0x28": its DWARF path ("bob.m") through twc_symbolize_data, else
  * demangled ("bob+0x28"). malloc'd, NULL when nothing better is known. */
 char *twc__symbolize_symbol(const char *exe, const char *name);
+/* symbols.c: twc_symbolize_data, and in type (tn bytes) the outermost toolchain class the address
+ * lies in ("latch"; "" when none or no DWARF). */
+char *twc__symbolize_data_typed(const char *exe, uint64_t load_bias, uint64_t addr, char *type, size_t tn);
+/* cxx_kinds.c: the resource kind a futex word means by the library class it lies in (a
+ * std::latch is a barrier, a std::counting_semaphore a semaphore), 0 when the class says nothing */
+int twc__cxx_kind_of_class(const char *cls);
 /* user_names.c: C++ names in a region session from the frames the frontend lent (resources
  * named by mangled symbols, unnamed threads, toolchain-header sites, mangled site functions) */
 void twc__user_names_apply(struct twc_session *s, struct model *m);

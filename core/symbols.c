@@ -139,11 +139,21 @@ static Dwarf_Die next_sibling_die(Dwarf_Debug dbg, Dwarf_Die c)
 }
 void twc__dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *out, size_t n)
 {
+    twc__dw_describe_typed(dbg, toff, off, out, n, NULL, 0);
+}
+
+void twc__dw_describe_typed(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *out, size_t n, char *type,
+                            size_t tn)
+{
     for (int depth = 0; depth < MAX_DEPTH; depth++) {
         Dwarf_Die d = die_at(dbg, toff);
         if (!d) break;
         Dwarf_Half tag = 0; Dwarf_Error e = 0;
         dwarf_tag(d, &tag, &e);
+        char *tname = NULL;
+        if (type && !type[0] && (tag == DW_TAG_structure_type || tag == DW_TAG_class_type) && toolchain_type(dbg, d) &&
+            dwarf_diename(d, &tname, &e) == DW_DLV_OK && tname)
+            snprintf(type, tn, "%s", tname);   /* the outermost library type the byte lies in */
         Dwarf_Off next;
         int go = 0;
         if (tag == DW_TAG_typedef || tag == DW_TAG_const_type || tag == DW_TAG_volatile_type ||
@@ -223,7 +233,7 @@ static int static_address(Dwarf_Die v, uint64_t *addr)
     return rc;
 }
 
-struct var_query { const char *name; uint64_t addr; unsigned long long off; char *out; size_t n; };
+struct var_query { const char *name; uint64_t addr; unsigned long long off; char *out; size_t n; char *type; size_t tn; };
 
 /* Among d's children (and, in C++, its namespaces' children): the variable at the symbol's
  * address (a C++ static's DWARF name is "bob" while its symbol is "_ZL3bob"), else the one
@@ -250,7 +260,7 @@ static int find_variable(Dwarf_Debug dbg, Dwarf_Die d, const struct var_query *q
             }
             if ((by_addr || by_name) && typed) {
                 snprintf(q->out, q->n, "%s", q->name);
-                twc__dw_describe(dbg, t, q->off, q->out, q->n);
+                twc__dw_describe_typed(dbg, t, q->off, q->out, q->n, q->type, q->tn);
                 found = 1;
             }
         } else if (!found && tag == DW_TAG_namespace) {
@@ -263,12 +273,13 @@ static int find_variable(Dwarf_Debug dbg, Dwarf_Die d, const struct var_query *q
 
 /* Look for the variable at `addr` (its symbol demangled is `name`, "bob" for "_ZL3bob") and
  * describe `off` inside it. */
-static int dwarf_path(const char *exe, const char *name, uint64_t addr, unsigned long long off, char *out, size_t n)
+static int dwarf_path(const char *exe, const char *name, uint64_t addr, unsigned long long off, char *out, size_t n,
+                      char *type, size_t tn)
 {
     Dwarf_Debug dbg = 0; Dwarf_Error e = 0;
     if (dwarf_init_path(exe, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, NULL, 0, NULL, &e) != DW_DLV_OK)
         return -1;
-    struct var_query q = { name, addr, off, out, n };
+    struct var_query q = { name, addr, off, out, n, type, tn };
     int found = 0;
     for (int cus = 0; cus < 100000 && !found; cus++) {
         Dwarf_Unsigned hl, abo, next; Dwarf_Half ver, as, ls, es, ct; Dwarf_Sig8 sig; Dwarf_Unsigned toff;
@@ -286,6 +297,12 @@ static int dwarf_path(const char *exe, const char *name, uint64_t addr, unsigned
 
 char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr)
 {
+    return twc__symbolize_data_typed(exe, load_bias, addr, NULL, 0);
+}
+
+char *twc__symbolize_data_typed(const char *exe, uint64_t load_bias, uint64_t addr, char *type, size_t tn)
+{
+    if (type && tn) type[0] = 0;
     if (!exe || addr < load_bias) return NULL;
     uint64_t a = addr - load_bias;
     if (elf_version(EV_CURRENT) == EV_NONE) return NULL;
@@ -329,7 +346,7 @@ char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr)
     char shown[256];
     snprintf(shown, sizeof shown, "%s", twc__demangled_or(best, path, sizeof path));
     path[0] = 0;
-    if (dwarf_path(exe, shown, best_value, best_off, path, sizeof path) == 0 && path[0]) return strdup(path);
+    if (dwarf_path(exe, shown, best_value, best_off, path, sizeof path, type, tn) == 0 && path[0]) return strdup(path);
     snprintf(best, sizeof best, "%s", shown);
     if (best_off == 0) return strdup(best);
     char out[300];
@@ -337,7 +354,10 @@ char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr)
     return strdup(out);
 }
 
-char *twc__function_symbol_at(const char *exe, uint64_t addr)
+/* The first .symtab symbol of exe that `match` accepts (its name, malloc'd, and its value), or
+ * NULL. Reads the file each call: used once per thread or per mangled name. */
+typedef int (*sym_match)(const GElf_Sym *sym, const char *name, const void *arg);
+static char *find_symbol(const char *exe, sym_match match, const void *arg, uint64_t *value)
 {
     if (!exe || elf_version(EV_CURRENT) == EV_NONE) return NULL;
     int fd = open(exe, O_RDONLY | O_CLOEXEC);
@@ -352,9 +372,9 @@ char *twc__function_symbol_at(const char *exe, uint64_t addr)
         size_t n = data ? sh.sh_size / sh.sh_entsize : 0;
         for (size_t i = 0; i < n && !found; i++) {
             GElf_Sym sym;
-            if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_value != addr) continue;
+            if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF) continue;
             const char *nm = elf_strptr(elf, sh.sh_link, sym.st_name);
-            if (nm && nm[0]) found = strdup(nm);
+            if (nm && nm[0] && match(&sym, nm, arg) && (found = strdup(nm)) && value) *value = sym.st_value;
         }
     }
     if (elf) elf_end(elf);
@@ -362,28 +382,30 @@ char *twc__function_symbol_at(const char *exe, uint64_t addr)
     return found;
 }
 
-/* The value of the data symbol called `name` in exe's .symtab (an address of the file). */
+static int function_at(const GElf_Sym *sym, const char *name, const void *arg)
+{
+    (void)name;
+    return GELF_ST_TYPE(sym->st_info) == STT_FUNC && sym->st_value == *(const uint64_t *)arg;
+}
+
+char *twc__function_symbol_at(const char *exe, uint64_t addr)
+{
+    return find_symbol(exe, function_at, &addr, NULL);
+}
+
+static int named(const GElf_Sym *sym, const char *name, const void *arg)
+{
+    (void)sym;
+    return strcmp(name, arg) == 0;
+}
+
+/* The value of the symbol called `name` in exe's .symtab (an address of the file). */
 static int symbol_value(const char *exe, const char *name, uint64_t *value)
 {
-    int fd = open(exe, O_RDONLY | O_CLOEXEC), found = 0;
-    if (fd < 0 || elf_version(EV_CURRENT) == EV_NONE) { if (fd >= 0) close(fd); return -1; }
-    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-    Elf_Scn *scn = NULL;
-    while (elf && !found && (scn = elf_nextscn(elf, scn))) {
-        GElf_Shdr sh;
-        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize) continue;
-        Elf_Data *data = elf_getdata(scn, NULL);
-        size_t n = data ? sh.sh_size / sh.sh_entsize : 0;
-        for (size_t i = 0; i < n && !found; i++) {
-            GElf_Sym sym;
-            if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF) continue;
-            const char *nm = elf_strptr(elf, sh.sh_link, sym.st_name);
-            if (nm && !strcmp(nm, name)) { *value = sym.st_value; found = 1; }
-        }
-    }
-    if (elf) elf_end(elf);
-    close(fd);
-    return found ? 0 : -1;
+    char *found = find_symbol(exe, named, name, value);
+    int ok = found != NULL;
+    free(found);
+    return ok ? 0 : -1;
 }
 
 char *twc__symbolize_symbol(const char *exe, const char *name)

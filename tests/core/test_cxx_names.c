@@ -54,3 +54,15 @@ Test(cxx_names, toolchain_sources_are_not_the_users)
     cr_expect(!twc__is_toolchain_source("bank.cpp"));
     cr_expect(!twc__is_toolchain_source("/home/me/src/bitsy/main.cpp"));
 }
+
+Test(cxx_names, cxx20_classes_say_what_their_futex_means)
+{
+    cr_expect_eq(twc__cxx_kind_of_class("latch"), TW_RES_BARRIER);
+    cr_expect_eq(twc__cxx_kind_of_class("barrier<std::__empty_completion>"), TW_RES_BARRIER);
+    cr_expect_eq(twc__cxx_kind_of_class("counting_semaphore<4>"), TW_RES_SEMAPHORE);
+    cr_expect_eq(twc__cxx_kind_of_class("__atomic_semaphore"), TW_RES_SEMAPHORE);
+    /* std::atomic<T>::wait: anyone may store and notify, nothing more to say than "other" */
+    cr_expect_eq(twc__cxx_kind_of_class("atomic<int>"), 0);
+    cr_expect_eq(twc__cxx_kind_of_class("latched"), 0);
+    cr_expect_eq(twc__cxx_kind_of_class(NULL), 0);
+}

@@ -8,23 +8,13 @@
 . "$(dirname "$0")/lib.sh"
 need "$PLUGIN" build/lib/libtwcore.so build/examples/cpp-bank build/examples/cpp-future-O2g
 . tests/lib/cpp.sh
+live() { gdb_pid "$1" 'tw deadlocks --json'; }
+on_core() { gdb_core "$1" "$2" 'tw deadlocks --json'; }
 for prog in cpp-bank cpp-future; do
   for v in "" -O2g; do
-    bin=build/examples/$prog$v
-    start "$bin"; p=$PID
-    want=$(cpp_want $prog "$v")
-    for try in 1 2 3 4 5; do # a loaded machine may need a moment to bring every thread to its wait
-      got=$(gdb_pid "$p" 'tw deadlocks --json' | cpp_summary)
-      [ "$got" = "$want" ] && break
-      sleep 0.3
-    done
-    [ "$got" = "$want" ] || fail "$prog$v live: '$got', want '$want'"
-    core=$(core_of "$p")
-    want=$(cpp_want $prog "$v" core)
-    got=$(gdb_core "$bin" "$core" 'tw deadlocks --json' | cpp_summary)
-    rm -f "$core"
-    [ "$got" = "$want" ] || fail "$prog$v core: '$got', want '$want'"
-    kill -9 "$p"
-    ok "$prog$v: $want (live and core)"
+    start "build/examples/$prog$v"
+    cpp_live_and_core $prog "$v" "$PID" live core_of on_core || fail "$CPP_ERR"
+    kill -9 "$PID"
+    ok "$prog$v: $CPP_SEEN"
   done
 done

@@ -37,3 +37,25 @@ cpp_want() {
     echo "$how $(printf '%s\n' "$main" "$deliver" | LC_ALL=C sort | tr '\n' ' ')0x?(future) cv(condvar)" ;;
   esac
 }
+
+# cpp_live_and_core PROG VARIANT PID LIVE MAKE_CORE ON_CORE: a frontend's answer for PROG built
+# as VARIANT, running as PID, live (`LIVE PID` prints its `tw deadlocks --json`; retried while a
+# loaded machine brings the threads to their waits) and from a core (`MAKE_CORE PID` echoes a
+# core's path, `ON_CORE BIN CORE` prints the JSON). 0 when both are what cpp_want says; else 1
+# with the difference in CPP_ERR.
+cpp_live_and_core() {
+  local prog=$1 v=$2 pid=$3 live=$4 make_core=$5 on_core=$6 want got core
+  want=$(cpp_want "$prog" "$v")
+  for _ in 1 2 3 4 5; do
+    got=$($live "$pid" | cpp_summary)
+    [ "$got" = "$want" ] && break
+    sleep 0.3
+  done
+  [ "$got" = "$want" ] || { CPP_ERR="$prog$v live: '$got', want '$want'"; return 1; }
+  core=$($make_core "$pid") || { CPP_ERR="no core of $prog$v"; return 1; }
+  want=$(cpp_want "$prog" "$v" core)
+  got=$($on_core "build/examples/$prog$v" "$core" | cpp_summary)
+  rm -f "$core"
+  [ "$got" = "$want" ] || { CPP_ERR="$prog$v core: '$got', want '$want'"; return 1; }
+  CPP_SEEN="live: $(cpp_want "$prog" "$v"); core: $want"
+}

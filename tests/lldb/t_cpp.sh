@@ -8,24 +8,13 @@
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 need_lldb; need_attach
 . tests/lib/cpp.sh
+live() { lldb_pid "$1" 'tw deadlocks --json'; }
+on_core() { lldb_core "$1" "$2" 'tw deadlocks --json'; }
 for prog in cpp-bank cpp-future; do
   for v in "" -O2g; do
-    bin=build/examples/$prog$v
-    [ -x "$bin" ] || fail "$bin is not built"
     start_example "$prog$v"
-    want=$(cpp_want $prog "$v")
-    for try in 1 2 3; do # a loaded machine may need a moment to bring every thread to its wait
-      got=$(lldb_pid "$EX_PID" 'tw deadlocks --json' | cpp_summary)
-      [ "$got" = "$want" ] && break
-      sleep 0.5
-    done
-    [ "$got" = "$want" ] || fail "$prog$v live: '$got', want '$want'"
-    core=$(make_core "$EX_PID")
-    want=$(cpp_want $prog "$v" core)
-    got=$(lldb_core "$bin" "$core" 'tw deadlocks --json' | cpp_summary)
-    rm -f "$core"
-    [ "$got" = "$want" ] || fail "$prog$v core: '$got', want '$want'"
+    cpp_live_and_core $prog "$v" "$EX_PID" live make_core on_core || fail "$CPP_ERR"
     kill -9 "$EX_PID"
-    pass "$prog$v: $want (live and core)"
+    pass "$prog$v: $CPP_SEEN"
   done
 done
