@@ -51,16 +51,6 @@ static const char *block_call(int block)
     return block >= 0 && block < (int)ARRAY_LEN(n) ? n[block] : "?";
 }
 
-/* Does a thread carry only the program's name (Linux gives every thread its process's comm, cut
- * to 15 bytes, until pthread_setname_np)? Then the name says nothing of the thread. */
-static int program_named(const char *exe, const char *name)
-{
-    if (!exe) return 0;
-    const char *b = strrchr(exe, '/');
-    b = b ? b + 1 : exe;
-    return strncmp(b, name, 15) == 0 && strlen(name) == (strlen(b) < 15 ? strlen(b) : 15);
-}
-
 twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, size_t errlen)
 {
     int dummy;
@@ -131,7 +121,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         struct mtask *t = &m->tasks[m->ntasks];
         t->id = ft->tid; t->os_tid = (uint32_t)ft->tid; t->flags = TW_TF_ROOT; t->wakers_alive = 1;
         char nm[256];
-        if (ft->name && ft->name[0] && program_named(f->exe, ft->name) &&
+        if (ft->name && ft->name[0] && twc__program_named(f->exe, ft->name) &&
             twc__start_function(s->stack_names, ft->tid, nm, sizeof nm) == 0 && strcmp(nm, "main") != 0)
             t->name = intern(&A, nm);   /* a thread nobody named: its start function says what it is for */
         else if (ft->name && ft->name[0]) t->name = intern(&A, ft->name);

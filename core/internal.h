@@ -377,6 +377,10 @@ int twc__cxx_kind_of_class(const char *cls);
 /* user_names.c: C++ names in a region session from the frames the frontend lent (resources
  * named by mangled symbols, unnamed threads, toolchain-header sites, mangled site functions) */
 void twc__user_names_apply(struct twc_session *s, struct model *m);
+/* user_names.c: does a thread carry only the program's name (Linux gives every thread its
+ * process's comm until pthread_setname_np; a core gives every thread the process's name)? Then
+ * the name says nothing of the thread. */
+int twc__program_named(const char *exe, const char *name);
 /* kernel_waits.c: thread tasks the model shows polling whose thread the frontend saw blocked in
  * the kernel become waiting (on the outside world), at a site of their own */
 struct kernel_waits;

@@ -42,16 +42,24 @@ static uint32_t add_site(struct twc_session *s, const struct tw_site_rec *like, 
     return (uint32_t)s->nsites++;
 }
 
-/* A name the adapter gives a thread nobody named: the program's own (every thread's comm until
- * pthread_setname_np), "thread", or the trampoline's place "libstdc++.so.6+0xd4490". */
+int twc__program_named(const char *exe, const char *name)
+{
+    if (!exe || !name || !name[0]) return 0;
+    const char *b = strrchr(exe, '/');
+    b = b ? b + 1 : exe;
+    size_t n = strlen(name);
+    /* the whole name, or cut: a live comm keeps 15 bytes, a core's NT_PRPSINFO 16 */
+    return strncmp(b, name, n) == 0 && (n == strlen(b) || n == 15 || n == 16);
+}
+
+/* A name the adapter gives a thread nobody named: the program's own, "thread", or the
+ * trampoline's place "libstdc++.so.6+0xd4490". */
 static int unnamed_thread(const char *exe, const char *name)
 {
     if (!strcmp(name, "thread")) return 1;
     const char *plus = strstr(name, "+0x");
     if (plus && strstr(name, ".so") && strstr(name, ".so") < plus) return 1;
-    const char *b = strrchr(exe, '/');
-    b = b ? b + 1 : exe;
-    return strncmp(b, name, 15) == 0 && strlen(name) == (strlen(b) < 15 ? strlen(b) : 15);
+    return twc__program_named(exe, name);
 }
 
 /* The adapter's site is the line of the thread's first frame in the executable, by base name

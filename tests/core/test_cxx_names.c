@@ -66,3 +66,14 @@ Test(cxx_names, cxx20_classes_say_what_their_futex_means)
     cr_expect_eq(twc__cxx_kind_of_class("latched"), 0);
     cr_expect_eq(twc__cxx_kind_of_class(NULL), 0);
 }
+
+Test(cxx_names, a_thread_named_like_its_program_is_unnamed)
+{
+    cr_expect(twc__program_named("/x/cpp-bank", "cpp-bank"));
+    /* a live comm keeps 15 bytes, a core's NT_PRPSINFO 16 */
+    cr_expect(twc__program_named("/x/cpp-future-libcxx", "cpp-future-libc"));
+    cr_expect(twc__program_named("/x/cpp-future-libcxx", "cpp-future-libcx"));
+    cr_expect(!twc__program_named("/x/cpp-bank", "cpp-ban"));
+    cr_expect(!twc__program_named("/x/cpp-bank", "transfer"));
+    cr_expect(!twc__program_named(NULL, "cpp-bank"));
+}

@@ -28,7 +28,8 @@ cpp_want() {
   case $prog in
   cpp-bank) echo "certain $name@$site@$func $name@$site@$func alice$m(mutex) bob$m(mutex)" ;;
   cpp-future)
-    local how=certain deliver="deliver@future.cpp:12@deliver(std::promise<int>&)" main="cpp-future$v@future.cpp:21@main"
+    local how=certain deliver="deliver@future.cpp:12@deliver(std::promise<int>&)" main="cpp-future$v"
+    main="${main:0:15}@future.cpp:21@main"   # a thread's comm is 15 bytes
     [ -n "$core" ] && how=possible
     case $v in
     -O2g) deliver="deliver@future.cpp:12@deliver" ;;
