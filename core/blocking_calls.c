@@ -1,7 +1,7 @@
-/* blocking_calls.c — which glibc functions and which system calls mean a wait, and what kind.
+/* blocking_calls.c — which glibc (and libstdc++) functions and which system calls mean a wait, and what kind.
  *
  * The one place a new blocking call goes: add a row (tests/core/test_classify.c has a row per
- * call). Names are matched with leading underscores (and glibc's "__GI_" alias prefix) stripped,
+ * call). Names are matched demangled, with leading underscores (and glibc's "__GI_" alias prefix) stripped,
  * as prefixes, so "___pthread_mutex_lock", "__new_sem_wait_slow64" and "sem_wait@@GLIBC_2.34"
  * match too. The innermost match wins: pthread_cond_wait re-locking its mutex is blocked on the
  * mutex. Longer names that share a prefix come first. The last two columns say which argument
@@ -44,6 +44,11 @@ static const struct twc__blocking_call calls[] = {
     {"libc_pause", TWC_BLOCK_SLEEP, 0, -1, -1},
     {"pause", TWC_BLOCK_SLEEP, 0, -1, -1},
     {"sigsuspend", TWC_BLOCK_SLEEP, 0, -1, -1},
+    /* C++: libstdc++'s names demangled (a frontend may hand either spelling). A std::future's
+     * wait() and get() sleep on the shared state's status word through __atomic_futex_unsigned;
+     * _M_futex_wait_until_steady (wait_for, wait_until) shares the prefix, and its futex call
+     * carries the timeout, which says timed. */
+    {"std::__atomic_futex_unsigned_base::_M_futex_wait_until", TWC_BLOCK_FUTURE, 0, -1, -1},
 };
 
 /* "__GI___pthread_mutex_lock" -> "pthread_mutex_lock" */
@@ -65,7 +70,8 @@ const struct twc__blocking_call *twc__find_blocking_call(const struct twc_raw_fr
         for (int k = 0; k < fr[i].nnames && k < TWC_RAW_MAX_NAMES; k++) {
             if (!fr[i].names[k])
                 continue;
-            const char *nm = bare(fr[i].names[k]);
+            char buf[512];
+            const char *nm = bare(twc__demangled_or(fr[i].names[k], buf, sizeof buf));
             for (size_t c = 0; c < ARRAY_LEN(calls); c++)
                 if (strncmp(nm, calls[c].name, strlen(calls[c].name)) == 0) {
                     *at = i;

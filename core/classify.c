@@ -184,7 +184,7 @@ static void object_of(const struct twc__mem *mem, const struct twc_glibc *L, con
     }
     default:
         v->object = futex;
-        add_obj(v, futex, TW_RES_OTHER, 0, -1);
+        add_obj(v, futex, v->block == TWC_BLOCK_FUTURE ? TW_RES_FUTURE : TW_RES_OTHER, 0, -1);
         return;
     }
 }

@@ -4,6 +4,7 @@
 #ifndef TWC_DWARF_NAMES_H
 #define TWC_DWARF_NAMES_H
 #include <stddef.h>
+#include <stdint.h>
 #include <libdwarf/dwarf.h>
 #include <libdwarf/libdwarf.h>
 
@@ -16,4 +17,25 @@ long long twc__dw_type_size(Dwarf_Debug dbg, Dwarf_Off type, int depth);
 /* Append the member/element path of byte `off` inside a value of type `type` to out
  * ("[1]", ".lock", "+0x8" for what no member covers). */
 void twc__dw_describe(Dwarf_Debug dbg, Dwarf_Off type, unsigned long long off, char *out, size_t n);
+/* The same, and the name of the outermost toolchain class the byte lies in ("latch",
+ * "counting_semaphore<4>") in type when type[0] is 0 on entry; type may be NULL. */
+void twc__dw_describe_typed(Dwarf_Debug dbg, Dwarf_Off type, unsigned long long off, char *out, size_t n, char *type_name,
+                            size_t tn);
+/* The name of file idx (DW_AT_decl_file, DW_AT_call_file) in the file table of the CU at
+ * cu_off: 0, or -1 when unknown. */
+int twc__dw_file_name(Dwarf_Debug dbg, Dwarf_Off cu_off, long long idx, char *out, size_t n);
+/* Call fn(lo, hi) for each address range of die: low_pc/high_pc, or a DWARF 5 range list.
+ * Returns how many ranges it found (0: the DIE has no code, or ranges we do not read). */
+typedef void (*range_fn)(void *arg, uint64_t lo, uint64_t hi);
+int twc__dw_die_ranges(Dwarf_Die die, int cu_version, range_fn fn, void *arg);
+
+/* locals.c's per-session view of the executable's DWARF, shared with user_site.c: the debug
+ * handle (indexed on first use; NULL when the executable has no usable DWARF), the subprogram
+ * DIE around an absolute pc (0, with the pc relative to the executable; -1 when none), the
+ * frames lent. */
+struct stack_names;
+struct twc_fact_frame;
+Dwarf_Debug twc__stack_dwarf(struct stack_names *sn);
+int twc__stack_fn_at(struct stack_names *sn, uint64_t pc, Dwarf_Off *die, uint64_t *rel_pc);
+const struct twc_fact_frame *twc__stack_frames(const struct stack_names *sn, size_t *n);
 #endif

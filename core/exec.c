@@ -93,7 +93,7 @@ int twc_refresh(twc_session *s, char *err, size_t errlen)
     if (s->facts) return 0;
     twc__model_free(&s->now); twc__model_free(&s->view);
     free(s->arena); s->arena = NULL; s->arena_len = 0;
-    free(s->sites); s->sites = NULL; s->nsites = 0; s->sites_loaded = 0;
+    free(s->sites); s->sites = NULL; s->nsites = 0; s->sites_loaded = 0; s->sites_demangled = 0;
     for (size_t i = 0; i < s->nlazy; i++) free(s->lazy[i].s);
     s->nlazy = 0;
     free(s->events); s->events = NULL; s->nevents = 0;

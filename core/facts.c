@@ -38,6 +38,7 @@ static int block_res_kind(int block)
     case TWC_BLOCK_SEM: return TW_RES_SEMAPHORE;
     case TWC_BLOCK_COND: return TW_RES_CONDVAR;
     case TWC_BLOCK_BARRIER: return TW_RES_BARRIER;
+    case TWC_BLOCK_FUTURE: return TW_RES_FUTURE;
     default: return 0;
     }
 }
@@ -45,7 +46,8 @@ static int block_res_kind(int block)
 const char *twc__block_call(int block)
 {
     static const char *n[] = { "running", "pthread_mutex_lock", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock", "sem_wait",
-                               "pthread_cond_wait", "pthread_join", "pthread_barrier_wait", "sleep", "io", "futex_wait" };
+                               "pthread_cond_wait", "pthread_join", "pthread_barrier_wait", "sleep", "io", "futex_wait",
+                               "std::future::wait" };
     return block >= 0 && block < (int)ARRAY_LEN(n) ? n[block] : "?";
 }
 
@@ -79,7 +81,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         const struct twc_fact_object *o = &f->objects[i];
         if (!o->addr || twc__idmap_get(&m->rmap, o->addr) >= 0) continue;
         struct mres *r = &m->res[m->nres];
-        r->id = o->addr; r->address = o->addr; r->kind = (uint8_t)(o->kind > 0 && o->kind <= TW_RES_OTHER ? o->kind : TW_RES_OTHER);
+        r->id = o->addr; r->address = o->addr; r->kind = (uint8_t)(o->kind > 0 && o->kind <= TW_RES_FUTURE ? o->kind : TW_RES_OTHER);
         twc__idmap_put(&m->rmap, r->id, (uint32_t)m->nres++);
         if (o->name) r->name = intern(&A, o->name);
         r->owner_known = o->owner_tid != 0;
@@ -104,8 +106,12 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         const char *local = r->name ? NULL : twc__stack_name(s->stack_names, r->address);
         if (local) r->name = intern(&A, local);
         if (!r->name && f->exe) {
-            char *nm = twc_symbolize_data(f->exe, f->load_bias, r->address);
+            char cls[128];
+            char *nm = twc__symbolize_data_typed(f->exe, f->load_bias, r->address, cls, sizeof cls);
             if (nm) { r->name = intern(&A, nm); free(nm); }
+            /* a futex nobody's name identified, inside a std::latch, std::counting_semaphore... */
+            int k = r->kind == TW_RES_OTHER ? twc__cxx_kind_of_class(cls) : 0;
+            if (k) { r->kind = (uint8_t)k; r->class_ = TW_CLASS_CONSUMABLE; r->capacity = k == TW_RES_SEMAPHORE ? -1 : 1; }
         }
     }
     /* tasks */
@@ -114,8 +120,11 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         if (!ft->tid || ft->tid > 0xffffffffull) continue;
         struct mtask *t = &m->tasks[m->ntasks];
         t->id = ft->tid; t->os_tid = (uint32_t)ft->tid; t->flags = TW_TF_ROOT; t->wakers_alive = 1;
-        char nm[64];
-        if (ft->name && ft->name[0]) t->name = intern(&A, ft->name);
+        char nm[256];
+        if (ft->name && ft->name[0] && twc__program_named(f->exe, ft->name) &&
+            twc__start_function(s->stack_names, ft->tid, nm, sizeof nm) == 0 && strcmp(nm, "main") != 0)
+            t->name = intern(&A, nm);   /* a thread nobody named: its start function says what it is for */
+        else if (ft->name && ft->name[0]) t->name = intern(&A, ft->name);
         else { snprintf(nm, sizeof nm, "thread-%llu", (unsigned long long)ft->tid); t->name = intern(&A, nm); }
         int b = ft->block;
         if (b == TWC_BLOCK_NONE) t->state = TW_TASK_POLLING;
@@ -158,7 +167,8 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         if (!ft->tid || ft->tid > 0xffffffffull) continue;
         struct mtask *t = &m->tasks[k++];
         if (ft->block == TWC_BLOCK_NONE && !ft->file) continue;
-        char expr[300];
+        char expr[300], fbuf[256];
+        const char *func = ft->func ? twc__demangled_or(ft->func, fbuf, sizeof fbuf) : NULL;
         if (ft->block == TWC_BLOCK_JOIN) snprintf(expr, sizeof expr, "pthread_join(%llu)", (unsigned long long)ft->object);
         else if (ft->object) {
             const struct mres *r = twc__model_res(m, ft->object);
@@ -168,12 +178,21 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
             /* a condvar wait names its mutex too, as the call was written: wait(&cv, &m) */
             snprintf(expr, sizeof expr, "%s(&%s%s%s)", twc__block_call(ft->block), r ? twc__res_name(s, r, tmp, sizeof tmp) : "?",
                      r2 ? ", &" : "", r2 ? twc__res_name(s, r2, tmp2, sizeof tmp2) : "");
-        } else snprintf(expr, sizeof expr, "%s", ft->func ? ft->func : twc__block_call(ft->block));
+        } else snprintf(expr, sizeof expr, "%s", func ? func : twc__block_call(ft->block));
         struct tw_site_rec *site = &s->sites[s->nsites];
-        site->file = intern(&A, ft->file ? ft->file : "??");
-        site->line = ft->line > 0 ? (uint32_t)ft->line : 0;
+        struct twc__place own;
+        if ((!ft->file || twc__is_toolchain_source(ft->file)) && twc__user_site(s->stack_names, ft->tid, &own, NULL) == 0) {
+            /* the frontend's first frame of the executable is inlined toolchain code
+             * (std::lock_guard's gthr-default.h:749): the user's line is further out */
+            site->file = intern(&A, own.file);
+            site->line = (uint32_t)own.line;
+            site->func = intern(&A, own.func);
+        } else {
+            site->file = intern(&A, ft->file ? ft->file : "??");
+            site->line = ft->line > 0 ? (uint32_t)ft->line : 0;
+            site->func = intern(&A, func);
+        }
         site->expr = intern(&A, expr);
-        site->func = intern(&A, ft->func);
         t->await_site = (uint32_t)s->nsites++;
     }
     s->sites_loaded = 1;

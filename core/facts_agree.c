@@ -18,6 +18,7 @@ int twc_facts_need_second_sample(const struct twc_facts *f)
         switch (t->block) {
         case TWC_BLOCK_SEM: case TWC_BLOCK_COND: case TWC_BLOCK_JOIN: case TWC_BLOCK_BARRIER:
         case TWC_BLOCK_RWLOCK_RD: case TWC_BLOCK_RWLOCK_WR: case TWC_BLOCK_UNKNOWN:
+        case TWC_BLOCK_FUTURE:
             return 1;
         default: break;
         }

@@ -26,7 +26,7 @@ const char *twc__wait_kind_name(unsigned k)
 const char *twc__res_kind_name(unsigned k)
 {
     static const char *n[] = { "unknown", "mutex", "rwlock", "semaphore", "channel", "oneshot", "notify",
-                               "condvar", "barrier", "pipe", "timer", "other" };
+                               "condvar", "barrier", "pipe", "timer", "other", "future" };
     return k < ARRAY_LEN(n) ? n[k] : "unknown";
 }
 

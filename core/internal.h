@@ -159,6 +159,7 @@ struct twc_session {
     char *facts_source; char *facts_exe;
     struct stack_names *stack_names;   /* locals.c: frames lent for naming stack objects, may be NULL */
     struct kernel_waits *kernel_waits; /* kernel_waits.c: threads lent as blocked in the kernel, may be NULL */
+    int sites_demangled;               /* user_names.c: the loaded sites' functions demangled */
     uint32_t long_poll_ms;
     int history_fields;  /* this command's JSON carries horizon/newest (dispatch.c decides) */
 };
@@ -354,6 +355,39 @@ const char *twc__stack_name(struct stack_names *sn, uint64_t addr);
 void twc__stack_names_free(struct stack_names *sn);
 /* the executable (and its load bias) the frames were lent with, NULL when none */
 const char *twc__stack_names_exe(const struct stack_names *sn, uint64_t *bias);
+/* user_site.c: the user's own line and a thread's start function, from the executable's DWARF
+ * (inline frames included) through the frames lent to stack_names. 0 when found. innermost (may
+ * be NULL) gets the place the thread's first frame in the executable is at, toolchain or not. */
+struct twc__place { char file[256]; int line; char func[256]; };
+int twc__user_site(struct stack_names *sn, uint64_t tid, struct twc__place *out, struct twc__place *innermost);
+int twc__start_function(struct stack_names *sn, uint64_t tid, char *out, size_t n);
+/* cxx_names.c: the toolchain's demangler (malloc'd result, NULL when name is not mangled),
+ * the demangled name in buf or name itself, a function name without its parameter list, and
+ * whether a source file is a system or toolchain header rather than the program's own. */
+char *twc__demangle(const char *name);
+const char *twc__demangled_or(const char *name, char *buf, size_t n);
+void twc__strip_params(char *func);
+int twc__is_toolchain_source(const char *file);
+/* symbols.c: the name of the function symbol (.symtab) starting exactly at addr in exe (an
+ * address of the file, before load bias), malloc'd, or NULL. */
+char *twc__function_symbol_at(const char *exe, uint64_t addr);
+/* symbols.c: the name as the user writes it of what an adapter named by a (mangled) symbol,
+ * "_ZL3bob" or "_ZL5vault+0x28": its DWARF path ("bob.m") through twc_symbolize_data, else
+ * demangled ("bob+0x28"). malloc'd, NULL when nothing better is known. */
+char *twc__symbolize_symbol(const char *exe, const char *name);
+/* symbols.c: twc_symbolize_data, and in type (tn bytes) the outermost toolchain class the address
+ * lies in ("latch"; "" when none or no DWARF). */
+char *twc__symbolize_data_typed(const char *exe, uint64_t load_bias, uint64_t addr, char *type, size_t tn);
+/* cxx_kinds.c: the resource kind a futex word means by the library class it lies in (a
+ * std::latch is a barrier, a std::counting_semaphore a semaphore), 0 when the class says nothing */
+int twc__cxx_kind_of_class(const char *cls);
+/* user_names.c: C++ names in a region session from the frames the frontend lent (resources
+ * named by mangled symbols, unnamed threads, toolchain-header sites, mangled site functions) */
+void twc__user_names_apply(struct twc_session *s, struct model *m);
+/* user_names.c: does a thread carry only the program's name (Linux gives every thread its
+ * process's comm until pthread_setname_np; a core gives every thread the process's name)? Then
+ * the name says nothing of the thread. */
+int twc__program_named(const char *exe, const char *name);
 /* kernel_waits.c: thread tasks the model shows polling whose thread the frontend saw blocked in
  * the kernel become waiting (on the outside world), at a site of their own */
 struct kernel_waits;

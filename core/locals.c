@@ -56,8 +56,7 @@ static void add_fn(struct stack_names *sn, uint64_t lo, uint64_t hi, Dwarf_Off d
 
 /* Call fn(lo, hi) for each address range of die: low_pc/high_pc, or a DWARF 5 range list.
  * Returns how many ranges it found (0: the DIE has no code, or ranges we do not read). */
-typedef void (*range_fn)(void *arg, uint64_t lo, uint64_t hi);
-static int die_ranges(Dwarf_Die die, int cu_version, range_fn fn, void *arg)
+int twc__dw_die_ranges(Dwarf_Die die, int cu_version, range_fn fn, void *arg)
 {
     Dwarf_Error e = 0;
     Dwarf_Addr lo, hi;
@@ -117,6 +116,28 @@ static int fn_cmp(const void *a, const void *b)
     return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
+/* C++ functions defined inside a namespace are its children, not the CU's. */
+static void index_namespace(struct stack_names *sn, Dwarf_Die ns, int ver, int depth)
+{
+    Dwarf_Error e = 0;
+    Dwarf_Die c = 0, sib;
+    if (depth > MAX_SCOPE_DEPTH || dwarf_child(ns, &c, &e) != DW_DLV_OK) return;
+    while (c) {
+        Dwarf_Half tag = 0;
+        Dwarf_Off off = 0;
+        if (dwarf_tag(c, &tag, &e) == DW_DLV_OK && tag == DW_TAG_subprogram && dwarf_dieoffset(c, &off, &e) == DW_DLV_OK) {
+            struct fn_arg fa = { sn, off };
+            twc__dw_die_ranges(c, ver, fn_range_cb, &fa);
+        } else if (tag == DW_TAG_namespace) {
+            index_namespace(sn, c, ver, depth + 1);
+        }
+        sib = 0;
+        int rc = dwarf_siblingof_b(sn->dbg, c, 1, &sib, &e);
+        dwarf_dealloc_die(c);
+        c = rc == DW_DLV_OK ? sib : NULL;
+    }
+}
+
 static int index_functions(struct stack_names *sn)
 {
     Dwarf_Error e = 0;
@@ -136,7 +157,9 @@ static int index_functions(struct stack_names *sn)
                 if (dwarf_tag(c, &tag, &e) == DW_DLV_OK && tag == DW_TAG_subprogram &&
                     dwarf_dieoffset(c, &off, &e) == DW_DLV_OK) {
                     struct fn_arg fa = { sn, off };
-                    die_ranges(c, ver, fn_range_cb, &fa);
+                    twc__dw_die_ranges(c, ver, fn_range_cb, &fa);
+                } else if (tag == DW_TAG_namespace) {
+                    index_namespace(sn, c, ver, 0);
                 }
                 sib = 0;
                 int rc = dwarf_siblingof_b(sn->dbg, c, 1, &sib, &e);
@@ -294,7 +317,7 @@ static int scan(struct scope *sc, Dwarf_Die d, int depth)
             found = try_variable(sc, c);
         } else if (tag == DW_TAG_lexical_block) {
             struct in_arg ia = { sc->rel_pc, 0 };
-            if (die_ranges(c, sc->cu_version, in_cb, &ia) && ia.in) found = scan(sc, c, depth + 1);
+            if (twc__dw_die_ranges(c, sc->cu_version, in_cb, &ia) && ia.in) found = scan(sc, c, depth + 1);
         }
         /* DW_TAG_inlined_subroutine: its variables belong to the inlined function, whose frame
          * is not a frame; not named yet (the address stays). */
@@ -410,4 +433,29 @@ int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n
     if (!n) return TWC_OK;
     s->stack_names = twc__stack_names_new(exe, load_bias, frames, n);
     return s->stack_names ? TWC_OK : TWC_EINTERNAL;
+}
+
+/* ---- for user_site.c: the same DWARF and function index, never read twice ---- */
+
+Dwarf_Debug twc__stack_dwarf(struct stack_names *sn)
+{
+    if (!sn) return NULL;
+    if (sn->state == 0) sn->state = index_functions(sn) == 0 ? 1 : -1;
+    return sn->state == 1 ? sn->dbg : NULL;
+}
+
+int twc__stack_fn_at(struct stack_names *sn, uint64_t pc, Dwarf_Off *die, uint64_t *rel_pc)
+{
+    if (!twc__stack_dwarf(sn) || pc < sn->bias) return -1;
+    const struct fn_range *fr = fn_at(sn, pc - sn->bias);
+    if (!fr) return -1;
+    *die = fr->die;
+    *rel_pc = pc - sn->bias;
+    return 0;
+}
+
+const struct twc_fact_frame *twc__stack_frames(const struct stack_names *sn, size_t *n)
+{
+    *n = sn ? sn->nframes : 0;
+    return sn ? sn->frames : NULL;
 }

@@ -91,6 +91,43 @@ long long twc__dw_type_size(Dwarf_Debug dbg, Dwarf_Off off, int depth)
 }
 
 
+int twc__dw_file_name(Dwarf_Debug dbg, Dwarf_Off cu_off, long long idx, char *out, size_t n)
+{
+    Dwarf_Die cu = die_at(dbg, cu_off);
+    char **files = NULL;
+    Dwarf_Signed count = 0;
+    Dwarf_Error e = 0;
+    int rc = -1;
+    Dwarf_Half cu_version = 0, osz = 0;
+    if (!cu) return -1;
+    dwarf_get_version_of_die(cu, &cu_version, &osz);
+    /* DWARF 5 numbers files from 0, earlier versions from 1; libdwarf's list starts at the
+     * first file either way */
+    long long i = cu_version >= 5 ? idx : idx - 1;
+    if (dwarf_srcfiles(cu, &files, &count, &e) == DW_DLV_OK) {
+        if (i >= 0 && i < count && files[i]) { snprintf(out, n, "%s", files[i]); rc = 0; }
+        for (Dwarf_Signed k = 0; k < count; k++) dwarf_dealloc(dbg, files[k], DW_DLA_STRING);
+        dwarf_dealloc(dbg, files, DW_DLA_LIST);
+    }
+    dwarf_dealloc_die(cu);
+    return rc;
+}
+
+/* Is the type at DIE d declared in a system or toolchain header (pthread_mutex_t, std::mutex)?
+ * Such an object is a whole to its user: "bob.m", never "bob.m._M_mutex". Unknown counts as the
+ * toolchain's, so that a type we cannot place keeps today's shorter name. */
+static int toolchain_type(Dwarf_Debug dbg, Dwarf_Die d)
+{
+    long long f;
+    Dwarf_Off cu;
+    Dwarf_Error e = 0;
+    char file[256];
+    if (twc__dw_attr_num(d, DW_AT_decl_file, &f) != 0 || dwarf_CU_dieoffset_given_die(d, &cu, &e) != DW_DLV_OK ||
+        twc__dw_file_name(dbg, cu, f, file, sizeof file) != 0)
+        return 1;
+    return twc__is_toolchain_source(file);
+}
+
 /* The DIE after c among its siblings (c is freed), or NULL at the end. */
 static Dwarf_Die next_sibling_die(Dwarf_Debug dbg, Dwarf_Die c)
 {
@@ -102,11 +139,21 @@ static Dwarf_Die next_sibling_die(Dwarf_Debug dbg, Dwarf_Die c)
 }
 void twc__dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *out, size_t n)
 {
+    twc__dw_describe_typed(dbg, toff, off, out, n, NULL, 0);
+}
+
+void twc__dw_describe_typed(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, char *out, size_t n, char *type,
+                            size_t tn)
+{
     for (int depth = 0; depth < MAX_DEPTH; depth++) {
         Dwarf_Die d = die_at(dbg, toff);
         if (!d) break;
         Dwarf_Half tag = 0; Dwarf_Error e = 0;
         dwarf_tag(d, &tag, &e);
+        char *tname = NULL;
+        if (type && !type[0] && (tag == DW_TAG_structure_type || tag == DW_TAG_class_type) && toolchain_type(dbg, d) &&
+            dwarf_diename(d, &tname, &e) == DW_DLV_OK && tname)
+            snprintf(type, tn, "%s", tname);   /* the outermost library type the byte lies in */
         Dwarf_Off next;
         int go = 0;
         if (tag == DW_TAG_typedef || tag == DW_TAG_const_type || tag == DW_TAG_volatile_type ||
@@ -130,9 +177,12 @@ void twc__dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, c
                     go = 1;
                 }
             }
-        } else if (off && (tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type)) {
-            /* at offset 0 the object is the aggregate itself (a pthread_mutex_t is a union whose
-             * first member is __data: "ledger", not "ledger.__data") */
+        } else if ((off && (tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type)) ||
+                   (!off && (tag == DW_TAG_structure_type || tag == DW_TAG_class_type) && !toolchain_type(dbg, d))) {
+            /* at offset 0 the object is the aggregate itself when the aggregate is the toolchain's
+             * (a pthread_mutex_t is a union whose first member is __data: "ledger", not
+             * "ledger.__data"); a type of the program's own names its first member ("bob.m" in
+             * `struct Account { std::mutex m; long balance; } bob`) */
             Dwarf_Die c = 0;
             if (dwarf_child(d, &c, &e) == DW_DLV_OK) {
                 while (c) {
@@ -163,43 +213,82 @@ void twc__dw_describe(Dwarf_Debug dbg, Dwarf_Off toff, unsigned long long off, c
         dwarf_dealloc_die(d);
         if (!go) break;
         toff = next;
-        if (off == 0 && tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type) {
-            /* at the start of a member: stop unless it is an aggregate whose first element we could name */
-            break;
-        }
+
     }
     if (off) { size_t l = strlen(out); snprintf(out + l, n - l, "+0x%llx", off); }
 }
 
-/* Look for a CU-level variable named `name` and describe `off` inside it. */
-static int dwarf_path(const char *exe, const char *name, unsigned long long off, char *out, size_t n)
+/* The address of a variable whose location is exactly DW_OP_addr A: 0 and *addr, or -1. */
+static int static_address(Dwarf_Die v, uint64_t *addr)
+{
+    Dwarf_Attribute a; Dwarf_Error e = 0;
+    Dwarf_Unsigned len = 0; Dwarf_Ptr p = 0;
+    int rc = -1;
+    if (dwarf_attr(v, DW_AT_location, &a, &e) != DW_DLV_OK) return -1;
+    if (dwarf_formexprloc(a, &len, &p, &e) == DW_DLV_OK && len == 9 && ((const uint8_t *)p)[0] == DW_OP_addr) {
+        memcpy(addr, (const uint8_t *)p + 1, 8);
+        rc = 0;
+    }
+    dwarf_dealloc_attribute(a);
+    return rc;
+}
+
+struct var_query { const char *name; uint64_t addr; unsigned long long off; char *out; size_t n; char *type; size_t tn; };
+
+/* Among d's children (and, in C++, its namespaces' children): the variable at the symbol's
+ * address (a C++ static's DWARF name is "bob" while its symbol is "_ZL3bob"), else the one
+ * named like the symbol. */
+static int find_variable(Dwarf_Debug dbg, Dwarf_Die d, const struct var_query *q, int depth)
+{
+    Dwarf_Error e = 0;
+    Dwarf_Die c = 0;
+    int found = 0;
+    if (depth > MAX_DEPTH || dwarf_child(d, &c, &e) != DW_DLV_OK) return 0;
+    while (c) {
+        Dwarf_Half tag = 0;
+        dwarf_tag(c, &tag, &e);
+        char *nm = NULL;
+        Dwarf_Off t, spec;
+        uint64_t at;
+        if (!found && tag == DW_TAG_variable) {
+            int by_addr = static_address(c, &at) == 0 && at == q->addr;
+            int by_name = dwarf_diename(c, &nm, &e) == DW_DLV_OK && nm && !strcmp(nm, q->name);
+            int typed = twc__dw_attr_ref(c, DW_AT_type, &t) == 0;
+            if (!typed && twc__dw_attr_ref(c, DW_AT_specification, &spec) == 0) {   /* a class's static member */
+                Dwarf_Die sd = die_at(dbg, spec);
+                if (sd) { typed = twc__dw_attr_ref(sd, DW_AT_type, &t) == 0; dwarf_dealloc_die(sd); }
+            }
+            if ((by_addr || by_name) && typed) {
+                snprintf(q->out, q->n, "%s", q->name);
+                twc__dw_describe_typed(dbg, t, q->off, q->out, q->n, q->type, q->tn);
+                found = 1;
+            }
+        } else if (!found && tag == DW_TAG_namespace) {
+            found = find_variable(dbg, c, q, depth + 1);
+        }
+        c = next_sibling_die(dbg, c);
+    }
+    return found;
+}
+
+/* Look for the variable at `addr` (its symbol demangled is `name`, "bob" for "_ZL3bob") and
+ * describe `off` inside it. */
+static int dwarf_path(const char *exe, const char *name, uint64_t addr, unsigned long long off, char *out, size_t n,
+                      char *type, size_t tn)
 {
     Dwarf_Debug dbg = 0; Dwarf_Error e = 0;
     if (dwarf_init_path(exe, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &dbg, NULL, 0, NULL, &e) != DW_DLV_OK)
         return -1;
+    struct var_query q = { name, addr, off, out, n, type, tn };
     int found = 0;
     for (int cus = 0; cus < 100000 && !found; cus++) {
         Dwarf_Unsigned hl, abo, next; Dwarf_Half ver, as, ls, es, ct; Dwarf_Sig8 sig; Dwarf_Unsigned toff;
         Dwarf_Off abbr;
         (void)abo;
         if (dwarf_next_cu_header_d(dbg, 1, &hl, &ver, &abbr, &as, &ls, &es, &sig, &toff, &next, &ct, &e) != DW_DLV_OK) break;
-        Dwarf_Die cu = 0, c = 0;
+        Dwarf_Die cu = 0;
         if (dwarf_siblingof_b(dbg, NULL, 1, &cu, &e) != DW_DLV_OK) continue;
-        if (dwarf_child(cu, &c, &e) == DW_DLV_OK) {
-            while (c) {
-                Dwarf_Half tag = 0;
-                dwarf_tag(c, &tag, &e);
-                char *nm = NULL;
-                Dwarf_Off t;
-                if (!found && tag == DW_TAG_variable && dwarf_diename(c, &nm, &e) == DW_DLV_OK && nm && !strcmp(nm, name) &&
-                    twc__dw_attr_ref(c, DW_AT_type, &t) == 0) {
-                    snprintf(out, n, "%s", name);
-                    twc__dw_describe(dbg, t, off, out, n);
-                    found = 1;
-                }
-                c = next_sibling_die(dbg, c);
-            }
-        }
+        found = find_variable(dbg, cu, &q, 0);
         dwarf_dealloc_die(cu);
     }
     dwarf_finish(dbg, &e);
@@ -208,6 +297,12 @@ static int dwarf_path(const char *exe, const char *name, unsigned long long off,
 
 char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr)
 {
+    return twc__symbolize_data_typed(exe, load_bias, addr, NULL, 0);
+}
+
+char *twc__symbolize_data_typed(const char *exe, uint64_t load_bias, uint64_t addr, char *type, size_t tn)
+{
+    if (type && tn) type[0] = 0;
     if (!exe || addr < load_bias) return NULL;
     uint64_t a = addr - load_bias;
     if (elf_version(EV_CURRENT) == EV_NONE) return NULL;
@@ -215,7 +310,7 @@ char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr)
     if (fd < 0) return NULL;
     Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
     char best[256] = "";
-    uint64_t best_off = 0;
+    uint64_t best_off = 0, best_value = 0;
     int have = 0;
     for (int pass = 0; elf && pass < 2 && !have; pass++) {
         Elf_Scn *scn = NULL;
@@ -237,6 +332,7 @@ char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr)
                 if (!nm || !nm[0]) continue;
                 snprintf(best, sizeof best, "%s", nm);
                 best_off = a - sym.st_value;
+                best_value = sym.st_value;
                 have = 1;
                 break;
             }
@@ -247,9 +343,90 @@ char *twc_symbolize_data(const char *exe, uint64_t load_bias, uint64_t addr)
     if (!have) return NULL;
     /* even at offset 0: an array's first element is "vault[0]", not "vault" */
     char path[512] = "";
-    if (dwarf_path(exe, best, best_off, path, sizeof path) == 0 && path[0]) return strdup(path);
+    char shown[256];
+    snprintf(shown, sizeof shown, "%s", twc__demangled_or(best, path, sizeof path));
+    path[0] = 0;
+    if (dwarf_path(exe, shown, best_value, best_off, path, sizeof path, type, tn) == 0 && path[0]) return strdup(path);
+    snprintf(best, sizeof best, "%s", shown);
     if (best_off == 0) return strdup(best);
     char out[300];
     snprintf(out, sizeof out, "%s+0x%llx", best, (unsigned long long)best_off);
     return strdup(out);
+}
+
+/* The first .symtab symbol of exe that `match` accepts (its name, malloc'd, and its value), or
+ * NULL. Reads the file each call: used once per thread or per mangled name. */
+typedef int (*sym_match)(const GElf_Sym *sym, const char *name, const void *arg);
+static char *find_symbol(const char *exe, sym_match match, const void *arg, uint64_t *value)
+{
+    if (!exe || elf_version(EV_CURRENT) == EV_NONE) return NULL;
+    int fd = open(exe, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+    char *found = NULL;
+    Elf_Scn *scn = NULL;
+    while (elf && !found && (scn = elf_nextscn(elf, scn))) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize) continue;
+        Elf_Data *data = elf_getdata(scn, NULL);
+        size_t n = data ? sh.sh_size / sh.sh_entsize : 0;
+        for (size_t i = 0; i < n && !found; i++) {
+            GElf_Sym sym;
+            if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF) continue;
+            const char *nm = elf_strptr(elf, sh.sh_link, sym.st_name);
+            if (nm && nm[0] && match(&sym, nm, arg) && (found = strdup(nm)) && value) *value = sym.st_value;
+        }
+    }
+    if (elf) elf_end(elf);
+    close(fd);
+    return found;
+}
+
+static int function_at(const GElf_Sym *sym, const char *name, const void *arg)
+{
+    (void)name;
+    return GELF_ST_TYPE(sym->st_info) == STT_FUNC && sym->st_value == *(const uint64_t *)arg;
+}
+
+char *twc__function_symbol_at(const char *exe, uint64_t addr)
+{
+    return find_symbol(exe, function_at, &addr, NULL);
+}
+
+static int named(const GElf_Sym *sym, const char *name, const void *arg)
+{
+    (void)sym;
+    return strcmp(name, arg) == 0;
+}
+
+/* The value of the symbol called `name` in exe's .symtab (an address of the file). */
+static int symbol_value(const char *exe, const char *name, uint64_t *value)
+{
+    char *found = find_symbol(exe, named, name, value);
+    int ok = found != NULL;
+    free(found);
+    return ok ? 0 : -1;
+}
+
+char *twc__symbolize_symbol(const char *exe, const char *name)
+{
+    char base[256];
+    unsigned long long off = 0;
+    size_t len = strcspn(name, "+[");
+    if (!exe || len == 0 || len >= sizeof base) return NULL;
+    memcpy(base, name, len);
+    base[len] = 0;
+    const char *rest = name + len;
+    uint64_t value;
+    if ((!rest[0] || sscanf(rest, "+0x%llx", &off) == 1) && symbol_value(exe, base, &value) == 0) {
+        char *path = twc_symbolize_data(exe, 0, value + off);
+        if (path) return path;
+    }
+    char *d = twc__demangle(base);
+    if (!d) return NULL;
+    size_t n = strlen(d) + strlen(rest) + 1;
+    char *out = malloc(n);
+    if (out) snprintf(out, n, "%s%s", d, rest);
+    free(d);
+    return out;
 }

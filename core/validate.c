@@ -87,7 +87,7 @@ static int validate(struct twc_session *s, const struct cmdopts *o, struct sbuf 
         for (size_t r = 0; r < m->nres; r++) {
             const struct mres *x = &m->res[r];
             if (x->torn) { if (!live) vio(&v, "%s %llu: record torn (seq %llu)", "resource", x->id, x->seq); else in_flight++; continue; }
-            if (x->kind < TW_RES_MUTEX || x->kind > TW_RES_OTHER) vio(&v, "%s %llu: bad kind %llu", "resource", x->id, x->kind);
+            if (x->kind < TW_RES_MUTEX || x->kind > TW_RES_FUTURE) vio(&v, "%s %llu: bad kind %llu", "resource", x->id, x->kind);
             if (x->class_ == TW_CLASS_REUSABLE && x->capacity > 0 && !s->facts) {
                 long long held = 0;
                 for (uint32_t k = d.hold_start[r]; k < d.hold_start[r + 1]; k++)

@@ -5,10 +5,17 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static inline void example_ready_and_stay(void)
+/* The ready line alone, for examples whose main thread then blocks in the state they show
+ * (cpp-bank joins, cpp-future waits on its future). */
+static inline void example_ready(void)
 {
     fputs("tw-example: ready\n", stdout);
     fflush(stdout);
+}
+
+static inline void example_ready_and_stay(void)
+{
+    example_ready();
     for (;;) pause();
 }
 

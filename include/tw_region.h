@@ -62,6 +62,8 @@ enum tw_res_kind {
     TW_RES_MUTEX = 1, TW_RES_RWLOCK = 2, TW_RES_SEMAPHORE = 3,
     TW_RES_CHANNEL = 4, TW_RES_ONESHOT = 5, TW_RES_NOTIFY = 6, TW_RES_CONDVAR = 7,
     TW_RES_BARRIER = 8, TW_RES_PIPE = 9, TW_RES_TIMER = 10, TW_RES_OTHER = 11,
+    TW_RES_FUTURE = 12,       /* a std::future's shared state: consumed by its waiters, set once by
+                                 whoever holds the promise (attach-only so far: no writer yet) */
 };
 
 enum tw_res_class {

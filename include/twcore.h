@@ -347,6 +347,8 @@ enum twc_block {
     TWC_BLOCK_SLEEP = 8,      /* nanosleep, poll, select, epoll_wait, read... the outside world */
     TWC_BLOCK_IO = 9,
     TWC_BLOCK_UNKNOWN = 10,   /* blocked in a futex nobody could identify */
+    TWC_BLOCK_FUTURE = 11,    /* std::future::wait/get: object = the shared state's futex word
+                                 (libstdc++'s __atomic_futex_unsigned); who sets it is unknown */
 };
 
 struct twc_fact_thread {

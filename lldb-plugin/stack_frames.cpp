@@ -28,12 +28,21 @@ std::vector<twc_fact_frame> program_frames(lldb::SBTarget &target, lldb::SBProce
         lldb::SBThread th = process.GetThreadAtIndex(i);
         if (!th.IsValid()) continue;
         uint32_t n = th.GetNumFrames();
+        // lldb lists inlined bodies as frames of their own and gives the real frame that holds
+        // them the inline call site's address: a real frame's pc is its innermost inlined
+        // frame's (as in backtrace.cpp), which libtwcore follows out through the inline chain
+        uint64_t group_pc = 0;
+        uint32_t group_first = 0;
+        bool group_start = true;
         for (uint32_t k = 0; k < n && k < 64; k++) {
             lldb::SBFrame f = th.GetFrameAtIndex(k);
-            if (!f.IsValid() || f.IsInlined() || !(f.GetModule() == exe)) continue;
+            if (!f.IsValid()) continue;
+            if (group_start) { group_pc = f.GetPC(); group_first = k; }
+            group_start = !f.IsInlined();
+            if (f.IsInlined() || !(f.GetModule() == exe)) continue;
             twc_fact_frame ff{};
             ff.tid = th.GetThreadID();
-            ff.pc = k == 0 ? f.GetPC() : f.GetPC() - 1;   // a caller is looked up inside its call
+            ff.pc = group_first == 0 ? group_pc : group_pc - 1;   // a caller is looked up inside its call
             uint64_t cfa = f.GetCFA();
             ff.cfa = cfa == LLDB_INVALID_ADDRESS ? 0 : cfa;
             ff.sp = f.GetSP() == LLDB_INVALID_ADDRESS ? 0 : f.GetSP();

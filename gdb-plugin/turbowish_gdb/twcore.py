@@ -17,7 +17,7 @@ TWC_LIVE = 0x1
 BLOCK_NONE, BLOCK_MUTEX, BLOCK_RWLOCK_RD, BLOCK_RWLOCK_WR, BLOCK_SEM, BLOCK_COND, BLOCK_JOIN, \
     BLOCK_BARRIER, BLOCK_SLEEP, BLOCK_IO, BLOCK_UNKNOWN = range(11)
 BLOCK_NAMES = ["none", "mutex", "rwlock_rd", "rwlock_wr", "sem", "cond", "join", "barrier",
-               "sleep", "io", "unknown"]
+               "sleep", "io", "unknown", "future"]
 
 # enum tw_res_kind (tw_region.h)
 RES_MUTEX, RES_RWLOCK, RES_SEMAPHORE, RES_CHANNEL, RES_ONESHOT, RES_NOTIFY, RES_CONDVAR, \

@@ -2,5 +2,5 @@
 # (tests/gdb/t_*.sh, run by run.sh).
 TEST_STEPS += test-gdb
 .PHONY: test-gdb
-test-gdb: $(GDB_PLUGIN_OUT)
+test-gdb: $(GDB_PLUGIN_OUT) $(EX_CPP_BINS)
 	@tests/gdb/run.sh

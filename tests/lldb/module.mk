@@ -2,5 +2,5 @@
 # the console (tests/lldb/t_*.sh, run by run.sh).
 TEST_STEPS += test-lldb
 .PHONY: test-lldb
-test-lldb: $(LLDBP_SO)
+test-lldb: $(LLDBP_SO) $(EX_CPP_BINS)
 	@tests/lldb/run.sh

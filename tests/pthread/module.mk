@@ -13,7 +13,7 @@ $(B)/tests/pthread/regdump: tests/pthread/regdump.c include/tw_region.h
 	$(CC) $(CFLAGS_BASE) -o $@ $<
 
 .PHONY: test-pthread
-test-pthread: $(TWPT_PROGS) $(B)/tests/pthread/lib_waits-nodebug $(B)/tests/pthread/lib_waits-stripped $(B)/tests/pthread/regdump $(B)/lib/libtw-pthread.so
+test-pthread: $(EX_CPP_BINS) $(TWPT_PROGS) $(B)/tests/pthread/lib_waits-nodebug $(B)/tests/pthread/lib_waits-stripped $(B)/tests/pthread/regdump $(B)/lib/libtw-pthread.so
 	tests/pthread/run.sh
 
 # lib_waits blocks through a library of its own (tests/pthread/helper), built with and without

@@ -424,6 +424,7 @@ tw_script t_local_names.sh "locals of main (main:mu1, main:mutex_resource[i]) na
 tw_script t_lib_sites.sh "await sites behind a library: the program's call (lib_waits.c:N poll via libtwtesthelper.so), by function without -g, by place and named caller when stripped: console, gdb, lldb"
 tw_script t_thread_names.sh "task names follow prctl(PR_SET_NAME); a start routine no symbol names is named by its place, not 'thread': console, gdb"
 tw_script t_no_children.sh "tw run --no-children: an exec'd child is uninstrumented (not in tw ps), a forked copy still is; without it both are"
+tw_script t_cpp.sh "C++ under tw run: cpp-bank's bob.m, bank.cpp:9 in transfer(Account&, Account&, long), threads named transfer; cpp-future's deliver and cv: console live and core, gdb, lldb"
 tw_script t_kernel_waits.sh "threads asleep in calls the adapter does not wrap (sigsuspend, pause, read of a socket) are waiting, no long_poll: console live and core, gdb, lldb"
 
 echo "pthread adapter: $pass passed, $fail failed"

@@ -1,0 +1,21 @@
+# examples/cpp — C++ programs as C++ users write them (issue 22): no TurboWish API at all, so
+# they are read attach-only or under `tw run`. Each is built the way users build: the plain name
+# with g++ -O1 -g (the issue's build), and -O0 -g, -O2 -g and -O2 without -g variants, since
+# inlining (std::lock_guard, std::mutex::lock) and missing DWARF change what a reader can name.
+EX_CPP_PROGS := cpp-bank cpp-future
+EX_CPP_CXXFLAGS := -std=c++17 -Wall -Wextra -pthread
+EX_CPP_BINS := $(foreach p,$(EX_CPP_PROGS),$(B)/examples/$(p) $(foreach v,-O0 -O2g -O2,$(B)/examples/$(p)$(v)))
+
+ALL_TARGETS += $(EX_CPP_BINS)
+
+# $(1) program, $(2) source stem, $(3) suffix, $(4) flags
+define EX_CPP_RULE
+$(B)/examples/$(1)$(3): examples/cpp/$(2).cpp examples/cpp/$(2).h examples/ready.h
+	@mkdir -p $$(@D)
+	$$(CXX) $$(EX_CPP_CXXFLAGS) $(4) $$< -o $$@
+endef
+$(foreach p,$(EX_CPP_PROGS),\
+  $(eval $(call EX_CPP_RULE,$(p),$(patsubst cpp-%,%,$(p)),,-O1 -g))\
+  $(eval $(call EX_CPP_RULE,$(p),$(patsubst cpp-%,%,$(p)),-O0,-O0 -g))\
+  $(eval $(call EX_CPP_RULE,$(p),$(patsubst cpp-%,%,$(p)),-O2g,-O2 -g))\
+  $(eval $(call EX_CPP_RULE,$(p),$(patsubst cpp-%,%,$(p)),-O2,-O2)))

@@ -1,0 +1,62 @@
+# tests/lib/cpp.sh — what the C++ tests expect of examples/cpp (cpp-bank, cpp-future), shared by
+# the console, gdb, lldb and `tw run` scripts (tests/*/t_cpp.sh, issue 22). Source it.
+
+# cpp_summary: one line from the last `tw deadlocks --json` object of stdin (a debugger prints
+# other lines around it): per deadlock, certain or possible, then its tasks as
+# NAME@FILE:LINE@FUNC and its resources as NAME(KIND), each sorted; an address is "0x?".
+cpp_summary() {
+  python3 -c 'import json,os,sys
+lines=[l[l.index("{"):] for l in sys.stdin.read().splitlines() if "{" in l and "deadlocks" in l]
+if not lines: print("no JSON"); sys.exit()
+out=[]
+for d in json.loads(lines[-1])["deadlocks"]:
+    tasks=sorted(("%s@%s:%s@%s"%(e["name"],os.path.basename(e["await"]["file"]),e["await"]["line"],e["await"].get("func","")) for e in d["chain"] if "task" in e), key=lambda x: x.encode())
+    res=sorted("%s(%s)"%("0x?" if e["name"].startswith("0x") else e["name"],e["kind"]) for e in d["chain"] if "resource" in e)
+    out.append(("certain " if d["certain"] else "possible ")+" ".join(tasks+res))
+print(" / ".join(out) if out else "no deadlock")'
+}
+
+# cpp_want PROG VARIANT [core]: the summary PROG built as VARIANT ("" = -O1 -g, -O0, -O2g, -O2)
+# must give, live or from a core (one sample: a deadlock that needs two is possible there).
+cpp_want() {
+  local prog=$1 v=$2 core=${3:-}
+  local name=transfer func="transfer(Account&, Account&, long)" site=bank.cpp:9 m=.m
+  case $v in
+  -O2g) func=transfer ;;                     # transfer inlined: no symbol carries its parameters
+  -O2) name=cpp-bank-O2 site=??:0 m= ;;      # no DWARF: no line, no member, no start function
+  esac
+  case $prog in
+  cpp-bank) echo "certain $name@$site@$func $name@$site@$func alice$m(mutex) bob$m(mutex)" ;;
+  cpp-future)
+    local how=certain deliver="deliver@future.cpp:12@deliver(std::promise<int>&)" main="cpp-future$v"
+    main="${main:0:15}@future.cpp:21@main"   # a thread's comm is 15 bytes
+    [ -n "$core" ] && how=possible
+    case $v in
+    -O2g) deliver="deliver@future.cpp:12@deliver" ;;
+    -O2) deliver="cpp-future-O2@??:0@deliver(std::promise<int>&)" main="cpp-future-O2@??:0@main" ;;
+    esac
+    echo "$how $(printf '%s\n' "$main" "$deliver" | LC_ALL=C sort | tr '\n' ' ')0x?(future) cv(condvar)" ;;
+  esac
+}
+
+# cpp_live_and_core PROG VARIANT PID LIVE MAKE_CORE ON_CORE: a frontend's answer for PROG built
+# as VARIANT, running as PID, live (`LIVE PID` prints its `tw deadlocks --json`; retried while a
+# loaded machine brings the threads to their waits) and from a core (`MAKE_CORE PID` echoes a
+# core's path, `ON_CORE BIN CORE` prints the JSON). 0 when both are what cpp_want says; else 1
+# with the difference in CPP_ERR.
+cpp_live_and_core() {
+  local prog=$1 v=$2 pid=$3 live=$4 make_core=$5 on_core=$6 want got core
+  want=$(cpp_want "$prog" "$v")
+  for _ in 1 2 3 4 5; do
+    got=$($live "$pid" | cpp_summary)
+    [ "$got" = "$want" ] && break
+    sleep 0.3
+  done
+  [ "$got" = "$want" ] || { CPP_ERR="$prog$v live: '$got', want '$want'"; return 1; }
+  core=$($make_core "$pid") || { CPP_ERR="no core of $prog$v"; return 1; }
+  want=$(cpp_want "$prog" "$v" core)
+  got=$($on_core "build/examples/$prog$v" "$core" | cpp_summary)
+  rm -f "$core"
+  [ "$got" = "$want" ] || { CPP_ERR="$prog$v core: '$got', want '$want'"; return 1; }
+  CPP_SEEN="live: $(cpp_want "$prog" "$v"); core: $want"
+}

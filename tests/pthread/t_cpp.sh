@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# C++ programs read as C++ under the pthread adapter (issue 22): `tw run -- cpp-bank`. The adapter
+# names in-process what it can: the mutexes by symbol (_ZL3bob), the threads after libstdc++'s
+# trampoline (libstdc++.so.6+0xd4490), the site at the first frame of the executable
+# (gthr-default.h:749 in _ZL8transferR7AccountS0_l). Every reader lends the threads' frames and
+# libtwcore gives C++ names: bob.m, transfer, bank.cpp:9 in transfer(Account&, Account&, long) —
+# console live and from a core, gdb, lldb. And cpp-future's threads and objects: deliver, cv, mu.
+set -u
+cd "$(dirname "$(readlink -f "$0")")/../.."
+TW=build/bin/tw
+GDBP=build/share/gdb/turbowish.py
+LLDBP=build/lib/turbowish-lldb.so
+TMP=$(mktemp -d -t twcpp.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; rm -rf "$TMP"; }
+trap cleanup EXIT
+fail() { echo "FAIL t-cpp: $*"; exit 1; }
+for f in "$TW" build/lib/libtw-pthread.so "$GDBP" "$LLDBP" build/examples/cpp-bank build/examples/cpp-future; do
+  [ -e "$f" ] || fail "$f is not built"
+done
+. tests/lib/cpp.sh
+tw_run() {
+  "$TW" run -- "build/examples/$1" >"$TMP/$1.out" 2>&1 &
+  pid=$!; disown "$pid"; PIDS+=("$pid")
+  for _ in $(seq 1 150); do grep -q 'tw-example: ready' "$TMP/$1.out" && break; sleep 0.1; done
+  grep -q 'tw-example: ready' "$TMP/$1.out" || fail "$1: not ready under tw run"
+}
+# readers CMD FILTER WANT: the console, gdb and lldb each run `tw CMD` on $pid
+readers() {
+  local cmd=$1 filter=$2 want=$3 got
+  for try in 1 2 3 4 5; do
+    got=$(timeout 60 "$TW" $cmd --pid "$pid" | $filter)
+    [ "$got" = "$want" ] && break
+    sleep 0.3
+  done
+  [ "$got" = "$want" ] || fail "console: '$got', want '$want'"
+  got=$(timeout 180 gdb -batch -nx -x "$GDBP" -p "$pid" -ex "tw $cmd" 2>&1 | $filter)
+  [ "$got" = "$want" ] || fail "gdb: '$got', want '$want'"
+  got=$(timeout 300 lldb -b -o "plugin load $LLDBP" -p "$pid" -o "tw $cmd" 2>&1 | $filter)
+  [ "$got" = "$want" ] || fail "lldb: '$got', want '$want'"
+}
+
+tw_run cpp-bank
+want=$(cpp_want cpp-bank "")
+readers "deadlocks --json" cpp_summary "$want"
+timeout 120 gcore -o "$TMP/core" "$pid" >/dev/null 2>&1 || fail "gcore cpp-bank"
+got=$(timeout 60 "$TW" deadlocks --core "$TMP/core.$pid" --exe build/examples/cpp-bank --json | cpp_summary)
+rm -f "$TMP/core.$pid"
+[ "$got" = "$want" ] || fail "cpp-bank, console on a core: '$got', want '$want'"
+kill -9 "$pid"
+echo "ok   t-cpp: cpp-bank under tw run: $want (console live and core, gdb, lldb)"
+
+names() { # the sorted task names, then the sorted resource names, of the JSON lines of stdin
+  python3 -c 'import json,sys
+ls=[json.loads(l[l.index("{"):]) for l in sys.stdin.read().splitlines() if l.lstrip().startswith("{") or l.startswith("(lldb) {")]
+t=[x["name"] for j in ls for x in j.get("tasks",[])]; r=[x["name"] for j in ls for x in j.get("resources",[])]
+print(" ".join(sorted(t)), "/", " ".join(sorted(r)))'
+}
+tw_run cpp-future
+readers "tasks --json" names "cpp-future deliver / "
+readers "resources --json" names " / cv mu"
+kill -9 "$pid"
+echo "ok   t-cpp: cpp-future under tw run: threads cpp-future and deliver, objects cv and mu (console, gdb, lldb)"
