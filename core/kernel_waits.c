@@ -17,12 +17,10 @@
 #include "internal.h"
 
 struct kernel_wait {
-    uint32_t tid;
-    int block, timed, line;
-    char *file, *func;
-    uint64_t object, owner;    /* what it blocks on, and that object's owner thread (lent objects) */
-    struct blocked_poll bp;    /* what a runtime task polling on this thread is blocked in */
-    char *object_name;
+    /* The lent fact, and what a runtime task polling on this thread is blocked in: thread,
+     * call, object and its owner as lent; object_name and owner_task found when first applied.
+     * file, func and object_name are this struct's own copies. */
+    struct blocked_poll f;
     /* The task's record version when the fact was first applied: a live session re-reads the
      * region before each command while the fact stays as lent, so once the task has recorded
      * anything since, the fact describes a moment that is over and is no longer applied. */
@@ -48,7 +46,11 @@ struct kernel_waits {
 void twc__kernel_waits_free(struct kernel_waits *k)
 {
     if (!k) return;
-    for (size_t i = 0; i < k->n; i++) { free(k->w[i].file); free(k->w[i].func); free(k->w[i].object_name); }
+    for (size_t i = 0; i < k->n; i++) {
+        free((char *)k->w[i].f.file);
+        free((char *)k->w[i].f.func);
+        free((char *)k->w[i].f.object_name);
+    }
     for (size_t i = 0; i < k->nnames; i++) free(k->names[i].name);
     free(k->w);
     free(k->names);
@@ -79,14 +81,10 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
         if (!t[i].tid || t[i].tid > 0xffffffffull) continue;
         if (t[i].name) k->names[k->nnames++] = (struct thread_name){ (uint32_t)t[i].tid, strdup(t[i].name) };
         if (t[i].block == TWC_BLOCK_NONE) continue;
-        struct kernel_wait *w = &k->w[k->n++];
-        w->tid = (uint32_t)t[i].tid;
-        w->block = t[i].block;
-        w->object = t[i].block == TWC_BLOCK_JOIN ? 0 : t[i].object;
-        w->timed = t[i].timed;
-        w->line = t[i].line;
-        w->file = t[i].file ? strdup(t[i].file) : NULL;
-        w->func = t[i].func ? strdup(t[i].func) : NULL;
+        k->w[k->n++].f = (struct blocked_poll){
+            .tid = (uint32_t)t[i].tid, .block = t[i].block, .timed = t[i].timed, .line = t[i].line,
+            .file = t[i].file ? strdup(t[i].file) : NULL, .func = t[i].func ? strdup(t[i].func) : NULL,
+            .call = twc__block_call(t[i].block), .object = t[i].block == TWC_BLOCK_JOIN ? 0 : t[i].object };
     }
     if ((s->flags & TWC_LIVE) && s->ns_per_raw > 0) {
         /* The facts are true from the moment the frontend began stopping the threads (its own
@@ -101,19 +99,32 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
     return TWC_OK;
 }
 
+static const char *lent_name(const struct kernel_waits *k, uint64_t tid)
+{
+    for (size_t i = 0; tid && i < k->nnames; i++)
+        if (k->names[i].tid == tid) return k->names[i].name;
+    return NULL;
+}
+
 int twc_set_thread_objects(twc_session *s, const struct twc_fact_object *o, size_t n)
 {
     if (!s || (n && !o)) return TWC_EUSAGE;
     struct kernel_waits *k = s->kernel_waits;
     for (size_t j = 0; k && j < k->n; j++)
-        for (size_t i = 0; i < n; i++)
-            if (k->w[j].object && o[i].addr == k->w[j].object) k->w[j].owner = o[i].owner_tid;
+        for (size_t i = 0; i < n; i++) {
+            struct blocked_poll *f = &k->w[j].f;
+            if (!f->object || o[i].addr != f->object) continue;
+            f->owner_tid = o[i].owner_tid;
+            /* a core keeps no thread's name but the process's, which each frontend spells
+             * its own way: none, rather than a false one */
+            f->owner_name = (s->flags & TWC_LIVE) ? lent_name(k, f->owner_tid) : NULL;
+        }
     return TWC_OK;
 }
 
 /* Collectors differ on an untimed sleep (libtwattach calls pause and sigsuspend a sleep, gdb's
  * and lldb's I/O): both read "waiting in the kernel", so every frontend prints the same. */
-static const char *what(const struct kernel_wait *w)
+static const char *what(const struct blocked_poll *w)
 {
     switch (w->block) {
     case TWC_BLOCK_SLEEP: return w->timed ? "sleep (in the kernel)" : "waiting in the kernel";
@@ -123,7 +134,7 @@ static const char *what(const struct kernel_wait *w)
 }
 
 /* a site for w, appended to the session's site table; 0 when out of memory */
-static uint32_t site_for(struct twc_session *s, const struct kernel_wait *w)
+static uint32_t site_for(struct twc_session *s, const struct blocked_poll *w)
 {
     struct tw_site_rec *grown = realloc(s->sites, (s->nsites + 1) * sizeof *s->sites);
     if (!grown) return 0;
@@ -148,17 +159,10 @@ static uint32_t site_for(struct twc_session *s, const struct kernel_wait *w)
     return (uint32_t)s->nsites++;
 }
 
-static const char *lent_name(const struct kernel_waits *k, uint64_t tid)
-{
-    for (size_t i = 0; tid && i < k->nnames; i++)
-        if (k->names[i].tid == tid) return k->names[i].name;
-    return NULL;
-}
-
 const struct blocked_poll *twc__blocked_poll(const struct twc_session *s, const struct mtask *t)
 {
     const struct kernel_waits *k = s->kernel_waits;
-    return k && t->blocked_poll && t->blocked_poll <= k->n ? &k->w[t->blocked_poll - 1].bp : NULL;
+    return k && t->blocked_poll && t->blocked_poll <= k->n ? &k->w[t->blocked_poll - 1].f : NULL;
 }
 
 void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
@@ -170,35 +174,28 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
         if (t->state != TW_TASK_POLLING || !t->os_tid) continue;
         for (size_t j = 0; j < k->n; j++) {
             struct kernel_wait *w = &k->w[j];
-            if (w->tid != t->os_tid) continue;
+            if (w->f.tid != t->os_tid) continue;
             if (k->lent_raw && t->state_ts > k->lent_raw) break;   /* polling since after the facts */
             /* A live target keeps moving while it is read: the lent facts are from the
              * collector's stop, the region from a moment later, and a thread seen blocked then
              * may be running a new poll by now. */
-            if (twc__thread_state_now(s, w->tid) == 'R')
+            if (twc__thread_state_now(s, w->f.tid) == 'R')
                 break;   /* running now: the wait the facts saw is over */
             if (!(t->flags & TW_TF_ROOT)) {
                 /* a runtime task's poll blocked in the kernel: still polling, for the analysis
                  * to judge (blocked_polls.c) */
-                if (w->object && !w->object_name) w->object_name = twc__object_name(s, m, w->object);
-                w->bp = (struct blocked_poll){ .tid = w->tid, .block = w->block, .timed = w->timed, .line = w->line,
-                                               .file = w->file, .func = w->func, .call = twc__block_call(w->block),
-                                               .object = w->object, .object_name = w->object_name,
-                                               .owner_tid = w->owner,
-                                               /* a core keeps no thread's name but the process's, which each
-                                                  frontend spells its own way: none, rather than a false one */
-                                               .owner_name = (s->flags & TWC_LIVE) ? lent_name(k, w->owner) : NULL };
-                twc__blocked_poll_owner(m, &w->bp);
+                if (w->f.object && !w->f.object_name) w->f.object_name = twc__object_name(s, m, w->f.object);
+                twc__blocked_poll_owner(m, &w->f);
                 t->blocked_poll = (uint32_t)j + 1;
                 break;
             }
             if (!w->bound) { w->bound = 1; w->task_id = t->id; w->task_version = t->version; }
             if (w->task_id != t->id || w->task_version != t->version) break;
             t->state = TW_TASK_WAITING;
-            t->wait_kind = w->block == TWC_BLOCK_SLEEP && w->timed ? TW_WAIT_TIMER : TW_WAIT_IO;
+            t->wait_kind = w->f.block == TWC_BLOCK_SLEEP && w->f.timed ? TW_WAIT_TIMER : TW_WAIT_IO;
             t->waiting_on = 0;
-            if (w->timed) t->flags |= TW_TF_TIMED;
-            t->await_site = site_for(s, w);
+            if (w->f.timed) t->flags |= TW_TF_TIMED;
+            t->await_site = site_for(s, &w->f);
             break;
         }
     }
