@@ -11,11 +11,8 @@ void twc__detect_long_poll(struct alert_scan *a, size_t i, const struct mtask *t
 {
     struct poll_figure pf;
     uint64_t lp_ns = (uint64_t)a->long_poll_ms * 1000000ull;
-    /* a poll in progress asleep in the kernel is blocking_in_poll's; its finished polls still count */
-    struct mtask finished = *t;
-    if (twc__blocked_poll(a->s, t)) finished.state = TW_TASK_READY;
     if (!(twc__task_live(t) || t->polls) ||
-        !twc__long_poll_of(a->s, &finished, a->poll_begin ? a->poll_begin[i] : 0, a->max_poll ? a->max_poll[i] : 0, lp_ns, &pf))
+        !twc__long_poll_of(a->s, t, a->poll_begin ? a->poll_begin[i] : 0, a->max_poll ? a->max_poll[i] : 0, lp_ns, &pf))
         return;
     struct alert *x = twc__alert_add(L, "long_poll", t);
     if (x && pf.measured)

@@ -234,7 +234,7 @@ void twc__current_poll(struct twc_session *s, const struct mtask *t, uint64_t *w
  * nothing was measured) only from max(lp_ns, 1 s). ev_begin/ev_max: from the log up to the view
  * (raw clock, 0 none). Returns 1 and fills *f when one exceeds its threshold. Threads seen as
  * tasks (TW_TF_ROOT) never do: a thread's computation is not a poll (no other task waits for
- * its worker). */
+ * its worker). Nor does a poll in progress asleep in the kernel (twc__blocked_poll). */
 int twc__long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin, uint64_t ev_max,
                  uint64_t lp_ns, struct poll_figure *f);
 /* Why a wall-only figure may include preemption, for messages: "a core records no ..." */
