@@ -9,6 +9,8 @@
  * fewer batches.
  * --adapter: refuse to print a figure unless the adapter really interposed the calls (a
  * failed preload would otherwise pass off the plain figure as the adapter's).
+ * --bare-as NAME: also time libc's own pair (past the adapter), alternating batch by batch
+ * with the interposed one, and print it as NAME: the adapter's added cost from one run.
  * --nested: the pair is taken while `outer_lock` is held, so that under the adapter every lock
  * also asks the lock-order table whether outer -> bench is known (its common case: it is). */
 #define _GNU_SOURCE
@@ -37,6 +39,26 @@ static int adapter_recording(void)
     return region && *region;
 }
 
+/* libc's own lock and unlock, past any interposer: the bare pair inside an adapter run */
+typedef int (*mutex_fn)(pthread_mutex_t *);
+static int libc_pair(mutex_fn *lock, mutex_fn *unlock)
+{
+    void *libc = dlopen("libc.so.6", RTLD_NOLOAD | RTLD_LAZY);
+    *lock = libc ? (mutex_fn)dlsym(libc, "pthread_mutex_lock") : NULL;
+    *unlock = libc ? (mutex_fn)dlsym(libc, "pthread_mutex_unlock") : NULL;
+    return *lock && *unlock;
+}
+
+static double batch_ns(mutex_fn lock, mutex_fn unlock)
+{
+    uint64_t t0 = bench_ns();
+    for (int k = 0; k < BATCH; k++) {
+        lock(&bench_lock);
+        unlock(&bench_lock);
+    }
+    return (double)(bench_ns() - t0) / BATCH;
+}
+
 int main(int argc, char **argv)
 {
     const char *name = argc > 1 ? argv[1] : "pthread_lock_ns";
@@ -45,25 +67,36 @@ int main(int argc, char **argv)
     int warmup = counted ? atoi(argv[3]) : WARMUP;
     int want_adapter = has_arg(argc, argv, "--adapter");
     int nested = has_arg(argc, argv, "--nested");
+    const char *bare_name = NULL;
+    for (int i = 2; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--bare-as"))
+            bare_name = argv[i + 1];
     if (batches < 1000 || warmup < 0) {
         fprintf(stderr, "pthread_bench: at least 1000 batches, so that p99.9 is a measured batch\n");
         return 1;
     }
+    mutex_fn bare_lock = NULL, bare_unlock = NULL;
+    if (bare_name && !libc_pair(&bare_lock, &bare_unlock)) {
+        fprintf(stderr, "pthread_bench: --bare-as, but libc's pthread_mutex_lock was not found\n");
+        return 1;
+    }
     double *per_pair = malloc(sizeof *per_pair * (size_t)batches);
-    if (!per_pair)
+    double *per_bare = malloc(sizeof *per_bare * (size_t)batches);
+    if (!per_pair || !per_bare)
         return 1;
     bench_pin(0);
     if (nested)
         pthread_mutex_lock(&outer_lock);
+    /* with --bare-as, the interposed pair and libc's own alternate batch by batch, so that a
+     * busy sibling hyperthread (it moves this pair between 39 and 60 ns for minutes at a time)
+     * slows both alike and their difference is what the adapter adds */
     for (int i = 0; i < warmup + batches; i++) {
-        uint64_t t0 = bench_ns();
-        for (int k = 0; k < BATCH; k++) {
-            pthread_mutex_lock(&bench_lock);
-            pthread_mutex_unlock(&bench_lock);
+        double d = batch_ns(pthread_mutex_lock, pthread_mutex_unlock);
+        double b = bare_lock ? batch_ns(bare_lock, bare_unlock) : 0;
+        if (i >= warmup) {
+            per_pair[i - warmup] = d;
+            per_bare[i - warmup] = b;
         }
-        uint64_t t1 = bench_ns();
-        if (i >= warmup)
-            per_pair[i - warmup] = (double)(t1 - t0) / BATCH;
     }
     if (nested)
         pthread_mutex_unlock(&outer_lock);
@@ -73,6 +106,11 @@ int main(int argc, char **argv)
     }
     bench_print(name, bench_summarise(per_pair, batches));
     printf("\n");
+    if (bare_name) {
+        bench_print(bare_name, bench_summarise(per_bare, batches));
+        printf("\n");
+    }
     free(per_pair);
+    free(per_bare);
     return 0;
 }

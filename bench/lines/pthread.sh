@@ -7,14 +7,21 @@ set -u
 B=${B:-build}
 bin=$B/bench/pthread_bench
 [ -x "$bin" ] || exit 0
-"$bin" pthread_lock_ns
-"$bin" pthread_nested_lock_ns --nested
+# The bare pair (pthread_lock_ns) is timed inside the adapter run, libc's own calls alternating
+# with the interposed ones batch by batch (--bare-as): a pair measured in another process, a
+# minute apart, once differed by 20 ns for a busy sibling hyperthread alone. The plain process
+# (no preload at all) is kept beside it as *_process_ns.
+"$bin" pthread_lock_process_ns
+"$bin" pthread_nested_lock_process_ns --nested
 if [ -x "$B/bin/tw" ] && [ -e "$B/lib/libtw-pthread.so" ]; then
-  env -u TW_DISABLE "$B/bin/tw" run -- "$bin" pthread_lock_adapter_ns --adapter ||
+  env -u TW_DISABLE "$B/bin/tw" run -- "$bin" pthread_lock_adapter_ns --adapter --bare-as pthread_lock_ns ||
     echo "bench: pthread_lock_adapter_ns failed" >&2
   # the same pair inside a held lock: the lock-order table's present-edge path on every lock
-  env -u TW_DISABLE "$B/bin/tw" run -- "$bin" pthread_nested_lock_adapter_ns --adapter --nested ||
+  env -u TW_DISABLE "$B/bin/tw" run -- "$bin" pthread_nested_lock_adapter_ns --adapter --nested --bare-as pthread_nested_lock_ns ||
     echo "bench: pthread_nested_lock_adapter_ns failed" >&2
+else
+  "$bin" pthread_lock_ns
+  "$bin" pthread_nested_lock_ns --nested
 fi
 # A wait that returns at once (poll of a readable pipe), bare and under the adapter, made by the
 # program and through a library (the adapter then finds the program's frame behind it).

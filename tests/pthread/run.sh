@@ -271,6 +271,29 @@ churn_recorded() {
 }
 check "1,000,000 requests each making and destroying a mutex and a condvar: no table fills, a lock made after them is recorded" churn_recorded
 
+# A mutex destroyed and made again at its address after another thread used it: that thread's
+# recent-objects cache must not hand it the destroyed resource. Its wait is on the new cfg,
+# which main holds while it joins it: one certain deadlock through the new, open cfg.
+recycled_recorded() {
+    start recycled_lock || return 1
+    local rc=0
+    tw_json resources >"$TMP/res.json" && tw_json deadlocks >"$TMP/dl.json" || return 1
+    python3 - "$TMP/res.json" "$TMP/dl.json" <<'PY' || rc=1
+import json, sys
+res = json.loads(open(sys.argv[1]).readline())["resources"]
+dl = json.loads(open(sys.argv[2]).readline())["deadlocks"]
+cfg = [x for x in res if x["name"] == "cfg"]
+live = [x["id"] for x in cfg if not x["closed"]]
+print("cfg resources", [(x["id"], x["closed"], x["holders"], x["waiters"]) for x in cfg])
+chain = [e.get("resource") for d in dl if d["certain"] for e in d["chain"] if "resource" in e]
+print("certain deadlock resources", chain)
+sys.exit(0 if len(cfg) == 2 and len(live) == 1 and live[0] in chain and all(x["waiters"] == [] for x in cfg if x["closed"]) else 1)
+PY
+    stop
+    return $rc
+}
+check "a mutex destroyed and made again at its address after another thread used it: that thread waits on the new one (certain deadlock through it)" recycled_recorded
+
 # The same, threaded: 4 workers share 1,000,000 requests (a mutex and a condvar each, a pipe
 # every 64th), creating and destroying at once, so closed records' slots are taken back while
 # other threads close theirs. Nothing is lost: no table filled; the lock main held through
