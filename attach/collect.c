@@ -163,10 +163,30 @@ static void fill_out(struct store *s, struct twc_facts *out)
 /* objs and *g persist across the two samples: ELF symbols, debug files and glibc's layout
  * do not change in 100 ms, and loading them is most of a sample's cost. *g is NULL until the
  * first sample opens it. */
+/* Read before the stop whatever does not need it: libc's layouts from its debug information
+ * (115 ms for Debian's) and the symbols of every mapped object were read with every thread of
+ * the target stopped, 140 of a memcached's 171 ms stop. The cache is keyed by path, so the
+ * stop's own reading (fresh maps: a library loaded meanwhile is still found) finds them. */
+static void read_before_stop(int pid, struct tws_cache *objs, twc_glibc **g)
+{
+    struct tws_map *maps = NULL;
+    long n = tws_parse_maps(pid, &maps);
+    if (n <= 0)
+        return;
+    struct tws_space space = {maps, (size_t)n, objs};
+    if (!*g)
+        *g = twa_glibc_for(&space);
+    for (long i = 0; i < n; i++)
+        (void)tws_object_get(objs, &maps[i]);
+    tws_free_maps(maps, (size_t)n);
+}
+
 static int sample_pid(int pid, struct tws_cache *objs, twc_glibc **g, struct store **sp,
                       struct twc_facts *out, char *err, size_t errlen)
 {
     struct twa_stopped st;
+    int early = twa_reader_tid(pid);
+    read_before_stop(early < 0 ? pid : early, objs, g);
     int rc = twa_ptrace_stop_all(pid, &st, err, errlen);
     if (rc != TWC_OK)
         return rc;
