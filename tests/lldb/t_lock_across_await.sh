@@ -72,8 +72,13 @@ for _ in $(seq 1 150); do grep -q 'tw-example: ready' "$TW_TMP/run.out" && break
 grep -q 'tw-example: ready' "$TW_TMP/run.out" || fail "lock-across-await under tw run not ready: $(cat "$TW_TMP/run.err")"
 c=$(build/bin/tw deadlocks --json --pid "$pid")
 check_adapter "console live" "$c"
-check_adapter "gdb live" "$(first_json "$(gdb_pid "$pid" 'tw deadlocks --json')")"
-check_adapter "lldb live" "$(first_json "$(lldb_pid "$pid" 'tw deadlocks --json')")"
+g=$(first_json "$(gdb_pid "$pid" 'tw deadlocks --json')")
+check_adapter "gdb live" "$g"
+l=$(first_json "$(lldb_pid "$pid" 'tw deadlocks --json')")
+check_adapter "lldb live" "$l"
+# the region alone holds this chain, and it no longer moves: the same bytes live too
+[ "$g" = "$c" ] || fail "gdb's live deadlocks under tw run differ from the console's: $g"
+[ "$l" = "$c" ] || fail "lldb's live deadlocks under tw run differ from the console's: $l"
 core=$(make_core "$pid")
 kill -9 "$pid"
 c=$(build/bin/tw deadlocks --json --core "$core" --exe "$exe")
