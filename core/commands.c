@@ -441,6 +441,10 @@ void twc__text_chain(struct twc_session *s, const struct model *m, const struct 
     for (size_t k = 0; k < n; k++) {
         if (!c[k].is_task) continue;
         const struct mtask *t = &m->tasks[c[k].idx];
+        if (k + 1 < n && c[k + 1].via_poll) {   /* the chain leaves the region at its blocked poll */
+            twc__text_poll_link(s, m, b, c[k].idx);
+            continue;
+        }
         twc__sb_puts(b, "  ");
         text_waits_at(s, b, t);
         /* the next task in the chain, or the first (the last waits for the first) */
@@ -558,9 +562,10 @@ int twc__cmd_why(struct twc_session *s, const struct model *m, uint64_t id, cons
         if (seen[cur]) { end = "cycle"; snprintf(msg, sizeof msg, "back to %s (%llu): a cycle%s", twc__task_name(s, t), (unsigned long long)t->id,
                                                  g.stuck[cur] ? " nobody outside can break (certain deadlock)" : " that a task outside may still break"); break; }
         seen[cur] = 1;
-        chain[n++] = (struct dl_entry){ 1, cur };
+        chain[n++] = (struct dl_entry){ .is_task = 1, .idx = cur };
         const struct blocked_poll *bp = t->state == TW_TASK_POLLING && !t->torn ? twc__blocked_poll(s, t) : NULL;
         if (bp) {
+            if (bp->object) chain[n - 1] = (struct dl_entry){ 1, cur, DL_POLL_TASK, cur };
             /* the chain leaves the region: the worker sleeps in the kernel on an object whose
              * owner is a thread (and the task it runs, when known) */
             end = "blocked_in_poll";
@@ -569,6 +574,10 @@ int twc__cmd_why(struct twc_session *s, const struct model *m, uint64_t id, cons
             snprintf(msg, sizeof msg, "%s (%llu) is polling, but its worker thread %u is %s", twc__task_name(s, t),
                      (unsigned long long)t->id, bp->tid, w.p ? w.p : "");
             twc__sb_free(&w);
+            /* ... on to the object and, when the region knows no task holding it, its owner thread */
+            if (bp->object) chain[n++] = (struct dl_entry){ 0, UINT32_MAX, DL_POLL_OBJECT, cur };
+            if (bp->object && bp->owner_tid && !bp->owner_task_holds)
+                chain[n++] = (struct dl_entry){ 0, UINT32_MAX, DL_POLL_OWNER, cur };
             break;
         }
         if (t->state != TW_TASK_WAITING || t->torn) {
@@ -580,7 +589,7 @@ int twc__cmd_why(struct twc_session *s, const struct model *m, uint64_t id, cons
         uint64_t on[TW_MAX_EDGES + 1];   /* a select waits on each of its branches */
         for (size_t k = 0, nr = twc__wait_targets(t, on); k < nr; k++) {
             long ri = twc__idmap_get(&m->rmap, on[k]);
-            if (ri >= 0) chain[n++] = (struct dl_entry){ 0, (uint32_t)ri };
+            if (ri >= 0) chain[n++] = (struct dl_entry){ .is_task = 0, .idx = (uint32_t)ri };
         }
         if (g.cls[cur] == WK_PROGRESS) {
             end = "exit";

@@ -85,7 +85,7 @@ static void strongconnect(struct tarjan *T, const struct adj *a, uint32_t root)
     }
 }
 
-static int add_dl(struct deadlock **out, size_t *n, size_t *cap, struct deadlock *d)
+int twc__deadlock_add(struct deadlock **out, size_t *n, size_t *cap, struct deadlock *d)
 {
     if (*n == *cap) {
         size_t c = *cap ? *cap * 2 : 8;
@@ -110,18 +110,18 @@ static int chain_of(const struct model *m, const struct adj *a, const uint32_t *
     d->n = 0;
     st[sp] = start; pos[sp] = a->start[start]; sp++;
     seen[start] = 1;
-    d->chain[d->n++] = (struct dl_entry){ 1, start };
+    d->chain[d->n++] = (struct dl_entry){ .is_task = 1, .idx = start };
     uint32_t ri = twc__wait_res_idx(m, &m->tasks[start]);
-    if (ri != UINT32_MAX) d->chain[d->n++] = (struct dl_entry){ 0, ri };
+    if (ri != UINT32_MAX) d->chain[d->n++] = (struct dl_entry){ .is_task = 0, .idx = ri };
     while (sp) {
         uint32_t v = st[sp - 1];
         if (pos[sp - 1] >= a->start[v + 1]) { sp--; continue; }
         uint32_t w = a->to[pos[sp - 1]++];
         if (comp[w] != c || seen[w]) continue;
         seen[w] = 1;
-        d->chain[d->n++] = (struct dl_entry){ 1, w };
+        d->chain[d->n++] = (struct dl_entry){ .is_task = 1, .idx = w };
         ri = twc__wait_res_idx(m, &m->tasks[w]);
-        if (ri != UINT32_MAX) d->chain[d->n++] = (struct dl_entry){ 0, ri };
+        if (ri != UINT32_MAX) d->chain[d->n++] = (struct dl_entry){ .is_task = 0, .idx = ri };
         if (sp <= size) { st[sp] = w; pos[sp] = a->start[w]; sp++; }
     }
     free(st); free(pos); free(seen);
@@ -199,7 +199,7 @@ int twc__find_deadlocks(struct twc_session *s, const struct model *m, struct dea
         }
         if (!d.note[0]) snprintf(d.note, sizeof d.note, "%s", d.certain ? "no task outside the cycle can wake any member"
                                                                      : "a task outside the cycle can still wake a member");
-        if (add_dl(out, nout, &cap, &d)) { free(d.chain); goto done; }
+        if (twc__deadlock_add(out, nout, &cap, &d)) { free(d.chain); goto done; }
     }
     /* global deadlock: nobody can run, and someone waits for an unknown waker */
     size_t live = 0, unknown_stuck = 0;
@@ -219,9 +219,14 @@ int twc__find_deadlocks(struct twc_session *s, const struct model *m, struct dea
                      ? "possible: every thread is blocked in this core file (one sample); none can wake another if that held"
                      : "possible: every thread is blocked in one sample; certain needs two samples that agree");
         } else snprintf(d.note, sizeof d.note, "every task is blocked; none can wake another");
-        if (add_dl(out, nout, &cap, &d)) { free(d.chain); goto done; }
+        if (twc__deadlock_add(out, nout, &cap, &d)) { free(d.chain); goto done; }
     }
-    if (!s->facts) twc__prove_deadlocks(s, m, &g, *out, nout);
+    if (!s->facts) {
+        twc__prove_deadlocks(s, m, &g, *out, nout);
+        /* possible only, so nothing to prove; after the proof, which re-reads task members as
+         * waiting, and a blocked poll's task is polling */
+        if (twc__poll_deadlocks(s, m, &g, out, nout, &cap)) goto done;
+    }
     sort_dls(*out, *nout, m);
     rc = 0;
 done:

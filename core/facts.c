@@ -30,7 +30,7 @@ static uint32_t intern(struct arena_b *a, const char *s)
     return off;
 }
 
-static int block_res_kind(int block)
+int twc__block_res_kind(int block)
 {
     switch (block) {
     case TWC_BLOCK_MUTEX: return TW_RES_MUTEX;
@@ -89,7 +89,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
     }
     for (size_t i = 0; i < f->nthreads; i++) {
         const struct twc_fact_thread *t = &f->threads[i];
-        int k = block_res_kind(t->block);
+        int k = twc__block_res_kind(t->block);
         if (!k || !t->object || twc__idmap_get(&m->rmap, t->object) >= 0) continue;
         struct mres *r = &m->res[m->nres];
         r->id = t->object; r->address = t->object; r->kind = (uint8_t)k;

@@ -104,11 +104,11 @@ size_t twc__chain_by_holders(const struct model *m, const struct derived *d, con
         for (uint32_t cur = (uint32_t)i; cur != UINT32_MAX;) {
             const struct mtask *t = &m->tasks[cur];
             if (seen) seen[cur] = 1;
-            out[n++] = (struct dl_entry){ 1, cur };
+            out[n++] = (struct dl_entry){ .is_task = 1, .idx = cur };
             uint32_t ri = twc__wait_res_idx(m, t);
             struct follow f = { cls, seen, UINT32_MAX };
             if (ri != UINT32_MAX) {
-                out[n++] = (struct dl_entry){ 0, ri };
+                out[n++] = (struct dl_entry){ .is_task = 0, .idx = ri };
                 if (seen) twc__res_holders(d, ri, t->wait_kind, first_unseen, &f);
             } else if (t->wait_kind == TW_WAIT_JOIN && seen) {
                 long j = twc__idmap_get(&m->tmap, t->waiting_on);

@@ -287,8 +287,13 @@ unsigned twc__wait_kind_on(const struct mtask *t, uint64_t res);
 size_t twc__wait_targets(const struct mtask *t, uint64_t out[TW_MAX_EDGES + 1]);
 
 /* deadlock.c */
-struct dl_entry { int is_task; uint32_t idx; };   /* idx into tasks or res; res idx UINT32_MAX = none */
-struct deadlock { int certain, global; struct dl_entry *chain; size_t n; char note[240]; };
+/* idx into tasks or res; res idx UINT32_MAX = none. via_poll: an entry the region does not hold,
+ * read from the blocked poll of task index poll_task (poll_deadlocks.c): the object its worker
+ * thread is blocked on, or that object's owner thread; idx is then UINT32_MAX. DL_POLL_TASK is
+ * that task's own entry (idx = poll_task), which awaits at the blocked call, not its last await. */
+enum { DL_POLL_NONE = 0, DL_POLL_TASK, DL_POLL_OBJECT, DL_POLL_OWNER };
+struct dl_entry { int is_task; uint32_t idx; uint8_t via_poll; uint32_t poll_task; };
+struct deadlock { int certain, global; struct dl_entry *chain; size_t n; char note[320]; };
 /* holders.c — the tasks keeping a waiter of resource index ri (waiting as wait_kind) waiting:
  * senders for a receive, receivers for a send, holders of units (owners, readers, semaphore
  * takers) otherwise. fn gets each task index once; returns how many. */
@@ -307,6 +312,15 @@ uint32_t twc__wait_res_idx(const struct model *m, const struct mtask *t);
 size_t twc__chain_by_holders(const struct model *m, const struct derived *d, const uint8_t *cls, struct dl_entry *out);
 int twc__find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *n);
 void twc__deadlocks_free(struct deadlock *d, size_t n);
+/* append *d to out (n used, cap allocated); -1 when out of memory (d is then not owned) */
+int twc__deadlock_add(struct deadlock **out, size_t *n, size_t *cap, struct deadlock *d);
+/* poll_deadlocks.c: possible deadlocks whose chain leaves the region at a poll blocked on a lock
+ * a thread owns (no adapter to say which task took it), appended to out; and their entries */
+int twc__poll_deadlocks(struct twc_session *s, const struct model *m, const struct wgraph *g, struct deadlock **out,
+                        size_t *n, size_t *cap);
+void twc__json_poll_entry(struct twc_session *s, const struct model *m, struct sbuf *b, const struct dl_entry *e);
+/* "  A (2) is polling; its worker thread 7 is blocked in …\n    -> cfg (mutex) held by thread …\n" */
+void twc__text_poll_link(struct twc_session *s, const struct model *m, struct sbuf *b, uint32_t task_idx);
 /* proof.c: DESIGN.md "Certain means proven" for region models. Re-reads the members of every
  * candidate in d[0..*n) (after letting a live target run when one needs two samples), drops
  * those whose members moved, and leaves certain only what is proven, with the note saying
@@ -411,6 +425,7 @@ const struct blocked_poll *twc__blocked_poll(const struct twc_session *s, const 
 void twc__blocked_poll_text(const struct blocked_poll *bp, struct sbuf *b);
 void twc__json_blocked_poll(struct twc_session *s, struct sbuf *b, const struct mtask *t);
 const char *twc__block_call(int block);   /* facts.c: the call a block kind reads as */
+int twc__block_res_kind(int block);       /* facts.c: the resource kind a block kind waits on, 0 none */
 /* blocked_polls.c: the name of the object at addr (a region resource's, a local's, a global's
  * from the symbols; malloc'd, NULL when none), and the task that holds it or runs on its owner */
 char *twc__object_name(struct twc_session *s, const struct model *m, uint64_t addr);

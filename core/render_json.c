@@ -180,6 +180,10 @@ void twc__json_chain_entry(struct twc_session *s, const struct model *m, const s
                       const struct dl_entry *c, size_t k)
 {
     const struct dl_entry *e = &c[k];
+    if (e->via_poll) {
+        twc__json_poll_entry(s, m, b, e);
+        return;
+    }
     if (e->is_task) {
         const struct mtask *t = &m->tasks[e->idx];
         twc__sb_printf(b, "{\"task\":%llu,\"name\":", (unsigned long long)t->id);

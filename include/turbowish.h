@@ -52,6 +52,12 @@ extern struct tw_header *volatile tw_region;
 /* 0 = not yet initialised, 1 = recording, -1 = switched off (TW_DISABLE=1 or setup failed).
  * Read inline by every call so a disabled build costs one load and a branch. */
 extern volatile int tw_state;
+/* The task whose poll is in progress on the calling thread, when it is a runtime's task (not an
+ * OS thread seen as a task, TW_TF_ROOT): set by tw_poll_begin, cleared by tw_poll_end and
+ * tw_task_done; 0 otherwise. For adapters of code that runs inside polls (the pthread adapter):
+ * a lock taken or waited for there is the task's, not its worker thread's. One initial-exec
+ * thread-local load; written only by the shim. */
+extern __thread tw_task_t tw_polling_task __attribute__((tls_model("initial-exec")));
 
 /* How a lock was acquired (tw_acquire_at). Only TW_ACQ_LOCK, a call that may wait forever,
  * makes lock-order edges (DESIGN.md "Lock order"); the other two still hold the lock.

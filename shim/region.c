@@ -250,6 +250,7 @@ static void atfork_child(void)
     region_fd = -1;
     tw__order_forget();
     memset(&tw_tls_, 0, sizeof tw_tls_);
+    tw_polling_task = 0;   /* a task of the parent's region */
     init_claim = 0;
     tw_state = 0;
 }

@@ -125,7 +125,9 @@ void tw__task_name(tw_task_t t, const char *name)
             name##_slow(t, ##__VA_ARGS__);                               \
     } while (0)
 
-TW_ON void poll_begin_on(struct tw_task_rec *r, int attached)
+__thread tw_task_t tw_polling_task __attribute__((tls_model("initial-exec")));
+
+TW_ON void poll_begin_on(struct tw_task_rec *r, int attached, tw_task_t t)
 {
     uint64_t now = tw__now();
     tw__seq_begin(&r->seq);
@@ -145,15 +147,24 @@ TW_ON void poll_begin_on(struct tw_task_rec *r, int attached)
     r->polls++;
     uint32_t v = ++r->version;
     tw__seq_end(&r->seq);
+    /* a thread task's poll is the thread itself: calls in it stay the thread's */
+    if (!(r->flags & TW_TF_ROOT))
+        tw_polling_task = t;
     tw__emit_as(attached, now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
 }
 TW_SLOW void poll_begin_slow(tw_task_t t)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r && tw__tid()) /* the record takes the tid from the thread's cache: fill it */
-        poll_begin_on(r, 0);
+        poll_begin_on(r, 0, t);
 }
-void tw__poll_begin(tw_task_t t) { TW_HOT_OR_SLOW(poll_begin); }
+void tw__poll_begin(tw_task_t t)
+{
+    if (TW_LIKELY(tw__task_hot(&tw_tls_, t)))
+        poll_begin_on(tw_tls_.last_rec, 1, t);
+    else
+        poll_begin_slow(t);
+}
 
 TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
 {
@@ -180,6 +191,8 @@ TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
     r->state_ts = now;
     uint32_t v = ++r->version;
     tw__seq_end(&r->seq);
+    if (!(r->flags & TW_TF_ROOT))
+        tw_polling_task = 0;
     tw__emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
 }
 TW_SLOW void poll_end_slow(tw_task_t t, int outcome)
@@ -206,6 +219,8 @@ void tw__task_done(tw_task_t t, int dropped)
     r->state_ts = now;
     uint32_t v = ++r->version;
     tw__seq_end(&r->seq);
+    if (tw_polling_task == t)
+        tw_polling_task = 0;
     tw__emit(now, dropped ? TW_EV_DROPPED : TW_EV_DONE, 0, 0, r->id, 0, v, old);
 }
 

@@ -13,12 +13,12 @@ static int wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ab
         return timed ? TWP_REAL(cond_timedwait)(c, m, abst) : TWP_REAL(cond_wait)(c, m);
     uint32_t site = twp_site(ra, timed ? "pthread_cond_timedwait" : "pthread_cond_wait"), cobj;
     tw_res_t cr = twp_res(c, TW_RES_CONDVAR, site, &cobj);
-    struct twp_held *h = twp_held_find(m), saved = {0};
+    struct twp_held *h = twp_held_find(t, m), saved = {0};
     int gave_back = h && h->count == 1;
     if (gave_back) {
         saved = *h;
         tw_release_how(t, h->res, 1, TW_ACQ_OWNED);   /* still held: the real wait lets go */
-        twp_held_remove(h);
+        twp_held_remove(t, h);
     }
     tw_res_waiter(cr, +1);
     tw_await_begin(t, site, TW_WAIT_SIGNAL, tw_res_id(cr), timed);
@@ -28,7 +28,7 @@ static int wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ab
     tw_await_end(t);
     tw_res_waiter(cr, -1);
     /* the mutex is held again on every return, timeouts included */
-    if (gave_back && twp_held_add(m, saved.res, saved.obj, saved.site, 0))
+    if (gave_back && twp_held_add(t, m, saved.res, saved.obj, saved.site, 0))
         tw_acquire_at(t, saved.res, 1, 0, TW_ACQ_LOCK | TW_ACQ_OWNED);
     twp_leave();
     return rc;

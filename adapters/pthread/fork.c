@@ -14,6 +14,7 @@ static void child_after(void)
     twp_pipes_reset();
     twp_threads_reset();
     twp_sem_takers_reset();
+    twp_task_locks_reset();
 }
 
 __attribute__((constructor(102))) static void twp_fork_init(void)

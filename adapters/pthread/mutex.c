@@ -20,7 +20,7 @@ static int mutex_type(const pthread_mutex_t *m)
 
 static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst, int timed, void *ra)
 {
-    struct twp_held *h = twp_held_find(m);
+    struct twp_held *h = twp_held_find(t, m);
     if (h && mutex_type(m) == PTHREAD_MUTEX_RECURSIVE) {
         twp_leave();
         int rc = timed ? TWP_REAL(mutex_timedlock)(m, abst) : TWP_REAL(mutex_lock)(m);
@@ -50,7 +50,7 @@ static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst,
     if (rc == 0 || rc == EOWNERDEAD) {
         /* a timed lock cannot wait forever: held, but it makes no lock-order edge; one that did
          * not wait is one event, its site included */
-        if (twp_held_add(m, r, obj, site, 0))
+        if (twp_held_add(t, m, r, obj, site, 0))
             tw_acquire_at(t, r, 1, site, (timed ? TW_ACQ_TIMED : TW_ACQ_LOCK) | (parked ? 0 : TW_ACQ_AT_ONCE) | TW_ACQ_OWNED);
         else if (parked)
             tw_await_end(t);
@@ -82,7 +82,7 @@ TWP_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
     tw_task_t t;
     if (!twp_enter(&t))
         return TWP_REAL(mutex_trylock)(m);
-    struct twp_held *h = twp_held_find(m);
+    struct twp_held *h = twp_held_find(t, m);
     int rc = TWP_REAL(mutex_trylock)(m);
     if (h) {
         if (rc == 0)
@@ -94,7 +94,7 @@ TWP_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
     tw_res_t r = twp_res(m, TW_RES_MUTEX, site, &obj);
     if (rc == 0 || rc == EOWNERDEAD) {
         /* held, and said to be a try: it never closes a lock-order inversion */
-        if (twp_held_add(m, r, obj, site, 0))
+        if (twp_held_add(t, m, r, obj, site, 0))
             tw_acquire_at(t, r, 1, site, TW_ACQ_TRY | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
     } else if (rc == EBUSY) {
         tw_try_fail(t, r);
@@ -108,7 +108,7 @@ TWP_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
     tw_task_t t;
     if (!twp_enter(&t))
         return TWP_REAL(mutex_unlock)(m);
-    struct twp_held *h = twp_held_find(m);
+    struct twp_held *h = twp_held_find(t, m);
     if (h && h->count > 1) {
         int rc = TWP_REAL(mutex_unlock)(m);
         if (rc == 0)
@@ -119,7 +119,7 @@ TWP_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
     if (h) {
         /* released before the real unlock, so the next owner's acquire comes after it */
         tw_release_how(t, h->res, 1, TW_ACQ_OWNED);
-        twp_held_remove(h);
+        twp_held_remove(t, h);
     }
     twp_leave();
     return TWP_REAL(mutex_unlock)(m);

@@ -21,7 +21,7 @@ static int acquire(pthread_rwlock_t *l, int rd, int timed, const struct timespec
     tw_task_t t;
     if (!twp_enter(&t))
         return do_real(l, rd, timed, abst);
-    struct twp_held *h = twp_held_find(l);
+    struct twp_held *h = twp_held_find(t, l);
     if (h && (!h->shared || rd)) {
         /* write-held: EDEADLK from glibc; read-held and reading again: recursive read */
         twp_leave();
@@ -46,7 +46,7 @@ static int acquire(pthread_rwlock_t *l, int rd, int timed, const struct timespec
     }
     if (rc == 0) {
         /* one that did not wait is one event, its site included */
-        if (twp_held_add(l, r, obj, site, rd))
+        if (twp_held_add(t, l, r, obj, site, rd))
             tw_acquire_at(t, r, rd ? -1 : 1, site, (timed ? TW_ACQ_TIMED : TW_ACQ_LOCK) | (parked ? 0 : TW_ACQ_AT_ONCE));
         else if (parked)
             tw_await_end(t);
@@ -69,7 +69,7 @@ static int try_acquire(pthread_rwlock_t *l, int rd, void *ra)
     tw_task_t t;
     if (!twp_enter(&t))
         return rd ? TWP_REAL(rw_tryrdlock)(l) : TWP_REAL(rw_trywrlock)(l);
-    struct twp_held *h = twp_held_find(l);
+    struct twp_held *h = twp_held_find(t, l);
     int rc = rd ? TWP_REAL(rw_tryrdlock)(l) : TWP_REAL(rw_trywrlock)(l);
     if (h) {
         if (rc == 0)
@@ -80,7 +80,7 @@ static int try_acquire(pthread_rwlock_t *l, int rd, void *ra)
     uint32_t site = twp_site(ra, rd ? "pthread_rwlock_tryrdlock" : "pthread_rwlock_trywrlock"), obj;
     tw_res_t r = twp_res(l, TW_RES_RWLOCK, site, &obj);
     if (rc == 0) {
-        if (twp_held_add(l, r, obj, site, rd))
+        if (twp_held_add(t, l, r, obj, site, rd))
             tw_acquire_at(t, r, rd ? -1 : 1, site, TW_ACQ_TRY | TW_ACQ_AT_ONCE);
     } else if (rc == EBUSY) {
         tw_try_fail(t, r);
@@ -97,7 +97,7 @@ TWP_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l)
     tw_task_t t;
     if (!twp_enter(&t))
         return TWP_REAL(rw_unlock)(l);
-    struct twp_held *h = twp_held_find(l);
+    struct twp_held *h = twp_held_find(t, l);
     if (h && h->count > 1) {
         int rc = TWP_REAL(rw_unlock)(l);
         if (rc == 0)
@@ -107,7 +107,7 @@ TWP_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l)
     }
     if (h) {
         tw_release(t, h->res, h->shared ? -1 : 1);
-        twp_held_remove(h);
+        twp_held_remove(t, h);
     }
     twp_leave();
     return TWP_REAL(rw_unlock)(l);

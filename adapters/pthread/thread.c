@@ -98,10 +98,12 @@ tw_task_t twp_adopt(void)
  * thread is not recorded. */
 TWP_EXPORT tw_task_t tw_pthread_thread_task(void)
 {
-    tw_task_t t;
-    if (!twp_enter(&t))
+    /* the thread's own even inside a runtime task's poll (not twp_enter's attribution) */
+    if (TWP_UNLIKELY(tw_state < 0) || twp_me.busy || twp_me.task || twp_me.state != 0)
         return twp_me.task;
-    twp_leave();
+    twp_me.busy = 1;
+    tw_task_t t = twp_adopt();
+    twp_me.busy = 0;
     return t;
 }
 
@@ -280,6 +282,6 @@ void twp_threads_reset(void)
     madvise(thr_map, sizeof thr_map, MADV_DONTNEED);
     twp_me.task = 0;
     twp_me.state = 0;
-    twp_me.nheld = 0;
+    twp_me.locks.nheld = 0;
     twp_me.busy = 0;
 }

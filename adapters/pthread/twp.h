@@ -103,25 +103,34 @@ struct twp_held {
     uint8_t shared;     /* rwlock read hold */
     uint8_t pad;
 };
+/* The locks one task holds: a thread's own (twp_me.locks), or a runtime task's (task_locks.c). */
+struct twp_locks {
+    int nheld;
+    struct twp_held held[TWP_MAX_HELD];
+};
 struct twp_thread {
     tw_task_t task;
     int busy;           /* inside the adapter: nested calls go straight to the real function */
     int state;          /* 0 = no task yet, 1 = task made (maybe 0 if the table was full), 2 = exited */
-    int nheld;
-    struct twp_held held[TWP_MAX_HELD];
+    struct twp_locks locks;
 };
 extern __thread struct twp_thread twp_me __attribute__((tls_model("initial-exec"))) TWP_HIDDEN;
 
 /* The calling thread's task, made on first use (main thread, threads we did not start). */
 TWP_HIDDEN tw_task_t twp_adopt(void);
 
-/* Enter the adapter: 1 and the task in *t when this call is to be recorded. */
+/* Enter the adapter: 1 and the task in *t when this call is to be recorded: the runtime task
+ * whose poll is in progress on this thread (tw_polling_task), else the thread's own task. */
 static inline int twp_enter(tw_task_t *t)
 {
     if (TWP_UNLIKELY(tw_state < 0) || twp_me.busy)
         return 0;
     twp_me.busy = 1;
-    tw_task_t k = twp_me.task;
+    /* Inside a runtime task's poll the call is the task's (a lock it takes may be released in a
+     * later poll on another worker, and a task it waits for holds it, not a thread) */
+    tw_task_t k = tw_polling_task;
+    if (TWP_LIKELY(k == 0))
+        k = twp_me.task;
     if (TWP_UNLIKELY(k == 0)) {
         k = twp_me.state == 0 ? twp_adopt() : 0;
         if (k == 0) {
@@ -186,20 +195,36 @@ static inline void twp_unpark(tw_task_t t) { twp_me.busy = 1; tw_poll_begin(t); 
         return call;                                                                         \
     return TWP_WAIT_AROUND(t, twp_site(__builtin_return_address(0), what), (kind), 0, (timed), call)
 
-/* Held-lock list of the calling thread (inline: on every lock's and unlock's path). */
-static inline struct twp_held *twp_held_find(const void *addr)
+/* Held-lock lists (inline: on every lock's and unlock's path). A thread's task keeps its list in
+ * its thread (twp_me.locks); a runtime task's poll may take a lock on one worker and release it
+ * in a later poll on another, so its list lives in a table keyed by the task (task_locks.c),
+ * reached only inside such polls. create: make the task's list if it has none (NULL when the
+ * table is full). */
+TWP_HIDDEN struct twp_locks *twp_task_locks(tw_task_t t, int create);
+TWP_HIDDEN void twp_task_locks_free(struct twp_locks *l); /* empty again: give its slot back */
+TWP_HIDDEN void twp_task_locks_reset(void);               /* fork child */
+static inline struct twp_locks *twp_locks_of(tw_task_t t, int create)
 {
-    for (int i = twp_me.nheld - 1; i >= 0; i--)
-        if (twp_me.held[i].addr == addr)
-            return &twp_me.held[i];
+    if (TWP_LIKELY(t == twp_me.task))
+        return &twp_me.locks;
+    return twp_task_locks(t, create);
+}
+static inline struct twp_held *twp_held_find(tw_task_t t, const void *addr)
+{
+    struct twp_locks *l = twp_locks_of(t, 0);
+    for (int i = l ? l->nheld - 1 : -1; i >= 0; i--)
+        if (l->held[i].addr == addr)
+            return &l->held[i];
     return NULL;
 }
 TWP_HIDDEN struct twp_held *twp_held_add_full(void); /* counts a full list, NULL */
-static inline struct twp_held *twp_held_add(const void *addr, tw_res_t res, uint32_t obj, uint32_t site, int shared)
+static inline struct twp_held *twp_held_add(tw_task_t t, const void *addr, tw_res_t res, uint32_t obj, uint32_t site,
+                                           int shared)
 {
-    if (TWP_UNLIKELY(twp_me.nheld >= TWP_MAX_HELD))
+    struct twp_locks *l = twp_locks_of(t, 1);
+    if (TWP_UNLIKELY(!l) || TWP_UNLIKELY(l->nheld >= TWP_MAX_HELD))
         return twp_held_add_full();
-    struct twp_held *h = &twp_me.held[twp_me.nheld++];
+    struct twp_held *h = &l->held[l->nheld++];
     h->addr = addr;
     h->res = res;
     h->obj = obj;
@@ -208,12 +233,16 @@ static inline struct twp_held *twp_held_add(const void *addr, tw_res_t res, uint
     h->shared = (uint8_t)shared;
     return h;
 }
-static inline void twp_held_remove(struct twp_held *h)
+/* h is an entry of task t's list (twp_held_find) */
+static inline void twp_held_remove(tw_task_t t, struct twp_held *h)
 {
-    int i = (int)(h - twp_me.held);
-    for (int k = i; k < twp_me.nheld - 1; k++)
-        twp_me.held[k] = twp_me.held[k + 1];
-    twp_me.nheld--;
+    struct twp_locks *l = twp_locks_of(t, 0);
+    int i = (int)(h - l->held);
+    for (int k = i; k < l->nheld - 1; k++)
+        l->held[k] = l->held[k + 1];
+    l->nheld--;
+    if (TWP_UNLIKELY(l != &twp_me.locks) && l->nheld == 0)
+        twp_task_locks_free(l);
 }
 
 /* ---- semaphore takers (sem_takers.c) ---- */

@@ -33,3 +33,11 @@ $(B)/tests/pthread/lib_waits-nodebug: tests/pthread/progs/lib_waits.c tests/pthr
 $(B)/tests/pthread/lib_waits-stripped: tests/pthread/progs/lib_waits.c tests/pthread/progs/ready.h $(TWPT_HELPER)
 	@mkdir -p $(@D)
 	$(CC) -O1 -Wall -pthread -s -rdynamic -o $@ $< -L$(B)/tests/pthread -ltwtesthelper -Wl,-rpath,'$$ORIGIN'
+
+# tests/pthread/rt: programs of the reference runtime run under the adapter (t_migrating_lock.sh)
+TWPT_RT_PROGS := $(patsubst tests/pthread/rt/%.c,$(B)/tests/pthread/rt/%,$(wildcard tests/pthread/rt/*.c))
+ALL_TARGETS += $(TWPT_RT_PROGS)
+$(B)/tests/pthread/rt/%: tests/pthread/rt/%.c include/twrt.h $(B)/lib/libtwrt.so $(B)/lib/libturbowish.so
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $< -o $@ -L$(B)/lib -ltwrt -lturbowish -lpthread -Wl,-rpath,'$$ORIGIN/../../../lib'
+test-pthread: $(TWPT_RT_PROGS)

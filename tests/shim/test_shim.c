@@ -782,3 +782,28 @@ Test(wakes, in_flight_are_counted_per_resource_never_above_its_waiters)
     tw_res_waiter(cv, -1);  /* one too many (a bad caller) never goes below zero */
     cr_assert_eq(r->wake_state, 0);
 }
+
+/* tw_polling_task names the runtime task whose poll is in progress on this thread (what the
+ * pthread adapter records a lock inside a poll for), on both the first and the cached path; a
+ * thread's own task (TW_TF_ROOT) never takes its place, and poll end and done clear it. */
+Test(poll, the_polling_task_is_the_runtime_task_in_its_poll_only)
+{
+    tw_task_t thread = tw_thread_task("worker", 0);
+    tw_task_t a = tw_task_spawn("a", 0, 0), b = tw_task_spawn("b", 0, 0);
+    cr_assert_eq(tw_polling_task, 0, "a thread task polls from birth, yet is no runtime task's poll");
+    for (int pass = 0; pass < 2; pass++) {   /* the first poll looks up, the second is cached */
+        tw_poll_begin(a);
+        cr_assert_eq(tw_polling_task, a);
+        tw_poll_end(thread, TW_POLL_PENDING);   /* the thread's own park inside it changes nothing */
+        tw_poll_begin(thread);
+        cr_assert_eq(tw_polling_task, a);
+        tw_poll_end(a, TW_POLL_PENDING);
+        cr_assert_eq(tw_polling_task, 0);
+    }
+    tw_poll_begin(b);
+    cr_assert_eq(tw_polling_task, b);
+    tw_task_done(a, 0);   /* another task's end leaves b's poll alone */
+    cr_assert_eq(tw_polling_task, b);
+    tw_task_done(b, 0);
+    cr_assert_eq(tw_polling_task, 0);
+}
