@@ -191,7 +191,7 @@ Test(model, owned_acquire_and_release_record_what_the_general_path_does)
     tw_res_t ch2 = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 4, "ch2", 0, 0);
     tw_task_t u = tw_task_spawn("general", 0, 0);
     for (int k = 0; k < 2; k++) {
-        tw_task_t who = k ? u : t;
+        tw_task_t who = k ? t : u; /* t last: its record is the thread's hot one (the fast path) */
         tw_handle_add(who, ch1, TW_EDGE_SENDER);
         tw_handle_add(who, ch2, TW_EDGE_SENDER);
         tw_handle_drop(who, ch1, TW_EDGE_SENDER); /* a hole at edge 0, edge 1 in use */
@@ -245,6 +245,18 @@ Test(model, owned_acquire_and_release_record_what_the_general_path_does)
     tw_release_how(t, b, 1, TW_ACQ_OWNED);
     tw_release_how(t, a, 1, TW_ACQ_OWNED);
     cr_assert_eq(ra->available, 1);
+    /* an owned acquisition by a task that is not the thread's hot one takes the general path:
+     * the same hold, count and event */
+    tw_handle_add(u, ch1, TW_EDGE_SENDER);
+    tw_acquire_at(t, b, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
+    struct tw_event *cold = ring_event(d, d->head - 1), *hot = ring_event(d, d->head - 5);
+    cr_assert_eq(cold->type, TW_EV_ACQUIRE);
+    cr_assert_eq(cold->type, hot->type);
+    cr_assert_eq(cold->flags, hot->flags);
+    cr_assert_eq(cold->aux, hot->aux);
+    cr_assert_eq(rb->available, 0);
+    tw_release_how(t, b, 1, TW_ACQ_OWNED);
+    cr_assert_eq(rb->available, 1);
     cr_assert_eq(tw_region->instr_errors, 0);
 }
 
