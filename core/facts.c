@@ -43,6 +43,19 @@ static int block_res_kind(int block)
     }
 }
 
+/* A HOLD edge from task tid to the rwlock `lock` the model already knows, once. */
+static void add_reader(void *arg, uint64_t tid, uint64_t lock)
+{
+    struct model *m = arg;
+    const struct mres *r = twc__model_res(m, lock);
+    struct mtask *t = twc__model_task(m, tid);
+    if (!r || r->kind != TW_RES_RWLOCK || !t) return;
+    for (int e = 0; e < TW_MAX_EDGES; e++) {
+        if (t->edges[e].res == lock && t->edges[e].role == TW_EDGE_HOLD) return;
+        if (!t->edges[e].res) { t->edges[e] = (struct medge){ lock, TW_EDGE_HOLD, 0, 1 }; return; }
+    }
+}
+
 const char *twc__block_call(int block)
 {
     static const char *n[] = { "running", "pthread_mutex_lock", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock", "sem_wait",
@@ -159,6 +172,8 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         for (int e = 0; e < TW_MAX_EDGES; e++)
             if (!t->edges[e].res) { t->edges[e] = (struct medge){ o->addr, TW_EDGE_HOLD, 0, 1 }; break; }
     }
+    /* readers of a std::shared_mutex: glibc keeps no list of them, their std::shared_lock does */
+    if (s->stack_names) twc__shared_guards(s->stack_names, add_reader, m);
     /* sites: the blocking call with the object's name, at the first frame in the program */
     s->nsites = 1;
     char tmp[64];

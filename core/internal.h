@@ -361,6 +361,10 @@ const char *twc__stack_names_exe(const struct stack_names *sn, uint64_t *bias);
 struct twc__place { char file[256]; int line; char func[256]; };
 int twc__user_site(struct stack_names *sn, uint64_t tid, struct twc__place *out, struct twc__place *innermost);
 int twc__start_function(struct stack_names *sn, uint64_t tid, char *out, size_t n);
+/* cxx_guards.c: call fn(arg, tid, lock) for every std::shared_lock a lent frame owns, as far as
+ * DWARF states its members' values (-O1 and up); -1 when the executable has no usable DWARF. */
+typedef void (*twc__guard_fn)(void *arg, uint64_t tid, uint64_t lock);
+int twc__shared_guards(struct stack_names *sn, twc__guard_fn fn, void *arg);
 /* cxx_names.c: the toolchain's demangler (malloc'd result, NULL when name is not mangled),
  * the demangled name in buf or name itself, a function name without its parameter list, and
  * whether a source file is a system or toolchain header rather than the program's own. */

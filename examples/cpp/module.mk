@@ -2,8 +2,10 @@
 # they are read attach-only or under `tw run`. Each is built the way users build: the plain name
 # with g++ -O1 -g (the issue's build), and -O0 -g, -O2 -g and -O2 without -g variants, since
 # inlining (std::lock_guard, std::mutex::lock) and missing DWARF change what a reader can name.
-EX_CPP_PROGS := cpp-bank cpp-future
-EX_CPP_CXXFLAGS := -std=c++17 -Wall -Wextra -pthread
+# cpp-waits needs C++20 (std::jthread, std::barrier, std::atomic<T>::wait); g++ 12 has it.
+EX_CPP_PROGS := cpp-bank cpp-future cpp-waits
+EX_CPP_CXXFLAGS := -Wall -Wextra -pthread
+EX_CPP_STD = $(if $(filter cpp-waits,$(1)),-std=c++20,-std=c++17)
 EX_CPP_BINS := $(foreach p,$(EX_CPP_PROGS),$(B)/examples/$(p) $(foreach v,-O0 -O2g -O2,$(B)/examples/$(p)$(v)))
 
 ALL_TARGETS += $(EX_CPP_BINS)
@@ -12,7 +14,7 @@ ALL_TARGETS += $(EX_CPP_BINS)
 define EX_CPP_RULE
 $(B)/examples/$(1)$(3): examples/cpp/$(2).cpp examples/cpp/$(2).h examples/ready.h
 	@mkdir -p $$(@D)
-	$$(CXX) $$(EX_CPP_CXXFLAGS) $(4) $$< -o $$@
+	$$(CXX) $(call EX_CPP_STD,$(1)) $$(EX_CPP_CXXFLAGS) $(4) $$< -o $$@
 endef
 $(foreach p,$(EX_CPP_PROGS),\
   $(eval $(call EX_CPP_RULE,$(p),$(patsubst cpp-%,%,$(p)),,-O1 -g))\
