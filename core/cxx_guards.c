@@ -10,6 +10,9 @@
  * kept in memory (-O0's DW_OP_fbreg) or in registers stays unknown (facts carry no memory
  * reader). Variables of inlined functions count when the pc lies in the inlined body.
  *
+ * The same values name the object an inlined member function works on: `this` of
+ * std::barrier<>::arrive_and_wait is `sync_point` (twc__inlined_this, for cxx_proxies.c).
+ *
  * Frames are untrusted numbers: only compared with DWARF ranges, never dereferenced. */
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +24,9 @@
 #define MAX_PIECES 8
 
 struct piece { uint64_t off, size, value; int known; };
+enum { WANT_GUARDS, WANT_THIS };
 struct guards {
+    int want;
     Dwarf_Debug dbg;
     uint64_t bias, rel_pc, tid;
     int cu_version, dies;
@@ -110,22 +115,23 @@ static int pieces_of(Dwarf_Locdesc_c ld, Dwarf_Unsigned nops, uint64_t bias, str
         default: unknown = 1; break;                       /* a register, memory, an implicit pointer */
         }
     }
+    if (n == 0 && nops > 0)                                 /* no pieces: the expression is the whole */
+        p[n++] = (struct piece){ 0, 0, v, have && is_value && !unknown };
     return n;
 }
 
-/* Does the variable v, a std::shared_lock, own a mutex at the pc? Then report it. */
-static void try_guard(struct guards *g, Dwarf_Die v)
+/* The pieces of v's location at the pc (a whole expression is one piece of size 0); 0 when
+ * none applies there. */
+static int location_at(struct guards *g, Dwarf_Die v, struct piece *p)
 {
-    Dwarf_Off type, cls;
-    if (twc__dw_attr_ref(v, DW_AT_type, &type) != 0 || !(cls = class_named(g->dbg, type, "shared_lock<"))) return;
-    long long pm = member_offset(g->dbg, cls, "_M_pm"), owns = member_offset(g->dbg, cls, "_M_owns");
     Dwarf_Attribute a;
     Dwarf_Error e = 0;
     Dwarf_Loc_Head_c head = 0;
     Dwarf_Unsigned count = 0;
-    if (pm < 0 || owns < 0 || dwarf_attr(v, DW_AT_location, &a, &e) != DW_DLV_OK) return;
+    int n = 0;
+    if (dwarf_attr(v, DW_AT_location, &a, &e) != DW_DLV_OK) return 0;
     if (dwarf_get_loclist_c(a, &head, &count, &e) == DW_DLV_OK) {
-        for (Dwarf_Unsigned i = 0; i < count; i++) {
+        for (Dwarf_Unsigned i = 0; i < count && !n; i++) {
             Dwarf_Small lle = 0, src = 0;
             Dwarf_Unsigned rlo = 0, rhi = 0, nops = 0, eoff = 0, doff = 0;
             Dwarf_Bool no_addr = 0;
@@ -136,19 +142,47 @@ static void try_guard(struct guards *g, Dwarf_Die v)
                 continue;
             /* a single expression (source 0) holds everywhere; a list entry only in its range */
             if (src != 0 && !(g->rel_pc >= lo && g->rel_pc < hi)) continue;
-            struct piece p[MAX_PIECES];
-            int n = pieces_of(ld, nops, g->bias, p);
-            uint64_t mutex = 0, owned = 0;
-            for (int k = 0; k < n; k++) {
-                if (p[k].known && p[k].off == (uint64_t)pm && p[k].size == 8) mutex = p[k].value;
-                if (p[k].known && p[k].off == (uint64_t)owns && p[k].size == 1) owned = p[k].value;
-            }
-            if (mutex && owned) g->fn(g->arg, g->tid, mutex);
-            break;
+            n = pieces_of(ld, nops, g->bias, p);
+            if (!n) n = -1;   /* this entry applies, and states nothing we read */
         }
         dwarf_loc_head_c_dealloc(head);
     }
     dwarf_dealloc_attribute(a);
+    return n < 0 ? 0 : n;
+}
+
+/* Does the variable v, a std::shared_lock, own a mutex at the pc? Then report it. */
+static void try_guard(struct guards *g, Dwarf_Die v)
+{
+    Dwarf_Off type, cls;
+    if (twc__dw_attr_ref(v, DW_AT_type, &type) != 0 || !(cls = class_named(g->dbg, type, "shared_lock<"))) return;
+    long long pm = member_offset(g->dbg, cls, "_M_pm"), owns = member_offset(g->dbg, cls, "_M_owns");
+    struct piece p[MAX_PIECES];
+    int n = pm < 0 || owns < 0 ? 0 : location_at(g, v, p);
+    uint64_t mutex = 0, owned = 0;
+    for (int k = 0; k < n; k++) {
+        if (p[k].known && p[k].off == (uint64_t)pm && p[k].size == 8) mutex = p[k].value;
+        if (p[k].known && p[k].off == (uint64_t)owns && p[k].size == 1) owned = p[k].value;
+    }
+    if (mutex && owned) g->fn(g->arg, g->tid, mutex);
+}
+
+/* `this` of an inlined member function, when DWARF states it (a global's address). */
+static void try_this(struct guards *g, Dwarf_Die v)
+{
+    char *nm = NULL;
+    Dwarf_Error e = 0;
+    struct piece p[MAX_PIECES];
+    Dwarf_Off o;
+    Dwarf_Die origin = NULL;
+    /* an inlined instance's parameter carries its name on its abstract origin */
+    if (dwarf_diename(v, &nm, &e) != DW_DLV_OK && twc__dw_attr_ref(v, DW_AT_abstract_origin, &o) == 0 &&
+        (origin = die_at(g->dbg, o)) && dwarf_diename(origin, &nm, &e) != DW_DLV_OK)
+        nm = NULL;
+    int is_this = nm && !strcmp(nm, "this");
+    if (origin) dwarf_dealloc_die(origin);
+    if (!is_this) return;
+    if (location_at(g, v, p) == 1 && p[0].known && p[0].size == 0 && p[0].value) g->fn(g->arg, g->tid, p[0].value);
 }
 
 struct in_arg { uint64_t pc; int in; };
@@ -168,7 +202,8 @@ static void scan(struct guards *g, Dwarf_Die d, int depth)
     while (c && g->dies++ < MAX_DIES_PER_FRAME) {
         Dwarf_Half tag = 0;
         dwarf_tag(c, &tag, &e);
-        if (tag == DW_TAG_variable) try_guard(g, c);
+        if (tag == DW_TAG_variable && g->want == WANT_GUARDS) try_guard(g, c);
+        else if (tag == DW_TAG_formal_parameter && g->want == WANT_THIS && depth > 0) try_this(g, c);
         else if (tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine) {
             struct in_arg ia = { g->rel_pc, 0 };
             if (twc__dw_die_ranges(c, g->cu_version, in_cb, &ia) && ia.in) scan(g, c, depth + 1);
@@ -181,23 +216,35 @@ static void scan(struct guards *g, Dwarf_Die d, int depth)
     if (c) dwarf_dealloc_die(c);
 }
 
-int twc__shared_guards(struct stack_names *sn, twc__guard_fn fn, void *arg)
+static int each_frame(struct guards *g, struct stack_names *sn, uint64_t only_tid)
 {
     size_t n;
     const struct twc_fact_frame *f = twc__stack_frames(sn, &n);
-    struct guards g = { twc__stack_dwarf(sn), 0, 0, 0, 0, 0, fn, arg };
-    if (!g.dbg || !fn) return -1;
-    twc__stack_names_exe(sn, &g.bias);
+    if (!g->dbg || !g->fn) return -1;
+    twc__stack_names_exe(sn, &g->bias);
     for (size_t i = 0; i < n; i++) {
         Dwarf_Off fdie;
         Dwarf_Die d;
-        if (twc__stack_fn_at(sn, f[i].pc, &fdie, &g.rel_pc) != 0 || !(d = die_at(g.dbg, fdie))) continue;
+        if (only_tid && f[i].tid != only_tid) continue;
+        if (twc__stack_fn_at(sn, f[i].pc, &fdie, &g->rel_pc) != 0 || !(d = die_at(g->dbg, fdie))) continue;
         Dwarf_Half ver = 0, osz = 0;
-        g.cu_version = dwarf_get_version_of_die(d, &ver, &osz) == DW_DLV_OK ? ver : 0;
-        g.tid = f[i].tid;
-        g.dies = 0;
-        scan(&g, d, 0);
+        g->cu_version = dwarf_get_version_of_die(d, &ver, &osz) == DW_DLV_OK ? ver : 0;
+        g->tid = f[i].tid;
+        g->dies = 0;
+        scan(g, d, 0);
         dwarf_dealloc_die(d);
     }
     return 0;
+}
+
+int twc__shared_guards(struct stack_names *sn, twc__guard_fn fn, void *arg)
+{
+    struct guards g = { WANT_GUARDS, twc__stack_dwarf(sn), 0, 0, 0, 0, 0, fn, arg };
+    return each_frame(&g, sn, 0);
+}
+
+int twc__inlined_this(struct stack_names *sn, uint64_t tid, twc__guard_fn fn, void *arg)
+{
+    struct guards g = { WANT_THIS, twc__stack_dwarf(sn), 0, 0, 0, 0, 0, fn, arg };
+    return tid ? each_frame(&g, sn, tid) : -1;
 }

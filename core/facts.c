@@ -56,6 +56,27 @@ static void add_reader(void *arg, uint64_t tid, uint64_t lock)
     }
 }
 
+/* The object whose waiters (the threads blocked on futex word `word`) all sleep on a slot of
+ * libstdc++'s atomic-wait pools. */
+static int pool_owner(struct twc_session *s, const struct twc_facts *f, uint64_t word, char *name, size_t n, int *kind)
+{
+    uint64_t tids[64];
+    size_t nt = 0;
+    for (size_t i = 0; i < f->nthreads && nt < ARRAY_LEN(tids); i++)
+        if (f->threads[i].object == word) tids[nt++] = f->threads[i].tid;
+    return s->stack_names ? twc__wait_pool_owner(s->stack_names, tids, nt, name, n, kind) : -1;
+}
+
+/* The mutex a std::condition_variable_any's waiters re-lock is its own, on the heap: named by
+ * the path to it unless something named it already. */
+static void name_cv_mutex(struct model *m, const struct twc_facts *f, uint64_t cv, uint32_t name)
+{
+    for (size_t i = 0; i < f->nthreads; i++) {
+        struct mres *mu = f->threads[i].object == cv && f->threads[i].object2 ? twc__model_res(m, f->threads[i].object2) : NULL;
+        if (mu && !mu->name) mu->name = name;
+    }
+}
+
 const char *twc__block_call(int block)
 {
     static const char *n[] = { "running", "pthread_mutex_lock", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock", "sem_wait",
@@ -121,10 +142,18 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         if (!r->name && f->exe) {
             char cls[128];
             char *nm = twc__symbolize_data_typed(f->exe, f->load_bias, r->address, cls, sizeof cls);
-            if (nm) { r->name = intern(&A, nm); free(nm); }
-            /* a futex nobody's name identified, inside a std::latch, std::counting_semaphore... */
+            /* a futex nobody's name identified, inside a std::latch, std::counting_semaphore...,
+             * or a slot of libstdc++'s atomic-wait pools that the object's waiters share */
             int k = r->kind == TW_RES_OTHER ? twc__cxx_kind_of_class(cls) : 0;
+            char owner[256];
+            if (r->kind == TW_RES_OTHER && twc__is_wait_pool(nm) && pool_owner(s, f, r->address, owner, sizeof owner, &k) == 0)
+                r->name = intern(&A, owner);
+            else if (nm) r->name = intern(&A, nm);
+            free(nm);
             if (k) { r->kind = (uint8_t)k; r->class_ = TW_CLASS_CONSUMABLE; r->capacity = k == TW_RES_SEMAPHORE ? -1 : 1; }
+            char mu[300];
+            if (r->kind == TW_RES_CONDVAR && r->name && twc__cv_any_mutex_name(cls, A.p + r->name, mu, sizeof mu) == 0)
+                name_cv_mutex(m, f, r->address, intern(&A, mu));
         }
     }
     /* tasks */

@@ -365,6 +365,16 @@ int twc__start_function(struct stack_names *sn, uint64_t tid, char *out, size_t 
  * DWARF states its members' values (-O1 and up); -1 when the executable has no usable DWARF. */
 typedef void (*twc__guard_fn)(void *arg, uint64_t tid, uint64_t lock);
 int twc__shared_guards(struct stack_names *sn, twc__guard_fn fn, void *arg);
+/* The same file: call fn(arg, tid, object) for the `this` of every inlined member function
+ * around thread tid's pcs whose value DWARF states (a global's address), innermost first. */
+int twc__inlined_this(struct stack_names *sn, uint64_t tid, twc__guard_fn fn, void *arg);
+/* cxx_proxies.c: is name libstdc++'s table of atomic-wait pools; the object whose waiters tids
+ * (all of them) sleep on a pool slot, by name and kind (0, or -1 when they do not agree or DWARF
+ * does not say); the name of a std::condition_variable_any's own mutex ("*cv._M_mutex") when
+ * cv_class is that class (0, else -1). */
+int twc__is_wait_pool(const char *name);
+int twc__wait_pool_owner(struct stack_names *sn, const uint64_t *tids, size_t n, char *name, size_t nn, int *kind);
+int twc__cv_any_mutex_name(const char *cv_class, const char *cv_name, char *out, size_t n);
 /* cxx_names.c: the toolchain's demangler (malloc'd result, NULL when name is not mangled),
  * the demangled name in buf or name itself, a function name without its parameter list, and
  * whether a source file is a system or toolchain header rather than the program's own. */
