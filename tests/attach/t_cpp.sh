@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/../.."
 TW=build/bin/tw
 . tests/lib/cpp.sh
-for f in $TW build/examples/cpp-bank build/examples/cpp-future-O2; do [ -e "$f" ] || { echo "FAIL t_cpp: $f is not built"; exit 1; }; done
+for f in $TW build/examples/cpp-bank build/examples/cpp-future-O2 build/examples/cpp-waits-O2; do [ -e "$f" ] || { echo "FAIL t_cpp: $f is not built"; exit 1; }; done
 TMP=$(mktemp -d -t twcpp.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; rm -rf "$TMP"; }
@@ -37,6 +37,31 @@ for prog in cpp-bank cpp-future; do
     n=$((n + 2))
   done
 done
+# C++17/20 waits (examples/cpp/waits.cpp, every case at once): std::shared_mutex readers as
+# holders (from their std::shared_lock's DWARF values), condition_variable_any's own mutex named
+# *jobs._M_mutex, the std::barrier behind libstdc++'s atomic-wait pool, a jthread's stop request
+# joined forever; without -g, demangled names and the same kinds. Live at every build, and from a
+# core at -O1 -g and -O2.
+waits_of() { timeout 30 "$TW" tasks "$@" --json; timeout 30 "$TW" resources "$@" --json; }
+for v in "" -O0 -O2g -O2; do
+  start "build/examples/cpp-waits$v"
+  want=$(cpp_waits_want "$v")
+  for try in 1 2 3 4 5; do
+    got=$(waits_of --pid "$PID" | cpp_waits_summary)
+    [ "$got" = "$want" ] && break
+    sleep 0.3
+  done
+  [ "$got" = "$want" ] || fail "cpp-waits$v live: '$got', want '$want'"
+  if [ "$v" = "" ] || [ "$v" = -O2 ]; then
+    core=$(core_of "$PID") || fail "gcore cpp-waits$v"
+    got=$(waits_of --core "$core" --exe "build/examples/cpp-waits$v" | cpp_waits_summary)
+    rm -f "$core"
+    [ "$got" = "$want" ] || fail "cpp-waits$v core: '$got', want '$want'"
+    n=$((n + 1))
+  fi
+  kill -9 "$PID"
+  n=$((n + 1))
+done
 # C++17/20 classes (tests/attach/progs/cpp_sync.cpp): each object its kind, each thread at its
 # own line. latch and counting_semaphore were "other" futexes before their DWARF class was read.
 want_res="flag:other gate:barrier rec:mutex slots:semaphore table:rwlock tm:mutex"
@@ -57,4 +82,4 @@ core=$(core_of "$PID") || fail "gcore cpp_sync"
 got=$(timeout 30 "$TW" resources --core "$core" --exe "$TMP/cpp_sync" --json | kinds)
 [ "$got" = "$want_res" ] || fail "cpp_sync core resources: '$got', want '$want_res'"
 n=$((n + 3))
-echo "t_cpp: $n checks passed (cpp-bank and cpp-future at -O1 -g, -O0 -g, -O2 -g, -O2; C++17/20 classes; live and core)"
+echo "t_cpp: $n checks passed (cpp-bank, cpp-future and cpp-waits at -O1 -g, -O0 -g, -O2 -g, -O2; C++17/20 classes; live and core)"

@@ -60,3 +60,31 @@ cpp_live_and_core() {
   [ "$got" = "$want" ] || { CPP_ERR="$prog$v core: '$got', want '$want'"; return 1; }
   CPP_SEEN="live: $(cpp_want "$prog" "$v"); core: $want"
 }
+
+# cpp_waits_summary: one line from the `tw tasks --json` and `tw resources --json` objects of
+# stdin (examples/cpp/waits.cpp, every case at once): the sorted thread names, then each object
+# a thread waits on or holds as NAME(KIND)hHOLDERSwWAITERS, and any object named by a path to it
+# ("*jobs._M_mutex"); libstdc++'s atomic-wait pool slot is "pool", an address "0x?".
+cpp_waits_summary() {
+  python3 -c 'import json,sys
+js=[json.loads(l[l.index("{"):]) for l in sys.stdin.read().splitlines() if "{" in l and ("\"tasks\"" in l or "\"resources\"" in l)]
+tasks=[t["name"] for j in js for t in j.get("tasks",[])]
+def nm(n): return "pool" if n.startswith("std::__detail::__waiter_pool") else "0x?" if n.startswith("0x") else n
+res=["%s(%s)h%dw%d"%(nm(r["name"]),r["kind"],len(r["holders"]),len(r["waiters"])) for j in js for r in j.get("resources",[]) if r["holders"] or r["waiters"] or r["name"].startswith("*")]
+print(" ".join(sorted(tasks)), "/", " ".join(sorted(res)))'
+}
+
+# cpp_waits_want VARIANT: what cpp_waits_summary must say of cpp-waits built as VARIANT. With
+# DWARF values (-O1 -g, -O2 -g) the readers hold table; -O1 also names the barrier behind the
+# pool slot; without -g there are no start functions and no class for jobs' own mutex.
+cpp_waits_want() {
+  local v=$1 tasks="arrive arrive cpp-waits$v flag_wait owner reader reader stubborn worker writer"
+  local table=h2w1 barrier="sync_point(barrier)h0w2" jobs_mu="*jobs._M_mutex(mutex)h0w0"
+  case $v in
+  -O0) table=h0w1 barrier="pool(other)h0w2" ;;
+  -O2g) barrier="pool(other)h0w2" tasks="cpp-waits-O2g cpp-waits-O2g cpp-waits-O2g flag_wait owner reader reader stubborn worker writer" ;;
+  -O2) table=h0w1 barrier="pool(other)h0w2" jobs_mu= tasks=$(printf 'cpp-waits-O2 %.0s' $(seq 10)); tasks=${tasks% } ;;
+  esac
+  echo "$tasks / $(printf '%s\n' $jobs_mu "flag(other)h0w1" "jobs(condvar)h0w1" "plain_cv(condvar)h0w1" "$barrier" \
+    "table(rwlock)$table" "updated_cv(condvar)h0w2" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
+}
