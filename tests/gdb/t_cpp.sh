@@ -6,7 +6,7 @@
 # each thread after its start function (transfer, deliver) and the std::future kind future —
 # the same summary as the console's (tests/attach/t_cpp.sh) and lldb's.
 . "$(dirname "$0")/lib.sh"
-need "$PLUGIN" build/lib/libtwcore.so build/examples/cpp-bank build/examples/cpp-future-O2g
+need "$PLUGIN" build/lib/libtwcore.so build/examples/cpp-bank build/examples/cpp-future-O2g build/examples/cpp-waits-O2
 . tests/lib/cpp.sh
 live() { gdb_pid "$1" 'tw deadlocks --json'; }
 on_core() { gdb_core "$1" "$2" 'tw deadlocks --json'; }
@@ -17,4 +17,13 @@ for prog in cpp-bank cpp-future; do
     kill -9 "$PID"
     ok "$prog$v: $CPP_SEEN"
   done
+done
+# C++20 waits, with and without -g (examples/cpp/waits.cpp): reader holders of a shared_mutex,
+# condition_variable_any's own mutex, the barrier behind libstdc++'s wait pool; demangled names
+# and the same kinds from symbols alone at -O2 (tests/lib/cpp.sh, cpp_waits_want).
+for v in "" -O2; do
+  start "build/examples/cpp-waits$v"
+  cpp_waits_check "$v" "$PID" gdb_pid || fail "$CPP_ERR"
+  kill -9 "$PID"
+  ok "cpp-waits$v: $CPP_SEEN"
 done

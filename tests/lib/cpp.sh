@@ -88,3 +88,18 @@ cpp_waits_want() {
   echo "$tasks / $(printf '%s\n' $jobs_mu "flag(other)h0w1" "jobs(condvar)h0w1" "plain_cv(condvar)h0w1" "$barrier" \
     "table(rwlock)$table" "updated_cv(condvar)h0w2" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 }
+
+# cpp_waits_check VARIANT PID RUN: a debugger's answer on cpp-waits built as VARIANT, running as
+# PID; `RUN PID CMD...` runs the tw commands in one session. 0 when cpp_waits_want matches
+# (retried while a loaded machine brings the threads to their waits); else 1, CPP_ERR says how.
+cpp_waits_check() {
+  local v=$1 pid=$2 run=$3 want got
+  want=$(cpp_waits_want "$v")
+  for _ in 1 2 3; do
+    got=$($run "$pid" 'tw tasks --json' 'tw resources --json' | cpp_waits_summary)
+    [ "$got" = "$want" ] && { CPP_SEEN="$got"; return 0; }
+    sleep 0.3
+  done
+  CPP_ERR="cpp-waits$v live: '$got', want '$want'"
+  return 1
+}

@@ -18,3 +18,12 @@ for prog in cpp-bank cpp-future; do
     pass "$prog$v: $CPP_SEEN"
   done
 done
+# C++20 waits, with and without -g (examples/cpp/waits.cpp): reader holders of a shared_mutex,
+# condition_variable_any's own mutex, the barrier behind libstdc++'s wait pool; demangled names
+# and the same kinds from symbols alone at -O2 (tests/lib/cpp.sh, cpp_waits_want).
+for v in "" -O2; do
+  start_example "cpp-waits$v"
+  cpp_waits_check "$v" "$EX_PID" lldb_pid || fail "$CPP_ERR"
+  kill -9 "$EX_PID"
+  pass "cpp-waits$v: $CPP_SEEN"
+done
