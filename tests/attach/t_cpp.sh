@@ -82,4 +82,29 @@ core=$(core_of "$PID") || fail "gcore cpp_sync"
 got=$(timeout 30 "$TW" resources --core "$core" --exe "$TMP/cpp_sync" --json | kinds)
 [ "$got" = "$want_res" ] || fail "cpp_sync core resources: '$got', want '$want_res'"
 n=$((n + 3))
-echo "t_cpp: $n checks passed (cpp-bank, cpp-future and cpp-waits at -O1 -g, -O0 -g, -O2 -g, -O2; C++17/20 classes; live and core)"
+# clang's libc++ (examples/cpp/module.mk, tools/libcxx.sh): its std::mutex and
+# std::condition_variable are glibc's underneath, its std::thread joins with pthread_join, and its
+# headers are toolchain sources; only its future stays a condvar (inside its shared state).
+if [ -f build/libcxx/unavailable ]; then
+  echo "SKIP t_cpp libc++: $(cat build/libcxx/unavailable)"
+else
+  for f in build/examples/cpp-bank-libcxx build/examples/cpp-future-libcxx; do [ -x "$f" ] || fail "$f is not built"; done
+  bank=$(cpp_want cpp-bank "")
+  start build/examples/cpp-bank-libcxx
+  for try in 1 2 3 4 5; do got=$(live "$PID" | cpp_summary); [ "$got" = "$bank" ] && break; sleep 0.3; done
+  [ "$got" = "$bank" ] || fail "cpp-bank-libcxx live: '$got', want '$bank'"
+  joins=$(timeout 30 "$TW" tasks --pid "$PID" --json | python3 -c 'import json,sys; print(sum(t["await"]["expr"].startswith("pthread_join(") for t in json.load(sys.stdin)["tasks"]))')
+  [ "$joins" = 1 ] || fail "cpp-bank-libcxx: main is not seen joining a std::thread ($joins joins)"
+  core=$(core_of "$PID") || fail "gcore cpp-bank-libcxx"
+  got=$(on_core build/examples/cpp-bank-libcxx "$core" | cpp_summary)
+  rm -f "$core"
+  [ "$got" = "$bank" ] || fail "cpp-bank-libcxx core: '$got', want '$bank'"
+  kill -9 "$PID"
+  fut="certain cpp-future-libc@future.cpp:21@main deliver@future.cpp:12@deliver(std::__1::promise<int>&) 0x?(condvar) cv(condvar)"
+  start build/examples/cpp-future-libcxx
+  for try in 1 2 3 4 5; do got=$(live "$PID" | cpp_summary); [ "$got" = "$fut" ] && break; sleep 0.3; done
+  [ "$got" = "$fut" ] || fail "cpp-future-libcxx live: '$got', want '$fut'"
+  kill -9 "$PID"
+  n=$((n + 4))
+fi
+echo "t_cpp: $n checks passed (cpp-bank, cpp-future and cpp-waits at -O1 -g, -O0 -g, -O2 -g, -O2; C++17/20 classes; libc++; live and core)"

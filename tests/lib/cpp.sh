@@ -63,14 +63,15 @@ cpp_live_and_core() {
 
 # cpp_waits_summary: one line from the `tw tasks --json` and `tw resources --json` objects of
 # stdin (examples/cpp/waits.cpp, every case at once): the sorted thread names, then each object
-# a thread waits on or holds as NAME(KIND)hHOLDERSwWAITERS, and any object named by a path to it
-# ("*jobs._M_mutex"); libstdc++'s atomic-wait pool slot is "pool", an address "0x?".
+# a thread waits on or holds, and every mutex (a condvar waiter's too: `*jobs._M_mutex`, the
+# condition_variable_any's own), as NAME(KIND)hHOLDERSwWAITERS; libstdc++'s atomic-wait pool slot
+# is "pool", an address "0x?".
 cpp_waits_summary() {
   python3 -c 'import json,sys
 js=[json.loads(l[l.index("{"):]) for l in sys.stdin.read().splitlines() if "{" in l and ("\"tasks\"" in l or "\"resources\"" in l)]
 tasks=[t["name"] for j in js for t in j.get("tasks",[])]
 def nm(n): return "pool" if n.startswith("std::__detail::__waiter_pool") else "0x?" if n.startswith("0x") else n
-res=["%s(%s)h%dw%d"%(nm(r["name"]),r["kind"],len(r["holders"]),len(r["waiters"])) for j in js for r in j.get("resources",[]) if r["holders"] or r["waiters"] or r["name"].startswith("*")]
+res=["%s(%s)h%dw%d"%(nm(r["name"]),r["kind"],len(r["holders"]),len(r["waiters"])) for j in js for r in j.get("resources",[]) if r["holders"] or r["waiters"] or r["kind"]=="mutex"]
 print(" ".join(sorted(tasks)), "/", " ".join(sorted(res)))'
 }
 
@@ -83,9 +84,9 @@ cpp_waits_want() {
   case $v in
   -O0) table=h0w1 barrier="pool(other)h0w2" ;;
   -O2g) barrier="pool(other)h0w2" tasks="cpp-waits-O2g cpp-waits-O2g cpp-waits-O2g flag_wait owner reader reader stubborn worker writer" ;;
-  -O2) table=h0w1 barrier="pool(other)h0w2" jobs_mu= tasks=$(printf 'cpp-waits-O2 %.0s' $(seq 10)); tasks=${tasks% } ;;
+  -O2) table=h0w1 barrier="pool(other)h0w2" jobs_mu="0x?(mutex)h0w0" tasks=$(printf 'cpp-waits-O2 %.0s' $(seq 10)); tasks=${tasks% } ;;
   esac
-  echo "$tasks / $(printf '%s\n' $jobs_mu "flag(other)h0w1" "jobs(condvar)h0w1" "plain_cv(condvar)h0w1" "$barrier" \
+  echo "$tasks / $(printf '%s\n' "$jobs_mu" "mu(mutex)h0w0" "plain_mu(mutex)h0w0" "flag(other)h0w1" "jobs(condvar)h0w1" "plain_cv(condvar)h0w1" "$barrier" \
     "table(rwlock)$table" "updated_cv(condvar)h0w2" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 }
 
