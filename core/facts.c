@@ -47,9 +47,10 @@ static int block_res_kind(int block)
 static void add_reader(void *arg, uint64_t tid, uint64_t lock)
 {
     struct model *m = arg;
-    const struct mres *r = twc__model_res(m, lock);
+    struct mres *r = twc__model_res(m, lock);
     struct mtask *t = twc__model_task(m, tid);
     if (!r || r->kind != TW_RES_RWLOCK || !t) return;
+    r->available = 0;
     for (int e = 0; e < TW_MAX_EDGES; e++) {
         if (t->edges[e].res == lock && t->edges[e].role == TW_EDGE_HOLD) return;
         if (!t->edges[e].res) { t->edges[e] = (struct medge){ lock, TW_EDGE_HOLD, 0, 1 }; return; }

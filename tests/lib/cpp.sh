@@ -104,3 +104,30 @@ cpp_waits_check() {
   CPP_ERR="cpp-waits$v live: '$got', want '$want'"
   return 1
 }
+
+# cpp_debugger_checks RUN RUN_CORE MAKE_CORE OK: the C++ checks of a debugger frontend, the same
+# for gdb (tests/gdb/t_cpp.sh) and lldb (tests/lldb/t_cpp.sh): cpp-bank and cpp-future at -O1 -g
+# and -O2 -g, live and from a core, then cpp-waits at -O1 -g and -O2 (no debug info) live.
+# `RUN PID CMD...` and `RUN_CORE EXE CORE CMD...` run tw commands in one debugger session,
+# `MAKE_CORE PID` echoes a core's path, `OK TEXT` reports a pass; the caller defines
+# cpp_start NAME (an example under build/examples, ready; its pid in CPP_PID) and fail.
+cpp_debugger_checks() {
+  CPP_RUN=$1 CPP_RUN_CORE=$2
+  local make_core=$3 ok=$4 prog v
+  cpp__live() { $CPP_RUN "$1" 'tw deadlocks --json'; }
+  cpp__on_core() { $CPP_RUN_CORE "$1" "$2" 'tw deadlocks --json'; }
+  for prog in cpp-bank cpp-future; do
+    for v in "" -O2g; do
+      cpp_start "$prog$v"
+      cpp_live_and_core $prog "$v" "$CPP_PID" cpp__live "$make_core" cpp__on_core || fail "$CPP_ERR"
+      kill -9 "$CPP_PID"
+      $ok "$prog$v: $CPP_SEEN"
+    done
+  done
+  for v in "" -O2; do
+    cpp_start "cpp-waits$v"
+    cpp_waits_check "$v" "$CPP_PID" "$CPP_RUN" || fail "$CPP_ERR"
+    kill -9 "$CPP_PID"
+    $ok "cpp-waits$v: $CPP_SEEN"
+  done
+}
