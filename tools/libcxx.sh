@@ -16,7 +16,7 @@ command -v clang++-14 >/dev/null || unavailable "clang++-14 is not installed (De
 command -v apt-get >/dev/null || unavailable "no apt-get to download $pkgs"
 if ! ls "$dir"/debs/libc++-14-dev_*.deb >/dev/null 2>&1; then
   # apt writes the files as the invoking user; _apt cannot write into the tree, which apt only warns about
-  (cd "$dir/debs" && apt-get download $pkgs >download.log 2>&1) ||
+  (cd "$dir/debs" && timeout 300 apt-get download $pkgs >download.log 2>&1) ||
     unavailable "apt-get download $pkgs failed: $(grep -m1 -E '^E:' "$dir/debs/download.log" || tail -1 "$dir/debs/download.log")"
 fi
 rm -rf "$dir/root"
