@@ -6,9 +6,10 @@
  * whose members say which mutex (_M_pm) and whether it owns it (_M_owns). From -O1 on, gcc keeps
  * such a guard in no memory at all and says so in its location list, as the values themselves:
  * `DW_OP_addr table; DW_OP_stack_value; DW_OP_piece 8; DW_OP_lit1; DW_OP_stack_value;
- * DW_OP_piece 1`. Those are exact and need no memory, so they are what this file reads; a guard
- * kept in memory (-O0's DW_OP_fbreg) or in registers stays unknown (facts carry no memory
- * reader). Variables of inlined functions count when the pc lies in the inlined body.
+ * DW_OP_piece 1`. Those are exact and need no memory. A guard kept in the frame's memory (-O0's
+ * DW_OP_fbreg) is read there when the frontend lends a memory reader (only for blocked threads:
+ * facts.c); one kept in registers stays unknown. Variables of inlined functions count when the
+ * pc lies in the inlined body.
  *
  * The same values name the object an inlined member function works on: `this` of
  * std::barrier<>::arrive_and_wait is `sync_point` (twc__inlined_this, for cxx_proxies.c).
@@ -28,6 +29,10 @@ enum { WANT_GUARDS, WANT_THIS };
 struct guards {
     int want;
     Dwarf_Debug dbg;
+    twc_read_fn rd;            /* the target's memory, NULL: DWARF's stated values only */
+    void *rctx;
+    const struct twc_fact_frame *f;
+    Dwarf_Die func;            /* the frame's function, whose frame base locates its variables */
     uint64_t bias, rel_pc, tid;
     int cu_version, dies;
     twc__guard_fn fn;
@@ -164,7 +169,18 @@ static void try_guard(struct guards *g, Dwarf_Die v)
         if (p[k].known && p[k].off == (uint64_t)pm && p[k].size == 8) mutex = p[k].value;
         if (p[k].known && p[k].off == (uint64_t)owns && p[k].size == 1) owned = p[k].value;
     }
-    if (mutex && owned) g->fn(g->arg, g->tid, mutex);
+    if (mutex && owned) {
+        g->fn(g->arg, g->tid, mutex, 0);
+        return;
+    }
+    /* -O0 keeps the guard in the frame: read its members there */
+    uint64_t at, pmv = 0;
+    uint8_t ownsv = 0;
+    int in_memory = n == 0 || (n == 1 && !p[0].known && p[0].size == 0);   /* no values stated */
+    if (!in_memory || !g->rd || pm < 0 || owns < 0 || twc__stack_var_addr(g->f, g->dbg, g->func, v, &at) != 0) return;
+    if (g->rd(g->rctx, at + (uint64_t)pm, &pmv, 8) == 8 && g->rd(g->rctx, at + (uint64_t)owns, &ownsv, 1) == 1 && pmv &&
+        ownsv == 1)
+        g->fn(g->arg, g->tid, pmv, 1);
 }
 
 /* `this` of an inlined member function, when DWARF states it (a global's address). */
@@ -182,7 +198,7 @@ static void try_this(struct guards *g, Dwarf_Die v)
     int is_this = nm && !strcmp(nm, "this");
     if (origin) dwarf_dealloc_die(origin);
     if (!is_this) return;
-    if (location_at(g, v, p) == 1 && p[0].known && p[0].size == 0 && p[0].value) g->fn(g->arg, g->tid, p[0].value);
+    if (location_at(g, v, p) == 1 && p[0].known && p[0].size == 0 && p[0].value) g->fn(g->arg, g->tid, p[0].value, 0);
 }
 
 struct in_arg { uint64_t pc; int in; };
@@ -231,20 +247,22 @@ static int each_frame(struct guards *g, struct stack_names *sn, uint64_t only_ti
         g->cu_version = dwarf_get_version_of_die(d, &ver, &osz) == DW_DLV_OK ? ver : 0;
         g->tid = f[i].tid;
         g->dies = 0;
+        g->f = &f[i];
+        g->func = d;
         scan(g, d, 0);
         dwarf_dealloc_die(d);
     }
     return 0;
 }
 
-int twc__shared_guards(struct stack_names *sn, twc__guard_fn fn, void *arg)
+int twc__shared_guards(struct stack_names *sn, twc_read_fn rd, void *rctx, twc__guard_fn fn, void *arg)
 {
-    struct guards g = { WANT_GUARDS, twc__stack_dwarf(sn), 0, 0, 0, 0, 0, fn, arg };
+    struct guards g = { WANT_GUARDS, twc__stack_dwarf(sn), rd, rctx, NULL, NULL, 0, 0, 0, 0, 0, fn, arg };
     return each_frame(&g, sn, 0);
 }
 
 int twc__inlined_this(struct stack_names *sn, uint64_t tid, twc__guard_fn fn, void *arg)
 {
-    struct guards g = { WANT_THIS, twc__stack_dwarf(sn), 0, 0, 0, 0, 0, fn, arg };
+    struct guards g = { WANT_THIS, twc__stack_dwarf(sn), NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, fn, arg };
     return tid ? each_frame(&g, sn, tid) : -1;
 }

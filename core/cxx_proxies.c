@@ -25,11 +25,11 @@ int twc__is_wait_pool(const char *name)
 
 struct seek { const char *exe; uint64_t bias, found; int kind; char name[256]; };
 
-static void first_known(void *arg, uint64_t tid, uint64_t obj)
+static void first_known(void *arg, uint64_t tid, uint64_t obj, int from_memory)
 {
     struct seek *s = arg;
     char cls[128] = "";
-    (void)tid;
+    (void)tid; (void)from_memory;
     if (s->found) return;                      /* innermost first: the first known class wins */
     char *nm = twc__symbolize_data_typed(s->exe, s->bias, obj, cls, sizeof cls);
     int k = twc__cxx_kind_of_class(cls);

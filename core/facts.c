@@ -44,12 +44,13 @@ static int block_res_kind(int block)
 }
 
 /* A HOLD edge from task tid to the rwlock `lock` the model already knows, once. */
-static void add_reader(void *arg, uint64_t tid, uint64_t lock)
+static void add_reader(void *arg, uint64_t tid, uint64_t lock, int from_memory)
 {
     struct model *m = arg;
     struct mres *r = twc__model_res(m, lock);
     struct mtask *t = twc__model_task(m, tid);
-    if (!r || r->kind != TW_RES_RWLOCK || !t) return;
+    /* memory is read after the stop: only a thread still blocked kept its frame as it was */
+    if (!r || r->kind != TW_RES_RWLOCK || !t || (from_memory && t->state != TW_TASK_WAITING)) return;
     r->available = 0;
     for (int e = 0; e < TW_MAX_EDGES; e++) {
         if (t->edges[e].res == lock && t->edges[e].role == TW_EDGE_HOLD) return;
@@ -76,6 +77,12 @@ static void name_cv_mutex(struct model *m, const struct twc_facts *f, uint64_t c
         struct mres *mu = f->threads[i].object == cv && f->threads[i].object2 ? twc__model_res(m, f->threads[i].object2) : NULL;
         if (mu && !mu->name) mu->name = name;
     }
+}
+
+void twc__facts_guards_in_memory(struct twc_session *s)
+{
+    if (s && s->facts && s->stack_names && s->stack_rd)
+        twc__shared_guards(s->stack_names, s->stack_rd, s->stack_rctx, add_reader, &s->now);
 }
 
 const char *twc__block_call(int block)
@@ -203,7 +210,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
             if (!t->edges[e].res) { t->edges[e] = (struct medge){ o->addr, TW_EDGE_HOLD, 0, 1 }; break; }
     }
     /* readers of a std::shared_mutex: glibc keeps no list of them, their std::shared_lock does */
-    if (s->stack_names) twc__shared_guards(s->stack_names, add_reader, m);
+    if (s->stack_names) twc__shared_guards(s->stack_names, NULL, NULL, add_reader, m);
     /* sites: the blocking call with the object's name, at the first frame in the program */
     s->nsites = 1;
     char tmp[64];
