@@ -11,8 +11,9 @@
  * facts.c); one kept in registers stays unknown. Variables of inlined functions count when the
  * pc lies in the inlined body.
  *
- * The same values name the object an inlined member function works on: `this` of
- * std::barrier<>::arrive_and_wait is `sync_point` (twc__inlined_this, for cxx_proxies.c).
+ * The same values name the object a member function works on: `this` of an inlined
+ * std::barrier<>::arrive_and_wait is `sync_point` (twc__inlined_this, for cxx_proxies.c); an
+ * out-of-line one (-O0) keeps it in its frame, read through the memory reader.
  *
  * Frames are untrusted numbers: only compared with DWARF ranges, never dereferenced. */
 #include <stdlib.h>
@@ -198,7 +199,13 @@ static void try_this(struct guards *g, Dwarf_Die v)
     int is_this = nm && !strcmp(nm, "this");
     if (origin) dwarf_dealloc_die(origin);
     if (!is_this) return;
-    if (location_at(g, v, p) == 1 && p[0].known && p[0].size == 0 && p[0].value) g->fn(g->arg, g->tid, p[0].value, 0);
+    int n = location_at(g, v, p);
+    uint64_t at, obj = 0;
+    if (n == 1 && p[0].known && p[0].size == 0 && p[0].value) g->fn(g->arg, g->tid, p[0].value, 0);
+    /* an out-of-line member function (-O0) keeps `this` in its frame */
+    else if ((n == 0 || (n == 1 && !p[0].known)) && g->rd && twc__stack_var_addr(g->f, g->dbg, g->func, v, &at) == 0 &&
+             g->rd(g->rctx, at, &obj, 8) == 8 && obj)
+        g->fn(g->arg, g->tid, obj, 1);
 }
 
 struct in_arg { uint64_t pc; int in; };
@@ -219,7 +226,7 @@ static void scan(struct guards *g, Dwarf_Die d, int depth)
         Dwarf_Half tag = 0;
         dwarf_tag(c, &tag, &e);
         if (tag == DW_TAG_variable && g->want == WANT_GUARDS) try_guard(g, c);
-        else if (tag == DW_TAG_formal_parameter && g->want == WANT_THIS && depth > 0) try_this(g, c);
+        else if (tag == DW_TAG_formal_parameter && g->want == WANT_THIS) try_this(g, c);
         else if (tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine) {
             struct in_arg ia = { g->rel_pc, 0 };
             if (twc__dw_die_ranges(c, g->cu_version, in_cb, &ia) && ia.in) scan(g, c, depth + 1);
@@ -261,8 +268,8 @@ int twc__shared_guards(struct stack_names *sn, twc_read_fn rd, void *rctx, twc__
     return each_frame(&g, sn, 0);
 }
 
-int twc__inlined_this(struct stack_names *sn, uint64_t tid, twc__guard_fn fn, void *arg)
+int twc__inlined_this(struct stack_names *sn, uint64_t tid, twc_read_fn rd, void *rctx, twc__guard_fn fn, void *arg)
 {
-    struct guards g = { WANT_THIS, twc__stack_dwarf(sn), NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, fn, arg };
+    struct guards g = { WANT_THIS, twc__stack_dwarf(sn), rd, rctx, NULL, NULL, 0, 0, 0, 0, 0, fn, arg };
     return tid ? each_frame(&g, sn, tid) : -1;
 }

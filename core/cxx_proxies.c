@@ -41,14 +41,15 @@ static void first_known(void *arg, uint64_t tid, uint64_t obj, int from_memory)
     free(nm);
 }
 
-int twc__wait_pool_owner(struct stack_names *sn, const uint64_t *tids, size_t n, char *name, size_t nn, int *kind)
+int twc__wait_pool_owner(struct stack_names *sn, twc_read_fn rd, void *rctx, const uint64_t *tids, size_t n, char *name,
+                         size_t nn, int *kind)
 {
     uint64_t bias, agreed = 0;
     const char *exe = twc__stack_names_exe(sn, &bias);
     if (!exe || !n) return -1;
     for (size_t i = 0; i < n; i++) {
         struct seek s = { exe, bias, 0, 0, "" };
-        if (twc__inlined_this(sn, tids[i], first_known, &s) != 0 || !s.found || (agreed && s.found != agreed)) return -1;
+        if (twc__inlined_this(sn, tids[i], rd, rctx, first_known, &s) != 0 || !s.found || (agreed && s.found != agreed)) return -1;
         agreed = s.found;
         snprintf(name, nn, "%s", s.name);
         *kind = s.kind;

@@ -66,7 +66,7 @@ static int pool_owner(struct twc_session *s, const struct twc_facts *f, uint64_t
     size_t nt = 0;
     for (size_t i = 0; i < f->nthreads && nt < ARRAY_LEN(tids); i++)
         if (f->threads[i].object == word) tids[nt++] = f->threads[i].tid;
-    return s->stack_names ? twc__wait_pool_owner(s->stack_names, tids, nt, name, n, kind) : -1;
+    return s->stack_names ? twc__wait_pool_owner(s->stack_names, NULL, NULL, tids, nt, name, n, kind) : -1;
 }
 
 /* The mutex a std::condition_variable_any's waiters re-lock is its own, on the heap: named by
@@ -79,10 +79,53 @@ static void name_cv_mutex(struct model *m, const struct twc_facts *f, uint64_t c
     }
 }
 
+/* Append a string to a facts session's arena after it was built (its offset, 0 when out of
+ * memory). Only before the first command: nothing holds a pointer into the arena yet. */
+static uint32_t append(struct twc_session *s, const char *str)
+{
+    size_t n = strlen(str);
+    char *p = realloc(s->arena, s->arena_len + n + 1);
+    if (!p) return 0;
+    memcpy(p + s->arena_len, str, n + 1);
+    s->arena = p;
+    uint32_t off = (uint32_t)s->arena_len;
+    s->arena_len += n + 1;
+    return off;
+}
+
+/* A pool slot whose waiters' `this` only their frames' memory says (-O0): name it, and their
+ * sites' expression, after the object. */
+static void pool_slots_from_memory(struct twc_session *s)
+{
+    struct model *m = &s->now;
+    for (size_t i = 0; i < m->nres; i++) {
+        struct mres *r = &m->res[i];
+        uint64_t tids[64];
+        size_t nt = 0;
+        char owner[256], expr[300];
+        int k = 0;
+        if (r->kind != TW_RES_OTHER || !r->name || !twc__is_wait_pool(twc__str_at(s, r->name))) continue;
+        for (size_t t = 0; t < m->ntasks && nt < ARRAY_LEN(tids); t++)
+            if (m->tasks[t].state == TW_TASK_WAITING && m->tasks[t].waiting_on == r->id) tids[nt++] = m->tasks[t].id;
+        if (twc__wait_pool_owner(s->stack_names, s->stack_rd, s->stack_rctx, tids, nt, owner, sizeof owner, &k) != 0) continue;
+        uint32_t name = append(s, owner);
+        snprintf(expr, sizeof expr, "%s(&%s)", twc__block_call(TWC_BLOCK_UNKNOWN), owner);
+        uint32_t ex = append(s, expr);
+        if (!name || !ex) return;
+        r->name = name;
+        r->kind = (uint8_t)k;
+        r->capacity = k == TW_RES_SEMAPHORE ? -1 : 1;
+        for (size_t t = 0; t < m->ntasks; t++)
+            if (m->tasks[t].waiting_on == r->id && m->tasks[t].await_site && m->tasks[t].await_site < s->nsites)
+                s->sites[m->tasks[t].await_site].expr = ex;
+    }
+}
+
 void twc__facts_guards_in_memory(struct twc_session *s)
 {
-    if (s && s->facts && s->stack_names && s->stack_rd)
-        twc__shared_guards(s->stack_names, s->stack_rd, s->stack_rctx, add_reader, &s->now);
+    if (!s || !s->facts || !s->stack_names || !s->stack_rd) return;
+    twc__shared_guards(s->stack_names, s->stack_rd, s->stack_rctx, add_reader, &s->now);
+    pool_slots_from_memory(s);
 }
 
 const char *twc__block_call(int block)

@@ -367,9 +367,10 @@ int twc__start_function(struct stack_names *sn, uint64_t tid, char *out, size_t 
  * executable has no usable DWARF. */
 typedef void (*twc__guard_fn)(void *arg, uint64_t tid, uint64_t lock, int from_memory);
 int twc__shared_guards(struct stack_names *sn, twc_read_fn rd, void *rctx, twc__guard_fn fn, void *arg);
-/* The same file: call fn(arg, tid, object) for the `this` of every inlined member function
- * around thread tid's pcs whose value DWARF states (a global's address), innermost first. */
-int twc__inlined_this(struct stack_names *sn, uint64_t tid, twc__guard_fn fn, void *arg);
+/* The same file: call fn(arg, tid, object, from_memory) for the `this` of every member function
+ * around thread tid's pcs, inlined or not, whose value DWARF states (a global's address) or,
+ * with a memory reader, that its frame keeps (-O0), innermost first. */
+int twc__inlined_this(struct stack_names *sn, uint64_t tid, twc_read_fn rd, void *rctx, twc__guard_fn fn, void *arg);
 /* facts.c: readers whose guard the frames keep in memory, once the session has a reader. */
 void twc__facts_guards_in_memory(struct twc_session *s);
 /* cxx_proxies.c: is name libstdc++'s table of atomic-wait pools; the object whose waiters tids
@@ -377,7 +378,8 @@ void twc__facts_guards_in_memory(struct twc_session *s);
  * does not say); the name of a std::condition_variable_any's own mutex ("*cv._M_mutex") when
  * cv_class is that class (0, else -1). */
 int twc__is_wait_pool(const char *name);
-int twc__wait_pool_owner(struct stack_names *sn, const uint64_t *tids, size_t n, char *name, size_t nn, int *kind);
+int twc__wait_pool_owner(struct stack_names *sn, twc_read_fn rd, void *rctx, const uint64_t *tids, size_t n, char *name,
+                         size_t nn, int *kind);
 int twc__cv_any_mutex_name(const char *cv_class, const char *cv_name, char *out, size_t n);
 /* cxx_names.c: the toolchain's demangler (malloc'd result, NULL when name is not mangled),
  * the demangled name in buf or name itself, a function name without its parameter list, and

@@ -77,13 +77,13 @@ print(" ".join(sorted(tasks)), "/", " ".join(sorted(res)))'
 
 # cpp_waits_want VARIANT: what cpp_waits_summary must say of cpp-waits built as VARIANT. With
 # DWARF the readers hold table (their guards' stated values from -O1, the guards in memory at
-# -O0); -O1 also names the barrier behind the pool slot; without -g there are no start
-# functions, no readers and no class for jobs' own mutex.
+# -O0), and the barrier behind the pool slot is the one its waiters' `this` says (stated at -O1,
+# in their frames at -O0; gcc's tail call leaves no such frame at -O2); without -g there are no
+# start functions, no readers and no class for jobs' own mutex.
 cpp_waits_want() {
   local v=$1 tasks="arrive arrive cpp-waits$v flag_wait owner reader reader stubborn worker writer"
   local table=h2w1 barrier="sync_point(barrier)h0w2" jobs_mu="*jobs._M_mutex(mutex)h0w0"
   case $v in
-  -O0) barrier="pool(other)h0w2" ;;
   -O2g) barrier="pool(other)h0w2" tasks="cpp-waits-O2g cpp-waits-O2g cpp-waits-O2g flag_wait owner reader reader stubborn worker writer" ;;
   -O2) table=h0w1 barrier="pool(other)h0w2" jobs_mu="0x?(mutex)h0w0" tasks=$(printf 'cpp-waits-O2 %.0s' $(seq 10)); tasks=${tasks% } ;;
   esac
