@@ -81,7 +81,8 @@ print(" ".join(sorted(tasks)), "/", " ".join(sorted(res)))'
 # in their frames at -O0; gcc's tail call leaves no such frame at -O2); without -g there are no
 # start functions, no readers and no class for jobs' own mutex.
 cpp_waits_want() {
-  local v=$1 tasks="arrive arrive cpp-waits$v flag_wait owner reader reader stubborn worker writer"
+  local v=$1
+  local tasks="arrive arrive cpp-waits$v flag_wait owner reader reader stubborn worker writer"
   local table=h2w1 barrier="sync_point(barrier)h0w2" jobs_mu="*jobs._M_mutex(mutex)h0w0"
   case $v in
   -O2g) barrier="pool(other)h0w2" tasks="cpp-waits-O2g cpp-waits-O2g cpp-waits-O2g flag_wait owner reader reader stubborn worker writer" ;;
