@@ -93,11 +93,19 @@ int64_t tgt_read_mem(struct tw_target *t, uint64_t addr, void *buf, uint64_t len
     return fd_pread_reader(&t->mem_fd, addr, buf, len);
 }
 
+static int64_t facts_reader(void *ctx, uint64_t addr, void *buf, uint64_t len)
+{
+    return tgt_read_mem(ctx, addr, buf, len);
+}
+
 int tgt_open_facts(struct tw_target *t, int collected, const struct twc_facts *f, void *storage, char *err, size_t n) {
     int st = collected;
     if (!st) {
         t->s = twc_open_facts(f, &st, err, n);
         if (t->s) t->attach_only = 1;
+        /* the target's memory: readers of a std::shared_mutex whose guard a blocked thread's
+         * frame keeps in memory (-O0) are read there */
+        if (t->s) twc_set_stack_reader(t->s, facts_reader, t);
         else if (!st) st = TWC_EINTERNAL;
     }
     if (storage) twa_release(storage);

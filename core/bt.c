@@ -17,6 +17,7 @@
 void twc_set_stack_reader(twc_session *s, twc_read_fn rd, void *ctx)
 {
     if (s) { s->stack_rd = rd; s->stack_rctx = rd ? ctx : NULL; }
+    twc__facts_guards_in_memory(s);   /* attach-only: readers whose guard is in memory (-O0) */
 }
 
 void twc_set_thread_stacks(twc_session *s, twc_thread_stack_fn fn, void *ctx)

@@ -32,7 +32,8 @@ struct insn {
     uint8_t width;         /* bytes written (4 zero-extends), loaded for D_LOAD */
     uint8_t stops_flow;    /* jmp, ret, a call (clobbers the argument registers) */
     int64_t imm;           /* D_CONST value, D_LEA/D_LOAD displacement */
-    uint64_t target;       /* a direct jump's destination, 0 none */
+    uint64_t target;       /* a direct jump's or call's destination, 0 none */
+    uint64_t slot;         /* where an indirect call through memory (rip-relative) finds its target */
 };
 
 struct code {
@@ -82,6 +83,11 @@ static void reduce(csh h, const cs_insn *ci, struct insn *o)
         }
     const cs_x86 *x = &ci->detail->x86;
     if (cs_insn_group(h, ci, X86_GRP_CALL)) {
+        if (x->op_count == 1 && x->operands[0].type == X86_OP_IMM)
+            o->target = (uint64_t)x->operands[0].imm;
+        else if (x->op_count == 1 && x->operands[0].type == X86_OP_MEM && x->operands[0].mem.base == X86_REG_RIP &&
+                 x->operands[0].mem.index == X86_REG_INVALID)
+            o->slot = o->end + (uint64_t)x->operands[0].mem.disp;   /* -fno-plt: call *f@GOTPCREL(%rip) */
         o->writes |= (1u << R_RAX) | (1u << R_RCX) | (1u << R_RDX) | (1u << R_RSI) | (1u << R_RDI) | (1u << R_R8) |
                      (1u << R_R9) | (1u << R_R10) | (1u << R_R11);
         o->stops_flow = 1;
@@ -278,12 +284,44 @@ static uint64_t value_of(const struct eval *e, int r, size_t before, int depth, 
     return 0;
 }
 
-int twc__call_arg(const struct twc__mem *mem, const struct twc_raw_frame *caller, int arg, uint64_t *out)
+/* The function a PLT stub at `stub` jumps to, through its GOT slot (0 when the bytes there are
+ * no stub: `[endbr64] [bnd] jmp *slot(%rip)`). */
+static uint64_t through_plt(const struct twc__mem *mem, uint64_t stub)
+{
+    uint8_t b[11];
+    size_t i = 0;
+    uint64_t f = 0;
+    if (mem->rd(mem->ctx, stub, b, sizeof b) != (int64_t)sizeof b)
+        return 0;
+    if (b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa)
+        i = 4;
+    if (b[i] == 0xf2)
+        i++;
+    if (b[i] != 0xff || b[i + 1] != 0x25)
+        return 0;
+    int32_t disp;
+    memcpy(&disp, &b[i + 2], 4);
+    return twc__rd64(mem, stub + i + 6 + (uint64_t)(int64_t)disp, &f) == 0 ? f : 0;
+}
+
+/* Does the call instruction enter `callee`? A caller may call a function that tail-jumps to the
+ * blocking call (libstdc++'s std::condition_variable::wait is `mov (%rsi),%rsi; jmp
+ * pthread_cond_wait`): its argument registers were that function's, not the blocking call's. */
+static int call_enters(const struct twc__mem *mem, const struct insn *call, uint64_t callee)
+{
+    uint64_t f = 0;
+    if (call->target)
+        return call->target == callee || through_plt(mem, call->target) == callee;
+    return call->slot && twc__rd64(mem, call->slot, &f) == 0 && f == callee;
+}
+
+int twc__call_arg(const struct twc__mem *mem, const struct twc_raw_frame *caller, uint64_t callee, int arg, uint64_t *out)
 {
     static const int arg_regs[] = {R_RDI, R_RSI, R_RDX, R_RCX, R_R8, R_R9};
     struct code c = {0};
     int ok = 0;
-    if (arg >= 0 && arg < 6 && caller && decode(mem, caller->func_start, caller->pc, &c) == 0) {
+    if (arg >= 0 && arg < 6 && caller && decode(mem, caller->func_start, caller->pc, &c) == 0 &&
+        (!callee || call_enters(mem, &c.in[c.n - 1], callee))) {
         struct eval e = {mem, caller, &c};
         ok = 1;
         *out = value_of(&e, arg_regs[arg], c.n - 1, 0, &ok);

@@ -57,7 +57,7 @@ static uint64_t passed(const struct twc__mem *mem, const struct twc_raw_thread *
     while (k < t->nframes && (t->frames[k].pc == in->pc || (in->func_start && t->frames[k].func_start == in->func_start)))
         k++;
     uint64_t v = 0;
-    if (k >= t->nframes || twc__call_arg(mem, &t->frames[k], arg, &v) != 0)
+    if (k >= t->nframes || twc__call_arg(mem, &t->frames[k], t->frames[k - 1].func_start, arg, &v) != 0)
         return 0;
     return v;
 }

@@ -38,4 +38,7 @@ struct twc_fact_frame;
 Dwarf_Debug twc__stack_dwarf(struct stack_names *sn);
 int twc__stack_fn_at(struct stack_names *sn, uint64_t pc, Dwarf_Off *die, uint64_t *rel_pc);
 const struct twc_fact_frame *twc__stack_frames(const struct stack_names *sn, size_t *n);
+/* The address of variable var of function fn in frame f, for the register-relative forms locals.c
+ * evaluates (-O0's DW_OP_fbreg over DW_OP_call_frame_cfa): 0, or -1. */
+int twc__stack_var_addr(const struct twc_fact_frame *f, Dwarf_Debug dbg, Dwarf_Die fn, Dwarf_Die var, uint64_t *addr);
 #endif

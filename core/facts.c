@@ -43,6 +43,91 @@ int twc__block_res_kind(int block)
     }
 }
 
+/* A HOLD edge from task tid to the rwlock `lock` the model already knows, once. */
+static void add_reader(void *arg, uint64_t tid, uint64_t lock, int from_memory)
+{
+    struct model *m = arg;
+    struct mres *r = twc__model_res(m, lock);
+    struct mtask *t = twc__model_task(m, tid);
+    /* memory is read after the stop: only a thread still blocked kept its frame as it was */
+    if (!r || r->kind != TW_RES_RWLOCK || !t || (from_memory && t->state != TW_TASK_WAITING)) return;
+    r->available = 0;
+    for (int e = 0; e < TW_MAX_EDGES; e++) {
+        if (t->edges[e].res == lock && t->edges[e].role == TW_EDGE_HOLD) return;
+        if (!t->edges[e].res) { t->edges[e] = (struct medge){ lock, TW_EDGE_HOLD, 0, 1 }; return; }
+    }
+}
+
+/* The object whose waiters (the threads blocked on futex word `word`) all sleep on a slot of
+ * libstdc++'s atomic-wait pools. */
+static int pool_owner(struct twc_session *s, const struct twc_facts *f, uint64_t word, char *name, size_t n, int *kind)
+{
+    uint64_t tids[64];
+    size_t nt = 0;
+    for (size_t i = 0; i < f->nthreads && nt < ARRAY_LEN(tids); i++)
+        if (f->threads[i].object == word) tids[nt++] = f->threads[i].tid;
+    return s->stack_names ? twc__wait_pool_owner(s->stack_names, NULL, NULL, tids, nt, name, n, kind) : -1;
+}
+
+/* The mutex a std::condition_variable_any's waiters re-lock is its own, on the heap: named by
+ * the path to it unless something named it already. */
+static void name_cv_mutex(struct model *m, const struct twc_facts *f, uint64_t cv, uint32_t name)
+{
+    for (size_t i = 0; i < f->nthreads; i++) {
+        struct mres *mu = f->threads[i].object == cv && f->threads[i].object2 ? twc__model_res(m, f->threads[i].object2) : NULL;
+        if (mu && !mu->name) mu->name = name;
+    }
+}
+
+/* Append a string to a facts session's arena after it was built (its offset, 0 when out of
+ * memory). Only before the first command: nothing holds a pointer into the arena yet. */
+static uint32_t append(struct twc_session *s, const char *str)
+{
+    size_t n = strlen(str);
+    char *p = realloc(s->arena, s->arena_len + n + 1);
+    if (!p) return 0;
+    memcpy(p + s->arena_len, str, n + 1);
+    s->arena = p;
+    uint32_t off = (uint32_t)s->arena_len;
+    s->arena_len += n + 1;
+    return off;
+}
+
+/* A pool slot whose waiters' `this` only their frames' memory says (-O0): name it, and their
+ * sites' expression, after the object. */
+static void pool_slots_from_memory(struct twc_session *s)
+{
+    struct model *m = &s->now;
+    for (size_t i = 0; i < m->nres; i++) {
+        struct mres *r = &m->res[i];
+        uint64_t tids[64];
+        size_t nt = 0;
+        char owner[256], expr[300];
+        int k = 0;
+        if (r->kind != TW_RES_OTHER || !r->name || !twc__is_wait_pool(twc__str_at(s, r->name))) continue;
+        for (size_t t = 0; t < m->ntasks && nt < ARRAY_LEN(tids); t++)
+            if (m->tasks[t].state == TW_TASK_WAITING && m->tasks[t].waiting_on == r->id) tids[nt++] = m->tasks[t].id;
+        if (twc__wait_pool_owner(s->stack_names, s->stack_rd, s->stack_rctx, tids, nt, owner, sizeof owner, &k) != 0) continue;
+        uint32_t name = append(s, owner);
+        snprintf(expr, sizeof expr, "%s(&%s)", twc__block_call(TWC_BLOCK_UNKNOWN), owner);
+        uint32_t ex = append(s, expr);
+        if (!name || !ex) return;
+        r->name = name;
+        r->kind = (uint8_t)k;
+        r->capacity = k == TW_RES_SEMAPHORE ? -1 : 1;
+        for (size_t t = 0; t < m->ntasks; t++)
+            if (m->tasks[t].waiting_on == r->id && m->tasks[t].await_site && m->tasks[t].await_site < s->nsites)
+                s->sites[m->tasks[t].await_site].expr = ex;
+    }
+}
+
+void twc__facts_guards_in_memory(struct twc_session *s)
+{
+    if (!s || !s->facts || !s->stack_names || !s->stack_rd) return;
+    twc__shared_guards(s->stack_names, s->stack_rd, s->stack_rctx, add_reader, &s->now);
+    pool_slots_from_memory(s);
+}
+
 const char *twc__block_call(int block)
 {
     static const char *n[] = { "running", "pthread_mutex_lock", "pthread_rwlock_rdlock", "pthread_rwlock_wrlock", "sem_wait",
@@ -108,10 +193,18 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         if (!r->name && f->exe) {
             char cls[128];
             char *nm = twc__symbolize_data_typed(f->exe, f->load_bias, r->address, cls, sizeof cls);
-            if (nm) { r->name = intern(&A, nm); free(nm); }
-            /* a futex nobody's name identified, inside a std::latch, std::counting_semaphore... */
+            /* a futex nobody's name identified, inside a std::latch, std::counting_semaphore...,
+             * or a slot of libstdc++'s atomic-wait pools that the object's waiters share */
             int k = r->kind == TW_RES_OTHER ? twc__cxx_kind_of_class(cls) : 0;
+            char owner[256];
+            if (r->kind == TW_RES_OTHER && twc__is_wait_pool(nm) && pool_owner(s, f, r->address, owner, sizeof owner, &k) == 0)
+                r->name = intern(&A, owner);
+            else if (nm) r->name = intern(&A, nm);
+            free(nm);
             if (k) { r->kind = (uint8_t)k; r->class_ = TW_CLASS_CONSUMABLE; r->capacity = k == TW_RES_SEMAPHORE ? -1 : 1; }
+            char mu[300];
+            if (r->kind == TW_RES_CONDVAR && r->name && twc__cv_any_mutex_name(cls, A.p + r->name, mu, sizeof mu) == 0)
+                name_cv_mutex(m, f, r->address, intern(&A, mu));
         }
     }
     /* tasks */
@@ -159,6 +252,8 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         for (int e = 0; e < TW_MAX_EDGES; e++)
             if (!t->edges[e].res) { t->edges[e] = (struct medge){ o->addr, TW_EDGE_HOLD, 0, 1 }; break; }
     }
+    /* readers of a std::shared_mutex: glibc keeps no list of them, their std::shared_lock does */
+    if (s->stack_names) twc__shared_guards(s->stack_names, NULL, NULL, add_reader, m);
     /* sites: the blocking call with the object's name, at the first frame in the program */
     s->nsites = 1;
     char tmp[64];

@@ -63,6 +63,7 @@ uint64_t twc__rwlock_from_futex(const struct twc_glibc *L, uint64_t futex, uint3
 uint64_t twc__barrier_from_futex(const struct twc_glibc *L, uint64_t futex);
 /* The value the caller passed as argument `arg` (0 = rdi ... 5 = r9) to the call it is in,
  * proven from its own code (callargs.c): 0 and *out set, or -1 when the code does not prove one.
- * Needs caller->func_start. */
-int twc__call_arg(const struct twc__mem *mem, const struct twc_raw_frame *caller, int arg, uint64_t *out);
+ * Needs caller->func_start. callee: the start of the function the call must enter (directly or
+ * through a PLT stub), else the registers were another function's; 0 = not known, not checked. */
+int twc__call_arg(const struct twc__mem *mem, const struct twc_raw_frame *caller, uint64_t callee, int arg, uint64_t *out);
 #endif

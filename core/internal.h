@@ -375,6 +375,26 @@ const char *twc__stack_names_exe(const struct stack_names *sn, uint64_t *bias);
 struct twc__place { char file[256]; int line; char func[256]; };
 int twc__user_site(struct stack_names *sn, uint64_t tid, struct twc__place *out, struct twc__place *innermost);
 int twc__start_function(struct stack_names *sn, uint64_t tid, char *out, size_t n);
+/* cxx_guards.c: call fn(arg, tid, lock, 0) for every std::shared_lock a lent frame owns, as far
+ * as DWARF states its members' values (-O1 and up); with a memory reader (rd not NULL), also
+ * fn(arg, tid, lock, 1) for a guard kept in the frame's memory (-O0), read now; -1 when the
+ * executable has no usable DWARF. */
+typedef void (*twc__guard_fn)(void *arg, uint64_t tid, uint64_t lock, int from_memory);
+int twc__shared_guards(struct stack_names *sn, twc_read_fn rd, void *rctx, twc__guard_fn fn, void *arg);
+/* The same file: call fn(arg, tid, object, from_memory) for the `this` of every member function
+ * around thread tid's pcs, inlined or not, whose value DWARF states (a global's address) or,
+ * with a memory reader, that its frame keeps (-O0), innermost first. */
+int twc__inlined_this(struct stack_names *sn, uint64_t tid, twc_read_fn rd, void *rctx, twc__guard_fn fn, void *arg);
+/* facts.c: readers whose guard the frames keep in memory, once the session has a reader. */
+void twc__facts_guards_in_memory(struct twc_session *s);
+/* cxx_proxies.c: is name libstdc++'s table of atomic-wait pools; the object whose waiters tids
+ * (all of them) sleep on a pool slot, by name and kind (0, or -1 when they do not agree or DWARF
+ * does not say); the name of a std::condition_variable_any's own mutex ("*cv._M_mutex") when
+ * cv_class is that class (0, else -1). */
+int twc__is_wait_pool(const char *name);
+int twc__wait_pool_owner(struct stack_names *sn, twc_read_fn rd, void *rctx, const uint64_t *tids, size_t n, char *name,
+                         size_t nn, int *kind);
+int twc__cv_any_mutex_name(const char *cv_class, const char *cv_name, char *out, size_t n);
 /* cxx_names.c: the toolchain's demangler (malloc'd result, NULL when name is not mangled),
  * the demangled name in buf or name itself, a function name without its parameter list, and
  * whether a source file is a system or toolchain header rather than the program's own. */

@@ -435,6 +435,18 @@ int twc_set_frames(twc_session *s, const struct twc_fact_frame *frames, size_t n
     return s->stack_names ? TWC_OK : TWC_EINTERNAL;
 }
 
+/* ---- for cxx_guards.c: where a variable of a frame lives, the same exact forms ---- */
+
+int twc__stack_var_addr(const struct twc_fact_frame *f, Dwarf_Debug dbg, Dwarf_Die fn, Dwarf_Die var, uint64_t *addr)
+{
+    uint8_t x[64];
+    size_t len = 0;
+    uint64_t fb = 0;
+    if (expr_of(dbg, fn, DW_AT_frame_base, x, sizeof x, &len) != 0 || eval(x, len, f, 0, 1, &fb) != 0) return -1;
+    if (expr_of(dbg, var, DW_AT_location, x, sizeof x, &len) != 0 || eval(x, len, f, fb, 0, addr) != 0) return -1;
+    return 0;
+}
+
 /* ---- for user_site.c: the same DWARF and function index, never read twice ---- */
 
 Dwarf_Debug twc__stack_dwarf(struct stack_names *sn)

@@ -7,8 +7,13 @@ void twc__text_site(struct twc_session *s, struct sbuf *b, uint32_t site)
 {
     const struct tw_site_rec *r = twc__site_at(s, site);
     if (!r) { twc__sb_puts(b, "-"); return; }
-    const char *f = twc__str_at(s, r->file), *slash = strrchr(f, '/');
-    twc__sb_printf(b, "%s:%u %s", slash ? slash + 1 : f, r->line, twc__str_at(s, r->expr));
+    const char *f = twc__str_at(s, r->file), *slash = strrchr(f, '/'), *func = twc__str_at(s, r->func);
+    /* no line table for the place (a build without -g): the function its symbol names says more
+     * than "??:0" */
+    if (!r->line && !strcmp(f, "??") && func[0])
+        twc__sb_printf(b, "%s (no debug info) %s", func, twc__str_at(s, r->expr));
+    else
+        twc__sb_printf(b, "%s:%u %s", slash ? slash + 1 : f, r->line, twc__str_at(s, r->expr));
 }
 
 void twc__text_as_of(struct twc_session *s, struct sbuf *b)

@@ -118,7 +118,10 @@ void twc_set_symbolizer(twc_session *s, twc_symbolize_fn fn, void *ctx);
 
 /* Optional, for `bt ID`: a reader of the target's whole address space (not only the region),
  * over which libtwcore walks a parked task's frame-pointer chain from its saved registers.
- * Without one (a snapshot file), `bt` answers that the stacks are not there. */
+ * Without one (a snapshot file), `bt` answers that the stacks are not there. On an attach-only
+ * session (twc_open_facts) it is also where a blocked thread's std::shared_lock kept in its
+ * frame (-O0) is read, so that its reader holds the std::shared_mutex; set it right after
+ * opening. */
 void twc_set_stack_reader(twc_session *s, twc_read_fn rd, void *ctx);
 /* Optional, for `bt TID` in attach-only models, where a task is a thread: fill pcs[] with the
  * thread's frames as the debugger unwinds them, innermost first (frame 0 its pc, the others

@@ -118,6 +118,8 @@ twc_session *session_for(lldb::SBDebugger &dbg, bool attach_only, int *status, s
             e.memory.reset(new Memory{process});
             twc_set_symbolizer(e.session, symbolize_frame, e.memory.get());
             twc_set_thread_stacks(e.session, thread_stack, e.memory.get());
+            // the target's memory: a shared_mutex reader's guard kept in a blocked frame (-O0)
+            twc_set_stack_reader(e.session, read_memory, e.memory.get());
         }
     }
     // Taking a second attach-only sample resumes the process briefly: record the stop after it.

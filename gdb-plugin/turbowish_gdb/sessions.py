@@ -178,6 +178,9 @@ def _open(lib, inf, attach_only, one_sample):
     lib.set_symbolizer(h, sym.cb)
     stacks = frames.ThreadStacks(twcore)   # bt: a task is a thread, unwound by gdb
     lib.set_thread_stacks(h, stacks.cb)
-    return Session(lib, h, "facts", f.source, memory=mem, keep=(facts, keep, stacks), symbolizer=sym,
+    # the target's memory: a shared_mutex reader's guard kept in a blocked thread's frame (-O0)
+    cb = memory_mod.Callbacks(twcore, mem, writable=False)
+    lib.set_stack_reader(h, cb.read_cb)
+    return Session(lib, h, "facts", f.source, memory=mem, callbacks=cb, keep=(facts, keep, stacks), symbolizer=sym,
                    note=None if attach_only else
                    "attach-only: %s; model built from the threads (%s)" % (reason, f.describe()))

@@ -10,5 +10,5 @@ $(B)/tests/attach/twa_dump: tests/attach/twa_dump.c $(TWATTACH_ARCHIVES) $(B)/li
 	$(CC) $(TWATTACH_CFLAGS) $< $(B)/lib/libtwattach.a $(B)/lib/libtwcore.a $(TWATTACH_LDLIBS) $(CORE_LIBS) -o $@
 
 .PHONY: test-attach
-test-attach: $(B)/tests/attach/test_core $(B)/tests/attach/twa_dump $(EX_CPP_BINS)
+test-attach: $(B)/tests/attach/test_core $(B)/tests/attach/twa_dump $(EX_CPP_BINS) $(EX_LIBCXX_BINS)
 	@tests/attach/run.sh

@@ -32,7 +32,7 @@ __attribute__((noinline)) static void catch_call(void *cond, void *mutex)
     memcpy(caller.saved, saved, sizeof saved);
     const struct twc__mem mem = {own_memory, NULL};
     for (int a = 0; a < 2; a++)
-        seen.ok[a] = twc__call_arg(&mem, &caller, a, &seen.args[a]) == 0;
+        seen.ok[a] = twc__call_arg(&mem, &caller, 0, a, &seen.args[a]) == 0;
     __asm__ volatile("" : : "r"(cond), "r"(mutex) : "memory");
 }
 
@@ -140,7 +140,7 @@ Test(callargs, hand_assembled_shapes)
         caller.saved[0] = s->rbx;
         const struct twc__mem mem = {fake_read, &f};
         uint64_t v = 0;
-        int ok = twc__call_arg(&mem, &caller, s->arg, &v) == 0;
+        int ok = twc__call_arg(&mem, &caller, 0, s->arg, &v) == 0;
         cr_expect_eq(ok, s->ok, "%s: recovered %d", s->what, ok);
         if (ok && s->ok)
             cr_expect_eq(v, s->want, "%s: 0x%lx", s->what, (unsigned long)v);
@@ -154,5 +154,26 @@ Test(callargs, no_function_start_no_answer)
     caller.saved[0] = 0x7000;
     const struct twc__mem mem = {fake_read, &f};
     uint64_t v;
-    cr_expect_neq(twc__call_arg(&mem, &caller, 1, &v), 0);
+    cr_expect_neq(twc__call_arg(&mem, &caller, 0, 1, &v), 0);
+}
+
+/* The caller's registers are the blocking call's arguments only when its call enters that
+ * function: libstdc++'s std::condition_variable::wait(unique_lock&) tail-jumps to
+ * pthread_cond_wait with the mutex loaded from the lock, so the user's code that called it passed
+ * &lock, not the mutex (cpp-waits named the mutex `stubborn:l`). The call here goes through a
+ * PLT stub whose GOT slot (the fake stack word) says 0x77000. */
+Test(callargs, the_call_must_enter_the_blocked_function)
+{
+    static const uint8_t code[] = {0x48, 0x8d, 0x35, 0x00, 0x01, 0x00, 0x00, /* lea 0x100(%rip),%rsi */
+                                   0xe8, 0x00, 0x00, 0x00, 0x00,             /* call stub (CODE+12) */
+                                   0xff, 0x25, 0xf6, 0xff, 0x00, 0x00,       /* stub: jmp *(STACK+8) */
+                                   0x90, 0x90, 0x90, 0x90, 0x90};
+    struct fake f = {code, sizeof code, 0x77000};
+    struct twc_raw_frame caller = {.pc = CODE + 12, .sp = STACK, .func_start = CODE};
+    const struct twc__mem mem = {fake_read, &f};
+    uint64_t v = 0;
+    cr_expect_eq(twc__call_arg(&mem, &caller, 0x77000, 1, &v), 0, "through the PLT into the callee");
+    cr_expect_eq(v, CODE + 7 + 0x100);
+    cr_expect_eq(twc__call_arg(&mem, &caller, CODE + 12, 1, &v), 0, "straight into the callee");
+    cr_expect_neq(twc__call_arg(&mem, &caller, 0x66000, 1, &v), 0, "into another function: unknown");
 }

@@ -77,3 +77,22 @@ Test(cxx_names, a_thread_named_like_its_program_is_unnamed)
     cr_expect(!twc__program_named("/x/cpp-bank", "transfer"));
     cr_expect(!twc__program_named(NULL, "cpp-bank"));
 }
+
+/* core/cxx_proxies.c: the objects libstdc++ waits on in the user's place. The pool's symbol is
+ * matched demangled (the console's names are demangled by symbols.c before they get here). */
+Test(cxx_names, libstdcxx_wait_pool_is_recognised)
+{
+    cr_expect(twc__is_wait_pool("std::__detail::__waiter_pool_base::_S_for(void const*)::__w+0x740"));
+    cr_expect(!twc__is_wait_pool("sync_point"));
+    cr_expect(!twc__is_wait_pool(NULL));
+}
+
+Test(cxx_names, condition_variable_any_mutex_is_named_by_its_path)
+{
+    char out[64];
+    cr_assert_eq(twc__cv_any_mutex_name("condition_variable_any", "jobs", out, sizeof out), 0);
+    cr_expect_str_eq(out, "*jobs._M_mutex");
+    /* a plain condition_variable's mutex is the user's own: left to the symbols */
+    cr_expect_neq(twc__cv_any_mutex_name("condition_variable", "cv", out, sizeof out), 0);
+    cr_expect_neq(twc__cv_any_mutex_name("condition_variable_any", "", out, sizeof out), 0);
+}

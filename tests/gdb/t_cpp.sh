@@ -4,17 +4,10 @@
 # names; libtwcore names `bob.m` (not _ZL3bob) from DWARF, finds the user's line through the
 # inline chain (bank.cpp:9 in transfer(Account&, Account&, long), not gthr-default.h:749), names
 # each thread after its start function (transfer, deliver) and the std::future kind future —
-# the same summary as the console's (tests/attach/t_cpp.sh) and lldb's.
+# the same summary as the console's (tests/attach/t_cpp.sh) and lldb's. And cpp-waits (C++20
+# waits) with and without -g. The checks are lldb's too (tests/lib/cpp.sh).
 . "$(dirname "$0")/lib.sh"
-need "$PLUGIN" build/lib/libtwcore.so build/examples/cpp-bank build/examples/cpp-future-O2g
+need "$PLUGIN" build/lib/libtwcore.so build/examples/cpp-bank build/examples/cpp-future-O2g build/examples/cpp-waits-O2
 . tests/lib/cpp.sh
-live() { gdb_pid "$1" 'tw deadlocks --json'; }
-on_core() { gdb_core "$1" "$2" 'tw deadlocks --json'; }
-for prog in cpp-bank cpp-future; do
-  for v in "" -O2g; do
-    start "build/examples/$prog$v"
-    cpp_live_and_core $prog "$v" "$PID" live core_of on_core || fail "$CPP_ERR"
-    kill -9 "$PID"
-    ok "$prog$v: $CPP_SEEN"
-  done
-done
+cpp_start() { start "build/examples/$1"; CPP_PID=$PID; }
+cpp_debugger_checks gdb_pid gdb_core core_of ok

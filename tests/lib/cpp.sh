@@ -60,3 +60,76 @@ cpp_live_and_core() {
   [ "$got" = "$want" ] || { CPP_ERR="$prog$v core: '$got', want '$want'"; return 1; }
   CPP_SEEN="live: $(cpp_want "$prog" "$v"); core: $want"
 }
+
+# cpp_waits_summary: one line from the `tw tasks --json` and `tw resources --json` objects of
+# stdin (examples/cpp/waits.cpp, every case at once): the sorted thread names, then each object
+# a thread waits on or holds, and every mutex (a condvar waiter's too: `*jobs._M_mutex`, the
+# condition_variable_any's own), as NAME(KIND)hHOLDERSwWAITERS; libstdc++'s atomic-wait pool slot
+# is "pool", an address "0x?".
+cpp_waits_summary() {
+  python3 -c 'import json,sys
+js=[json.loads(l[l.index("{"):]) for l in sys.stdin.read().splitlines() if "{" in l and ("\"tasks\"" in l or "\"resources\"" in l)]
+tasks=[t["name"] for j in js for t in j.get("tasks",[])]
+def nm(n): return "pool" if n.startswith("std::__detail::__waiter_pool") else "0x?" if n.startswith("0x") else n
+res=["%s(%s)h%dw%d"%(nm(r["name"]),r["kind"],len(r["holders"]),len(r["waiters"])) for j in js for r in j.get("resources",[]) if r["holders"] or r["waiters"] or r["kind"]=="mutex"]
+print(" ".join(sorted(tasks)), "/", " ".join(sorted(res)))'
+}
+
+# cpp_waits_want VARIANT: what cpp_waits_summary must say of cpp-waits built as VARIANT. With
+# DWARF the readers hold table (their guards' stated values from -O1, the guards in memory at
+# -O0), and the barrier behind the pool slot is the one its waiters' `this` says (stated at -O1,
+# in their frames at -O0; gcc's tail call leaves no such frame at -O2); without -g there are no
+# start functions, no readers and no class for jobs' own mutex.
+cpp_waits_want() {
+  local v=$1
+  local tasks="arrive arrive cpp-waits$v flag_wait owner reader reader stubborn worker writer"
+  local table=h2w1 barrier="sync_point(barrier)h0w2" jobs_mu="*jobs._M_mutex(mutex)h0w0"
+  case $v in
+  -O2g) barrier="pool(other)h0w2" tasks="cpp-waits-O2g cpp-waits-O2g cpp-waits-O2g flag_wait owner reader reader stubborn worker writer" ;;
+  -O2) table=h0w1 barrier="pool(other)h0w2" jobs_mu="0x?(mutex)h0w0" tasks=$(printf 'cpp-waits-O2 %.0s' $(seq 10)); tasks=${tasks% } ;;
+  esac
+  echo "$tasks / $(printf '%s\n' "$jobs_mu" "mu(mutex)h0w0" "plain_mu(mutex)h0w0" "flag(other)h0w1" "jobs(condvar)h0w1" "plain_cv(condvar)h0w1" "$barrier" \
+    "table(rwlock)$table" "updated_cv(condvar)h0w2" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
+}
+
+# cpp_waits_check VARIANT PID RUN: a debugger's answer on cpp-waits built as VARIANT, running as
+# PID; `RUN PID CMD...` runs the tw commands in one session. 0 when cpp_waits_want matches
+# (retried while a loaded machine brings the threads to their waits); else 1, CPP_ERR says how.
+cpp_waits_check() {
+  local v=$1 pid=$2 run=$3 want got
+  want=$(cpp_waits_want "$v")
+  for _ in 1 2 3; do
+    got=$($run "$pid" 'tw tasks --json' 'tw resources --json' | cpp_waits_summary)
+    [ "$got" = "$want" ] && { CPP_SEEN="$got"; return 0; }
+    sleep 0.3
+  done
+  CPP_ERR="cpp-waits$v live: '$got', want '$want'"
+  return 1
+}
+
+# cpp_debugger_checks RUN RUN_CORE MAKE_CORE OK: the C++ checks of a debugger frontend, the same
+# for gdb (tests/gdb/t_cpp.sh) and lldb (tests/lldb/t_cpp.sh): cpp-bank and cpp-future at -O1 -g
+# and -O2 -g, live and from a core, then cpp-waits at -O1 -g and -O2 (no debug info) live.
+# `RUN PID CMD...` and `RUN_CORE EXE CORE CMD...` run tw commands in one debugger session,
+# `MAKE_CORE PID` echoes a core's path, `OK TEXT` reports a pass; the caller defines
+# cpp_start NAME (an example under build/examples, ready; its pid in CPP_PID) and fail.
+cpp_debugger_checks() {
+  CPP_RUN=$1 CPP_RUN_CORE=$2
+  local make_core=$3 ok=$4 prog v
+  cpp__live() { $CPP_RUN "$1" 'tw deadlocks --json'; }
+  cpp__on_core() { $CPP_RUN_CORE "$1" "$2" 'tw deadlocks --json'; }
+  for prog in cpp-bank cpp-future; do
+    for v in "" -O2g; do
+      cpp_start "$prog$v"
+      cpp_live_and_core $prog "$v" "$CPP_PID" cpp__live "$make_core" cpp__on_core || fail "$CPP_ERR"
+      kill -9 "$CPP_PID"
+      $ok "$prog$v: $CPP_SEEN"
+    done
+  done
+  for v in "" -O2; do
+    cpp_start "cpp-waits$v"
+    cpp_waits_check "$v" "$CPP_PID" "$CPP_RUN" || fail "$CPP_ERR"
+    kill -9 "$CPP_PID"
+    $ok "cpp-waits$v: $CPP_SEEN"
+  done
+}

@@ -4,17 +4,10 @@
 # inline chain (bank.cpp:9 in transfer(Account&, Account&, long)), threads named transfer and
 # deliver, the std::future of kind future — the console's and gdb's summary. lldb lists inlined
 # bodies as frames and gives the real frame the inline call site's address; the frames it lends
-# carry the innermost inlined frame's pc, or the line would be the one before the call.
+# carry the innermost inlined frame's pc, or the line would be the one before the call. And
+# cpp-waits (C++20 waits) with and without -g. The checks are gdb's too (tests/lib/cpp.sh).
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 need_lldb; need_attach
 . tests/lib/cpp.sh
-live() { lldb_pid "$1" 'tw deadlocks --json'; }
-on_core() { lldb_core "$1" "$2" 'tw deadlocks --json'; }
-for prog in cpp-bank cpp-future; do
-  for v in "" -O2g; do
-    start_example "$prog$v"
-    cpp_live_and_core $prog "$v" "$EX_PID" live make_core on_core || fail "$CPP_ERR"
-    kill -9 "$EX_PID"
-    pass "$prog$v: $CPP_SEEN"
-  done
-done
+cpp_start() { start_example "$1"; CPP_PID=$EX_PID; }
+cpp_debugger_checks lldb_pid lldb_core make_core pass

@@ -15,7 +15,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; rm -rf "$TMP"; }
 trap cleanup EXIT
 fail() { echo "FAIL t-cpp: $*"; exit 1; }
-for f in "$TW" build/lib/libtw-pthread.so "$GDBP" "$LLDBP" build/examples/cpp-bank build/examples/cpp-future; do
+for f in "$TW" build/lib/libtw-pthread.so "$GDBP" "$LLDBP" build/examples/cpp-bank build/examples/cpp-future build/examples/cpp-waits; do
   [ -e "$f" ] || fail "$f is not built"
 done
 . tests/lib/cpp.sh
@@ -61,3 +61,23 @@ readers "tasks --json" names "cpp-future deliver / "
 readers "resources --json" names " / cv mu"
 kill -9 "$pid"
 echo "ok   t-cpp: cpp-future under tw run: threads cpp-future and deliver, objects cv and mu (console, gdb, lldb)"
+
+# std::shared_mutex under the adapter (examples/cpp/waits.cpp, case shared): libstdc++'s
+# shared_lock and unique_lock are glibc rwlock calls, which the adapter wraps, so both readers
+# are holders and the writer waits (console only: the readers above already compare frontends).
+"$TW" run -- build/examples/cpp-waits shared >"$TMP/waits.out" 2>&1 &
+pid=$!; disown "$pid"; PIDS+=("$pid")
+for _ in $(seq 1 150); do grep -q 'tw-example: ready' "$TMP/waits.out" && break; sleep 0.1; done
+rw() { python3 -c 'import json,sys
+j=json.load(sys.stdin); t={x["id"]:x["name"] for x in j.get("tasks",[])}
+print(" ".join("%s(%s) held by %s, %d waiting"%(r["name"],r["kind"]," ".join(sorted(t.get(h,"?") for h in r["holders"])),len(r["waiters"])) for r in j["resources"] if r["kind"]=="rwlock"))'; }
+want="table(rwlock) held by reader reader, 1 waiting"
+for try in 1 2 3 4 5; do
+  got=$( { timeout 60 "$TW" tasks --pid "$pid" --json; timeout 60 "$TW" resources --pid "$pid" --json; } | python3 -c 'import json,sys
+ls=[json.loads(l) for l in sys.stdin if l.startswith("{")]; print(json.dumps({"tasks":ls[0]["tasks"],"resources":ls[1]["resources"]}))' | rw)
+  [ "$got" = "$want" ] && break
+  sleep 0.3
+done
+[ "$got" = "$want" ] || fail "cpp-waits shared under tw run: '$got', want '$want'"
+kill -9 "$pid"
+echo "ok   t-cpp: cpp-waits shared under tw run: $want"
