@@ -39,13 +39,15 @@ for p in $PROGS; do
   gargs=(); largs=()
   for c in "${cmds[@]}"; do gargs+=("tw $c"); largs+=("tw $c"); done
 
-  c=$(for cmd in "${cmds[@]}"; do build/bin/tw $cmd --pid "$pid"; done | json_lines)
+  # the console as gdb and lldb are used: one session (`tw console`, commands on stdin), one
+  # collection of the threads' facts for all four commands
+  c=$(printf '%s\n' "${cmds[@]}" | build/bin/tw console --pid "$pid" | json_lines)
   g=$(gdb_pid "$pid" "${gargs[@]}" | json_lines)
   l=$(lldb_pid "$pid" "${largs[@]}" | json_lines)
   compare "$p live" "$c" "$g" "$l"
 
   core=$(make_core "$pid")
-  c=$(for cmd in "${cmds[@]}"; do build/bin/tw $cmd --core "$core" --exe "$TW_TMP/$p"; done | json_lines)
+  c=$(printf '%s\n' "${cmds[@]}" | build/bin/tw console --core "$core" --exe "$TW_TMP/$p" | json_lines)
   g=$(gdb_core "$TW_TMP/$p" "$core" "${gargs[@]}" | json_lines)
   l=$(lldb_core "$TW_TMP/$p" "$core" "${largs[@]}" | json_lines)
   compare "$p core" "$c" "$g" "$l"
