@@ -82,12 +82,18 @@ const struct twc__blocking_call *twc__find_blocking_call(const struct twc_raw_fr
     return NULL;
 }
 
+/* The library frames, and the program's frame that called them: Rust links its standard library
+ * into the program, so the caller of libc's syscall() in a std::sync::Mutex::lock is the
+ * program's std::sys::unix::futex::futex_wait. */
 int twc__frames_mention_futex(const struct twc_raw_frame *fr, size_t n)
 {
-    for (size_t i = 0; i < n && !(fr[i].own && i > 0); i++)
+    for (size_t i = 0; i < n; i++) {
         for (int k = 0; k < fr[i].nnames && k < TWC_RAW_MAX_NAMES; k++)
             if (fr[i].names[k] && (strstr(fr[i].names[k], "futex") || strstr(fr[i].names[k], "lll_")))
                 return 1;
+        if (fr[i].own && i > 0)
+            break;
+    }
     return 0;
 }
 

@@ -24,6 +24,7 @@ char *twc__demangle(const char *name)
     int status = 0;
     char *d = __cxa_demangle(bare, NULL, NULL, &status);
     if (status != 0) { free(d); return NULL; }
+    twc__rust_legacy_name(d); /* Rust's legacy mangling is Itanium's, plus escapes (rust_names.c) */
     return d;
 }
 
@@ -51,13 +52,18 @@ void twc__strip_params(char *func)
 }
 
 /* Directories and names of system and toolchain sources: libstdc++'s and libc++'s headers,
- * glibc's headers and its own sources (as its debug info spells them, "./nptl/..."). */
+ * glibc's headers and its own sources (as its debug info spells them, "./nptl/..."); Rust's
+ * standard library (statically linked into every Rust executable, so "in the executable" does
+ * not make it the user's: "/rustc/HASH/library/std/src/..." upstream, "library/std/src/..." or
+ * "/usr/src/rustc-1.63.0/library/..." in Debian's) and the crates cargo builds from a registry
+ * (tokio's own frames). */
 static const char *const toolchain_prefixes[] = {
     "/usr/include/", "/usr/lib/gcc/", "/usr/lib/llvm-", "/usr/local/include/c++/", "./nptl/", "../sysdeps/",
-    "./sysdeps/", "../nptl/", "bits/",
+    "./sysdeps/", "../nptl/", "bits/", "/rustc/", "/usr/src/rustc-",
 };
 static const char *const toolchain_parts[] = {
-    "/include/c++/", "/libstdc++-v3/", "/libcxx/include/", "/bits/",
+    "/include/c++/", "/libstdc++-v3/", "/libcxx/include/", "/bits/", "library/std/src/", "library/core/src/",
+    "library/alloc/src/", "cargo/registry/",
 };
 
 int twc__is_toolchain_source(const char *file)

@@ -28,6 +28,9 @@ int twc__dw_file_name(Dwarf_Debug dbg, Dwarf_Off cu_off, long long idx, char *ou
  * Returns how many ranges it found (0: the DIE has no code, or ranges we do not read). */
 typedef void (*range_fn)(void *arg, uint64_t lo, uint64_t hi);
 int twc__dw_die_ranges(Dwarf_Die die, int cu_version, range_fn fn, void *arg);
+/* dwarf_ranges4.c: the same for a DWARF 4 DW_AT_ranges (.debug_ranges), which needs the
+ * debug handle and the compile unit's base address */
+int twc__dw_die_ranges4(Dwarf_Debug dbg, Dwarf_Die die, range_fn fn, void *arg);
 
 /* locals.c's per-session view of the executable's DWARF, shared with user_site.c: the debug
  * handle (indexed on first use; NULL when the executable has no usable DWARF), the subprogram

@@ -44,6 +44,7 @@ struct mtask {
     uint32_t max_poll_us;    /* longest poll the record knows of (not rewound by history) */
     uint32_t max_ran_us;     /* longest poll's time not preempted, a lower bound (ABI 1.4), 0 = none */
     uint32_t blocked_poll;   /* 1 + index of the lent fact of its worker blocked in the kernel (kernel_waits.c), 0 none */
+    uint8_t outer_blocked;   /* its poll runs another task's poll (a LocalSet) that is blocked in the kernel */
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
     /* histograms and the saved context stay in the region: twc__read_task_rec() fetches them */
 };
@@ -402,6 +403,9 @@ char *twc__demangle(const char *name);
 const char *twc__demangled_or(const char *name, char *buf, size_t n);
 void twc__strip_params(char *func);
 int twc__is_toolchain_source(const char *file);
+/* rust_names.c: a demangled Rust legacy symbol ("a::b::h0123456789abcdef") unescaped in place,
+ * its hash dropped; 1 when it was one, 0 (s unchanged) otherwise */
+int twc__rust_legacy_name(char *s);
 /* symbols.c: the name of the function symbol (.symtab) starting exactly at addr in exe (an
  * address of the file, before load bias), malloc'd, or NULL. */
 char *twc__function_symbol_at(const char *exe, uint64_t addr);

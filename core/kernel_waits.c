@@ -25,6 +25,7 @@ struct kernel_wait {
      * region before each command while the fact stays as lent, so once the task has recorded
      * anything since, the fact describes a moment that is over and is no longer applied. */
     int bound;
+    int sited;        /* the user's line was looked for (user_line) */
     uint64_t task_id;
     uint32_t task_version;
 };
@@ -159,10 +160,44 @@ static uint32_t site_for(struct twc_session *s, const struct blocked_poll *w)
     return (uint32_t)s->nsites++;
 }
 
+/* The frontend's site is the thread's first frame in the executable. In a Rust program that is
+ * the standard library, linked in (std::sync::Mutex::lock's futex wait, std::thread::sleep), or
+ * tokio: the user's line is further out, found as for C++'s inlined std::lock_guard
+ * (user_site.c). Kept as lent when the frames do not reach one. */
+static void user_line(struct twc_session *s, struct blocked_poll *f)
+{
+    struct twc__place p;
+    if ((f->file && !twc__is_toolchain_source(f->file)) || !s->stack_names ||
+        twc__user_site(s->stack_names, f->tid, &p, NULL) != 0)
+        return;
+    char *file = strdup(p.file), *func = p.func[0] ? strdup(p.func) : NULL;
+    if (!file) { free(func); return; }
+    free((char *)f->file);
+    free((char *)f->func);
+    f->file = file;
+    f->func = func;
+    f->line = p.line;
+}
+
 const struct blocked_poll *twc__blocked_poll(const struct twc_session *s, const struct mtask *t)
 {
     const struct kernel_waits *k = s->kernel_waits;
     return k && t->blocked_poll && t->blocked_poll <= k->n ? &k->w[t->blocked_poll - 1].f : NULL;
+}
+
+/* A poll can run inside another on the same thread: tokio's LocalSet polls its spawn_local
+ * tasks inside the poll of the task that drives it (block_on), and both are polling. The thread
+ * is in the innermost one, the one that began last; the outer poll is only waiting for it to
+ * return, and blaming it too would raise a second alert for one blocked call. */
+static int inner_poll_on_thread(const struct model *m, const struct mtask *t)
+{
+    for (size_t i = 0; i < m->ntasks; i++) {
+        const struct mtask *o = &m->tasks[i];
+        if (o != t && o->state == TW_TASK_POLLING && o->os_tid == t->os_tid && !(o->flags & TW_TF_ROOT) &&
+            (o->state_ts > t->state_ts || (o->state_ts == t->state_ts && o->id > t->id)))
+            return 1;
+    }
+    return 0;
 }
 
 void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
@@ -184,7 +219,9 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
             if (!(t->flags & TW_TF_ROOT)) {
                 /* a runtime task's poll blocked in the kernel: still polling, for the analysis
                  * to judge (blocked_polls.c) */
+                if (inner_poll_on_thread(m, t)) { t->outer_blocked = 1; break; }
                 if (w->f.object && !w->f.object_name) w->f.object_name = twc__object_name(s, m, w->f.object);
+                if (!w->sited) { w->sited = 1; user_line(s, &w->f); }
                 twc__blocked_poll_owner(m, &w->f);
                 t->blocked_poll = (uint32_t)j + 1;
                 break;

@@ -77,8 +77,9 @@ int twc__long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_
     if (t->flags & TW_TF_ROOT) return 0;
     struct poll_figure ran = { 0 }, wall = { 0 };
     /* a poll in progress asleep in the kernel is blocking_in_poll's (blocked_polls.c), not CPU
-     * spent; the task's finished polls still count */
-    if (t->state == TW_TASK_POLLING && !twc__blocked_poll(s, t)) {
+     * spent, and so is one whose inner poll (a LocalSet's task) is asleep; the task's finished
+     * polls still count */
+    if (t->state == TW_TASK_POLLING && !twc__blocked_poll(s, t) && !t->outer_blocked) {
         if (s->at_now) {
             uint64_t w; int64_t r;
             twc__current_poll(s, t, &w, &r);

@@ -50,7 +50,9 @@ static Dwarf_Off inlined_at(Dwarf_Debug dbg, Dwarf_Die d, const struct chain *c,
         dwarf_tag(k, &tag, &e);
         if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) {
             struct in_arg ia = { c->pc, 0 };
-            if (twc__dw_die_ranges(k, c->cu_version, in_cb, &ia) && ia.in) {
+            int found_ranges = twc__dw_die_ranges(k, c->cu_version, in_cb, &ia) ||
+                               (c->cu_version < 5 && twc__dw_die_ranges4(dbg, k, in_cb, &ia));
+            if (found_ranges && ia.in) {
                 if (tag == DW_TAG_inlined_subroutine) dwarf_dieoffset(k, &found, &e);
                 else found = inlined_at(dbg, k, c, depth + 1);
             }
@@ -142,8 +144,11 @@ static void function_of(Dwarf_Debug dbg, const char *exe, Dwarf_Off off, char *n
     Dwarf_Error err = 0;
     name[0] = decl[0] = 0;
     /* gcc gives a function of internal linkage (a static `transfer`) no DW_AT_linkage_name, but
-     * its out-of-line copy still has a mangled symbol, which carries the parameter types */
-    if (d && dwarf_lowpc(d, &lo, &err) == DW_DLV_OK) {
+     * its out-of-line copy still has a mangled symbol, which carries the parameter types. Only
+     * an out-of-line copy: an inlined call can start at its host's first byte (a Rust async
+     * block inlined into GenFuture::poll), and the symbol there is the host's. */
+    Dwarf_Half tag = 0;
+    if (d && dwarf_tag(d, &tag, &err) == DW_DLV_OK && tag == DW_TAG_subprogram && dwarf_lowpc(d, &lo, &err) == DW_DLV_OK) {
         char *sym = twc__function_symbol_at(exe, lo);
         if (sym && twc__demangled_or(sym, name, n) != name) name[0] = 0;
         free(sym);

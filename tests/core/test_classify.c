@@ -114,6 +114,14 @@ static const struct row rows[] = {
      202, 0, B + 4, WAIT_PRIVATE, 0, 0, 0, {{0, 0}}, TWC_BLOCK_BARRIER, 0, B, 0, 0, -1},
     {"unknown futex: no name says what it is", "2.36", {"my_own_futex_wrapper", "main"},
      202, 0, W, WAIT_PRIVATE, 0, 0, 0, {{0, 0}}, TWC_BLOCK_UNKNOWN, 0, W, 0, 0, -1},
+    /* Rust links std into the program: its frames are the program's own, and its futex mutex
+     * keeps no owner, so the futex word is the object and nothing more is claimed */
+    {"Rust: std::sync::Mutex::lock is a futex wait on the mutex's word", "2.36",
+     {"syscall", "std::sys::unix::futex::futex_wait", "std::sys::unix::locks::futex::Mutex::lock_contended", "main"},
+     202, 0, W, WAIT_BITSET_PRIVATE, 2, 0, 0, {{W, 2}}, TWC_BLOCK_UNKNOWN, 0, W, 0, 0, -1},
+    {"Rust: the same from a core read by lldb (no orig_rax): the program's futex_wait says futex", "2.36",
+     {"syscall", "std::sys::unix::futex::futex_wait", "std::sys::unix::locks::futex::Mutex::lock_contended", "main"},
+     TWC_NR_UNKNOWN, 0, W, WAIT_BITSET_PRIVATE, 2, 0, 0, {{W, 2}}, TWC_BLOCK_UNKNOWN, 0, W, 0, 0, -1},
     {"sleep: clock_nanosleep", "2.36", {"__GI___clock_nanosleep", "__nanosleep", "sleep", "main"},
      230, 0, 0, 0, 0, 0, 0, {{0, 0}}, TWC_BLOCK_SLEEP, 1, 0, 0, 0, -1},
     {"sleep: pause has no timeout", "2.36", {"__libc_pause", "main"},
@@ -177,7 +185,8 @@ static void check(const struct row *r)
     size_t n = 0;
     for (; n < 5 && r->names[n]; n++) {
         fr[n] = (struct twc_raw_frame){.pc = 0x401000 + n, .sp = LO + 0x8000 + 64 * n,
-                                       .own = strcmp(r->names[n], "main") == 0, .nnames = 1};
+                                       .own = strcmp(r->names[n], "main") == 0 || strncmp(r->names[n], "std::sys::", 10) == 0, /* Rust std */
+                                       .nnames = 1};
         fr[n].names[0] = r->names[n];
     }
     fr[0].saved[0] = r->rbx;

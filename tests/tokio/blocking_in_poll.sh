@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# A tokio task that blocks its worker thread inside a poll, in plain std code nobody changed:
+#   tokio-lock-across-await: "reader" calls std::sync::Mutex::lock on CONFIG, whose guard
+#     "updater" holds across an .await, on a current-thread runtime;
+#   tokio-blocking-in-task: "mpsc-reader" in std::sync::mpsc::Receiver::recv, "napper" in
+#     std::thread::sleep, a ticker healthy beside them.
+# Each reads as polling and blocked in the kernel at the user's .rs line (not inside std), with
+# the blocking_in_poll alert, in the console live and from a gcore core, and in gdb and lldb
+# (live, one attach each); the deadlock verdict never says certain (the std Mutex keeps no
+# owner); tokio-healthy raises neither. The helpers are tests/lldb's (lib.sh).
+. "$(dirname "$(readlink -f "$0")")/../lldb/lib.sh"
+need_lldb; need_gdb_plugin
+[ -x build/bin/tw ] || fail "build/bin/tw is not built"
+line_of() { grep -n -m1 -F "$2" "adapters/tokio/examples/$1.rs" | cut -d: -f1; }
+
+# check WHAT TASKS-OUT ALERTS-OUT EXAMPLE "NAME|CALL|OBJECT-EXPR|LINE"... (blocked_check.py)
+check() {
+  local what=$1 tasks=$2 alerts=$3 ex=$4; shift 4
+  local why; why=$(python3 tests/tokio/blocked_check.py "$tasks" "$alerts" "$ex.rs" "$@" 2>&1) || fail "$what: $why"
+}
+
+# 1. the std Mutex guard held across an await (current-thread runtime, spawn_local)
+ex=tokio-lock-across-await
+start_example $ex
+pid=$EX_PID
+R="reader|futex_wait|'CONFIG' in (t['blocked_in']['name'] or '')|$(line_of $ex 'let cfg = CONFIG.lock()')"
+c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
+check "$ex console live" "$c1" "$c2" $ex "$R"
+# the others starve behind reader; tw why ends at the blocked worker, with no owner to name;
+# no deadlock is called certain (nothing proves who holds CONFIG)
+rid=$(echo "$c1" | grep -o '"id":[0-9]*,"name":"reader"' | grep -o '[0-9]*' | head -1)
+w=$(build/bin/tw why "$rid" --json --pid "$pid"); d=$(build/bin/tw deadlocks --json --pid "$pid")
+python3 - "$c1" "$w" "$d" "$rid" <<'PY' || fail "$ex: updater/ticker not waiting, tw why $rid not ending at the blocked worker, or a certain deadlock: $c1 $w $d"
+import json, sys
+t, w, d = (json.loads(a) for a in sys.argv[1:4])
+names = {x['id']: x['name'] for x in t['tasks']}
+assert names[int(sys.argv[4])] == 'reader'
+assert [x['state'] for x in t['tasks'] if x['name'] in ('updater', 'ticker')] == ['waiting', 'waiting']
+assert w['end'] == 'blocked_in_poll' and w['blocked_in']['owner'] is None
+assert not any(x['certain'] for x in d['deadlocks'])
+PY
+g=$(gdb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
+check "$ex gdb live" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" $ex "$R"
+core=$(make_core "$pid")
+c1=$(build/bin/tw tasks --json --core "$core" --exe build/examples/$ex)
+c2=$(build/bin/tw alerts --json --core "$core" --exe build/examples/$ex)
+check "$ex console core" "$c1" "$c2" $ex "$R"
+l=$(lldb_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
+check "$ex lldb core" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" $ex "$R"
+[ "$(echo "$l" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "$ex: lldb's tasks JSON from the core differs from the console's"
+kill -9 "$pid"; rm -f "$core"
+pass "$ex: reader polling, blocked in futex_wait(&CONFIG) at its .lock() line, blocking_in_poll, never a certain deadlock (console live + core, gdb live, lldb core)"
+
+# 2. blocking calls inside tasks of a multi-thread runtime
+ex=tokio-blocking-in-task
+start_example $ex
+pid=$EX_PID
+M="mpsc-reader|futex_wait|t['blocked_in']['object']|$(line_of $ex 'let v = rx.recv()')"
+N="napper|sleep|True|$(line_of $ex 'std::thread::sleep(Duration::from_millis(200))')"
+c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
+check "$ex console live" "$c1" "$c2" $ex "$M" "$N"
+l=$(lldb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
+check "$ex lldb live" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" $ex "$M" "$N"
+core=$(make_core "$pid")
+c1=$(build/bin/tw tasks --json --core "$core" --exe build/examples/$ex)
+c2=$(build/bin/tw alerts --json --core "$core" --exe build/examples/$ex)
+check "$ex console core" "$c1" "$c2" $ex "$M" "$N"
+g=$(gdb_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
+check "$ex gdb core" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" $ex "$M" "$N"
+[ "$(echo "$g" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "$ex: gdb's tasks JSON from the core differs from the console's"
+kill -9 "$pid"; rm -f "$core"
+pass "$ex: mpsc-reader in futex_wait and napper in sleep at their .rs lines, blocking_in_poll on both, ticker clean (console live + core, lldb live, gdb core)"
+
+# 3. the healthy tokio program raises neither
+h=build/tokio-target/release/examples/tokio-healthy
+"$h" >"$TW_TMP/healthy.out" 2>&1 & hp=$!; disown $hp; TW_PIDS+=("$hp")
+for _ in $(seq 1 150); do grep -q 'tw-example: ready' "$TW_TMP/healthy.out" && break; sleep 0.1; done
+grep -q 'tw-example: ready' "$TW_TMP/healthy.out" || fail "tokio-healthy not ready within 15 s"
+sleep 0.3
+c1=$(build/bin/tw tasks --json --pid "$hp"); c2=$(build/bin/tw alerts --json --pid "$hp")
+check "tokio-healthy" "$c1" "$c2" tokio-healthy
+kill -9 "$hp"
+pass "tokio-healthy: no task blocked in a poll, no blocking_in_poll"
