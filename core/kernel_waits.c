@@ -10,7 +10,8 @@
  * naming the program's frame ("waiting in the kernel"). Such a wait is on the outside world
  * (TW_WAIT_IO, TW_WAIT_TIMER when timed sleep): nothing the model records can end it, so it
  * never makes a deadlock certain. Runtime tasks (not TW_TF_ROOT) polling on a blocked worker
- * thread are not changed: that is a poll blocked in the kernel, for the analysis to judge. */
+ * thread, and event loop threads (TW_TF_LOOP) polling, are not changed: that is a poll blocked
+ * in the kernel, for the analysis to judge. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,9 +182,9 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
              * may be running a new poll by now. */
             if (twc__thread_state_now(s, w->f.tid) == 'R')
                 break;   /* running now: the wait the facts saw is over */
-            if (!(t->flags & TW_TF_ROOT)) {
-                /* a runtime task's poll blocked in the kernel: still polling, for the analysis
-                 * to judge (blocked_polls.c) */
+            if (!(t->flags & TW_TF_ROOT) || (t->flags & TW_TF_LOOP)) {
+                /* a runtime task's poll, or an event loop thread's (loop_polls.c), blocked in
+                 * the kernel: still polling, for the analysis to judge (blocked_polls.c) */
                 if (w->f.object && !w->f.object_name) w->f.object_name = twc__object_name(s, m, w->f.object);
                 twc__blocked_poll_owner(m, &w->f);
                 t->blocked_poll = (uint32_t)j + 1;
