@@ -103,7 +103,7 @@ void twc__detect_blocking_in_poll(struct alert_scan *a, size_t i, const struct m
 {
     (void)i;
     const struct blocked_poll *bp = twc__blocked_poll(a->s, t);
-    if (!bp || t->state != TW_TASK_POLLING) return;
+    if (!bp || t->state != TW_TASK_POLLING || twc__inner_poll_on_thread(a->m, t)) return;
     uint64_t now = a->now_live > a->now ? a->now_live : a->now;
     double ms = now > t->state_ts ? twc__dur_ns(a->s, now - t->state_ts) / 1e6 : 0;
     if (ms < a->blocking_poll_ms) return;

@@ -21,6 +21,16 @@ int twc__loop_blocked(const struct twc_session *s, const struct mtask *t)
     return s->at_now && t->state == TW_TASK_WAITING && (t->flags & TW_TF_LOOP) && !(t->flags & TW_TF_LOOP_WAIT);
 }
 
+int twc__inner_poll_on_thread(const struct model *m, const struct mtask *t)
+{
+    for (size_t k = 0; t->os_tid && k < m->ntasks; k++) {
+        const struct mtask *x = &m->tasks[k];
+        if (x == t || x->torn || x->state != TW_TASK_POLLING || x->os_tid != t->os_tid || (x->flags & TW_TF_ROOT)) continue;
+        if (t->state != TW_TASK_POLLING || x->state_ts > t->state_ts || (x->state_ts == t->state_ts && x->id > t->id)) return 1;
+    }
+    return 0;
+}
+
 /* "nanosleep in debugCommand", "pthread_mutex_lock on cfg_lock held by cfg-reloader (3) at
  * evloop-stall.c:40" */
 static void wait_text(struct twc_session *s, const struct model *m, const struct mtask *t, struct sbuf *b)
@@ -50,7 +60,7 @@ static void wait_text(struct twc_session *s, const struct model *m, const struct
 void twc__detect_blocking_in_loop(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L)
 {
     (void)i;
-    if (!twc__loop_blocked(a->s, t)) return;
+    if (!twc__loop_blocked(a->s, t) || twc__inner_poll_on_thread(a->m, t)) return;
     uint64_t now = a->now_live > a->now ? a->now_live : a->now;
     double ms = now > t->state_ts ? twc__dur_ns(a->s, now - t->state_ts) / 1e6 : 0;
     if (ms < a->blocking_poll_ms) return;
