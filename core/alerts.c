@@ -13,7 +13,7 @@
  * (in this order), then the instrumentation's own. */
 static const alert_detector model_detectors[] = { twc__detect_deadlocks, twc__detect_lock_order };
 static const task_alert_detector task_detectors[] = {
-    twc__detect_long_poll, twc__detect_blocking_in_poll, twc__detect_lost_waker, twc__detect_lost_wakeup, twc__detect_self_wake, twc__detect_ready_starvation, twc__detect_long_pause,
+    twc__detect_long_poll, twc__detect_blocking_in_poll, twc__detect_blocking_in_loop, twc__detect_lost_waker, twc__detect_lost_wakeup, twc__detect_self_wake, twc__detect_ready_starvation, twc__detect_long_pause,
 };
 static const alert_detector health_detectors[] = {
     twc__detect_instrumentation_overhead, twc__detect_dropped_events, twc__detect_instrumentation_overflow,

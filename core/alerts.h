@@ -37,6 +37,7 @@ void twc__detect_deadlocks(struct alert_scan *a, struct alist *L);
 void twc__detect_lock_order(struct alert_scan *a, struct alist *L);
 void twc__detect_long_poll(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 void twc__detect_blocking_in_poll(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
+void twc__detect_blocking_in_loop(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 void twc__detect_lost_waker(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 void twc__detect_lost_wakeup(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 void twc__detect_self_wake(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);

@@ -103,7 +103,7 @@ void twc__detect_blocking_in_poll(struct alert_scan *a, size_t i, const struct m
 {
     (void)i;
     const struct blocked_poll *bp = twc__blocked_poll(a->s, t);
-    if (!bp || t->state != TW_TASK_POLLING) return;
+    if (!bp || t->state != TW_TASK_POLLING || twc__inner_poll_on_thread(a->m, t)) return;
     uint64_t now = a->now_live > a->now ? a->now_live : a->now;
     double ms = now > t->state_ts ? twc__dur_ns(a->s, now - t->state_ts) / 1e6 : 0;
     if (ms < a->blocking_poll_ms) return;
@@ -111,7 +111,11 @@ void twc__detect_blocking_in_poll(struct alert_scan *a, size_t i, const struct m
     if (!x) return;
     struct sbuf w; twc__sb_init(&w);
     twc__blocked_poll_text(bp, &w);
-    snprintf(x->message, sizeof x->message, "%s has blocked its worker thread %u for %.1f ms inside a poll: %s (threshold %u ms)",
-             tn, bp->tid, ms, w.p ? w.p : "", a->blocking_poll_ms);
+    if (t->flags & TW_TF_ROOT) /* an event loop thread's own poll (loop_polls.c) */
+        snprintf(x->message, sizeof x->message, "%s has blocked its event loop (thread %u) for %.1f ms inside a poll: %s (threshold %u ms)",
+                 tn, bp->tid, ms, w.p ? w.p : "", a->blocking_poll_ms);
+    else
+        snprintf(x->message, sizeof x->message, "%s has blocked its worker thread %u for %.1f ms inside a poll: %s (threshold %u ms)",
+                 tn, bp->tid, ms, w.p ? w.p : "", a->blocking_poll_ms);
     twc__sb_free(&w);
 }

@@ -445,6 +445,14 @@ struct blocked_poll {
     int owner_task_holds;       /* 1: the region shows owner_task holding the object; 0: only running there */
 };
 const struct blocked_poll *twc__blocked_poll(const struct twc_session *s, const struct mtask *t);
+/* loop_polls.c: an event loop thread (TW_TF_LOOP) waiting, at the present, in a call inside its
+ * poll rather than in its loop wait */
+int twc__loop_blocked(const struct twc_session *s, const struct mtask *t);
+/* Polls nest on one thread: a libuv loop iteration runs a callback, whose task polls inside it
+ * (and inside the thread's own task under `tw run`). 1 when a task polls on t's thread inside
+ * t's poll or wait (begun later): that innermost poll is the one a blocking call blocks, and
+ * the one blocking_in_poll names; t still shows blocked_in, and is no long_poll. */
+int twc__inner_poll_on_thread(const struct model *m, const struct mtask *t);
 /* "pthread_mutex_lock(&cfg_lock) held by thread 4712 (cfg-reloader)" */
 void twc__blocked_poll_text(const struct blocked_poll *bp, struct sbuf *b);
 void twc__json_blocked_poll(struct twc_session *s, struct sbuf *b, const struct mtask *t);

@@ -10,7 +10,8 @@
  * naming the program's frame ("waiting in the kernel"). Such a wait is on the outside world
  * (TW_WAIT_IO, TW_WAIT_TIMER when timed sleep): nothing the model records can end it, so it
  * never makes a deadlock certain. Runtime tasks (not TW_TF_ROOT) polling on a blocked worker
- * thread are not changed: that is a poll blocked in the kernel, for the analysis to judge. */
+ * thread, and event loop threads (TW_TF_LOOP) polling, are not changed: that is a poll blocked
+ * in the kernel, for the analysis to judge. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,21 +186,6 @@ const struct blocked_poll *twc__blocked_poll(const struct twc_session *s, const 
     return k && t->blocked_poll && t->blocked_poll <= k->n ? &k->w[t->blocked_poll - 1].f : NULL;
 }
 
-/* A poll can run inside another on the same thread: tokio's LocalSet polls its spawn_local
- * tasks inside the poll of the task that drives it (block_on), and both are polling. The thread
- * is in the innermost one, the one that began last; the outer poll is only waiting for it to
- * return, and blaming it too would raise a second alert for one blocked call. */
-static int inner_poll_on_thread(const struct model *m, const struct mtask *t)
-{
-    for (size_t i = 0; i < m->ntasks; i++) {
-        const struct mtask *o = &m->tasks[i];
-        if (o != t && o->state == TW_TASK_POLLING && o->os_tid == t->os_tid && !(o->flags & TW_TF_ROOT) &&
-            (o->state_ts > t->state_ts || (o->state_ts == t->state_ts && o->id > t->id)))
-            return 1;
-    }
-    return 0;
-}
-
 void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
 {
     struct kernel_waits *k = s->kernel_waits;
@@ -216,10 +202,10 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
              * may be running a new poll by now. */
             if (twc__thread_state_now(s, w->f.tid) == 'R')
                 break;   /* running now: the wait the facts saw is over */
-            if (!(t->flags & TW_TF_ROOT)) {
-                /* a runtime task's poll blocked in the kernel: still polling, for the analysis
-                 * to judge (blocked_polls.c) */
-                if (inner_poll_on_thread(m, t)) { t->outer_blocked = 1; break; }
+            if (!(t->flags & TW_TF_ROOT) || (t->flags & TW_TF_LOOP)) {
+                /* a runtime task's poll, or an event loop thread's (loop_polls.c), blocked in
+                 * the kernel: still polling, for the analysis to judge (blocked_polls.c) */
+                if (twc__inner_poll_on_thread(m, t)) { t->outer_blocked = 1; break; }
                 if (w->f.object && !w->f.object_name) w->f.object_name = twc__object_name(s, m, w->f.object);
                 if (!w->sited) { w->sited = 1; user_line(s, &w->f); }
                 twc__blocked_poll_owner(m, &w->f);

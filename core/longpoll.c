@@ -74,7 +74,8 @@ static void keep(struct poll_figure *best, uint64_t ns, int measured, int runnin
 int twc__long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_begin, uint64_t ev_max,
                  uint64_t lp_ns, struct poll_figure *f)
 {
-    if (t->flags & TW_TF_ROOT) return 0;
+    /* a thread's stretches between waits are polls only when it runs an event loop */
+    if ((t->flags & TW_TF_ROOT) && !(t->flags & TW_TF_LOOP)) return 0;
     struct poll_figure ran = { 0 }, wall = { 0 };
     /* a poll in progress asleep in the kernel is blocking_in_poll's (blocked_polls.c), not CPU
      * spent, and so is one whose inner poll (a LocalSet's task) is asleep; the task's finished
@@ -88,6 +89,11 @@ int twc__long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_
             keep(&wall, twc__dur_ns(s, s->events[s->at_idx].ev.ts - ev_begin), 0, 1);
         }
     }
+    /* A poll in progress past the threshold is the stall to show, even when an earlier one was
+     * longer: a finished stall printed while another is under way reads as if still current
+     * (redis's 6.8 s EVAL was shown as the previous 2.6 s stall). */
+    if (ran.ns > lp_ns) { *f = ran; return 1; }
+    if (wall.ns > lp_ns && wall.ns >= UNMEASURED_MIN_NS) { *f = wall; return 1; }
     /* A shim of ABI 1.4 measured every long poll it could: one it did not measure spanned a
      * reader's stop of the process (or /proc was unreadable), and its wall time proves nothing.
      * Older regions have only wall times. */

@@ -141,8 +141,13 @@ static inline void tw_task_pause(tw_task_t t, int paused) { if (TW_ON_()) tw__ta
  * Not an event (no ring entry): called on every switch-out, it only copies into the record. */
 static inline void tw_task_context(tw_task_t t, const struct tw_context *c) { if (TW_ON_()) tw__task_context(t, c); }
 /* The task begins awaiting at `site`: what it waits for (enum tw_wait_kind) and on what
- * (resource id from tw_res_id(), or a task id for TW_WAIT_JOIN); timed = the wait has a timeout.
+ * (resource id from tw_res_id(), or a task id for TW_WAIT_JOIN); timed = TW_AWAIT_TIMED (or 1)
+ * when the wait has a timeout, or-ed with TW_AWAIT_LOOP for an event loop's wait for events.
  * Its state changes at the next tw_poll_end(PENDING). */
+#define TW_AWAIT_TIMED 0x1
+/* An adapter's thread waits for its event loop's next events (epoll_wait, poll, select): the
+ * thread is an event loop (TW_TF_LOOP), idle while this wait lasts (TW_TF_LOOP_WAIT). */
+#define TW_AWAIT_LOOP 0x2
 static inline void tw_await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
 { if (TW_ON_()) tw__await_begin(t, site, kind, on, timed); }
 /* The await finished (satisfied, timed out or cancelled). */

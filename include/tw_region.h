@@ -90,6 +90,12 @@ enum tw_intent_dir { TW_DIR_ACQUIRE = 0, TW_DIR_SEND = 1, TW_DIR_RECV = 2 };
 #define TW_TF_CTX_VALID 0x04  /* ctx holds the registers of the parked task */
 #define TW_TF_ROOT 0x08       /* an OS thread seen as a task (adapters), not a runtime task */
 #define TW_TF_WOKEN 0x10      /* woken while polling: the next PENDING poll end leaves it READY */
+/* An adapter's thread that runs an event loop (set by its first wait with TW_AWAIT_LOOP, then
+ * kept): the stretch between its returns from a loop wait and its next loop wait is its poll,
+ * so a wait in that stretch is a call blocking the loop (blocking_in_poll) and CPU spent there
+ * is a long_poll. Writers of ABI 1.4 may set it; older readers ignore it. */
+#define TW_TF_LOOP 0x20
+#define TW_TF_LOOP_WAIT 0x40  /* the current wait is the event loop's wait for events (idle, healthy) */
 
 /* Event types. Trusted events come from the runtime, untrusted from application code. */
 enum tw_event_type {

@@ -251,7 +251,7 @@ static inline void tw__wait_clear(struct tw_task_rec *r)
 {
     r->wait_kind = TW_WAIT_NONE;
     r->waiting_on = 0;
-    r->flags &= (uint8_t)~TW_TF_TIMED;
+    r->flags &= (uint8_t)~(TW_TF_TIMED | TW_TF_LOOP_WAIT);
 }
 
 /* log2 histogram bucket of a duration in ns: bucket i counts [2^(i+9), 2^(i+10)) ns. */

@@ -308,13 +308,12 @@ TW_ON void await_begin_on(struct tw_task_rec *r, int attached, uint32_t site, in
     r->await_site = site & 0xffff;
     r->wait_kind = (uint8_t)kind;
     r->waiting_on = on;
-    if (timed)
-        r->flags |= TW_TF_TIMED;
-    else
-        r->flags &= (uint8_t)~TW_TF_TIMED;
+    /* a loop wait marks the thread an event loop for good, and this wait its idle time */
+    r->flags = (uint8_t)((r->flags & ~(TW_TF_TIMED | TW_TF_LOOP_WAIT)) | ((timed & TW_AWAIT_TIMED) ? TW_TF_TIMED : 0) |
+                         ((timed & TW_AWAIT_LOOP) ? TW_TF_LOOP | TW_TF_LOOP_WAIT : 0));
     uint32_t v = ++r->version;
     tw__seq_end(&r->seq);
-    int f = ((kind & 0xf) << 4) | (timed ? TW_EVF_TIMED : 0);
+    int f = ((kind & 0xf) << 4) | ((timed & TW_AWAIT_TIMED) ? TW_EVF_TIMED : 0);
     tw__emit_as(attached, tw__now(), TW_EV_AWAIT_BEGIN, f, (uint16_t)site, r->id, on, v, old);
 }
 TW_SLOW void await_begin_slow(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)

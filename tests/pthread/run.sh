@@ -450,6 +450,7 @@ tw_script t_no_children.sh "tw run --no-children: an exec'd child is uninstrumen
 tw_script t_cpp.sh "C++ under tw run: cpp-bank's bob.m, bank.cpp:9 in transfer(Account&, Account&, long), threads named transfer; cpp-future's deliver and cv: console live and core, gdb, lldb"
 tw_script t_kernel_waits.sh "threads asleep in calls the adapter does not wrap (sigsuspend, pause, read of a socket) are waiting, no long_poll: console live and core, gdb, lldb"
 tw_script t_migrating_lock.sh "a pthread mutex locked in a runtime task's poll and unlocked in a later poll on another worker: released, mu free, no lock unrecorded"
+tw_script t_evloop.sh "event loop threads (epoll_wait): a mutex wait or unwrapped read inside the poll is blocking_in_poll naming call, object, holder and site, an idle loop is not; redis DEBUG SLEEP: nanosleep, growing, gone once over: console live and core, gdb, lldb"
 
 echo "pthread adapter: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -181,5 +181,46 @@ else
     bad "tw checks of uv-echo" "build/bin/tw is not built (make all builds it)"
 fi
 
+# ---- a callback blocked in the kernel: its task is polling, blocked in the lock (issue 21, point 5)
+if [ -x "$TW" ]; then
+    # uv_stall MODE: started with LD_PRELOAD + TW_UV=1; sets SPID once it is ready
+    uv_stall() {
+        TW_UV=1 LD_PRELOAD=$PWD/build/lib/libtw-uv.so build/tests/uv/uv_stall "$1" >"$TMP/stall.$1.out" 2>&1 &
+        SPID=$!
+        disown $SPID
+        PIDS+=("$SPID")
+        for _ in $(seq 100); do grep -q 'tw-example: ready' "$TMP/stall.$1.out" && break; sleep 0.1; done
+        sleep 0.3 # thrice the threshold
+    }
+    # "NAME:CALL:OBJECT:OWNER" of each task polling blocked, then "alerts=" the blocking_in_poll tasks
+    blocked_of() { python3 -c 'import json,sys
+objs=[json.loads(l) for l in sys.stdin if l.startswith("{")]
+tasks=[o for o in objs if "tasks" in o][0]["tasks"]; al=[o for o in objs if "alerts" in o][0]["alerts"]
+names={t["id"]: t["name"] for t in tasks}
+b=sorted("%s:%s:%s:%s" % (t["name"], t["blocked_in"]["call"], t["blocked_in"]["name"], (t["blocked_in"]["owner"] or {}).get("thread") is not None) for t in tasks if t.get("blocked_in"))
+print(" ".join(b), "alerts=" + ",".join(sorted(names.get(a["task"], "?") for a in al if a["kind"] == "blocking_in_poll")))'; }
+    want="timer reload_config:pthread_mutex_lock:cfg_lock:True uv loop:pthread_mutex_lock:cfg_lock:True alerts=timer reload_config"
+    callback_blocked() {
+        uv_stall lock
+        local got
+        got=$( (timeout 60 "$TW" tasks --pid "$SPID" --json; timeout 60 "$TW" alerts --pid "$SPID" --json) | blocked_of)
+        [ "$got" = "$want" ] || { echo "live: '$got', want '$want'"; return 1; }
+        timeout 120 gcore -o "$TMP/stall" "$SPID" >/dev/null 2>&1 || { echo "gcore failed"; return 1; }
+        got=$( (timeout 60 "$TW" tasks --core "$TMP/stall.$SPID" --exe build/tests/uv/uv_stall --json
+                timeout 60 "$TW" alerts --core "$TMP/stall.$SPID" --exe build/tests/uv/uv_stall --json) | blocked_of)
+        [ "$got" = "$want" ] || { echo "core: '$got', want '$want'"; return 1; }
+        kill -9 "$SPID"
+    }
+    check "uv callback in pthread_mutex_lock(&cfg_lock): its task (and the loop's) polling, blocked in it, owner known; one blocking_in_poll, the callback's (live and core)" callback_blocked
+    callback_idle() {
+        uv_stall idle
+        local got
+        got=$( (timeout 60 "$TW" tasks --pid "$SPID" --json; timeout 60 "$TW" alerts --pid "$SPID" --json) | blocked_of)
+        kill -9 "$SPID"
+        [ "$got" = " alerts=" ] || { echo "'$got'"; return 1; }
+    }
+    check "uv callbacks that return at once: nothing blocked, no blocking_in_poll" callback_idle
+fi
+
 echo "libuv adapter: $pass passed, $fail failed"
 [ $fail -eq 0 ]
