@@ -37,6 +37,9 @@ void twc__detect_deadlocks(struct alert_scan *a, struct alist *L);
 void twc__detect_lock_order(struct alert_scan *a, struct alist *L);
 void twc__detect_long_poll(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 void twc__detect_blocking_in_poll(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
+/* blocking_in_poll's alert for t, blocked since its state began, once that is past the
+ * threshold (its figure in *ms); NULL below it. Shared by worker and event-loop polls. */
+struct alert *twc__blocking_alert(struct alert_scan *a, const struct mtask *t, struct alist *L, double *ms);
 void twc__detect_blocking_in_loop(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 void twc__detect_lost_waker(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);
 void twc__detect_lost_wakeup(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L);

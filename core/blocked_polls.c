@@ -97,6 +97,13 @@ void twc__json_blocked_poll(struct twc_session *s, struct sbuf *b, const struct 
     twc__sb_puts(b, "}");
 }
 
+struct alert *twc__blocking_alert(struct alert_scan *a, const struct mtask *t, struct alist *L, double *ms)
+{
+    uint64_t now = a->now_live > a->now ? a->now_live : a->now;
+    *ms = now > t->state_ts ? twc__dur_ns(a->s, now - t->state_ts) / 1e6 : 0;
+    return *ms < a->blocking_poll_ms ? NULL : twc__alert_add(L, "blocking_in_poll", t);
+}
+
 /* blocking_in_poll: a poll in progress for longer than the threshold while its worker thread
  * is asleep in the kernel (docs/alerts/blocking_in_poll.md) */
 void twc__detect_blocking_in_poll(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L)
@@ -104,10 +111,8 @@ void twc__detect_blocking_in_poll(struct alert_scan *a, size_t i, const struct m
     (void)i;
     const struct blocked_poll *bp = twc__blocked_poll(a->s, t);
     if (!bp || t->state != TW_TASK_POLLING || twc__inner_poll_on_thread(a->m, t)) return;
-    uint64_t now = a->now_live > a->now ? a->now_live : a->now;
-    double ms = now > t->state_ts ? twc__dur_ns(a->s, now - t->state_ts) / 1e6 : 0;
-    if (ms < a->blocking_poll_ms) return;
-    struct alert *x = twc__alert_add(L, "blocking_in_poll", t);
+    double ms;
+    struct alert *x = twc__blocking_alert(a, t, L, &ms);
     if (!x) return;
     struct sbuf w; twc__sb_init(&w);
     twc__blocked_poll_text(bp, &w);

@@ -66,10 +66,8 @@ void twc__detect_blocking_in_loop(struct alert_scan *a, size_t i, const struct m
 {
     (void)i;
     if (!twc__loop_blocked(a->s, t) || twc__inner_poll_on_thread(a->m, t)) return;
-    uint64_t now = a->now_live > a->now ? a->now_live : a->now;
-    double ms = now > t->state_ts ? twc__dur_ns(a->s, now - t->state_ts) / 1e6 : 0;
-    if (ms < a->blocking_poll_ms) return;
-    struct alert *x = twc__alert_add(L, "blocking_in_poll", t);
+    double ms;
+    struct alert *x = twc__blocking_alert(a, t, L, &ms);
     if (!x) return;
     struct sbuf w; twc__sb_init(&w);
     wait_text(a->s, a->m, t, &w);
