@@ -25,6 +25,11 @@ static void *cfg_writer(void *arg)   /* B */
     atomic_store(&b_cfg_tid, gettid());
     atomic_store(&b_holds_cfg, 1);
     twrt_sleep_ms(5);      /* the bug: an await with a plain mutex held */
+    /* Resumed on the thread that took cfg before it awaits M, as a task that stayed on its
+     * worker would be: without the adapter, the task on cfg's owner thread is the one the
+     * report can name as a candidate; one resumed on the other worker would leave "no
+     * deadlock", depending on the scheduler (a flaky example, not a different bug). */
+    while (gettid() != atomic_load(&b_cfg_tid)) twrt_sleep_ms(1);
     twrt_mutex_lock(M);    /* waits for A, which waits for cfg */
     pthread_mutex_unlock(&cfg);
     twrt_mutex_unlock(M);
