@@ -98,6 +98,27 @@ start_prog() {
   kill -0 "$PROG_PID" 2>/dev/null || fail "$1 exited"
 }
 
+# gdb_live_core PID EXE CORE CMD... / lldb_live_core PID EXE CORE CMD...: one debugger session
+# that runs the commands on the live process, then (gdb) writes its core to CORE or (lldb) reads
+# CORE already written, and runs them again on the core: a user's detach and `core-file`, and one
+# debugger start-up where two or three were (most of what such a check costs).
+gdb_live_core() {
+  local pid=$1 exe=$2 core=$3; shift 3
+  local args=()
+  for c in "$@"; do args+=(-ex "$c"); done
+  args+=(-ex "gcore $core" -ex detach -ex "file $exe" -ex "core-file $core")
+  for c in "$@"; do args+=(-ex "$c"); done
+  timeout "${TW_DBG_TIMEOUT:-600}" gdb -batch -nx -x "$GDB_PLUGIN" -p "$pid" "${args[@]}" 2>&1
+}
+lldb_live_core() {
+  local pid=$1 exe=$2 core=$3; shift 3
+  local args=("${LLDB_PRE[@]}" -o "plugin load $PLUGIN" -p "$pid")
+  for c in "$@"; do args+=(-o "$c"); done
+  args+=(-o "process detach" -o "target delete" -o "target create $exe --core $core")
+  for c in "$@"; do args+=(-o "$c"); done
+  timeout "${TW_DBG_TIMEOUT:-600}" lldb -b "${args[@]}" 2>&1
+}
+
 make_core() { # PID -> echoes the core path
   timeout "${TW_DBG_TIMEOUT:-600}" gcore -o "$TW_TMP/core" "$1" >/dev/null 2>&1 || fail "gcore failed on $1"
   echo "$TW_TMP/core.$1"

@@ -13,43 +13,44 @@ gcc -O2 -pthread -o "$TW_TMP/hang-O2" "$HERE/hang.c" || fail "cannot compile han
 # lldb's side only.
 Q='[(d["certain"], [x[:2] for x in chain(d["chain"])]) for d in j["deadlocks"]]'
 
+# Each debugger reads the live process and then its core in one session (lib.sh): gdb writes
+# the core, lldb reads it after.
 for bin in hang hang-O2; do
   start_prog "$TW_TMP/$bin" cycle3
-  l=$(lldb_pid "$PROG_PID" 'tw deadlocks --json')
+  core=$TW_TMP/core.$PROG_PID
+  g=$(gdb_live_core "$PROG_PID" "$TW_TMP/$bin" "$core" 'tw deadlocks --json')
+  l=$(lldb_live_core "$PROG_PID" "$TW_TMP/$bin" "$core" 'tw deadlocks --json')
   echo "$l" | jsonq 'any(d["certain"] and sum(1 for e in d["chain"] if "task" in e) == 3 for d in j["deadlocks"])' >/dev/null \
     || fail "$bin cycle3 live: no certain 3-thread cycle: $(echo "$l" | grep -m1 '^{\|error:' | cut -c1-300)"
   echo "$l" | jsonq '[e["name"] for e in j["deadlocks"][0]["chain"] if "resource" in e]' | grep -q 'vault\[1\]' \
     || { [ "$bin" = hang-O2 ] && echo "$l" | grep -q '"vault'; } \
     || fail "$bin cycle3: mutexes not named from symbols: $(echo "$l" | grep -m1 '^{' | cut -c1-300)"
-  g=$(gdb_pid "$PROG_PID" 'tw deadlocks --json')
   [ "$(echo "$l" | jsonq "$Q")" = "$(echo "$g" | jsonq "$Q")" ] || fail "$bin cycle3 live: lldb $(echo "$l" | jsonq "$Q") gdb $(echo "$g" | jsonq "$Q")"
-  core=$(make_core "$PROG_PID")
-  c=$(lldb_core "$TW_TMP/$bin" "$core" 'tw deadlocks --json')
-  [ "$(echo "$c" | jsonq "$Q")" = "$(echo "$l" | jsonq "$Q")" ] || fail "$bin cycle3 core: $(echo "$c" | jsonq "$Q")"
-  gc=$(gdb_core "$TW_TMP/$bin" "$core" 'tw deadlocks --json')
-  [ "$(echo "$c" | jsonq "$Q")" = "$(echo "$gc" | jsonq "$Q")" ] || fail "$bin cycle3 core: lldb differs from gdb"
+  [ "$(echo "$l" | jsonq --nth 1 "$Q")" = "$(echo "$l" | jsonq "$Q")" ] || fail "$bin cycle3 core: $(echo "$l" | jsonq --nth 1 "$Q")"
+  [ "$(echo "$l" | jsonq --nth 1 "$Q")" = "$(echo "$g" | jsonq --nth 1 "$Q")" ] || fail "$bin cycle3 core: lldb differs from gdb"
   kill -0 "$PROG_PID" 2>/dev/null || fail "$bin cycle3 did not survive being attached"
   kill -9 "$PROG_PID"
 done
 
 for mode in semhold lostsignal join; do
   start_prog "$TW_TMP/hang" "$mode"
-  l=$(lldb_pid "$PROG_PID" 'tw deadlocks --json')
+  core=$TW_TMP/core.$PROG_PID
+  g=$(gdb_live_core "$PROG_PID" "$TW_TMP/hang" "$core" 'tw deadlocks --json')
+  l=$(lldb_live_core "$PROG_PID" "$TW_TMP/hang" "$core" 'tw deadlocks --json')
   echo "$l" | jsonq 'len(j["deadlocks"]) >= 1' >/dev/null || fail "$mode live: no deadlock: $(echo "$l" | grep -m1 '^{\|error:' | cut -c1-300)"
-  g=$(gdb_pid "$PROG_PID" 'tw deadlocks --json')
   [ "$(echo "$l" | jsonq "$Q")" = "$(echo "$g" | jsonq "$Q")" ] || fail "$mode live: lldb $(echo "$l" | jsonq "$Q") gdb $(echo "$g" | jsonq "$Q")"
-  core=$(make_core "$PROG_PID")
-  c=$(lldb_core "$TW_TMP/hang" "$core" 'tw deadlocks --json')
-  gc=$(gdb_core "$TW_TMP/hang" "$core" 'tw deadlocks --json')
-  [ "$(echo "$c" | jsonq "$Q")" = "$(echo "$gc" | jsonq "$Q")" ] || fail "$mode core: lldb $(echo "$c" | jsonq "$Q") gdb $(echo "$gc" | jsonq "$Q")"
+  c=$(echo "$l" | jsonq --nth 1 "$Q"); gc=$(echo "$g" | jsonq --nth 1 "$Q")
+  [ -n "$c" ] && [ "$c" = "$gc" ] || fail "$mode core: lldb $c gdb $gc"
   kill -9 "$PROG_PID"
 done
 
 start_prog "$TW_TMP/hang" healthy
+# three samples, each a fresh attach at its own instant, in one lldb session
+l=$(lldb_pid "$PROG_PID" 'tw deadlocks --json' 'process detach' 'platform shell sleep 0.2' "process attach -p $PROG_PID" \
+      'tw deadlocks --json' 'process detach' 'platform shell sleep 0.3' "process attach -p $PROG_PID" 'tw deadlocks --json')
 for i in 1 2 3; do
-  l=$(lldb_pid "$PROG_PID" 'tw deadlocks --json')
-  echo "$l" | jsonq 'j["deadlocks"] is not None' >/dev/null || fail "healthy: no JSON: $(echo "$l" | tail -2)"
-  echo "$l" | jsonq 'any(d["certain"] for d in j["deadlocks"])' >/dev/null && fail "healthy: a certain deadlock was reported (sample $i)"
+  echo "$l" | jsonq --nth "$((i - 1))" 'j["deadlocks"] is not None' >/dev/null || fail "healthy: no JSON for sample $i: $(echo "$l" | tail -2)"
+  echo "$l" | jsonq --nth "$((i - 1))" 'any(d["certain"] for d in j["deadlocks"])' >/dev/null && fail "healthy: a certain deadlock was reported (sample $i)"
 done
 kill -0 "$PROG_PID" 2>/dev/null || fail "healthy program did not survive"
 kill -9 "$PROG_PID"

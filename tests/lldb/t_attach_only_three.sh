@@ -40,17 +40,17 @@ for p in $PROGS; do
   for c in "${cmds[@]}"; do gargs+=("tw $c"); largs+=("tw $c"); done
 
   # the console as gdb and lldb are used: one session (`tw console`, commands on stdin), one
-  # collection of the threads' facts for all four commands
+  # collection of the threads' facts for all four commands; gdb writes the core in its session
+  core=$TW_TMP/core.$pid
   c=$(printf '%s\n' "${cmds[@]}" | build/bin/tw console --pid "$pid" | json_lines)
-  g=$(gdb_pid "$pid" "${gargs[@]}" | json_lines)
-  l=$(lldb_pid "$pid" "${largs[@]}" | json_lines)
-  compare "$p live" "$c" "$g" "$l"
+  gboth=$(gdb_live_core "$pid" "$TW_TMP/$p" "$core" "${gargs[@]}" | json_lines)
+  [ -s "$core" ] || fail "$p: gdb wrote no core"
+  lboth=$(lldb_live_core "$pid" "$TW_TMP/$p" "$core" "${largs[@]}" | json_lines)
+  k=${#cmds[@]}
+  compare "$p live" "$c" "$(echo "$gboth" | head -n "$k")" "$(echo "$lboth" | head -n "$k")"
 
-  core=$(make_core "$pid")
   c=$(printf '%s\n' "${cmds[@]}" | build/bin/tw console --core "$core" --exe "$TW_TMP/$p" | json_lines)
-  g=$(gdb_core "$TW_TMP/$p" "$core" "${gargs[@]}" | json_lines)
-  l=$(lldb_core "$TW_TMP/$p" "$core" "${largs[@]}" | json_lines)
-  compare "$p core" "$c" "$g" "$l"
+  compare "$p core" "$c" "$(echo "$gboth" | sed -n "$((k + 1)),\$p")" "$(echo "$lboth" | sed -n "$((k + 1)),\$p")"
   kill -9 "$pid"; rm -f "$core"
   n=$((n + 1))
 done
