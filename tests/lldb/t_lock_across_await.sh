@@ -16,6 +16,7 @@ exe=build/examples/lock-across-await
 
 # the deadlocks --json line of a debugger's output
 first_json() { echo "$1" | grep -m1 '^{"as_of"'; }
+second_json() { echo "$1" | grep '^{"as_of"' | sed -n 2p; }
 
 # check_plain WHAT JSON OWNER-TID OWNER-NAME-as-Python
 check_plain() {
@@ -49,16 +50,17 @@ otid=$(echo "$c" | jsonq "j['deadlocks'][0]['chain'][2]['thread']" 2>/dev/null)
 oname=$(cat "/proc/$pid/task/$otid/comm" 2>/dev/null)
 case "$oname" in twrt-worker-*) ;; *) fail "console live: cfg's owner ($otid, '$oname') is not a runtime worker: $(echo "$c" | cut -c1-600)";; esac
 check_plain "console live" "$c" "$otid" "'$oname'"
-g=$(gdb_pid "$pid" 'tw deadlocks --json')
-check_plain "gdb live" "$(first_json "$g")" "$otid" "'$oname'"
-l=$(lldb_pid "$pid" 'tw deadlocks --json')
-check_plain "lldb live" "$(first_json "$l")" "$otid" "'$oname'"
-core=$(make_core "$pid")
+# each debugger reads the process live and then its core in one session (gdb writes the core)
+core=$TW_TMP/core.$pid
+gboth=$(gdb_live_core "$pid" "$exe" "$core" 'tw deadlocks --json')
+check_plain "gdb live" "$(first_json "$gboth")" "$otid" "'$oname'"
+lboth=$(lldb_live_core "$pid" "$exe" "$core" 'tw deadlocks --json')
+check_plain "lldb live" "$(first_json "$lboth")" "$otid" "'$oname'"
 kill -9 "$pid"
 c=$(build/bin/tw deadlocks --json --core "$core" --exe "$exe")
 check_plain "console core" "$c" "$otid" None   # a core keeps no thread names
-g=$(first_json "$(gdb_core "$exe" "$core" 'tw deadlocks --json')")
-l=$(first_json "$(lldb_core "$exe" "$core" 'tw deadlocks --json')")
+g=$(second_json "$gboth")
+l=$(second_json "$lboth")
 [ "$g" = "$c" ] || fail "gdb's deadlocks from the plain core differ from the console's: $g"
 [ "$l" = "$c" ] || fail "lldb's deadlocks from the plain core differ from the console's: $l"
 rm -f "$core"
@@ -72,19 +74,21 @@ for _ in $(seq 1 150); do grep -q 'tw-example: ready' "$TW_TMP/run.out" && break
 grep -q 'tw-example: ready' "$TW_TMP/run.out" || fail "lock-across-await under tw run not ready: $(cat "$TW_TMP/run.err")"
 c=$(build/bin/tw deadlocks --json --pid "$pid")
 check_adapter "console live" "$c"
-g=$(first_json "$(gdb_pid "$pid" 'tw deadlocks --json')")
+core=$TW_TMP/core.$pid
+gboth=$(gdb_live_core "$pid" "$exe" "$core" 'tw deadlocks --json')
+g=$(first_json "$gboth")
 check_adapter "gdb live" "$g"
-l=$(first_json "$(lldb_pid "$pid" 'tw deadlocks --json')")
+lboth=$(lldb_live_core "$pid" "$exe" "$core" 'tw deadlocks --json')
+l=$(first_json "$lboth")
 check_adapter "lldb live" "$l"
 # the region alone holds this chain, and it no longer moves: the same bytes live too
 [ "$g" = "$c" ] || fail "gdb's live deadlocks under tw run differ from the console's: $g"
 [ "$l" = "$c" ] || fail "lldb's live deadlocks under tw run differ from the console's: $l"
-core=$(make_core "$pid")
 kill -9 "$pid"
 c=$(build/bin/tw deadlocks --json --core "$core" --exe "$exe")
 check_adapter "console core" "$c"
-g=$(first_json "$(gdb_core "$exe" "$core" 'tw deadlocks --json')")
-l=$(first_json "$(lldb_core "$exe" "$core" 'tw deadlocks --json')")
+g=$(second_json "$gboth")
+l=$(second_json "$lboth")
 [ "$g" = "$c" ] || fail "gdb's deadlocks from the tw run core differ from the console's: $g"
 [ "$l" = "$c" ] || fail "lldb's deadlocks from the tw run core differ from the console's: $l"
 rm -f "$core"
