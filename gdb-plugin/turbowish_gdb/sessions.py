@@ -88,7 +88,7 @@ class _Runner:
         return -1
 
 
-_cache = {}   # (target key, mode) -> (generation, Session)
+_cache = {}   # (target key, mode, one sample) -> (generation, Session)
 
 
 def drop_all():
@@ -100,7 +100,9 @@ def drop_all():
 def get(lib, attach_only=False, one_sample=False):
     """The session for the selected target (opened or reused)."""
     inf = target.inferior()
-    k = (target.key(inf), "facts" if attach_only else "auto")
+    # one sample and two are different answers: neither may be served for the other (a cached
+    # two-sample proof is no reply to --one-sample, nor one sample to a plain `tw deadlocks`)
+    k = (target.key(inf), "facts" if attach_only else "auto", bool(one_sample))
     gen = _generation[0]
     old = _cache.get(k)
     if old is not None and old[0] == gen and old[1].handle:

@@ -3,6 +3,7 @@
 set -u
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." || exit 1
 PLUGIN=build/share/gdb/turbowish.py
+GDB_PLUGIN=$PLUGIN
 TEST=$(basename "$0" .sh)
 . tests/lib/procs.sh gdb
 
@@ -35,6 +36,7 @@ core_of() {
   timeout 180 gcore -o "$TMP/core" "$1" >/dev/null 2>&1 || fail "gcore of $1 failed"
   echo "$TMP/core.$1"
 }
+. tests/lib/live_core.sh
 # json [--nth N] EXPR : evaluate EXPR over the Nth JSON object line of stdin (see jcheck.py)
 json() { python3 tests/gdb/jcheck.py "$@"; }
 # no_traceback TEXT : the plugin never lets a Python traceback through

@@ -98,18 +98,9 @@ start_prog() {
   kill -0 "$PROG_PID" 2>/dev/null || fail "$1 exited"
 }
 
-# gdb_live_core PID EXE CORE CMD... / lldb_live_core PID EXE CORE CMD...: one debugger session
-# that runs the commands on the live process, then (gdb) writes its core to CORE or (lldb) reads
-# CORE already written, and runs them again on the core: a user's detach and `core-file`, and one
-# debugger start-up where two or three were (most of what such a check costs).
-gdb_live_core() {
-  local pid=$1 exe=$2 core=$3; shift 3
-  local args=()
-  for c in "$@"; do args+=(-ex "$c"); done
-  args+=(-ex "gcore $core" -ex detach -ex "file $exe" -ex "core-file $core")
-  for c in "$@"; do args+=(-ex "$c"); done
-  timeout "${TW_DBG_TIMEOUT:-600}" gdb -batch -nx -x "$GDB_PLUGIN" -p "$pid" "${args[@]}" 2>&1
-}
+# lldb_live_core PID EXE CORE CMD...: as gdb_live_core (tests/lib/live_core.sh), for lldb: the
+# commands on the live process, then on CORE (already written, by gdb_live_core) after a detach.
+. tests/lib/live_core.sh
 lldb_live_core() {
   local pid=$1 exe=$2 core=$3; shift 3
   local args=("${LLDB_PRE[@]}" -o "plugin load $PLUGIN" -p "$pid")
