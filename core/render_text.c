@@ -8,12 +8,17 @@ void twc__text_site(struct twc_session *s, struct sbuf *b, uint32_t site)
     const struct tw_site_rec *r = twc__site_at(s, site);
     if (!r) { twc__sb_puts(b, "-"); return; }
     const char *f = twc__str_at(s, r->file), *slash = strrchr(f, '/'), *func = twc__str_at(s, r->func);
-    /* no line table for the place (a build without -g): the function its symbol names says more
-     * than "??:0" */
-    if (!r->line && !strcmp(f, "??") && func[0])
-        twc__sb_printf(b, "%s (no debug info) %s", func, twc__str_at(s, r->expr));
-    else
-        twc__sb_printf(b, "%s:%u %s", slash ? slash + 1 : f, r->line, twc__str_at(s, r->expr));
+    /* no line table for the place (a build without -g, a stripped server from the distribution):
+     * the function its symbol names says more than "??:0", and the adapter's text ("epoll_wait
+     * via libuv.so.1 in uv_run") is whole without "?:0" in front */
+    const char *expr = twc__str_at(s, r->expr);
+    if (!r->line && (!strcmp(f, "??") || !strcmp(f, "?")) && (func[0] || expr[0])) {
+        if (func[0] && !strstr(expr, func))
+            twc__sb_printf(b, "%s (no debug info) %s", func, expr);
+        else
+            twc__sb_puts(b, expr);
+    } else
+        twc__sb_printf(b, "%s:%u %s", slash ? slash + 1 : f, r->line, expr);
 }
 
 void twc__text_as_of(struct twc_session *s, struct sbuf *b)
