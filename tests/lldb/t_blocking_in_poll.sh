@@ -28,19 +28,21 @@ check() {
 
 c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
 check "console live" "$c1" "$c2"
-g=$(gdb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
-check "gdb live" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)"
-l=$(lldb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
-check "lldb live" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)"
-
-core=$(make_core "$pid")
+# gdb and lldb each read the process live and then its core in one session (gdb writes the core)
+core=$TW_TMP/core.$pid
 exe=build/examples/blocking-in-poll
+CMDS3=('tw tasks --json' 'tw alerts --json' 'tw why 2 --json')
+gboth=$(gdb_live_core "$pid" "$exe" "$core" "${CMDS3[@]}" | grep '^{')
+check "gdb live" "$(echo "$gboth" | sed -n 1p)" "$(echo "$gboth" | sed -n 2p)"
+lboth=$(lldb_live_core "$pid" "$exe" "$core" "${CMDS3[@]}" | grep '^{')
+check "lldb live" "$(echo "$lboth" | sed -n 1p)" "$(echo "$lboth" | sed -n 2p)"
+
 c1=$(build/bin/tw tasks --json --core "$core" --exe "$exe"); c2=$(build/bin/tw alerts --json --core "$core" --exe "$exe")
 check "console core" "$c1" "$c2" None
-g=$(gdb_core "$exe" "$core" 'tw tasks --json' 'tw alerts --json' 'tw why 2 --json')
-check "gdb core" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" None
-l=$(lldb_core "$exe" "$core" 'tw tasks --json' 'tw alerts --json' 'tw why 2 --json')
-check "lldb core" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" None
+g=$(echo "$gboth" | sed -n '4,$p')
+check "gdb core" "$(echo "$g" | sed -n 1p)" "$(echo "$g" | sed -n 2p)" None
+l=$(echo "$lboth" | sed -n '4,$p')
+check "lldb core" "$(echo "$l" | sed -n 1p)" "$(echo "$l" | sed -n 2p)" None
 # the same bytes in every frontend from the core (live ones differ by the moment each stops)
 [ "$(echo "$g" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "gdb's tasks JSON from the core differs from the console's"
 [ "$(echo "$l" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "lldb's tasks JSON from the core differs from the console's"
