@@ -4,7 +4,7 @@ running healthy program COUNT times, each at a random instant, and print one sum
     CASE FRONTEND samples=N certain=C possible=P errors=E seconds=S
 Every sample that says certain is kept whole in LOGDIR/CASE.FRONTEND.certain (the JSON and
 the command that produced it); every sample without JSON in LOGDIR/CASE.FRONTEND.errors.
-gdb and lldb take up to SESSION samples in one debugger process, as a user who detaches and
+gdb and lldb take up to SESSION (5) samples in one debugger process, as a user who detaches and
 attaches again would: each sample is still a fresh attach at a random instant, and what is
 saved is the debugger's start-up, most of a sample's cost (the first attach of each session
 still takes the path of a new one).
@@ -19,7 +19,7 @@ import time
 GDB_PLUGIN = "build/share/gdb/turbowish.py"
 
 
-SESSION = int(os.environ.get("HEALTHY_SESSION", "4"))   # samples per gdb/lldb process
+SESSION = int(os.environ.get("HEALTHY_SESSION", "5"))   # samples per gdb/lldb process
 
 
 def pause():
