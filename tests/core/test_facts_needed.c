@@ -29,59 +29,58 @@ static void picture(struct rb *R, uint64_t poll_since)
     rb_event(R, 0, 1000000000ull, TW_EV_WAKER_CLONE, 2, 0, 1, 0, 0, 0);
 }
 
-static int needs(struct rb *R, char *why, size_t n)
+/* Asks a session of R (then freed) and checks the answer, and that the reason holds fragment. */
+static void expect(struct rb *R, int want, const char *fragment)
 {
+    char why[200];
     twc_session *s = rb_open(R, 0);
     cr_assert(s);
-    int v = twc_needs_thread_facts(s, 0, why, n);
+    int v = twc_needs_thread_facts(s, 0, why, sizeof why);
     twc_close(s);
     rb_free(R);
-    return v;
+    cr_assert_eq(v, want, "%s", why);
+    if (fragment) cr_assert(strstr(why, fragment), "want '%s' in '%s'", fragment, why);
 }
 
 Test(facts_needed, a_healthy_picture_needs_none)
 {
     struct rb R;
-    char why[200];
     picture(&R, 1000000000ull - 10000000ull);   /* polling for 10 ms */
-    cr_assert_eq(needs(&R, why, sizeof why), 0, "%s", why);
+    expect(&R, 0, NULL);
 }
 
 Test(facts_needed, a_poll_older_than_the_long_poll_threshold_needs_them)
 {
     struct rb R;
-    char why[200];
     picture(&R, 1000000000ull - 60000000ull);   /* 60 ms: past long_poll's 50 */
-    cr_assert_eq(needs(&R, why, sizeof why), 1);
-    cr_assert(strstr(why, "task 3 has been polling for 60.0 ms"), "%s", why);
+    expect(&R, 1, "task 3 has been polling for 60.0 ms");
 }
 
 Test(facts_needed, an_object_named_by_its_address_needs_them)
 {
     struct rb R;
-    char why[200];
     picture(&R, 1000000000ull);
     struct tw_res_rec *r = rb_res(&R, 2, "0x7ffd61177660", TW_RES_MUTEX, 1);
     r->address = 0x7ffd61177660ull;
-    cr_assert_eq(needs(&R, why, sizeof why), 1);
-    cr_assert(strstr(why, "named only by its address"), "%s", why);
+    expect(&R, 1, "named only by its address");
+}
+
+/* a thread's task on thread tid that nobody named: it has the program's name */
+static void program_named_thread(struct rb *R, uint32_t tid)
+{
+    picture(R, 1000000000ull);
+    struct tw_task_rec *t = rb_task(R, 4, "server", TW_TASK_WAITING);
+    t->flags |= TW_TF_ROOT;
+    t->os_tid = tid;
 }
 
 Test(facts_needed, a_thread_nobody_named_needs_them_but_not_the_main_thread)
 {
     struct rb R;
-    char why[200];
-    picture(&R, 1000000000ull);
-    struct tw_task_rec *m = rb_task(&R, 4, "server", TW_TASK_WAITING);
-    m->flags |= TW_TF_ROOT;
-    m->os_tid = 100;   /* the main thread keeps the program's name */
-    cr_assert_eq(needs(&R, why, sizeof why), 0, "%s", why);
-    picture(&R, 1000000000ull);
-    struct tw_task_rec *t = rb_task(&R, 4, "server", TW_TASK_WAITING);
-    t->flags |= TW_TF_ROOT;
-    t->os_tid = 104;
-    cr_assert_eq(needs(&R, why, sizeof why), 1);
-    cr_assert(strstr(why, "no name of its own"), "%s", why);
+    program_named_thread(&R, 100);   /* the main thread keeps the program's name */
+    expect(&R, 0, NULL);
+    program_named_thread(&R, 104);
+    expect(&R, 1, "no name of its own");
 }
 
 /* A live session: the collector runs only when a poll is long and its thread not running. */
