@@ -75,8 +75,10 @@ void tgt_pid_sources(struct tw_target *t);
 /* twc_run_fn for a live process (ctx: its int pid): waits, refusing a stopped process. */
 int tgt_pid_runner(void *ctx, unsigned ms, char *why, size_t n);
 int64_t fd_pread_reader(void *ctx, uint64_t addr, void *buf, uint64_t len);
-/* lend_frames.c: lend the threads' frames to a region session, so that objects the adapter
- * named by address are named from the frame that holds them ("main:mu1"). Best effort. */
+/* lend_frames.c: lend the threads' facts to a region session (frames: objects the adapter named
+ * by address are named from the frame that holds them, "main:mu1"; kernel waits and owners): a
+ * core's at once, a live process's through a collector libtwcore calls only when they could
+ * change an answer. t must stay where it is while the session lives. Best effort. */
 void tgt_lend_frames(struct tw_target *t);
 /* target_core.c */
 int core_open(struct tw_target *t, char *err, size_t n);

@@ -152,7 +152,7 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
     char *words[32]; int nw = 0;
     struct run_ctx c = { .s = s, .words = words, .err = err, .errlen = errlen };
     c.o.long_poll_ms = s->long_poll_ms ? s->long_poll_ms : 50;
-    c.o.blocking_poll_ms = 100;
+    c.o.blocking_poll_ms = TWC_BLOCKING_POLL_MS;
     c.o.await_id = -1;
     for (char *p = strtok(line, " \t\r\n"); p; p = strtok(NULL, " \t\r\n")) {
         if (!strcmp(p, "--json")) c.o.json = 1;
@@ -183,6 +183,8 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
     c.has_arg = nw > 1;
     int rs = twc__refresh_if_live(s, err, errlen);
     if (rs) return rs;
+    uint32_t soonest = c.o.long_poll_ms < c.o.blocking_poll_ms ? c.o.long_poll_ms : c.o.blocking_poll_ms;
+    twc__collect_if_needed(s, soonest ? soonest : 1);
     struct sbuf b; twc__sb_init(&b);
     char note[200] = "";
     c.b = &b; c.note = note; c.notelen = sizeof note;

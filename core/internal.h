@@ -45,6 +45,7 @@ struct mtask {
     uint32_t max_ran_us;     /* longest poll's time not preempted, a lower bound (ABI 1.4), 0 = none */
     uint32_t blocked_poll;   /* 1 + index of the lent fact of its worker blocked in the kernel (kernel_waits.c), 0 none */
     uint8_t outer_blocked;   /* its poll runs another task's poll (a LocalSet) that is blocked in the kernel */
+    uint8_t in_kernel;       /* polling in the region, shown waiting in the kernel by lent facts (kernel_waits.c) */
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
     /* histograms and the saved context stay in the region: twc__read_task_rec() fetches them */
 };
@@ -126,6 +127,7 @@ struct twc_session {
     twc_read_fn rd; void *rctx; uint64_t base;
     twc_write_fn wr; void *wctx;
     twc_run_fn run; void *runctx;         /* lets a live target run between two samples */
+    twc_collect_fn collect; void *collect_ctx; /* lends the threads' facts when needed (facts_needed.c) */
     twc_symbolize_fn sym; void *symctx;   /* frontend's code symbolizer (frames.c), may be NULL */
     twc_read_fn stack_rd; void *stack_rctx; /* the target's address space, for bt (bt.c), may be NULL */
     twc_thread_stack_fn thread_stacks; void *thread_stacks_ctx; /* attach-only bt: a thread's pcs */
@@ -426,6 +428,8 @@ void twc__user_names_apply(struct twc_session *s, struct model *m);
  * process's comm until pthread_setname_np; a core gives every thread the process's name)? Then
  * the name says nothing of the thread. */
 int twc__program_named(const char *exe, const char *name);
+/* A name the pthread adapter gives a thread nobody named: the program's, "thread", "OBJ+0xOFF". */
+int twc__unnamed_thread(const char *exe, const char *name);
 /* kernel_waits.c: thread tasks the model shows polling whose thread the frontend saw blocked in
  * the kernel become waiting (on the outside world), at a site of their own */
 struct kernel_waits;
@@ -465,6 +469,10 @@ void twc__blocked_poll_owner(const struct model *m, struct blocked_poll *bp);
 void twc__kernel_waits_free(struct kernel_waits *k);
 /* the present model is rebuilt at the next command (with or without the lent facts) */
 void twc__drop_present_model(struct twc_session *s);
+/* facts_needed.c: before a command at the present, have the frontend's collector lend the
+ * threads' facts when twc_needs_thread_facts says they matter (1 when it did). */
+int twc__collect_if_needed(struct twc_session *s, uint32_t poll_ms);
+#define TWC_BLOCKING_POLL_MS 100   /* blocking_in_poll's default threshold */
 /* decode.c: keep str (malloc'd, owned from now on) as the string at offset off */
 const char *twc__lazy_put(struct twc_session *s, uint32_t off, char *str);
 

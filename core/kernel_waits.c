@@ -215,6 +215,7 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
             if (!w->bound) { w->bound = 1; w->task_id = t->id; w->task_version = t->version; }
             if (w->task_id != t->id || w->task_version != t->version) break;
             t->state = TW_TASK_WAITING;
+            t->in_kernel = 1;
             t->wait_kind = w->f.block == TWC_BLOCK_SLEEP && w->f.timed ? TW_WAIT_TIMER : TW_WAIT_IO;
             t->waiting_on = 0;
             if (w->f.timed) t->flags |= TW_TF_TIMED;

@@ -185,7 +185,7 @@ static int deadlocks(struct take *k, const struct model *m, struct twc_snapshot 
 static int alerts(struct take *k, const struct model *m, struct twc_snapshot *out)
 {
     struct alert *al = NULL; size_t n = 0;
-    struct cmdopts o = { .long_poll_ms = k->s->long_poll_ms ? k->s->long_poll_ms : 50, .blocking_poll_ms = 100 };
+    struct cmdopts o = { .long_poll_ms = k->s->long_poll_ms ? k->s->long_poll_ms : 50, .blocking_poll_ms = TWC_BLOCKING_POLL_MS };
     if (twc__compute_alerts(k->s, m, &o, &al, &n)) { free(al); return TWC_EINTERNAL; }
     struct twc_alert *v = array(k, n, sizeof *v);
     for (size_t i = 0; v && i < n; i++) {
@@ -237,6 +237,7 @@ int twc_snapshot_take(twc_session *s, unsigned what, struct twc_snapshot *out, c
     out->mem = k.mem;
     const struct model *m = NULL;
     int st = twc__refresh_if_live(s, err, errlen);
+    if (!st) twc__collect_if_needed(s, 0);
     if (what & (TWC_SNAP_ALERTS | TWC_SNAP_EVENTS)) TRY(twc__need_events(s, err, errlen));   /* alerts read the log */
     TRY(twc__need_model(s, &m, err, errlen));
     if (!st) {

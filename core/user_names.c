@@ -54,7 +54,7 @@ int twc__program_named(const char *exe, const char *name)
 
 /* A name the adapter gives a thread nobody named: the program's own, "thread", or the
  * trampoline's place "libstdc++.so.6+0xd4490". */
-static int unnamed_thread(const char *exe, const char *name)
+int twc__unnamed_thread(const char *exe, const char *name)
 {
     if (!strcmp(name, "thread")) return 1;
     const char *plus = strstr(name, "+0x");
@@ -104,7 +104,7 @@ void twc__user_names_apply(struct twc_session *s, struct model *m)
         struct mtask *t = &m->tasks[i];
         if (!(t->flags & TW_TF_ROOT) || !t->os_tid) continue;
         char start[256];
-        if (unnamed_thread(exe, twc__str_at(s, t->name)) &&
+        if (twc__unnamed_thread(exe, twc__str_at(s, t->name)) &&
             twc__start_function(s->stack_names, t->os_tid, start, sizeof start) == 0 && strcmp(start, "main") != 0)
             t->name = own_string(s, start);
         const struct tw_site_rec *site = s->sites_loaded ? twc__site_at(s, t->await_site) : NULL;

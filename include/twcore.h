@@ -146,6 +146,27 @@ int twc_render_stack(twc_session *s, uint64_t task, const uint64_t *pcs, size_t 
 typedef int (*twc_run_fn)(void *ctx, unsigned ms, char *why, size_t whylen);
 void twc_set_runner(twc_session *s, twc_run_fn fn, void *ctx);
 
+/* Would the threads' own facts (twc_set_frames, twc_set_thread_facts, twc_set_thread_objects:
+ * what a frontend collects by stopping every thread of a live target) change any answer about
+ * the region's present? Decided from the region alone: 1 when a task has been polling for
+ * poll_ms or more on a thread that is not running (what is it blocked in?), when a resource is
+ * named only by its address (a stack frame may name it), when a thread task has no name of its
+ * own or waits at a line of a toolchain header, or when C++ names wait to be demangled and no
+ * executable was lent; 0 otherwise (then no answer depends on the facts: a healthy, fast
+ * program). poll_ms 0 means the smaller of the session's long_poll threshold and the
+ * blocking_in_poll default (100 ms). why (may be NULL) gets the first reason, in one sentence.
+ * 0 for attach-only sessions, history views and when the region cannot be read. */
+int twc_needs_thread_facts(twc_session *s, uint32_t poll_ms, char *why, size_t whylen);
+
+/* How libtwcore gets those facts when it needs them: before each command at the present
+ * (twc_exec, twc_snapshot_take: every refresh of a live view) of a live session, libtwcore asks
+ * twc_needs_thread_facts with the command's thresholds and, only when the answer is 1, calls
+ * fn, which collects the facts (stopping the target) and lends them with the twc_set_* calls
+ * above. A frontend that lends a collector therefore stops a healthy program never. ctx must
+ * stay valid until the session is closed or the collector replaced (fn = NULL removes it). */
+typedef void (*twc_collect_fn)(twc_session *s, void *ctx);
+void twc_set_fact_collector(twc_session *s, twc_collect_fn fn, void *ctx);
+
 /* Run one command line, e.g. "deadlocks --json", "tasks --limit 50", "why 7", "back 5",
  * "log 200 --json", "task 3", "pause 7". The words are exactly the `tw` commands of
  * DESIGN.md without the leading "tw":

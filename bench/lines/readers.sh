@@ -37,5 +37,37 @@ if grep -q ready "$out"; then
   echo "\"region_touched_100k_tasks_1m_events_bytes\": {\"median\": ${rss:-0}, \"p999\": ${rss:-0}},"
 fi
 kill -9 $pid 2>/dev/null; rm -f "$out"
+# The reader's cost on a live region (issue 21 point 6): `tw tasks --json` on a healthy program
+# (examples/hello: nothing for the threads' facts to change, so the target is never stopped) and
+# on one whose task is blocked inside its poll (examples/blocking-in-poll: every thread stopped
+# once for their facts). Wall and CPU time of the look, 5 runs; and how long the target stood
+# still, first PTRACE_SEIZE to last PTRACE_DETACH under strace, 3 runs (0 when never stopped).
+look_cost() { # NAME EXAMPLE
+  local out pid
+  out=$(mktemp)
+  "$B/examples/$2" >"$out" 2>&1 & pid=$!
+  for _ in $(seq 100); do grep -q ready "$out" && break; sleep 0.1; done
+  if grep -q ready "$out"; then
+    fig "look_${1}_ms" "$B/bin/tw" tasks --json --pid $pid
+    command -v strace >/dev/null && python3 - "$1" "$B/bin/tw" $pid <<'PY'
+import subprocess, sys, tempfile
+name, tw, pid = sys.argv[1:]
+stops = []
+for _ in range(3):
+    with tempfile.NamedTemporaryFile("r") as log:
+        subprocess.run(["strace", "-f", "-qq", "-ttt", "-e", "trace=ptrace", "-o", log.name, tw, "tasks", "--json", "--pid", pid],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ts = [(float(l.split()[1]), l) for l in log if "PTRACE_" in l and len(l.split()) > 1]
+    seize = [t for t, l in ts if "PTRACE_SEIZE" in l]
+    detach = [t for t, l in ts if "PTRACE_DETACH" in l]
+    stops.append((max(detach) - min(seize)) * 1e3 if seize and detach else 0.0)
+stops.sort()
+print('"look_%s_stopped_ms": {"median": %.1f, "p999": %.1f},' % (name, stops[1], stops[-1]))
+PY
+  fi
+  kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$out"
+}
+look_cost healthy hello
+look_cost blocked blocking-in-poll
 echo "\"snapshot_100k_tasks_1m_events_bytes\": {\"median\": $(stat -c %s "$snap"), \"p999\": $(stat -c %s "$snap")}"
 rm -f "$snap"

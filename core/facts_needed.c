@@ -1,0 +1,122 @@
+/* facts_needed.c — does a look at a region need the threads' own facts?
+ *
+ * A frontend of a live process collects attach-only facts (frames, kernel waits, owners) by
+ * stopping every thread with ptrace: 25 ms for memcached's 10 threads, and the program's clients
+ * wait meanwhile. The region alone tells when those facts could change an answer, because each
+ * use of them starts from something the region shows:
+ *   - a poll in progress on a thread (a runtime task, an event loop's turn, a thread's own
+ *     task under the pthread adapter) whose thread is not running: the facts say what it is
+ *     blocked in (kernel_waits.c, blocked_polls.c, poll_deadlocks.c). Only a poll older than
+ *     the smaller of the long_poll and blocking_in_poll thresholds is asked about: below both,
+ *     no alert depends on it, and a cross-world chain through it is only ever possible;
+ *   - an object the adapter named by its address, which a stack frame may name (locals.c);
+ *   - a thread nobody named, whose start function the frames know, a thread waiting at a line
+ *     of a toolchain header, whose user's line the frames know, and C++ names to demangle,
+ *     which need the executable the frames come with (user_names.c).
+ * Nothing else reads them. A thread that is running (state R) is not blocked in anything the
+ * facts could show: kernel_waits.c would drop its fact anyway. */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+
+/* Why facts are needed, in one sentence; 0 when they are not. */
+static int say(char *why, size_t n, const char *fmt, unsigned long long a, const char *b)
+{
+    if (why && n) snprintf(why, n, fmt, a, b);
+    return 1;
+}
+
+static int addressed_only(struct twc_session *s, const struct mres *r)
+{
+    const char *x = twc__str_at(s, r->name);
+    char hex[24];
+    snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)r->address);
+    if (!r->address || (x[0] && strcmp(x, hex))) return 0;
+    /* frames lent earlier keep naming a local while its frame lives */
+    return !s->stack_names || !twc__stack_name(s->stack_names, r->address);
+}
+
+static int mangled(const char *x) { return x[0] == '_' && x[1] == 'Z'; }
+
+static int thread_is_main(const struct twc_session *s, const struct mtask *t)
+{
+    return s->hdr.pid > 0 && t->os_tid == (uint32_t)s->hdr.pid;
+}
+
+static int needs_frames(struct twc_session *s, const struct model *m, char *why, size_t n)
+{
+    char exe[sizeof s->hdr.exe + 1];
+    memcpy(exe, s->hdr.exe, sizeof s->hdr.exe);
+    exe[sizeof s->hdr.exe] = 0;
+    for (size_t i = 0; i < m->nres; i++) {
+        const struct mres *r = &m->res[i];
+        if (r->hidden || r->torn) continue;
+        if (addressed_only(s, r))
+            return say(why, n, "resource %llu is named only by its address %s", (unsigned long long)r->id,
+                       twc__str_at(s, r->name));
+        if (!s->stack_names && mangled(twc__str_at(s, r->name)))
+            return say(why, n, "resource %llu has a C++ name to demangle (%s)", (unsigned long long)r->id,
+                       twc__str_at(s, r->name));
+    }
+    for (size_t i = 0; i < m->ntasks; i++) {
+        const struct mtask *t = &m->tasks[i];
+        if (t->hidden || t->torn || !(t->flags & TW_TF_ROOT) || !t->os_tid || t->state == TW_TASK_DONE) continue;
+        const char *name = twc__str_at(s, t->name);
+        if (!thread_is_main(s, t) && twc__unnamed_thread(exe, name))
+            return say(why, n, "thread task %llu has no name of its own (%s)", (unsigned long long)t->id, name);
+        const struct tw_site_rec *site = t->state == TW_TASK_WAITING ? twc__site_at(s, t->await_site) : NULL;
+        if (site && twc__is_toolchain_source(twc__str_at(s, site->file)))
+            return say(why, n, "thread task %llu waits at a line of a toolchain header (%s)", (unsigned long long)t->id,
+                       twc__str_at(s, site->file));
+    }
+    for (size_t i = 1; !s->stack_names && s->sites_loaded && i < s->nsites; i++)
+        if (mangled(twc__str_at(s, s->sites[i].func)))
+            return say(why, n, "site %llu is in a C++ function to demangle (%s)", (unsigned long long)i,
+                       twc__str_at(s, s->sites[i].func));
+    return 0;
+}
+
+static int needs_kernel_waits(struct twc_session *s, const struct model *m, uint32_t poll_ms, char *why, size_t n)
+{
+    uint64_t limit_ns = (uint64_t)poll_ms * 1000000ull;
+    for (size_t i = 0; i < m->ntasks; i++) {
+        const struct mtask *t = &m->tasks[i];
+        /* a thread's task shown waiting by earlier facts is, in the region, still polling */
+        if (t->hidden || t->torn || !t->os_tid || (t->state != TW_TASK_POLLING && !t->in_kernel)) continue;
+        if (s->read_now <= t->state_ts || twc__dur_ns(s, s->read_now - t->state_ts) < limit_ns) continue;
+        char st = (s->flags & TWC_LIVE) ? twc__thread_state_now(s, t->os_tid) : 0;
+        if (st == 'R') continue;
+        if (why && n)
+            snprintf(why, n, "task %llu has been polling for %.1f ms (threshold %u ms) on thread %u, which is not running",
+                     (unsigned long long)t->id, twc__dur_ns(s, s->read_now - t->state_ts) / 1e6, poll_ms, t->os_tid);
+        return 1;
+    }
+    return 0;
+}
+
+int twc_needs_thread_facts(twc_session *s, uint32_t poll_ms, char *why, size_t n)
+{
+    if (why && n) why[0] = 0;
+    if (!s || s->facts || !s->at_now) return 0;
+    char err[160];
+    if (twc__load_model(s, err, sizeof err)) return 0;   /* the command itself will say why */
+    if (!poll_ms) {
+        uint32_t lp = s->long_poll_ms ? s->long_poll_ms : 50;
+        poll_ms = lp < TWC_BLOCKING_POLL_MS ? lp : TWC_BLOCKING_POLL_MS;
+    }
+    return needs_kernel_waits(s, &s->now, poll_ms, why, n) || needs_frames(s, &s->now, why, n);
+}
+
+void twc_set_fact_collector(twc_session *s, twc_collect_fn fn, void *ctx)
+{
+    if (s) { s->collect = fn; s->collect_ctx = ctx; }
+}
+
+int twc__collect_if_needed(struct twc_session *s, uint32_t poll_ms)
+{
+    if (!s || !s->collect || !(s->flags & TWC_LIVE) || !twc_needs_thread_facts(s, poll_ms, NULL, 0)) return 0;
+    s->collect(s, s->collect_ctx);
+    /* the present model is rebuilt with what was lent (names are applied when it is built) */
+    twc__drop_present_model(s);
+    return 1;
+}

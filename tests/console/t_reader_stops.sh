@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The console stops a process with a region only when the threads' facts could change an answer
+# (issue 21 point 2, libtwcore's twc_needs_thread_facts): `tw tasks`, `tw deadlocks` and
+# `tw alerts` on healthy, fast programs (examples/hello, the runtime's healthy ping-pong) make
+# no ptrace call at all, counted by strace; on examples/blocking-in-poll, whose task has been
+# blocked in pthread_mutex_lock inside its poll for longer than the threshold, the console
+# still seizes the threads and the alert names the lock from their facts.
+cd "$(dirname "$(readlink -f "$0")")/../.." || exit 1
+. tests/console/lib.sh
+command -v strace >/dev/null || { echo "  skip: no strace"; exit 0; }
+echo "t_reader_stops:"
+
+# seizes CMD...: how many threads CMD (a tw look) seized, with its output in $TMP/look
+seizes() {
+  timeout 30 strace -f -qq -e trace=ptrace -o "$TMP/strace" "$@" >"$TMP/look" 2>/dev/null
+  grep -c 'PTRACE_SEIZE' "$TMP/strace"
+}
+
+healthy() { # NAME BINARY
+  launch_ready "$TMP/$1.out" 10 "$2" || { fail "$1: $LAUNCH_ERR"; return; }
+  local pid=$PID cmd n
+  sleep 0.3   # polls and waits well under way
+  for cmd in "tasks --json" "deadlocks --json" "alerts --json"; do
+    n=$(seizes "$TW" $cmd --pid "$pid")
+    if [ "$n" != 0 ]; then fail "$1: tw $cmd stopped a healthy program ($n seizes): $(head -c 300 "$TMP/look")"; fi
+  done
+  [ "$n" = 0 ] && ok "$1: tasks, deadlocks, alerts: 0 ptrace seizes"
+  kill -9 "$pid"
+}
+healthy hello build/examples/hello
+healthy rt_pingpong build/tests/healthy/rt_pingpong
+
+start_example blocking-in-poll && {
+  n=$(seizes "$TW" alerts --json --pid "$EX_PID")
+  if [ "$n" -ge 1 ] && jpy '[a for a in j["alerts"] if a["kind"] == "blocking_in_poll" and "cfg_lock" in a["message"]]' <"$TMP/look" >/dev/null; then
+    ok "blocking-in-poll: $n seizes, blocking_in_poll names cfg_lock"
+  else
+    fail "blocking-in-poll: $n seizes; $(head -c 300 "$TMP/look")"
+  fi
+}
+finish

@@ -1,0 +1,140 @@
+/* When does a look at a region need the threads' own facts (core/facts_needed.c)? Only when
+ * they could change an answer: a poll older than the thresholds on a thread that is not
+ * running, an object named only by its address, a thread nobody named. A frontend's collector
+ * (the console's ptrace stop) is called by twc_exec only then, and what it lends is used.
+ * Timestamps are nanoseconds (the builder's clock); the newest event is "now" for a session
+ * that is not live. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include "region_builder.h"
+
+static const struct rb_sizes SZ = { 8, 8, 8, 2, 64, 4096 };
+
+/* A healthy picture: task 1 waiting on mutex "gate" that task 2 holds (ready), task 3 polling on
+ * thread 103 since `poll_since`; the newest event at 1,000,000,000 ns. */
+static void picture(struct rb *R, uint64_t poll_since)
+{
+    rb_init(R, &SZ);
+    struct tw_header *h = rb_hdr(R);
+    h->pid = 100;
+    strcpy(h->exe, "server");
+    rb_res(R, 1, "gate", TW_RES_MUTEX, 1);
+    struct tw_task_rec *w = rb_task(R, 1, "waiter", TW_TASK_WAITING), *o = rb_task(R, 2, "owner", TW_TASK_READY);
+    rb_wait(w, TW_WAIT_ACQUIRE, 1, rb_site(R, "/src/server.c", 10, "lock(&gate)"));
+    rb_edge(o, 1, TW_EDGE_HOLD, 1);
+    struct tw_task_rec *p = rb_task(R, 3, "handler", TW_TASK_POLLING);
+    p->os_tid = 103;
+    p->state_ts = poll_since;
+    rb_event(R, 0, 1000000000ull, TW_EV_WAKER_CLONE, 2, 0, 1, 0, 0, 0);
+}
+
+/* Asks a session of R (then freed) and checks the answer, and that the reason holds fragment. */
+static void expect(struct rb *R, int want, const char *fragment)
+{
+    char why[200];
+    twc_session *s = rb_open(R, 0);
+    cr_assert(s);
+    int v = twc_needs_thread_facts(s, 0, why, sizeof why);
+    twc_close(s);
+    rb_free(R);
+    cr_assert_eq(v, want, "%s", why);
+    if (fragment) cr_assert(strstr(why, fragment), "want '%s' in '%s'", fragment, why);
+}
+
+Test(facts_needed, a_healthy_picture_needs_none)
+{
+    struct rb R;
+    picture(&R, 1000000000ull - 10000000ull);   /* polling for 10 ms */
+    expect(&R, 0, NULL);
+}
+
+Test(facts_needed, a_poll_older_than_the_long_poll_threshold_needs_them)
+{
+    struct rb R;
+    picture(&R, 1000000000ull - 60000000ull);   /* 60 ms: past long_poll's 50 */
+    expect(&R, 1, "task 3 has been polling for 60.0 ms");
+}
+
+Test(facts_needed, an_object_named_by_its_address_needs_them)
+{
+    struct rb R;
+    picture(&R, 1000000000ull);
+    struct tw_res_rec *r = rb_res(&R, 2, "0x7ffd61177660", TW_RES_MUTEX, 1);
+    r->address = 0x7ffd61177660ull;
+    expect(&R, 1, "named only by its address");
+}
+
+/* a thread's task on thread tid that nobody named: it has the program's name */
+static void program_named_thread(struct rb *R, uint32_t tid)
+{
+    picture(R, 1000000000ull);
+    struct tw_task_rec *t = rb_task(R, 4, "server", TW_TASK_WAITING);
+    t->flags |= TW_TF_ROOT;
+    t->os_tid = tid;
+}
+
+Test(facts_needed, a_thread_nobody_named_needs_them_but_not_the_main_thread)
+{
+    struct rb R;
+    program_named_thread(&R, 100);   /* the main thread keeps the program's name */
+    expect(&R, 0, NULL);
+    program_named_thread(&R, 104);
+    expect(&R, 1, "no name of its own");
+}
+
+/* A live session: the collector runs only when a poll is long and its thread not running. */
+struct probe { char state; int collected; };
+
+static int thread_state(void *ctx, uint32_t tid, unsigned want, struct twc_kthread *k)
+{
+    (void)want;
+    if (tid != 103) return -1;
+    *k = (struct twc_kthread){ .state = ((struct probe *)ctx)->state, .in_syscall = 1, .start_ns = 1, .cpu_ns = 1,
+                               .run_ns = 1, .queue_ns = 0, .since_ran_ns = -1 };
+    return 0;
+}
+
+static size_t threads(void *ctx, uint32_t *tids, size_t max)
+{
+    (void)ctx;
+    if (max) tids[0] = 103;
+    return 1;
+}
+
+static void collector(twc_session *s, void *ctx)
+{
+    ((struct probe *)ctx)->collected++;
+    struct twc_fact_thread th = { .tid = 103, .name = "pool", .block = TWC_BLOCK_IO };
+    twc_set_thread_facts(s, &th, 1);
+}
+
+static char *tasks_with(char state, struct probe *p)
+{
+    struct rb R;
+    picture(&R, 1000);   /* polling since the clock's start: long past every threshold */
+    twc_session *s = rb_open(&R, TWC_LIVE);
+    cr_assert(s);
+    p->state = state;
+    twc_set_thread_source(s, thread_state, threads, p);
+    twc_set_fact_collector(s, collector, p);
+    int st;
+    char *o = rb_exec(s, "tasks --json", &st);
+    cr_assert(o, "status %d", st);
+    twc_close(s);
+    rb_free(&R);
+    return o;
+}
+
+Test(facts_needed, the_collector_runs_only_for_a_long_poll_on_a_thread_not_running)
+{
+    struct probe p = { 0 };
+    char *o = tasks_with('R', &p);
+    cr_assert_eq(p.collected, 0, "a running thread's poll was collected for");
+    cr_assert(strstr(o, "\"blocked_in\":null"), "%s", o);
+    free(o);
+    o = tasks_with('S', &p);
+    cr_assert_eq(p.collected, 1);
+    cr_assert(strstr(o, "\"blocked_in\":{\"thread\":103"), "the lent facts were not used: %s", o);
+    free(o);
+}
