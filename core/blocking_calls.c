@@ -97,6 +97,20 @@ int twc__frames_mention_futex(const struct twc_raw_frame *fr, size_t n)
     return 0;
 }
 
+/* libc++'s std::future (and shared_future) waits in __assoc_sub_state::__sub_wait on a
+ * std::condition_variable inside the shared state: pthread_cond_wait, then libc++'s
+ * condition_variable::wait, then __sub_wait (mangled `17__assoc_sub_state10__sub_wait`, or
+ * demangled). libc++.so may count as the program's own (unpacked outside the system
+ * directories), so the frames past the first own one are looked at too, a few of them. */
+int twc__libcxx_future_wait(const struct twc_raw_frame *fr, size_t n, size_t at)
+{
+    for (size_t i = at + 1; i < n && i <= at + 3; i++)
+        for (int k = 0; k < fr[i].nnames && k < TWC_RAW_MAX_NAMES; k++)
+            if (fr[i].names[k] && strstr(fr[i].names[k], "__assoc_sub_state") && strstr(fr[i].names[k], "__sub_wait"))
+                return 1;
+    return 0;
+}
+
 /* x86-64 system call numbers (asm/unistd_64.h) of calls that wait for time or the outside
  * world. Anything not listed does not wait (the thread is about to run). */
 int twc__syscall_block(long nr, int *timed)

@@ -236,5 +236,13 @@ int twc_classify_thread(const twc_glibc *g, twc_read_fn rd, void *ctx, const str
     if (call && call->timed)
         v->timed = 1;
     object_of(&mem, g, t, call, nr, lock_pi, top, v);
+    if (v->block == TWC_BLOCK_COND && twc__libcxx_future_wait(t->frames, t->nframes, at)) {
+        /* libc++'s future: the condvar is its shared state's, the mutex the state's own */
+        v->block = TWC_BLOCK_FUTURE;
+        v->object2 = 0;
+        v->how2 = NULL;
+        v->nobjs = 1;
+        v->objs[0].kind = TW_RES_FUTURE;
+    }
     return TWC_OK;
 }

@@ -21,7 +21,6 @@
 #include "internal.h"
 #include "dwarf_names.h"
 
-#define MAX_DEPTH 32
 #define MAX_DIES_PER_FRAME 20000
 #define MAX_PIECES 8
 
@@ -35,7 +34,7 @@ struct guards {
     const struct twc_fact_frame *f;
     Dwarf_Die func;            /* the frame's function, whose frame base locates its variables */
     uint64_t bias, rel_pc, tid;
-    int cu_version, dies;
+    int cu_version;
     twc__guard_fn fn;
     void *arg;
 };
@@ -70,29 +69,30 @@ static Dwarf_Off class_named(Dwarf_Debug dbg, Dwarf_Off type, const char *prefix
     return 0;
 }
 
+struct member { const char *name; long long off; };
+
+static int member_named(Dwarf_Die k, void *arg)
+{
+    struct member *m = arg;
+    Dwarf_Half tag = 0;
+    Dwarf_Error e = 0;
+    char *nm = NULL;
+    dwarf_tag(k, &tag, &e);
+    if (tag == DW_TAG_member && dwarf_diename(k, &nm, &e) == DW_DLV_OK && nm && !strcmp(nm, m->name) &&
+        twc__dw_attr_num(k, DW_AT_data_member_location, &m->off) != 0)
+        m->off = -1;
+    return m->off >= 0;
+}
+
 /* Byte offset of the data member `name` of the class at cls, -1 when it has none. */
 static long long member_offset(Dwarf_Debug dbg, Dwarf_Off cls, const char *name)
 {
-    Dwarf_Die c = die_at(dbg, cls), k = 0, sib;
-    Dwarf_Error e = 0;
-    long long off = -1;
+    Dwarf_Die c = die_at(dbg, cls);
+    struct member m = { name, -1 };
     if (!c) return -1;
-    if (dwarf_child(c, &k, &e) != DW_DLV_OK) k = NULL;
+    twc__dw_each_child(dbg, c, 0, member_named, &m);
     dwarf_dealloc_die(c);
-    while (k && off < 0) {
-        Dwarf_Half tag = 0;
-        char *nm = NULL;
-        dwarf_tag(k, &tag, &e);
-        if (tag == DW_TAG_member && dwarf_diename(k, &nm, &e) == DW_DLV_OK && nm && !strcmp(nm, name) &&
-            twc__dw_attr_num(k, DW_AT_data_member_location, &off) != 0)
-            off = -1;
-        sib = 0;
-        int rc = dwarf_siblingof_b(dbg, k, 1, &sib, &e);
-        dwarf_dealloc_die(k);
-        k = rc == DW_DLV_OK ? sib : NULL;
-    }
-    if (k) dwarf_dealloc_die(k);
-    return off;
+    return m.off;
 }
 
 /* The pieces of one location description whose values the expression states outright
@@ -208,35 +208,16 @@ static void try_this(struct guards *g, Dwarf_Die v)
         g->fn(g->arg, g->tid, obj, 1);
 }
 
-struct in_arg { uint64_t pc; int in; };
-static void in_cb(void *arg, uint64_t lo, uint64_t hi)
+/* A variable (a guard) or formal parameter (`this`) in scope at the frame's pc. */
+static int in_scope(Dwarf_Die c, void *arg)
 {
-    struct in_arg *a = arg;
-    if (a->pc >= lo && a->pc < hi) a->in = 1;
-}
-
-/* The variables of d in scope at the pc: its own, those of the lexical blocks and inlined
- * bodies the pc lies in. */
-static void scan(struct guards *g, Dwarf_Die d, int depth)
-{
+    struct guards *g = arg;
+    Dwarf_Half tag = 0;
     Dwarf_Error e = 0;
-    Dwarf_Die c = 0, sib;
-    if (depth > MAX_DEPTH || dwarf_child(d, &c, &e) != DW_DLV_OK) return;
-    while (c && g->dies++ < MAX_DIES_PER_FRAME) {
-        Dwarf_Half tag = 0;
-        dwarf_tag(c, &tag, &e);
-        if (tag == DW_TAG_variable && g->want == WANT_GUARDS) try_guard(g, c);
-        else if (tag == DW_TAG_formal_parameter && g->want == WANT_THIS) try_this(g, c);
-        else if (tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine) {
-            struct in_arg ia = { g->rel_pc, 0 };
-            if (twc__dw_die_ranges(c, g->cu_version, in_cb, &ia) && ia.in) scan(g, c, depth + 1);
-        }
-        sib = 0;
-        int rc = dwarf_siblingof_b(g->dbg, c, 1, &sib, &e);
-        dwarf_dealloc_die(c);
-        c = rc == DW_DLV_OK ? sib : NULL;
-    }
-    if (c) dwarf_dealloc_die(c);
+    dwarf_tag(c, &tag, &e);
+    if (tag == DW_TAG_variable && g->want == WANT_GUARDS) try_guard(g, c);
+    else if (tag == DW_TAG_formal_parameter && g->want == WANT_THIS) try_this(g, c);
+    return 0;
 }
 
 static int each_frame(struct guards *g, struct stack_names *sn, uint64_t only_tid)
@@ -253,10 +234,11 @@ static int each_frame(struct guards *g, struct stack_names *sn, uint64_t only_ti
         Dwarf_Half ver = 0, osz = 0;
         g->cu_version = dwarf_get_version_of_die(d, &ver, &osz) == DW_DLV_OK ? ver : 0;
         g->tid = f[i].tid;
-        g->dies = 0;
         g->f = &f[i];
         g->func = d;
-        scan(g, d, 0);
+        /* its own variables, those of the lexical blocks and inlined bodies the pc lies in */
+        int budget = MAX_DIES_PER_FRAME;
+        twc__dw_each_in_scope(g->dbg, d, g->rel_pc, g->cu_version, 1, &budget, in_scope, g);
         dwarf_dealloc_die(d);
     }
     return 0;
@@ -264,12 +246,12 @@ static int each_frame(struct guards *g, struct stack_names *sn, uint64_t only_ti
 
 int twc__shared_guards(struct stack_names *sn, twc_read_fn rd, void *rctx, twc__guard_fn fn, void *arg)
 {
-    struct guards g = { WANT_GUARDS, twc__stack_dwarf(sn), rd, rctx, NULL, NULL, 0, 0, 0, 0, 0, fn, arg };
+    struct guards g = { WANT_GUARDS, twc__stack_dwarf(sn), rd, rctx, NULL, NULL, 0, 0, 0, 0, fn, arg };
     return each_frame(&g, sn, 0);
 }
 
 int twc__inlined_this(struct stack_names *sn, uint64_t tid, twc_read_fn rd, void *rctx, twc__guard_fn fn, void *arg)
 {
-    struct guards g = { WANT_THIS, twc__stack_dwarf(sn), rd, rctx, NULL, NULL, 0, 0, 0, 0, 0, fn, arg };
+    struct guards g = { WANT_THIS, twc__stack_dwarf(sn), rd, rctx, NULL, NULL, 0, 0, 0, 0, fn, arg };
     return tid ? each_frame(&g, sn, tid) : -1;
 }

@@ -2,7 +2,8 @@
  * std::barrier, std::counting_semaphore and std::atomic<T>::wait sleep in libstdc++'s inline
  * __atomic_wait_address on a word of the object itself, so no function name on the stack says
  * which (the futex call is made from the program's own inlined code). The DWARF type of the
- * variable around the word does: the outermost library class the word lies in. The one place a
+ * variable around the word does: the outermost library class the word lies in. A word in none
+ * of these classes is no C++ wait object (0): the adapter's sessions leave it a kernel wait. The one place a
  * new C++ synchronisation class goes: a row here (tests/core/test_cxx_names.c has one per row). */
 #include <string.h>
 #include "internal.h"
@@ -12,6 +13,8 @@ static const struct { const char *cls; int kind; } classes[] = {
     {"barrier<", TW_RES_BARRIER},
     {"counting_semaphore<", TW_RES_SEMAPHORE}, /* binary_semaphore is counting_semaphore<1> */
     {"__atomic_semaphore", TW_RES_SEMAPHORE},
+    /* std::atomic<T>::wait: a C++ wait, but anyone may store and notify: nothing more than other */
+    {"atomic<", TW_RES_OTHER},
 };
 
 int twc__cxx_kind_of_class(const char *cls)

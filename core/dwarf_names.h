@@ -32,6 +32,19 @@ int twc__dw_die_ranges(Dwarf_Die die, int cu_version, range_fn fn, void *arg);
  * debug handle and the compile unit's base address */
 int twc__dw_die_ranges4(Dwarf_Debug dbg, Dwarf_Die die, range_fn fn, void *arg);
 
+/* dw_children.c: call fn(child, arg) on each child of parent in order, at most limit of them (0:
+ * no limit), until fn returns nonzero, which is returned (0 when it never did). A child is freed
+ * once fn returns: keep its offset, not the DIE. */
+typedef int (*twc__dw_child_fn)(Dwarf_Die child, void *arg);
+int twc__dw_each_child(Dwarf_Debug dbg, Dwarf_Die parent, int limit, twc__dw_child_fn fn, void *arg);
+
+/* The same over the DIEs in scope at pc (relative to the executable) in d: fn is called on d's
+ * children and, depth-first in their place, on those of each lexical block (and inlined body,
+ * when inlined is set) whose ranges hold pc; the blocks themselves are not passed. At most
+ * *budget DIEs are visited (it is spent as they are: -1 once it is gone). */
+int twc__dw_each_in_scope(Dwarf_Debug dbg, Dwarf_Die d, uint64_t pc, int cu_version, int inlined, int *budget,
+                          twc__dw_child_fn fn, void *arg);
+
 /* locals.c's per-session view of the executable's DWARF, shared with user_site.c: the debug
  * handle (indexed on first use; NULL when the executable has no usable DWARF), the subprogram
  * DIE around an absolute pc (0, with the pc relative to the executable; -1 when none), the

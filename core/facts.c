@@ -58,15 +58,13 @@ static void add_reader(void *arg, uint64_t tid, uint64_t lock, int from_memory)
     }
 }
 
-/* The object whose waiters (the threads blocked on futex word `word`) all sleep on a slot of
- * libstdc++'s atomic-wait pools. */
-static int pool_owner(struct twc_session *s, const struct twc_facts *f, uint64_t word, char *name, size_t n, int *kind)
+/* The threads blocked on the object at `word` (at most n), into tids. */
+static size_t waiters_of(const struct twc_facts *f, uint64_t word, uint64_t *tids, size_t n)
 {
-    uint64_t tids[64];
     size_t nt = 0;
-    for (size_t i = 0; i < f->nthreads && nt < ARRAY_LEN(tids); i++)
+    for (size_t i = 0; i < f->nthreads && nt < n; i++)
         if (f->threads[i].object == word) tids[nt++] = f->threads[i].tid;
-    return s->stack_names ? twc__wait_pool_owner(s->stack_names, NULL, NULL, tids, nt, name, n, kind) : -1;
+    return nt;
 }
 
 /* The mutex a std::condition_variable_any's waiters re-lock is its own, on the heap: named by
@@ -192,14 +190,14 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         if (local) r->name = intern(&A, local);
         if (!r->name && f->exe) {
             char cls[128];
-            char *nm = twc__symbolize_data_typed(f->exe, f->load_bias, r->address, cls, sizeof cls);
+            uint64_t tids[64];
+            int k;
             /* a futex nobody's name identified, inside a std::latch, std::counting_semaphore...,
              * or a slot of libstdc++'s atomic-wait pools that the object's waiters share */
-            int k = r->kind == TW_RES_OTHER ? twc__cxx_kind_of_class(cls) : 0;
-            char owner[256];
-            if (r->kind == TW_RES_OTHER && twc__is_wait_pool(nm) && pool_owner(s, f, r->address, owner, sizeof owner, &k) == 0)
-                r->name = intern(&A, owner);
-            else if (nm) r->name = intern(&A, nm);
+            char *nm = twc__futex_word_name(f->exe, f->load_bias, s->stack_names, NULL, NULL, r->address, tids,
+                                            waiters_of(f, r->address, tids, ARRAY_LEN(tids)), &k, cls, sizeof cls);
+            if (r->kind != TW_RES_OTHER) k = 0;
+            if (nm) r->name = intern(&A, nm);
             free(nm);
             if (k) { r->kind = (uint8_t)k; r->class_ = TW_CLASS_CONSUMABLE; r->capacity = k == TW_RES_SEMAPHORE ? -1 : 1; }
             char mu[300];

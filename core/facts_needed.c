@@ -82,7 +82,7 @@ static int needs_kernel_waits(struct twc_session *s, const struct model *m, uint
     for (size_t i = 0; i < m->ntasks; i++) {
         const struct mtask *t = &m->tasks[i];
         /* a thread's task shown waiting by earlier facts is, in the region, still polling */
-        if (t->hidden || t->torn || !t->os_tid || (t->state != TW_TASK_POLLING && !t->in_kernel)) continue;
+        if (t->hidden || t->torn || !t->os_tid || (t->state != TW_TASK_POLLING && !t->kernel_wait)) continue;
         if (s->read_now <= t->state_ts || twc__dur_ns(s, s->read_now - t->state_ts) < limit_ns) continue;
         char st = (s->flags & TWC_LIVE) ? twc__thread_state_now(s, t->os_tid) : 0;
         if (st == 'R') continue;

@@ -37,6 +37,9 @@ struct twc__blocking_call {
 const struct twc__blocking_call *twc__find_blocking_call(const struct twc_raw_frame *fr, size_t n, size_t *at);
 /* Is any frame below the program's own code in a function named like a futex helper? */
 int twc__frames_mention_futex(const struct twc_raw_frame *fr, size_t n);
+/* Is the condvar wait whose blocking call is frame `at` libc++'s std::future::wait (its shared
+ * state's __assoc_sub_state::__sub_wait among the next few frames)? */
+int twc__libcxx_future_wait(const struct twc_raw_frame *fr, size_t n, size_t at);
 /* What a thread blocked in system call nr waits for when it is not a futex: TWC_BLOCK_SLEEP,
  * TWC_BLOCK_IO, or TWC_BLOCK_NONE (a call that does not wait). *timed: has a timeout. */
 int twc__syscall_block(long nr, int *timed);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "glibc.h"
+#include "dwarf_names.h"
 
 struct found {
     int mutex_owner, mutex_kind, cond_signals, cond_futex, cond_mutex, cond_size;
@@ -33,67 +34,72 @@ static int member_offset(Dwarf_Debug dbg, Dwarf_Die m)
     return r;
 }
 
+struct members_of { Dwarf_Debug dbg; const char *sname; struct found *f; };
+
+static int read_member(Dwarf_Die child, void *arg)
+{
+    struct members_of *a = arg;
+    struct found *f = a->f;
+    const char *sname = a->sname;
+    char *mn = 0;
+    Dwarf_Half tag;
+    Dwarf_Error e;
+    if (dwarf_tag(child, &tag, &e) == DW_DLV_OK && tag == DW_TAG_member && dwarf_diename(child, &mn, &e) == DW_DLV_OK) {
+        int off = member_offset(a->dbg, child);
+        if (strcmp(sname, "__pthread_mutex_s") == 0) {
+            if (!strcmp(mn, "__owner")) f->mutex_owner = off;
+            if (!strcmp(mn, "__kind")) f->mutex_kind = off;
+        } else if (strcmp(sname, "__pthread_cond_s") == 0) {
+            if (!strcmp(mn, "__g_signals")) f->cond_signals = off;
+        } else if (strcmp(sname, "__pthread_rwlock_arch_t") == 0) {
+            if (!strcmp(mn, "__readers")) f->rw_readers = off;
+            if (!strcmp(mn, "__wrphase_futex")) f->rw_wrphase = off;
+            if (!strcmp(mn, "__writers_futex")) f->rw_writers_futex = off;
+            if (!strcmp(mn, "__cur_writer")) f->rw_cur_writer = off;
+        }
+        dwarf_dealloc(a->dbg, mn, DW_DLA_STRING);
+    }
+    return 0;
+}
+
 static void read_struct(Dwarf_Debug dbg, Dwarf_Die s, const char *sname, struct found *f)
 {
-    Dwarf_Die child = 0;
     Dwarf_Error e;
     if (strcmp(sname, "__pthread_cond_s") == 0) {
         Dwarf_Unsigned sz;
         if (dwarf_bytesize(s, &sz, &e) == DW_DLV_OK)
             f->cond_size = (int)sz;
     }
-    if (dwarf_child(s, &child, &e) != DW_DLV_OK)
-        return;
-    for (int guard = 0; child && guard < 256; guard++) {
-        char *mn = 0;
-        Dwarf_Half tag;
-        if (dwarf_tag(child, &tag, &e) == DW_DLV_OK && tag == DW_TAG_member &&
-            dwarf_diename(child, &mn, &e) == DW_DLV_OK) {
-            int off = member_offset(dbg, child);
-            if (strcmp(sname, "__pthread_mutex_s") == 0) {
-                if (!strcmp(mn, "__owner")) f->mutex_owner = off;
-                if (!strcmp(mn, "__kind")) f->mutex_kind = off;
-            } else if (strcmp(sname, "__pthread_cond_s") == 0) {
-                if (!strcmp(mn, "__g_signals")) f->cond_signals = off;
-            } else if (strcmp(sname, "__pthread_rwlock_arch_t") == 0) {
-                if (!strcmp(mn, "__readers")) f->rw_readers = off;
-                if (!strcmp(mn, "__wrphase_futex")) f->rw_wrphase = off;
-                if (!strcmp(mn, "__writers_futex")) f->rw_writers_futex = off;
-                if (!strcmp(mn, "__cur_writer")) f->rw_cur_writer = off;
-            }
-            dwarf_dealloc(dbg, mn, DW_DLA_STRING);
-        }
-        Dwarf_Die next = 0;
-        int r = dwarf_siblingof_b(dbg, child, 1, &next, &e);
-        dwarf_dealloc(dbg, child, DW_DLA_DIE);
-        child = r == DW_DLV_OK ? next : 0;
-    }
+    struct members_of a = { dbg, sname, f };
+    twc__dw_each_child(dbg, s, 256, read_member, &a);
 }
 
-/* Walk a CU's DIE tree (bounded) for the three structure types. */
-static void walk(Dwarf_Debug dbg, Dwarf_Die d, int depth, struct found *f, int *budget)
+struct walk_arg { Dwarf_Debug dbg; int depth; struct found *f; int *budget; };
+static void walk(Dwarf_Debug dbg, Dwarf_Die parent, int depth, struct found *f, int *budget);
+
+static int walk_child(Dwarf_Die d, void *arg)
 {
+    struct walk_arg *a = arg;
+    Dwarf_Half tag;
     Dwarf_Error e;
-    while (d && (*budget)-- > 0) {
-        Dwarf_Half tag;
-        char *name = 0;
-        if (dwarf_tag(d, &tag, &e) == DW_DLV_OK && tag == DW_TAG_structure_type &&
-            dwarf_diename(d, &name, &e) == DW_DLV_OK) {
-            if (!strcmp(name, "__pthread_mutex_s") || !strcmp(name, "__pthread_cond_s") ||
-                !strcmp(name, "__pthread_rwlock_arch_t"))
-                read_struct(dbg, d, name, f);
-            dwarf_dealloc(dbg, name, DW_DLA_STRING);
-        } else if (depth < 4 && (tag == DW_TAG_union_type || tag == DW_TAG_typedef || tag == DW_TAG_structure_type)) {
-            Dwarf_Die c = 0;
-            if (dwarf_child(d, &c, &e) == DW_DLV_OK)
-                walk(dbg, c, depth + 1, f, budget);
-        }
-        Dwarf_Die next = 0;
-        int r = dwarf_siblingof_b(dbg, d, 1, &next, &e);
-        if (depth > 0 || r == DW_DLV_OK)
-            dwarf_dealloc(dbg, d, DW_DLA_DIE);
-        d = r == DW_DLV_OK ? next : 0;
+    char *name = 0;
+    if ((*a->budget)-- <= 0) return 1;
+    if (dwarf_tag(d, &tag, &e) == DW_DLV_OK && tag == DW_TAG_structure_type && dwarf_diename(d, &name, &e) == DW_DLV_OK) {
+        if (!strcmp(name, "__pthread_mutex_s") || !strcmp(name, "__pthread_cond_s") ||
+            !strcmp(name, "__pthread_rwlock_arch_t"))
+            read_struct(a->dbg, d, name, a->f);
+        dwarf_dealloc(a->dbg, name, DW_DLA_STRING);
+    } else if (a->depth < 4 && (tag == DW_TAG_union_type || tag == DW_TAG_typedef || tag == DW_TAG_structure_type)) {
+        walk(a->dbg, d, a->depth + 1, a->f, a->budget);
     }
+    return 0;
+}
+
+/* Walk the children of a CU's DIE (bounded) for the three structure types. */
+static void walk(Dwarf_Debug dbg, Dwarf_Die parent, int depth, struct found *f, int *budget)
+{
+    struct walk_arg a = { dbg, depth, f, budget };
+    twc__dw_each_child(dbg, parent, 0, walk_child, &a);
 }
 
 /* Walk the CU that covers code address `pc`, found through .debug_aranges: one lookup
@@ -104,15 +110,14 @@ static int walk_cu_at(Dwarf_Debug dbg, uint64_t pc, struct found *f)
     Dwarf_Signed n = 0;
     Dwarf_Error e;
     Dwarf_Off off;
-    Dwarf_Die cu = 0, c = 0;
+    Dwarf_Die cu = 0;
     if (!pc || dwarf_get_aranges(dbg, &ar, &n, &e) != DW_DLV_OK)
         return -1;
     int rc = -1;
     if (dwarf_get_arange(ar, (Dwarf_Unsigned)n, pc, &one, &e) == DW_DLV_OK &&
         dwarf_get_cu_die_offset(one, &off, &e) == DW_DLV_OK && dwarf_offdie_b(dbg, off, 1, &cu, &e) == DW_DLV_OK) {
         int budget = 200000;
-        if (dwarf_child(cu, &c, &e) == DW_DLV_OK)
-            walk(dbg, c, 1, f, &budget);
+        walk(dbg, cu, 1, f, &budget);
         dwarf_dealloc(dbg, cu, DW_DLA_DIE);
         rc = 0;
     }
@@ -193,10 +198,8 @@ int twc__glibc_from_debug(const char *debug_path, const char *libc_path, struct 
             dwarf_dealloc(dbg, name, DW_DLA_STRING);
         }
         if (want) {
-            Dwarf_Die c = 0;
             int budget = 200000;
-            if (dwarf_child(cu, &c, &e) == DW_DLV_OK)
-                walk(dbg, c, 1, &f, &budget);
+            walk(dbg, cu, 1, &f, &budget);
         }
         dwarf_dealloc(dbg, cu, DW_DLA_DIE);
     }

@@ -45,7 +45,7 @@ struct mtask {
     uint32_t max_ran_us;     /* longest poll's time not preempted, a lower bound (ABI 1.4), 0 = none */
     uint32_t blocked_poll;   /* 1 + index of the lent fact of its worker blocked in the kernel (kernel_waits.c), 0 none */
     uint8_t outer_blocked;   /* its poll runs another task's poll (a LocalSet) that is blocked in the kernel */
-    uint8_t in_kernel;       /* polling in the region, shown waiting in the kernel by lent facts (kernel_waits.c) */
+    uint8_t kernel_wait;     /* its wait is a lent kernel fact (kernel_waits.c), not the region's: the region has it polling */
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
     /* histograms and the saved context stay in the region: twc__read_task_rec() fetches them */
 };
@@ -54,6 +54,7 @@ struct mres {
     uint64_t id, address;
     uint32_t version, seq, name, create_site, slot;
     uint8_t kind, class_, closed, torn, hidden, owner_known;
+    uint8_t lent;            /* not in the region: a futex word a lent kernel wait sleeps on (kernel_objects.c) */
     int64_t capacity, available, queued;
     uint32_t waiters, wakes_pending;   /* ABI 1.2 wake_state: waiters, wakes in flight to them */
     uint64_t created_ts;
@@ -421,6 +422,12 @@ char *twc__symbolize_data_typed(const char *exe, uint64_t load_bias, uint64_t ad
 /* cxx_kinds.c: the resource kind a futex word means by the library class it lies in (a
  * std::latch is a barrier, a std::counting_semaphore a semaphore), 0 when the class says nothing */
 int twc__cxx_kind_of_class(const char *cls);
+/* futex_words.c: the name of futex word addr that threads `waiters` sleep on (malloc'd, NULL when no
+ * symbol covers it), the outermost toolchain class it lies in (cls), and *kind the resource kind
+ * that class or, for a slot of libstdc++'s waiter pools, the waiters' object gives (0: none).
+ * One rule for attach-only and adapter sessions. */
+char *twc__futex_word_name(const char *exe, uint64_t bias, struct stack_names *sn, twc_read_fn rd, void *rctx,
+                           uint64_t addr, const uint64_t *waiters, size_t n, int *kind, char *cls, size_t ncls);
 /* user_names.c: C++ names in a region session from the frames the frontend lent (resources
  * named by mangled symbols, unnamed threads, toolchain-header sites, mangled site functions) */
 void twc__user_names_apply(struct twc_session *s, struct model *m);
@@ -434,6 +441,13 @@ int twc__unnamed_thread(const char *exe, const char *name);
  * the kernel become waiting (on the outside world), at a site of their own */
 struct kernel_waits;
 void twc__kernel_waits_apply(struct twc_session *s, struct model *m);
+/* kernel_objects.c: the resource kind of futex word `word` a lent thread blocks on in `block`
+ * (TW_RES_FUTURE for std::future::wait; the word's C++ class's for an unidentified futex; 0 =
+ * nothing names it), *name its name (malloc'd, or NULL); and the id of the model's resource at
+ * word, appended (lent) when the region has none; 0 when out of memory. */
+int twc__kernel_object_kind(struct twc_session *s, int block, uint64_t word, const uint64_t *waiters, size_t n,
+                            char **name);
+uint64_t twc__kernel_object_add(struct model *m, uint64_t word, int kind, uint32_t name);
 /* A runtime task polling on a thread the frontend saw blocked in the kernel (issue "one graph
  * across tasks and threads"): what the thread is blocked in. Strings live as long as the lent
  * facts. twc__blocked_poll returns NULL for a task whose poll is not known to be blocked. */

@@ -27,6 +27,10 @@ struct kernel_wait {
      * anything since, the fact describes a moment that is over and is no longer applied. */
     int bound;
     int sited;        /* the user's line was looked for (user_line) */
+    /* The futex word it sleeps on as a resource (kernel_objects.c), decided when first applied:
+     * its kind (0 = nothing names it: a kernel wait) and its name (NULL = none; a copy) */
+    int obj_looked, obj_kind;
+    char *obj_name;
     uint64_t task_id;
     uint32_t task_version;
 };
@@ -52,6 +56,7 @@ void twc__kernel_waits_free(struct kernel_waits *k)
         free((char *)k->w[i].f.file);
         free((char *)k->w[i].f.func);
         free((char *)k->w[i].f.object_name);
+        free(k->w[i].obj_name);
     }
     for (size_t i = 0; i < k->nnames; i++) free(k->names[i].name);
     free(k->w);
@@ -135,8 +140,19 @@ static const char *what(const struct blocked_poll *w)
     }
 }
 
-/* a site for w, appended to the session's site table; 0 when out of memory */
-static uint32_t site_for(struct twc_session *s, const struct blocked_poll *w)
+/* a copy of str as a synthetic string of the session: its offset, 0 when out of memory */
+static uint32_t synth_str(struct twc_session *s, const char *str)
+{
+    char *c = strdup(str);
+    if (!c) return 0;
+    uint32_t off = SYNTH_STR_BASE + (uint32_t)s->nlazy;
+    twc__lazy_put(s, off, c);
+    return off;
+}
+
+/* a site for w, appended to the session's site table; 0 when out of memory. on: the object it
+ * waits on as a resource (NULL: a kernel wait), named in the call as attach-only does. */
+static uint32_t site_for(struct twc_session *s, const struct blocked_poll *w, const struct mres *on)
 {
     struct tw_site_rec *grown = realloc(s->sites, (s->nsites + 1) * sizeof *s->sites);
     if (!grown) return 0;
@@ -144,18 +160,16 @@ static uint32_t site_for(struct twc_session *s, const struct blocked_poll *w)
     struct tw_site_rec *r = &s->sites[s->nsites];
     memset(r, 0, sizeof *r);
     /* without a line, the text names the function as the adapter's sites do ("… in FUNC") */
-    char expr[200];
-    snprintf(expr, sizeof expr, "%s%s%s", what(w), w->line <= 0 && w->func ? " in " : "",
-             w->line <= 0 && w->func ? w->func : "");
+    char expr[300], tmp[64];
+    if (on)
+        snprintf(expr, sizeof expr, "%s(&%s)", twc__block_call(w->block), twc__res_name(s, on, tmp, sizeof tmp));
+    else
+        snprintf(expr, sizeof expr, "%s%s%s", what(w), w->line <= 0 && w->func ? " in " : "",
+                 w->line <= 0 && w->func ? w->func : "");
     const char *parts[3] = { w->file ? w->file : "?", expr, w->func };
     uint32_t offs[3] = { 0, 0, 0 };
-    for (int i = 0; i < 3; i++) {
-        if (!parts[i]) continue;
-        char *c = strdup(parts[i]);
-        if (!c) return 0;
-        offs[i] = SYNTH_STR_BASE + (uint32_t)s->nlazy;
-        twc__lazy_put(s, offs[i], c);
-    }
+    for (int i = 0; i < 3; i++)
+        if (parts[i] && !(offs[i] = synth_str(s, parts[i]))) return 0;
     r->file = offs[0]; r->expr = offs[1]; r->func = offs[2];
     r->line = w->line > 0 ? (uint32_t)w->line : 0;
     return (uint32_t)s->nsites++;
@@ -178,6 +192,27 @@ static void user_line(struct twc_session *s, struct blocked_poll *f)
     f->file = file;
     f->func = func;
     f->line = p.line;
+}
+
+/* the model's resource with id `id` (the model is not indexed yet), NULL when none */
+static const struct mres *res_at(const struct model *m, uint64_t id)
+{
+    for (size_t i = 0; i < m->nres; i++)
+        if (m->res[i].id == id) return &m->res[i];
+    return NULL;
+}
+
+/* What w's futex word is, once per lent fact: the rule attach-only uses (kernel_objects.c), with
+ * every lent thread asleep on the same word as its waiters. */
+static void look_up_object(struct twc_session *s, const struct kernel_waits *k, struct kernel_wait *w)
+{
+    if (w->obj_looked) return;
+    w->obj_looked = 1;
+    uint64_t tids[64];
+    size_t n = 0;
+    for (size_t j = 0; j < k->n && n < ARRAY_LEN(tids); j++)
+        if (k->w[j].f.object == w->f.object && k->w[j].f.block == w->f.block) tids[n++] = k->w[j].f.tid;
+    w->obj_kind = twc__kernel_object_kind(s, w->f.block, w->f.object, tids, n, &w->obj_name);
 }
 
 const struct blocked_poll *twc__blocked_poll(const struct twc_session *s, const struct mtask *t)
@@ -214,12 +249,20 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
             }
             if (!w->bound) { w->bound = 1; w->task_id = t->id; w->task_version = t->version; }
             if (w->task_id != t->id || w->task_version != t->version) break;
+            if (!w->sited && w->f.object && (w->f.block == TWC_BLOCK_FUTURE || w->f.block == TWC_BLOCK_UNKNOWN)) {
+                w->sited = 1;   /* a C++ wait inlined from libstdc++'s headers: the user's line */
+                user_line(s, &w->f);
+            }
+            look_up_object(s, k, w);
+            /* synthetic strings last until the next refresh, the lent facts until replaced */
+            uint64_t on = w->obj_kind ? twc__kernel_object_add(m, w->f.object, w->obj_kind,
+                                                               w->obj_name ? synth_str(s, w->obj_name) : 0) : 0;
             t->state = TW_TASK_WAITING;
-            t->in_kernel = 1;
-            t->wait_kind = w->f.block == TWC_BLOCK_SLEEP && w->f.timed ? TW_WAIT_TIMER : TW_WAIT_IO;
-            t->waiting_on = 0;
+            t->wait_kind = on ? TW_WAIT_SIGNAL : w->f.block == TWC_BLOCK_SLEEP && w->f.timed ? TW_WAIT_TIMER : TW_WAIT_IO;
+            t->waiting_on = on;
+            t->kernel_wait = 1;
             if (w->f.timed) t->flags |= TW_TF_TIMED;
-            t->await_site = site_for(s, &w->f);
+            t->await_site = site_for(s, &w->f, on ? res_at(m, on) : NULL);
             break;
         }
     }

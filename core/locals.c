@@ -116,26 +116,30 @@ static int fn_cmp(const void *a, const void *b)
     return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-/* C++ functions defined inside a namespace are its children, not the CU's. */
+struct index_arg { struct stack_names *sn; int ver, depth; };
+static void index_namespace(struct stack_names *sn, Dwarf_Die ns, int ver, int depth);
+
+/* A function's ranges into the index; C++ functions defined inside a namespace are its
+ * children, not the CU's. */
+static int index_child(Dwarf_Die c, void *arg)
+{
+    struct index_arg *a = arg;
+    Dwarf_Half tag = 0;
+    Dwarf_Off off = 0;
+    Dwarf_Error e = 0;
+    if (dwarf_tag(c, &tag, &e) == DW_DLV_OK && tag == DW_TAG_subprogram && dwarf_dieoffset(c, &off, &e) == DW_DLV_OK) {
+        struct fn_arg fa = { a->sn, off };
+        twc__dw_die_ranges(c, a->ver, fn_range_cb, &fa);
+    } else if (tag == DW_TAG_namespace) {
+        index_namespace(a->sn, c, a->ver, a->depth + 1);
+    }
+    return 0;
+}
+
 static void index_namespace(struct stack_names *sn, Dwarf_Die ns, int ver, int depth)
 {
-    Dwarf_Error e = 0;
-    Dwarf_Die c = 0, sib;
-    if (depth > MAX_SCOPE_DEPTH || dwarf_child(ns, &c, &e) != DW_DLV_OK) return;
-    while (c) {
-        Dwarf_Half tag = 0;
-        Dwarf_Off off = 0;
-        if (dwarf_tag(c, &tag, &e) == DW_DLV_OK && tag == DW_TAG_subprogram && dwarf_dieoffset(c, &off, &e) == DW_DLV_OK) {
-            struct fn_arg fa = { sn, off };
-            twc__dw_die_ranges(c, ver, fn_range_cb, &fa);
-        } else if (tag == DW_TAG_namespace) {
-            index_namespace(sn, c, ver, depth + 1);
-        }
-        sib = 0;
-        int rc = dwarf_siblingof_b(sn->dbg, c, 1, &sib, &e);
-        dwarf_dealloc_die(c);
-        c = rc == DW_DLV_OK ? sib : NULL;
-    }
+    struct index_arg a = { sn, ver, depth };
+    if (depth <= MAX_SCOPE_DEPTH) twc__dw_each_child(sn->dbg, ns, 0, index_child, &a);
 }
 
 static int index_functions(struct stack_names *sn)
@@ -148,25 +152,10 @@ static int index_functions(struct stack_names *sn)
         Dwarf_Unsigned hl, next, toff; Dwarf_Half ver = 0, as, ls, es, ct; Dwarf_Sig8 sig; Dwarf_Off abbr;
         if (dwarf_next_cu_header_d(sn->dbg, 1, &hl, &ver, &abbr, &as, &ls, &es, &sig, &toff, &next, &ct, &e) != DW_DLV_OK)
             break;
-        Dwarf_Die cu = 0, c = 0, sib;
+        Dwarf_Die cu = 0;
         if (dwarf_siblingof_b(sn->dbg, NULL, 1, &cu, &e) != DW_DLV_OK) continue;
-        if (dwarf_child(cu, &c, &e) == DW_DLV_OK) {
-            while (c) {
-                Dwarf_Half tag = 0;
-                Dwarf_Off off = 0;
-                if (dwarf_tag(c, &tag, &e) == DW_DLV_OK && tag == DW_TAG_subprogram &&
-                    dwarf_dieoffset(c, &off, &e) == DW_DLV_OK) {
-                    struct fn_arg fa = { sn, off };
-                    twc__dw_die_ranges(c, ver, fn_range_cb, &fa);
-                } else if (tag == DW_TAG_namespace) {
-                    index_namespace(sn, c, ver, 0);
-                }
-                sib = 0;
-                int rc = dwarf_siblingof_b(sn->dbg, c, 1, &sib, &e);
-                dwarf_dealloc_die(c);
-                c = rc == DW_DLV_OK ? sib : NULL;
-            }
-        }
+        struct index_arg a = { sn, ver, -1 };   /* a namespace of the CU is depth 0 */
+        twc__dw_each_child(sn->dbg, cu, 0, index_child, &a);
         dwarf_dealloc_die(cu);
     }
     if (!sn->nfns) return -1;
@@ -274,17 +263,10 @@ struct scope {
     struct stack_names *sn;
     const struct twc_fact_frame *f;
     uint64_t rel_pc, fb, addr;
-    int cu_version, dies;
+    int cu_version;
     const char *func;
     char *out; size_t outlen;
 };
-
-struct in_arg { uint64_t pc; int in; };
-static void in_cb(void *arg, uint64_t lo, uint64_t hi)
-{
-    struct in_arg *a = arg;
-    if (a->pc >= lo && a->pc < hi) a->in = 1;
-}
 
 static int try_variable(struct scope *sc, Dwarf_Die v)
 {
@@ -303,31 +285,13 @@ static int try_variable(struct scope *sc, Dwarf_Die v)
     return 1;
 }
 
-/* Search the variables of `d`'s children, descending into the lexical blocks the pc is in. */
-static int scan(struct scope *sc, Dwarf_Die d, int depth)
+/* A variable or parameter in scope at the pc that holds the address names it. */
+static int in_scope(Dwarf_Die c, void *arg)
 {
+    Dwarf_Half tag = 0;
     Dwarf_Error e = 0;
-    Dwarf_Die c = 0, sib;
-    int found = 0;
-    if (depth > MAX_SCOPE_DEPTH || dwarf_child(d, &c, &e) != DW_DLV_OK) return 0;
-    while (c && !found && sc->dies++ < MAX_DIES_PER_FRAME) {
-        Dwarf_Half tag = 0;
-        dwarf_tag(c, &tag, &e);
-        if (tag == DW_TAG_variable || tag == DW_TAG_formal_parameter) {
-            found = try_variable(sc, c);
-        } else if (tag == DW_TAG_lexical_block) {
-            struct in_arg ia = { sc->rel_pc, 0 };
-            if (twc__dw_die_ranges(c, sc->cu_version, in_cb, &ia) && ia.in) found = scan(sc, c, depth + 1);
-        }
-        /* DW_TAG_inlined_subroutine: its variables belong to the inlined function, whose frame
-         * is not a frame; not named yet (the address stays). */
-        sib = 0;
-        int rc = dwarf_siblingof_b(sc->sn->dbg, c, 1, &sib, &e);
-        dwarf_dealloc_die(c);
-        c = rc == DW_DLV_OK ? sib : NULL;
-    }
-    if (c) dwarf_dealloc_die(c);
-    return found;
+    dwarf_tag(c, &tag, &e);
+    return (tag == DW_TAG_variable || tag == DW_TAG_formal_parameter) && try_variable(arg, c);
 }
 
 static int cu_version_of(Dwarf_Die d)
@@ -354,8 +318,11 @@ static int name_in_frame(struct stack_names *sn, const struct twc_fact_frame *f,
     int found = 0;
     if (die_name(sn->dbg, fn, func, sizeof func) && expr_of(sn->dbg, fn, DW_AT_frame_base, x, sizeof x, &len) == 0 &&
         eval(x, len, f, 0, 1, &fb) == 0) {
-        struct scope sc = { sn, f, rel, fb, addr, cu_version_of(fn), 0, func, out, n };
-        found = scan(&sc, fn, 0);
+        struct scope sc = { sn, f, rel, fb, addr, cu_version_of(fn), func, out, n };
+        /* the function's variables and those of the lexical blocks the pc is in; an inlined
+         * function's belong to it, whose frame is not a frame: not named yet (the address stays) */
+        int budget = MAX_DIES_PER_FRAME;
+        found = twc__dw_each_in_scope(sn->dbg, fn, rel, sc.cu_version, 0, &budget, in_scope, &sc) > 0;
     }
     dwarf_dealloc_die(fn);
     return found;

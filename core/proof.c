@@ -53,9 +53,12 @@ static int members_unchanged(struct twc_session *s, const struct model *m, const
             const struct mtask *t = &m->tasks[d->chain[k].idx];
             struct tw_task_rec r;
             if (twc__read_task_rec(s, t, &r)) return 0;
-            if ((r.seq & 1) || r.version != t->version || r.state != TW_TASK_WAITING) return 0;
+            /* a wait lent from the frontend's stop is a poll in the region (kernel_waits.c) */
+            if ((r.seq & 1) || r.version != t->version || r.state != (t->kernel_wait ? TW_TASK_POLLING : TW_TASK_WAITING))
+                return 0;
         } else if (d->chain[k].idx != UINT32_MAX) {
             const struct mres *x = &m->res[d->chain[k].idx];
+            if (x->lent) continue;   /* a futex word the region never recorded */
             struct tw_res_rec r;
             if (twc__read_res_rec(s, x, &r)) return 0;
             if (r.version != x->version || TW_WAKE_PENDING(r.wake_state) || r.closed != x->closed) return 0;
@@ -63,6 +66,15 @@ static int members_unchanged(struct twc_session *s, const struct model *m, const
     }
     /* everyone blocked: a task that appeared since (spawned by a thread we do not follow) runs */
     return !d->global || header_same(s);
+}
+
+/* A member whose wait only the frontend's stop saw (kernel_waits.c): the region recorded no
+ * wait, so neither a re-read nor a second sample can show it still waiting on the same object. */
+static const struct mtask *lent_member(const struct model *m, const struct deadlock *d)
+{
+    for (size_t k = 0; k < d->n; k++)
+        if (d->chain[k].is_task && m->tasks[d->chain[k].idx].kernel_wait) return &m->tasks[d->chain[k].idx];
+    return NULL;
 }
 
 static void nap(unsigned ms)
@@ -97,7 +109,13 @@ void twc__prove_deadlocks(struct twc_session *s, const struct model *m, const st
     for (size_t i = 0; i < *n; i++) {
         struct deadlock *x = &d[i];
         if (live && !members_unchanged(s, m, x)) { free(x->chain); continue; }   /* it moved: no deadlock */
-        if (x->certain && needs_two_samples(m, g, x)) {
+        const struct mtask *lent = x->certain ? lent_member(m, x) : NULL;
+        if (lent) {
+            char note[sizeof x->note];
+            snprintf(note, sizeof note, "%s waits in a call the adapter does not record (seen in one stop of its thread); "
+                     "certain needs the wait recorded", twc__task_name(s, lent));
+            set_possible(x, note);
+        } else if (x->certain && needs_two_samples(m, g, x)) {
             char tmp[200];
             if (live && !ran)
                 snprintf(tmp, sizeof tmp, "one sample only; a second one >= 100 ms later could not be taken: %s", why);

@@ -38,32 +38,33 @@ static void in_cb(void *arg, uint64_t lo, uint64_t hi)
     if (a->pc >= lo && a->pc < hi) a->in = 1;
 }
 
+struct inline_search { Dwarf_Debug dbg; const struct chain *c; int depth; Dwarf_Off found; };
+static Dwarf_Off inlined_at(Dwarf_Debug dbg, Dwarf_Die d, const struct chain *c, int depth);
+
+static int inlined_child(Dwarf_Die k, void *arg)
+{
+    struct inline_search *is = arg;
+    Dwarf_Half tag = 0;
+    Dwarf_Error e = 0;
+    dwarf_tag(k, &tag, &e);
+    if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) {
+        struct in_arg ia = { is->c->pc, 0 };
+        int found_ranges = twc__dw_die_ranges(k, is->c->cu_version, in_cb, &ia) ||
+                           (is->c->cu_version < 5 && twc__dw_die_ranges4(is->dbg, k, in_cb, &ia));
+        if (found_ranges && ia.in) {
+            if (tag == DW_TAG_inlined_subroutine) dwarf_dieoffset(k, &is->found, &e);
+            else is->found = inlined_at(is->dbg, k, is->c, is->depth + 1);
+        }
+    }
+    return is->found != 0;
+}
+
 /* The inlined subroutine around pc among d's children (through lexical blocks), or 0. */
 static Dwarf_Off inlined_at(Dwarf_Debug dbg, Dwarf_Die d, const struct chain *c, int depth)
 {
-    Dwarf_Error e = 0;
-    Dwarf_Die k = 0, sib;
-    Dwarf_Off found = 0;
-    if (depth > MAX_INLINE || dwarf_child(d, &k, &e) != DW_DLV_OK) return 0;
-    for (int visited = 0; k && !found && visited < MAX_CHILDREN; visited++) {
-        Dwarf_Half tag = 0;
-        dwarf_tag(k, &tag, &e);
-        if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) {
-            struct in_arg ia = { c->pc, 0 };
-            int found_ranges = twc__dw_die_ranges(k, c->cu_version, in_cb, &ia) ||
-                               (c->cu_version < 5 && twc__dw_die_ranges4(dbg, k, in_cb, &ia));
-            if (found_ranges && ia.in) {
-                if (tag == DW_TAG_inlined_subroutine) dwarf_dieoffset(k, &found, &e);
-                else found = inlined_at(dbg, k, c, depth + 1);
-            }
-        }
-        sib = 0;
-        int rc = dwarf_siblingof_b(dbg, k, 1, &sib, &e);
-        dwarf_dealloc_die(k);
-        k = rc == DW_DLV_OK ? sib : NULL;
-    }
-    if (k) dwarf_dealloc_die(k);
-    return found;
+    struct inline_search is = { dbg, c, depth, 0 };
+    if (depth <= MAX_INLINE) twc__dw_each_child(dbg, d, MAX_CHILDREN, inlined_child, &is);
+    return is.found;
 }
 
 static int chain_at(struct stack_names *sn, uint64_t pc, struct chain *c)

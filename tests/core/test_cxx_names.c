@@ -61,8 +61,10 @@ Test(cxx_names, cxx20_classes_say_what_their_futex_means)
     cr_expect_eq(twc__cxx_kind_of_class("barrier<std::__empty_completion>"), TW_RES_BARRIER);
     cr_expect_eq(twc__cxx_kind_of_class("counting_semaphore<4>"), TW_RES_SEMAPHORE);
     cr_expect_eq(twc__cxx_kind_of_class("__atomic_semaphore"), TW_RES_SEMAPHORE);
-    /* std::atomic<T>::wait: anyone may store and notify, nothing more to say than "other" */
-    cr_expect_eq(twc__cxx_kind_of_class("atomic<int>"), 0);
+    /* std::atomic<T>::wait: anyone may store and notify, nothing more to say than "other", but
+     * a C++ wait object all the same (the adapter's sessions make it a resource: kernel_objects.c) */
+    cr_expect_eq(twc__cxx_kind_of_class("atomic<int>"), TW_RES_OTHER);
+    cr_expect_eq(twc__cxx_kind_of_class("atomic_flag"), 0);
     cr_expect_eq(twc__cxx_kind_of_class("latched"), 0);
     cr_expect_eq(twc__cxx_kind_of_class(NULL), 0);
 }

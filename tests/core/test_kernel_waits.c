@@ -204,3 +204,66 @@ Test(kernel_waits, a_runtime_task_on_a_blocked_worker_is_a_blocked_poll)
     twc_close(s);
     rb_free(&R);
 }
+
+/* Under the pthread adapter a std::future's wait is a futex call it never sees (issue 22): the
+ * frontend's stop saw main in std::future::wait on the shared state's word 0x7000 and deliver
+ * blocked too. main waits on a `future` resource, named as attach-only names it, at its site
+ * with the call; its setter is unknown. Every task is blocked, but the region recorded no wait
+ * of main's: the global deadlock is possible, never certain (kernel_objects.c, proof.c). */
+Test(kernel_waits, a_future_wait_the_adapter_never_saw_is_a_wait_on_a_future)
+{
+    struct rb R;
+    rb_init(&R, &SZ);
+    struct tw_task_rec *t = rb_task(&R, 1, "cpp-future", TW_TASK_POLLING);
+    t->os_tid = 101;
+    t->flags |= TW_TF_ROOT;
+    t = rb_task(&R, 2, "deliver", TW_TASK_WAITING);
+    t->os_tid = 102;
+    t->flags |= TW_TF_ROOT;
+    t->wait_kind = TW_WAIT_SIGNAL;
+    twc_session *s = rb_open(&R, 0);
+    cr_assert(s);
+    struct twc_fact_thread th[] = {
+        { .tid = 101, .block = TWC_BLOCK_FUTURE, .object = 0x7000, .file = "/src/future.cpp", .line = 21, .func = "main" },
+        { .tid = 102, .block = TWC_BLOCK_COND, .object = 0x8000 },
+    };
+    cr_assert_eq(twc_set_thread_facts(s, th, 2), TWC_OK);
+    char *o = expect_state(s, "cpp-future", "waiting");
+    cr_assert(strstr(o, "\"expr\":\"std::future::wait(&0x7000)\""), "%s", o);
+    cr_assert(strstr(o, "\"name\":\"cpp-future\",\"state\":\"waiting\""), "%s", o);
+    cr_assert(strstr(o, "\"waiting_on\":[28672]"), "%s", o);
+    free(o);
+    o = rb_ok(s, "resources --json");
+    cr_assert(strstr(o, "{\"id\":28672,\"name\":\"0x7000\",\"kind\":\"future\""), "%s", o);
+    free(o);
+    o = rb_ok(s, "deadlocks --json");
+    cr_assert(strstr(o, "\"certain\":false,\"global\":true"), "%s", o);
+    cr_assert(strstr(o, "cpp-future waits in a call the adapter does not record"), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
+
+/* A futex word nothing names (no C++ wait object: a Rust std Mutex, glibc's internal locks)
+ * stays a wait on the outside world, as before: no resource, no deadlock through it. */
+Test(kernel_waits, an_unidentified_futex_stays_a_kernel_wait)
+{
+    struct rb R;
+    rb_init(&R, &SZ);
+    struct tw_task_rec *t = rb_task(&R, 1, "main", TW_TASK_POLLING);
+    t->os_tid = 101;
+    t->flags |= TW_TF_ROOT;
+    twc_session *s = rb_open(&R, 0);
+    cr_assert(s);
+    struct twc_fact_thread th = { .tid = 101, .block = TWC_BLOCK_UNKNOWN, .object = 0x7000, .file = "/src/m.c", .line = 3 };
+    cr_assert_eq(twc_set_thread_facts(s, &th, 1), TWC_OK);
+    char *o = expect_state(s, "main", "waiting");
+    cr_assert(strstr(o, "\"expr\":\"futex wait (in the kernel)\""), "%s", o);
+    cr_assert(strstr(o, "\"wait_kind\":\"io\""), "%s", o);
+    free(o);
+    o = rb_ok(s, "resources --json");
+    cr_assert(!strstr(o, "28672"), "%s", o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}

@@ -109,7 +109,8 @@ cpp_waits_check() {
 
 # cpp_debugger_checks RUN RUN_CORE MAKE_CORE OK: the C++ checks of a debugger frontend, the same
 # for gdb (tests/gdb/t_cpp.sh) and lldb (tests/lldb/t_cpp.sh): cpp-bank and cpp-future at -O1 -g
-# and -O2 -g, live and from a core, then cpp-waits at -O1 -g and -O2 (no debug info) live.
+# and -O2 -g, live and from a core, then cpp-waits at -O1 -g, -O2 -g (the barrier behind gcc's
+# tail call, the atomic and the readers) and -O2 (no debug info) live.
 # `RUN PID CMD...` and `RUN_CORE EXE CORE CMD...` run tw commands in one debugger session,
 # `MAKE_CORE PID` echoes a core's path, `OK TEXT` reports a pass; the caller defines
 # cpp_start NAME (an example under build/examples, ready; its pid in CPP_PID) and fail.
@@ -126,7 +127,7 @@ cpp_debugger_checks() {
       $ok "$prog$v: $CPP_SEEN"
     done
   done
-  for v in "" -O2; do
+  for v in "" -O2g -O2; do
     cpp_start "cpp-waits$v"
     cpp_waits_check "$v" "$CPP_PID" "$CPP_RUN" || fail "$CPP_ERR"
     kill -9 "$CPP_PID"
