@@ -31,12 +31,19 @@ void twrt__block_on(twrt_spin *lk, int *done)
     if (*done) return;
     struct twrt_task *t = twrt__current();
     tw_waker(t->tw, TW_EV_WAKER_CREATE, 0);
+    twrt__block_until(lk, done);
+    tw_waker(t->tw, TW_EV_WAKER_DROP, 0);
+}
+
+/* block_on without its waker events: for a caller whose own events say when the wait's waker
+ * is made and given back (TW_ACQ_WAKER on its blocking event and on the one that ends it). */
+void twrt__block_until(twrt_spin *lk, int *done)
+{
     while (!*(volatile int *)done) {
         twrt__spin_unlock(lk);
         twrt__suspend();
         twrt__spin_lock(lk);
     }
-    tw_waker(t->tw, TW_EV_WAKER_DROP, 0);
 }
 
 /* ---- join ---- */
