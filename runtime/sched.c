@@ -23,7 +23,10 @@ static struct twrt_worker *workers;
 static atomic_int started;          /* 0 no, 1 starting, 2 running */
 static atomic_uint rr;              /* round-robin target for spawns from plain threads */
 static atomic_uint next_local_id = 1; /* task ids when instrumentation is off */
-static __thread struct twrt_worker *tls_worker;
+/* initial-exec: libtwrt is a shared library, and the default (global-dynamic) model made every
+ * twrt__current() a call to __tls_get_addr — 130 instructions of a channel round trip that the
+ * runtime compiled into a program never paid. The library is linked, not dlopen()ed late. */
+static __thread struct twrt_worker *tls_worker __attribute__((tls_model("initial-exec")));
 
 void twrt__spin_lock_slow(twrt_spin *s)
 {
