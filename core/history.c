@@ -339,9 +339,11 @@ static int apply(struct model *m, const struct mevent *me, int undo)
     case TW_EV_AWAIT_BEGIN:
         if (undo) set_wait(t, e->old);
         else set_wait(t, TW_PACK_WAIT(e->aux, TW_EVF_KIND(e->flags), e->res, e->flags & TW_EVF_TIMED));
+        if (e->flags & TW_EVF_WAKER) t->wakers_alive += undo ? -1 : 1; /* its WAKER_CREATE */
         break;
     case TW_EV_AWAIT_END:
         if (undo) set_wait(t, e->old); else clear_wait(t);
+        if (e->flags & TW_EVF_WAKER) t->wakers_alive += undo ? 1 : -1; /* its WAKER_DROP */
         break;
     case TW_EV_CANCEL:
         if (undo) set_wait(t, e->old); else clear_wait_if(t, e->res);

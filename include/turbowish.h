@@ -117,6 +117,7 @@ void tw__task_pause(tw_task_t t, int paused);
 void tw__task_context(tw_task_t t, const struct tw_context *ctx);
 void tw__await_begin(tw_task_t t, uint32_t site, int wait_kind, uint32_t on, int timed);
 void tw__await_end(tw_task_t t);
+void tw__await_end_how(tw_task_t t, int how);
 tw_task_t tw__thread_task(const char *name, uint32_t site);
 
 /* Spawn: a new task named `name` (NULL is an instrumentation error; the task is then "?")
@@ -153,10 +154,16 @@ static inline void tw_task_context(tw_task_t t, const struct tw_context *c) { if
 /* An adapter's thread waits for its event loop's next events (epoll_wait, poll, select): the
  * thread is an event loop (TW_TF_LOOP), idle while this wait lasts (TW_TF_LOOP_WAIT). */
 #define TW_AWAIT_LOOP 0x2
+/* The wait holds a new waker for the task: one event for AWAIT_BEGIN + WAKER_CREATE
+ * (TW_EVF_WAKER); the await's end then gives it back with tw_await_end_how(t, TW_ACQ_WAKER). */
+#define TW_AWAIT_WAKER 0x4
 static inline void tw_await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
 { if (TW_ON_()) tw__await_begin(t, site, kind, on, timed); }
 /* The await finished (satisfied, timed out or cancelled). */
 static inline void tw_await_end(tw_task_t t) { if (TW_ON_()) tw__await_end(t); }
+/* tw_await_end, saying how: TW_ACQ_WAKER when the wait's waker is given back with it (one event
+ * for WAKER_DROP + AWAIT_END). */
+static inline void tw_await_end_how(tw_task_t t, int how) { if (TW_ON_()) tw__await_end_how(t, how); }
 /* An OS thread seen as a task (adapters): created POLLING, flagged TW_TF_ROOT. */
 static inline tw_task_t tw_thread_task(const char *name, uint32_t site)
 { return TW_ON_() ? tw__thread_task(name, site) : 0; }
@@ -292,6 +299,7 @@ TW_NOOP_(tw_task_pause(tw_task_t t, int p))
 TW_NOOP_(tw_task_context(tw_task_t t, const struct tw_context *c))
 TW_NOOP_(tw_await_begin(tw_task_t t, uint32_t s, int k, uint32_t o, int tm))
 TW_NOOP_(tw_await_end(tw_task_t t))
+TW_NOOP_(tw_await_end_how(tw_task_t t, int how))
 TW_NOOP_(tw_res_close(tw_res_t r))
 TW_NOOP_(tw_acquire_request(tw_task_t t, tw_res_t r, int64_t u, uint32_t s))
 TW_NOOP_(tw_acquire(tw_task_t t, tw_res_t r, int64_t u))

@@ -170,10 +170,11 @@ struct tw_event {
 #define TW_EVF_AT_SITE 0x40     /* ACQUIRE of one unit that did not wait, with no ACQUIRE_REQ
                                  * before it (ABI 1.4): `aux` is the acquisition's site index,
                                  * not a unit count */
-/* A wait and the waker it holds in one event (ABI 1.5): on BLOCK_FULL / BLOCK_EMPTY the wait
- * that begins holds a new waker (wakers_alive += 1: the WAKER_CREATE folded in); on SEND / RECV
- * the wait that ends gives its waker back (wakers_alive -= 1: the WAKER_DROP folded in). Same
- * bit as TW_EVF_SHARED, which only ACQUIRE and RELEASE carry. */
+/* A wait and the waker it holds in one event (ABI 1.5): on BLOCK_FULL / BLOCK_EMPTY /
+ * AWAIT_BEGIN the wait that begins holds a new waker (wakers_alive += 1: the WAKER_CREATE
+ * folded in); on SEND / RECV / AWAIT_END the wait that ends gives its waker back
+ * (wakers_alive -= 1: the WAKER_DROP folded in). Same bit as TW_EVF_SHARED, which only ACQUIRE
+ * and RELEASE carry. */
 #define TW_EVF_WAKER 0x08
 
 /* A task's wait as stored in event `old` fields: site(16) | flags(8) | kind(8) | waiting_on(32).

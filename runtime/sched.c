@@ -214,8 +214,9 @@ static void after_pending(struct twrt_worker *w, struct twrt_task *t)
 
 static void after_exit(struct twrt_task *t)
 {
+    /* A completed poll ends the task (its state becomes DONE): no TW_EV_DONE after it, which
+     * would only repeat that (tests/runtime: a finished task's record and replay). */
     tw_poll_end(t->tw, TW_POLL_COMPLETED);
-    tw_task_done(t->tw, 0);
     twrt__spin_lock(&t->lk);
     t->state = TS_DONE;
     twrt__spin_unlock(&t->lk);

@@ -78,9 +78,10 @@ void *twrt__join(twrt_task *t, uint32_t site)
         if (!t->done) {
             struct twrt__waiter w = { .task = self };
             twrt__wq_push(&t->joiners, &w);
-            tw_await_begin(self->tw, site, TW_WAIT_JOIN, t->tw ? tw_task_id(t->tw) : 0, 0);
-            twrt__block_on(&t->join_lk, &w.done);
-            tw_await_end(self->tw);
+            /* the wait and its waker in one event, their ends in one */
+            tw_await_begin(self->tw, site, TW_WAIT_JOIN, t->tw ? tw_task_id(t->tw) : 0, TW_AWAIT_WAKER);
+            twrt__block_until(&t->join_lk, &w.done);
+            tw_await_end_how(self->tw, TW_ACQ_WAKER);
         }
         twrt__spin_unlock(&t->join_lk);
     }
