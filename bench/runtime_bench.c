@@ -7,7 +7,8 @@
  * Run once instrumented, once with TW_DISABLE=1, and (built from the runtime's sources with
  * -DTW_DISABLE_INSTRUMENTATION) once compiled out; bench/lines/runtime.sh takes the differences.
  * Prints one JSON member named after the mode and the variant given as argv[2]. With `yield`
- * instrumented it also prints events_per_poll, counted from the region's rings. */
+ * instrumented it also prints events_per_poll, and pingpong, spawn and mutex events_per_<mode>
+ * (per round trip, spawn+join, lock+unlock), counted from the region's rings. */
 #define _GNU_SOURCE
 #include <string.h>
 #include "measure.h"
@@ -33,7 +34,18 @@ static uint64_t events_recorded(void)
 #endif
 }
 
-static double events_per_poll = -1;
+static double events_per_poll = -1, events_per_op = -1;
+static uint64_t events_at_warmup;
+
+/* Called by each timed loop: at the end of warmup, then at the end with the ops timed since. */
+static void count_events(int at_end, double ops)
+{
+    uint64_t e = events_recorded();
+    if (!at_end)
+        events_at_warmup = e;
+    else if (e > events_at_warmup)
+        events_per_op = (double)(e - events_at_warmup) / ops;
+}
 
 static void *yielder(void *arg)
 {
@@ -73,6 +85,8 @@ static void *pinger(void *arg)
     (void)arg;
     void *m;
     for (int i = 0; i < RB_WARMUP + RB_BATCHES; i++) {
+        if (i == RB_WARMUP)
+            count_events(0, 0);
         uint64_t t0 = bench_ns();
         for (int k = 0; k < 16; k++) {
             twrt_send(ping_tx, (void *)1);
@@ -82,6 +96,7 @@ static void *pinger(void *arg)
         if (i >= RB_WARMUP)
             per[i - RB_WARMUP] = (double)(t1 - t0) / 16;
     }
+    count_events(1, (double)RB_BATCHES * 16);
     twrt_sender_drop(ping_tx);
     return NULL;
 }
@@ -92,6 +107,8 @@ static void *spawner(void *arg)
 {
     (void)arg;
     for (int i = 0; i < RB_WARMUP / 10 + RB_BATCHES / 10; i++) {
+        if (i == RB_WARMUP / 10)
+            count_events(0, 0);
         uint64_t t0 = bench_ns();
         for (int k = 0; k < 16; k++)
             twrt_join(twrt_spawn("empty", empty, NULL));
@@ -99,6 +116,7 @@ static void *spawner(void *arg)
         if (i >= RB_WARMUP / 10)
             per[i - RB_WARMUP / 10] = (double)(t1 - t0) / 16;
     }
+    count_events(1, (double)RB_BATCHES / 10 * 16);
     return NULL;
 }
 
@@ -106,6 +124,8 @@ static void *locker(void *arg)
 {
     twrt_mutex *m = arg;
     for (int i = 0; i < RB_WARMUP + RB_BATCHES; i++) {
+        if (i == RB_WARMUP)
+            count_events(0, 0);
         uint64_t t0 = bench_ns();
         for (int k = 0; k < BATCH; k++) {
             twrt_mutex_lock(m);
@@ -115,6 +135,7 @@ static void *locker(void *arg)
         if (i >= RB_WARMUP)
             per[i - RB_WARMUP] = (double)(t1 - t0) / BATCH;
     }
+    count_events(1, (double)RB_BATCHES * BATCH);
     return NULL;
 }
 
@@ -147,6 +168,8 @@ int main(int argc, char **argv)
     bench_print(name, bench_summarise(per, n));
     if (events_per_poll >= 0 && !strcmp(variant, "on"))
         printf(",\n\"events_per_poll\": %.2f", events_per_poll);
+    if (events_per_op >= 0 && !strcmp(variant, "on"))
+        printf(",\n\"events_per_%s\": %.2f", mode, events_per_op);
     printf("\n");
     return 0;
 }

@@ -339,9 +339,11 @@ static int apply(struct model *m, const struct mevent *me, int undo)
     case TW_EV_AWAIT_BEGIN:
         if (undo) set_wait(t, e->old);
         else set_wait(t, TW_PACK_WAIT(e->aux, TW_EVF_KIND(e->flags), e->res, e->flags & TW_EVF_TIMED));
+        if (e->flags & TW_EVF_WAKER) t->wakers_alive += undo ? -1 : 1; /* its WAKER_CREATE */
         break;
     case TW_EV_AWAIT_END:
         if (undo) set_wait(t, e->old); else clear_wait(t);
+        if (e->flags & TW_EVF_WAKER) t->wakers_alive += undo ? 1 : -1; /* its WAKER_DROP */
         break;
     case TW_EV_CANCEL:
         if (undo) set_wait(t, e->old); else clear_wait_if(t, e->res);
@@ -368,17 +370,15 @@ static int apply(struct model *m, const struct mevent *me, int undo)
         if (undo) { if (edge_add(t, e->res, hold_role, 0, (int)units)) bad = 1; }
         else if (edge_sub(t, e->res, hold_role, (int)units)) bad = 1;
         break;
-    case TW_EV_SEND:
-        if (r) r->queued += undo ? -1 : 1;
+    case TW_EV_SEND: case TW_EV_RECV:
+        if (r) r->queued += (e->type == TW_EV_SEND) != undo ? 1 : -1;
         if (t) { if (undo) set_wait(t, e->old); else clear_wait_if(t, e->res); }
-        break;
-    case TW_EV_RECV:
-        if (r) r->queued += undo ? 1 : -1;
-        if (t) { if (undo) set_wait(t, e->old); else clear_wait_if(t, e->res); }
+        if (t && (e->flags & TW_EVF_WAKER)) t->wakers_alive += undo ? 1 : -1; /* its WAKER_DROP */
         break;
     case TW_EV_BLOCK_FULL: case TW_EV_BLOCK_EMPTY:
         if (undo) set_wait(t, e->old);
         else set_wait(t, TW_PACK_WAIT(e->aux, e->type == TW_EV_BLOCK_FULL ? TW_WAIT_SEND : TW_WAIT_RECV, e->res, e->flags & TW_EVF_TIMED));
+        if (e->flags & TW_EVF_WAKER) t->wakers_alive += undo ? -1 : 1; /* its WAKER_CREATE */
         break;
     case TW_EV_HANDLE_ADD: case TW_EV_HANDLE_DROP: {
         int add = (e->type == TW_EV_HANDLE_ADD) != undo;

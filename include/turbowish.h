@@ -64,7 +64,12 @@ extern __thread tw_task_t tw_polling_task __attribute__((tls_model("initial-exec
  * TW_ACQ_AT_ONCE may be or-ed in when no tw_acquire_request preceded the acquisition (it did
  * not wait): one event then says both where and that it was taken (TW_EVF_AT_SITE), which
  * halves what an uncontended lock records. */
-enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2, TW_ACQ_AT_ONCE = 8, TW_ACQ_OWNED = 16 };
+enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2, TW_ACQ_AT_ONCE = 8, TW_ACQ_OWNED = 16, TW_ACQ_WAKER = 32 };
+/* TW_ACQ_WAKER (given to tw_block_full_how / tw_block_empty_how): the wait that begins holds a
+ * waker for the task, as if tw_waker(t, TW_EV_WAKER_CREATE, 0) followed; (to tw_send_how /
+ * tw_recv_how) the wait that this message ends gives it back, as if tw_waker(t,
+ * TW_EV_WAKER_DROP, 0) came before. The same facts in one event instead of two
+ * (TW_EVF_WAKER): a runtime's blocking receive is then two events, not four. */
 /* TW_ACQ_OWNED (or-ed into tw_acquire_at, and given to tw_release_how): the caller's own
  * exclusive lock orders this change of r's record with every other one — it is recorded after
  * the real lock is taken, its release before the real unlock, and nothing else changes r
@@ -112,6 +117,7 @@ void tw__task_pause(tw_task_t t, int paused);
 void tw__task_context(tw_task_t t, const struct tw_context *ctx);
 void tw__await_begin(tw_task_t t, uint32_t site, int wait_kind, uint32_t on, int timed);
 void tw__await_end(tw_task_t t);
+void tw__await_end_how(tw_task_t t, int how);
 tw_task_t tw__thread_task(const char *name, uint32_t site);
 
 /* Spawn: a new task named `name` (NULL is an instrumentation error; the task is then "?")
@@ -148,10 +154,16 @@ static inline void tw_task_context(tw_task_t t, const struct tw_context *c) { if
 /* An adapter's thread waits for its event loop's next events (epoll_wait, poll, select): the
  * thread is an event loop (TW_TF_LOOP), idle while this wait lasts (TW_TF_LOOP_WAIT). */
 #define TW_AWAIT_LOOP 0x2
+/* The wait holds a new waker for the task: one event for AWAIT_BEGIN + WAKER_CREATE
+ * (TW_EVF_WAKER); the await's end then gives it back with tw_await_end_how(t, TW_ACQ_WAKER). */
+#define TW_AWAIT_WAKER 0x4
 static inline void tw_await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
 { if (TW_ON_()) tw__await_begin(t, site, kind, on, timed); }
 /* The await finished (satisfied, timed out or cancelled). */
 static inline void tw_await_end(tw_task_t t) { if (TW_ON_()) tw__await_end(t); }
+/* tw_await_end, saying how: TW_ACQ_WAKER when the wait's waker is given back with it (one event
+ * for WAKER_DROP + AWAIT_END). */
+static inline void tw_await_end_how(tw_task_t t, int how) { if (TW_ON_()) tw__await_end_how(t, how); }
 /* An OS thread seen as a task (adapters): created POLLING, flagged TW_TF_ROOT. */
 static inline tw_task_t tw_thread_task(const char *name, uint32_t site)
 { return TW_ON_() ? tw__thread_task(name, site) : 0; }
@@ -226,6 +238,11 @@ static inline void tw_block_full(tw_task_t t, tw_res_t r, uint32_t site)
 { if (TW_ON_()) tw__res_event(t, r, TW_EV_BLOCK_FULL, 0, site); }
 static inline void tw_block_empty(tw_task_t t, tw_res_t r, uint32_t site)
 { if (TW_ON_()) tw__res_event(t, r, TW_EV_BLOCK_EMPTY, 0, site); }
+/* tw_block_full / tw_block_empty, saying how: TW_ACQ_WAKER when the wait holds a new waker. */
+static inline void tw_block_full_how(tw_task_t t, tw_res_t r, uint32_t site, int how)
+{ if (TW_ON_()) tw__res_event(t, r, TW_EV_BLOCK_FULL, (how & TW_ACQ_WAKER) ? 1 : 0, site); }
+static inline void tw_block_empty_how(tw_task_t t, tw_res_t r, uint32_t site, int how)
+{ if (TW_ON_()) tw__res_event(t, r, TW_EV_BLOCK_EMPTY, (how & TW_ACQ_WAKER) ? 1 : 0, site); }
 /* A pending operation of t on r was cancelled (a losing select branch); lost_msg = 1 when a
  * message it carried was dropped undelivered (then a TW_EV_MSG_DROP follows). */
 static inline void tw_cancel(tw_task_t t, tw_res_t r, int lost_msg)
@@ -282,6 +299,7 @@ TW_NOOP_(tw_task_pause(tw_task_t t, int p))
 TW_NOOP_(tw_task_context(tw_task_t t, const struct tw_context *c))
 TW_NOOP_(tw_await_begin(tw_task_t t, uint32_t s, int k, uint32_t o, int tm))
 TW_NOOP_(tw_await_end(tw_task_t t))
+TW_NOOP_(tw_await_end_how(tw_task_t t, int how))
 TW_NOOP_(tw_res_close(tw_res_t r))
 TW_NOOP_(tw_acquire_request(tw_task_t t, tw_res_t r, int64_t u, uint32_t s))
 TW_NOOP_(tw_acquire(tw_task_t t, tw_res_t r, int64_t u))
@@ -297,6 +315,8 @@ TW_NOOP_(tw_send_how(tw_task_t t, tw_res_t r, int how))
 TW_NOOP_(tw_recv_how(tw_task_t t, tw_res_t r, int how))
 TW_NOOP_(tw_block_full(tw_task_t t, tw_res_t r, uint32_t s))
 TW_NOOP_(tw_block_empty(tw_task_t t, tw_res_t r, uint32_t s))
+TW_NOOP_(tw_block_full_how(tw_task_t t, tw_res_t r, uint32_t s, int how))
+TW_NOOP_(tw_block_empty_how(tw_task_t t, tw_res_t r, uint32_t s, int how))
 TW_NOOP_(tw_cancel(tw_task_t t, tw_res_t r, int l))
 TW_NOOP_(tw_handle_add(tw_task_t t, tw_res_t r, int role))
 TW_NOOP_(tw_handle_drop(tw_task_t t, tw_res_t r, int role))

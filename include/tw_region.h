@@ -26,13 +26,14 @@
 #define TW_MAGIC "TURBOWSH"      /* 8 bytes at offset 0, no terminator */
 #define TW_BYTE_ORDER_MARK 0x01020304u
 #define TW_ABI_MAJOR 1
-#define TW_ABI_MINOR 4      /* 1.1: header.backtrace (was padding), stack table in use;
+#define TW_ABI_MINOR 5      /* 1.1: header.backtrace (was padding), stack table in use;
                              * 1.2: tw_res_rec.wake_state (wakes in flight);
                              * 1.3: header.orders (lock-order edge table), header.overflow,
                              * TW_EVF_TRY / TW_EVF_TIMED_LOCK on TW_EV_ACQUIRE;
                              * 1.4: lock classes in the order table (TW_ORDER_CLASS),
                              * tw_task_rec.max_ran_us, tw_ring_desc.sched_wait_ns (a poll's
-                             * time not preempted), tw_control.reader_stops */
+                             * time not preempted), tw_control.reader_stops;
+                             * 1.5: TW_EVF_WAKER on a wait's first and last events */
 
 /* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
 
@@ -169,6 +170,12 @@ struct tw_event {
 #define TW_EVF_AT_SITE 0x40     /* ACQUIRE of one unit that did not wait, with no ACQUIRE_REQ
                                  * before it (ABI 1.4): `aux` is the acquisition's site index,
                                  * not a unit count */
+/* A wait and the waker it holds in one event (ABI 1.5): on BLOCK_FULL / BLOCK_EMPTY /
+ * AWAIT_BEGIN the wait that begins holds a new waker (wakers_alive += 1: the WAKER_CREATE
+ * folded in); on SEND / RECV / AWAIT_END the wait that ends gives its waker back
+ * (wakers_alive -= 1: the WAKER_DROP folded in). Same bit as TW_EVF_SHARED, which only ACQUIRE
+ * and RELEASE carry. */
+#define TW_EVF_WAKER 0x08
 
 /* A task's wait as stored in event `old` fields: site(16) | flags(8) | kind(8) | waiting_on(32).
  * flags bit 0 = timed. Site indexes are 16-bit: the site table holds at most 65535 sites. */

@@ -278,12 +278,14 @@ int twrt__send(twrt_sender *tx, void *msg, uint32_t site)
     if (rc == -EAGAIN) {
         struct twrt__waiter w = { .task = t, .msg = msg, .kind = W_SEND };
         twrt__wq_push(&c->sendq, &w);
-        tw_block_full(me, c->res, site);
-        twrt__block_on(&c->lk, &w.done);
+        /* the wait and its waker in one event, the message and the waker's end in one */
+        tw_block_full_how(me, c->res, site, TW_ACQ_WAKER);
+        twrt__block_until(&c->lk, &w.done);
         if (w.done == DONE_OK) {
-            tw_send_how(me, c->res, TW_ACQ_OWNED);
+            tw_send_how(me, c->res, TW_ACQ_OWNED | TW_ACQ_WAKER);
             rc = 0;
         } else {
+            tw_waker(me, TW_EV_WAKER_DROP, 0);
             tw_await_end(me);
             rc = -EPIPE;
         }
@@ -303,13 +305,14 @@ int twrt__recv(twrt_receiver *rx, void **msg, uint32_t site)
     if (rc == -EAGAIN) {
         struct twrt__waiter w = { .task = t, .kind = W_RECV };
         twrt__wq_push(&c->recvq, &w);
-        tw_block_empty(me, c->res, site);
-        twrt__block_on(&c->lk, &w.done);
+        tw_block_empty_how(me, c->res, site, TW_ACQ_WAKER); /* as in twrt__send */
+        twrt__block_until(&c->lk, &w.done);
         if (w.done == DONE_OK) {
             *msg = w.msg;
-            tw_recv_how(me, c->res, TW_ACQ_OWNED);
+            tw_recv_how(me, c->res, TW_ACQ_OWNED | TW_ACQ_WAKER);
             rc = 0;
         } else {
+            tw_waker(me, TW_EV_WAKER_DROP, 0);
             tw_await_end(me);
             rc = -EPIPE;
         }

@@ -124,6 +124,7 @@ void twrt__waker_drop_foreign(struct twrt_task *t, int op);
 /* Block the current task at a wait: records a waker for it, suspends until *done != 0 under
  * `lk`, drops the waker. `lk` is held on entry and on return. */
 void twrt__block_on(twrt_spin *lk, int *done);
+void twrt__block_until(twrt_spin *lk, int *done); /* block_on, its waker recorded by the caller */
 
 /* ---- timers ---- */
 uint64_t twrt__now_ns(void);

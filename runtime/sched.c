@@ -23,7 +23,10 @@ static struct twrt_worker *workers;
 static atomic_int started;          /* 0 no, 1 starting, 2 running */
 static atomic_uint rr;              /* round-robin target for spawns from plain threads */
 static atomic_uint next_local_id = 1; /* task ids when instrumentation is off */
-static __thread struct twrt_worker *tls_worker;
+/* initial-exec: libtwrt is a shared library, and the default (global-dynamic) model made every
+ * twrt__current() a call to __tls_get_addr — 130 instructions of a channel round trip that the
+ * runtime compiled into a program never paid. The library is linked, not dlopen()ed late. */
+static __thread struct twrt_worker *tls_worker __attribute__((tls_model("initial-exec")));
 
 void twrt__spin_lock_slow(twrt_spin *s)
 {
@@ -211,8 +214,9 @@ static void after_pending(struct twrt_worker *w, struct twrt_task *t)
 
 static void after_exit(struct twrt_task *t)
 {
+    /* A completed poll ends the task (its state becomes DONE): no TW_EV_DONE after it, which
+     * would only repeat that (tests/runtime: a finished task's record and replay). */
     tw_poll_end(t->tw, TW_POLL_COMPLETED);
-    tw_task_done(t->tw, 0);
     twrt__spin_lock(&t->lk);
     t->state = TS_DONE;
     twrt__spin_unlock(&t->lk);

@@ -31,12 +31,19 @@ void twrt__block_on(twrt_spin *lk, int *done)
     if (*done) return;
     struct twrt_task *t = twrt__current();
     tw_waker(t->tw, TW_EV_WAKER_CREATE, 0);
+    twrt__block_until(lk, done);
+    tw_waker(t->tw, TW_EV_WAKER_DROP, 0);
+}
+
+/* block_on without its waker events: for a caller whose own events say when the wait's waker
+ * is made and given back (TW_ACQ_WAKER on its blocking event and on the one that ends it). */
+void twrt__block_until(twrt_spin *lk, int *done)
+{
     while (!*(volatile int *)done) {
         twrt__spin_unlock(lk);
         twrt__suspend();
         twrt__spin_lock(lk);
     }
-    tw_waker(t->tw, TW_EV_WAKER_DROP, 0);
 }
 
 /* ---- join ---- */
@@ -71,9 +78,10 @@ void *twrt__join(twrt_task *t, uint32_t site)
         if (!t->done) {
             struct twrt__waiter w = { .task = self };
             twrt__wq_push(&t->joiners, &w);
-            tw_await_begin(self->tw, site, TW_WAIT_JOIN, t->tw ? tw_task_id(t->tw) : 0, 0);
-            twrt__block_on(&t->join_lk, &w.done);
-            tw_await_end(self->tw);
+            /* the wait and its waker in one event, their ends in one */
+            tw_await_begin(self->tw, site, TW_WAIT_JOIN, t->tw ? tw_task_id(t->tw) : 0, TW_AWAIT_WAKER);
+            twrt__block_until(&t->join_lk, &w.done);
+            tw_await_end_how(self->tw, TW_ACQ_WAKER);
         }
         twrt__spin_unlock(&t->join_lk);
     }

@@ -112,21 +112,25 @@ static inline __attribute__((always_inline)) uint32_t count_change(struct tw_res
 #define units_change(r, delta, owned) count_change((r), &(r)->available, (delta), (owned))
 
 /* Task t (may be NULL) queued (TW_EV_SEND) or took (TW_EV_RECV) a message of r; a wait of
- * t's on r is over. `owned` as for count_change: the channel's own lock orders them all. */
+ * t's on r is over. `owned` as for count_change: the channel's own lock orders them all.
+ * `waker`: the wait gives back its waker too (TW_ACQ_WAKER; t's own record, like its wait). */
 static inline __attribute__((always_inline)) void message(struct tw_task_rec *t, struct tw_res_rec *r, int type, int owned,
-                                                          uint64_t now)
+                                                          int waker, uint64_t now)
 {
     uint64_t old = 0;
-    if (t && t->waiting_on == r->id) {
+    waker = waker && t;
+    if (t && (t->waiting_on == r->id || waker)) {
         tw__seq_begin(&t->seq);
         old = tw__wait_of(t);
-        tw__wait_clear(t);
+        if (t->waiting_on == r->id)
+            tw__wait_clear(t);
+        t->wakers_alive -= waker;
         tw__seq_end(&t->seq);
     } else if (t) {
         old = tw__wait_of(t);
     }
     uint32_t v = count_change(r, &r->queued, type == TW_EV_SEND ? 1 : -1, owned);
-    tw__emit(now, type, TW_EVF_RES_VERSION, 1, t ? t->id : 0, r->id, v, old);
+    tw__emit(now, type, TW_EVF_RES_VERSION | (waker ? TW_EVF_WAKER : 0), 1, t ? t->id : 0, r->id, v, old);
 }
 
 /* Task t (may be NULL: outside any task) now holds units of r, taken at `site` (0: its pending
@@ -251,7 +255,7 @@ void tw__message(tw_task_t th, tw_res_t rh, int type, int how)
         tw_instr_error(TW_ERR_BAD_STATE, t ? t->id : 0, r->id);
         return;
     }
-    message(t, r, type, how & TW_ACQ_OWNED, tw__now());
+    message(t, r, type, how & TW_ACQ_OWNED, how & TW_ACQ_WAKER, tw__now());
 }
 
 void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
@@ -277,9 +281,12 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
         t->wait_kind = (uint8_t)kind;
         t->waiting_on = r->id;
         t->flags &= (uint8_t)~TW_TF_TIMED;
+        /* units 1 on a block: the wait holds a new waker (tw_block_*_how, TW_ACQ_WAKER) */
+        int waker = units == 1 && type != TW_EV_ACQUIRE_REQ;
+        t->wakers_alive += waker;
         uint32_t v = ++t->version;
         tw__seq_end(&t->seq);
-        tw__emit(now, type, 0, (uint16_t)site, tid, r->id, v, old);
+        tw__emit(now, type, waker ? TW_EVF_WAKER : 0, (uint16_t)site, tid, r->id, v, old);
         return;
     }
     case TW_EV_ACQUIRE:
@@ -290,7 +297,7 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
         return;
     case TW_EV_SEND:
     case TW_EV_RECV:
-        message(t, r, type, 0, now);
+        message(t, r, type, 0, 0, now);
         return;
     case TW_EV_CANCEL: {
         uint64_t old = 0;

@@ -311,9 +311,10 @@ TW_ON void await_begin_on(struct tw_task_rec *r, int attached, uint32_t site, in
     /* a loop wait marks the thread an event loop for good, and this wait its idle time */
     r->flags = (uint8_t)((r->flags & ~(TW_TF_TIMED | TW_TF_LOOP_WAIT)) | ((timed & TW_AWAIT_TIMED) ? TW_TF_TIMED : 0) |
                          ((timed & TW_AWAIT_LOOP) ? TW_TF_LOOP | TW_TF_LOOP_WAIT : 0));
+    r->wakers_alive += (timed & TW_AWAIT_WAKER) ? 1 : 0;
     uint32_t v = ++r->version;
     tw__seq_end(&r->seq);
-    int f = ((kind & 0xf) << 4) | ((timed & TW_AWAIT_TIMED) ? TW_EVF_TIMED : 0);
+    int f = ((kind & 0xf) << 4) | ((timed & TW_AWAIT_TIMED) ? TW_EVF_TIMED : 0) | ((timed & TW_AWAIT_WAKER) ? TW_EVF_WAKER : 0);
     tw__emit_as(attached, tw__now(), TW_EV_AWAIT_BEGIN, f, (uint16_t)site, r->id, on, v, old);
 }
 TW_SLOW void await_begin_slow(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
@@ -327,22 +328,25 @@ void tw__await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int time
     TW_HOT_OR_SLOW(await_begin, site, kind, on, timed);
 }
 
-TW_ON void await_end_on(struct tw_task_rec *r, int attached)
+/* waker: the wait's waker is given back with it (TW_ACQ_WAKER) */
+TW_ON void await_end_on(struct tw_task_rec *r, int attached, int waker)
 {
     tw__seq_begin(&r->seq);
     uint64_t old = tw__wait_of(r);
     tw__wait_clear(r);
+    r->wakers_alive -= waker;
     uint32_t v = ++r->version;
     tw__seq_end(&r->seq);
-    tw__emit_as(attached, tw__now(), TW_EV_AWAIT_END, 0, 0, r->id, 0, v, old);
+    tw__emit_as(attached, tw__now(), TW_EV_AWAIT_END, waker ? TW_EVF_WAKER : 0, 0, r->id, 0, v, old);
 }
-TW_SLOW void await_end_slow(tw_task_t t)
+TW_SLOW void await_end_slow(tw_task_t t, int waker)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r)
-        await_end_on(r, 0);
+        await_end_on(r, 0, waker);
 }
-void tw__await_end(tw_task_t t) { TW_HOT_OR_SLOW(await_end); }
+void tw__await_end(tw_task_t t) { TW_HOT_OR_SLOW(await_end, 0); }
+void tw__await_end_how(tw_task_t t, int how) { TW_HOT_OR_SLOW(await_end, (how & TW_ACQ_WAKER) ? 1 : 0); }
 
 void tw__attr(tw_task_t t, const char *key, const char *value)
 {

@@ -17,11 +17,14 @@
  *   acquire TASK RES [UNITS] | release TASK RES [UNITS] | tryfail TASK RES
  *   send TASK RES | recv TASK RES
  *   block-full TASK RES SITE | block-empty TASK RES SITE
+ *   block-full-waker, block-empty-waker, send-waker, recv-waker: the same, the wait's waker
+ *                                made / given back in the same event (TW_ACQ_WAKER)
  *   sender TASK RES | receiver TASK RES | drop-sender TASK RES | drop-receiver TASK RES
  *   wake TASK [BY]               woken (by task BY)
  *   waker-create TASK | waker-clone TASK | waker-drop TASK
  *   await TASK KIND ON SITE      kind: park timer signal join io; ON: a RES, a TASK, or -
  *   await-end TASK
+ *   await-waker TASK KIND ON SITE | await-end-waker TASK: the same, with the wait's waker
  *   intent TASK RES cond|uncond acquire|send|recv | intent-clear TASK RES
  *   attr TASK KEY VALUE | rename TASK NEWNAME | pause TASK | resume TASK
  *   cancel TASK RES [lost]
@@ -148,6 +151,10 @@ static void run(char **w, int n, char *rest3, char *rest4)
     else if (!strcmp(c, "recv")) { NEED(3); tw_recv(T(1), R(2)); }
     else if (!strcmp(c, "block-full")) { NEED(4); tw_block_full(T(1), R(2), site(rest3)); }
     else if (!strcmp(c, "block-empty")) { NEED(4); tw_block_empty(T(1), R(2), site(rest3)); }
+    else if (!strcmp(c, "block-full-waker")) { NEED(4); tw_block_full_how(T(1), R(2), site(rest3), TW_ACQ_WAKER); }
+    else if (!strcmp(c, "block-empty-waker")) { NEED(4); tw_block_empty_how(T(1), R(2), site(rest3), TW_ACQ_WAKER); }
+    else if (!strcmp(c, "send-waker")) { NEED(3); tw_send_how(T(1), R(2), TW_ACQ_WAKER); }
+    else if (!strcmp(c, "recv-waker")) { NEED(3); tw_recv_how(T(1), R(2), TW_ACQ_WAKER); }
     else if (!strcmp(c, "sender")) { NEED(3); tw_handle_add(T(1), R(2), TW_EDGE_SENDER); }
     else if (!strcmp(c, "receiver")) { NEED(3); tw_handle_add(T(1), R(2), TW_EDGE_RECEIVER); }
     else if (!strcmp(c, "drop-sender")) { NEED(3); tw_handle_drop(T(1), R(2), TW_EDGE_SENDER); }
@@ -158,6 +165,8 @@ static void run(char **w, int n, char *rest3, char *rest4)
     else if (!strcmp(c, "waker-drop")) { NEED(2); tw_waker(T(1), TW_EV_WAKER_DROP, 0); }
     else if (!strcmp(c, "await")) { NEED(5); tw_await_begin(T(1), site(rest4), wait_of(w[2]), on_id(w[3]), !strcmp(w[2], "timer")); }
     else if (!strcmp(c, "await-end")) { NEED(2); tw_await_end(T(1)); }
+    else if (!strcmp(c, "await-waker")) { NEED(5); tw_await_begin(T(1), site(rest4), wait_of(w[2]), on_id(w[3]), TW_AWAIT_WAKER); }
+    else if (!strcmp(c, "await-end-waker")) { NEED(2); tw_await_end_how(T(1), TW_ACQ_WAKER); }
     else if (!strcmp(c, "intent")) {
         NEED(5);
         int role = !strcmp(w[3], "uncond") ? TW_EDGE_INTENT_UNCOND : TW_EDGE_INTENT_COND;

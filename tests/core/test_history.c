@@ -235,3 +235,76 @@ Test(history, rewinding_a_million_events_is_fast)
     twc_close(s);
     rb_free(&R);
 }
+
+/* A task blocks receiving on a channel, a sender outside any task sends, the task is woken and
+ * takes the message: with the waker recorded as WAKER_CREATE / WAKER_DROP events (folded = 0)
+ * or folded into the BLOCK_EMPTY and RECV (TW_EVF_WAKER, ABI 1.5). */
+static void blocking_receive(int folded)
+{
+    struct rb_sizes sz = { 8, 8, 8, 2, 64, 4096 };
+    rb_init(&R, &sz);
+    uint32_t site = rb_site(&R, "rx.c", 9, "recv(&c)");
+    struct tw_res_rec *c = rb_res(&R, 1, "c", TW_RES_CHANNEL, 1);
+    struct tw_task_rec *t = rb_task(&R, 1, "rx", TW_TASK_READY);
+    uint32_t v = 0, rv = 0;
+    uint64_t ts = 10;
+    uint8_t wk = folded ? TW_EVF_WAKER : 0;
+    rb_event(&R, 0, ts++, TW_EV_RES_CREATE, 0, 1, ++rv, 1, TW_RES_CHANNEL, TW_EVF_RES_VERSION);
+    rb_event(&R, 0, ts++, TW_EV_SPAWN, 1, 0, ++v, 0, 0, 0);
+    rb_event(&R, 0, ts++, TW_EV_POLL_BEGIN, 1, 0, ++v, TW_TASK_READY, 0, 0);
+    rb_event(&R, 0, ts++, TW_EV_BLOCK_EMPTY, 1, 1, ++v, 0, (uint16_t)site, wk);
+    if (!folded) rb_event(&R, 0, ts++, TW_EV_WAKER_CREATE, 1, 0, ++v, 0, 0, 0);
+    rb_event(&R, 0, ts++, TW_EV_POLL_END, 1, 0, ++v, TW_TASK_POLLING, TW_POLL_PENDING | TW_TASK_WAITING << 8, 0);
+    rb_event(&R, 1, ts++, TW_EV_SEND, 0, 1, ++rv, 0, 1, TW_EVF_RES_VERSION);
+    rb_event(&R, 1, ts++, TW_EV_WAKE, 1, 0, ++v, TW_TASK_WAITING, 0, 0);
+    rb_event(&R, 0, ts++, TW_EV_POLL_BEGIN, 1, 0, ++v, TW_TASK_READY, 0, 0);
+    if (!folded) rb_event(&R, 0, ts++, TW_EV_WAKER_DROP, 1, 0, ++v, 1, 0, 0);
+    rb_event(&R, 0, ts++, TW_EV_RECV, 1, 1, ++rv, TW_PACK_WAIT(site, TW_WAIT_RECV, 1, 0), 1, TW_EVF_RES_VERSION | wk);
+    rb_event(&R, 0, ts++, TW_EV_POLL_END, 1, 0, ++v, TW_TASK_POLLING, TW_POLL_READY | TW_TASK_READY << 8, 0);
+    t->version = v; t->polls = 2; t->wakes = 1; t->wakers_alive = 0;
+    c->version = rv;
+    c->available = 1; /* as the shim: a channel's capacity */
+}
+
+/* What "task 1" says of its wakes, wakers and wait (from "wakes" to "poll time:") after
+ * undoing the newest `back` events (0: the present). */
+static char *task_at(int back)
+{
+    twc_session *s = rb_open(&R, 0);
+    char cmd[32];
+    if (back) { snprintf(cmd, sizeof cmd, "back %d", back); free(rb_ok(s, cmd)); }
+    char *o = rb_ok(s, "task 1"), *from = strstr(o, "wakes "), *to = from ? strstr(from, "poll time:") : NULL;
+    cr_assert(to, "%s", o);
+    char *part = strndup(from, (size_t)(to - from));
+    free(o);
+    twc_close(s);
+    return part;
+}
+
+Test(history, a_waker_folded_into_its_wait_replays_to_the_same_model)
+{
+    /* the same moments both ways: in the wait (the message sent, the task not yet woken), and
+     * back before the wait began; the folded stream has two events fewer after the wait began */
+    char *moment[2][3];
+    for (int folded = 0; folded < 2; folded++) {
+        blocking_receive(folded);
+        twc_session *s = rb_open(&R, 0);
+        int st;
+        char *o = rb_exec(s, "validate", &st);
+        cr_assert(o && strstr(o, "valid ("), "%s stream: %s", folded ? "folded" : "unfolded", o);
+        free(o);
+        twc_close(s);
+        moment[folded][0] = task_at(0);
+        moment[folded][1] = task_at(folded ? 4 : 5);
+        moment[folded][2] = task_at(folded ? 7 : 9);
+        rb_free(&R);
+    }
+    cr_assert(strstr(moment[1][1], "wakers alive 1"), "in the wait, the waker is alive: %s", moment[1][1]);
+    cr_assert(strstr(moment[1][1], "waits (recv)"), "%s", moment[1][1]);
+    cr_assert(strstr(moment[1][0], "wakers alive 0"), "%s", moment[1][0]);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_str_eq(moment[1][i], moment[0][i], "moment %d: folded\n%s\nunfolded\n%s", i, moment[1][i], moment[0][i]);
+        free(moment[0][i]);
+        free(moment[1][i]);
+    }
+}

@@ -211,3 +211,71 @@ Test(chan, concurrent_selects_complete_exactly_one_branch_each)
     intptr_t n = (intptr_t)twrt_join(d0) + (intptr_t)twrt_join(d1);
     cr_assert_eq(n, 2000, "every winning send delivered exactly once, no loser delivered");
 }
+
+/* ---- what a blocked receive and a finished task record (docs/events.md "Folded events") ---- */
+
+struct folded_counts { int done, waker_events, waker_flags, completed_polls; };
+static struct folded_counts events_of(uint32_t task)
+{
+    struct folded_counts n = {0};
+    struct tw_header *h = tw_region;
+    for (uint32_t i = 0; i < h->rings.count; i++) {
+        struct tw_ring_desc *d = TW_RING_DESC(h, i);
+        uint64_t head = __atomic_load_n(&d->head, __ATOMIC_ACQUIRE);
+        const struct tw_event *ev = (const void *)((char *)h + d->offset);
+        for (uint64_t k = head > d->capacity ? head - d->capacity : 0; d->capacity && k < head; k++) {
+            const struct tw_event *e = &ev[k % d->capacity];
+            if (e->task != task) continue;
+            n.done += e->type == TW_EV_DONE;
+            n.waker_events += e->type == TW_EV_WAKER_CREATE || e->type == TW_EV_WAKER_DROP;
+            n.waker_flags += (e->flags & TW_EVF_WAKER) && e->type != TW_EV_ACQUIRE && e->type != TW_EV_RELEASE;
+            n.completed_polls += e->type == TW_EV_POLL_END && (e->aux & 0xff) == TW_POLL_COMPLETED;
+        }
+    }
+    return n;
+}
+
+static twrt_receiver *fold_rx;
+static void *fold_receiver(void *arg)
+{
+    (void)arg;
+    void *m = NULL;
+    twrt_recv(fold_rx, &m);   /* blocks: the sender waits for this task to be waiting */
+    return m;
+}
+
+static twrt_task *fold_joined;
+static void *fold_joiner(void *arg)
+{
+    (void)arg;
+    return twrt_join(fold_joined);   /* blocks: the receiver is waiting for a message */
+}
+
+Test(chan, a_blocked_receive_and_a_join_record_their_wakers_in_their_own_events)
+{
+    twrt_sender *tx;
+    twrt_channel("fold", 1, &tx, &fold_rx);
+    cr_assert_not_null(tw_region, "instrumentation is on: the channel made the region");
+    twrt_task *rx = fold_joined = twrt_spawn("receiver", fold_receiver, NULL);
+    (void)rx;   /* joined by the joiner: a handle is joined once */
+    uint32_t id = twrt_task_id(rx);
+    /* the receiver blocks on the empty channel, its joiner on it, before anything is sent */
+    for (int i = 0; i < 2000 && !events_of(id).waker_flags; i++) usleep(1000);
+    cr_assert_eq(events_of(id).waker_flags, 1, "BLOCK_EMPTY made the wait's waker");
+    twrt_task *joiner = twrt_spawn("joiner", fold_joiner, NULL);
+    uint32_t jid = twrt_task_id(joiner);
+    for (int i = 0; i < 2000 && !events_of(jid).waker_flags; i++) usleep(1000);
+    cr_assert_eq(events_of(jid).waker_flags, 1, "AWAIT_BEGIN of the join made the wait's waker");
+    twrt_send(tx, (void *)7);
+    cr_assert_eq(twrt_join(joiner), (void *)7, "the joiner returns what the receiver took");
+    struct folded_counts j = events_of(jid);
+    cr_assert_eq(j.waker_flags, 2, "the join's AWAIT_BEGIN and AWAIT_END: %d", j.waker_flags);
+    cr_assert_eq(j.waker_events, 0, "no WAKER_CREATE / WAKER_DROP events of the joiner's own");
+    struct folded_counts n = events_of(id);
+    cr_assert_eq(n.waker_flags, 2, "BLOCK_EMPTY made the waker, RECV gave it back: %d", n.waker_flags);
+    cr_assert_eq(n.waker_events, 0, "no WAKER_CREATE / WAKER_DROP events of their own");
+    cr_assert_eq(n.completed_polls, 1);
+    cr_assert_eq(n.done, 0, "the completed poll ended the task: no DONE after it");
+    twrt_sender_drop(tx);
+    twrt_receiver_drop(fold_rx);
+}

@@ -306,6 +306,83 @@ Test(model, owned_messages_record_what_the_general_path_does)
     cr_assert_eq(tw_region->instr_errors, 1);
 }
 
+/* A wait's waker folded into its first and last events (TW_ACQ_WAKER, TW_AWAIT_WAKER) leaves
+ * the record the unfolded calls leave (wait, wakers alive, queue), in one event each instead of
+ * two: a blocking receive, a blocking send and a join, each both ways. */
+struct wait_facts { uint32_t waiting_on, await_site; uint8_t wait_kind; int32_t wakers; int64_t queued; };
+static struct wait_facts facts_of(tw_task_t t, tw_res_t c)
+{
+    const struct tw_task_rec *r = task_by_handle(t);
+    return (struct wait_facts){ r->waiting_on, r->await_site, r->wait_kind, r->wakers_alive, c ? res_by_handle(c)->queued : 0 };
+}
+static void same_facts(struct wait_facts f, struct wait_facts u, uint32_t f_on, uint32_t u_on, const char *when)
+{
+    cr_assert_eq(f.waiting_on == f_on, u.waiting_on == u_on, "%s: waiting on", when);
+    cr_assert_eq(f.await_site, u.await_site, "%s: site", when);
+    cr_assert_eq(f.wait_kind, u.wait_kind, "%s: kind", when);
+    cr_assert_eq(f.wakers, u.wakers, "%s: wakers alive folded %d, unfolded %d", when, f.wakers, u.wakers);
+    cr_assert_eq(f.queued, u.queued, "%s: queued", when);
+}
+
+Test(model, a_waker_folded_into_its_wait_records_what_the_waker_events_do)
+{
+    uint32_t site = TW_SITE("recv(&c)");
+    tw_task_t peer = tw_task_spawn("peer", 0, 0);
+    for (int type = TW_EV_BLOCK_FULL; type <= TW_EV_BLOCK_EMPTY; type++) {
+        tw_task_t f = tw_task_spawn("folded", 0, 0), u = tw_task_spawn("unfolded", 0, 0);
+        tw_res_t cf = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 1, "cf", 0, 0);
+        tw_res_t cu = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 1, "cu", 0, 0);
+        int full = type == TW_EV_BLOCK_FULL;
+        if (full) { tw_send(peer, cf); tw_send(peer, cu); }
+        struct tw_ring_desc *d = ring(0);
+        uint64_t h0 = d->head;
+        if (full) tw_block_full(u, cu, site); else tw_block_empty(u, cu, site);
+        tw_waker(u, TW_EV_WAKER_CREATE, 0);
+        cr_assert_eq(d->head - h0, 2);
+        h0 = d->head;
+        if (full) tw_block_full_how(f, cf, site, TW_ACQ_WAKER); else tw_block_empty_how(f, cf, site, TW_ACQ_WAKER);
+        cr_assert_eq(d->head - h0, 1, "one event for the wait and its waker");
+        const struct tw_event *e = ring_event(d, d->head - 1);
+        cr_assert_eq(e->type, type);
+        cr_assert_eq(e->flags, TW_EVF_WAKER);
+        same_facts(facts_of(f, cf), facts_of(u, cu), tw_res_id(cf), tw_res_id(cu), "blocked");
+        cr_assert_eq(facts_of(f, cf).wakers, 1);
+        /* the peer makes room / sends; the waiter's own event ends the wait */
+        if (full) { tw_recv(peer, cf); tw_recv(peer, cu); } else { tw_send(peer, cf); tw_send(peer, cu); }
+        h0 = d->head;
+        tw_waker(u, TW_EV_WAKER_DROP, 0);
+        if (full) tw_send_how(u, cu, TW_ACQ_OWNED); else tw_recv_how(u, cu, TW_ACQ_OWNED);
+        cr_assert_eq(d->head - h0, 2);
+        h0 = d->head;
+        if (full) tw_send_how(f, cf, TW_ACQ_OWNED | TW_ACQ_WAKER); else tw_recv_how(f, cf, TW_ACQ_OWNED | TW_ACQ_WAKER);
+        cr_assert_eq(d->head - h0, 1, "one event for the message and the waker's end");
+        e = ring_event(d, d->head - 1);
+        cr_assert_eq(e->flags, TW_EVF_RES_VERSION | TW_EVF_WAKER);
+        cr_assert_eq(TW_WAIT_KIND(e->old), full ? TW_WAIT_SEND : TW_WAIT_RECV, "the wait it ended, for undo");
+        same_facts(facts_of(f, cf), facts_of(u, cu), 0, 0, "resumed");
+        cr_assert_eq(facts_of(f, cf).wakers, 0);
+        cr_assert_eq(res_by_handle(cf)->version, res_by_handle(cu)->version);
+        /* one task event fewer each way: the folded task's version is two behind */
+        cr_assert_eq(task_by_handle(f)->version + 1, task_by_handle(u)->version - 1);
+    }
+    /* a join: AWAIT_BEGIN with TW_AWAIT_WAKER, AWAIT_END with TW_ACQ_WAKER */
+    tw_task_t f = tw_task_spawn("folded", 0, 0), u = tw_task_spawn("unfolded", 0, 0);
+    tw_await_begin(u, site, TW_WAIT_JOIN, tw_task_id(peer), 0);
+    tw_waker(u, TW_EV_WAKER_CREATE, 0);
+    tw_await_begin(f, site, TW_WAIT_JOIN, tw_task_id(peer), TW_AWAIT_WAKER);
+    struct tw_ring_desc *d = ring(0);
+    cr_assert_eq(ring_event(d, d->head - 1)->flags & (TW_EVF_WAKER | TW_EVF_TIMED), TW_EVF_WAKER);
+    same_facts(facts_of(f, 0), facts_of(u, 0), tw_task_id(peer), tw_task_id(peer), "joining");
+    cr_assert_eq(facts_of(f, 0).wakers, 1);
+    tw_waker(u, TW_EV_WAKER_DROP, 0);
+    tw_await_end(u);
+    tw_await_end_how(f, TW_ACQ_WAKER);
+    cr_assert_eq(ring_event(d, d->head - 1)->flags, TW_EVF_WAKER);
+    same_facts(facts_of(f, 0), facts_of(u, 0), 0, 0, "joined");
+    cr_assert_eq(facts_of(f, 0).wakers, 0);
+    cr_assert_eq(tw_region->instr_errors, 0);
+}
+
 Test(model, bad_calls_are_counted_never_applied)
 {
     tw_task_t t = tw_task_spawn("t", 0, 0);
