@@ -23,7 +23,7 @@ check() {
 ex=tokio-lock-across-await
 start_example $ex
 pid=$EX_PID
-R="reader|futex_wait|'CONFIG' in (t['blocked_in']['name'] or '')|$(line_of $ex 'let cfg = CONFIG.lock()')"
+R="reader|std::sync::mutex::Mutex<T>::lock|'CONFIG' in (t['blocked_in']['name'] or '')|$(line_of $ex 'let cfg = CONFIG.lock()')"
 c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
 check "$ex console live" "$c1" "$c2" $ex "$R"
 # the others starve behind reader; tw why ends at the blocked worker, with no owner to name;
@@ -49,14 +49,14 @@ l=$(lldb_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
 check "$ex lldb core" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" $ex "$R"
 [ "$(echo "$l" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "$ex: lldb's tasks JSON from the core differs from the console's"
 kill -9 "$pid"; rm -f "$core"
-pass "$ex: reader polling, blocked in futex_wait(&CONFIG) at its .lock() line, blocking_in_poll, never a certain deadlock (console live + core, gdb live, lldb core)"
+pass "$ex: reader polling, blocked in std::sync::mutex::Mutex<T>::lock(&CONFIG) at its .lock() line, blocking_in_poll, never a certain deadlock (console live + core, gdb live, lldb core)"
 
 # 2. blocking calls inside tasks of a multi-thread runtime
 ex=tokio-blocking-in-task
 start_example $ex
 pid=$EX_PID
-M="mpsc-reader|futex_wait|t['blocked_in']['object']|$(line_of $ex 'let v = rx.recv()')"
-N="napper|sleep|True|$(line_of $ex 'std::thread::sleep(Duration::from_millis(200))')"
+M="mpsc-reader|std::sync::mpsc::Receiver<T>::recv|t['blocked_in']['object']|$(line_of $ex 'let v = rx.recv()')"
+N="napper|std::thread::sleep|True|$(line_of $ex 'std::thread::sleep(Duration::from_millis(200))')"
 c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
 check "$ex console live" "$c1" "$c2" $ex "$M" "$N"
 l=$(lldb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
@@ -69,9 +69,35 @@ g=$(gdb_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
 check "$ex gdb core" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" $ex "$M" "$N"
 [ "$(echo "$g" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "$ex: gdb's tasks JSON from the core differs from the console's"
 kill -9 "$pid"; rm -f "$core"
-pass "$ex: mpsc-reader in futex_wait and napper in sleep at their .rs lines, blocking_in_poll on both, ticker clean (console live + core, lldb live, gdb core)"
+pass "$ex: mpsc-reader in std::sync::mpsc::Receiver<T>::recv and napper in std::thread::sleep at their .rs lines, blocking_in_poll on both, ticker clean (console live + core, lldb live, gdb core)"
 
-# 3. the healthy tokio program raises neither
+# 3. a hand-written block_on (thread::park until woken) inside a task, on a oneshot whose sender
+#    is a task of the same current-thread runtime: it can never run
+ex=tokio-block-on-in-task
+start_example $ex
+pid=$EX_PID
+W="waiter|std::thread::park|t['blocked_in']['object']|$(line_of $ex 'thread::park(); // the runtime')"
+c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
+check "$ex console live" "$c1" "$c2" $ex "$W"
+d=$(build/bin/tw deadlocks --json --pid "$pid")
+python3 - "$c1" "$d" <<'PY' || fail "$ex: sender not ready, or a certain deadlock: $c1 $d"
+import json, sys
+t, d = (json.loads(a) for a in sys.argv[1:3])
+assert [x['state'] for x in t['tasks'] if x['name'] == 'sender'] == ['ready']
+assert not any(x['certain'] for x in d['deadlocks'])
+PY
+l=$(lldb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
+check "$ex lldb live" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" $ex "$W"
+core=$(make_core "$pid")
+c1=$(build/bin/tw tasks --json --core "$core" --exe build/examples/$ex)
+c2=$(build/bin/tw alerts --json --core "$core" --exe build/examples/$ex)
+check "$ex console core" "$c1" "$c2" $ex "$W"
+g=$(gdb_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
+check "$ex gdb core" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" $ex "$W"
+kill -9 "$pid"; rm -f "$core"
+pass "$ex: waiter polling, blocked in std::thread::park at block_on's park line, blocking_in_poll, sender ready, never a certain deadlock (console live + core, lldb live, gdb core)"
+
+# 4. the healthy tokio program raises neither
 h=build/tokio-target/release/examples/tokio-healthy
 "$h" >"$TW_TMP/healthy.out" 2>&1 & hp=$!; disown $hp; TW_PIDS+=("$hp")
 for _ in $(seq 1 150); do grep -q 'tw-example: ready' "$TW_TMP/healthy.out" && break; sleep 0.1; done
