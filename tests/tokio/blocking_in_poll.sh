@@ -3,8 +3,11 @@
 #   tokio-lock-across-await: "reader" calls std::sync::Mutex::lock on CONFIG, whose guard
 #     "updater" holds across an .await, on a current-thread runtime;
 #   tokio-blocking-in-task: "mpsc-reader" in std::sync::mpsc::Receiver::recv, "napper" in
-#     std::thread::sleep, a ticker healthy beside them.
-# Each reads as polling and blocked in the kernel at the user's .rs line (not inside std), with
+#     std::thread::sleep, a ticker healthy beside them;
+#   tokio-block-on-in-task: "waiter" in a hand-written block_on's std::thread::park, on a
+#     oneshot whose sender is a task of the same current-thread runtime.
+# Each reads as polling and blocked in the std call its .rs line made (not futex_wait, not a
+# line inside std), with
 # the blocking_in_poll alert, in the console live and from a gcore core, and in gdb and lldb
 # (live, one attach each); the deadlock verdict never says certain (the std Mutex keeps no
 # owner); tokio-healthy raises neither. The helpers are tests/lldb's (lib.sh).
