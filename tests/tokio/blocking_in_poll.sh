@@ -54,6 +54,19 @@ check "$ex lldb core" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep
 kill -9 "$pid"; rm -f "$core"
 pass "$ex: reader polling, blocked in std::sync::mutex::Mutex<T>::lock(&CONFIG) at its .lock() line, blocking_in_poll, never a certain deadlock (console live + core, gdb live, lldb core)"
 
+# 1b. the same program with the shim off (no region): attach-only names the thread's wait by
+#     the same rule, the std call at the user's line
+TW_DISABLE=1 start_example $ex
+a=$(build/bin/tw tasks --json --pid "$EX_PID")
+kill -9 "$EX_PID"
+python3 - "$a" "$(line_of $ex 'let cfg = CONFIG.lock()')" <<'PY' || fail "$ex attach-only: no thread waiting in std::sync::mutex::Mutex<T>::lock(&...CONFIG) at its line: $a"
+import json, sys
+t, line = json.loads(sys.argv[1]), int(sys.argv[2])
+assert any(x['await'] and x['await']['expr'] == 'std::sync::mutex::Mutex<T>::lock(&tokio_lock_across_await::CONFIG)'
+           and x['await']['line'] == line and x['await']['file'].endswith('tokio-lock-across-await.rs') for x in t['tasks'])
+PY
+pass "$ex attach-only (TW_DISABLE=1): the thread waits in std::sync::mutex::Mutex<T>::lock(&CONFIG) at its .lock() line"
+
 # 2. blocking calls inside tasks of a multi-thread runtime
 ex=tokio-blocking-in-task
 start_example $ex
