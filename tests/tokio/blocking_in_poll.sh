@@ -22,6 +22,25 @@ check() {
   local why; why=$(python3 tests/tokio/blocked_check.py "$tasks" "$alerts" "$ex.rs" "$@" 2>&1) || fail "$what: $why"
 }
 
+# every_way EX "NAME|CALL|OBJECT-EXPR|LINE"...: check on $pid in the console live (its tasks
+# JSON left in LIVE_TASKS), lldb live, and on a gcore core in the console and gdb (the same JSON)
+every_way() {
+  local ex=$1 c1 c2 l g core; shift
+  c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
+  check "$ex console live" "$c1" "$c2" $ex "$@"
+  LIVE_TASKS=$c1
+  l=$(lldb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
+  check "$ex lldb live" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" $ex "$@"
+  core=$(make_core "$pid")
+  c1=$(build/bin/tw tasks --json --core "$core" --exe build/examples/$ex)
+  c2=$(build/bin/tw alerts --json --core "$core" --exe build/examples/$ex)
+  check "$ex console core" "$c1" "$c2" $ex "$@"
+  g=$(gdb_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
+  check "$ex gdb core" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" $ex "$@"
+  [ "$(echo "$g" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "$ex: gdb's tasks JSON from the core differs from the console's"
+  rm -f "$core"
+}
+
 # 1. the std Mutex guard held across an await (current-thread runtime, spawn_local)
 ex=tokio-lock-across-await
 start_example $ex
@@ -73,18 +92,8 @@ start_example $ex
 pid=$EX_PID
 M="mpsc-reader|std::sync::mpsc::Receiver<T>::recv|t['blocked_in']['object']|$(line_of $ex 'let v = rx.recv()')"
 N="napper|std::thread::sleep|True|$(line_of $ex 'std::thread::sleep(Duration::from_millis(200))')"
-c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
-check "$ex console live" "$c1" "$c2" $ex "$M" "$N"
-l=$(lldb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
-check "$ex lldb live" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" $ex "$M" "$N"
-core=$(make_core "$pid")
-c1=$(build/bin/tw tasks --json --core "$core" --exe build/examples/$ex)
-c2=$(build/bin/tw alerts --json --core "$core" --exe build/examples/$ex)
-check "$ex console core" "$c1" "$c2" $ex "$M" "$N"
-g=$(gdb_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
-check "$ex gdb core" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" $ex "$M" "$N"
-[ "$(echo "$g" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "$ex: gdb's tasks JSON from the core differs from the console's"
-kill -9 "$pid"; rm -f "$core"
+every_way $ex "$M" "$N"
+kill -9 "$pid"
 pass "$ex: mpsc-reader in std::sync::mpsc::Receiver<T>::recv and napper in std::thread::sleep at their .rs lines, blocking_in_poll on both, ticker clean (console live + core, lldb live, gdb core)"
 
 # 3. a hand-written block_on (thread::park until woken) inside a task, on a oneshot whose sender
@@ -93,24 +102,15 @@ ex=tokio-block-on-in-task
 start_example $ex
 pid=$EX_PID
 W="waiter|std::thread::park|t['blocked_in']['object']|$(line_of $ex 'thread::park(); // the runtime')"
-c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
-check "$ex console live" "$c1" "$c2" $ex "$W"
+every_way $ex "$W"
 d=$(build/bin/tw deadlocks --json --pid "$pid")
-python3 - "$c1" "$d" <<'PY' || fail "$ex: sender not ready, or a certain deadlock: $c1 $d"
+python3 - "$LIVE_TASKS" "$d" <<'PY' || fail "$ex: sender not ready, or a certain deadlock: $LIVE_TASKS $d"
 import json, sys
 t, d = (json.loads(a) for a in sys.argv[1:3])
 assert [x['state'] for x in t['tasks'] if x['name'] == 'sender'] == ['ready']
 assert not any(x['certain'] for x in d['deadlocks'])
 PY
-l=$(lldb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
-check "$ex lldb live" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" $ex "$W"
-core=$(make_core "$pid")
-c1=$(build/bin/tw tasks --json --core "$core" --exe build/examples/$ex)
-c2=$(build/bin/tw alerts --json --core "$core" --exe build/examples/$ex)
-check "$ex console core" "$c1" "$c2" $ex "$W"
-g=$(gdb_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
-check "$ex gdb core" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" $ex "$W"
-kill -9 "$pid"; rm -f "$core"
+kill -9 "$pid"
 pass "$ex: waiter polling, blocked in std::thread::park at block_on's park line, blocking_in_poll, sender ready, never a certain deadlock (console live + core, lldb live, gdb core)"
 
 # 4. the healthy tokio program raises neither

@@ -11,12 +11,12 @@
 //! Prints `tw-example: ready` (from another thread: this runtime's is parked) once "waiter" is
 //! about to park, then stays until killed.
 use std::future::Future;
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
-use std::time::Duration;
+
+mod common;
 
 static WAITER_BLOCKING: AtomicBool = AtomicBool::new(false);
 
@@ -52,40 +52,19 @@ async fn sender(done_tx: tokio::sync::oneshot::Sender<u64>) {
     let _ = done_tx.send(42);
 }
 
-fn spawn_named<F: Future + 'static>(name: &str, f: F) {
-    tokio::task::Builder::new().name(name).spawn_local(f).unwrap();
-}
-
-/// A heartbeat on a runtime of its own, on another thread (as in tokio-lock-across-await): it
-/// keeps the process's clock provable for a reader that stops it or reads a core, and says when
-/// the example is ready.
-fn heartbeat() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(async {
-        let beat = tokio::task::Builder::new().name("heartbeat").spawn(async {
-            loop {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        });
-        while !WAITER_BLOCKING.load(Ordering::SeqCst) {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(300)).await; // past the threshold (100 ms)
-        println!("tw-example: ready");
-        std::io::stdout().flush().unwrap();
-        let _ = beat.unwrap().await;
-    });
+fn waiter_blocking() -> bool {
+    WAITER_BLOCKING.load(Ordering::SeqCst)
 }
 
 fn main() {
     turbowish_tokio::init();
-    thread::spawn(heartbeat);
+    thread::spawn(|| common::heartbeat(waiter_blocking));
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async {
         let (done_tx, done_rx) = tokio::sync::oneshot::channel();
-        spawn_named("waiter", waiter(done_rx));
-        spawn_named("sender", sender(done_tx));
+        common::spawn_local_named("waiter", waiter(done_rx));
+        common::spawn_local_named("sender", sender(done_tx));
         std::future::pending::<()>().await;
     });
 }
