@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 
+#[path = "common/heartbeat.rs"] // a task spawned there reads block_on@heartbeat.rs
 mod common;
 
 static WAITER_BLOCKING: AtomicBool = AtomicBool::new(false);

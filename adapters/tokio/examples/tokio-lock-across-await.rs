@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
+#[path = "common/heartbeat.rs"] // a task spawned there reads block_on@heartbeat.rs
 mod common;
 
 static CONFIG: Mutex<u64> = Mutex::new(0);

@@ -1,5 +1,6 @@
 //! What the current-thread examples that block their only thread share (tokio-lock-across-await,
-//! tokio-block-on-in-task). A directory without main.rs: cargo does not build it as an example.
+//! tokio-block-on-in-task), included with `#[path]`: cargo builds only examples/*.rs and
+//! examples/*/main.rs as examples.
 use std::future::Future;
 use std::io::Write;
 use std::time::Duration;
