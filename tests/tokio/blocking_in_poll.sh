@@ -22,22 +22,24 @@ check() {
   local why; why=$(python3 tests/tokio/blocked_check.py "$tasks" "$alerts" "$ex.rs" "$@" 2>&1) || fail "$what: $why"
 }
 
-# every_way EX "NAME|CALL|OBJECT-EXPR|LINE"...: check on $pid in the console live (its tasks
-# JSON left in LIVE_TASKS), lldb live, and on a gcore core in the console and gdb (the same JSON)
+# every_way EX LIVE-DEBUGGER "NAME|CALL|OBJECT-EXPR|LINE"...: check on $pid in the console live
+# (its tasks JSON left in LIVE_TASKS) and in LIVE-DEBUGGER (gdb or lldb) live, then on a gcore
+# core in the console and in the other debugger, whose tasks JSON must be the console's
 every_way() {
-  local ex=$1 c1 c2 l g core; shift
+  local ex=$1 live=$2 c1 c2 d core; shift 2
   c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
   check "$ex console live" "$c1" "$c2" $ex "$@"
   LIVE_TASKS=$c1
-  l=$(lldb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
-  check "$ex lldb live" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" $ex "$@"
+  d=$(${live}_pid "$pid" 'tw tasks --json' 'tw alerts --json')
+  check "$ex $live live" "$(echo "$d" | grep '^{' | sed -n 1p)" "$(echo "$d" | grep '^{' | sed -n 2p)" $ex "$@"
   core=$(make_core "$pid")
   c1=$(build/bin/tw tasks --json --core "$core" --exe build/examples/$ex)
   c2=$(build/bin/tw alerts --json --core "$core" --exe build/examples/$ex)
   check "$ex console core" "$c1" "$c2" $ex "$@"
-  g=$(gdb_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
-  check "$ex gdb core" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" $ex "$@"
-  [ "$(echo "$g" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "$ex: gdb's tasks JSON from the core differs from the console's"
+  [ "$live" = gdb ] && live=lldb || live=gdb
+  d=$(${live}_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
+  check "$ex $live core" "$(echo "$d" | grep '^{' | sed -n 1p)" "$(echo "$d" | grep '^{' | sed -n 2p)" $ex "$@"
+  [ "$(echo "$d" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "$ex: $live's tasks JSON from the core differs from the console's"
   rm -f "$core"
 }
 
@@ -46,13 +48,12 @@ ex=tokio-lock-across-await
 start_example $ex
 pid=$EX_PID
 R="reader|std::sync::mutex::Mutex<T>::lock|'CONFIG' in (t['blocked_in']['name'] or '')|$(line_of $ex 'let cfg = CONFIG.lock()')"
-c1=$(build/bin/tw tasks --json --pid "$pid"); c2=$(build/bin/tw alerts --json --pid "$pid")
-check "$ex console live" "$c1" "$c2" $ex "$R"
+every_way $ex gdb "$R"
 # the others starve behind reader; tw why ends at the blocked worker, with no owner to name;
 # no deadlock is called certain (nothing proves who holds CONFIG)
-rid=$(echo "$c1" | grep -o '"id":[0-9]*,"name":"reader"' | grep -o '[0-9]*' | head -1)
+rid=$(echo "$LIVE_TASKS" | grep -o '"id":[0-9]*,"name":"reader"' | grep -o '[0-9]*' | head -1)
 w=$(build/bin/tw why "$rid" --json --pid "$pid"); d=$(build/bin/tw deadlocks --json --pid "$pid")
-python3 - "$c1" "$w" "$d" "$rid" <<'PY' || fail "$ex: updater/ticker not waiting, tw why $rid not ending at the blocked worker, or a certain deadlock: $c1 $w $d"
+python3 - "$LIVE_TASKS" "$w" "$d" "$rid" <<'PY' || fail "$ex: updater/ticker not waiting, tw why $rid not ending at the blocked worker, or a certain deadlock: $LIVE_TASKS $w $d"
 import json, sys
 t, w, d = (json.loads(a) for a in sys.argv[1:4])
 names = {x['id']: x['name'] for x in t['tasks']}
@@ -61,16 +62,7 @@ assert [x['state'] for x in t['tasks'] if x['name'] in ('updater', 'ticker')] ==
 assert w['end'] == 'blocked_in_poll' and w['blocked_in']['owner'] is None
 assert not any(x['certain'] for x in d['deadlocks'])
 PY
-g=$(gdb_pid "$pid" 'tw tasks --json' 'tw alerts --json')
-check "$ex gdb live" "$(echo "$g" | grep '^{' | sed -n 1p)" "$(echo "$g" | grep '^{' | sed -n 2p)" $ex "$R"
-core=$(make_core "$pid")
-c1=$(build/bin/tw tasks --json --core "$core" --exe build/examples/$ex)
-c2=$(build/bin/tw alerts --json --core "$core" --exe build/examples/$ex)
-check "$ex console core" "$c1" "$c2" $ex "$R"
-l=$(lldb_core build/examples/$ex "$core" 'tw tasks --json' 'tw alerts --json')
-check "$ex lldb core" "$(echo "$l" | grep '^{' | sed -n 1p)" "$(echo "$l" | grep '^{' | sed -n 2p)" $ex "$R"
-[ "$(echo "$l" | grep '^{' | sed -n 1p)" = "$c1" ] || fail "$ex: lldb's tasks JSON from the core differs from the console's"
-kill -9 "$pid"; rm -f "$core"
+kill -9 "$pid"
 pass "$ex: reader polling, blocked in std::sync::mutex::Mutex<T>::lock(&CONFIG) at its .lock() line, blocking_in_poll, never a certain deadlock (console live + core, gdb live, lldb core)"
 
 # 1b. the same program with the shim off (no region): attach-only names the thread's wait by
@@ -92,7 +84,7 @@ start_example $ex
 pid=$EX_PID
 M="mpsc-reader|std::sync::mpsc::Receiver<T>::recv|t['blocked_in']['object']|$(line_of $ex 'let v = rx.recv()')"
 N="napper|std::thread::sleep|True|$(line_of $ex 'std::thread::sleep(Duration::from_millis(200))')"
-every_way $ex "$M" "$N"
+every_way $ex lldb "$M" "$N"
 kill -9 "$pid"
 pass "$ex: mpsc-reader in std::sync::mpsc::Receiver<T>::recv and napper in std::thread::sleep at their .rs lines, blocking_in_poll on both, ticker clean (console live + core, lldb live, gdb core)"
 
@@ -102,7 +94,7 @@ ex=tokio-block-on-in-task
 start_example $ex
 pid=$EX_PID
 W="waiter|std::thread::park|t['blocked_in']['object']|$(line_of $ex 'thread::park(); // the runtime')"
-every_way $ex "$W"
+every_way $ex lldb "$W"
 d=$(build/bin/tw deadlocks --json --pid "$pid")
 python3 - "$LIVE_TASKS" "$d" <<'PY' || fail "$ex: sender not ready, or a certain deadlock: $LIVE_TASKS $d"
 import json, sys
