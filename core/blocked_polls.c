@@ -47,14 +47,21 @@ void twc__blocked_poll_owner(const struct model *m, struct blocked_poll *bp)
         }
 }
 
+const char *twc__blocked_poll_call(const struct blocked_poll *bp)
+{
+    return bp->api_call ? bp->api_call : bp->call;
+}
+
 void twc__blocked_poll_text(const struct blocked_poll *bp, struct sbuf *b)
 {
-    switch (bp->block) {
+    int on_object = bp->block != TWC_BLOCK_SLEEP && bp->block != TWC_BLOCK_IO && bp->block != TWC_BLOCK_JOIN;
+    if (bp->api_call && !on_object) twc__sb_printf(b, "blocked in %s", bp->api_call);
+    else switch (bp->block) {
     case TWC_BLOCK_SLEEP: twc__sb_puts(b, "blocked in a sleep"); break;
     case TWC_BLOCK_IO: twc__sb_puts(b, "blocked in the kernel (I/O or a signal wait)"); break;
     case TWC_BLOCK_JOIN: twc__sb_puts(b, "blocked in pthread_join"); break;
     default:
-        twc__sb_printf(b, "blocked in %s(", bp->call);
+        twc__sb_printf(b, "blocked in %s(", twc__blocked_poll_call(bp));
         if (bp->object_name) twc__sb_printf(b, "&%s", bp->object_name);
         else twc__sb_printf(b, "0x%llx", (unsigned long long)bp->object);
         twc__sb_puts(b, ")");
@@ -74,7 +81,7 @@ void twc__json_blocked_poll(struct twc_session *s, struct sbuf *b, const struct 
     const struct blocked_poll *bp = twc__blocked_poll(s, t);
     if (!bp) { twc__sb_puts(b, "null"); return; }
     twc__sb_printf(b, "{\"thread\":%u,\"call\":", bp->tid);
-    twc__sb_json_str(b, bp->call);
+    twc__sb_json_str(b, twc__blocked_poll_call(bp));
     twc__sb_printf(b, ",\"timed\":%s,\"object\":%llu,\"name\":", bp->timed ? "true" : "false", (unsigned long long)bp->object);
     if (bp->object_name) twc__sb_json_str(b, bp->object_name); else twc__sb_puts(b, "null");
     twc__sb_printf(b, ",\"owner\":");

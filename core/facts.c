@@ -260,23 +260,28 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
         if (!ft->tid || ft->tid > 0xffffffffull) continue;
         struct mtask *t = &m->tasks[k++];
         if (ft->block == TWC_BLOCK_NONE && !ft->file) continue;
-        char expr[300], fbuf[256];
+        char expr[300], fbuf[256], api[256];
         const char *func = ft->func ? twc__demangled_or(ft->func, fbuf, sizeof fbuf) : NULL;
-        if (ft->block == TWC_BLOCK_JOIN) snprintf(expr, sizeof expr, "pthread_join(%llu)", (unsigned long long)ft->object);
+        /* the frontend's first frame of the executable may be inlined toolchain code
+         * (std::lock_guard's gthr-default.h:749, Rust's futex.rs): the user's line is further
+         * out, and in Rust the call is the std one it made (rust_names.c) */
+        struct twc__place own, callee;
+        int further = (!ft->file || twc__is_toolchain_source(ft->file)) &&
+                      twc__user_site(s->stack_names, ft->tid, &own, NULL, &callee) == 0;
+        int rust = further && twc__rust_api_call(&callee, api, sizeof api);
+        const char *call = rust ? api : twc__block_call(ft->block);
+        if (ft->block == TWC_BLOCK_JOIN) snprintf(expr, sizeof expr, "%s(%llu)", call, (unsigned long long)ft->object);
         else if (ft->object) {
             const struct mres *r = twc__model_res(m, ft->object);
             s->arena = A.p; s->arena_len = A.len;   /* names resolve through the arena built so far */
             const struct mres *r2 = ft->object2 ? twc__model_res(m, ft->object2) : NULL;
             char tmp2[64];
             /* a condvar wait names its mutex too, as the call was written: wait(&cv, &m) */
-            snprintf(expr, sizeof expr, "%s(&%s%s%s)", twc__block_call(ft->block), r ? twc__res_name(s, r, tmp, sizeof tmp) : "?",
+            snprintf(expr, sizeof expr, "%s(&%s%s%s)", call, r ? twc__res_name(s, r, tmp, sizeof tmp) : "?",
                      r2 ? ", &" : "", r2 ? twc__res_name(s, r2, tmp2, sizeof tmp2) : "");
-        } else snprintf(expr, sizeof expr, "%s", func ? func : twc__block_call(ft->block));
+        } else snprintf(expr, sizeof expr, "%s", rust || !func ? call : func);
         struct tw_site_rec *site = &s->sites[s->nsites];
-        struct twc__place own;
-        if ((!ft->file || twc__is_toolchain_source(ft->file)) && twc__user_site(s->stack_names, ft->tid, &own, NULL) == 0) {
-            /* the frontend's first frame of the executable is inlined toolchain code
-             * (std::lock_guard's gthr-default.h:749): the user's line is further out */
+        if (further) {
             site->file = intern(&A, own.file);
             site->line = (uint32_t)own.line;
             site->func = intern(&A, own.func);

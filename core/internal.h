@@ -377,7 +377,14 @@ const char *twc__stack_names_exe(const struct stack_names *sn, uint64_t *bias);
  * (inline frames included) through the frames lent to stack_names. 0 when found. innermost (may
  * be NULL) gets the place the thread's first frame in the executable is at, toolchain or not. */
 struct twc__place { char file[256]; int line; char func[256]; };
-int twc__user_site(struct stack_names *sn, uint64_t tid, struct twc__place *out, struct twc__place *innermost);
+/* The user's line (out), the innermost place (innermost) and, callee, the place just inside the
+ * user's: it lies in the function the user's line called ("" when out is the innermost). */
+int twc__user_site(struct stack_names *sn, uint64_t tid, struct twc__place *out, struct twc__place *innermost,
+                   struct twc__place *callee);
+/* rust_names.c: the call a blocked thread reads as when the user's line called Rust library code
+ * (std's, or a crate's): that function, "std::sync::mutex::Mutex<T>::lock"; 0 when callee is
+ * not Rust library code */
+int twc__rust_api_call(const struct twc__place *callee, char *out, size_t n);
 int twc__start_function(struct stack_names *sn, uint64_t tid, char *out, size_t n);
 /* cxx_guards.c: call fn(arg, tid, lock, 0) for every std::shared_lock a lent frame owns, as far
  * as DWARF states its members' values (-O1 and up); with a memory reader (rd not NULL), also
@@ -455,6 +462,7 @@ struct blocked_poll {
     uint32_t tid;               /* the worker thread */
     int block, timed, line;     /* enum twc_block; the program's frame */
     const char *file, *func, *call;
+    const char *api_call;       /* the Rust library call the user's line made (rust_names.c), NULL none: read instead of call */
     uint64_t object;            /* what it blocks on (0 none: a sleep, a read) */
     const char *object_name;    /* as the region or the symbols name it */
     uint64_t owner_tid;         /* the object's owner thread (a mutex's), 0 unknown */
@@ -473,6 +481,8 @@ int twc__loop_blocked(const struct twc_session *s, const struct mtask *t);
 int twc__inner_poll_on_thread(const struct model *m, const struct mtask *t);
 /* "pthread_mutex_lock(&cfg_lock) held by thread 4712 (cfg-reloader)" */
 void twc__blocked_poll_text(const struct blocked_poll *bp, struct sbuf *b);
+/* the call as the user wrote it: the Rust std call when known, else the libc one */
+const char *twc__blocked_poll_call(const struct blocked_poll *bp);
 void twc__json_blocked_poll(struct twc_session *s, struct sbuf *b, const struct mtask *t);
 const char *twc__block_call(int block);   /* facts.c: the call a block kind reads as */
 int twc__block_res_kind(int block);       /* facts.c: the resource kind a block kind waits on, 0 none */

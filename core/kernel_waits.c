@@ -57,6 +57,7 @@ void twc__kernel_waits_free(struct kernel_waits *k)
         free((char *)k->w[i].f.func);
         free((char *)k->w[i].f.object_name);
         free(k->w[i].obj_name);
+        free((char *)k->w[i].f.api_call);
     }
     for (size_t i = 0; i < k->nnames; i++) free(k->names[i].name);
     free(k->w);
@@ -178,12 +179,14 @@ static uint32_t site_for(struct twc_session *s, const struct blocked_poll *w, co
 /* The frontend's site is the thread's first frame in the executable. In a Rust program that is
  * the standard library, linked in (std::sync::Mutex::lock's futex wait, std::thread::sleep), or
  * tokio: the user's line is further out, found as for C++'s inlined std::lock_guard
- * (user_site.c). Kept as lent when the frames do not reach one. */
+ * (user_site.c), and the call is the std one that line made (rust_names.c). Kept as lent when
+ * the frames do not reach one. */
 static void user_line(struct twc_session *s, struct blocked_poll *f)
 {
-    struct twc__place p;
+    struct twc__place p, callee;
+    char api[256];
     if ((f->file && !twc__is_toolchain_source(f->file)) || !s->stack_names ||
-        twc__user_site(s->stack_names, f->tid, &p, NULL) != 0)
+        twc__user_site(s->stack_names, f->tid, &p, NULL, &callee) != 0)
         return;
     char *file = strdup(p.file), *func = p.func[0] ? strdup(p.func) : NULL;
     if (!file) { free(func); return; }
@@ -192,6 +195,7 @@ static void user_line(struct twc_session *s, struct blocked_poll *f)
     f->file = file;
     f->func = func;
     f->line = p.line;
+    if (twc__rust_api_call(&callee, api, sizeof api)) f->api_call = strdup(api);
 }
 
 /* the model's resource with id `id` (the model is not indexed yet), NULL when none */

@@ -62,7 +62,7 @@ static void label(struct twc_session *s, const struct mtask *t, struct sbuf *b)
 /* "pthread_mutex_lock(&cfg)" */
 static void call_text(const struct blocked_poll *bp, struct sbuf *b)
 {
-    twc__sb_printf(b, "%s(", bp->call);
+    twc__sb_printf(b, "%s(", twc__blocked_poll_call(bp));
     if (bp->object_name) twc__sb_printf(b, "&%s", bp->object_name);
     else twc__sb_printf(b, "0x%llx", (unsigned long long)bp->object);
     twc__sb_puts(b, ")");

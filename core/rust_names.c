@@ -48,3 +48,19 @@ int twc__rust_legacy_name(char *s)
     *w = 0;
     return 1;
 }
+
+/* A Rust user reads a blocked thread by the std call they wrote — `CONFIG.lock()` is
+ * std::sync::mutex::Mutex<T>::lock, as C's reads pthread_mutex_lock — not by the futex_wait,
+ * park or nanosleep std makes underneath. That call is the function the user's line called (the
+ * place just inside the user's, user_site.c), when it is Rust library code: std's sources or a
+ * registry crate's. C and C++ keep the libc call: their std::mutex::lock wraps it one to one. */
+int twc__rust_api_call(const struct twc__place *callee, char *out, size_t n)
+{
+    size_t len = strlen(callee->file);
+    if (!callee->func[0] || len < 3 || strcmp(callee->file + len - 3, ".rs") != 0 ||
+        !twc__is_toolchain_source(callee->file))
+        return 0;
+    snprintf(out, n, "%s", callee->func);
+    twc__strip_params(out);
+    return 1;
+}

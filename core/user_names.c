@@ -109,7 +109,7 @@ void twc__user_names_apply(struct twc_session *s, struct model *m)
             t->name = own_string(s, start);
         const struct tw_site_rec *site = s->sites_loaded ? twc__site_at(s, t->await_site) : NULL;
         struct twc__place p, at;
-        if (site && twc__user_site(s->stack_names, t->os_tid, &p, &at) == 0 && same_place(s, site, &at) &&
+        if (site && twc__user_site(s->stack_names, t->os_tid, &p, &at, NULL) == 0 && same_place(s, site, &at) &&
             twc__is_toolchain_source(at.file)) {
             uint32_t k = add_site(s, site, &p);
             if (k) t->await_site = k;

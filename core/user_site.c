@@ -197,9 +197,11 @@ static int place_at(Dwarf_Debug dbg, const struct chain *c, int k, struct twc__p
     return 0;
 }
 
-int twc__user_site(struct stack_names *sn, uint64_t tid, struct twc__place *out, struct twc__place *innermost)
+int twc__user_site(struct stack_names *sn, uint64_t tid, struct twc__place *out, struct twc__place *innermost,
+                   struct twc__place *callee)
 {
     int first = 1;
+    struct twc__place prev = { "", 0, "" };
     size_t n;
     const struct twc_fact_frame *f = twc__stack_frames(sn, &n);
     Dwarf_Debug dbg = twc__stack_dwarf(sn);
@@ -212,7 +214,12 @@ int twc__user_site(struct stack_names *sn, uint64_t tid, struct twc__place *out,
             if (place_at(dbg, &c, k, &p) != 0) continue;
             if (first && innermost) *innermost = p;
             first = 0;
-            if (!twc__is_toolchain_source(p.file)) { *out = p; return 0; }
+            if (!twc__is_toolchain_source(p.file)) {
+                *out = p;
+                if (callee) *callee = prev;
+                return 0;
+            }
+            prev = p;   /* lies in the function the next place out calls */
         }
     }
     return -1;

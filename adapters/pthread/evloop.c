@@ -1,4 +1,5 @@
-/* evloop.c — the waits of an event loop: epoll_wait, epoll_pwait, poll, ppoll, select, pselect.
+/* evloop.c — the waits of an event loop: epoll_wait, epoll_pwait, epoll_pwait2, poll, ppoll, select,
+ * pselect.
  *
  * A thread that waits in one of these runs an event loop (redis's aeMain, libevent, libuv): the
  * stretch between its return from a loop wait and its next loop wait is its poll, like a
@@ -23,8 +24,9 @@
     return TWP_WAIT_AROUND(t, twp_site(__builtin_return_address(0), what), TW_WAIT_IO, 0,          \
                            ((timed) ? TW_AWAIT_TIMED : 0) | TW_AWAIT_LOOP, call)
 
-/* ppoll and pselect are not in twp_real: resolved here, once */
+/* ppoll, pselect and epoll_pwait2 are not in twp_real: resolved here, once */
 static int (*real_ppoll)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
+static int (*real_epoll_pwait2)(int, struct epoll_event *, int, const struct timespec *, const sigset_t *);
 static int (*real_pselect)(int, fd_set *, fd_set *, fd_set *, const struct timespec *, const sigset_t *);
 #define REAL_HERE(var, name) \
     (TWP_LIKELY(var != NULL) ? var : (__atomic_store_n(&var, (__typeof__(var))dlsym(RTLD_NEXT, name), __ATOMIC_RELEASE), var))
@@ -55,6 +57,13 @@ TWP_EXPORT int epoll_pwait(int ep, struct epoll_event *ev, int n, int ms, const 
     if (ms == 0)
         return TWP_REAL(epoll_pwait)(ep, ev, n, ms, mask);
     LOOP_WAIT(ms > 0, TWP_REAL(epoll_pwait)(ep, ev, n, ms, mask), "epoll_pwait");
+}
+/* glibc 2.35's, with a nanosecond timeout (NULL: none) */
+TWP_EXPORT int epoll_pwait2(int ep, struct epoll_event *ev, int n, const struct timespec *ts, const sigset_t *mask)
+{
+    if (zero_ts(ts))
+        return REAL_HERE(real_epoll_pwait2, "epoll_pwait2")(ep, ev, n, ts, mask);
+    LOOP_WAIT(ts != NULL, REAL_HERE(real_epoll_pwait2, "epoll_pwait2")(ep, ev, n, ts, mask), "epoll_pwait2");
 }
 TWP_EXPORT int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {

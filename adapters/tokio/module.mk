@@ -10,7 +10,7 @@ DEBIAN_PKGS += cargo rustc librust-tokio-dev librust-tracing-dev librust-tracing
 TOKIO_DIR := adapters/tokio
 TOKIO_TARGET := $(abspath $(B))/tokio-target
 TOKIO_EXAMPLES := tokio-deadlock tokio-channel-cycle tokio-server tokio-lock-across-await \
-  tokio-blocking-in-task
+  tokio-blocking-in-task tokio-block-on-in-task
 TOKIO_EX_BINS := $(addprefix $(B)/examples/,$(TOKIO_EXAMPLES))
 TOKIO_STAMP := $(B)/tokio-target/.examples.stamp
 TOKIO_SRC := $(shell find $(TOKIO_DIR) -name '*.rs' -o -name '*.toml' 2>/dev/null)

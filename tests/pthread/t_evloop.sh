@@ -10,12 +10,14 @@ set -u
 NAME=t-evloop
 . "$(dirname "$0")/under_tw.sh"
 need "$TW" "$BIN/evloop" "$GDBP" "$LLDBP"
-# run_loop MODE: evloop MODE under tw run (tw_run passes tw run's options, not the program's)
+# run_loop MODE [pwait2]: evloop MODE under tw run (tw_run passes tw run's options, not the
+# program's); pwait2: its loop waits in epoll_pwait2
 run_loop() {
-    "$TW" run -- "$BIN/evloop" "$1" >"$TMP/evloop.$1.out" 2>&1 &
+    local out="$TMP/evloop.$1${2:-}.out"
+    "$TW" run -- "$BIN/evloop" "$@" >"$out" 2>&1 &
     pid=$!; disown "$pid"; PIDS+=("$pid")
-    for _ in $(seq 1 150); do grep -q 'tw-example: ready' "$TMP/evloop.$1.out" && break; sleep 0.1; done
-    grep -q 'tw-example: ready' "$TMP/evloop.$1.out" || fail "evloop $1 not ready under tw run"
+    for _ in $(seq 1 150); do grep -qs 'tw-example: ready' "$out" && break; sleep 0.1; done
+    grep -q 'tw-example: ready' "$out" || fail "evloop $* not ready under tw run"
 }
 line=$(grep -n 'the stall the test names' tests/pthread/progs/evloop.c | head -1 | cut -d: -f1)
 
@@ -35,6 +37,12 @@ timeout 120 gcore -o "$TMP/core" "$pid" >/dev/null 2>&1 || fail "gcore"
 got=$(timeout 60 "$TW" alerts --core "$TMP/core.$pid" --exe "$BIN/evloop" --json | lock_words)
 [ "$got" = "$want" ] || fail "console on a core: '$got', want '$want'"
 echo "ok   $NAME: lock: $want (console live and core, gdb, lldb)"
+
+# the same loop waiting in epoll_pwait2 (glibc 2.35+) is a loop too
+run_loop lock pwait2
+sleep 0.3
+same_in "console" "$want" lock_words "alerts --json"
+echo "ok   $NAME: lock, loop in epoll_pwait2: $want (console live)"
 
 run_loop read
 sleep 0.3

@@ -202,18 +202,40 @@ print(" ".join(b), "alerts=" + ",".join(sorted(names.get(a["task"], "?") for a i
     # the loop iteration's poll runs the callback's: only the innermost poll is blocked in the
     # lock (twc__inner_poll_on_thread); the loop task is polling, waiting for it to return
     want="timer reload_config:pthread_mutex_lock:cfg_lock:True alerts=timer reload_config"
+    # the debuggers' answers, each in one session: gdb on the live process (gdb pid) or the
+    # core (gdb core), lldb on the core, from a private copy of its plugin
+    GDBP=build/share/gdb/turbowish.py LLDBP=$TMP/lib/turbowish-lldb.so STALL=build/tests/uv/uv_stall
+    mkdir -p "$TMP/lib" && cp build/lib/turbowish-lldb.so build/lib/libtwcore.so "$TMP/lib/" 2>/dev/null
+    ask() {
+        local core=$TMP/stall.$SPID
+        case $1 in
+        gdb) if [ "$2" = pid ]; then set -- -p "$SPID"; else set -- "$STALL" "$core"; fi
+             timeout 120 gdb -batch -nx -x "$GDBP" "$@" -ex 'tw tasks --json' -ex 'tw alerts --json' 2>&1 ;;
+        lldb) XDG_DATA_HOME=$TMP/xdg timeout 300 lldb -b -o "plugin load $LLDBP" "$STALL" -c "$core" \
+                  -o 'tw tasks --json' -o 'tw alerts --json' 2>&1 ;;
+        esac
+    }
     callback_blocked() {
         uv_stall lock
-        local got
+        local got r
         got=$( (timeout 60 "$TW" tasks --pid "$SPID" --json; timeout 60 "$TW" alerts --pid "$SPID" --json) | blocked_of)
         [ "$got" = "$want" ] || { echo "live: '$got', want '$want'"; return 1; }
+        # gdb live; lldb only on the core: an lldb attach costs ~14 s on a loaded machine, and
+        # lldb's live collector is exercised by tests/tokio and t_evloop
+        [ -f "$GDBP" ] && [ -f "$LLDBP" ] || { echo "the gdb or lldb plugin is not built"; return 1; }
+        got=$(ask gdb pid | blocked_of)
+        [ "$got" = "$want" ] || { echo "gdb live: '$got', want '$want'"; return 1; }
         timeout 120 gcore -o "$TMP/stall" "$SPID" >/dev/null 2>&1 || { echo "gcore failed"; return 1; }
-        got=$( (timeout 60 "$TW" tasks --core "$TMP/stall.$SPID" --exe build/tests/uv/uv_stall --json
-                timeout 60 "$TW" alerts --core "$TMP/stall.$SPID" --exe build/tests/uv/uv_stall --json) | blocked_of)
+        got=$( (timeout 60 "$TW" tasks --core "$TMP/stall.$SPID" --exe "$STALL" --json
+                timeout 60 "$TW" alerts --core "$TMP/stall.$SPID" --exe "$STALL" --json) | blocked_of)
         [ "$got" = "$want" ] || { echo "core: '$got', want '$want'"; return 1; }
+        for r in gdb lldb; do
+            got=$(ask $r core | blocked_of)
+            [ "$got" = "$want" ] || { echo "$r core: '$got', want '$want'"; return 1; }
+        done
         kill -9 "$SPID"
     }
-    check "uv callback in pthread_mutex_lock(&cfg_lock): its task polling, blocked in it, owner known (the loop's poll around it is not); one blocking_in_poll, the callback's (live and core)" callback_blocked
+    check "uv callback in pthread_mutex_lock(&cfg_lock): its task polling, blocked in it, owner known (the loop's poll around it is not); one blocking_in_poll, the callback's (console live and core, gdb live and core, lldb core)" callback_blocked
     callback_idle() {
         uv_stall idle
         local got

@@ -12,10 +12,12 @@
 //! 0/1/2), so TurboWish can prove where "reader" is blocked, not who holds CONFIG.
 //! Prints `tw-example: ready` (from another thread: this runtime's is blocked) once "reader" is
 //! about to lock, then stays until killed.
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
+
+#[path = "common/heartbeat.rs"] // a task spawned there reads block_on@heartbeat.rs
+mod common;
 
 static CONFIG: Mutex<u64> = Mutex::new(0);
 static READER_LOCKING: AtomicBool = AtomicBool::new(false);
@@ -42,43 +44,20 @@ async fn ticker() {
     }
 }
 
-fn spawn_named<F: std::future::Future + 'static>(name: &str, f: F) {
-    tokio::task::Builder::new().name(name).spawn_local(f).unwrap();
-}
-
-/// A heartbeat on a runtime of its own, on another thread, which also says when the example is
-/// ready. It keeps emitting events while the main thread is stuck: that is what dates the block
-/// for a reader that stops the process (gdb, lldb) or reads a core, whose "now" is the last
-/// moment a thread provably ran. With every thread asleep nothing proves how long ago "reader"
-/// blocked, and TurboWish then says it is blocked without raising the alert.
-fn heartbeat() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(async {
-        let beat = tokio::task::Builder::new().name("heartbeat").spawn(async {
-            loop {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        });
-        while !READER_LOCKING.load(Ordering::SeqCst) || TICKS.load(Ordering::Relaxed) == 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(300)).await; // past the threshold (100 ms)
-        println!("tw-example: ready");
-        std::io::stdout().flush().unwrap();
-        let _ = beat.unwrap().await;
-    });
+fn reader_blocking() -> bool {
+    READER_LOCKING.load(Ordering::SeqCst) && TICKS.load(Ordering::Relaxed) != 0
 }
 
 fn main() {
     turbowish_tokio::init();
-    std::thread::spawn(heartbeat);
+    std::thread::spawn(|| common::heartbeat(reader_blocking));
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async {
-        spawn_named("ticker", ticker());
-        spawn_named("updater", updater());
+        common::spawn_local_named("ticker", ticker());
+        common::spawn_local_named("updater", updater());
         tokio::time::sleep(Duration::from_millis(100)).await; // updater holds CONFIG by now
-        spawn_named("reader", reader());
+        common::spawn_local_named("reader", reader());
         std::future::pending::<()>().await;
     });
 }

@@ -3,7 +3,8 @@
  * the thread cfg-holder keeps, so the loop sits in pthread_mutex_lock inside its poll (a wait the
  * adapter records). `evloop read`: the handler reads a socket nobody writes (a call the adapter
  * does not wrap: libtwcore learns it from the thread's kernel state). `evloop idle`: the loop
- * waits for events that never come — healthy, no alert. Prints the ready line once the handler is
+ * waits for events that never come — healthy, no alert. `evloop lock pwait2`: lock, with the loop
+ * waiting in epoll_pwait2 (glibc 2.35+, nanosecond timeout) instead of epoll_wait. Prints the ready line once the handler is
  * about to block (or, idle, once the loop has waited once). */
 #define _GNU_SOURCE
 #include <string.h>
@@ -40,6 +41,8 @@ static void on_event(const char *mode)
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "idle";
+    int pwait2 = argc > 2 && !strcmp(argv[2], "pwait2");
+    const struct timespec half_second = { 0, 500000000 };
     int p[2], ep = epoll_create1(0);
     if (pipe(p) || socketpair(AF_UNIX, SOCK_STREAM, 0, sock) || ep < 0)
         return 1;
@@ -51,7 +54,7 @@ int main(int argc, char **argv)
     if (strcmp(mode, "idle") != 0 && write(p[1], "x", 1) != 1) /* one event, so the handler runs */
         return 1;
     for (int turns = 0;; turns++) {
-        int n = epoll_wait(ep, &got, 1, 500);
+        int n = pwait2 ? epoll_pwait2(ep, &got, 1, &half_second, NULL) : epoll_wait(ep, &got, 1, 500);
         if (n > 0)
             on_event(mode);
         else if (turns == 0)
