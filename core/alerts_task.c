@@ -6,13 +6,35 @@
 #include <string.h>
 #include "alerts.h"
 
+static int long_poll_at(struct alert_scan *a, size_t i, uint64_t lp_ns, struct poll_figure *pf)
+{
+    return twc__long_poll_of(a->s, &a->m->tasks[i], a->poll_begin ? a->poll_begin[i] : 0,
+                             a->max_poll ? a->max_poll[i] : 0, lp_ns, pf);
+}
+
+/* An event loop thread's turn holds the polls of the tasks it runs (a libuv callback, a
+ * LocalSet's task): when one of those polled too long itself, it is the one to read, and the
+ * thread's own long turn is the same stall told twice (the tests/uv timer came out as the
+ * loop's long_poll or the timer's, depending on which turn was the longest). */
+static int inner_poll_too_long(struct alert_scan *a, const struct mtask *t, uint64_t lp_ns)
+{
+    struct poll_figure pf;
+    if (!(t->flags & TW_TF_ROOT) || !(t->flags & TW_TF_LOOP) || !t->os_tid) return 0;
+    for (size_t k = 0; k < a->m->ntasks; k++) {
+        const struct mtask *x = &a->m->tasks[k];
+        if (x != t && !x->torn && !x->hidden && !(x->flags & TW_TF_ROOT) && x->os_tid == t->os_tid &&
+            long_poll_at(a, k, lp_ns, &pf))
+            return 1;
+    }
+    return 0;
+}
+
 /* long_poll: a poll that held its thread longer than the threshold (longpoll.c) */
 void twc__detect_long_poll(struct alert_scan *a, size_t i, const struct mtask *t, const char *tn, struct alist *L)
 {
     struct poll_figure pf;
     uint64_t lp_ns = (uint64_t)a->long_poll_ms * 1000000ull;
-    if (!(twc__task_live(t) || t->polls) ||
-        !twc__long_poll_of(a->s, t, a->poll_begin ? a->poll_begin[i] : 0, a->max_poll ? a->max_poll[i] : 0, lp_ns, &pf))
+    if (!(twc__task_live(t) || t->polls) || !long_poll_at(a, i, lp_ns, &pf) || inner_poll_too_long(a, t, lp_ns))
         return;
     struct alert *x = twc__alert_add(L, "long_poll", t);
     if (x && pf.measured)

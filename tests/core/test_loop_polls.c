@@ -62,3 +62,42 @@ Test(loop_polls, an_idle_loop_or_a_thread_without_a_loop_raises_nothing)
     cr_assert(!strstr(o, "blocking_in_poll"), "never ran a loop: %s", o);
     free(o);
 }
+
+/* an event loop thread (1) whose longest turn held a timer callback's poll (task 2, polled on
+ * the same thread) that was long itself: one stall, told once, by the callback */
+static char *alerts_of_nested(uint32_t inner_ran_us)
+{
+    struct rb R;
+    rb_init(&R, &SZ);
+    rb_hdr(&R)->anchor_raw = 0;
+    rb_hdr(&R)->anchor_ns = 0;
+    rb_hdr(&R)->abi_minor = 3;   /* figures only, no preemption measure: as a core of an old shim */
+    struct tw_task_rec *t = rb_task(&R, 1, "loop", TW_TASK_WAITING);
+    t->flags |= TW_TF_ROOT | TW_TF_LOOP | TW_TF_LOOP_WAIT;
+    t->os_tid = 101;
+    t->max_poll_us = 2000000;
+    rb_wait(t, TW_WAIT_IO, 0, rb_site(&R, "/src/loop.c", 30, "epoll_wait"));
+    struct tw_task_rec *c = rb_task(&R, 2, "timer", TW_TASK_WAITING);
+    c->os_tid = 101;
+    c->polls = 3;
+    c->max_poll_us = inner_ran_us;
+    rb_wait(c, TW_WAIT_TIMER, 0, rb_site(&R, "/src/loop.c", 12, "uv_timer_start"));
+    rb_event(&R, 0, 1000, TW_EV_POLL_END, 1, 0, 2, TW_TASK_POLLING, 0, 0);
+    twc_session *s = rb_open(&R, 0);
+    cr_assert(s);
+    char *o = rb_ok(s, "alerts --json");
+    twc_close(s);
+    rb_free(&R);
+    return o;
+}
+
+Test(loop_polls, a_long_callback_inside_a_loops_turn_is_told_once_by_the_callback)
+{
+    char *o = alerts_of_nested(1900000);
+    cr_assert(strstr(o, "\"kind\":\"long_poll\",\"task\":2"), "%s", o);
+    cr_assert(!strstr(o, "\"kind\":\"long_poll\",\"task\":1"), "the loop's turn is the callback's stall: %s", o);
+    free(o);
+    o = alerts_of_nested(1000);
+    cr_assert(strstr(o, "\"kind\":\"long_poll\",\"task\":1"), "the loop's own long turn, with short callbacks: %s", o);
+    free(o);
+}
