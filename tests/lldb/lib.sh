@@ -103,10 +103,11 @@ start_prog() {
 . tests/lib/live_core.sh
 lldb_live_core() {
   local pid=$1 exe=$2 core=$3; shift 3
+  live_core_split "$@"
   local args=("${LLDB_PRE[@]}" -o "plugin load $PLUGIN" -p "$pid")
-  for c in "$@"; do args+=(-o "$c"); done
+  for c in "${LIVE_CMDS[@]}"; do args+=(-o "$c"); done
   args+=(-o "process detach" -o "target delete" -o "target create $exe --core $core")
-  for c in "$@"; do args+=(-o "$c"); done
+  for c in "${CORE_CMDS[@]}"; do args+=(-o "$c"); done
   timeout "${TW_DBG_TIMEOUT:-600}" lldb -b "${args[@]}" 2>&1
 }
 
