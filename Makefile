@@ -1,6 +1,6 @@
 # TurboWish top-level build. Each part of the tree adds itself through its own module.mk:
 #   LIBS/BINS/EXAMPLES += targets built by `make all`
-#   TEST_STEPS += phony targets run by `make test` (tools/test-steps.sh: two at a time);
+#   TEST_STEPS += phony targets run by `make test` (tools/test-steps.sh: three at a time);
 #     registered only in tests/AREA/module.mk, one per test folder
 #   BENCH_STEPS += phony targets run by `make bench`
 #   DEBIAN_PKGS += Debian packages `make deps` installs when missing
@@ -32,7 +32,7 @@ deps:
 	@tools/deps.sh $(sort $(DEBIAN_PKGS))
 	@tools/lldb-python-fix.sh   # offers the fix for Debian lldb-14's missing Python module (docs/lldb.md)
 
-# Builds use every core; test steps run two at a time, longest first, each timed by
+# Builds use every core; test steps run three at a time, longest first, each timed by
 # tools/test-steps.sh (TW_TEST_LANES=1 runs them one after another).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
