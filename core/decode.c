@@ -380,6 +380,17 @@ int twc__read_tasks_lazy(struct twc_session *s, size_t want, int all, struct mta
     return 0;
 }
 
+/* A copy of str as a string of the session's own, at base + its index (readers of synthetic
+ * names: kernel_waits.c, user_names.c): its offset, 0 when out of memory. */
+uint32_t twc__lazy_copy(struct twc_session *s, uint32_t base, const char *str)
+{
+    char *c = strdup(str);
+    if (!c) return 0;
+    uint32_t off = base + (uint32_t)s->nlazy;
+    twc__lazy_put(s, off, c);
+    return off;
+}
+
 const char *twc__lazy_put(struct twc_session *s, uint32_t off, char *str)
 {
     if (s->nlazy == s->caplazy) {

@@ -499,6 +499,7 @@ int twc__collect_if_needed(struct twc_session *s, uint32_t poll_ms);
 #define TWC_BLOCKING_POLL_MS 100   /* blocking_in_poll's default threshold */
 /* decode.c: keep str (malloc'd, owned from now on) as the string at offset off */
 const char *twc__lazy_put(struct twc_session *s, uint32_t off, char *str);
+uint32_t twc__lazy_copy(struct twc_session *s, uint32_t base, const char *str);
 
 /* frames.c: one recorded return address through the frontend's symbolizer */
 struct frame_sym { char func[256], file[512], object[512]; int line; };

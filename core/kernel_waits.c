@@ -142,14 +142,7 @@ static const char *what(const struct blocked_poll *w)
 }
 
 /* a copy of str as a synthetic string of the session: its offset, 0 when out of memory */
-static uint32_t synth_str(struct twc_session *s, const char *str)
-{
-    char *c = strdup(str);
-    if (!c) return 0;
-    uint32_t off = SYNTH_STR_BASE + (uint32_t)s->nlazy;
-    twc__lazy_put(s, off, c);
-    return off;
-}
+static uint32_t synth_str(struct twc_session *s, const char *str) { return twc__lazy_copy(s, SYNTH_STR_BASE, str); }
 
 /* a site for w, appended to the session's site table; 0 when out of memory. on: the object it
  * waits on as a resource (NULL: a kernel wait), named in the call as attach-only does. */

@@ -20,14 +20,7 @@
 #define USER_STR_BASE 0xffe00000u  /* below kernel_waits.c's synthetic strings, above any arena */
 
 /* A string of our own in the session's string space: its offset, 0 when out of memory. */
-static uint32_t own_string(struct twc_session *s, const char *str)
-{
-    char *c = strdup(str);
-    if (!c) return 0;
-    uint32_t off = USER_STR_BASE + (uint32_t)s->nlazy;
-    twc__lazy_put(s, off, c);
-    return off;
-}
+static uint32_t own_string(struct twc_session *s, const char *str) { return twc__lazy_copy(s, USER_STR_BASE, str); }
 
 static uint32_t add_site(struct twc_session *s, const struct tw_site_rec *like, const struct twc__place *p)
 {
