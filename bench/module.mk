@@ -30,6 +30,9 @@ $(B)/bench/runtime_bench: bench/runtime_bench.c bench/measure.h $(B)/lib/libtwrt
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) -o $@ $< -L$(B)/lib -ltwrt -lturbowish -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
 
+# built by `make all` (so by `make test`) too: the runtime compiled without instrumentation is a
+# build users make, and only this binary compiles it
+ALL_TARGETS += $(B)/bench/runtime_bench_off
 $(B)/bench/runtime_bench_off: bench/runtime_bench.c bench/measure.h $(TWRT_SRC) $(TWRT_ASM)
 	@mkdir -p $(@D)
 	$(CC) $(TWRT_CFLAGS) -DTW_DISABLE_INSTRUMENTATION -o $@ $< $(TWRT_SRC) $(TWRT_ASM) -lpthread

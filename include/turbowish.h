@@ -79,6 +79,16 @@ enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2, TW_ACQ_
  * none of r before (a recursive mutex's inner levels are not acquisitions), so the shim gives
  * the hold the task's first free edge without looking for one of r to add to. */
 
+/* tw_await_begin's `timed` bits, defined when instrumentation is compiled out too (a runtime
+ * passes them either way). TW_AWAIT_TIMED: the wait has a timeout. */
+#define TW_AWAIT_TIMED 0x1
+/* An adapter's thread waits for its event loop's next events (epoll_wait, poll, select): the
+ * thread is an event loop (TW_TF_LOOP), idle while this wait lasts (TW_TF_LOOP_WAIT). */
+#define TW_AWAIT_LOOP 0x2
+/* The wait holds a new waker for the task: one event for AWAIT_BEGIN + WAKER_CREATE
+ * (TW_EVF_WAKER); the await's end then gives it back with tw_await_end_how(t, TW_ACQ_WAKER). */
+#define TW_AWAIT_WAKER 0x4
+
 #ifndef TW_DISABLE_INSTRUMENTATION
 
 #define TW_ON_() (__builtin_expect(__atomic_load_n(&tw_state, __ATOMIC_RELAXED) >= 0, 1))
@@ -150,13 +160,7 @@ static inline void tw_task_context(tw_task_t t, const struct tw_context *c) { if
  * (resource id from tw_res_id(), or a task id for TW_WAIT_JOIN); timed = TW_AWAIT_TIMED (or 1)
  * when the wait has a timeout, or-ed with TW_AWAIT_LOOP for an event loop's wait for events.
  * Its state changes at the next tw_poll_end(PENDING). */
-#define TW_AWAIT_TIMED 0x1
-/* An adapter's thread waits for its event loop's next events (epoll_wait, poll, select): the
- * thread is an event loop (TW_TF_LOOP), idle while this wait lasts (TW_TF_LOOP_WAIT). */
-#define TW_AWAIT_LOOP 0x2
-/* The wait holds a new waker for the task: one event for AWAIT_BEGIN + WAKER_CREATE
- * (TW_EVF_WAKER); the await's end then gives it back with tw_await_end_how(t, TW_ACQ_WAKER). */
-#define TW_AWAIT_WAKER 0x4
+/* (TW_AWAIT_TIMED, TW_AWAIT_LOOP, TW_AWAIT_WAKER: above, defined in both builds) */
 static inline void tw_await_begin(tw_task_t t, uint32_t site, int kind, uint32_t on, int timed)
 { if (TW_ON_()) tw__await_begin(t, site, kind, on, timed); }
 /* The await finished (satisfied, timed out or cancelled). */
