@@ -12,46 +12,18 @@ for ex in deadlock channel-cycle backpressure long-poll lost-waker select-cancel
 done
 CMDS=('tw tasks --json' 'tw resources --json' 'tw deadlocks --json' 'tw alerts --json' 'tw log 50 --json')
 fails=()
-# What must be equal live and from a core of the same stop: everything, except what depends on
-# the time *now* or on the kernel's run-queue times (long_poll: a live target has them, a core
-# not; the long-poll example's alert is checked live below), and the time figures, which include the state a task
-# is in up to the moment of reading (live: the last moment a thread of the stopped target
-# provably ran; a core has no clock: libtwcore takes its newest timestamp). FIGS checks those
-# apart: less than 2 s apart (deadlocks and alerts may let the target run for a second sample
-# between the live tasks and the gcore, so either may be the later).
-TIMES='("busy_ns","scheduled_ns","idle_ns")'
-SAME='json.dumps(dict(j, alerts=[a for a in j["alerts"] if a["kind"] not in ("ready_starvation","long_pause","long_poll")]) if "alerts" in j else dict(j, tasks=[{k: v for k, v in t.items() if k not in '"$TIMES"'} for t in j["tasks"]]) if "tasks" in j else j, sort_keys=True)'
-FIGS='json.dumps({t["id"]: [t[k] for k in '"$TIMES"'] for t in j["tasks"]}, sort_keys=True)'
 check() { "$@" || fails+=("$MSG"); }
 
-# live_and_core NAME: runs CMDS live, saves a core in the same stop, runs CMDS on the core;
-# sets LIVE, CORE (outputs) and COREFILE; fails when they differ.
+# live_and_core NAME: one gdb session runs CMDS live, saves a core of the same stop, detaches
+# and runs CMDS on the core (tests/lib/live_core.sh); sets LIVE (the whole output: its JSON
+# objects 0-4 are live, 5-9 from the core) and fails when the two halves differ. One Python
+# pass compares them: a parse per check of this long output was most of the test's time.
 live_and_core() {
-  local ex=$1 a=()
-  for c in "${CMDS[@]}"; do a+=(-ex "$c"); done
-  COREFILE=$TMP/$ex.core
-  LIVE=$(timeout 180 gdb -batch -nx -x "$PLUGIN" -p "$PID" "${a[@]}" -ex "gcore $COREFILE" 2>&1)
+  local ex=$1
+  LIVE=$(gdb_live_core "$PID" "build/examples/$ex" "$TMP/$ex.core" "${CMDS[@]}")
   no_traceback "$LIVE" || fail "$ex: traceback: $LIVE"
-  [ -s "$COREFILE" ] || fail "$ex: gdb's gcore wrote no core"
-  CORE=$(timeout 180 gdb -batch -nx -x "$PLUGIN" "build/examples/$ex" "$COREFILE" "${a[@]}" 2>&1)
-  local n
-  for n in 0 1 2 3 4; do
-    local l c
-    l=$(echo "$LIVE" | json --nth $n "$SAME") || fail "$ex: no JSON #$n live: $(echo "$LIVE" | tail -3)"
-    c=$(echo "$CORE" | json --nth $n "$SAME") || fail "$ex: no JSON #$n from the core: $(echo "$CORE" | tail -3)"
-    [ "$l" = "$c" ] || fail "$ex: '${CMDS[$n]}' differs live vs core: $(diff <(echo "$l" | tr ',' '\n') <(echo "$c" | tr ',' '\n') | head -6 | tr '\n' ' ')"
-  done
-  # starvation records nothing once its hogs begin polling: its core holds no moment after
-  # that, so its figures stop there (docs/json.md); the others keep stamping events
-  [ "$ex" = starvation ] && return
-  echo "$LIVE" | json "$FIGS" >"$TMP/figs.live"; echo "$CORE" | json "$FIGS" >"$TMP/figs.core"
-  python3 - "$TMP/figs.live" "$TMP/figs.core" <<'EOF' || fail "$ex: time figures live vs core of the same stop"
-import json, sys
-live, core = (json.loads(open(a).read()) for a in sys.argv[1:])
-bad = [(i, l, core.get(i)) for i, l in live.items() if core.get(i) is None or any(abs(x - c) > 2e9 for x, c in zip(l, core[i]))]
-print(bad[:3]) if bad else None
-sys.exit(1 if bad else 0)
-EOF
+  [ -s "$TMP/$ex.core" ] || fail "$ex: gdb's gcore wrote no core"
+  echo "$LIVE" | python3 tests/gdb/same_live_core.py "$ex" "${CMDS[@]}" || fail "$ex: live and core differ"
 }
 
 start build/examples/deadlock
