@@ -24,14 +24,10 @@ def tasks(d):
     return [e["task"] for e in d["chain"] if "task" in e]
 
 
-def main():
-    args = sys.argv[1:]
-    nth = 0
-    if args[:1] == ["--nth"]:
-        nth, args = int(args[1]), args[2:]
-    expr = args[0] if args else "j"
-    objs = []
-    for line in sys.stdin.read().splitlines():
+def objects(text):
+    """Every JSON object printed in TEXT, one a line from its first "{" (gdb prints others)."""
+    out = []
+    for line in text.splitlines():
         i = line.find("{")
         if i < 0:
             continue
@@ -40,7 +36,17 @@ def main():
         except ValueError:
             continue
         if isinstance(v, dict):
-            objs.append(v)
+            out.append(v)
+    return out
+
+
+def main():
+    args = sys.argv[1:]
+    nth = 0
+    if args[:1] == ["--nth"]:
+        nth, args = int(args[1]), args[2:]
+    expr = args[0] if args else "j"
+    objs = objects(sys.stdin.read())
     if len(objs) <= nth:
         print("no JSON object #%d in the output" % nth)
         return 1
@@ -53,4 +59,5 @@ def main():
     return 1 if v is None or v is False or v in ([], {}, "") else 0
 
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,23 +13,10 @@ hogs begin polling, so its core holds no moment after that and its figures are n
 import json
 import sys
 
+from jcheck import objects
+
 TIMES = ("busy_ns", "scheduled_ns", "idle_ns")
 CLOCKED = ("ready_starvation", "long_pause", "long_poll")
-
-
-def objects(text):
-    out = []
-    for line in text.splitlines():
-        i = line.find("{")
-        if i < 0:
-            continue
-        try:
-            v = json.loads(line[i:])
-        except ValueError:
-            continue
-        if isinstance(v, dict):
-            out.append(v)
-    return out
 
 
 def comparable(j):
