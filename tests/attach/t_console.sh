@@ -3,28 +3,10 @@
 # --json` on the hanging programs (a certain deadlock live; from a core, certain for mutex
 # cycles and "possible" for the rest) and on healthy ones (never a certain deadlock).
 # Fails when build/bin/tw or libtwcore is missing: make test builds them first.
-set -u
-cd "$(dirname "$0")/../.."
-FX=build/tests/attach/fx
-TW=build/bin/tw
+. "$(dirname "$0")/lib.sh"
 if [ ! -x "$TW" ] || [ ! -e build/lib/libtwcore.so ]; then
   echo "FAIL: t_console: build/bin/tw or libtwcore is not built (make all builds them)"; exit 1
 fi
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-start() {
-  local bin=$1
-  "$bin" >"$bin.out" 2>&1 &
-  PID=$!; disown "$PID"; PIDS+=("$PID")
-  for _ in $(seq 1 100); do
-    grep -q 'tw-example: ready' "$bin.out" 2>/dev/null && return 0
-    kill -0 "$PID" 2>/dev/null || fail "$bin exited before ready"
-    sleep 0.05
-  done
-  fail "$bin not ready"
-}
 # jcheck EXPR: evaluates EXPR over the JSON object `j` read from stdin
 jcheck() { python3 -c 'import json,sys; j=json.loads(sys.stdin.read().strip().splitlines()[-1]); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"; }
 certain='any(d["certain"] for d in j["deadlocks"])'

@@ -3,26 +3,7 @@
 # repeatedly, live and from cores: never a mutex cycle, never "everything blocked" in two
 # agreeing samples. And being sampled must not harm them: the pool, given a job count,
 # finishes with exactly the result it would have without us.
-set -u
-cd "$(dirname "$0")/../.."
-FX=build/tests/attach/fx
-DUMP=build/tests/attach/twa_dump
-CHECK="python3 tests/attach/check_facts.py"
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-start() {
-  local bin=$1; shift
-  "$bin" "$@" >"$bin.out" 2>&1 &
-  PID=$!; disown "$PID"; PIDS+=("$PID")
-  for _ in $(seq 1 100); do
-    grep -q 'tw-example: ready' "$bin.out" 2>/dev/null && return 0
-    kill -0 "$PID" 2>/dev/null || fail "$bin exited before ready"
-    sleep 0.05
-  done
-  fail "$bin not ready"
-}
+. "$(dirname "$0")/lib.sh"
 for s in prodcons pool; do
   for variant in g O2; do
     flags="-g -O0"; [ $variant = O2 ] && flags="-g -O2"

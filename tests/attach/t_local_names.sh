@@ -6,29 +6,11 @@
 # and from a gcore core (`--core --exe`), at -O0 and -O1 (gcc's frame base is
 # DW_OP_call_frame_cfa at both; -O1 drops the frame pointer). Before libtwcore read frames they
 # were named by address ("0x7ffeec6ed730").
-set -u
-cd "$(dirname "$0")/../.."
-FX=build/tests/attach/fx
-TW=build/bin/tw
+. "$(dirname "$0")/lib.sh"
 if [ ! -x "$TW" ] || [ ! -e build/lib/libtwcore.so ]; then
   echo "FAIL: t_local_names: build/bin/tw or libtwcore is not built (make all builds them)"; exit 1
 fi
 mkdir -p "$FX"
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-start() {
-  local bin=$1
-  "$bin" >"$bin.out" 2>&1 &
-  PID=$!; disown "$PID"; PIDS+=("$PID")
-  for _ in $(seq 1 100); do
-    grep -q 'tw-example: ready' "$bin.out" 2>/dev/null && return 0
-    kill -0 "$PID" 2>/dev/null || fail "$bin exited before ready"
-    sleep 0.05
-  done
-  fail "$bin not ready"
-}
 . tests/lib/local_names.sh
 n=0
 for prog in local_abba local_ring local_member; do

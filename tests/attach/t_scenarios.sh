@@ -2,27 +2,7 @@
 # Attach-only facts on small hanging programs (and healthy busy ones), live and from gcore
 # cores, built with -g, without -g, and with -O2. Pins down: the blocking call, the object,
 # its owner/value, the program's blocking site, and that healthy programs never look stuck.
-set -u
-cd "$(dirname "$0")/../.."
-FX=build/tests/attach/fx
-DUMP=build/tests/attach/twa_dump
-CHECK="python3 tests/attach/check_facts.py"
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-
-start() { # BIN -> PID, waits for the ready line
-  local bin=$1 out=$1.out
-  "$bin" >"$out" 2>&1 &
-  PID=$!; disown "$PID"; PIDS+=("$PID")
-  for _ in $(seq 1 100); do
-    grep -q 'tw-example: ready' "$out" 2>/dev/null && return 0
-    kill -0 "$PID" 2>/dev/null || fail "$bin exited before ready"
-    sleep 0.05
-  done
-  fail "$bin not ready within 5 s"
-}
+. "$(dirname "$0")/lib.sh"
 
 hanging="cycle3 abba mutex_sem philosophers cond_lost join_forever rw_starve timed pi_robust"
 n=0
