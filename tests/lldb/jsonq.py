@@ -4,32 +4,26 @@ usage: jsonq.py [--nth N] [--all] EXPR
   norm(x)     x without timing fields (keys ending _ns/_us/_ms, ts, elapsed...) and sorted keys
   chain(c)    a deadlock chain as (kind, id, name) tuples, rotated to its smallest task id
 Prints the value (JSON for non-strings); exits 1 when there is no JSON object or the value is
-None/False/empty, 2 when EXPR fails."""
+None/False/empty, 2 when EXPR fails. objects(), norm() and chain() serve other checks too."""
 import json
 import re
 import sys
 
-args = sys.argv[1:]
-nth = 0
-if args[:1] == ["--nth"]:
-    nth = int(args[1])
-    args = args[2:]
-expr = args[0] if args else "j"
-objs = []
-for line in sys.stdin.read().splitlines():
-    i = line.find("{")
-    if i < 0:
-        continue
-    try:
-        objs.append(json.loads(line[i:]))
-    except ValueError:
-        continue
-if len(objs) <= nth:
-    print("no JSON object #%d in the output" % nth)
-    sys.exit(1)
-j = objs[nth]
-
 TIMING = re.compile(r"(_ns|_us|_ms|^ts|elapsed|_hist|^ago)$")
+
+
+def objects(text):
+    """Every JSON value printed in TEXT, one a line from its first "{"."""
+    objs = []
+    for line in text.splitlines():
+        i = line.find("{")
+        if i < 0:
+            continue
+        try:
+            objs.append(json.loads(line[i:]))
+        except ValueError:
+            continue
+    return objs
 
 
 def norm(x):
@@ -50,10 +44,25 @@ def chain(c):
     return t
 
 
-try:
-    v = eval(expr, {"j": j, "objs": objs, "norm": norm, "chain": chain, "json": json})
-except Exception as e:  # noqa: BLE001 - report any failure of the check itself
-    print("check error: %r" % e)
-    sys.exit(2)
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))
-sys.exit(1 if v is None or v is False or v == [] or v == {} or v == "" else 0)
+def main():
+    args = sys.argv[1:]
+    nth = 0
+    if args[:1] == ["--nth"]:
+        nth = int(args[1])
+        args = args[2:]
+    expr = args[0] if args else "j"
+    objs = objects(sys.stdin.read())
+    if len(objs) <= nth:
+        print("no JSON object #%d in the output" % nth)
+        return 1
+    try:
+        v = eval(expr, {"j": objs[nth], "objs": objs, "norm": norm, "chain": chain, "json": json})
+    except Exception as e:  # noqa: BLE001 - report any failure of the check itself
+        print("check error: %r" % e)
+        return 2
+    print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))
+    return 1 if v is None or v is False or v == [] or v == {} or v == "" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
