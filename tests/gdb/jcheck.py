@@ -7,7 +7,11 @@ rotated to start at its smallest task id) and tasks(d) (task ids of a chain). Pr
 value; exits 1 when there is no such object or the value is falsy (0 is a value), 2 on an
 error in EXPR."""
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from jsonlines import objects  # noqa: E402  (re-exported for the scripts that import this one)
 
 
 def chain(d):
@@ -22,22 +26,6 @@ def chain(d):
 
 def tasks(d):
     return [e["task"] for e in d["chain"] if "task" in e]
-
-
-def objects(text):
-    """Every JSON object printed in TEXT, one a line from its first "{" (gdb prints others)."""
-    out = []
-    for line in text.splitlines():
-        i = line.find("{")
-        if i < 0:
-            continue
-        try:
-            v = json.loads(line[i:])
-        except ValueError:
-            continue
-        if isinstance(v, dict):
-            out.append(v)
-    return out
 
 
 def main():

@@ -7,23 +7,13 @@ Prints the value (JSON for non-strings); exits 1 when there is no JSON object or
 None/False/empty, 2 when EXPR fails. objects(), norm() and chain() serve other checks too."""
 import json
 import re
+import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from jsonlines import objects  # noqa: E402  (re-exported for the scripts that import this one)
+
 TIMING = re.compile(r"(_ns|_us|_ms|^ts|elapsed|_hist|^ago)$")
-
-
-def objects(text):
-    """Every JSON value printed in TEXT, one a line from its first "{"."""
-    objs = []
-    for line in text.splitlines():
-        i = line.find("{")
-        if i < 0:
-            continue
-        try:
-            objs.append(json.loads(line[i:]))
-        except ValueError:
-            continue
-    return objs
 
 
 def norm(x):
