@@ -11,7 +11,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from jsonlines import objects  # noqa: E402  (re-exported for the scripts that import this one)
+from jsonlines import check_main, objects  # noqa: E402  (re-exported for the scripts that import this one)
 
 
 def chain(d):
@@ -29,22 +29,7 @@ def tasks(d):
 
 
 def main():
-    args = sys.argv[1:]
-    nth = 0
-    if args[:1] == ["--nth"]:
-        nth, args = int(args[1]), args[2:]
-    expr = args[0] if args else "j"
-    objs = objects(sys.stdin.read())
-    if len(objs) <= nth:
-        print("no JSON object #%d in the output" % nth)
-        return 1
-    try:
-        v = eval(expr, {"j": objs[nth], "objs": objs, "chain": chain, "tasks": tasks, "json": json})
-    except Exception as e:
-        print("check error: %r" % e)
-        return 2
-    print(v if isinstance(v, str) else json.dumps(v))
-    return 1 if v is None or v is False or v in ([], {}, "") else 0
+    return check_main(sys.argv[1:], sys.stdin.read(), {"chain": chain, "tasks": tasks})
 
 
 if __name__ == "__main__":
