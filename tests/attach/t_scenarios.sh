@@ -22,10 +22,10 @@ for variant in g nog O2; do
     # tries to converge (a wrong answer that persists still fails).
     for try in $(seq 1 10); do
       out=$(timeout 20 "$DUMP" pid "$PID" 2) || fail "$s/$variant: collector failed: $out"
-      echo "$out" | $CHECK "$s" live $lines >/dev/null 2>&1 && break
+      why=$(echo "$out" | $CHECK "$s" live $lines 2>&1) && why= && break
       sleep 0.5
     done
-    echo "$out" | $CHECK "$s" live $lines || { echo "$out"; fail "$s/$variant live"; }
+    [ -z "$why" ] || { echo "$out"; fail "$s/$variant live: $why"; }
     kill -0 "$PID" 2>/dev/null || fail "$s/$variant: the process did not survive being sampled"
     timeout 60 gcore -o "$FX/$s.$variant.core" "$PID" >/dev/null 2>&1 || fail "gcore $s"
     core=$FX/$s.$variant.core.$PID
