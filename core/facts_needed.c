@@ -9,7 +9,11 @@
  *     blocked in (kernel_waits.c, blocked_polls.c, poll_deadlocks.c). Only a poll older than
  *     the smaller of the long_poll and blocking_in_poll thresholds is asked about: below both,
  *     no alert depends on it, and a cross-world chain through it is only ever possible;
- *   - an object the adapter named by its address, which a stack frame may name (locals.c);
+ *   - an object the adapter named by its address, which a stack frame may name (locals.c): only
+ *     if it lies on a thread's stack, since a frame is on one. A live target's thread source
+ *     says where each thread's stack is without stopping it (the mapping that holds its stack
+ *     pointer); an object in any other mapping (malloc's heap, jemalloc's arenas) no frame
+ *     names. Without that source, or with a thread on a CPU, every address may be on a stack;
  *   - a thread nobody named, whose start function the frames know, a thread waiting at a line
  *     of a toolchain header, whose user's line the frames know, and C++ names to demangle,
  *     which need the executable the frames come with (user_names.c).
@@ -26,14 +30,30 @@ static int say(char *why, size_t n, const char *fmt, unsigned long long a, const
     return 1;
 }
 
-static int addressed_only(struct twc_session *s, const struct mres *r)
+/* Where the threads' stacks are, read at most once per question. */
+struct stacks {
+    long n;                 /* -1: unknown, any address may be on a stack */
+    int read;
+    struct twc__span span[256];
+};
+
+static int on_a_stack(struct twc_session *s, struct stacks *st, uint64_t addr)
+{
+    if (!st->read) { st->read = 1; st->n = twc__thread_stacks(s, st->span, ARRAY_LEN(st->span)); }
+    for (long i = 0; i < st->n; i++)
+        if (st->span[i].lo <= addr && addr < st->span[i].hi) return 1;
+    return st->n < 0;
+}
+
+static int addressed_only(struct twc_session *s, struct stacks *st, const struct mres *r)
 {
     const char *x = twc__str_at(s, r->name);
     char hex[24];
     snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)r->address);
     if (!r->address || (x[0] && strcmp(x, hex))) return 0;
     /* frames lent earlier keep naming a local while its frame lives */
-    return !s->stack_names || !twc__stack_name(s->stack_names, r->address);
+    if (s->stack_names && twc__stack_name(s->stack_names, r->address)) return 0;
+    return on_a_stack(s, st, r->address);
 }
 
 static int mangled(const char *x) { return x[0] == '_' && x[1] == 'Z'; }
@@ -48,11 +68,12 @@ static int needs_frames(struct twc_session *s, const struct model *m, char *why,
     char exe[sizeof s->hdr.exe + 1];
     memcpy(exe, s->hdr.exe, sizeof s->hdr.exe);
     exe[sizeof s->hdr.exe] = 0;
+    struct stacks st = { .read = 0 };
     for (size_t i = 0; i < m->nres; i++) {
         const struct mres *r = &m->res[i];
         if (r->hidden || r->torn) continue;
-        if (addressed_only(s, r))
-            return say(why, n, "resource %llu is named only by its address %s", (unsigned long long)r->id,
+        if (addressed_only(s, &st, r))
+            return say(why, n, "resource %llu is named only by its address %s, which may be on a thread's stack", (unsigned long long)r->id,
                        twc__str_at(s, r->name));
         if (!s->stack_names && mangled(twc__str_at(s, r->name)))
             return say(why, n, "resource %llu has a C++ name to demangle (%s)", (unsigned long long)r->id,

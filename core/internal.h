@@ -219,6 +219,8 @@ double twc__thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t 
 double twc__thread_queue_wait_ns(struct twc_session *s, uint32_t tid);
 double twc__thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid);
 char twc__thread_state_now(struct twc_session *s, uint32_t tid);
+struct twc__span { uint64_t lo, hi; };
+long twc__thread_stacks(struct twc_session *s, struct twc__span *spans, size_t max);
 double twc__mono_now_ns(void);   /* the reader's CLOCK_MONOTONIC, in ns */
 
 /* longpoll.c: how long a task has held its thread in one poll, and how much of that is known

@@ -125,3 +125,26 @@ char twc__thread_state_now(struct twc_session *s, uint32_t tid)
     struct twc_kthread k;
     return kthread(s, tid, TWC_KT_TIMES, &k) ? 0 : k.state;
 }
+
+/* The mappings that hold the stacks of the target's threads (twc_kthread's stack_lo/hi), at most
+ * max of them, each once. Returns how many, or -1 when some live thread's stack is not known (a
+ * thread on a CPU) or there is no source: then any address may lie on a stack. */
+long twc__thread_stacks(struct twc_session *s, struct twc__span *spans, size_t max)
+{
+    if (!have_source(s) || !s->kt_all) return -1;
+    uint32_t tids[4096];
+    size_t n = s->kt_all(s->kt_ctx, tids, sizeof tids / sizeof tids[0]), got = 0;
+    if (!n || n > sizeof tids / sizeof tids[0]) return -1;
+    for (size_t i = 0; i < n; i++) {
+        struct twc_kthread k;
+        if (kthread(s, tids[i], TWC_KT_TIMES | TWC_KT_STACK, &k)) continue;   /* gone since listed */
+        if (k.state == 'Z' || k.state == 'X') continue;                       /* no stack left */
+        if (!k.stack_hi) return -1;
+        size_t j = 0;
+        while (j < got && (spans[j].lo != k.stack_lo || spans[j].hi != k.stack_hi)) j++;
+        if (j < got) continue;
+        if (got == max) return -1;
+        spans[got++] = (struct twc__span){ k.stack_lo, k.stack_hi };
+    }
+    return (long)got;
+}

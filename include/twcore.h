@@ -80,6 +80,7 @@ void twc_set_image_time(twc_session *s, uint64_t realtime_ns);
  * session is closed or the source replaced (one = NULL removes it). */
 #define TWC_KT_TIMES 0x1      /* state, start_ns, cpu_ns, run_ns, queue_ns */
 #define TWC_KT_SINCE_RAN 0x2  /* in_syscall, since_ran_ns (costlier: read one thread at a time) */
+#define TWC_KT_STACK 0x4      /* stack_lo, stack_hi (costlier: the process's mappings are read) */
 struct twc_kthread {
     char state;            /* the /proc state letter: R, S, D, t, T, Z, X; 0 unknown */
     int in_syscall;        /* asleep inside a system call: 1, not: 0, unknown: -1 */
@@ -89,6 +90,10 @@ struct twc_kthread {
     double queue_ns;       /* time waiting in a run queue, as counted so far (schedstat) */
     double since_ran_ns;   /* a runnable thread: how long since it last ran (a wait the kernel
                             * has not counted yet), with a scheduler tick of slack */
+    /* The mapping [stack_lo, stack_hi) that holds the thread's stack pointer: every frame of
+     * the thread lies in it, so a local of a frame can be nowhere else (twc_needs_thread_facts).
+     * Both 0 when unknown: a thread on a CPU, or in a run queue, shows no stack pointer. */
+    uint64_t stack_lo, stack_hi;
 };
 typedef int (*twc_kthread_fn)(void *ctx, uint32_t tid, unsigned want, struct twc_kthread *out);
 typedef size_t (*twc_kthreads_fn)(void *ctx, uint32_t *tids, size_t max);

@@ -2,7 +2,9 @@
 # The console stops a process with a region only when the threads' facts could change an answer
 # (issue 21 point 2, libtwcore's twc_needs_thread_facts): `tw tasks`, `tw deadlocks` and
 # `tw alerts` on healthy, fast programs (examples/hello, the runtime's healthy ping-pong) make
-# no ptrace call at all, counted by strace; on examples/blocking-in-poll, whose task has been
+# no ptrace call at all, counted by strace, and neither on a program under `tw run` whose
+# blocked lock lives in malloc'd memory (tests/pthread/progs/heap_lock.c: named only by its
+# address, yet on no thread's stack, so no frame could name it); on examples/blocking-in-poll, whose task has been
 # blocked in pthread_mutex_lock inside its poll for longer than the threshold, the console
 # still seizes the threads and the alert names the lock from their facts.
 cd "$(dirname "$(readlink -f "$0")")/../.." || exit 1
@@ -16,8 +18,10 @@ seizes() {
   grep -c 'PTRACE_SEIZE' "$TMP/strace"
 }
 
-healthy() { # NAME BINARY
-  launch_ready "$TMP/$1.out" 10 "$2" || { fail "$1: $LAUNCH_ERR"; return; }
+healthy() { # NAME COMMAND...
+  local name=$1; shift
+  launch_ready "$TMP/$name.out" 10 "$@" || { fail "$name: $LAUNCH_ERR"; return; }
+  set -- "$name"
   local pid=$PID cmd n
   sleep 0.3   # polls and waits well under way
   for cmd in "tasks --json" "deadlocks --json" "alerts --json"; do
@@ -29,6 +33,7 @@ healthy() { # NAME BINARY
 }
 healthy hello build/examples/hello
 healthy rt_pingpong build/tests/healthy/rt_pingpong
+healthy heap_lock "$TW" run -- build/tests/pthread/heap_lock
 
 start_example blocking-in-poll && {
   n=$(seizes "$TW" alerts --json --pid "$EX_PID")

@@ -5,6 +5,7 @@
  * Timestamps are nanoseconds (the builder's clock); the newest event is "now" for a session
  * that is not live. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "region_builder.h"
@@ -137,4 +138,68 @@ Test(facts_needed, the_collector_runs_only_for_a_long_poll_on_a_thread_not_runni
     cr_assert_eq(p.collected, 1);
     cr_assert(strstr(o, "\"blocked_in\":{\"thread\":103"), "the lent facts were not used: %s", o);
     free(o);
+}
+
+/* An object named only by its address can be named by a frame only if it lies on a thread's
+ * stack (locals.c looks only in frames). A live target's thread source says where each
+ * thread's stack is without stopping it: 100's in [0x7ffd0000, 0x7ffe0000), 101's in
+ * [0x7f0000, 0x800000); a thread whose stack is unknown (on a CPU) is given as 0, 0. */
+struct stack_probe { uint64_t lo101, hi101; };
+
+static int stack_state(void *ctx, uint32_t tid, unsigned want, struct twc_kthread *k)
+{
+    (void)want;
+    struct stack_probe *p = ctx;
+    if (tid != 100 && tid != 101) return -1;
+    *k = (struct twc_kthread){ .state = 'S', .in_syscall = 1, .start_ns = 1, .cpu_ns = 1, .run_ns = 1,
+                               .queue_ns = 0, .since_ran_ns = -1,
+                               .stack_lo = tid == 100 ? 0x7ffd0000 : p->lo101,
+                               .stack_hi = tid == 100 ? 0x7ffe0000 : p->hi101 };
+    return 0;
+}
+
+static size_t two_threads(void *ctx, uint32_t *tids, size_t max)
+{
+    (void)ctx;
+    for (size_t i = 0; i < 2 && i < max; i++) tids[i] = 100 + (uint32_t)i;
+    return 2;
+}
+
+/* A live session of a picture whose only want is mutex 2, named by its address `addr`. */
+static int needs_for_address(uint64_t addr, struct stack_probe *p, char *why, size_t n)
+{
+    struct rb R;
+    rb_init(&R, &SZ);
+    struct tw_header *h = rb_hdr(&R);
+    h->pid = 100;
+    strcpy(h->exe, "server");
+    char name[24];
+    snprintf(name, sizeof name, "0x%llx", (unsigned long long)addr);
+    rb_res(&R, 2, name, TW_RES_MUTEX, 1)->address = addr;
+    rb_task(&R, 1, "waiter", TW_TASK_WAITING);
+    rb_event(&R, 0, 1000000000ull, TW_EV_WAKER_CLONE, 1, 0, 1, 0, 0, 0);
+    twc_session *s = rb_open(&R, TWC_LIVE);
+    cr_assert(s);
+    twc_set_thread_source(s, stack_state, two_threads, p);
+    int v = twc_needs_thread_facts(s, 0, why, n);
+    twc_close(s);
+    rb_free(&R);
+    return v;
+}
+
+Test(facts_needed, an_object_in_the_heap_needs_none_when_every_stack_is_known)
+{
+    struct stack_probe p = { 0x7f0000, 0x800000 };
+    char why[200] = "";
+    cr_assert_eq(needs_for_address(0x55d000a0, &p, why, sizeof why), 0, "%s", why);   /* malloc'd */
+    cr_assert_eq(needs_for_address(0x7ffdf000, &p, why, sizeof why), 1);              /* main's stack */
+    cr_assert(strstr(why, "may be on a thread's stack"), "%s", why);
+    cr_assert_eq(needs_for_address(0x7f1000, &p, why, sizeof why), 1);                /* 101's stack */
+}
+
+Test(facts_needed, an_object_anywhere_needs_them_when_a_stack_is_unknown)
+{
+    struct stack_probe p = { 0, 0 };   /* thread 101 is on a CPU: its stack pointer unknown */
+    char why[200] = "";
+    cr_assert_eq(needs_for_address(0x55d000a0, &p, why, sizeof why), 1, "a heap object was trusted with a stack unknown");
 }
