@@ -100,16 +100,25 @@ static int needs_frames(struct twc_session *s, const struct model *m, char *why,
 static int needs_kernel_waits(struct twc_session *s, const struct model *m, uint32_t poll_ms, char *why, size_t n)
 {
     uint64_t limit_ns = (uint64_t)poll_ms * 1000000ull;
+    /* A debugger holds the target stopped, and "now" is then the latest moment it provably ran
+     * (liveclock.c): for a thread asleep since long before, hardly later than its poll began.
+     * How old a poll may be is bounded by the wall clock instead, the later of the two: a poll
+     * younger than that bound is younger still. */
+    uint64_t now = s->read_now;
+    if (s->flags & TWC_LIVE) {
+        uint64_t wall = twc__mono_to_raw(s, twc__mono_now_ns());
+        if (wall > now) now = wall;
+    }
     for (size_t i = 0; i < m->ntasks; i++) {
         const struct mtask *t = &m->tasks[i];
         /* a thread's task shown waiting by earlier facts is, in the region, still polling */
         if (t->hidden || t->torn || !t->os_tid || (t->state != TW_TASK_POLLING && !t->kernel_wait)) continue;
-        if (s->read_now <= t->state_ts || twc__dur_ns(s, s->read_now - t->state_ts) < limit_ns) continue;
+        if (now <= t->state_ts || twc__dur_ns(s, now - t->state_ts) < limit_ns) continue;
         char st = (s->flags & TWC_LIVE) ? twc__thread_state_now(s, t->os_tid) : 0;
         if (st == 'R') continue;
         if (why && n)
             snprintf(why, n, "task %llu has been polling for %.1f ms (threshold %u ms) on thread %u, which is not running",
-                     (unsigned long long)t->id, twc__dur_ns(s, s->read_now - t->state_ts) / 1e6, poll_ms, t->os_tid);
+                     (unsigned long long)t->id, twc__dur_ns(s, now - t->state_ts) / 1e6, poll_ms, t->os_tid);
         return 1;
     }
     return 0;
