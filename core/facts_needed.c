@@ -142,10 +142,19 @@ void twc_set_fact_collector(twc_session *s, twc_collect_fn fn, void *ctx)
     if (s) { s->collect = fn; s->collect_ctx = ctx; }
 }
 
+/* Facts collected this recently are fresh enough for the next command: `tw top` takes its
+ * snapshot and then renders its summary line, two commands within milliseconds, and stopped the
+ * target for each. What changed since is dropped by the staleness rules of the facts
+ * (kernel_waits.c: a poll begun after the stop, a record changed since, a thread running now). */
+#define FACTS_FRESH_NS 100e6
+
 int twc__collect_if_needed(struct twc_session *s, uint32_t poll_ms)
 {
-    if (!s || !s->collect || !(s->flags & TWC_LIVE) || !twc_needs_thread_facts(s, poll_ms, NULL, 0)) return 0;
+    if (!s || !s->collect || !(s->flags & TWC_LIVE)) return 0;
+    if (s->collected_ns > 0 && twc__mono_now_ns() - s->collected_ns < FACTS_FRESH_NS) return 0;
+    if (!twc_needs_thread_facts(s, poll_ms, NULL, 0)) return 0;
     s->collect(s, s->collect_ctx);
+    s->collected_ns = twc__mono_now_ns();
     /* the present model is rebuilt with what was lent (names are applied when it is built) */
     twc__drop_present_model(s);
     return 1;

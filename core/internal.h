@@ -129,6 +129,7 @@ struct twc_session {
     twc_write_fn wr; void *wctx;
     twc_run_fn run; void *runctx;         /* lets a live target run between two samples */
     twc_collect_fn collect; void *collect_ctx; /* lends the threads' facts when needed (facts_needed.c) */
+    double collected_ns;                       /* when the collector last returned (CLOCK_MONOTONIC), 0 never */
     twc_symbolize_fn sym; void *symctx;   /* frontend's code symbolizer (frames.c), may be NULL */
     twc_read_fn stack_rd; void *stack_rctx; /* the target's address space, for bt (bt.c), may be NULL */
     twc_thread_stack_fn thread_stacks; void *thread_stacks_ctx; /* attach-only bt: a thread's pcs */

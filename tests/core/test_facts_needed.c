@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "region_builder.h"
 
 static const struct rb_sizes SZ = { 8, 8, 8, 2, 64, 4096 };
@@ -202,4 +203,29 @@ Test(facts_needed, an_object_anywhere_needs_them_when_a_stack_is_unknown)
     struct stack_probe p = { 0, 0 };   /* thread 101 is on a CPU: its stack pointer unknown */
     char why[200] = "";
     cr_assert_eq(needs_for_address(0x55d000a0, &p, why, sizeof why), 1, "a heap object was trusted with a stack unknown");
+}
+
+/* `tw top` takes a snapshot and then renders its summary: two commands within milliseconds,
+ * one stop. A command a moment later (the next refresh) asks, and stops, again. */
+Test(facts_needed, a_refresh_stops_the_target_once_for_its_snapshot_and_its_summary)
+{
+    struct rb R;
+    struct probe p = { .state = 'S' };
+    picture(&R, 1000);   /* polling since the clock's start, on a thread not running */
+    twc_session *s = rb_open(&R, TWC_LIVE);
+    cr_assert(s);
+    twc_set_thread_source(s, thread_state, threads, &p);
+    twc_set_fact_collector(s, collector, &p);
+    struct twc_snapshot snap;
+    char err[200];
+    int st;
+    cr_assert_eq(twc_snapshot_take(s, TWC_SNAP_ALERTS, &snap, err, sizeof err), 0, "%s", err);
+    twc_snapshot_free(&snap);
+    free(rb_exec(s, "summary", &st));
+    cr_assert_eq(p.collected, 1, "one refresh stopped the target %d times", p.collected);
+    nanosleep(&(struct timespec){ 0, 150 * 1000 * 1000 }, NULL);
+    free(rb_exec(s, "summary", &st));
+    cr_assert_eq(p.collected, 2, "the next refresh did not ask again");
+    twc_close(s);
+    rb_free(&R);
 }
