@@ -97,7 +97,25 @@ static int needs_frames(struct twc_session *s, const struct model *m, char *why,
     return 0;
 }
 
-static int needs_kernel_waits(struct twc_session *s, const struct model *m, uint32_t poll_ms, char *why, size_t n)
+#define SYS_FUTEX 202        /* x86-64 */
+#define SYS_FUTEX_WAITV 449
+
+/* A thread's own task (not an event loop's) that the facts would show waiting in the kernel:
+ * for a command that shows only verdicts and alerts, they change nothing unless the wait is on
+ * a futex word, which may be a lock or condvar the adapter never saw (kernel_objects.c: then a
+ * resource that can join a deadlock). Any other call (pause, read, sigsuspend, nanosleep...) is
+ * a wait on the outside world (TW_WAIT_IO or TW_WAIT_TIMER), an exit of the wait-for graph as a
+ * poll is (graph.c), and thread tasks have no long_poll. The call is read from /proc without a
+ * stop; unknown counts as a futex. */
+static int only_display_changes(struct twc_session *s, const struct mtask *t)
+{
+    if (!(t->flags & TW_TF_ROOT) || (t->flags & TW_TF_LOOP)) return 0;
+    long nr = twc__thread_syscall_now(s, t->os_tid);
+    return nr >= 0 && nr != SYS_FUTEX && nr != SYS_FUTEX_WAITV;
+}
+
+static int needs_kernel_waits(struct twc_session *s, const struct model *m, uint32_t poll_ms, int for_verdicts,
+                              char *why, size_t n)
 {
     uint64_t limit_ns = (uint64_t)poll_ms * 1000000ull;
     /* A debugger holds the target stopped, and "now" is then the latest moment it provably ran
@@ -116,6 +134,7 @@ static int needs_kernel_waits(struct twc_session *s, const struct model *m, uint
         if (now <= t->state_ts || twc__dur_ns(s, now - t->state_ts) < limit_ns) continue;
         char st = (s->flags & TWC_LIVE) ? twc__thread_state_now(s, t->os_tid) : 0;
         if (st == 'R') continue;
+        if (for_verdicts && (s->flags & TWC_LIVE) && only_display_changes(s, t)) continue;
         if (why && n)
             snprintf(why, n, "task %llu has been polling for %.1f ms (threshold %u ms) on thread %u, which is not running",
                      (unsigned long long)t->id, twc__dur_ns(s, now - t->state_ts) / 1e6, poll_ms, t->os_tid);
@@ -124,7 +143,7 @@ static int needs_kernel_waits(struct twc_session *s, const struct model *m, uint
     return 0;
 }
 
-int twc_needs_thread_facts(twc_session *s, uint32_t poll_ms, char *why, size_t n)
+static int needs_facts(twc_session *s, uint32_t poll_ms, int for_verdicts, char *why, size_t n)
 {
     if (why && n) why[0] = 0;
     if (!s || s->facts || !s->at_now) return 0;
@@ -134,7 +153,12 @@ int twc_needs_thread_facts(twc_session *s, uint32_t poll_ms, char *why, size_t n
         uint32_t lp = s->long_poll_ms ? s->long_poll_ms : 50;
         poll_ms = lp < TWC_BLOCKING_POLL_MS ? lp : TWC_BLOCKING_POLL_MS;
     }
-    return needs_kernel_waits(s, &s->now, poll_ms, why, n) || needs_frames(s, &s->now, why, n);
+    return needs_kernel_waits(s, &s->now, poll_ms, for_verdicts, why, n) || needs_frames(s, &s->now, why, n);
+}
+
+int twc_needs_thread_facts(twc_session *s, uint32_t poll_ms, char *why, size_t n)
+{
+    return needs_facts(s, poll_ms, 0, why, n);
 }
 
 void twc_set_fact_collector(twc_session *s, twc_collect_fn fn, void *ctx)
@@ -148,11 +172,11 @@ void twc_set_fact_collector(twc_session *s, twc_collect_fn fn, void *ctx)
  * (kernel_waits.c: a poll begun after the stop, a record changed since, a thread running now). */
 #define FACTS_FRESH_NS 100e6
 
-int twc__collect_if_needed(struct twc_session *s, uint32_t poll_ms)
+int twc__collect_if_needed(struct twc_session *s, uint32_t poll_ms, int for_verdicts)
 {
     if (!s || !s->collect || !(s->flags & TWC_LIVE)) return 0;
     if (s->collected_ns > 0 && twc__mono_now_ns() - s->collected_ns < FACTS_FRESH_NS) return 0;
-    if (!twc_needs_thread_facts(s, poll_ms, NULL, 0)) return 0;
+    if (!needs_facts(s, poll_ms, for_verdicts, NULL, 0)) return 0;
     s->collect(s, s->collect_ctx);
     s->collected_ns = twc__mono_now_ns();
     /* the present model is rebuilt with what was lent (names are applied when it is built) */

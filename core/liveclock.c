@@ -148,3 +148,11 @@ long twc__thread_stacks(struct twc_session *s, struct twc__span *spans, size_t m
     }
     return (long)got;
 }
+
+/* The system call thread tid sleeps in now (its number), -1 when in none or unknown. */
+long twc__thread_syscall_now(struct twc_session *s, uint32_t tid)
+{
+    struct twc_kthread k;
+    if (kthread(s, tid, TWC_KT_TIMES | TWC_KT_SYSCALL, &k) || !k.has_syscall || k.syscall < 0) return -1;
+    return k.syscall;
+}

@@ -81,6 +81,7 @@ void twc_set_image_time(twc_session *s, uint64_t realtime_ns);
 #define TWC_KT_TIMES 0x1      /* state, start_ns, cpu_ns, run_ns, queue_ns */
 #define TWC_KT_SINCE_RAN 0x2  /* in_syscall, since_ran_ns (costlier: read one thread at a time) */
 #define TWC_KT_STACK 0x4      /* stack_lo, stack_hi (costlier: the process's mappings are read) */
+#define TWC_KT_SYSCALL 0x8    /* has_syscall, syscall */
 struct twc_kthread {
     char state;            /* the /proc state letter: R, S, D, t, T, Z, X; 0 unknown */
     int in_syscall;        /* asleep inside a system call: 1, not: 0, unknown: -1 */
@@ -94,6 +95,11 @@ struct twc_kthread {
      * the thread lies in it, so a local of a frame can be nowhere else (twc_needs_thread_facts).
      * Both 0 when unknown: a thread on a CPU, or in a run queue, shows no stack pointer. */
     uint64_t stack_lo, stack_hi;
+    /* The system call the thread sleeps in, read without stopping it: has_syscall 1 and its
+     * x86-64 number in syscall (202 futex, 34 pause, 0 read...); has_syscall 0 when it is in
+     * none or that is unknown. */
+    int has_syscall;
+    long syscall;
 };
 typedef int (*twc_kthread_fn)(void *ctx, uint32_t tid, unsigned want, struct twc_kthread *out);
 typedef size_t (*twc_kthreads_fn)(void *ctx, uint32_t *tids, size_t max);

@@ -229,3 +229,64 @@ Test(facts_needed, a_refresh_stops_the_target_once_for_its_snapshot_and_its_summ
     twc_close(s);
     rb_free(&R);
 }
+
+/* A thread's own task polling while its thread sleeps in a call the adapter does not wrap: the
+ * facts show it waiting in the kernel, which `tasks` shows and no verdict or alert depends on,
+ * unless the call is a futex wait (a lock the adapter never saw). The thread source tells the
+ * call without a stop: thread 104 sleeps in `sys`, thread 103 (task 3's) runs. */
+struct call_probe { long sys; int collected; };
+
+static int call_state(void *ctx, uint32_t tid, unsigned want, struct twc_kthread *k)
+{
+    (void)want;
+    if (tid != 103 && tid != 104) return -1;
+    *k = (struct twc_kthread){ .state = tid == 103 ? 'R' : 'S', .in_syscall = tid == 104, .start_ns = 1, .cpu_ns = 1,
+                               .run_ns = 1, .queue_ns = 0, .since_ran_ns = -1, .has_syscall = tid == 104,
+                               .syscall = ((struct call_probe *)ctx)->sys };
+    return 0;
+}
+
+static size_t two_workers(void *ctx, uint32_t *tids, size_t max)
+{
+    (void)ctx;
+    for (size_t i = 0; i < 2 && i < max; i++) tids[i] = 103 + (uint32_t)i;
+    return 2;
+}
+
+static void count_collect(twc_session *s, void *ctx)
+{
+    (void)s;
+    ((struct call_probe *)ctx)->collected++;
+}
+
+/* how many of `cmds` (run 150 ms apart) made libtwcore collect, thread 104 asleep in call sys */
+static int collections(long sys, const char *const *cmds)
+{
+    struct rb R;
+    struct call_probe p = { sys, 0 };
+    picture(&R, 1000);
+    struct tw_task_rec *t = rb_task(&R, 4, "pauser-0", TW_TASK_POLLING);
+    t->flags |= TW_TF_ROOT;
+    t->os_tid = 104;
+    t->state_ts = 1000;
+    twc_session *s = rb_open(&R, TWC_LIVE);
+    cr_assert(s);
+    twc_set_thread_source(s, call_state, two_workers, &p);
+    twc_set_fact_collector(s, count_collect, &p);
+    for (int i = 0; cmds[i]; i++) {
+        int st;
+        if (i) nanosleep(&(struct timespec){ 0, 150 * 1000 * 1000 }, NULL);
+        free(rb_exec(s, cmds[i], &st));
+    }
+    twc_close(s);
+    rb_free(&R);
+    return p.collected;
+}
+
+Test(facts_needed, a_thread_in_pause_stops_the_target_for_tasks_only)
+{
+    const char *verdicts[] = { "deadlocks --json", "alerts", NULL }, *tasks[] = { "tasks", NULL };
+    cr_assert_eq(collections(34, verdicts), 0, "deadlocks or alerts stopped the target for a thread in pause()");
+    cr_assert_eq(collections(34, tasks), 1, "tasks did not stop it to show the wait");
+    cr_assert_eq(collections(202, verdicts), 2, "a futex wait, maybe a lock the adapter never saw, was not collected");
+}
