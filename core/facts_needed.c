@@ -73,8 +73,8 @@ static int needs_frames(struct twc_session *s, const struct model *m, char *why,
         const struct mres *r = &m->res[i];
         if (r->hidden || r->torn) continue;
         if (addressed_only(s, &st, r))
-            return say(why, n, "resource %llu is named only by its address %s, which may be on a thread's stack", (unsigned long long)r->id,
-                       twc__str_at(s, r->name));
+            return say(why, n, "resource %llu is named only by its address %s, which may be on a thread's stack",
+                       (unsigned long long)r->id, twc__str_at(s, r->name));
         if (!s->stack_names && mangled(twc__str_at(s, r->name)))
             return say(why, n, "resource %llu has a C++ name to demangle (%s)", (unsigned long long)r->id,
                        twc__str_at(s, r->name));

@@ -159,9 +159,11 @@ void twc_set_runner(twc_session *s, twc_run_fn fn, void *ctx);
 
 /* Would the threads' own facts (twc_set_frames, twc_set_thread_facts, twc_set_thread_objects:
  * what a frontend collects by stopping every thread of a live target) change any answer about
- * the region's present? Decided from the region alone: 1 when a task has been polling for
- * poll_ms or more on a thread that is not running (what is it blocked in?), when a resource is
- * named only by its address (a stack frame may name it), when a thread task has no name of its
+ * the region's present? Decided from the region and, for a live target with a thread source,
+ * what the kernel shows without a stop: 1 when a task has been polling for poll_ms or more on
+ * a thread that is not running (what is it blocked in?), when a resource is named only by its
+ * address and lies on a thread's stack, or anywhere while a stack is unknown (a stack frame may
+ * name it), when a thread task has no name of its
  * own or waits at a line of a toolchain header, or when C++ names wait to be demangled and no
  * executable was lent; 0 otherwise (then no answer depends on the facts: a healthy, fast
  * program). poll_ms 0 means the smaller of the session's long_poll threshold and the
@@ -173,7 +175,9 @@ int twc_needs_thread_facts(twc_session *s, uint32_t poll_ms, char *why, size_t w
  * (twc_exec, twc_snapshot_take: every refresh of a live view) of a live session, libtwcore asks
  * twc_needs_thread_facts with the command's thresholds and, only when the answer is 1, calls
  * fn, which collects the facts (stopping the target) and lends them with the twc_set_* calls
- * above. A frontend that lends a collector therefore stops a healthy program never. ctx must
+ * above. `deadlocks` and `alerts` skip what changes only how a task is shown (a thread's own
+ * task asleep in a call other than a futex wait, as the thread source tells), and facts lent
+ * less than 100 ms before serve the next command as they are. A frontend that lends a collector therefore stops a healthy program never. ctx must
  * stay valid until the session is closed or the collector replaced (fn = NULL removes it). */
 typedef void (*twc_collect_fn)(twc_session *s, void *ctx);
 void twc_set_fact_collector(twc_session *s, twc_collect_fn fn, void *ctx);
