@@ -72,9 +72,8 @@ static double exec_start_ms(const char *path)
 
 /* What /proc/PID/task/TID/syscall says of a thread that is off the CPU, readable with ptrace
  * permission but without stopping anything: "NR ARG1..ARG6 SP PC" in a system call, "-1 SP PC"
- * out of one, "running" for a thread that is runnable (then tried `tries` times, 1 ms apart: a
- * server's threads are mostly asleep). *nr = the call's number or -1, *sp = the user stack
- * pointer; 0 when read, -1 when not. */
+ * out of one, "running" for a thread that is runnable (then tried `tries` times, 1 ms apart).
+ * *nr = the call's number or -1, *sp = the user stack pointer; 0 when read, -1 when not. */
 static int read_syscall(int pid, uint32_t tid, int tries, long *nr, uint64_t *sp)
 {
     char path[96], buf[512];
@@ -163,7 +162,7 @@ int twc_proc_kthread(void *pidp, uint32_t tid, unsigned want, struct twc_kthread
     if (want & (TWC_KT_STACK | TWC_KT_SYSCALL)) {
         long nr = -1;
         uint64_t sp = 0;
-        if (read_syscall(pid, tid, (want & TWC_KT_STACK) ? 5 : 1, &nr, &sp)) nr = -1, sp = 0;
+        if (read_syscall(pid, tid, 1, &nr, &sp)) nr = -1, sp = 0;
         if ((want & TWC_KT_SYSCALL) && nr >= 0) { k.has_syscall = 1; k.syscall = nr; }
         if ((want & TWC_KT_STACK) && sp && !mapping_of(pid, sp, &k.stack_lo, &k.stack_hi)) k.stack_lo = k.stack_hi = 0;
     }

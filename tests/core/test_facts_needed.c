@@ -145,17 +145,17 @@ Test(facts_needed, the_collector_runs_only_for_a_long_poll_on_a_thread_not_runni
  * stack (locals.c looks only in frames). A live target's thread source says where each
  * thread's stack is without stopping it: 100's in [0x7ffd0000, 0x7ffe0000), 101's in
  * [0x7f0000, 0x800000); a thread whose stack is unknown (on a CPU) is given as 0, 0. */
-struct stack_probe { uint64_t lo101, hi101; };
+struct stack_probe { uint64_t lo101, hi101; int busy_reads; };   /* 101 reads 0, 0 this many times first */
 
 static int stack_state(void *ctx, uint32_t tid, unsigned want, struct twc_kthread *k)
 {
-    (void)want;
     struct stack_probe *p = ctx;
     if (tid != 100 && tid != 101) return -1;
+    int busy = tid == 101 && (want & TWC_KT_STACK) && p->busy_reads > 0 && p->busy_reads--;
     *k = (struct twc_kthread){ .state = 'S', .in_syscall = 1, .start_ns = 1, .cpu_ns = 1, .run_ns = 1,
                                .queue_ns = 0, .since_ran_ns = -1,
-                               .stack_lo = tid == 100 ? 0x7ffd0000 : p->lo101,
-                               .stack_hi = tid == 100 ? 0x7ffe0000 : p->hi101 };
+                               .stack_lo = tid == 100 ? 0x7ffd0000 : busy ? 0 : p->lo101,
+                               .stack_hi = tid == 100 ? 0x7ffe0000 : busy ? 0 : p->hi101 };
     return 0;
 }
 
@@ -190,7 +190,7 @@ static int needs_for_address(uint64_t addr, struct stack_probe *p, char *why, si
 
 Test(facts_needed, an_object_in_the_heap_needs_none_when_every_stack_is_known)
 {
-    struct stack_probe p = { 0x7f0000, 0x800000 };
+    struct stack_probe p = { 0x7f0000, 0x800000, 0 };
     char why[200] = "";
     cr_assert_eq(needs_for_address(0x55d000a0, &p, why, sizeof why), 0, "%s", why);   /* malloc'd */
     cr_assert_eq(needs_for_address(0x7ffdf000, &p, why, sizeof why), 1);              /* main's stack */
@@ -200,9 +200,17 @@ Test(facts_needed, an_object_in_the_heap_needs_none_when_every_stack_is_known)
 
 Test(facts_needed, an_object_anywhere_needs_them_when_a_stack_is_unknown)
 {
-    struct stack_probe p = { 0, 0 };   /* thread 101 is on a CPU: its stack pointer unknown */
+    struct stack_probe p = { 0, 0, 0 };   /* thread 101 stays on a CPU: its stack pointer unknown */
     char why[200] = "";
     cr_assert_eq(needs_for_address(0x55d000a0, &p, why, sizeof why), 1, "a heap object was trusted with a stack unknown");
+}
+
+Test(facts_needed, a_thread_on_a_cpu_is_asked_again_until_it_sleeps)
+{
+    struct stack_probe p = { 0x7f0000, 0x800000, 3 };   /* 101 runs for 3 reads, then sleeps */
+    char why[200] = "";
+    cr_assert_eq(needs_for_address(0x55d000a0, &p, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(p.busy_reads, 0);
 }
 
 /* `tw top` takes a snapshot and then renders its summary: two commands within milliseconds,
