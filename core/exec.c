@@ -184,7 +184,7 @@ int twc_exec(twc_session *s, const char *cmdline, char **out, char *err, size_t 
     int rs = twc__refresh_if_live(s, err, errlen);
     if (rs) return rs;
     uint32_t soonest = c.o.long_poll_ms < c.o.blocking_poll_ms ? c.o.long_poll_ms : c.o.blocking_poll_ms;
-    twc__collect_if_needed(s, soonest ? soonest : 1);
+    twc__collect_if_needed(s, soonest ? soonest : 1, !strcmp(cmd, "deadlocks") || !strcmp(cmd, "alerts"));
     struct sbuf b; twc__sb_init(&b);
     char note[200] = "";
     c.b = &b; c.note = note; c.notelen = sizeof note;

@@ -129,6 +129,7 @@ struct twc_session {
     twc_write_fn wr; void *wctx;
     twc_run_fn run; void *runctx;         /* lets a live target run between two samples */
     twc_collect_fn collect; void *collect_ctx; /* lends the threads' facts when needed (facts_needed.c) */
+    double collected_ns;                       /* when the collector last returned (CLOCK_MONOTONIC), 0 never */
     twc_symbolize_fn sym; void *symctx;   /* frontend's code symbolizer (frames.c), may be NULL */
     twc_read_fn stack_rd; void *stack_rctx; /* the target's address space, for bt (bt.c), may be NULL */
     twc_thread_stack_fn thread_stacks; void *thread_stacks_ctx; /* attach-only bt: a thread's pcs */
@@ -219,6 +220,9 @@ double twc__thread_runnable_after(struct twc_session *s, uint32_t tid, uint64_t 
 double twc__thread_queue_wait_ns(struct twc_session *s, uint32_t tid);
 double twc__thread_uncounted_wait_ns(struct twc_session *s, uint32_t tid);
 char twc__thread_state_now(struct twc_session *s, uint32_t tid);
+struct twc__span { uint64_t lo, hi; };
+long twc__thread_stacks(struct twc_session *s, struct twc__span *spans, size_t max);
+long twc__thread_syscall_now(struct twc_session *s, uint32_t tid);
 double twc__mono_now_ns(void);   /* the reader's CLOCK_MONOTONIC, in ns */
 
 /* longpoll.c: how long a task has held its thread in one poll, and how much of that is known
@@ -495,7 +499,9 @@ void twc__kernel_waits_free(struct kernel_waits *k);
 void twc__drop_present_model(struct twc_session *s);
 /* facts_needed.c: before a command at the present, have the frontend's collector lend the
  * threads' facts when twc_needs_thread_facts says they matter (1 when it did). */
-int twc__collect_if_needed(struct twc_session *s, uint32_t poll_ms);
+/* for_verdicts: the command shows only verdicts and alerts (deadlocks, alerts), not how each
+ * task waits (facts_needed.c) */
+int twc__collect_if_needed(struct twc_session *s, uint32_t poll_ms, int for_verdicts);
 #define TWC_BLOCKING_POLL_MS 100   /* blocking_in_poll's default threshold */
 /* decode.c: keep str (malloc'd, owned from now on) as the string at offset off */
 const char *twc__lazy_put(struct twc_session *s, uint32_t off, char *str);

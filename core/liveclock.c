@@ -125,3 +125,46 @@ char twc__thread_state_now(struct twc_session *s, uint32_t tid)
     struct twc_kthread k;
     return kthread(s, tid, TWC_KT_TIMES, &k) ? 0 : k.state;
 }
+
+/* The mappings that hold the stacks of the target's threads (twc_kthread's stack_lo/hi), at most
+ * max of them, each once. A thread on a CPU shows no stack pointer, but its stack stays where it
+ * is: those are asked again, 1 ms apart, up to STACK_ROUNDS times, until each has been seen
+ * asleep once (a loaded server's threads sleep between requests). Returns how many, or -1 when
+ * some live thread's stack stayed unknown or there is no source: then any address may lie on a
+ * stack. */
+#define STACK_ROUNDS 20
+
+long twc__thread_stacks(struct twc_session *s, struct twc__span *spans, size_t max)
+{
+    if (!have_source(s) || !s->kt_all) return -1;
+    uint32_t tids[4096];
+    size_t n = s->kt_all(s->kt_ctx, tids, sizeof tids / sizeof tids[0]), got = 0, left = n;
+    if (!n || n > sizeof tids / sizeof tids[0]) return -1;
+    for (int round = 0; round < STACK_ROUNDS && left; round++) {
+        if (round) nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
+        for (size_t i = 0; i < n; i++) {
+            struct twc_kthread k;
+            if (!tids[i]) continue;   /* known already */
+            if (kthread(s, tids[i], TWC_KT_TIMES | TWC_KT_STACK, &k) || k.state == 'Z' || k.state == 'X') {
+                tids[i] = 0, left--;   /* gone since listed, or no stack left */
+                continue;
+            }
+            if (!k.stack_hi) continue;   /* on a CPU: next round */
+            tids[i] = 0, left--;
+            size_t j = 0;
+            while (j < got && (spans[j].lo != k.stack_lo || spans[j].hi != k.stack_hi)) j++;
+            if (j < got) continue;
+            if (got == max) return -1;
+            spans[got++] = (struct twc__span){ k.stack_lo, k.stack_hi };
+        }
+    }
+    return left ? -1 : (long)got;
+}
+
+/* The system call thread tid sleeps in now (its number), -1 when in none or unknown. */
+long twc__thread_syscall_now(struct twc_session *s, uint32_t tid)
+{
+    struct twc_kthread k;
+    if (kthread(s, tid, TWC_KT_TIMES | TWC_KT_SYSCALL, &k) || !k.has_syscall || k.syscall < 0) return -1;
+    return k.syscall;
+}

@@ -70,16 +70,49 @@ static double exec_start_ms(const char *path)
     return v;
 }
 
-static int in_syscall(int pid, uint32_t tid)
+/* What /proc/PID/task/TID/syscall says of a thread that is off the CPU, readable with ptrace
+ * permission but without stopping anything: "NR ARG1..ARG6 SP PC" in a system call, "-1 SP PC"
+ * out of one, "running" for a thread that is runnable (then tried `tries` times, 1 ms apart).
+ * *nr = the call's number or -1, *sp = the user stack pointer; 0 when read, -1 when not. */
+static int read_syscall(int pid, uint32_t tid, int tries, long *nr, uint64_t *sp)
 {
-    char path[96];
+    char path[96], buf[512];
     snprintf(path, sizeof path, "/proc/%d/task/%u/syscall", pid, tid);
+    for (int i = 0; i < tries; i++) {
+        if (i) nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
+        FILE *f = fopen(path, "r");
+        if (!f) return -1;
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        if (!strncmp(buf, "running", 7)) continue;
+        char *w[9];
+        int nw = 0;
+        for (char *tok = strtok(buf, " \n"); tok && nw < 9; tok = strtok(NULL, " \n")) w[nw++] = tok;
+        if ((nw != 9 && nw != 3) || strncmp(w[nw - 2], "0x", 2)) return -1;
+        *nr = strtol(w[0], NULL, 10);
+        *sp = strtoull(w[nw - 2], NULL, 16);
+        return 0;
+    }
+    return -1;
+}
+
+/* The mapping of process pid that holds addr, from /proc/PID/maps; 0 when none. */
+static int mapping_of(int pid, uint64_t addr, uint64_t *lo, uint64_t *hi)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/maps", pid);
     FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    long nr = -1;
-    int got = fscanf(f, "%ld", &nr);
+    if (!f) return 0;
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        unsigned long long a, b;
+        if (sscanf(line, "%llx-%llx", &a, &b) == 2 && a <= addr && addr < b) { *lo = a; *hi = b; found = 1; }
+        /* the rest of a long line (a path) */
+        while (!strchr(line, '\n') && fgets(line, sizeof line, f)) {}
+    }
     fclose(f);
-    return got == 1 ? nr >= 0 : -1;
+    return found;
 }
 
 /* The kernel adds a thread's run-queue wait to schedstat only when the thread runs again, so a
@@ -108,7 +141,8 @@ static double since_ran_ns(int pid, uint32_t tid)
 int twc_proc_kthread(void *pidp, uint32_t tid, unsigned want, struct twc_kthread *out)
 {
     struct twc_kthread k = { .state = 0, .in_syscall = -1, .start_ns = -1, .cpu_ns = -1, .run_ns = -1,
-                             .queue_ns = -1, .since_ran_ns = -1 };
+                             .queue_ns = -1, .since_ran_ns = -1, .stack_lo = 0, .stack_hi = 0,
+                             .has_syscall = 0, .syscall = -1 };
     *out = k;
     if (!pidp || *(int *)pidp <= 0 || !tid) return -1;
     int pid = *(int *)pidp;
@@ -120,8 +154,17 @@ int twc_proc_kthread(void *pidp, uint32_t tid, unsigned want, struct twc_kthread
     k.start_ns = start / hz * 1e9 - (clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC));
     if (read_schedstat(pid, tid, &k.run_ns, &k.queue_ns)) k.run_ns = k.queue_ns = -1;
     if (want & TWC_KT_SINCE_RAN) {
-        if (k.state == 'S' || k.state == 'D') k.in_syscall = in_syscall(pid, tid);
+        long nr;
+        uint64_t sp;
+        if (k.state == 'S' || k.state == 'D') k.in_syscall = read_syscall(pid, tid, 1, &nr, &sp) ? -1 : nr >= 0;
         if (k.state == 'R') k.since_ran_ns = since_ran_ns(pid, tid);
+    }
+    if (want & (TWC_KT_STACK | TWC_KT_SYSCALL)) {
+        long nr = -1;
+        uint64_t sp = 0;
+        if (read_syscall(pid, tid, 1, &nr, &sp)) nr = -1, sp = 0;
+        if ((want & TWC_KT_SYSCALL) && nr >= 0) { k.has_syscall = 1; k.syscall = nr; }
+        if ((want & TWC_KT_STACK) && sp && !mapping_of(pid, sp, &k.stack_lo, &k.stack_hi)) k.stack_lo = k.stack_hi = 0;
     }
     *out = k;
     return 0;

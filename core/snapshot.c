@@ -237,7 +237,7 @@ int twc_snapshot_take(twc_session *s, unsigned what, struct twc_snapshot *out, c
     out->mem = k.mem;
     const struct model *m = NULL;
     int st = twc__refresh_if_live(s, err, errlen);
-    if (!st) twc__collect_if_needed(s, 0);
+    if (!st) twc__collect_if_needed(s, 0, 0);
     if (what & (TWC_SNAP_ALERTS | TWC_SNAP_EVENTS)) TRY(twc__need_events(s, err, errlen));   /* alerts read the log */
     TRY(twc__need_model(s, &m, err, errlen));
     if (!st) {

@@ -80,6 +80,8 @@ void twc_set_image_time(twc_session *s, uint64_t realtime_ns);
  * session is closed or the source replaced (one = NULL removes it). */
 #define TWC_KT_TIMES 0x1      /* state, start_ns, cpu_ns, run_ns, queue_ns */
 #define TWC_KT_SINCE_RAN 0x2  /* in_syscall, since_ran_ns (costlier: read one thread at a time) */
+#define TWC_KT_STACK 0x4      /* stack_lo, stack_hi (costlier: the process's mappings are read) */
+#define TWC_KT_SYSCALL 0x8    /* has_syscall, syscall */
 struct twc_kthread {
     char state;            /* the /proc state letter: R, S, D, t, T, Z, X; 0 unknown */
     int in_syscall;        /* asleep inside a system call: 1, not: 0, unknown: -1 */
@@ -89,6 +91,15 @@ struct twc_kthread {
     double queue_ns;       /* time waiting in a run queue, as counted so far (schedstat) */
     double since_ran_ns;   /* a runnable thread: how long since it last ran (a wait the kernel
                             * has not counted yet), with a scheduler tick of slack */
+    /* The mapping [stack_lo, stack_hi) that holds the thread's stack pointer: every frame of
+     * the thread lies in it, so a local of a frame can be nowhere else (twc_needs_thread_facts).
+     * Both 0 when unknown: a thread on a CPU, or in a run queue, shows no stack pointer. */
+    uint64_t stack_lo, stack_hi;
+    /* The system call the thread sleeps in, read without stopping it: has_syscall 1 and its
+     * x86-64 number in syscall (202 futex, 34 pause, 0 read...); has_syscall 0 when it is in
+     * none or that is unknown. */
+    int has_syscall;
+    long syscall;
 };
 typedef int (*twc_kthread_fn)(void *ctx, uint32_t tid, unsigned want, struct twc_kthread *out);
 typedef size_t (*twc_kthreads_fn)(void *ctx, uint32_t *tids, size_t max);
@@ -148,9 +159,11 @@ void twc_set_runner(twc_session *s, twc_run_fn fn, void *ctx);
 
 /* Would the threads' own facts (twc_set_frames, twc_set_thread_facts, twc_set_thread_objects:
  * what a frontend collects by stopping every thread of a live target) change any answer about
- * the region's present? Decided from the region alone: 1 when a task has been polling for
- * poll_ms or more on a thread that is not running (what is it blocked in?), when a resource is
- * named only by its address (a stack frame may name it), when a thread task has no name of its
+ * the region's present? Decided from the region and, for a live target with a thread source,
+ * what the kernel shows without a stop: 1 when a task has been polling for poll_ms or more on
+ * a thread that is not running (what is it blocked in?), when a resource is named only by its
+ * address and lies on a thread's stack, or anywhere while a stack is unknown (a stack frame may
+ * name it), when a thread task has no name of its
  * own or waits at a line of a toolchain header, or when C++ names wait to be demangled and no
  * executable was lent; 0 otherwise (then no answer depends on the facts: a healthy, fast
  * program). poll_ms 0 means the smaller of the session's long_poll threshold and the
@@ -162,7 +175,9 @@ int twc_needs_thread_facts(twc_session *s, uint32_t poll_ms, char *why, size_t w
  * (twc_exec, twc_snapshot_take: every refresh of a live view) of a live session, libtwcore asks
  * twc_needs_thread_facts with the command's thresholds and, only when the answer is 1, calls
  * fn, which collects the facts (stopping the target) and lends them with the twc_set_* calls
- * above. A frontend that lends a collector therefore stops a healthy program never. ctx must
+ * above. `deadlocks` and `alerts` skip what changes only how a task is shown (a thread's own
+ * task asleep in a call other than a futex wait, as the thread source tells), and facts lent
+ * less than 100 ms before serve the next command as they are. A frontend that lends a collector therefore stops a healthy program never. ctx must
  * stay valid until the session is closed or the collector replaced (fn = NULL removes it). */
 typedef void (*twc_collect_fn)(twc_session *s, void *ctx);
 void twc_set_fact_collector(twc_session *s, twc_collect_fn fn, void *ctx);

@@ -31,10 +31,28 @@ int run_target(void *ctx, unsigned ms, char *why, size_t whylen) {
     return -1;
 }
 
+// libtwcore's fact collector (twc_collect_fn) for a live process: called before a command only
+// when the threads' facts could change its answer (twc_needs_thread_facts); the threads are then
+// walked once per session, since lldb holds the process stopped for the session's life. A
+// healthy program's `tw tasks` unwinds no thread, as the console stops none.
+struct Collector {
+    lldb::SBProcess process;
+    bool lent = false;
+};
+
+void collect_facts(twc_session *s, void *ctx) {
+    Collector *c = static_cast<Collector *>(ctx);
+    if (c->lent) return;
+    c->lent = true;
+    lldb::SBTarget target = c->process.GetTarget();
+    lend_frames(s, target, c->process);
+}
+
 struct Entry {
     twc_session *session = nullptr;
     std::unique_ptr<Memory> memory;  // the reader's ctx: lives as long as the session
     std::unique_ptr<Runner> runner;  // the runner's ctx, likewise
+    std::unique_ptr<Collector> collector;  // the fact collector's ctx, likewise
     int pid = 0;                     // the thread source's ctx: the process as this host sees it
     uint32_t stop_id = 0;
     bool attach_only = false;
@@ -48,6 +66,7 @@ static void drop(Entry &e) {
     e.session = nullptr;
     e.memory.reset();
     e.runner.reset();
+    e.collector.reset();
 }
 
 static twc_session *open_region(lldb::SBDebugger &dbg, lldb::SBProcess &p, uint64_t addr, Entry &e,
@@ -79,8 +98,16 @@ static twc_session *open_region(lldb::SBDebugger &dbg, lldb::SBProcess &p, uint6
     twc_set_target_label(s, live ? "live process" : "core file");
     twc_set_symbolizer(s, symbolize_frame, e.memory.get());
     twc_set_stack_reader(s, read_memory, e.memory.get());  // bt: libtwcore walks the stack itself
-    lldb::SBTarget target = p.GetTarget();
-    lend_frames(s, target, p);   // an adapter names a local by its address: the frames know better
+    // an adapter names a local by its address, a thread sleeps in a call no adapter wraps: the
+    // threads' frames know better. Live, walked only when libtwcore says they matter; a core's
+    // every thread, as the console reads them.
+    if (live) {
+        e.collector.reset(new Collector{p});
+        twc_set_fact_collector(s, collect_facts, e.collector.get());
+    } else {
+        lldb::SBTarget target = p.GetTarget();
+        lend_frames(s, target, p);
+    }
     return s;
 }
 

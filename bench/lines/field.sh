@@ -59,9 +59,10 @@ PY
 
 # loaded MODE NAME LOAD...: run the load tool (output in $TMP/load.out) against the server just
 # started; under tw run, load it again afterwards and look at it under that second, untimed
-# load; then stop the server. The look is kept out of the timed run: `tw` stops every thread of
-# the server once, for its threads' facts (~170 ms for memcached's), which is what an operator's
-# question costs, not what running under tw run costs; the line says how long each look took.
+# load; then stop the server. The look is kept out of the timed run: `tw` may stop every thread
+# of the server once, for its threads' facts (~170 ms for memcached's; no longer on an idle or
+# loaded healthy server, whose locks live in the heap), which is what an operator's question
+# costs, not what running under tw run costs; the line says how long each look took.
 loaded() {
   local mode=$1 name=$2; shift 2
   "$@" >"$TMP/load.out" 2>&1

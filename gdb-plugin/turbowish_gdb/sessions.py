@@ -140,6 +140,29 @@ def _lend_frames(lib, h, inf):
         pass
 
 
+class _Collector:
+    """libtwcore's fact collector (twc_collect_fn) for a live process: it asks before each
+    command whether the threads' facts could change the answer (twc_needs_thread_facts), and
+    only then are the threads walked, once per session: gdb holds the process stopped, and a
+    session lives for one stop. A healthy program's `tw tasks` walks no thread (unwinding every
+    thread of a big server costs more than the rest of the command)."""
+
+    def __init__(self, lib, inf):
+        self.lib = lib
+        self.inf = inf
+        self.lent = False
+        self.cb = twcore.COLLECT_FN(self._collect)
+
+    def _collect(self, h, _ctx):
+        if self.lent:
+            return
+        self.lent = True
+        try:
+            _lend_frames(self.lib, h, self.inf)
+        except Exception:   # never raise into C
+            pass
+
+
 def _open(lib, inf, attach_only, one_sample):
     live = target.is_live(inf)
     mem = memory_mod.Memory(inf)
@@ -163,14 +186,21 @@ def _open(lib, inf, attach_only, one_sample):
             sym = frames.Symbolizer(twcore)
             lib.set_symbolizer(h, sym.cb)
             lib.set_stack_reader(h, cb.read_cb)   # bt: libtwcore walks the task's stack itself
-            _lend_frames(lib, h, inf)
-            runner = pid = None
+            runner = pid = collector = None
             if live and not one_sample:
                 runner = _Runner(inf, mem)
                 lib.set_runner(h, runner.cb)
             if live and target.connection_type(inf) == "native":
                 pid = lib.set_proc_threads(h, inf.pid)   # this host's kernel knows its threads
-            return Session(lib, h, "region", how, memory=mem, callbacks=cb, symbolizer=sym, keep=(runner, pid))
+            if live:
+                # walked only when libtwcore says the facts matter, as the console stops only then
+                collector = _Collector(lib, inf)
+                lib.set_fact_collector(h, collector.cb)
+            else:
+                # a core: the console reads every thread's notes, whatever the question
+                _lend_frames(lib, h, inf)
+            return Session(lib, h, "region", how, memory=mem, callbacks=cb, symbolizer=sym,
+                           keep=(runner, pid, collector))
         reason = how
     f = facts_mod.collect(lib, inf, mem, live, one_sample=one_sample)
     facts, keep = f.to_ctypes()

@@ -42,6 +42,7 @@ THREAD_STACK_FN = ctypes.CFUNCTYPE(ctypes.c_size_t, ctypes.c_void_p, ctypes.c_ui
 FE_CONSOLE, FE_REPL, FE_GDB, FE_LLDB = 1, 2, 4, 8
 # twc_run_fn(ctx, ms, why, whylen): let the target run, then stop it; 0 or a sentence in why
 RUN_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint, ctypes.c_void_p, ctypes.c_size_t)
+COLLECT_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 
 
 class FactThread(ctypes.Structure):
@@ -144,6 +145,8 @@ class Lib:
         L.twc_facts_agree.argtypes = [ctypes.POINTER(Facts), ctypes.POINTER(Facts)]
         L.twc_set_runner.restype = None
         L.twc_set_runner.argtypes = [p, RUN_FN, p]
+        L.twc_set_fact_collector.restype = None
+        L.twc_set_fact_collector.argtypes = [p, COLLECT_FN, p]
         L.twc_set_target_label.restype = None
         L.twc_set_target_label.argtypes = [p, ctypes.c_char_p]
         L.twc_exec.restype = ctypes.c_int
@@ -259,6 +262,11 @@ class Lib:
 
     def set_runner(self, s, run_cb):
         self.L.twc_set_runner(s, run_cb, None)
+
+    def set_fact_collector(self, s, collect_cb):
+        """libtwcore calls collect_cb (a COLLECT_FN) before a command only when the threads'
+        facts could change its answer (twc_set_fact_collector)."""
+        self.L.twc_set_fact_collector(s, collect_cb, None)
 
     def set_frames(self, s, frames, exe, bias):
         """Lend (tid, pc, cfa, sp, fp) frames to a region session (twc_set_frames: copied)."""

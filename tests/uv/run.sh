@@ -192,27 +192,29 @@ if [ -x "$TW" ]; then
         for _ in $(seq 100); do grep -q 'tw-example: ready' "$TMP/stall.$1.out" && break; sleep 0.1; done
         sleep 0.3 # thrice the threshold
     }
-    # "NAME:CALL:OBJECT:OWNER" of each task polling blocked, then "alerts=" the blocking_in_poll tasks
+    # "NAME:CALL:OBJECT:OWNER" of each task polling blocked, then "alerts=" the blocking_in_poll
+    # tasks; of the Nth tasks and alerts answers on stdin (blocked_of N, default the first)
     blocked_of() { python3 -c 'import json,sys
+n=int(sys.argv[1]) if len(sys.argv) > 1 else 0
 objs=[json.loads(l) for l in sys.stdin if l.startswith("{")]
-tasks=[o for o in objs if "tasks" in o][0]["tasks"]; al=[o for o in objs if "alerts" in o][0]["alerts"]
+tasks=[o for o in objs if "tasks" in o][n]["tasks"]; al=[o for o in objs if "alerts" in o][n]["alerts"]
 names={t["id"]: t["name"] for t in tasks}
 b=sorted("%s:%s:%s:%s" % (t["name"], t["blocked_in"]["call"], t["blocked_in"]["name"], (t["blocked_in"]["owner"] or {}).get("thread") is not None) for t in tasks if t.get("blocked_in"))
-print(" ".join(b), "alerts=" + ",".join(sorted(names.get(a["task"], "?") for a in al if a["kind"] == "blocking_in_poll")))'; }
+print(" ".join(b), "alerts=" + ",".join(sorted(names.get(a["task"], "?") for a in al if a["kind"] == "blocking_in_poll")))' "$@"; }
     # the loop iteration's poll runs the callback's: only the innermost poll is blocked in the
     # lock (twc__inner_poll_on_thread); the loop task is polling, waiting for it to return
     want="timer reload_config:pthread_mutex_lock:cfg_lock:True alerts=timer reload_config"
-    # the debuggers' answers, each in one session: gdb on the live process (gdb pid) or the
-    # core (gdb core), lldb on the core, from a private copy of its plugin
-    GDBP=build/share/gdb/turbowish.py LLDBP=$TMP/lib/turbowish-lldb.so STALL=build/tests/uv/uv_stall
-    mkdir -p "$TMP/lib" && cp build/lib/turbowish-lldb.so build/lib/libtwcore.so "$TMP/lib/" 2>/dev/null
+    # the debuggers' answers: gdb on the live process (gdb pid) or the core (gdb core), each in
+    # one session; lldb on the live process and then on the core in one session (lldb live),
+    # through tests/lldb/lib.sh's private copy of its plugin (sourced in a subshell: it sets its
+    # own EXIT trap)
+    GDBP=build/share/gdb/turbowish.py STALL=build/tests/uv/uv_stall
     ask() {
         local core=$TMP/stall.$SPID
         case $1 in
         gdb) if [ "$2" = pid ]; then set -- -p "$SPID"; else set -- "$STALL" "$core"; fi
              timeout 120 gdb -batch -nx -x "$GDBP" "$@" -ex 'tw tasks --json' -ex 'tw alerts --json' 2>&1 ;;
-        lldb) XDG_DATA_HOME=$TMP/xdg timeout 300 lldb -b -o "plugin load $LLDBP" "$STALL" -c "$core" \
-                  -o 'tw tasks --json' -o 'tw alerts --json' 2>&1 ;;
+        lldb) (. tests/lldb/lib.sh; TW_DBG_TIMEOUT=300 lldb_live_core "$SPID" "$STALL" "$core" 'tw tasks --json' 'tw alerts --json') ;;
         esac
     }
     callback_blocked() {
@@ -220,22 +222,23 @@ print(" ".join(b), "alerts=" + ",".join(sorted(names.get(a["task"], "?") for a i
         local got r
         got=$( (timeout 60 "$TW" tasks --pid "$SPID" --json; timeout 60 "$TW" alerts --pid "$SPID" --json) | blocked_of)
         [ "$got" = "$want" ] || { echo "live: '$got', want '$want'"; return 1; }
-        # gdb live; lldb only on the core: an lldb attach costs ~14 s on a loaded machine, and
-        # lldb's live collector is exercised by tests/tokio and t_evloop
-        [ -f "$GDBP" ] && [ -f "$LLDBP" ] || { echo "the gdb or lldb plugin is not built"; return 1; }
+        [ -f "$GDBP" ] && [ -f build/lib/turbowish-lldb.so ] || { echo "the gdb or lldb plugin is not built"; return 1; }
         got=$(ask gdb pid | blocked_of)
         [ "$got" = "$want" ] || { echo "gdb live: '$got', want '$want'"; return 1; }
         timeout 120 gcore -o "$TMP/stall" "$SPID" >/dev/null 2>&1 || { echo "gcore failed"; return 1; }
         got=$( (timeout 60 "$TW" tasks --core "$TMP/stall.$SPID" --exe "$STALL" --json
                 timeout 60 "$TW" alerts --core "$TMP/stall.$SPID" --exe "$STALL" --json) | blocked_of)
         [ "$got" = "$want" ] || { echo "core: '$got', want '$want'"; return 1; }
-        for r in gdb lldb; do
-            got=$(ask $r core | blocked_of)
-            [ "$got" = "$want" ] || { echo "$r core: '$got', want '$want'"; return 1; }
-        done
+        got=$(ask gdb core | blocked_of)
+        [ "$got" = "$want" ] || { echo "gdb core: '$got', want '$want'"; return 1; }
+        ask lldb live >"$TMP/lldb.out"
+        got=$(blocked_of 0 <"$TMP/lldb.out")
+        [ "$got" = "$want" ] || { echo "lldb live: '$got', want '$want'"; return 1; }
+        got=$(blocked_of 1 <"$TMP/lldb.out")
+        [ "$got" = "$want" ] || { echo "lldb core: '$got', want '$want'"; return 1; }
         kill -9 "$SPID"
     }
-    check "uv callback in pthread_mutex_lock(&cfg_lock): its task polling, blocked in it, owner known (the loop's poll around it is not); one blocking_in_poll, the callback's (console live and core, gdb live and core, lldb core)" callback_blocked
+    check "uv callback in pthread_mutex_lock(&cfg_lock): its task polling, blocked in it, owner known (the loop's poll around it is not); one blocking_in_poll, the callback's (console, gdb and lldb, live and core)" callback_blocked
     callback_idle() {
         uv_stall idle
         local got
