@@ -20,8 +20,10 @@
  * Nothing else reads them. A thread that is running (state R) is not blocked in anything the
  * facts could show: kernel_waits.c would drop its fact anyway. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "dispatch.h"
 
 /* Why facts are needed, in one sentence; 0 when they are not. */
 static int say(char *why, size_t n, const char *fmt, unsigned long long a, const char *b)
@@ -143,6 +145,32 @@ static int needs_kernel_waits(struct twc_session *s, const struct model *m, uint
     return 0;
 }
 
+/* Whether `deadlocks` or `alerts` has anything to show without the threads' facts. What the
+ * frames add (a local's name, a thread's start function, the user's line, demangled names) only
+ * names what a deadlock or an alert shows: with neither, the answer is "no deadlock" or "no
+ * alerts" either way, and a server whose threads nobody named (apache's libapr workers) is not
+ * stopped at every look. Facts that can make a deadlock (a lock or condvar the adapter never
+ * saw) come from kernel waits, asked about before this. Both analyses run again for the
+ * command itself, so this costs one more analysis when the frames would name something; the
+ * alerts are taken with both thresholds at poll_ms, the lower, so that no alert the command
+ * could raise is missed here. */
+static int verdicts_to_show(struct twc_session *s, uint32_t poll_ms)
+{
+    struct deadlock *d = NULL;
+    size_t nd = 0;
+    if (twc__find_deadlocks(s, &s->now, &d, &nd)) return 1;
+    twc__deadlocks_free(d, nd);
+    if (nd) return 1;
+    char err[160];
+    if (twc__need_events(s, err, sizeof err)) return 1;
+    struct alert *al = NULL;
+    size_t na = 0;
+    struct cmdopts o = { .long_poll_ms = poll_ms, .blocking_poll_ms = poll_ms };
+    if (twc__compute_alerts(s, &s->now, &o, &al, &na)) na = 1;
+    free(al);
+    return na > 0;
+}
+
 static int needs_facts(twc_session *s, uint32_t poll_ms, int for_verdicts, char *why, size_t n)
 {
     if (why && n) why[0] = 0;
@@ -153,7 +181,9 @@ static int needs_facts(twc_session *s, uint32_t poll_ms, int for_verdicts, char 
         uint32_t lp = s->long_poll_ms ? s->long_poll_ms : 50;
         poll_ms = lp < TWC_BLOCKING_POLL_MS ? lp : TWC_BLOCKING_POLL_MS;
     }
-    return needs_kernel_waits(s, &s->now, poll_ms, for_verdicts, why, n) || needs_frames(s, &s->now, why, n);
+    if (needs_kernel_waits(s, &s->now, poll_ms, for_verdicts, why, n)) return 1;
+    if (!needs_frames(s, &s->now, why, n)) return 0;
+    return !for_verdicts || verdicts_to_show(s, poll_ms);
 }
 
 int twc_needs_thread_facts(twc_session *s, uint32_t poll_ms, char *why, size_t n)

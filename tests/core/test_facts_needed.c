@@ -298,3 +298,53 @@ Test(facts_needed, a_thread_in_pause_stops_the_target_for_tasks_only)
     cr_assert_eq(collections(34, tasks), 1, "tasks did not stop it to show the wait");
     cr_assert_eq(collections(202, verdicts), 2, "a futex wait, maybe a lock the adapter never saw, was not collected");
 }
+
+/* A thread nobody named (apache's libapr workers): its start function, which the frames know,
+ * only names it where an answer shows it. `deadlocks` and `alerts` with nothing to show do not
+ * stop the target for it; `tasks` does, and so does a deadlock that is there to be shown. */
+/* the record picture() made idx-th (0: waiter, 1: owner, 2: handler) */
+static struct tw_task_rec *task_at(struct rb *R, uint32_t idx)
+{
+    struct tw_header *h = rb_hdr(R);
+    return (struct tw_task_rec *)(R->buf + h->tasks.offset + (uint64_t)idx * h->tasks.stride);
+}
+
+static int unnamed_collections(int with_cycle, const char *const *cmds)
+{
+    struct rb R;
+    struct call_probe p = { 34, 0 };
+    picture(&R, 1000000000ull);
+    /* live, the handler's poll is as old as the wall clock says, a long_poll to show: it ends */
+    task_at(&R, 2)->state = TW_TASK_READY;
+    struct tw_task_rec *t = rb_task(&R, 4, "server", TW_TASK_WAITING);
+    t->flags |= TW_TF_ROOT;
+    t->os_tid = 104;
+    if (with_cycle) {   /* the owner of gate waits for door, which the waiter holds */
+        rb_res(&R, 2, "door", TW_RES_MUTEX, 1);
+        struct tw_task_rec *w = task_at(&R, 0), *o = task_at(&R, 1);
+        o->state = TW_TASK_WAITING;
+        rb_wait(o, TW_WAIT_ACQUIRE, 2, rb_site(&R, "/src/server.c", 20, "lock(&door)"));
+        rb_edge(w, 2, TW_EDGE_HOLD, 1);
+    }
+    twc_session *s = rb_open(&R, TWC_LIVE);
+    cr_assert(s);
+    twc_set_thread_source(s, call_state, two_workers, &p);
+    twc_set_fact_collector(s, count_collect, &p);
+    for (int i = 0; cmds[i]; i++) {
+        int st;
+        if (i) nanosleep(&(struct timespec){ 0, 150 * 1000 * 1000 }, NULL);
+        free(rb_exec(s, cmds[i], &st));
+    }
+    twc_close(s);
+    rb_free(&R);
+    return p.collected;
+}
+
+Test(facts_needed, a_thread_nobody_named_stops_the_target_only_for_an_answer_that_shows_it)
+{
+    const char *verdicts[] = { "deadlocks --json", "alerts", NULL }, *tasks[] = { "tasks", NULL },
+               *deadlocks[] = { "deadlocks", NULL };
+    cr_assert_eq(unnamed_collections(0, verdicts), 0, "no deadlock and no alert, yet the target was stopped for a name");
+    cr_assert_eq(unnamed_collections(0, tasks), 1, "tasks did not stop it to name the thread");
+    cr_assert_eq(unnamed_collections(1, deadlocks), 1, "a deadlock to show, and its names were not collected");
+}
