@@ -92,7 +92,8 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
         k->w[k->n++].f = (struct blocked_poll){
             .tid = (uint32_t)t[i].tid, .block = t[i].block, .timed = t[i].timed, .line = t[i].line,
             .file = t[i].file ? strdup(t[i].file) : NULL, .func = t[i].func ? strdup(t[i].func) : NULL,
-            .call = twc__block_call(t[i].block), .object = t[i].block == TWC_BLOCK_JOIN ? 0 : t[i].object };
+            .call = twc__block_call(t[i].block), .object = t[i].block == TWC_BLOCK_JOIN ? 0 : t[i].object,
+            .join_obj = t[i].block == TWC_BLOCK_JOIN ? t[i].object2 : 0 };
     }
     if ((s->flags & TWC_LIVE) && s->ns_per_raw > 0) {
         /* The facts are true from the moment the frontend began stopping the threads (its own
@@ -262,5 +263,18 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
             t->await_site = site_for(s, &w->f, on ? res_at(m, on) : NULL);
             break;
         }
+    }
+}
+
+void twc__kernel_waits_joins(struct twc_session *s, struct model *m)
+{
+    struct kernel_waits *k = s->kernel_waits;
+    for (size_t j = 0; k && s->sites_loaded && j < k->n; j++) {
+        if (!k->w[j].f.join_obj) continue;
+        for (size_t i = 0; i < m->ntasks; i++)
+            if (m->tasks[i].os_tid == k->w[j].f.tid && (m->tasks[i].flags & TW_TF_ROOT)) {
+                twc__jthread_apply(s, m, &m->tasks[i], k->w[j].f.join_obj, k->w[j].f.func, NULL, 0);
+                break;
+            }
     }
 }

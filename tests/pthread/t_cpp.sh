@@ -87,11 +87,18 @@ for try in 1 2 3 4 5; do
   sleep 0.3
 done
 [ "$got" = "$want" ] || fail "cpp-waits C++20 waits under tw run: '$got', want '$want'"
+# std::jthread stop requests (cxx_stop.c): the adapter records the joins and the condvar wait;
+# the lent frames say which join is a jthread's and its memory whether a stop was requested
+stops() { cpp_waits_summary | sed 's/.* \/ //'; }
+jwant="cpp-waits<jthread main:cvany running worker(std::stop_token), no stop requested> owner<jthread owner:t running stubborn(std::stop_token), stop requested by its destructor> stubborn<unobserved>"
+readers "tasks --json" stops "$jwant"
 timeout 120 gcore -o "$TMP/core" "$pid" >/dev/null 2>&1 || fail "gcore cpp-waits"
 got=$(timeout 60 "$TW" resources --core "$TMP/core.$pid" --exe build/examples/cpp-waits --json | waited)
+jgot=$(timeout 60 "$TW" tasks --core "$TMP/core.$pid" --exe build/examples/cpp-waits --json | stops)
 rm -f "$TMP/core.$pid"
 [ "$got" = "$want" ] || fail "cpp-waits C++20 waits under tw run, on a core: '$got', want '$want'"
-echo "ok   t-cpp: cpp-waits under tw run: $want (console live and core)"
+[ "$jgot" = "$jwant" ] || fail "cpp-waits jthreads under tw run, on a core: '$jgot', want '$jwant'"
+echo "ok   t-cpp: cpp-waits under tw run: $want; $jwant (console live and core, gdb, lldb)"
 rw() { python3 -c 'import json,sys
 j=json.load(sys.stdin); t={x["id"]:x["name"] for x in j.get("tasks",[])}
 print(" ".join("%s(%s) held by %s, %d waiting"%(r["name"],r["kind"]," ".join(sorted(t.get(h,"?") for h in r["holders"])),len(r["waiters"])) for r in j["resources"] if r["kind"]=="rwlock"))'; }
