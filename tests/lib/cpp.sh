@@ -81,20 +81,21 @@ stops=[x for j in js for x in map(stop,j.get("tasks",[])) if x]
 print(" ".join(sorted(tasks)), "/", " ".join(sorted(res)), "/", " ".join(sorted(stops)))'
 }
 
-# cpp_waits_want VARIANT: what cpp_waits_summary must say of cpp-waits built as VARIANT. With
+# cpp_waits_want VARIANT: what cpp_waits_summary must say of cpp-waits built as VARIANT (its
+# local std::atomic named by local_wait's frame, without -g by its address). With
 # DWARF the readers hold table (their guards' stated values from -O1, the guards in memory at
 # -O0), and the barrier behind the pool slot is the one its waiters' `this` says (stated at -O1,
 # in their frames at -O0; gcc's tail call leaves no such frame at -O2); without -g there are no
 # start functions, no readers and no class for jobs' own mutex.
 cpp_waits_want() {
   local v=$1
-  local tasks="arrive arrive cpp-waits$v flag_wait owner reader reader stubborn worker writer"
-  local table=h2w1 barrier="sync_point(barrier)h0w2" jobs_mu="*jobs._M_mutex(mutex)h0w0"
+  local tasks="arrive arrive cpp-waits$v flag_wait local_wait owner reader reader stubborn worker writer"
+  local table=h2w1 barrier="sync_point(barrier)h0w2" jobs_mu="*jobs._M_mutex(mutex)h0w0" word="local_wait:word(other)h0w1"
   local sig="(std::stop_token)" main="cpp-waits$v"
   local stops=()
   case $v in
-  -O2g) barrier="pool(other)h0w2" tasks="cpp-waits-O2g cpp-waits-O2g cpp-waits-O2g flag_wait owner reader reader stubborn worker writer" sig= ;;
-  -O2) table=h0w1 barrier="pool(other)h0w2" jobs_mu="0x?(mutex)h0w0" tasks=$(printf 'cpp-waits-O2 %.0s' $(seq 10)); tasks=${tasks% } ;;
+  -O2g) barrier="pool(other)h0w2" tasks="cpp-waits-O2g cpp-waits-O2g cpp-waits-O2g flag_wait local_wait owner reader reader stubborn worker writer" sig= ;;
+  -O2) table=h0w1 barrier="pool(other)h0w2" jobs_mu="0x?(mutex)h0w0" word="0x?(other)h0w1" tasks=$(printf 'cpp-waits-O2 %.0s' $(seq 11)); tasks=${tasks% } ;;
   esac
   # a jthread's stop request (cxx_stop.c): the destructor's, not observed by a plain condvar
   # wait; main's join() requests none. Without -g only the out-of-line destructor says jthread.
@@ -105,7 +106,7 @@ cpp_waits_want() {
            "owner<jthread owner:t running stubborn$sig, stop requested by its destructor>")
   fi
   echo "$tasks / $(printf '%s\n' "$jobs_mu" "mu(mutex)h0w0" "plain_mu(mutex)h0w0" "flag(other)h0w1" "jobs(condvar)h0w1" "plain_cv(condvar)h0w1" "$barrier" \
-    "table(rwlock)$table" "updated_cv(condvar)h0w2" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//') / $(printf '%s\n' "${stops[@]}" | LC_ALL=C sort | paste -sd' ')"
+    "table(rwlock)$table" "updated_cv(condvar)h0w2" "$word" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//') / $(printf '%s\n' "${stops[@]}" | LC_ALL=C sort | paste -sd' ')"
 }
 
 # cpp_waits_check VARIANT PID RUN: a debugger's answer on cpp-waits built as VARIANT, running as

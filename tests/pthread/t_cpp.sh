@@ -74,13 +74,14 @@ echo "ok   t-cpp: cpp-future under tw run: $fut; objects cv, mu and the future (
 # examples/cpp/waits.cpp under the adapter, every case at once. std::shared_mutex: libstdc++'s
 # shared_lock and unique_lock are glibc rwlock calls, which the adapter wraps, so both readers
 # are holders and the writer waits. The C++20 waits are futex calls it never sees, named and
-# kinded by attach-only's rule: flag (other), sync_point (barrier), live and from a core (console
-# only: the readers above already compare frontends on the same lent facts).
+# kinded by attach-only's rule: flag (other), sync_point (barrier), the local atomic local_wait:word
+# (other; it was "futex wait (in the kernel)"), live and from a core (console only: the readers
+# above already compare frontends on the same lent facts).
 tw_run cpp-waits
 waited() { python3 -c 'import json,sys
 ls=[json.loads(l) for l in sys.stdin if l.startswith("{")]
 print(" ".join(sorted("%s(%s)w%d"%(r["name"],r["kind"],len(r["waiters"])) for j in ls for r in j.get("resources",[]) if r["kind"] in ("other","barrier","future"))))'; }
-want="flag(other)w1 sync_point(barrier)w2"
+want="flag(other)w1 local_wait:word(other)w1 sync_point(barrier)w2"
 for try in 1 2 3 4 5; do
   got=$(timeout 60 "$TW" resources --pid "$pid" --json | waited)
   [ "$got" = "$want" ] && break
