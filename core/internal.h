@@ -255,6 +255,11 @@ void twc__json_poll_fields(struct twc_session *s, struct sbuf *b, const struct m
  * first), end with the timestamp of the event shown (frees r; a NULL r does nothing). */
 uint64_t twc__reading_now_raw(struct twc_session *s, const struct mtask *tasks, size_t n);
 void twc__add_time_in_progress(struct mtask *t, uint64_t now);
+/* Task t, polling at read_now as the region says, was found waiting in the kernel
+ * (kernel_waits.c): of its poll's time in progress, busy keeps at most its thread's whole CPU
+ * time (live: the thread source), and idle gets the rest, the wait; a core or snapshot, which
+ * cannot tell when the wait began, counts that time in neither. */
+void twc__poll_was_kernel_wait(struct twc_session *s, struct mtask *t);
 struct time_rewind { uint64_t *until; };
 struct time_rewind *twc__time_rewind_begin(const struct model *m, uint64_t now);
 void twc__time_rewind_event(struct time_rewind *r, struct model *m, const struct mevent *e);

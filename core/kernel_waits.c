@@ -255,6 +255,7 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
             /* synthetic strings last until the next refresh, the lent facts until replaced */
             uint64_t on = w->obj_kind ? twc__kernel_object_add(m, w->f.object, w->obj_kind,
                                                                w->obj_name ? synth_str(s, w->obj_name) : 0) : 0;
+            twc__poll_was_kernel_wait(s, t);
             t->state = TW_TASK_WAITING;
             t->wait_kind = on ? TW_WAIT_SIGNAL : w->f.block == TWC_BLOCK_SLEEP && w->f.timed ? TW_WAIT_TIMER : TW_WAIT_IO;
             t->waiting_on = on;

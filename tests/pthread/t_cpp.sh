@@ -89,15 +89,23 @@ for try in 1 2 3 4 5; do
 done
 [ "$got" = "$want" ] || fail "cpp-waits C++20 waits under tw run: '$got', want '$want'"
 # std::jthread stop requests (cxx_stop.c): the adapter records the joins and the condvar wait;
-# the lent frames say which join is a jthread's and its memory whether a stop was requested
-stops() { cpp_waits_summary | sed 's/.* \/ //'; }
+# the lent frames say which join is a jthread's and its memory whether a stop was requested.
+# And the thread waiting on its local atomic (`local`), polling in the region since its thread
+# started: that poll's time is its wait's, idle, not busy (figures.c; it was all busy), live;
+# a core cannot tell when the wait began, and counts it in neither.
+stops() { local j; j=$(cat); echo "$(echo "$j" | cpp_waits_summary | sed 's/.* \/ //') / $(echo "$j" | kwait)"; }
+kwait() { python3 -c 'import json,sys
+ls=[json.loads(l[l.index("{"):]) for l in sys.stdin.read().splitlines() if "{" in l and "\"tasks\"" in l]
+for t in ls[-1]["tasks"] if ls else []:
+    if t["name"]=="local_wait": print(t["state"], t["await"]["expr"], "busy<1ms" if t["busy_ns"]<1e6 else "busy", "idle" if t["idle_ns"]>t["busy_ns"] else "no-idle")'; }
 jwant="cpp-waits<jthread main:cvany running worker(std::stop_token), no stop requested> owner<jthread owner:t running stubborn(std::stop_token), stop requested by its destructor> stubborn<unobserved>"
-readers "tasks --json" stops "$jwant"
+readers "tasks --json" stops "$jwant / waiting futex_wait(&local_wait:word) busy<1ms idle"
 timeout 120 gcore -o "$TMP/core" "$pid" >/dev/null 2>&1 || fail "gcore cpp-waits"
 got=$(timeout 60 "$TW" resources --core "$TMP/core.$pid" --exe build/examples/cpp-waits --json | waited)
 jgot=$(timeout 60 "$TW" tasks --core "$TMP/core.$pid" --exe build/examples/cpp-waits --json | stops)
 rm -f "$TMP/core.$pid"
 [ "$got" = "$want" ] || fail "cpp-waits C++20 waits under tw run, on a core: '$got', want '$want'"
+jwant="$jwant / waiting futex_wait(&local_wait:word) busy<1ms no-idle"
 [ "$jgot" = "$jwant" ] || fail "cpp-waits jthreads under tw run, on a core: '$jgot', want '$jwant'"
 echo "ok   t-cpp: cpp-waits under tw run: $want; $jwant (console live and core, gdb, lldb)"
 rw() { python3 -c 'import json,sys
