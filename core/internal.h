@@ -415,8 +415,10 @@ void twc__jthread_join_text(const struct twc__jthread *j, uint64_t worker, const
  * 1 when t joins a jthread, with layout (nl bytes, may be NULL) saying where the offsets came from. */
 int twc__jthread_apply(struct twc_session *s, struct model *m, struct mtask *t, uint64_t thread_obj, const char *func,
                        char *layout, size_t nl);   /* 1 when it was one; layout: where the offsets came from */
-/* kernel_waits.c: twc__jthread_apply for every lent join whose std::thread is known */
-void twc__kernel_waits_joins(struct twc_session *s, struct model *m);
+/* kernel_waits.c: what the lent facts' second objects say of C++ objects: twc__jthread_apply for
+ * every lent join whose std::thread is known, and the name of a std::condition_variable_any's own
+ * mutex (its waiters' condvar mutex, "*jobs._M_mutex"), which the adapter names by its address */
+void twc__kernel_waits_cxx(struct twc_session *s, struct model *m);
 /* cxx_guards.c: call fn(arg, tid, lock, 0) for every std::shared_lock a lent frame owns, as far
  * as DWARF states its members' values (-O1 and up); with a memory reader (rd not NULL), also
  * fn(arg, tid, lock, 1) for a guard kept in the frame's memory (-O0), read now; -1 when the
@@ -495,7 +497,7 @@ struct blocked_poll {
     const char *file, *func, *call;
     const char *api_call;       /* the Rust library call the user's line made (rust_names.c), NULL none: read instead of call */
     uint64_t object;            /* what it blocks on (0 none: a sleep, a read) */
-    uint64_t join_obj;          /* a join's std::thread object (the fact's object2), 0 none */
+    uint64_t object2;           /* the fact's object2: a condvar wait's mutex, a join's std::thread, 0 none */
     const char *object_name;    /* as the region or the symbols name it */
     uint64_t owner_tid;         /* the object's owner thread (a mutex's), 0 unknown */
     const char *owner_name;     /* that thread's name, NULL unknown */
