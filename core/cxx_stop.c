@@ -40,6 +40,24 @@ struct dw_walk { Dwarf_Debug dbg; long v[L_N]; int budget; };
 
 static int member_of(Dwarf_Die c, void *arg);
 
+static int all_found(const struct dw_walk *w)
+{
+    for (int k = 0; k < L_N; k++)
+        if (w->v[k] < 0) return 0;
+    return 1;
+}
+
+/* c's name (free it with dwarf_dealloc) and *tag; NULL when it has no name, or when the walk is
+ * over (*stop then 1): its DIE budget spent, or every offset found */
+static char *tag_and_name(struct dw_walk *w, Dwarf_Die c, Dwarf_Half *tag, int *stop)
+{
+    Dwarf_Error e = 0;
+    char *nm = NULL;
+    *tag = 0;
+    if ((*stop = w->budget-- <= 0 || all_found(w))) return NULL;
+    return dwarf_tag(c, tag, &e) == DW_DLV_OK && dwarf_diename(c, &nm, &e) == DW_DLV_OK ? nm : NULL;
+}
+
 /* the members this file needs of struct or class `name` (a child of namespace std or nested) */
 static void read_type(struct dw_walk *w, Dwarf_Die d, const char *name)
 {
@@ -54,11 +72,10 @@ static int member_of(Dwarf_Die c, void *arg)
 {
     struct { struct dw_walk *w; const char *type; } *a = arg;
     struct dw_walk *w = a->w;
-    Dwarf_Half tag = 0;
-    Dwarf_Error e = 0;
-    char *nm = NULL;
-    if (w->budget-- <= 0) return 1;
-    if (dwarf_tag(c, &tag, &e) != DW_DLV_OK || dwarf_diename(c, &nm, &e) != DW_DLV_OK || !nm) return 0;
+    Dwarf_Half tag;
+    int stop;
+    char *nm = tag_and_name(w, c, &tag, &stop);
+    if (!nm) return stop;
     long long v;
     static const struct { const char *type, *member; int slot, tag; } want[] = {
         { "jthread", "_M_stop_source", L_SS, DW_TAG_member }, { "jthread", "_M_thread", L_TH, DW_TAG_member },
@@ -79,32 +96,25 @@ static int member_of(Dwarf_Die c, void *arg)
     return 0;
 }
 
-static int std_child(Dwarf_Die c, void *arg)
-{
-    struct dw_walk *w = arg;
-    Dwarf_Half tag = 0;
-    Dwarf_Error e = 0;
-    char *nm = NULL;
-    if (w->budget-- <= 0) return 1;
-    if (dwarf_tag(c, &tag, &e) != DW_DLV_OK || (tag != DW_TAG_class_type && tag != DW_TAG_structure_type) ||
-        dwarf_diename(c, &nm, &e) != DW_DLV_OK || !nm)
-        return 0;
-    if (!strcmp(nm, "jthread") || !strcmp(nm, "stop_source") || !strcmp(nm, "stop_token")) read_type(w, c, nm);
-    dwarf_dealloc(w->dbg, nm, DW_DLA_STRING);
-    return 0;
-}
+/* A child of a CU (in_std 0: namespace std is looked into) or of namespace std (in_std 1: the
+ * classes this file reads) */
+struct scope_arg { struct dw_walk *w; int in_std; };
 
-static int cu_child(Dwarf_Die c, void *arg)
+static int scope_child(Dwarf_Die c, void *arg)
 {
-    struct dw_walk *w = arg;
-    Dwarf_Half tag = 0;
-    Dwarf_Error e = 0;
-    char *nm = NULL;
-    if (w->budget-- <= 0) return 1;
-    if (dwarf_tag(c, &tag, &e) == DW_DLV_OK && tag == DW_TAG_namespace && dwarf_diename(c, &nm, &e) == DW_DLV_OK && nm) {
-        if (!strcmp(nm, "std")) twc__dw_each_child(w->dbg, c, 0, std_child, w);
-        dwarf_dealloc(w->dbg, nm, DW_DLA_STRING);
+    struct scope_arg *a = arg;
+    Dwarf_Half tag;
+    int stop;
+    char *nm = tag_and_name(a->w, c, &tag, &stop);
+    if (!nm) return stop;
+    if (!a->in_std && tag == DW_TAG_namespace && !strcmp(nm, "std")) {
+        struct scope_arg in = { a->w, 1 };
+        twc__dw_each_child(a->w->dbg, c, 0, scope_child, &in);
+    } else if (a->in_std && (tag == DW_TAG_class_type || tag == DW_TAG_structure_type) &&
+               (!strcmp(nm, "jthread") || !strcmp(nm, "stop_source") || !strcmp(nm, "stop_token"))) {
+        read_type(a->w, c, nm);
     }
+    dwarf_dealloc(a->w->dbg, nm, DW_DLA_STRING);
     return 0;
 }
 
@@ -117,13 +127,13 @@ static int layout_from_dwarf(Dwarf_Debug dbg, struct stop_layout *l)
         if (dwarf_next_cu_header_d(dbg, 1, &hl, &ver, &abbr, &as, &ls, &es, &sig, &toff, &next, &ct, &e) != DW_DLV_OK)
             break;
         Dwarf_Die cu = 0;
-        if (w.budget > 0 && dwarf_siblingof_b(dbg, NULL, 1, &cu, &e) == DW_DLV_OK) {
-            twc__dw_each_child(dbg, cu, 0, cu_child, &w);
+        if (w.budget > 0 && !all_found(&w) && dwarf_siblingof_b(dbg, NULL, 1, &cu, &e) == DW_DLV_OK) {
+            struct scope_arg top = { &w, 0 };
+            twc__dw_each_child(dbg, cu, 0, scope_child, &top);
             dwarf_dealloc_die(cu);
         }
     }
-    for (int k = 0; k < L_N; k++)
-        if (w.v[k] < 0) return -1;
+    if (!all_found(&w)) return -1;
     *l = (struct stop_layout){ w.v[L_SS], w.v[L_TH], w.v[L_ST], w.v[L_PTR], w.v[L_VAL], w.v[L_BIT] };
     return 0;
 }

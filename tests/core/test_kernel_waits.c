@@ -111,16 +111,23 @@ Test(kernel_waits, a_fact_outlived_by_the_task_is_not_applied) { no_longer_waiti
  * found in the kernel that, once let go, began a new poll before the lending must not keep the
  * wait: the facts date from the stop, not from when they were lent. One polling since before
  * the stop still is waiting. (The clock is ns anchored at 0: raw timestamps are monotonic ns.) */
-static void lent_after_a_stop(uint64_t poll_began, const char *want)
+/* A region whose clock is ns anchored at 0, with task 1 (NAME), thread 101's own, polling since
+ * poll_began. */
+static void one_thread_polling(struct rb *R, const char *name, uint64_t poll_began)
 {
-    struct rb R;
-    rb_init(&R, &SZ);
-    rb_hdr(&R)->anchor_raw = 0;
-    rb_hdr(&R)->anchor_ns = 0;
-    struct tw_task_rec *t = rb_task(&R, 1, "loop", TW_TASK_POLLING);
+    rb_init(R, &SZ);
+    rb_hdr(R)->anchor_raw = 0;
+    rb_hdr(R)->anchor_ns = 0;
+    struct tw_task_rec *t = rb_task(R, 1, name, TW_TASK_POLLING);
     t->os_tid = 101;
     t->flags |= TW_TF_ROOT;
     t->state_ts = poll_began;
+}
+
+static void lent_after_a_stop(uint64_t poll_began, const char *want)
+{
+    struct rb R;
+    one_thread_polling(&R, "loop", poll_began);
     twc_session *s = rb_open(&R, TWC_LIVE);
     cr_assert(s);
     twc_set_reader_stop(s, 1000, 2000);
@@ -285,13 +292,7 @@ static size_t one_thread(void *ctx, uint32_t *tids, size_t max) { (void)ctx; if 
 static void kernel_wait_times(int live, long long busy, int idle)
 {
     struct rb R;
-    rb_init(&R, &SZ);
-    rb_hdr(&R)->anchor_raw = 0;
-    rb_hdr(&R)->anchor_ns = 0;
-    struct tw_task_rec *t = rb_task(&R, 1, "local_wait", TW_TASK_POLLING);
-    t->os_tid = 101;
-    t->flags |= TW_TF_ROOT;
-    t->state_ts = 1000;
+    one_thread_polling(&R, "local_wait", 1000);
     rb_task(&R, 2, "main", TW_TASK_WAITING)->state_ts = 5000;   /* a core's figures run to here */
     twc_session *s = rb_open(&R, live ? TWC_LIVE : 0);
     cr_assert(s);
