@@ -62,6 +62,30 @@ static uint64_t passed(const struct twc__mem *mem, const struct twc_raw_thread *
     return v;
 }
 
+/* The std::thread a join under libstdc++'s std::thread::join() waits for (a std::jthread's
+ * _M_thread when the destructor or join() of one called it: cxx_stop.c), 0 when not proven.
+ * Its code is read, not assumed: libstdc++ 11 to 14 begin it with [endbr64] push %rbx;
+ * mov %rdi,%rbx and never write rbx again before calling pthread_join, so the frame's rbx (as
+ * the unwinder restores it) is its `this`. */
+static uint64_t std_thread_joined(const struct twc__mem *mem, const struct twc_raw_thread *t)
+{
+    static const uint8_t prologue[] = {0x53, 0x48, 0x89, 0xfb};
+    for (size_t i = 0; i < t->nframes && !t->frames[i].own; i++) {
+        const struct twc_raw_frame *f = &t->frames[i];
+        int named = 0;
+        for (int k = 0; k < f->nnames && k < TWC_RAW_MAX_NAMES; k++)
+            named |= f->names[k] && (!strcmp(f->names[k], "_ZNSt6thread4joinEv") || !strcmp(f->names[k], "std::thread::join()"));
+        if (!named || !f->func_start || f->pc <= f->func_start + 8 || f->pc > f->func_start + 64 || !f->saved[0])
+            continue;
+        uint8_t code[8];
+        if (mem->rd(mem->ctx, f->func_start, code, sizeof code) != (int64_t)sizeof code)
+            return 0;
+        size_t o = code[0] == 0xf3 && code[1] == 0x0f && code[2] == 0x1e && code[3] == 0xfa ? 4 : 0;
+        return memcmp(code + o, prologue, sizeof prologue) == 0 ? f->saved[0] : 0;
+    }
+    return 0;
+}
+
 /* glibc's "delay the thread indefinitely" after the kernel refused a PI/robust lock with EDEADLK
  * or ESRCH (a deadlock the kernel itself detected): the futex is a dummy on the stack, the
  * mutex is still in a register of pthread_mutex_lock's frames, or spilled to its stack frame. */
@@ -167,6 +191,9 @@ static void object_of(const struct twc__mem *mem, const struct twc_glibc *L, con
             tid = expect;
         v->object = tid;
         v->how = "futex word (the joined thread's TID)";
+        v->object2 = std_thread_joined(mem, t);
+        if (v->object2)
+            v->how2 = "rbx of libstdc++'s std::thread::join (its this, kept there by its first instructions)";
         return;
     }
     case TWC_BLOCK_RWLOCK_RD:

@@ -347,6 +347,7 @@ int twc__load_model(struct twc_session *s, char *err, size_t errlen)
     for (size_t i = 0; i < m->nres; i++) m->torn_res += m->res[i].torn;
     twc__kernel_waits_apply(s, m);
     twc__user_names_apply(s, m);
+    twc__kernel_waits_cxx(s, m);
     twc__model_index(m);
     m->task_ids_issued = s->hdr.next_task_id ? s->hdr.next_task_id - 1 : 0;
     m->res_ids_issued = s->hdr.next_res_id ? s->hdr.next_res_id - 1 : 0;

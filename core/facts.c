@@ -121,9 +121,26 @@ static void pool_slots_from_memory(struct twc_session *s)
 
 void twc__facts_guards_in_memory(struct twc_session *s)
 {
-    if (!s || !s->facts || !s->stack_names || !s->stack_rd) return;
+    if (!s || !s->facts || !s->stack_names || !s->stack_rd || s->facts_memory_read) return;
+    s->facts_memory_read = 1;
     twc__shared_guards(s->stack_names, s->stack_rd, s->stack_rctx, add_reader, &s->now);
     pool_slots_from_memory(s);
+    /* a std::jthread's stop request (cxx_stop.c) */
+    struct model *m = &s->now;
+    char layout[96] = "";
+    for (size_t i = 0; i < m->ntasks; i++) {
+        const struct tw_site_rec *site = m->tasks[i].join_obj ? twc__site_at(s, m->tasks[i].await_site) : NULL;
+        if (site) twc__jthread_apply(s, m, &m->tasks[i], m->tasks[i].join_obj, twc__str_at(s, site->func), layout, sizeof layout);
+    }
+    /* the summary says where the jthread's offsets came from, next to glibc's */
+    const char *was = s->facts_source ? s->facts_source : "facts from threads";
+    size_t n = strlen(was) + strlen(layout) + 3;
+    char *src = layout[0] ? malloc(n) : NULL;
+    if (src) {
+        snprintf(src, n, "%s; %s", was, layout);
+        free(s->facts_source);
+        s->facts_source = src;
+    }
 }
 
 const char *twc__block_call(int block)
@@ -224,7 +241,7 @@ twc_session *twc_open_facts(const struct twc_facts *f, int *status, char *err, s
             t->waiting_on = ft->object;
             switch (b) {
             case TWC_BLOCK_MUTEX: case TWC_BLOCK_RWLOCK_RD: case TWC_BLOCK_RWLOCK_WR: t->wait_kind = TW_WAIT_ACQUIRE; break;
-            case TWC_BLOCK_JOIN: t->wait_kind = TW_WAIT_JOIN; break;
+            case TWC_BLOCK_JOIN: t->wait_kind = TW_WAIT_JOIN; t->join_obj = ft->object2; break;
             case TWC_BLOCK_SEM: t->wait_kind = TW_WAIT_SIGNAL; break;
             case TWC_BLOCK_COND: case TWC_BLOCK_BARRIER: t->wait_kind = TW_WAIT_SIGNAL; break;
             case TWC_BLOCK_SLEEP: t->wait_kind = TW_WAIT_TIMER; break;

@@ -79,6 +79,22 @@ void twc__add_time_in_progress(struct mtask *t, uint64_t now)
     if (c && now > t->state_ts) *c += now - t->state_ts;
 }
 
+void twc__poll_was_kernel_wait(struct twc_session *s, struct mtask *t)
+{
+    uint64_t now = s->read_now;
+    if (t->torn || t->hidden || now <= t->state_ts) return;
+    uint64_t in_poll = now - t->state_ts;     /* what twc__add_time_in_progress gave busy */
+    t->busy = t->busy > in_poll ? t->busy - in_poll : 0;
+    /* the thread cannot have computed longer than its whole CPU time: busy keeps at most that,
+     * and the rest of the interval was the wait (or a run queue before it), never less */
+    double cpu = t->os_tid ? twc__thread_cpu_after(s, t->os_tid, 0) : -1;
+    if (cpu < 0 || s->ns_per_raw <= 0) return;   /* when the wait began is not known: neither */
+    uint64_t ran = twc__clamp_ns(cpu / s->ns_per_raw);
+    if (ran > in_poll) ran = in_poll;
+    t->busy += ran;
+    t->idle += in_poll - ran;
+}
+
 struct time_rewind *twc__time_rewind_begin(const struct model *m, uint64_t now)
 {
     struct time_rewind *r = malloc(sizeof *r);

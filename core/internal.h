@@ -46,6 +46,7 @@ struct mtask {
     uint32_t blocked_poll;   /* 1 + index of the lent fact of its worker blocked in the kernel (kernel_waits.c), 0 none */
     uint8_t outer_blocked;   /* its poll runs another task's poll (a LocalSet) that is blocked in the kernel */
     uint8_t kernel_wait;     /* its wait is a lent kernel fact (kernel_waits.c), not the region's: the region has it polling */
+    uint64_t join_obj;       /* attach-only: the std::thread object its join waits for (classify.c, object2), 0 none */
     struct { uint32_t key, value; } attrs[TW_MAX_ATTRS];
     /* histograms and the saved context stay in the region: twc__read_task_rec() fetches them */
 };
@@ -161,6 +162,7 @@ struct twc_session {
     size_t hist_errors;
     /* attach-only */
     int facts; int facts_certain_all; int facts_from_core; int facts_agree;
+    int facts_memory_read;             /* facts.c: what only memory says was read, once */
     char *facts_source; char *facts_exe;
     struct stack_names *stack_names;   /* locals.c: frames lent for naming stack objects, may be NULL */
     struct kernel_waits *kernel_waits; /* kernel_waits.c: threads lent as blocked in the kernel, may be NULL */
@@ -257,6 +259,11 @@ void twc__json_poll_fields(struct twc_session *s, struct sbuf *b, const struct m
  * first), end with the timestamp of the event shown (frees r; a NULL r does nothing). */
 uint64_t twc__reading_now_raw(struct twc_session *s, const struct mtask *tasks, size_t n);
 void twc__add_time_in_progress(struct mtask *t, uint64_t now);
+/* Task t, polling at read_now as the region says, was found waiting in the kernel
+ * (kernel_waits.c): of its poll's time in progress, busy keeps at most its thread's whole CPU
+ * time (live: the thread source), and idle gets the rest, the wait; a core or snapshot, which
+ * cannot tell when the wait began, counts that time in neither. */
+void twc__poll_was_kernel_wait(struct twc_session *s, struct mtask *t);
 struct time_rewind { uint64_t *until; };
 struct time_rewind *twc__time_rewind_begin(const struct model *m, uint64_t now);
 void twc__time_rewind_event(struct time_rewind *r, struct model *m, const struct mevent *e);
@@ -390,6 +397,32 @@ int twc__user_site(struct stack_names *sn, uint64_t tid, struct twc__place *out,
  * not Rust library code */
 int twc__rust_api_call(const struct twc__place *callee, char *out, size_t n);
 int twc__start_function(struct stack_names *sn, uint64_t tid, char *out, size_t n);
+/* The same with its parameter list where the name has one ("stubborn(std::stop_token)"). */
+int twc__start_function_sig(struct stack_names *sn, uint64_t tid, char *out, size_t n);
+/* cxx_stop.c: the std::jthread whose destructor or join() thread tid's join of the std::thread at
+ * thread_obj is (func: the function of its first frame in the executable, when DWARF says
+ * nothing), its variable's name, and whether a stop was requested (read through rd); 0 when
+ * it is one, -1 otherwise. */
+struct twc__jthread {
+    uint64_t jthread;
+    int dtor;                 /* in its destructor (request_stop(), then join()), else join() */
+    int stop_known, stop_requested;
+    char var[128];            /* "owner:t", "" when no variable names it */
+    char layout[96];          /* where the offsets came from */
+};
+int twc__jthread_join(struct stack_names *sn, twc_read_fn rd, void *rctx, uint64_t tid, uint64_t thread_obj,
+                      const char *func, struct twc__jthread *out);
+/* "pthread_join(7) of std::jthread owner:t running stubborn(std::stop_token), stop requested …" */
+void twc__jthread_join_text(const struct twc__jthread *j, uint64_t worker, const char *worker_fn, char *out, size_t n);
+/* Task t joining under a std::jthread: its site names the jthread, the worker's function and the
+ * stop request, and a worker still waiting after one reads "stop requested, not observed". Returns
+ * 1 when t joins a jthread, with layout (nl bytes, may be NULL) saying where the offsets came from. */
+int twc__jthread_apply(struct twc_session *s, struct model *m, struct mtask *t, uint64_t thread_obj, const char *func,
+                       char *layout, size_t nl);   /* 1 when it was one; layout: where the offsets came from */
+/* kernel_waits.c: what the lent facts' second objects say of C++ objects: twc__jthread_apply for
+ * every lent join whose std::thread is known, and the name of a std::condition_variable_any's own
+ * mutex (its waiters' condvar mutex, "*jobs._M_mutex"), which the adapter names by its address */
+void twc__kernel_waits_cxx(struct twc_session *s, struct model *m);
 /* cxx_guards.c: call fn(arg, tid, lock, 0) for every std::shared_lock a lent frame owns, as far
  * as DWARF states its members' values (-O1 and up); with a memory reader (rd not NULL), also
  * fn(arg, tid, lock, 1) for a guard kept in the frame's memory (-O0), read now; -1 when the
@@ -468,6 +501,7 @@ struct blocked_poll {
     const char *file, *func, *call;
     const char *api_call;       /* the Rust library call the user's line made (rust_names.c), NULL none: read instead of call */
     uint64_t object;            /* what it blocks on (0 none: a sleep, a read) */
+    uint64_t object2;           /* the fact's object2: a condvar wait's mutex, a join's std::thread, 0 none */
     const char *object_name;    /* as the region or the symbols name it */
     uint64_t owner_tid;         /* the object's owner thread (a mutex's), 0 unknown */
     const char *owner_name;     /* that thread's name, NULL unknown */

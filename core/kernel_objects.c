@@ -8,7 +8,9 @@
  * task waits on it as a resource of the model: `cpp-future waits at future.cpp:21
  * std::future::wait(&0x55…) -> 0x55… (future)`. Nothing recorded the wait, so its wakers are
  * unknown (the future's setter too: the adapter never saw who holds the promise), and proof.c
- * never calls a deadlock through it certain. A word nothing names stays a kernel wait. */
+ * never calls a deadlock through it certain. A word in a frame's variable (a local std::atomic) is
+ * `other`, named by the variable, as attach-only names it. A word nothing names stays a kernel
+ * wait. */
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -23,9 +25,13 @@ int twc__kernel_object_kind(struct twc_session *s, int block, uint64_t word, con
     const char *local = s->stack_names ? twc__stack_name(s->stack_names, word) : NULL;
     char cls[128];
     int kind = 0;
-    if (local) *name = strdup(local);
-    else *name = twc__futex_word_name(exe, bias, s->stack_names, s->stack_rd, s->stack_rctx, word, waiters, n, &kind,
-                                      cls, sizeof cls);
+    if (local) {
+        /* a word in a frame's variable (a local std::atomic): attach-only names it so and makes it
+         * an `other` resource, as every futex word no call names (facts.c) */
+        *name = strdup(local);
+        kind = TW_RES_OTHER;
+    } else *name = twc__futex_word_name(exe, bias, s->stack_names, s->stack_rd, s->stack_rctx, word, waiters, n, &kind,
+                                        cls, sizeof cls);
     if (block == TWC_BLOCK_FUTURE) return TW_RES_FUTURE;
     if (!kind) { free(*name); *name = NULL; }
     return kind;

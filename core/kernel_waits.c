@@ -92,7 +92,8 @@ int twc_set_thread_facts(twc_session *s, const struct twc_fact_thread *t, size_t
         k->w[k->n++].f = (struct blocked_poll){
             .tid = (uint32_t)t[i].tid, .block = t[i].block, .timed = t[i].timed, .line = t[i].line,
             .file = t[i].file ? strdup(t[i].file) : NULL, .func = t[i].func ? strdup(t[i].func) : NULL,
-            .call = twc__block_call(t[i].block), .object = t[i].block == TWC_BLOCK_JOIN ? 0 : t[i].object };
+            .call = twc__block_call(t[i].block), .object = t[i].block == TWC_BLOCK_JOIN ? 0 : t[i].object,
+            .object2 = t[i].object2 };
     }
     if ((s->flags & TWC_LIVE) && s->ns_per_raw > 0) {
         /* The facts are true from the moment the frontend began stopping the threads (its own
@@ -254,6 +255,7 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
             /* synthetic strings last until the next refresh, the lent facts until replaced */
             uint64_t on = w->obj_kind ? twc__kernel_object_add(m, w->f.object, w->obj_kind,
                                                                w->obj_name ? synth_str(s, w->obj_name) : 0) : 0;
+            twc__poll_was_kernel_wait(s, t);
             t->state = TW_TASK_WAITING;
             t->wait_kind = on ? TW_WAIT_SIGNAL : w->f.block == TWC_BLOCK_SLEEP && w->f.timed ? TW_WAIT_TIMER : TW_WAIT_IO;
             t->waiting_on = on;
@@ -262,5 +264,41 @@ void twc__kernel_waits_apply(struct twc_session *s, struct model *m)
             t->await_site = site_for(s, &w->f, on ? res_at(m, on) : NULL);
             break;
         }
+    }
+}
+
+/* The mutex a std::condition_variable_any's waiter re-locks is the condvar's own, on the heap
+ * (cxx_proxies.c): named by the path to it, as attach-only names it, unless something named it. */
+static void name_cv_any_mutex(struct twc_session *s, struct model *m, const struct blocked_poll *f)
+{
+    uint64_t bias;
+    const char *exe = twc__stack_names_exe(s->stack_names, &bias);
+    struct mres *cv = NULL, *mu = NULL;
+    for (size_t i = 0; i < m->nres; i++) {
+        if (m->res[i].address == f->object && m->res[i].kind == TW_RES_CONDVAR) cv = &m->res[i];
+        if (m->res[i].address == f->object2 && m->res[i].kind == TW_RES_MUTEX) mu = &m->res[i];
+    }
+    char hex[24], cls[128] = "", tmp[64], name[300];
+    if (!exe || !cv || !mu) return;
+    snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)mu->address);
+    const char *was = twc__str_at(s, mu->name);
+    if (was[0] && strcmp(was, hex) != 0) return;
+    free(twc__symbolize_data_typed(exe, bias, cv->address, cls, sizeof cls));
+    if (twc__cv_any_mutex_name(cls, twc__res_name(s, cv, tmp, sizeof tmp), name, sizeof name) == 0)
+        mu->name = synth_str(s, name);
+}
+
+void twc__kernel_waits_cxx(struct twc_session *s, struct model *m)
+{
+    struct kernel_waits *k = s->kernel_waits;
+    for (size_t j = 0; k && s->sites_loaded && j < k->n; j++) {
+        const struct blocked_poll *f = &k->w[j].f;
+        if (f->block == TWC_BLOCK_COND && f->object && f->object2) name_cv_any_mutex(s, m, f);
+        if (f->block != TWC_BLOCK_JOIN || !f->object2) continue;
+        for (size_t i = 0; i < m->ntasks; i++)
+            if (m->tasks[i].os_tid == f->tid && (m->tasks[i].flags & TW_TF_ROOT)) {
+                twc__jthread_apply(s, m, &m->tasks[i], f->object2, f->func, NULL, 0);
+                break;
+            }
     }
 }

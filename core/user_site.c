@@ -225,7 +225,7 @@ int twc__user_site(struct stack_names *sn, uint64_t tid, struct twc__place *out,
     return -1;
 }
 
-int twc__start_function(struct stack_names *sn, uint64_t tid, char *out, size_t n)
+static int start_function(struct stack_names *sn, uint64_t tid, char *out, size_t n, int strip)
 {
     size_t nf;
     const struct twc_fact_frame *f = twc__stack_frames(sn, &nf);
@@ -238,11 +238,21 @@ int twc__start_function(struct stack_names *sn, uint64_t tid, char *out, size_t 
             char name[256], decl[256];
             function_of(dbg, c.exe, c.lv[k].die, name, sizeof name, decl, sizeof decl);
             if (name[0] && decl[0] && !twc__is_toolchain_source(decl)) {
-                twc__strip_params(name);
+                if (strip) twc__strip_params(name);
                 snprintf(out, n, "%s", name);
                 return 0;
             }
         }
     }
     return -1;
+}
+
+int twc__start_function(struct stack_names *sn, uint64_t tid, char *out, size_t n)
+{
+    return start_function(sn, tid, out, n, 1);
+}
+
+int twc__start_function_sig(struct stack_names *sn, uint64_t tid, char *out, size_t n)
+{
+    return start_function(sn, tid, out, n, 0);
 }

@@ -55,6 +55,12 @@ static std::barrier sync_point(3);
 
 static void arrive() { sync_point.arrive_and_wait(); } // the third party never arrives
 
+// `local`: std::atomic<unsigned>::wait on a local of the waiting thread's own frame
+[[gnu::noinline]] static void local_wait() {
+    std::atomic<unsigned> word{0};
+    word.wait(0);                                   // nobody else can even see word
+}
+
 int main(int argc, char **argv) {
     const char *only = argc > 1 ? argv[1] : "";
     std::vector<std::thread> threads;
@@ -71,6 +77,7 @@ int main(int argc, char **argv) {
         threads.emplace_back(arrive);
     }
     if (example_case(only, "jthread")) threads.emplace_back(owner);
+    if (example_case(only, "local")) threads.emplace_back(local_wait);
     example_ready_soon();
     if (cvany.joinable()) cvany.join();             // join() requests no stop
     for (auto &t : threads) t.join();

@@ -234,7 +234,8 @@ Usage: tw facts [--json] [--one-sample]"""
                 if t.object:
                     what += " on 0x%x" % t.object
                 if t.object2:
-                    what += " (mutex 0x%x from %s)" % (t.object2, t.how2 or "?")
+                    kind = "std::thread" if t.block == facts_mod.T.BLOCK_JOIN else "mutex"
+                    what += " (%s 0x%x from %s)" % (kind, t.object2, t.how2 or "?")
                 if t.timed:
                     what += " timed"
                 if t.how:

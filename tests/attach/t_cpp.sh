@@ -43,8 +43,9 @@ for prog in cpp-bank cpp-future; do
 done
 # C++17/20 waits (examples/cpp/waits.cpp, every case at once): std::shared_mutex readers as
 # holders (from their std::shared_lock's DWARF values), condition_variable_any's own mutex named
-# *jobs._M_mutex, the std::barrier behind libstdc++'s atomic-wait pool, a jthread's stop request
-# joined forever; without -g, demangled names and the same kinds. Live at every build, and from a
+# *jobs._M_mutex, the std::barrier behind libstdc++'s atomic-wait pool, a jthread's destructor
+# that requested the stop joined forever by a worker that does not observe it, and main's join()
+# that requested none (cxx_stop.c); without -g, demangled names and the same kinds. Live at every build, and from a
 # core at -O1 -g and -O2.
 waits_of() { timeout 30 "$TW" tasks "$@" --json; timeout 30 "$TW" resources "$@" --json; }
 for v in "" -O0 -O2g -O2; do

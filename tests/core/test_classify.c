@@ -256,3 +256,37 @@ Test(classify, refuses_missing_arguments)
     struct twc_raw_thread t = {.tid = 1, .nr = TWC_NR_NONE};
     cr_expect_eq(twc_classify_thread(NULL, fake_read, NULL, &t, &v), TWC_EUSAGE);
 }
+
+/* A join under libstdc++'s std::thread::join(): its `this`, the std::thread joined (a jthread's
+ * _M_thread when jthread's destructor called it: core/cxx_stop.c), is its frame's rbx, because
+ * its code says so — [endbr64] push %rbx; mov %rdi,%rbx — and only then. */
+static uint64_t joined_thread_object(uint32_t second_word)
+{
+    const uint64_t code = 0x10900, self = 0x10f08;
+    const struct word mem[] = {{T, 4242}, {code, 0xfa1e0ff3}, {code + 4, second_word}, {0, 0}};
+    struct twc_raw_frame fr[3] = {
+        {.pc = 0x401000, .sp = LO + 0x8000, .nnames = 1},
+        {.pc = code + 23, .sp = LO + 0x8040, .nnames = 1, .func_start = code},
+        {.pc = 0x401200, .sp = LO + 0x8080, .own = 1, .nnames = 1},
+    };
+    fr[0].names[0] = "__pthread_clockjoin_ex";
+    fr[1].names[0] = "std::thread::join()";
+    fr[1].saved[0] = self;
+    fr[2].names[0] = "main";
+    struct twc_raw_thread t = {.tid = 41, .nr = 202, .rax = -512, .rdi = T, .rsi = WAIT_BITSET_PRIVATE, .rdx = 4242,
+                               .frames = fr, .nframes = 3};
+    struct fake f = {mem};
+    struct twc_verdict v;
+    twc_glibc *g = twc_glibc_open(NULL, NULL);
+    cr_assert_eq(twc_classify_thread(g, fake_read, &f, &t, &v), TWC_OK);
+    twc_glibc_close(g);
+    cr_expect_eq(v.block, TWC_BLOCK_JOIN);
+    cr_expect_eq(v.object, 4242);
+    return v.object2;
+}
+
+Test(classify, a_std_thread_join_says_which_thread_object)
+{
+    cr_expect_eq(joined_thread_object(0xfb894853), 0x10f08, "push %%rbx; mov %%rdi,%%rbx: rbx is this");
+    cr_expect_eq(joined_thread_object(0xfd894855), 0, "push %%rbp; mov %%rdi,%%rbp: another function's code, no object");
+}

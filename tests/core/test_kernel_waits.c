@@ -111,16 +111,23 @@ Test(kernel_waits, a_fact_outlived_by_the_task_is_not_applied) { no_longer_waiti
  * found in the kernel that, once let go, began a new poll before the lending must not keep the
  * wait: the facts date from the stop, not from when they were lent. One polling since before
  * the stop still is waiting. (The clock is ns anchored at 0: raw timestamps are monotonic ns.) */
-static void lent_after_a_stop(uint64_t poll_began, const char *want)
+/* A region whose clock is ns anchored at 0, with task 1 (NAME), thread 101's own, polling since
+ * poll_began. */
+static void one_thread_polling(struct rb *R, const char *name, uint64_t poll_began)
 {
-    struct rb R;
-    rb_init(&R, &SZ);
-    rb_hdr(&R)->anchor_raw = 0;
-    rb_hdr(&R)->anchor_ns = 0;
-    struct tw_task_rec *t = rb_task(&R, 1, "loop", TW_TASK_POLLING);
+    rb_init(R, &SZ);
+    rb_hdr(R)->anchor_raw = 0;
+    rb_hdr(R)->anchor_ns = 0;
+    struct tw_task_rec *t = rb_task(R, 1, name, TW_TASK_POLLING);
     t->os_tid = 101;
     t->flags |= TW_TF_ROOT;
     t->state_ts = poll_began;
+}
+
+static void lent_after_a_stop(uint64_t poll_began, const char *want)
+{
+    struct rb R;
+    one_thread_polling(&R, "loop", poll_began);
     twc_session *s = rb_open(&R, TWC_LIVE);
     cr_assert(s);
     twc_set_reader_stop(s, 1000, 2000);
@@ -267,3 +274,41 @@ Test(kernel_waits, an_unidentified_futex_stays_a_kernel_wait)
     twc_close(s);
     rb_free(&R);
 }
+
+/* A thread's task the region shows polling since its thread began, whose thread the stop found
+ * asleep in the kernel: its poll's time is the wait's (idle), busy at most the thread's CPU time
+ * (the thread source's; 0.3 ms here). Without a source (a core) when the wait began is unknown:
+ * neither. The clock is ns anchored at 0. */
+static int asleep_thread(void *ctx, uint32_t tid, unsigned want, struct twc_kthread *k)
+{
+    (void)ctx; (void)want;
+    if (tid != 101) return -1;
+    *k = (struct twc_kthread){ .state = 'S', .in_syscall = 1, .start_ns = 0, .cpu_ns = 300000, .run_ns = 300000,
+                               .queue_ns = 0, .since_ran_ns = -1 };
+    return 0;
+}
+static size_t one_thread(void *ctx, uint32_t *tids, size_t max) { (void)ctx; if (max) tids[0] = 101; return 1; }
+
+static void kernel_wait_times(int live, long long busy, int idle)
+{
+    struct rb R;
+    one_thread_polling(&R, "local_wait", 1000);
+    rb_task(&R, 2, "main", TW_TASK_WAITING)->state_ts = 5000;   /* a core's figures run to here */
+    twc_session *s = rb_open(&R, live ? TWC_LIVE : 0);
+    cr_assert(s);
+    if (live) twc_set_thread_source(s, asleep_thread, one_thread, NULL);
+    struct twc_fact_thread th = { .tid = 101, .block = TWC_BLOCK_UNKNOWN, .object = 0x7ffd1000, .file = "/src/w.cpp", .line = 9 };
+    cr_assert_eq(twc_set_thread_facts(s, &th, 1), TWC_OK);
+    char *o = expect_state(s, "local_wait", "waiting"), want[64], *main_task = strstr(o, ",{\"id\":2,");
+    cr_assert(main_task, "%s", o);
+    *main_task = 0;   /* local_wait's record only */
+    snprintf(want, sizeof want, "\"busy_ns\":%lld,", busy);
+    cr_expect(strstr(o, want), "want %s in %s", want, o);
+    cr_expect(idle ? !strstr(o, "\"idle_ns\":0,") : strstr(o, "\"idle_ns\":0,") != NULL, "idle %d in %s", idle, o);
+    free(o);
+    twc_close(s);
+    rb_free(&R);
+}
+
+Test(kernel_waits, a_kernel_wait_is_idle_time_not_busy) { kernel_wait_times(1, 300000, 1); }
+Test(kernel_waits, a_kernel_wait_whose_start_is_unknown_is_neither) { kernel_wait_times(0, 0, 0); }

@@ -65,31 +65,48 @@ cpp_live_and_core() {
 # stdin (examples/cpp/waits.cpp, every case at once): the sorted thread names, then each object
 # a thread waits on or holds, and every mutex (a condvar waiter's too: `*jobs._M_mutex`, the
 # condition_variable_any's own), as NAME(KIND)hHOLDERSwWAITERS; libstdc++'s atomic-wait pool slot
-# is "pool", an address "0x?".
+# is "pool", an address "0x?"; then the std::jthread joins (NAME<jthread VAR running FN, STOP>)
+# and the waits of workers whose stop was requested (NAME<unobserved>), from the await sites.
 cpp_waits_summary() {
   python3 -c 'import json,sys
 js=[json.loads(l[l.index("{"):]) for l in sys.stdin.read().splitlines() if "{" in l and ("\"tasks\"" in l or "\"resources\"" in l)]
 tasks=[t["name"] for j in js for t in j.get("tasks",[])]
 def nm(n): return "pool" if n.startswith("std::__detail::__waiter_pool") else "0x?" if n.startswith("0x") else n
 res=["%s(%s)h%dw%d"%(nm(r["name"]),r["kind"],len(r["holders"]),len(r["waiters"])) for j in js for r in j.get("resources",[]) if r["holders"] or r["waiters"] or r["kind"]=="mutex"]
-print(" ".join(sorted(tasks)), "/", " ".join(sorted(res)))'
+def stop(t):
+    e=t["await"]["expr"]
+    if " of std::jthread" in e: return "%s<jthread%s>"%(t["name"],e.split(" of std::jthread",1)[1])
+    if e.endswith(", stop requested, not observed"): return "%s<unobserved>"%t["name"]
+stops=[x for j in js for x in map(stop,j.get("tasks",[])) if x]
+print(" ".join(sorted(tasks)), "/", " ".join(sorted(res)), "/", " ".join(sorted(stops)))'
 }
 
-# cpp_waits_want VARIANT: what cpp_waits_summary must say of cpp-waits built as VARIANT. With
+# cpp_waits_want VARIANT: what cpp_waits_summary must say of cpp-waits built as VARIANT (its
+# local std::atomic named by local_wait's frame, without -g by its address). With
 # DWARF the readers hold table (their guards' stated values from -O1, the guards in memory at
 # -O0), and the barrier behind the pool slot is the one its waiters' `this` says (stated at -O1,
 # in their frames at -O0; gcc's tail call leaves no such frame at -O2); without -g there are no
 # start functions, no readers and no class for jobs' own mutex.
 cpp_waits_want() {
   local v=$1
-  local tasks="arrive arrive cpp-waits$v flag_wait owner reader reader stubborn worker writer"
-  local table=h2w1 barrier="sync_point(barrier)h0w2" jobs_mu="*jobs._M_mutex(mutex)h0w0"
+  local tasks="arrive arrive cpp-waits$v flag_wait local_wait owner reader reader stubborn worker writer"
+  local table=h2w1 barrier="sync_point(barrier)h0w2" jobs_mu="*jobs._M_mutex(mutex)h0w0" word="local_wait:word(other)h0w1"
+  local sig="(std::stop_token)" main="cpp-waits$v"
+  local stops=()
   case $v in
-  -O2g) barrier="pool(other)h0w2" tasks="cpp-waits-O2g cpp-waits-O2g cpp-waits-O2g flag_wait owner reader reader stubborn worker writer" ;;
-  -O2) table=h0w1 barrier="pool(other)h0w2" jobs_mu="0x?(mutex)h0w0" tasks=$(printf 'cpp-waits-O2 %.0s' $(seq 10)); tasks=${tasks% } ;;
+  -O2g) barrier="pool(other)h0w2" tasks="cpp-waits-O2g cpp-waits-O2g cpp-waits-O2g flag_wait local_wait owner reader reader stubborn worker writer" sig= ;;
+  -O2) table=h0w1 barrier="pool(other)h0w2" jobs_mu="0x?(mutex)h0w0" word="0x?(other)h0w1" tasks=$(printf 'cpp-waits-O2 %.0s' $(seq 11)); tasks=${tasks% } ;;
   esac
+  # a jthread's stop request (cxx_stop.c): the destructor's, not observed by a plain condvar
+  # wait; main's join() requests none. Without -g only the out-of-line destructor says jthread.
+  if [ "$v" = -O2 ]; then
+    stops=("cpp-waits-O2<jthread, stop requested by its destructor>" "cpp-waits-O2<unobserved>")
+  else
+    stops=("$main<jthread main:cvany running worker$sig, no stop requested>" "stubborn<unobserved>"
+           "owner<jthread owner:t running stubborn$sig, stop requested by its destructor>")
+  fi
   echo "$tasks / $(printf '%s\n' "$jobs_mu" "mu(mutex)h0w0" "plain_mu(mutex)h0w0" "flag(other)h0w1" "jobs(condvar)h0w1" "plain_cv(condvar)h0w1" "$barrier" \
-    "table(rwlock)$table" "updated_cv(condvar)h0w2" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
+    "table(rwlock)$table" "updated_cv(condvar)h0w2" "$word" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//') / $(printf '%s\n' "${stops[@]}" | LC_ALL=C sort | paste -sd' ')"
 }
 
 # cpp_waits_check VARIANT PID RUN: a debugger's answer on cpp-waits built as VARIANT, running as
@@ -110,7 +127,8 @@ cpp_waits_check() {
 # cpp_debugger_checks RUN RUN_CORE MAKE_CORE OK: the C++ checks of a debugger frontend, the same
 # for gdb (tests/gdb/t_cpp.sh) and lldb (tests/lldb/t_cpp.sh): cpp-bank and cpp-future at -O1 -g
 # and -O2 -g, live and from a core, then cpp-waits at -O1 -g, -O2 -g (the barrier behind gcc's
-# tail call, the atomic and the readers) and -O2 (no debug info) live.
+# tail call, the atomic and the readers, the jthreads' stop requests) and -O2 (no debug info)
+# live, and at -O1 -g from a core too.
 # `RUN PID CMD...` and `RUN_CORE EXE CORE CMD...` run tw commands in one debugger session,
 # `MAKE_CORE PID` echoes a core's path, `OK TEXT` reports a pass; the caller defines
 # cpp_start NAME (an example under build/examples, ready; its pid in CPP_PID) and fail.
@@ -127,9 +145,16 @@ cpp_debugger_checks() {
       $ok "$prog$v: $CPP_SEEN"
     done
   done
+  local core got
   for v in "" -O2g -O2; do
     cpp_start "cpp-waits$v"
     cpp_waits_check "$v" "$CPP_PID" "$CPP_RUN" || fail "$CPP_ERR"
+    if [ -z "$v" ]; then   # and from a core, the jthreads' stop requests (read from its memory)
+      core=$($make_core "$CPP_PID") || fail "no core of cpp-waits"
+      got=$($CPP_RUN_CORE build/examples/cpp-waits "$core" 'tw tasks --json' | cpp_waits_summary)
+      rm -f "$core"
+      [ "${got##* / }" = "${CPP_SEEN##* / }" ] || fail "cpp-waits core: '${got##* / }', want '${CPP_SEEN##* / }'"
+    fi
     kill -9 "$CPP_PID"
     $ok "cpp-waits$v: $CPP_SEEN"
   done
