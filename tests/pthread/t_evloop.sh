@@ -4,7 +4,7 @@
 # blocking_in_poll — named by the region (evloop lock: pthread_mutex_lock on cfg_lock held by
 # cfg-holder-0, at evloop.c:LINE) or by the thread's kernel state (evloop read: a socket read the
 # adapter does not wrap) — while an idle loop blocked in epoll_wait raises nothing. Console live
-# and on a gcore core, gdb and lldb; then redis-server's `DEBUG SLEEP 3`: blocking_in_poll names
+# and on a gcore core, gdb and lldb; then redis-server's `DEBUG SLEEP 5`: blocking_in_poll names
 # nanosleep with a figure that grows while it lasts, and is gone once it ended.
 set -u
 NAME=t-evloop
@@ -80,21 +80,22 @@ stall() { timeout 60 "$TW" alerts --pid "$rpid" --json | python3 -c 'import json
 al=[a for a in json.loads(sys.stdin.readline())["alerts"] if a["kind"] == "blocking_in_poll" and "nanosleep" in a["message"]]
 print(re.search(r"for ([0-9.]+) ms", al[0]["message"]).group(1) if al else "none")'; }
 [ "$(stall)" = none ] || fail "redis: blocking_in_poll before any DEBUG SLEEP"
-timeout 30 redis-cli -p "$port" DEBUG SLEEP 3 >/dev/null &
+timeout 30 redis-cli -p "$port" DEBUG SLEEP 5 >/dev/null &
 cli=$!
-sleep 0.2
 # redis emits no event while it sleeps: a sample the reader took with the process stopped knows
-# no later time than the sleep's start, so two samples of the few taken must show the figure
+# no later time than the sleep's start, so two samples must show the figure, the later larger.
+# Samples are taken while the sleep lasts (a loaded host may take a second for one, and redis a
+# moment to read the command), from the first of 100 ms or more.
 a=none b=none
-for _ in 1 2 3 4; do
+while kill -0 "$cli" 2>/dev/null && [ "$b" = none ]; do
     x=$(stall)
-    [ "$x" = none ] && continue
-    if [ "$a" = none ]; then a=$x; else b=$x; break; fi
+    if [ "$x" = none ] || ! awk "BEGIN { exit !($x >= 100) }"; then sleep 0.1; continue; fi
+    if [ "$a" = none ]; then a=$x; elif awk "BEGIN { exit !($x > $a) }"; then b=$x; fi
 done
-[ "$a" != none ] && [ "$b" != none ] && python3 -c "import sys; sys.exit(0 if float('$b') > float('$a') >= 100 else 1)" ||
-    fail "redis: DEBUG SLEEP 3: blocking_in_poll naming nanosleep should grow: '$a' then '$b'"
+[ "$a" != none ] && [ "$b" != none ] ||
+    fail "redis: DEBUG SLEEP 5: blocking_in_poll naming nanosleep should grow while it lasts: '$a' then '$b'"
 wait $cli 2>/dev/null
 sleep 0.2
 c=$(stall)
 [ "$c" = none ] || fail "redis: the finished DEBUG SLEEP still shown as a stall ($c ms)"
-echo "ok   $NAME: redis DEBUG SLEEP 3: blocking_in_poll naming nanosleep, $a ms then $b ms, none once it ended"
+echo "ok   $NAME: redis DEBUG SLEEP 5: blocking_in_poll naming nanosleep, $a ms then $b ms, none once it ended"
