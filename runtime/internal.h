@@ -71,6 +71,8 @@ struct twrt_task {
     uint8_t paused;              /* pause recorded in the region */
     uint8_t exiting;             /* the entry function returned */
     uint8_t yielding;            /* switched out by twrt_yield: stays ready */
+    uint8_t blocked_at_once;     /* switched out right after recording its wait (twrt__block_until):
+                                  * its poll end takes that event's time (TW_ACQ_SAME_TIME) */
     tw_task_t notified_by;
     int pending_waker_drops;     /* foreign waker drops to record after the switch-out */
     int pending_waker_clones;    /* foreign waker clones, likewise */
@@ -116,6 +118,9 @@ void twrt__suspend(void);
 /* Wake `t` (woken by the current task, if any). Callers hold the lock of the primitive `t`
  * waits in, so `t` cannot leave its wait meanwhile. */
 void twrt__wake(struct twrt_task *t);
+/* twrt__wake, saying how: TW_ACQ_SAME_TIME when the calling thread's last event (the send,
+ * receive or poll end that completes t's wait) was recorded just before, under the same lock. */
+void twrt__wake_how(struct twrt_task *t, int how);
 void twrt__task_ref(struct twrt_task *t);
 void twrt__task_unref(struct twrt_task *t);
 /* Record a waker drop for `t` from any thread (deferred if `t` runs elsewhere). */

@@ -39,6 +39,8 @@ void twrt__block_on(twrt_spin *lk, int *done)
  * is made and given back (TW_ACQ_WAKER on its blocking event and on the one that ends it). */
 void twrt__block_until(twrt_spin *lk, int *done)
 {
+    /* the caller recorded the wait just now: the first switch-out follows it at once */
+    if (!*(volatile int *)done) twrt__current()->blocked_at_once = 1;
     while (!*(volatile int *)done) {
         twrt__spin_unlock(lk);
         twrt__suspend();
@@ -56,7 +58,7 @@ void twrt__join_complete(struct twrt_task *t)
         struct twrt__waiter *w = t->joiners.head;
         twrt__wq_remove(&t->joiners, w);
         w->done = 1;
-        twrt__wake(w->task);
+        twrt__wake_how(w->task, TW_ACQ_SAME_TIME); /* right after the poll end (or wake) before it */
     }
     twrt__spin_unlock(&t->join_lk);
     atomic_store(&t->done_futex, 1);

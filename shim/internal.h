@@ -26,6 +26,14 @@ struct tw_tls {
      * event's cost beyond the clock read. Cleared with the rest by the fork child. */
     uint64_t last_task;
     struct tw_task_rec *last_rec;
+    /* The task recorded for before last_task, and its record: a worker's events alternate
+     * between two tasks (ping-pong), and a task's send wakes another one; with one entry each
+     * switch missed (six lookups a channel round trip). */
+    uint64_t prev_task;
+    struct tw_task_rec *prev_rec;
+    /* The timestamp of this thread's newest event (0 before its first): an event that follows
+     * it at once (TW_ACQ_SAME_TIME) takes it instead of reading the clock again. */
+    uint64_t last_ts;
 };
 extern __thread struct tw_tls tw_tls_ __attribute__((tls_model("initial-exec"))) TW_HIDDEN;
 
@@ -53,6 +61,17 @@ static inline uint64_t tw__now(void)
     return __builtin_ia32_rdtsc();
 }
 #endif
+
+/* The clock for an event that follows this thread's previous one at once (`same`: the caller
+ * passed TW_ACQ_SAME_TIME): that event's timestamp, no second clock read (the read is most of
+ * an event's cost). `floor`: the entity's last state change, which the stamp must not precede
+ * (a waker that spun for the woken task's lock may find it parked after its own send); else,
+ * and before the thread's first event, the clock. */
+static inline uint64_t tw__now_after(int same, uint64_t floor)
+{
+    uint64_t ts = tw_tls_.last_ts;
+    return same && TW_LIKELY(ts != 0) && TW_LIKELY(ts >= floor) ? ts : tw__now();
+}
 
 /* ring.c */
 TW_HIDDEN int tw__ring_attach(void);
@@ -93,6 +112,7 @@ static inline void tw__emit_attached(struct tw_tls *l, uint64_t ts, int type, in
 {
     uint64_t n = tw__reserve(&l->head);
     struct tw_event *e = &l->events[n & l->mask];
+    l->last_ts = ts;
     e->ts = ts;
     e->type = (uint8_t)type;
     e->flags = (uint8_t)flags;
@@ -194,37 +214,35 @@ static inline struct tw_task_rec *tw__task_at_handle(struct tw_header *h, tw_tas
     struct tw_task_rec *r = (struct tw_task_rec *)((char *)h + h->tasks.offset + (size_t)slot * h->tasks.stride);
     return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)t) ? r : NULL;
 }
-/* The record of task t when nothing stands between this thread and recording for it: the
- * task is this thread's cached one, and the cache is only ever filled once the ring is attached
- * and the tid known (see tw_task_rec). Then an event needs no call at all, hence no stack frame
- * and no callee-saved registers, which were a quarter of a poll event's instructions. A slot
- * reused by another task has another id: the id check keeps the cache honest. */
-static inline int tw__task_hot(const struct tw_tls *l, tw_task_t t)
+/* The record of task t when nothing stands between this thread and recording for it, or NULL:
+ * the task is one of this thread's two cached ones, and the cache is only ever filled once the
+ * ring is attached and the tid known (see tw_task_rec). Then an event needs no call at all,
+ * hence no stack frame and no callee-saved registers, which were a quarter of a poll event's
+ * instructions. A slot reused by another task has another id: the id check keeps the cache
+ * honest, and also catches a signal handler that refilled an entry between our two loads. */
+static inline __attribute__((always_inline)) struct tw_task_rec *tw__task_hot(const struct tw_tls *l, tw_task_t t)
 {
+    struct tw_task_rec *r;
     /* t first: the empty cache (task 0) has no record to load */
-    return TW_LIKELY(t != 0) && TW_LIKELY(t == l->last_task) &&
-           TW_LIKELY(__atomic_load_n(&l->last_rec->id, __ATOMIC_RELAXED) == (uint32_t)t);
-}
-/* The record of a live task handle (slot in the high half, id in the low), or NULL. Inline for
- * the same reason as tw__region_ensure: it is on every task event's path. */
-static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
-{
-    struct tw_tls *l = &tw_tls_;
-    if (TW_LIKELY(tw__task_hot(l, t)))
-        return l->last_rec;
-    if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw__region_ensure()))
+    if (TW_UNLIKELY(t == 0))
         return NULL;
-    struct tw_task_rec *r = tw__task_at_handle(tw__hdr(), t);
-    if (TW_UNLIKELY(!r))
-        return tw__task_rec_unknown(t);
-    if (l->events && tw__tid()) {
-        /* record first: a signal handler between the two stores finds the old task with the
-         * new record, whose id check fails, and looks up */
-        l->last_rec = r;
-        __atomic_signal_fence(__ATOMIC_SEQ_CST);
-        l->last_task = t;
-    }
-    return r;
+    if (TW_LIKELY(t == l->last_task))
+        r = l->last_rec;
+    else if (t == l->prev_task)
+        r = l->prev_rec;
+    else
+        return NULL;
+    return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)t) ? r : NULL;
+}
+/* tw_task_rec's lookup when the task is not a cached one: the table, then the cache refilled. */
+TW_HIDDEN struct tw_task_rec *tw__task_lookup(tw_task_t t);
+/* The record of a live task handle (slot in the high half, id in the low), or NULL. The cache
+ * check inline, always (it is on every task event's path; left to itself the compiler made the
+ * whole lookup a call, 24 instructions of each channel message): the lookup out of line. */
+static inline __attribute__((always_inline)) struct tw_task_rec *tw_task_rec(tw_task_t t)
+{
+    struct tw_task_rec *r = tw__task_hot(&tw_tls_, t);
+    return TW_LIKELY(r != NULL) ? r : tw__task_lookup(t);
 }
 TW_HIDDEN struct tw_res_rec *tw__res_rec_unknown(tw_res_t r); /* counts the bad handle, NULL */
 /* The record of a live resource handle (slot in the high half, id in the low), or NULL (and an

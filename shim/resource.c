@@ -115,7 +115,7 @@ static inline __attribute__((always_inline)) uint32_t count_change(struct tw_res
  * t's on r is over. `owned` as for count_change: the channel's own lock orders them all.
  * `waker`: the wait gives back its waker too (TW_ACQ_WAKER; t's own record, like its wait). */
 static inline __attribute__((always_inline)) void message(struct tw_task_rec *t, struct tw_res_rec *r, int type, int owned,
-                                                          int waker, uint64_t now)
+                                                          int waker, uint64_t now, int attached)
 {
     uint64_t old = 0;
     waker = waker && t;
@@ -130,7 +130,7 @@ static inline __attribute__((always_inline)) void message(struct tw_task_rec *t,
         old = tw__wait_of(t);
     }
     uint32_t v = count_change(r, &r->queued, type == TW_EV_SEND ? 1 : -1, owned);
-    tw__emit(now, type, TW_EVF_RES_VERSION | (waker ? TW_EVF_WAKER : 0), 1, t ? t->id : 0, r->id, v, old);
+    tw__emit_as(attached, now, type, TW_EVF_RES_VERSION | (waker ? TW_EVF_WAKER : 0), 1, t ? t->id : 0, r->id, v, old);
 }
 
 /* Task t (may be NULL: outside any task) now holds units of r, taken at `site` (0: its pending
@@ -233,10 +233,11 @@ static inline __attribute__((always_inline)) void acquire_at_once(tw_task_t th, 
 void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int how)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
+    struct tw_task_rec *hot;
     if (TW_LIKELY(r != NULL) && TW_LIKELY(units == 1) && TW_LIKELY(site - 1 < 0xffffu) &&
         TW_LIKELY((how & ~TW_ACQ_TRY) == (TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED)) &&
-        TW_LIKELY(tw__task_hot(&tw_tls_, th))) {
-        acquire_at_once(th, tw_tls_.last_rec, r, site, how & ~(TW_ACQ_AT_ONCE | TW_ACQ_OWNED));
+        TW_LIKELY((hot = tw__task_hot(&tw_tls_, th)) != NULL)) {
+        acquire_at_once(th, hot, r, site, how & ~(TW_ACQ_AT_ONCE | TW_ACQ_OWNED));
         return;
     }
     struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
@@ -248,20 +249,53 @@ void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int ho
 void tw__message(tw_task_t th, tw_res_t rh, int type, int how)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
-    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
+    /* a runtime task's own message: its record cached, its ring attached (no lookup, no call) */
+    struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
+    if (TW_LIKELY(t != NULL) && TW_LIKELY(r != NULL) && TW_LIKELY(type == TW_EV_SEND || type == TW_EV_RECV)) {
+        message(t, r, type, how & TW_ACQ_OWNED, how & TW_ACQ_WAKER, tw__now_after(how & TW_ACQ_SAME_TIME, t->state_ts), 1);
+        return;
+    }
+    t = th ? tw_task_rec(th) : NULL;
     if (!r || (th && !t))
         return;
     if (type != TW_EV_SEND && type != TW_EV_RECV) {
         tw_instr_error(TW_ERR_BAD_STATE, t ? t->id : 0, r->id);
         return;
     }
-    message(t, r, type, how & TW_ACQ_OWNED, how & TW_ACQ_WAKER, tw__now());
+    message(t, r, type, how & TW_ACQ_OWNED, how & TW_ACQ_WAKER, tw__now_after(how & TW_ACQ_SAME_TIME, t ? t->state_ts : 0), 0);
+}
+
+/* Task t asks for r or blocks on it (ACQUIRE_REQ, BLOCK_FULL, BLOCK_EMPTY): its wait begins.
+ * units 1 on a block: the wait holds a new waker (tw_block_*_how, TW_ACQ_WAKER). */
+static inline __attribute__((always_inline)) void wait_begins(struct tw_task_rec *t, struct tw_res_rec *r, int type,
+                                                              int64_t units, uint32_t site, uint64_t now, int attached)
+{
+    int kind = type == TW_EV_ACQUIRE_REQ ? TW_WAIT_ACQUIRE : type == TW_EV_BLOCK_FULL ? TW_WAIT_SEND : TW_WAIT_RECV;
+    uint32_t stack = TW_CALLER_STACK(t->ctx.stack_lo, t->ctx.stack_hi);
+    tw__seq_begin(&t->seq);
+    uint64_t old = tw__wait_of(t);
+    t->block_stack = stack;
+    t->await_site = site & 0xffff;
+    t->wait_kind = (uint8_t)kind;
+    t->waiting_on = r->id;
+    t->flags &= (uint8_t)~TW_TF_TIMED;
+    int waker = units == 1 && type != TW_EV_ACQUIRE_REQ;
+    t->wakers_alive += waker;
+    uint32_t v = ++t->version;
+    tw__seq_end(&t->seq);
+    tw__emit_as(attached, now, type, waker ? TW_EVF_WAKER : 0, (uint16_t)site, t->id, r->id, v, old);
 }
 
 void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
-    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
+    /* a runtime task's own block: its record cached, its ring attached (no lookup, no call) */
+    struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
+    if (TW_LIKELY(t != NULL) && TW_LIKELY(r != NULL) && (type == TW_EV_BLOCK_EMPTY || type == TW_EV_BLOCK_FULL)) {
+        wait_begins(t, r, type, units, site, tw__now(), 1);
+        return;
+    }
+    t = th ? tw_task_rec(th) : NULL;
     if (!r || (th && !t))
         return;
     uint32_t tid = t ? t->id : 0;
@@ -269,26 +303,10 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
     switch (type) {
     case TW_EV_ACQUIRE_REQ:
     case TW_EV_BLOCK_FULL:
-    case TW_EV_BLOCK_EMPTY: {
-        if (!t)
-            return;
-        int kind = type == TW_EV_ACQUIRE_REQ ? TW_WAIT_ACQUIRE : type == TW_EV_BLOCK_FULL ? TW_WAIT_SEND : TW_WAIT_RECV;
-        uint32_t stack = TW_CALLER_STACK(t->ctx.stack_lo, t->ctx.stack_hi);
-        tw__seq_begin(&t->seq);
-        uint64_t old = tw__wait_of(t);
-        t->block_stack = stack;
-        t->await_site = site & 0xffff;
-        t->wait_kind = (uint8_t)kind;
-        t->waiting_on = r->id;
-        t->flags &= (uint8_t)~TW_TF_TIMED;
-        /* units 1 on a block: the wait holds a new waker (tw_block_*_how, TW_ACQ_WAKER) */
-        int waker = units == 1 && type != TW_EV_ACQUIRE_REQ;
-        t->wakers_alive += waker;
-        uint32_t v = ++t->version;
-        tw__seq_end(&t->seq);
-        tw__emit(now, type, waker ? TW_EVF_WAKER : 0, (uint16_t)site, tid, r->id, v, old);
+    case TW_EV_BLOCK_EMPTY:
+        if (t)
+            wait_begins(t, r, type, units, site, now, 0);
         return;
-    }
     case TW_EV_ACQUIRE:
         acquire(th, t, r, units, site, TW_ACQ_LOCK, now);
         return;
@@ -297,7 +315,7 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
         return;
     case TW_EV_SEND:
     case TW_EV_RECV:
-        message(t, r, type, 0, 0, now);
+        message(t, r, type, 0, 0, now, 0);
         return;
     case TW_EV_CANCEL: {
         uint64_t old = 0;

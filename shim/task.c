@@ -30,6 +30,28 @@ struct tw_task_rec *tw__task_rec_unknown(tw_task_t t)
     return NULL;
 }
 
+struct tw_task_rec *tw__task_lookup(tw_task_t t)
+{
+    struct tw_tls *l = &tw_tls_;
+    if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw__region_ensure()))
+        return NULL;
+    struct tw_task_rec *r = tw__task_at_handle(tw__hdr(), t);
+    if (TW_UNLIKELY(!r))
+        return tw__task_rec_unknown(t);
+    if (l->events && tw__tid()) {
+        /* the newest entry becomes the older one; each record before its task: a signal
+         * handler between two stores finds a task with another's record, whose id check
+         * fails, and looks up */
+        l->prev_rec = l->last_rec;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        l->prev_task = l->last_task;
+        l->last_rec = r;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        l->last_task = t;
+    }
+    return r;
+}
+
 static uint32_t reuse_cursor;
 static int done(const void *rec) { return __atomic_load_n(&((const struct tw_task_rec *)rec)->state, __ATOMIC_RELAXED) == TW_TASK_DONE; }
 
@@ -112,24 +134,26 @@ void tw__task_name(tw_task_t t, const char *name)
 
 /* The events of a task's every poll and wait. Each body is written once, as NAME_on(r,
  * attached, ...), and inlined twice: into the fast path, which runs without a call when
- * tw__task_hot holds (the task is this thread's cached one, its ring attached, its tid known),
+ * tw__task_hot holds (the task is one of this thread's cached ones, its ring attached, its tid known),
  * and into a cold slow path, which first looks the task up (and may attach the ring, learn the
  * tid, or count a bad handle). */
 #define TW_ON __attribute__((always_inline)) static inline
 #define TW_SLOW __attribute__((noinline, cold)) static
 #define TW_HOT_OR_SLOW(name, ...)                                        \
     do {                                                                 \
-        if (TW_LIKELY(tw__task_hot(&tw_tls_, t)))                         \
-            name##_on(tw_tls_.last_rec, 1, ##__VA_ARGS__);               \
+        struct tw_task_rec *hot_ = tw__task_hot(&tw_tls_, t);            \
+        if (TW_LIKELY(hot_ != NULL))                                     \
+            name##_on(hot_, 1, ##__VA_ARGS__);                           \
         else                                                             \
             name##_slow(t, ##__VA_ARGS__);                               \
     } while (0)
 
 __thread tw_task_t tw_polling_task __attribute__((tls_model("initial-exec")));
 
-TW_ON void poll_begin_on(struct tw_task_rec *r, int attached, tw_task_t t)
+/* same: the poll begins at once after this thread's last event (TW_ACQ_SAME_TIME) */
+TW_ON void poll_begin_on(struct tw_task_rec *r, int attached, tw_task_t t, int same)
 {
-    uint64_t now = tw__now();
+    uint64_t now = tw__now_after(same, r->state_ts);
     tw__seq_begin(&r->seq);
     uint8_t state = r->state;
     uint64_t old = state | (uint64_t)r->flags << 8;
@@ -152,23 +176,26 @@ TW_ON void poll_begin_on(struct tw_task_rec *r, int attached, tw_task_t t)
         tw_polling_task = t;
     tw__emit_as(attached, now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
 }
-TW_SLOW void poll_begin_slow(tw_task_t t)
+TW_SLOW void poll_begin_slow(tw_task_t t, int same)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r && tw__tid()) /* the record takes the tid from the thread's cache: fill it */
-        poll_begin_on(r, 0, t);
+        poll_begin_on(r, 0, t, same);
 }
-void tw__poll_begin(tw_task_t t)
+static inline __attribute__((always_inline)) void poll_begin(tw_task_t t, int same)
 {
-    if (TW_LIKELY(tw__task_hot(&tw_tls_, t)))
-        poll_begin_on(tw_tls_.last_rec, 1, t);
+    struct tw_task_rec *hot = tw__task_hot(&tw_tls_, t);
+    if (TW_LIKELY(hot != NULL))
+        poll_begin_on(hot, 1, t, same);
     else
-        poll_begin_slow(t);
+        poll_begin_slow(t, same);
 }
+void tw__poll_begin(tw_task_t t) { poll_begin(t, 0); }
+void tw__poll_begin_how(tw_task_t t, int how) { poll_begin(t, (how & TW_ACQ_SAME_TIME) ? 1 : 0); }
 
-TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
+TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome, int same)
 {
-    uint64_t now = tw__now();
+    uint64_t now = tw__now_after(same, r->state_ts);
     uint8_t old = r->state; /* ours to read: this thread is the record's writer */
     uint64_t d = now - r->state_ts, ns = tw__raw_to_ns(d);
     uint32_t ran_us = 0;
@@ -195,13 +222,17 @@ TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
         tw_polling_task = 0;
     tw__emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
 }
-TW_SLOW void poll_end_slow(tw_task_t t, int outcome)
+TW_SLOW void poll_end_slow(tw_task_t t, int outcome, int same)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r)
-        poll_end_on(r, 0, outcome);
+        poll_end_on(r, 0, outcome, same);
 }
-void tw__poll_end(tw_task_t t, int outcome) { TW_HOT_OR_SLOW(poll_end, outcome); }
+void tw__poll_end(tw_task_t t, int outcome) { TW_HOT_OR_SLOW(poll_end, outcome, 0); }
+void tw__poll_end_how(tw_task_t t, int outcome, int how)
+{
+    TW_HOT_OR_SLOW(poll_end, outcome, (how & TW_ACQ_SAME_TIME) ? 1 : 0);
+}
 
 void tw__task_done(tw_task_t t, int dropped)
 {
@@ -224,9 +255,11 @@ void tw__task_done(tw_task_t t, int dropped)
     tw__emit(now, dropped ? TW_EV_DROPPED : TW_EV_DONE, 0, 0, r->id, 0, v, old);
 }
 
-TW_ON void wake_on(struct tw_task_rec *r, int attached, tw_task_t by)
+/* same: the wake follows at once the waker's own last event (TW_ACQ_SAME_TIME: the send that
+ * completes the woken task's wait) */
+TW_ON void wake_on(struct tw_task_rec *r, int attached, tw_task_t by, int same)
 {
-    uint64_t now = tw__now();
+    uint64_t now = tw__now_after(same, r->state_ts);
     tw__seq_begin(&r->seq);
     uint64_t old = r->state | (uint64_t)r->flags << 8;
     if (r->state == TW_TASK_WAITING) {
@@ -243,13 +276,14 @@ TW_ON void wake_on(struct tw_task_rec *r, int attached, tw_task_t by)
     tw__seq_end(&r->seq);
     tw__emit_as(attached, now, TW_EV_WAKE, 0, 0, r->id, (uint32_t)by, v, old);
 }
-TW_SLOW void wake_slow(tw_task_t t, tw_task_t by)
+TW_SLOW void wake_slow(tw_task_t t, tw_task_t by, int same)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r)
-        wake_on(r, 0, by);
+        wake_on(r, 0, by, same);
 }
-void tw__wake(tw_task_t t, tw_task_t by) { TW_HOT_OR_SLOW(wake, by); }
+void tw__wake(tw_task_t t, tw_task_t by) { TW_HOT_OR_SLOW(wake, by, 0); }
+void tw__wake_how(tw_task_t t, tw_task_t by, int how) { TW_HOT_OR_SLOW(wake, by, (how & TW_ACQ_SAME_TIME) ? 1 : 0); }
 
 TW_ON void waker_on(struct tw_task_rec *r, int attached, int op, tw_task_t to)
 {

@@ -279,3 +279,87 @@ Test(chan, a_blocked_receive_and_a_join_record_their_wakers_in_their_own_events)
     twrt_sender_drop(tx);
     twrt_receiver_drop(fold_rx);
 }
+
+/* ---- a round trip's events that follow another at once share its time (TW_ACQ_SAME_TIME) ----
+ * On a worker's thread: the wake right after the send (or receive) that completes the woken
+ * task's wait, the poll end right after the block that suspended the task, and the message that
+ * ends a wait right after the poll that resumed it began. */
+static twrt_sender *pp_tx[2];
+static twrt_receiver *pp_rx[2];
+static void *pp_ponger(void *arg)
+{
+    (void)arg;
+    void *m;
+    while (twrt_recv(pp_rx[0], &m) == 0)
+        if (twrt_send(pp_tx[1], m) != 0) break;
+    return NULL;
+}
+static void *pp_pinger(void *arg)
+{
+    (void)arg;
+    void *m;
+    for (int i = 0; i < 200; i++) {
+        cr_assert_eq(twrt_send(pp_tx[0], (void *)1), 0);
+        cr_assert_eq(twrt_recv(pp_rx[1], &m), 0);
+    }
+    return NULL;   /* the main thread ends the ponger: its close wakes it, right after no send */
+}
+
+struct shared_times { int pairs, shared, blocks_ended, ended_shared, resumed, resumed_shared; };
+static struct shared_times shared_times_of(uint32_t a, uint32_t b)
+{
+    struct shared_times n = {0};
+    struct tw_header *h = tw_region;
+    for (uint32_t i = 0; i < h->rings.count; i++) {
+        struct tw_ring_desc *d = TW_RING_DESC(h, i);
+        uint64_t head = __atomic_load_n(&d->head, __ATOMIC_ACQUIRE);
+        const struct tw_event *ev = (const void *)((char *)h + d->offset);
+        for (uint64_t k = (head > d->capacity ? head - d->capacity : 0) + 1; d->capacity && k < head; k++) {
+            const struct tw_event *p = &ev[(k - 1) % d->capacity], *e = &ev[k % d->capacity];
+            int ours = (e->task == a || e->task == b) && (p->task == a || p->task == b);
+            if (!ours) continue;
+            if (e->type == TW_EV_WAKE && (p->type == TW_EV_SEND || p->type == TW_EV_RECV)) {
+                n.pairs++;
+                n.shared += e->ts == p->ts;
+
+            }
+            if (e->type == TW_EV_POLL_END && (p->type == TW_EV_BLOCK_EMPTY || p->type == TW_EV_BLOCK_FULL) && e->task == p->task) {
+                n.blocks_ended++;
+                n.ended_shared += e->ts == p->ts;
+            }
+            if ((e->type == TW_EV_RECV || e->type == TW_EV_SEND) && (e->flags & TW_EVF_WAKER) && p->type == TW_EV_POLL_BEGIN &&
+                e->task == p->task) {
+                n.resumed++;
+                n.resumed_shared += e->ts == p->ts;
+            }
+        }
+    }
+    return n;
+}
+
+Test(chan, a_round_trips_events_at_once_after_another_share_its_time)
+{
+    /* one worker: with two, a waker may find the woken task parked after its send (by the other
+     * worker), and the wake then reads the clock (tests/shim: never before the task's park) */
+    struct twrt_config cfg = { .workers = 1 };
+    cr_assert_eq(twrt_init(&cfg), 0);
+    twrt_channel("ping", 1, &pp_tx[0], &pp_rx[0]);
+    twrt_channel("pong", 1, &pp_tx[1], &pp_rx[1]);
+    twrt_task *po = twrt_spawn("ponger", pp_ponger, NULL), *pi = twrt_spawn("pinger", pp_pinger, NULL);
+    uint32_t a = twrt_task_id(po), b = twrt_task_id(pi);
+    twrt_join(pi);
+    twrt_sender_drop(pp_tx[0]);
+    twrt_join(po);
+    struct shared_times n = shared_times_of(a, b);
+    cr_assert_gt(n.pairs, 50, "sends that woke the other side: %d", n.pairs);
+    cr_assert_eq(n.shared, n.pairs, "each wake takes its send's time: %d of %d", n.shared, n.pairs);
+    cr_assert_gt(n.blocks_ended, 50, "%d", n.blocks_ended);
+    cr_assert_eq(n.ended_shared, n.blocks_ended, "each poll end takes its block's time: %d of %d", n.ended_shared,
+                 n.blocks_ended);
+    cr_assert_gt(n.resumed, 50, "%d", n.resumed);
+    cr_assert_eq(n.resumed_shared, n.resumed, "each wait's message takes its poll's start: %d of %d", n.resumed_shared,
+                 n.resumed);
+    twrt_receiver_drop(pp_rx[0]);
+    twrt_receiver_drop(pp_rx[1]);
+    twrt_sender_drop(pp_tx[1]);
+}
