@@ -182,8 +182,42 @@ TW_HIDDEN uint32_t tw__stack_intern(const uint64_t *pc, uint32_t depth);
  * a lock records the edges from every other lock the task holds. */
 TW_HIDDEN int tw__order_setup(uint32_t max_tasks);
 TW_HIDDEN void tw__order_forget(void);
-TW_HIDDEN void tw__order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
-                                 uint32_t site, int how, int shared);
+/* How each held lock was taken, parallel to the task record's edges[] (order.c: private memory
+ * indexed by task slot, written only by the thread running the task). */
+struct tw_hold_note {
+    uint32_t site[TW_MAX_EDGES];
+    uint32_t class_[TW_MAX_EDGES]; /* the held lock's creation site: its class, 0 = none */
+    uint8_t how[TW_MAX_EDGES];     /* TW_NOTE_* */
+    /* edges noted as lock-kind holds, so that a lock taken while holding no other costs no scan;
+     * a bit may outlive its hold (releases do not come here) and is dropped when found stale */
+    uint16_t locks;
+};
+enum { TW_NOTE_TRY = 1, TW_NOTE_TIMED = 2, TW_NOTE_LOCK_KIND = 4 /* a mutex or rwlock, not a semaphore */ };
+extern struct tw_hold_note *tw__notes TW_HIDDEN;
+extern uint32_t tw__notes_count TW_HIDDEN;
+TW_HIDDEN void tw__order_edges(struct tw_hold_note *n, const struct tw_task_rec *t, unsigned edge,
+                               const struct tw_res_rec *r, uint32_t site);
+/* Inline: every lock writes its note, and the call was a tenth of an uncontended pthread lock's
+ * instructions; the scan for other held locks (order.c) only when there are some. */
+static inline __attribute__((always_inline)) void tw__order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge,
+                                                                     const struct tw_res_rec *r, uint32_t site, int how,
+                                                                     int shared)
+{
+    uint64_t slot = (th >> 32) - 1;
+    struct tw_hold_note *notes = tw__notes;
+    if (TW_UNLIKELY(!notes) || TW_UNLIKELY(slot >= tw__notes_count) || TW_UNLIKELY(edge >= TW_MAX_EDGES))
+        return;
+    struct tw_hold_note *n = &notes[slot];
+    int lock = r->kind == TW_RES_MUTEX || r->kind == TW_RES_RWLOCK;
+    n->site[edge] = site;
+    n->class_[edge] = r->create_site;
+    n->how[edge] = (uint8_t)((how == TW_ACQ_TRY ? TW_NOTE_TRY : how == TW_ACQ_TIMED ? TW_NOTE_TIMED : 0) |
+                             (lock ? TW_NOTE_LOCK_KIND : 0));
+    n->locks = (uint16_t)(lock ? n->locks | 1u << edge : n->locks & ~(1u << edge));
+    if (how != TW_ACQ_LOCK || shared || !lock || !(n->locks & ~(1u << edge)))
+        return;
+    tw__order_edges(n, t, edge, r, site);
+}
 
 /* seqlock around a record update by its single writer */
 static inline void tw__seq_begin(uint32_t *seq)

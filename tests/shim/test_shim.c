@@ -245,11 +245,13 @@ Test(model, owned_acquire_and_release_record_what_the_general_path_does)
     tw_release_how(t, b, 1, TW_ACQ_OWNED);
     tw_release_how(t, a, 1, TW_ACQ_OWNED);
     cr_assert_eq(ra->available, 1);
-    /* an owned acquisition by a task that is not the thread's hot one takes the general path:
-     * the same hold, count and event */
+    /* an owned acquisition by a task that is not one of the thread's two cached ones takes the
+     * general path: the same hold, count and event */
     tw_handle_add(u, ch1, TW_EDGE_SENDER);
+    tw_task_t v = tw_task_spawn("third", 0, 0);
+    tw_handle_add(v, ch1, TW_EDGE_SENDER);
     tw_acquire_at(t, b, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
-    struct tw_event *cold = ring_event(d, d->head - 1), *hot = ring_event(d, d->head - 5);
+    struct tw_event *cold = ring_event(d, d->head - 1), *hot = ring_event(d, d->head - 7);
     cr_assert_eq(cold->type, TW_EV_ACQUIRE);
     cr_assert_eq(cold->type, hot->type);
     cr_assert_eq(cold->flags, hot->flags);
@@ -258,6 +260,10 @@ Test(model, owned_acquire_and_release_record_what_the_general_path_does)
     tw_release_how(t, b, 1, TW_ACQ_OWNED);
     cr_assert_eq(rb->available, 1);
     cr_assert_eq(tw_region->instr_errors, 0);
+    /* an owned release of what the task does not hold is an error on the fast path too */
+    tw_release_how(t, b, 1, TW_ACQ_OWNED);
+    cr_assert_eq(rb->available, 1);
+    cr_assert_eq(tw_region->instr_errors, 1);
 }
 
 /* A channel's sends and receives recorded under its own lock (tw_send_how / tw_recv_how with
