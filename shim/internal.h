@@ -279,6 +279,16 @@ static inline __attribute__((always_inline)) struct tw_task_rec *tw_task_rec(tw_
     return TW_LIKELY(r != NULL) ? r : tw__task_lookup(t);
 }
 TW_HIDDEN struct tw_res_rec *tw__res_rec_unknown(tw_res_t r); /* counts the bad handle, NULL */
+/* The record a resource handle names in region h, or NULL (quiet: the caller's slow path counts
+ * a bad handle). For fast paths whose task is cached, so that the region exists. */
+static inline __attribute__((always_inline)) struct tw_res_rec *tw__res_at_handle(struct tw_header *h, tw_res_t rh)
+{
+    uint64_t slot = (rh >> 32) - 1;
+    if (TW_UNLIKELY(slot >= __atomic_load_n(&h->resources.count, __ATOMIC_ACQUIRE)))
+        return NULL;
+    struct tw_res_rec *r = (struct tw_res_rec *)((char *)h + h->resources.offset + (size_t)slot * h->resources.stride);
+    return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)rh) ? r : NULL;
+}
 /* The record of a live resource handle (slot in the high half, id in the low), or NULL (and an
  * instrumentation error). Inline: it is on every resource event's path. */
 static inline struct tw_res_rec *tw_res_rec(tw_res_t rh)

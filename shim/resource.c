@@ -278,16 +278,11 @@ void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int ho
     acquire(th, t, r, units, site, how, tw__now());
 }
 
-void tw__message(tw_task_t th, tw_res_t rh, int type, int how)
+/* tw__message when the fast path cannot take it: any task (or none), any handle, errors counted */
+__attribute__((noinline, cold)) static void message_slow(tw_task_t th, tw_res_t rh, int type, int how)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
-    /* a runtime task's own message: its record cached, its ring attached (no lookup, no call) */
-    struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
-    if (TW_LIKELY(t != NULL) && TW_LIKELY(r != NULL) && TW_LIKELY(type == TW_EV_SEND || type == TW_EV_RECV)) {
-        message(t, r, type, how & TW_ACQ_OWNED, how & TW_ACQ_WAKER, tw__now_after(how & TW_ACQ_SAME_TIME, t->state_ts), 1);
-        return;
-    }
-    t = th ? tw_task_rec(th) : NULL;
+    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
     if (!r || (th && !t))
         return;
     if (type != TW_EV_SEND && type != TW_EV_RECV) {
@@ -295,6 +290,19 @@ void tw__message(tw_task_t th, tw_res_t rh, int type, int how)
         return;
     }
     message(t, r, type, how & TW_ACQ_OWNED, how & TW_ACQ_WAKER, tw__now_after(how & TW_ACQ_SAME_TIME, t ? t->state_ts : 0), 0);
+}
+
+void tw__message(tw_task_t th, tw_res_t rh, int type, int how)
+{
+    /* a runtime task's own message: its record cached, its ring attached (no lookup, no call,
+     * and no slow path inlined here to make this one save registers) */
+    struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
+    struct tw_res_rec *r = t ? tw__res_at_handle(tw__hdr(), rh) : NULL;
+    if (TW_LIKELY(r != NULL) && TW_LIKELY(type == TW_EV_SEND || type == TW_EV_RECV)) {
+        message(t, r, type, how & TW_ACQ_OWNED, how & TW_ACQ_WAKER, tw__now_after(how & TW_ACQ_SAME_TIME, t->state_ts), 1);
+        return;
+    }
+    message_slow(th, rh, type, how);
 }
 
 /* Task t asks for r or blocks on it (ACQUIRE_REQ, BLOCK_FULL, BLOCK_EMPTY): its wait begins.
@@ -318,16 +326,25 @@ static inline __attribute__((always_inline)) void wait_begins(struct tw_task_rec
     tw__emit_as(attached, now, type, waker ? TW_EVF_WAKER : 0, (uint16_t)site, t->id, r->id, v, old);
 }
 
+static void res_event_slow(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site);
+
 void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
 {
-    struct tw_res_rec *r = tw_res_rec(rh);
     /* a runtime task's own block: its record cached, its ring attached (no lookup, no call) */
     struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
-    if (TW_LIKELY(t != NULL) && TW_LIKELY(r != NULL) && (type == TW_EV_BLOCK_EMPTY || type == TW_EV_BLOCK_FULL)) {
+    struct tw_res_rec *r = t ? tw__res_at_handle(tw__hdr(), rh) : NULL;
+    if (TW_LIKELY(r != NULL) && (type == TW_EV_BLOCK_EMPTY || type == TW_EV_BLOCK_FULL)) {
         wait_begins(t, r, type, units, site, tw__now(), 1);
         return;
     }
-    t = th ? tw_task_rec(th) : NULL;
+    res_event_slow(th, rh, type, units, site);
+}
+
+/* Every other resource event, and blocks of tasks that are not cached. */
+__attribute__((noinline)) static void res_event_slow(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
+{
+    struct tw_res_rec *r = tw_res_rec(rh);
+    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
     if (!r || (th && !t))
         return;
     uint32_t tid = t ? t->id : 0;
