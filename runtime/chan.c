@@ -280,8 +280,9 @@ int twrt__send(twrt_sender *tx, void *msg, uint32_t site)
     if (rc == -EAGAIN) {
         struct twrt__waiter w = { .task = t, .msg = msg, .kind = W_SEND };
         twrt__wq_push(&c->sendq, &w);
-        /* the wait and its waker in one event, the message and the waker's end in one */
-        tw_block_full_how(me, c->res, site, TW_ACQ_WAKER);
+        /* the wait and its waker in one event (with the poll's end: twrt__block_later), the
+         * message and the waker's end in one */
+        twrt__block_later(t, c->res, TW_WAIT_SEND, site);
         twrt__block_until(&c->lk, &w.done);
         if (w.done == DONE_OK) {
             /* at once after the poll that resumed it began: its time */
@@ -308,7 +309,7 @@ int twrt__recv(twrt_receiver *rx, void **msg, uint32_t site)
     if (rc == -EAGAIN) {
         struct twrt__waiter w = { .task = t, .kind = W_RECV };
         twrt__wq_push(&c->recvq, &w);
-        tw_block_empty_how(me, c->res, site, TW_ACQ_WAKER); /* as in twrt__send */
+        twrt__block_later(t, c->res, TW_WAIT_RECV, site); /* as in twrt__send */
         twrt__block_until(&c->lk, &w.done);
         if (w.done == DONE_OK) {
             *msg = w.msg;

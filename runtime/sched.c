@@ -184,18 +184,24 @@ static void after_pending(struct twrt_worker *w, struct twrt_task *t)
     twrt__ctx_export(&t->ctx, &c);
     c.stack_lo = (uint64_t)(uintptr_t)t->stack.lo;
     c.stack_hi = (uint64_t)(uintptr_t)t->stack.hi;
-    tw_task_context(t->tw, &c);
-    int ready;
-    if (t->yielding) {
-        t->yielding = 0;
-        tw_poll_end(t->tw, TW_POLL_READY);
-        ready = 1;
+    int ready = 0;
+    if (t->block_kind) {
+        /* its channel wait, left to this moment: the block, the poll's end and the registers in
+         * one record update and one event (twrt__block_later) */
+        tw_poll_end_blocked(t->tw, t->block_res, t->block_kind, t->block_site, TW_ACQ_WAKER, &c);
     } else {
-        /* suspended right after recording its wait: the poll ended then (one clock read) */
-        tw_poll_end_how(t->tw, TW_POLL_PENDING, t->blocked_at_once ? TW_ACQ_SAME_TIME : 0);
-        ready = 0;
+        tw_task_context(t->tw, &c);
+        if (t->yielding) {
+            t->yielding = 0;
+            tw_poll_end(t->tw, TW_POLL_READY);
+            ready = 1;
+        } else {
+            /* suspended right after recording its wait: the poll ended then (one clock read) */
+            tw_poll_end_how(t->tw, TW_POLL_PENDING, t->blocked_at_once ? TW_ACQ_SAME_TIME : 0);
+        }
     }
     t->blocked_at_once = 0;
+    t->block_kind = 0;
     for (; t->pending_waker_clones > 0; t->pending_waker_clones--) tw_waker(t->tw, TW_EV_WAKER_CLONE, 0);
     for (; t->pending_waker_drops > 0; t->pending_waker_drops--) tw_waker(t->tw, TW_EV_WAKER_DROP, 0);
     if (!ready && t->notified) {
@@ -345,6 +351,34 @@ static void control_check(struct twrt_worker *w)
 #else
     (void)w;
 #endif
+}
+
+/* A channel operation of the running task t blocks on r at `site` (kind TW_WAIT_RECV or
+ * TW_WAIT_SEND), its waker made with the wait: record the block now, or leave it to the worker
+ * that switches t out, which records it with the poll's end as one event (tw_poll_end_blocked).
+ * Not when backtraces are on: the block's stack must be the blocking call's, not the
+ * scheduler's. */
+void twrt__block_later(struct twrt_task *t, tw_res_t r, int kind, uint32_t site)
+{
+#ifndef TW_DISABLE_INSTRUMENTATION
+    struct tw_header *h = __atomic_load_n(&tw_region, __ATOMIC_ACQUIRE);
+    if (h && h->backtrace == TW_BT_OFF && t->tw) {
+        t->block_res = r;
+        t->block_site = site;
+        t->block_kind = (uint8_t)kind;
+        return;
+    }
+#endif
+    twrt__block_now(t, r, kind, site);
+}
+
+void twrt__block_now(struct twrt_task *t, tw_res_t r, int kind, uint32_t site)
+{
+    if (kind == TW_WAIT_SEND)
+        tw_block_full_how(t->tw, r, site, TW_ACQ_WAKER);
+    else
+        tw_block_empty_how(t->tw, r, site, TW_ACQ_WAKER);
+    t->block_kind = 0;
 }
 
 /* ---- the task side ---- */

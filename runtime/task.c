@@ -40,7 +40,9 @@ void twrt__block_on(twrt_spin *lk, int *done)
 void twrt__block_until(twrt_spin *lk, int *done)
 {
     /* the caller recorded the wait just now: the first switch-out follows it at once */
-    if (!*(volatile int *)done) twrt__current()->blocked_at_once = 1;
+    struct twrt_task *t = twrt__current();
+    if (!*(volatile int *)done) t->blocked_at_once = 1;
+    else if (t->block_kind) twrt__block_now(t, t->block_res, t->block_kind, t->block_site); /* no switch-out to leave it to */
     while (!*(volatile int *)done) {
         twrt__spin_unlock(lk);
         twrt__suspend();

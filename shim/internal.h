@@ -173,7 +173,9 @@ TW_HIDDEN int tw__bt_init(void);                     /* at region creation: read
  * stack bounds when known, else 0. */
 TW_HIDDEN uint32_t tw__stack_capture(void *frame, uint64_t lo, uint64_t hi);
 TW_HIDDEN uint32_t tw__stack_intern(const uint64_t *pc, uint32_t depth);
-#define TW_CALLER_STACK(lo, hi) (TW_UNLIKELY(tw_bt_mode_) ? tw__stack_capture(__builtin_frame_address(0), (lo), (hi)) : 0u)
+#define TW_CALLER_STACK(lo, hi) TW_CALLER_STACK_AT(__builtin_frame_address(0), (lo), (hi))
+/* The same from the exported entry point's frame, handed down to a helper out of line. */
+#define TW_CALLER_STACK_AT(frame, lo, hi) (TW_UNLIKELY(tw_bt_mode_) ? tw__stack_capture((frame), (lo), (hi)) : 0u)
 
 /* order.c: the lock-order graph (header.orders). tw__order_setup maps the private notes of how
  * each held lock was taken (one per task slot), at region creation; tw__order_forget drops them
@@ -308,6 +310,15 @@ TW_HIDDEN void tw_instr_error(int code, uint32_t task, uint32_t id);
 static inline uint64_t tw__wait_of(const struct tw_task_rec *r)
 {
     return TW_PACK_WAIT(r->await_site, r->wait_kind, r->waiting_on, r->flags & TW_TF_TIMED);
+}
+/* A wait begins in record r (its writer, inside the seqlock): for what (kind), on what, at which
+ * site, and the stack of the call that made it wait (0: none). */
+static inline void tw__wait_set(struct tw_task_rec *r, uint32_t site, int kind, uint32_t on, uint32_t stack)
+{
+    r->block_stack = stack;
+    r->await_site = site & 0xffff;
+    r->wait_kind = (uint8_t)kind;
+    r->waiting_on = on;
 }
 static inline void tw__wait_clear(struct tw_task_rec *r)
 {

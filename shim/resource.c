@@ -308,16 +308,14 @@ void tw__message(tw_task_t th, tw_res_t rh, int type, int how)
 /* Task t asks for r or blocks on it (ACQUIRE_REQ, BLOCK_FULL, BLOCK_EMPTY): its wait begins.
  * units 1 on a block: the wait holds a new waker (tw_block_*_how, TW_ACQ_WAKER). */
 static inline __attribute__((always_inline)) void wait_begins(struct tw_task_rec *t, struct tw_res_rec *r, int type,
-                                                              int64_t units, uint32_t site, uint64_t now, int attached)
+                                                              int64_t units, uint32_t site, uint64_t now, int attached,
+                                                              void *frame)
 {
     int kind = type == TW_EV_ACQUIRE_REQ ? TW_WAIT_ACQUIRE : type == TW_EV_BLOCK_FULL ? TW_WAIT_SEND : TW_WAIT_RECV;
-    uint32_t stack = TW_CALLER_STACK(t->ctx.stack_lo, t->ctx.stack_hi);
+    uint32_t stack = TW_CALLER_STACK_AT(frame, t->ctx.stack_lo, t->ctx.stack_hi);
     tw__seq_begin(&t->seq);
     uint64_t old = tw__wait_of(t);
-    t->block_stack = stack;
-    t->await_site = site & 0xffff;
-    t->wait_kind = (uint8_t)kind;
-    t->waiting_on = r->id;
+    tw__wait_set(t, site, kind, r->id, stack);
     t->flags &= (uint8_t)~TW_TF_TIMED;
     int waker = units == 1 && type != TW_EV_ACQUIRE_REQ;
     t->wakers_alive += waker;
@@ -326,7 +324,7 @@ static inline __attribute__((always_inline)) void wait_begins(struct tw_task_rec
     tw__emit_as(attached, now, type, waker ? TW_EVF_WAKER : 0, (uint16_t)site, t->id, r->id, v, old);
 }
 
-static void res_event_slow(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site);
+static void res_event_slow(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site, void *frame);
 
 void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
 {
@@ -334,14 +332,16 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
     struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
     struct tw_res_rec *r = t ? tw__res_at_handle(tw__hdr(), rh) : NULL;
     if (TW_LIKELY(r != NULL) && (type == TW_EV_BLOCK_EMPTY || type == TW_EV_BLOCK_FULL)) {
-        wait_begins(t, r, type, units, site, tw__now(), 1);
+        wait_begins(t, r, type, units, site, tw__now(), 1, __builtin_frame_address(0));
         return;
     }
-    res_event_slow(th, rh, type, units, site);
+    /* this frame: a stack taken below (TW_BACKTRACE) starts at the caller's code */
+    res_event_slow(th, rh, type, units, site, __builtin_frame_address(0));
 }
 
 /* Every other resource event, and blocks of tasks that are not cached. */
-__attribute__((noinline)) static void res_event_slow(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
+__attribute__((noinline)) static void res_event_slow(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site,
+                                                     void *frame)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
     struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
@@ -354,7 +354,7 @@ __attribute__((noinline)) static void res_event_slow(tw_task_t th, tw_res_t rh, 
     case TW_EV_BLOCK_FULL:
     case TW_EV_BLOCK_EMPTY:
         if (t)
-            wait_begins(t, r, type, units, site, now, 0);
+            wait_begins(t, r, type, units, site, now, 0, frame);
         return;
     case TW_EV_ACQUIRE:
         acquire(th, t, r, units, site, TW_ACQ_LOCK, now);

@@ -193,16 +193,34 @@ static inline __attribute__((always_inline)) void poll_begin(tw_task_t t, int sa
 void tw__poll_begin(tw_task_t t) { poll_begin(t, 0); }
 void tw__poll_begin_how(tw_task_t t, int how) { poll_begin(t, (how & TW_ACQ_SAME_TIME) ? 1 : 0); }
 
-TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome, int same)
+/* The wait a poll's end begins (tw_poll_end_blocked): the block folded in, and the parked
+ * task's registers. */
+struct poll_wait {
+    uint32_t on, site;
+    uint8_t kind, waker;
+    const struct tw_context *ctx;
+};
+
+/* same: the poll ends at once after the task's own last event (TW_ACQ_SAME_TIME). w: NULL, or
+ * the wait that begins with it (the caller checked the task had none). */
+TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome, int same, const struct poll_wait *w)
 {
     uint64_t now = tw__now_after(same, r->state_ts);
     uint8_t old = r->state; /* ours to read: this thread is the record's writer */
     uint64_t d = now - r->state_ts, ns = tw__raw_to_ns(d);
-    uint32_t ran_us = 0;
+    uint32_t ran_us = 0, prev_site = r->await_site;
     /* a long poll: how much of it was not preemption (system calls, so outside the seqlock) */
     if (TW_UNLIKELY(old == TW_TASK_POLLING && ns >= 1000ull * TW_MEASURED_POLL_US))
         ran_us = tw__poll_ran_us(ns);
     tw__seq_begin(&r->seq);
+    if (w) {
+        if (w->ctx) {
+            r->ctx = *w->ctx;
+            r->flags |= TW_TF_CTX_VALID;
+        }
+        tw__wait_set(r, w->site, w->kind, w->on, 0);
+        r->wakers_alive += w->waker;
+    }
     if (old == TW_TASK_POLLING) {
         r->busy += d;
         r->poll_hist[tw__hist_bucket(ns)]++;
@@ -220,18 +238,66 @@ TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome, int sam
     tw__seq_end(&r->seq);
     if (!(r->flags & TW_TF_ROOT))
         tw_polling_task = 0;
-    tw__emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
+    if (w)
+        tw__emit_as(attached, now, TW_EV_POLL_END, (w->kind & 0xf) << 4 | (w->waker ? TW_EVF_WAKER : 0),
+                    (uint16_t)(outcome | next << 8), r->id, w->on, v, TW_POLL_END_OLD(old, w->site, prev_site));
+    else
+        tw__emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
 }
-TW_SLOW void poll_end_slow(tw_task_t t, int outcome, int same)
+TW_SLOW void poll_end_slow(tw_task_t t, int outcome, int same, const struct poll_wait *w)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r)
-        poll_end_on(r, 0, outcome, same);
+        poll_end_on(r, 0, outcome, same, w);
 }
-void tw__poll_end(tw_task_t t, int outcome) { TW_HOT_OR_SLOW(poll_end, outcome, 0); }
+void tw__poll_end(tw_task_t t, int outcome) { TW_HOT_OR_SLOW(poll_end, outcome, 0, NULL); }
 void tw__poll_end_how(tw_task_t t, int outcome, int how)
 {
-    TW_HOT_OR_SLOW(poll_end, outcome, (how & TW_ACQ_SAME_TIME) ? 1 : 0);
+    TW_HOT_OR_SLOW(poll_end, outcome, (how & TW_ACQ_SAME_TIME) ? 1 : 0, NULL);
+}
+
+/* Whether a poll's end may begin task r's wait on res as one event: a channel wait, and the
+ * task waits for nothing now (the folded event's undo restores "no wait"). */
+static inline int may_fold(const struct tw_task_rec *r, const struct tw_res_rec *res, int kind, uint32_t site)
+{
+    return res && (kind == TW_WAIT_RECV || kind == TW_WAIT_SEND) && r->wait_kind == TW_WAIT_NONE &&
+           !(r->flags & (TW_TF_TIMED | TW_TF_LOOP_WAIT)) && site <= 0xffff;
+}
+
+/* tw__poll_end_blocked for a task that is not cached (a lookup), or when it cannot fold: then
+ * the two events it stands for, as the calls they replace would record them (a task that
+ * already waits, a wait kind it does not know, a stale handle: each counted where those are). */
+__attribute__((noinline, cold)) static void poll_end_blocked_slow(tw_task_t t, tw_res_t rh, int kind, uint32_t site, int how,
+                                                                  const struct tw_context *ctx)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    struct tw_res_rec *res = r ? tw_res_rec(rh) : NULL;
+    if (r && may_fold(r, res, kind, site) && tw__tid()) {
+        struct poll_wait w = { .on = res->id, .site = site, .kind = (uint8_t)kind, .waker = (how & TW_ACQ_WAKER) ? 1 : 0,
+                               .ctx = ctx };
+        poll_end_on(r, 0, TW_POLL_PENDING, 0, &w);
+        return;
+    }
+    if (ctx)
+        tw__task_context(t, ctx);
+    if (kind == TW_WAIT_RECV || kind == TW_WAIT_SEND)
+        tw__res_event(t, rh, kind == TW_WAIT_RECV ? TW_EV_BLOCK_EMPTY : TW_EV_BLOCK_FULL, (how & TW_ACQ_WAKER) ? 1 : 0, site);
+    else if (r)
+        tw_instr_error(TW_ERR_BAD_STATE, r->id, (uint32_t)rh);
+    tw__poll_end_how(t, TW_POLL_PENDING, TW_ACQ_SAME_TIME);
+}
+
+void tw__poll_end_blocked(tw_task_t t, tw_res_t rh, int kind, uint32_t site, int how, const struct tw_context *ctx)
+{
+    struct tw_task_rec *r = tw__task_hot(&tw_tls_, t);
+    struct tw_res_rec *res = r ? tw__res_at_handle(tw__hdr(), rh) : NULL;
+    if (TW_LIKELY(res != NULL) && TW_LIKELY(may_fold(r, res, kind, site))) {
+        struct poll_wait w = { .on = res->id, .site = site, .kind = (uint8_t)kind, .waker = (how & TW_ACQ_WAKER) ? 1 : 0,
+                               .ctx = ctx };
+        poll_end_on(r, 1, TW_POLL_PENDING, 0, &w);
+        return;
+    }
+    poll_end_blocked_slow(t, rh, kind, site, how, ctx);
 }
 
 void tw__task_done(tw_task_t t, int dropped)
@@ -338,10 +404,7 @@ TW_ON void await_begin_on(struct tw_task_rec *r, int attached, uint32_t site, in
     uint32_t stack = TW_CALLER_STACK(r->ctx.stack_lo, r->ctx.stack_hi);
     tw__seq_begin(&r->seq);
     uint64_t old = tw__wait_of(r);
-    r->block_stack = stack;
-    r->await_site = site & 0xffff;
-    r->wait_kind = (uint8_t)kind;
-    r->waiting_on = on;
+    tw__wait_set(r, site, kind, on, stack);
     /* a loop wait marks the thread an event loop for good, and this wait its idle time */
     r->flags = (uint8_t)((r->flags & ~(TW_TF_TIMED | TW_TF_LOOP_WAIT)) | ((timed & TW_AWAIT_TIMED) ? TW_TF_TIMED : 0) |
                          ((timed & TW_AWAIT_LOOP) ? TW_TF_LOOP | TW_TF_LOOP_WAIT : 0));
