@@ -661,7 +661,7 @@ int twc__cmd_log(struct twc_session *s, size_t want, const struct cmdopts *o, st
                       twc__event_type_name(e->type));
             if (e->task) twc__sb_printf(b, "%u", e->task); else twc__sb_puts(b, "null");
             twc__sb_puts(b, ",\"resource\":");
-            if (twc__event_has_resource(e->type) && e->res) twc__sb_printf(b, "%u", e->res); else twc__sb_puts(b, "null");
+            if (twc__event_has_resource(e) && e->res) twc__sb_printf(b, "%u", e->res); else twc__sb_puts(b, "null");
             twc__sb_printf(b, ",\"arg\":%u,\"aux\":%u,\"version\":%u,\"old\":%llu,\"app\":%s}", e->res, e->aux, e->version,
                       (unsigned long long)e->old, (e->flags & TW_EVF_APP) ? "true" : "false");
         }

@@ -30,7 +30,9 @@ static int back_await(struct twc_session *s, const struct model *m, uint64_t id,
         const struct tw_event *e = &s->events[i - 1].ev;
         if (e->task != id) continue;
         int begins = e->type == TW_EV_AWAIT_BEGIN || e->type == TW_EV_ACQUIRE_REQ || e->type == TW_EV_BLOCK_FULL || e->type == TW_EV_BLOCK_EMPTY;
-        if (begins && e->aux == t->await_site) hits[nh++] = (long long)(i - 1);
+        uint32_t at = e->aux;
+        if (e->type == TW_EV_POLL_END && TW_EVF_KIND(e->flags)) { begins = 1; at = TW_POLL_END_WAIT_SITE(e->old); } /* ABI 1.6 */
+        if (begins && at == t->await_site) hits[nh++] = (long long)(i - 1);
     }
     if (nh == 0) { MSG(err, errlen, "task %llu began its current await before the history horizon (#%llu)", (unsigned long long)id, (unsigned long long)twc__event_seq(s, s->horizon)); return TWC_ENOTFOUND; }
     if (nh == 2) { set_pos(s, hits[1]); snprintf(note, nl, "the previous time task %llu began this await", (unsigned long long)id); }

@@ -20,8 +20,10 @@ static const char *ev_names[TW_EV_TYPE_COUNT] = {
 
 const char *twc__event_type_name(unsigned type) { return type < TW_EV_TYPE_COUNT ? ev_names[type] : "unknown"; }
 
-int twc__event_has_resource(unsigned type)
+int twc__event_has_resource(const struct tw_event *e)
 {
+    unsigned type = e->type;
+    if (type == TW_EV_POLL_END) return TW_EVF_KIND(e->flags) != 0; /* a block folded in (ABI 1.6) */
     return type >= TW_EV_RES_CREATE && type <= TW_EV_CANCEL && type != TW_EV_ATTR ? 1 : type == TW_EV_MSG_DROP;
 }
 
@@ -313,7 +315,14 @@ static int apply(struct model *m, const struct mevent *me, int undo)
         if (undo) { t->state = e->old & 0xff; t->flags = (e->old >> 8) & 0xff; if (t->polls) t->polls--; else bad = 1; }
         else { t->state = TW_TASK_POLLING; t->polls++; t->flags &= (uint8_t)~TW_TF_WOKEN; }
         break;
-    case TW_EV_POLL_END: t->state = undo ? (e->old & 0xff) : (uint8_t)(e->aux >> 8); break;
+    case TW_EV_POLL_END:
+        t->state = undo ? (e->old & 0xff) : (uint8_t)(e->aux >> 8);
+        if (TW_EVF_KIND(e->flags)) { /* the block that ended the poll, folded in (ABI 1.6): the task had no wait */
+            if (undo) set_wait(t, TW_PACK_WAIT(TW_POLL_END_PREV_SITE(e->old), TW_WAIT_NONE, 0, 0));
+            else set_wait(t, TW_PACK_WAIT(TW_POLL_END_WAIT_SITE(e->old), TW_EVF_KIND(e->flags), e->res, 0));
+            if (e->flags & TW_EVF_WAKER) t->wakers_alive += undo ? -1 : 1; /* its WAKER_CREATE */
+        }
+        break;
     case TW_EV_DONE: case TW_EV_DROPPED:
         if (undo) { t->state = e->old & 0xff; t->flags &= (uint8_t)~TW_TF_DROPPED; }
         else { t->state = TW_TASK_DONE; if (e->type == TW_EV_DROPPED) t->flags |= TW_TF_DROPPED; }

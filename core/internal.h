@@ -568,7 +568,7 @@ const char *twc__res_name(struct twc_session *s, const struct mres *r, char *tmp
 /* exec.c: on a TWC_LIVE session at now, forget what was read so the next read is fresh */
 int twc__refresh_if_live(struct twc_session *s, char *err, size_t errlen);
 /* history.c: whether an event's res field names a resource (else it is an argument) */
-int twc__event_has_resource(unsigned type);
+int twc__event_has_resource(const struct tw_event *e); /* its res field names a resource */
 
 /* snapshot_mem.c: a snapshot's arena. twc__snap_alloc returns zeroed memory (NULL when out of
  * memory), all of it released by twc__snap_mem_free; twc__snap_strdup(NULL) is NULL. */

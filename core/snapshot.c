@@ -207,7 +207,7 @@ static void events(struct take *k, struct twc_snapshot *out)
     for (size_t i = 0; v && i < end; i++) {
         const struct tw_event *e = &s->events[i].ev;
         v[i] = (struct twc_event){ twc__event_seq(s, i), twc__raw_to_ns(s, e->ts), s->events[i].thread, twc__event_type_name(e->type), e->task,
-                                   twc__event_has_resource(e->type) ? e->res : 0, e->res, (e->flags & TW_EVF_APP) != 0 };
+                                   twc__event_has_resource(e) ? e->res : 0, e->res, (e->flags & TW_EVF_APP) != 0 };
     }
     out->events = v;
     out->nevents = v ? end : 0;

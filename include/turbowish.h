@@ -64,7 +64,16 @@ extern __thread tw_task_t tw_polling_task __attribute__((tls_model("initial-exec
  * TW_ACQ_AT_ONCE may be or-ed in when no tw_acquire_request preceded the acquisition (it did
  * not wait): one event then says both where and that it was taken (TW_EVF_AT_SITE), which
  * halves what an uncontended lock records. */
-enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2, TW_ACQ_AT_ONCE = 8, TW_ACQ_OWNED = 16, TW_ACQ_WAKER = 32 };
+enum tw_acquire_how { TW_ACQ_LOCK = 0, TW_ACQ_TRY = 1, TW_ACQ_TIMED = 2, TW_ACQ_AT_ONCE = 8, TW_ACQ_OWNED = 16, TW_ACQ_WAKER = 32,
+                      TW_ACQ_SAME_TIME = 64 };
+/* TW_ACQ_SAME_TIME (given to tw_wake_how, tw_poll_begin_how, tw_poll_end_how, tw_send_how and
+ * tw_recv_how): the event follows the calling thread's previous event at once — nothing between
+ * them waited, ran application code or recorded for another reason — so it takes that event's
+ * timestamp instead of reading the clock again (the read is most of an event's cost). A
+ * runtime's wake right after the send that completes the woken task's wait, a poll's end right
+ * after the blocking event that suspended it, a worker's next poll, the message that ends a wait
+ * right after the poll that resumed it. Same events, same facts; the two share one time. Never
+ * earlier than the task's last state change: when it would be, the clock is read after all. */
 /* TW_ACQ_WAKER (given to tw_block_full_how / tw_block_empty_how): the wait that begins holds a
  * waker for the task, as if tw_waker(t, TW_EV_WAKER_CREATE, 0) followed; (to tw_send_how /
  * tw_recv_how) the wait that this message ends gives it back, as if tw_waker(t,
@@ -122,6 +131,10 @@ void tw__poll_begin(tw_task_t t);
 void tw__poll_end(tw_task_t t, int outcome);
 void tw__task_done(tw_task_t t, int dropped);
 void tw__wake(tw_task_t t, tw_task_t by);
+void tw__wake_how(tw_task_t t, tw_task_t by, int how);
+void tw__poll_end_how(tw_task_t t, int outcome, int how);
+void tw__poll_begin_how(tw_task_t t, int how);
+void tw__poll_end_blocked(tw_task_t t, tw_res_t r, int kind, uint32_t site, int how, const struct tw_context *ctx);
 void tw__waker(tw_task_t t, int op, tw_task_t to);
 void tw__task_pause(tw_task_t t, int paused);
 void tw__task_context(tw_task_t t, const struct tw_context *ctx);
@@ -140,14 +153,35 @@ static inline void tw_task_name(tw_task_t t, const char *name) { if (TW_ON_()) t
 /* A poll (one slice from resume to suspend) begins on the calling thread: state -> POLLING.
  * Accumulates the ready-wait into the task's histogram. */
 static inline void tw_poll_begin(tw_task_t t) { if (TW_ON_()) tw__poll_begin(t); }
+/* tw_poll_begin, saying how: TW_ACQ_SAME_TIME when the calling worker's previous event was its
+ * last poll's end (or what the worker recorded after it) and it has not waited since: the
+ * scheduler's few steps between two polls then count in the new poll, and the clock is not
+ * read again. */
+static inline void tw_poll_begin_how(tw_task_t t, int how) { if (TW_ON_()) tw__poll_begin_how(t, how); }
 /* The poll ends with outcome (enum tw_poll_outcome): PENDING -> WAITING (or READY if it was
  * woken during the poll), READY -> READY (yielded), COMPLETED -> see tw_task_done. */
 static inline void tw_poll_end(tw_task_t t, int outcome) { if (TW_ON_()) tw__poll_end(t, outcome); }
+/* The poll of t ends PENDING because t blocked on channel r (kind TW_WAIT_RECV: a receive on
+ * empty, TW_WAIT_SEND: a send on full) at `site`: tw_block_empty_how / tw_block_full_how(t, r,
+ * site, how) followed by tw_poll_end(t, TW_POLL_PENDING), as one event (ABI 1.6), for a runtime
+ * that records the block after switching the task out. how: TW_ACQ_WAKER (the wait holds a new
+ * waker). ctx (may be NULL): the parked task's registers, as tw_task_context would save them.
+ * When the task already has a wait the two events are recorded as before. The block's stack
+ * (TW_BACKTRACE) is the scheduler's by then: a runtime records the block where it happens when
+ * the region's header says backtraces are on. */
+static inline void tw_poll_end_blocked(tw_task_t t, tw_res_t r, int kind, uint32_t site, int how, const struct tw_context *ctx)
+{ if (TW_ON_()) tw__poll_end_blocked(t, r, kind, site, how, ctx); }
+/* tw_poll_end, saying how: TW_ACQ_SAME_TIME when the poll ends at once after the task's own last
+ * event (it suspended right after recording its wait). */
+static inline void tw_poll_end_how(tw_task_t t, int outcome, int how) { if (TW_ON_()) tw__poll_end_how(t, outcome, how); }
 /* The task finished (dropped = 0) or was cancelled before completing (dropped = 1). Its edges
  * are cleared; the handle is invalid afterwards. */
 static inline void tw_task_done(tw_task_t t, int dropped) { if (TW_ON_()) tw__task_done(t, dropped); }
 /* Task t is woken by task `by` (0 = from outside any task): WAITING -> READY. */
 static inline void tw_wake(tw_task_t t, tw_task_t by) { if (TW_ON_()) tw__wake(t, by); }
+/* tw_wake, saying how: TW_ACQ_SAME_TIME when the wake follows at once the calling thread's
+ * previous event (the send or receive that completes t's wait). */
+static inline void tw_wake_how(tw_task_t t, tw_task_t by, int how) { if (TW_ON_()) tw__wake_how(t, by, how); }
 /* Waker bookkeeping for task t: op is TW_EV_WAKER_CREATE, _CLONE, _DROP or _TRANSFER (to `to`).
  * A waiting task with no waker alive is a lost waker. */
 static inline void tw_waker(tw_task_t t, int op, tw_task_t to) { if (TW_ON_()) tw__waker(t, op, to); }
@@ -295,9 +329,13 @@ static inline uint32_t tw_res_id(tw_res_t r) { (void)r; return 0; }
 static inline uint32_t tw_task_id(tw_task_t t) { (void)t; return 0; }
 TW_NOOP_(tw_task_name(tw_task_t t, const char *n))
 TW_NOOP_(tw_poll_begin(tw_task_t t))
+TW_NOOP_(tw_poll_begin_how(tw_task_t t, int how))
+TW_NOOP_(tw_poll_end_blocked(tw_task_t t, tw_res_t r, int k, uint32_t s, int how, const struct tw_context *c))
 TW_NOOP_(tw_poll_end(tw_task_t t, int o))
 TW_NOOP_(tw_task_done(tw_task_t t, int d))
 TW_NOOP_(tw_wake(tw_task_t t, tw_task_t b))
+TW_NOOP_(tw_wake_how(tw_task_t t, tw_task_t b, int how))
+TW_NOOP_(tw_poll_end_how(tw_task_t t, int o, int how))
 TW_NOOP_(tw_waker(tw_task_t t, int op, tw_task_t to))
 TW_NOOP_(tw_task_pause(tw_task_t t, int p))
 TW_NOOP_(tw_task_context(tw_task_t t, const struct tw_context *c))

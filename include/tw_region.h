@@ -26,14 +26,15 @@
 #define TW_MAGIC "TURBOWSH"      /* 8 bytes at offset 0, no terminator */
 #define TW_BYTE_ORDER_MARK 0x01020304u
 #define TW_ABI_MAJOR 1
-#define TW_ABI_MINOR 5      /* 1.1: header.backtrace (was padding), stack table in use;
+#define TW_ABI_MINOR 6      /* 1.1: header.backtrace (was padding), stack table in use;
                              * 1.2: tw_res_rec.wake_state (wakes in flight);
                              * 1.3: header.orders (lock-order edge table), header.overflow,
                              * TW_EVF_TRY / TW_EVF_TIMED_LOCK on TW_EV_ACQUIRE;
                              * 1.4: lock classes in the order table (TW_ORDER_CLASS),
                              * tw_task_rec.max_ran_us, tw_ring_desc.sched_wait_ns (a poll's
                              * time not preempted), tw_control.reader_stops;
-                             * 1.5: TW_EVF_WAKER on a wait's first and last events */
+                             * 1.5: TW_EVF_WAKER on a wait's first and last events;
+                             * 1.6: a POLL_END that also begins a channel wait (TW_EVF_KIND) */
 
 /* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
 
@@ -104,7 +105,9 @@ enum tw_event_type {
     TW_EV_SPAWN = 1,         /* task: new task; arg = parent task id */
     TW_EV_NAME = 2,          /* task: rename; old = previous name string */
     TW_EV_POLL_BEGIN = 3,    /* task: old = previous state */
-    TW_EV_POLL_END = 4,      /* task: aux = outcome (enum tw_poll_outcome); old = previous state */
+    TW_EV_POLL_END = 4,      /* task: aux = outcome (enum tw_poll_outcome) | new state << 8; old = previous
+                              * state; with TW_EVF_KIND(flags) != 0 also the block that ended the poll (1.6,
+                              * see TW_POLL_END_WAIT_*) */
     TW_EV_DONE = 5,          /* task: completed; old = previous state */
     TW_EV_DROPPED = 6,       /* task: cancelled before completion; old = previous state */
     TW_EV_WAKE = 7,          /* task woken; res = waker task id (0 outside a task); old = previous state */
@@ -176,6 +179,19 @@ struct tw_event {
  * (wakers_alive -= 1: the WAKER_DROP folded in). Same bit as TW_EVF_SHARED, which only ACQUIRE
  * and RELEASE carry. */
 #define TW_EVF_WAKER 0x08
+
+/* A poll's end and the block that ended it in one event (ABI 1.6): a POLL_END (outcome PENDING)
+ * whose flags carry a wait kind (TW_EVF_KIND: TW_WAIT_RECV or TW_WAIT_SEND) also begins that wait,
+ * as the BLOCK_EMPTY / BLOCK_FULL recorded just before it would have: waiting_on = res, the await
+ * site in bits 16-31 of `old`, TW_EVF_WAKER = the wait holds a new waker. The task had no wait
+ * before (a writer folds only then), so undo restores kind NONE, waiting_on 0, untimed, and the
+ * previous await site, kept in bits 48-63 of `old`; bits 0-7 stay the previous state. The task's
+ * version moves once for both. A reader of ABI 1.5 or older sees a plain poll end (the wait is
+ * missing from its replay, the record has it). */
+#define TW_POLL_END_WAIT_SITE(old) ((uint32_t)(((old) >> 16) & 0xffffu))
+#define TW_POLL_END_PREV_SITE(old) ((uint32_t)(((old) >> 48) & 0xffffu))
+#define TW_POLL_END_OLD(state, site, prev_site) \
+    ((uint64_t)(uint8_t)(state) | ((uint64_t)((site) & 0xffffu) << 16) | ((uint64_t)((prev_site) & 0xffffu) << 48))
 
 /* A task's wait as stored in event `old` fields: site(16) | flags(8) | kind(8) | waiting_on(32).
  * flags bit 0 = timed. Site indexes are 16-bit: the site table holds at most 65535 sites. */

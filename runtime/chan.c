@@ -70,11 +70,13 @@ static int claim(struct twrt__waiter *w)
     return atomic_compare_exchange_strong(&w->sel->fired, &expect, w->branch);
 }
 
-static void complete(struct twrt__wq *q, struct twrt__waiter *w, int how)
+/* Wake waiter w with outcome `how`; `at_once`: the message event that completes it was just
+ * recorded (the wake shares its time, TW_ACQ_SAME_TIME). */
+static void complete(struct twrt__wq *q, struct twrt__waiter *w, int how, int at_once)
 {
     (void)q;
     w->done = how;
-    twrt__wake(w->task);
+    twrt__wake_how(w->task, at_once ? TW_ACQ_SAME_TIME : 0);
 }
 
 /* ---- creation and handles ---- */
@@ -162,7 +164,7 @@ static void close_waiters(struct twrt__wq *q)
     struct twrt__waiter *w;
     while ((w = q->head)) {
         twrt__wq_remove(q, w);
-        if (claim(w)) complete(q, w, DONE_CLOSED);
+        if (claim(w)) complete(q, w, DONE_CLOSED, 0);
     }
 }
 
@@ -223,7 +225,7 @@ static int send_now(struct twrt_chan *c, void *msg, tw_task_t me)
         if (!claim(w)) continue;
         tw_send_how(me, c->res, TW_ACQ_OWNED);
         w->msg = msg;
-        complete(&c->recvq, w, DONE_OK);
+        complete(&c->recvq, w, DONE_OK, 1);
         return 0;
     }
     if (!has_room(c)) return -EAGAIN;
@@ -243,7 +245,7 @@ static int recv_now(struct twrt_chan *c, void **msg, tw_task_t me)
         twrt__wq_remove(&c->sendq, w);
         if (!claim(w)) continue;
         buf_push(c, w->msg);
-        complete(&c->sendq, w, DONE_OK);
+        complete(&c->sendq, w, DONE_OK, 1);
         break;
     }
     return 0;
@@ -278,11 +280,13 @@ int twrt__send(twrt_sender *tx, void *msg, uint32_t site)
     if (rc == -EAGAIN) {
         struct twrt__waiter w = { .task = t, .msg = msg, .kind = W_SEND };
         twrt__wq_push(&c->sendq, &w);
-        /* the wait and its waker in one event, the message and the waker's end in one */
-        tw_block_full_how(me, c->res, site, TW_ACQ_WAKER);
+        /* the wait and its waker in one event (with the poll's end: twrt__block_later), the
+         * message and the waker's end in one */
+        twrt__block_later(t, c->res, TW_WAIT_SEND, site);
         twrt__block_until(&c->lk, &w.done);
         if (w.done == DONE_OK) {
-            tw_send_how(me, c->res, TW_ACQ_OWNED | TW_ACQ_WAKER);
+            /* at once after the poll that resumed it began: its time */
+            tw_send_how(me, c->res, TW_ACQ_OWNED | TW_ACQ_WAKER | TW_ACQ_SAME_TIME);
             rc = 0;
         } else {
             tw_waker(me, TW_EV_WAKER_DROP, 0);
@@ -305,11 +309,11 @@ int twrt__recv(twrt_receiver *rx, void **msg, uint32_t site)
     if (rc == -EAGAIN) {
         struct twrt__waiter w = { .task = t, .kind = W_RECV };
         twrt__wq_push(&c->recvq, &w);
-        tw_block_empty_how(me, c->res, site, TW_ACQ_WAKER); /* as in twrt__send */
+        twrt__block_later(t, c->res, TW_WAIT_RECV, site); /* as in twrt__send */
         twrt__block_until(&c->lk, &w.done);
         if (w.done == DONE_OK) {
             *msg = w.msg;
-            tw_recv_how(me, c->res, TW_ACQ_OWNED | TW_ACQ_WAKER);
+            tw_recv_how(me, c->res, TW_ACQ_OWNED | TW_ACQ_WAKER | TW_ACQ_SAME_TIME); /* as in twrt__send */
             rc = 0;
         } else {
             tw_waker(me, TW_EV_WAKER_DROP, 0);

@@ -71,6 +71,12 @@ struct twrt_task {
     uint8_t paused;              /* pause recorded in the region */
     uint8_t exiting;             /* the entry function returned */
     uint8_t yielding;            /* switched out by twrt_yield: stays ready */
+    uint8_t blocked_at_once;     /* switched out right after recording its wait (twrt__block_until):
+                                  * its poll end takes that event's time (TW_ACQ_SAME_TIME) */
+    uint8_t block_kind;          /* a channel wait not yet recorded (twrt__block_later): TW_WAIT_RECV or
+                                  * TW_WAIT_SEND, recorded with the poll's end at the switch-out */
+    uint32_t block_site;
+    tw_res_t block_res;
     tw_task_t notified_by;
     int pending_waker_drops;     /* foreign waker drops to record after the switch-out */
     int pending_waker_clones;    /* foreign waker clones, likewise */
@@ -116,6 +122,9 @@ void twrt__suspend(void);
 /* Wake `t` (woken by the current task, if any). Callers hold the lock of the primitive `t`
  * waits in, so `t` cannot leave its wait meanwhile. */
 void twrt__wake(struct twrt_task *t);
+/* twrt__wake, saying how: TW_ACQ_SAME_TIME when the calling thread's last event (the send,
+ * receive or poll end that completes t's wait) was recorded just before, under the same lock. */
+void twrt__wake_how(struct twrt_task *t, int how);
 void twrt__task_ref(struct twrt_task *t);
 void twrt__task_unref(struct twrt_task *t);
 /* Record a waker drop for `t` from any thread (deferred if `t` runs elsewhere). */
@@ -125,6 +134,12 @@ void twrt__waker_drop_foreign(struct twrt_task *t, int op);
  * `lk`, drops the waker. `lk` is held on entry and on return. */
 void twrt__block_on(twrt_spin *lk, int *done);
 void twrt__block_until(twrt_spin *lk, int *done); /* block_on, its waker recorded by the caller */
+/* A channel wait of running task t on r (kind TW_WAIT_RECV / TW_WAIT_SEND) at site, its waker made
+ * with it: recorded at t's switch-out with its poll's end (one event), or now when backtraces are
+ * on (sched.c). twrt__block_now records it now. Call with the channel's lock held, just before
+ * twrt__block_until. */
+void twrt__block_later(struct twrt_task *t, tw_res_t r, int kind, uint32_t site);
+void twrt__block_now(struct twrt_task *t, tw_res_t r, int kind, uint32_t site);
 
 /* ---- timers ---- */
 uint64_t twrt__now_ns(void);

@@ -184,16 +184,24 @@ static void after_pending(struct twrt_worker *w, struct twrt_task *t)
     twrt__ctx_export(&t->ctx, &c);
     c.stack_lo = (uint64_t)(uintptr_t)t->stack.lo;
     c.stack_hi = (uint64_t)(uintptr_t)t->stack.hi;
-    tw_task_context(t->tw, &c);
-    int ready;
-    if (t->yielding) {
-        t->yielding = 0;
-        tw_poll_end(t->tw, TW_POLL_READY);
-        ready = 1;
+    int ready = 0;
+    if (t->block_kind) {
+        /* its channel wait, left to this moment: the block, the poll's end and the registers in
+         * one record update and one event (twrt__block_later) */
+        tw_poll_end_blocked(t->tw, t->block_res, t->block_kind, t->block_site, TW_ACQ_WAKER, &c);
     } else {
-        tw_poll_end(t->tw, TW_POLL_PENDING);
-        ready = 0;
+        tw_task_context(t->tw, &c);
+        if (t->yielding) {
+            t->yielding = 0;
+            tw_poll_end(t->tw, TW_POLL_READY);
+            ready = 1;
+        } else {
+            /* suspended right after recording its wait: the poll ended then (one clock read) */
+            tw_poll_end_how(t->tw, TW_POLL_PENDING, t->blocked_at_once ? TW_ACQ_SAME_TIME : 0);
+        }
     }
+    t->blocked_at_once = 0;
+    t->block_kind = 0;
     for (; t->pending_waker_clones > 0; t->pending_waker_clones--) tw_waker(t->tw, TW_EV_WAKER_CLONE, 0);
     for (; t->pending_waker_drops > 0; t->pending_waker_drops--) tw_waker(t->tw, TW_EV_WAKER_DROP, 0);
     if (!ready && t->notified) {
@@ -224,7 +232,8 @@ static void after_exit(struct twrt_task *t)
     twrt__task_unref(t);   /* the scheduler's reference */
 }
 
-static void run(struct twrt_worker *w, struct twrt_task *t)
+/* at_once: the worker polled a task just before this one and has not waited since */
+static void run(struct twrt_worker *w, struct twrt_task *t, int at_once)
 {
     twrt__spin_lock(&t->lk);
     if (t->pause_req || t->paused) {
@@ -236,7 +245,7 @@ static void run(struct twrt_worker *w, struct twrt_task *t)
     t->state = TS_RUNNING;
     twrt__spin_unlock(&t->lk);
     w->current = t;
-    tw_poll_begin(t->tw);
+    tw_poll_begin_how(t->tw, at_once ? TW_ACQ_SAME_TIME : 0);
     twrt__tsan_switch(t->tsan_fiber);
     twrt__ctx_switch(&w->sched, &t->ctx);
     w->current = NULL;
@@ -251,13 +260,13 @@ static void run(struct twrt_worker *w, struct twrt_task *t)
     twrt__spin_unlock(&t->lk);
 }
 
-void twrt__wake(struct twrt_task *t)
+void twrt__wake_how(struct twrt_task *t, int how)
 {
     tw_task_t by = twrt__current_tw();
     twrt__spin_lock(&t->lk);
     switch (t->state) {
     case TS_WAITING:
-        tw_wake(t->tw, by);
+        tw_wake_how(t->tw, by, how);
         if (t->paused) {
             t->state = TS_HELD;
         } else {
@@ -273,6 +282,8 @@ void twrt__wake(struct twrt_task *t)
     }
     twrt__spin_unlock(&t->lk);
 }
+
+void twrt__wake(struct twrt_task *t) { twrt__wake_how(t, 0); }
 
 void twrt__waker_drop_foreign(struct twrt_task *t, int op)
 {
@@ -321,6 +332,55 @@ void twrt__control_poll(void)
     while (tw_control_take(&id, &op)) twrt__control_apply(id, op);
 }
 
+/* Take control requests when there may be new ones: a requester bumps the control futex word
+ * after posting (core/control.c), so a worker that saw the same value last time has nothing to
+ * take, and one load answers (tw_control_take was a call into the shim per poll: 60
+ * instructions of a channel round trip). Without a region there is no control area yet. */
+static void control_check(struct twrt_worker *w)
+{
+#ifndef TW_DISABLE_INSTRUMENTATION
+    if (!w->ctl) {
+        if (!__atomic_load_n(&tw_region, __ATOMIC_ACQUIRE) || !(w->ctl = tw_control_futex())) return;
+        /* look once: requests may predate this worker's first look */
+        w->ctl_seen = __atomic_load_n(w->ctl, __ATOMIC_ACQUIRE) - 1;
+    }
+    uint32_t gen = __atomic_load_n(w->ctl, __ATOMIC_ACQUIRE);
+    if (gen == w->ctl_seen) return;
+    w->ctl_seen = gen;
+    twrt__control_poll();
+#else
+    (void)w;
+#endif
+}
+
+/* A channel operation of the running task t blocks on r at `site` (kind TW_WAIT_RECV or
+ * TW_WAIT_SEND), its waker made with the wait: record the block now, or leave it to the worker
+ * that switches t out, which records it with the poll's end as one event (tw_poll_end_blocked).
+ * Not when backtraces are on: the block's stack must be the blocking call's, not the
+ * scheduler's. */
+void twrt__block_later(struct twrt_task *t, tw_res_t r, int kind, uint32_t site)
+{
+#ifndef TW_DISABLE_INSTRUMENTATION
+    struct tw_header *h = __atomic_load_n(&tw_region, __ATOMIC_ACQUIRE);
+    if (h && h->backtrace == TW_BT_OFF && t->tw) {
+        t->block_res = r;
+        t->block_site = site;
+        t->block_kind = (uint8_t)kind;
+        return;
+    }
+#endif
+    twrt__block_now(t, r, kind, site);
+}
+
+void twrt__block_now(struct twrt_task *t, tw_res_t r, int kind, uint32_t site)
+{
+    if (kind == TW_WAIT_SEND)
+        tw_block_full_how(t->tw, r, site, TW_ACQ_WAKER);
+    else
+        tw_block_empty_how(t->tw, r, site, TW_ACQ_WAKER);
+    t->block_kind = 0;
+}
+
 /* ---- the task side ---- */
 
 void twrt__task_main(struct twrt_task *t)
@@ -343,12 +403,16 @@ static void *worker_main(void *arg)
     char nm[16];
     snprintf(nm, sizeof nm, "twrt-worker-%d", w->index);
     pthread_setname_np(pthread_self(), nm);
+    /* a poll that follows another without an idle wait between takes its start from the last
+     * event recorded (the previous poll's end, or a wake or pause after it): one clock read */
+    int at_once = 0;
     for (;;) {
-        twrt__control_poll();
+        control_check(w);
         twrt__timers_run();
         struct twrt_task *t = find_work(w);
-        if (t) { run(w, t); continue; }
+        if (t) { run(w, t, at_once); at_once = 1; continue; }
         twrt__idle_wait(w);
+        at_once = 0;
     }
     return NULL;
 }

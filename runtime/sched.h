@@ -13,6 +13,8 @@ struct twrt_worker {
     twrt_spin rq_lk;                /* guards the FIFO run queue */
     struct twrt_task *rq_head, *rq_tail;
     atomic_int rq_len;
+    volatile uint32_t *ctl;         /* the region's control futex word, once there is a region */
+    uint32_t ctl_seen;              /* its value when this worker last took control requests */
     char pad[64];                   /* keep workers' hot fields on separate cache lines */
 };
 

@@ -39,6 +39,10 @@ void twrt__block_on(twrt_spin *lk, int *done)
  * is made and given back (TW_ACQ_WAKER on its blocking event and on the one that ends it). */
 void twrt__block_until(twrt_spin *lk, int *done)
 {
+    /* the caller recorded the wait just now: the first switch-out follows it at once */
+    struct twrt_task *t = twrt__current();
+    if (!*(volatile int *)done) t->blocked_at_once = 1;
+    else if (t->block_kind) twrt__block_now(t, t->block_res, t->block_kind, t->block_site); /* no switch-out to leave it to */
     while (!*(volatile int *)done) {
         twrt__spin_unlock(lk);
         twrt__suspend();
@@ -56,7 +60,7 @@ void twrt__join_complete(struct twrt_task *t)
         struct twrt__waiter *w = t->joiners.head;
         twrt__wq_remove(&t->joiners, w);
         w->done = 1;
-        twrt__wake(w->task);
+        twrt__wake_how(w->task, TW_ACQ_SAME_TIME); /* right after the poll end (or wake) before it */
     }
     twrt__spin_unlock(&t->join_lk);
     atomic_store(&t->done_futex, 1);

@@ -26,6 +26,14 @@ struct tw_tls {
      * event's cost beyond the clock read. Cleared with the rest by the fork child. */
     uint64_t last_task;
     struct tw_task_rec *last_rec;
+    /* The task recorded for before last_task, and its record: a worker's events alternate
+     * between two tasks (ping-pong), and a task's send wakes another one; with one entry each
+     * switch missed (six lookups a channel round trip). */
+    uint64_t prev_task;
+    struct tw_task_rec *prev_rec;
+    /* The timestamp of this thread's newest event (0 before its first): an event that follows
+     * it at once (TW_ACQ_SAME_TIME) takes it instead of reading the clock again. */
+    uint64_t last_ts;
 };
 extern __thread struct tw_tls tw_tls_ __attribute__((tls_model("initial-exec"))) TW_HIDDEN;
 
@@ -53,6 +61,17 @@ static inline uint64_t tw__now(void)
     return __builtin_ia32_rdtsc();
 }
 #endif
+
+/* The clock for an event that follows this thread's previous one at once (`same`: the caller
+ * passed TW_ACQ_SAME_TIME): that event's timestamp, no second clock read (the read is most of
+ * an event's cost). `floor`: the entity's last state change, which the stamp must not precede
+ * (a waker that spun for the woken task's lock may find it parked after its own send); else,
+ * and before the thread's first event, the clock. */
+static inline uint64_t tw__now_after(int same, uint64_t floor)
+{
+    uint64_t ts = tw_tls_.last_ts;
+    return same && TW_LIKELY(ts != 0) && TW_LIKELY(ts >= floor) ? ts : tw__now();
+}
 
 /* ring.c */
 TW_HIDDEN int tw__ring_attach(void);
@@ -93,6 +112,7 @@ static inline void tw__emit_attached(struct tw_tls *l, uint64_t ts, int type, in
 {
     uint64_t n = tw__reserve(&l->head);
     struct tw_event *e = &l->events[n & l->mask];
+    l->last_ts = ts;
     e->ts = ts;
     e->type = (uint8_t)type;
     e->flags = (uint8_t)flags;
@@ -153,7 +173,9 @@ TW_HIDDEN int tw__bt_init(void);                     /* at region creation: read
  * stack bounds when known, else 0. */
 TW_HIDDEN uint32_t tw__stack_capture(void *frame, uint64_t lo, uint64_t hi);
 TW_HIDDEN uint32_t tw__stack_intern(const uint64_t *pc, uint32_t depth);
-#define TW_CALLER_STACK(lo, hi) (TW_UNLIKELY(tw_bt_mode_) ? tw__stack_capture(__builtin_frame_address(0), (lo), (hi)) : 0u)
+#define TW_CALLER_STACK(lo, hi) TW_CALLER_STACK_AT(__builtin_frame_address(0), (lo), (hi))
+/* The same from the exported entry point's frame, handed down to a helper out of line. */
+#define TW_CALLER_STACK_AT(frame, lo, hi) (TW_UNLIKELY(tw_bt_mode_) ? tw__stack_capture((frame), (lo), (hi)) : 0u)
 
 /* order.c: the lock-order graph (header.orders). tw__order_setup maps the private notes of how
  * each held lock was taken (one per task slot), at region creation; tw__order_forget drops them
@@ -162,8 +184,42 @@ TW_HIDDEN uint32_t tw__stack_intern(const uint64_t *pc, uint32_t depth);
  * a lock records the edges from every other lock the task holds. */
 TW_HIDDEN int tw__order_setup(uint32_t max_tasks);
 TW_HIDDEN void tw__order_forget(void);
-TW_HIDDEN void tw__order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
-                                 uint32_t site, int how, int shared);
+/* How each held lock was taken, parallel to the task record's edges[] (order.c: private memory
+ * indexed by task slot, written only by the thread running the task). */
+struct tw_hold_note {
+    uint32_t site[TW_MAX_EDGES];
+    uint32_t class_[TW_MAX_EDGES]; /* the held lock's creation site: its class, 0 = none */
+    uint8_t how[TW_MAX_EDGES];     /* TW_NOTE_* */
+    /* edges noted as lock-kind holds, so that a lock taken while holding no other costs no scan;
+     * a bit may outlive its hold (releases do not come here) and is dropped when found stale */
+    uint16_t locks;
+};
+enum { TW_NOTE_TRY = 1, TW_NOTE_TIMED = 2, TW_NOTE_LOCK_KIND = 4 /* a mutex or rwlock, not a semaphore */ };
+extern struct tw_hold_note *tw__notes TW_HIDDEN;
+extern uint32_t tw__notes_count TW_HIDDEN;
+TW_HIDDEN void tw__order_edges(struct tw_hold_note *n, const struct tw_task_rec *t, unsigned edge,
+                               const struct tw_res_rec *r, uint32_t site);
+/* Inline: every lock writes its note, and the call was a tenth of an uncontended pthread lock's
+ * instructions; the scan for other held locks (order.c) only when there are some. */
+static inline __attribute__((always_inline)) void tw__order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge,
+                                                                     const struct tw_res_rec *r, uint32_t site, int how,
+                                                                     int shared)
+{
+    uint64_t slot = (th >> 32) - 1;
+    struct tw_hold_note *notes = tw__notes;
+    if (TW_UNLIKELY(!notes) || TW_UNLIKELY(slot >= tw__notes_count) || TW_UNLIKELY(edge >= TW_MAX_EDGES))
+        return;
+    struct tw_hold_note *n = &notes[slot];
+    int lock = r->kind == TW_RES_MUTEX || r->kind == TW_RES_RWLOCK;
+    n->site[edge] = site;
+    n->class_[edge] = r->create_site;
+    n->how[edge] = (uint8_t)((how == TW_ACQ_TRY ? TW_NOTE_TRY : how == TW_ACQ_TIMED ? TW_NOTE_TIMED : 0) |
+                             (lock ? TW_NOTE_LOCK_KIND : 0));
+    n->locks = (uint16_t)(lock ? n->locks | 1u << edge : n->locks & ~(1u << edge));
+    if (how != TW_ACQ_LOCK || shared || !lock || !(n->locks & ~(1u << edge)))
+        return;
+    tw__order_edges(n, t, edge, r, site);
+}
 
 /* seqlock around a record update by its single writer */
 static inline void tw__seq_begin(uint32_t *seq)
@@ -194,39 +250,47 @@ static inline struct tw_task_rec *tw__task_at_handle(struct tw_header *h, tw_tas
     struct tw_task_rec *r = (struct tw_task_rec *)((char *)h + h->tasks.offset + (size_t)slot * h->tasks.stride);
     return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)t) ? r : NULL;
 }
-/* The record of task t when nothing stands between this thread and recording for it: the
- * task is this thread's cached one, and the cache is only ever filled once the ring is attached
- * and the tid known (see tw_task_rec). Then an event needs no call at all, hence no stack frame
- * and no callee-saved registers, which were a quarter of a poll event's instructions. A slot
- * reused by another task has another id: the id check keeps the cache honest. */
-static inline int tw__task_hot(const struct tw_tls *l, tw_task_t t)
+/* The record of task t when nothing stands between this thread and recording for it, or NULL:
+ * the task is one of this thread's two cached ones, and the cache is only ever filled once the
+ * ring is attached and the tid known (see tw_task_rec). Then an event needs no call at all,
+ * hence no stack frame and no callee-saved registers, which were a quarter of a poll event's
+ * instructions. A slot reused by another task has another id: the id check keeps the cache
+ * honest, and also catches a signal handler that refilled an entry between our two loads. */
+static inline __attribute__((always_inline)) struct tw_task_rec *tw__task_hot(const struct tw_tls *l, tw_task_t t)
 {
+    struct tw_task_rec *r;
     /* t first: the empty cache (task 0) has no record to load */
-    return TW_LIKELY(t != 0) && TW_LIKELY(t == l->last_task) &&
-           TW_LIKELY(__atomic_load_n(&l->last_rec->id, __ATOMIC_RELAXED) == (uint32_t)t);
-}
-/* The record of a live task handle (slot in the high half, id in the low), or NULL. Inline for
- * the same reason as tw__region_ensure: it is on every task event's path. */
-static inline struct tw_task_rec *tw_task_rec(tw_task_t t)
-{
-    struct tw_tls *l = &tw_tls_;
-    if (TW_LIKELY(tw__task_hot(l, t)))
-        return l->last_rec;
-    if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw__region_ensure()))
+    if (TW_UNLIKELY(t == 0))
         return NULL;
-    struct tw_task_rec *r = tw__task_at_handle(tw__hdr(), t);
-    if (TW_UNLIKELY(!r))
-        return tw__task_rec_unknown(t);
-    if (l->events && tw__tid()) {
-        /* record first: a signal handler between the two stores finds the old task with the
-         * new record, whose id check fails, and looks up */
-        l->last_rec = r;
-        __atomic_signal_fence(__ATOMIC_SEQ_CST);
-        l->last_task = t;
-    }
-    return r;
+    if (TW_LIKELY(t == l->last_task))
+        r = l->last_rec;
+    else if (t == l->prev_task)
+        r = l->prev_rec;
+    else
+        return NULL;
+    return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)t) ? r : NULL;
+}
+/* tw_task_rec's lookup when the task is not a cached one: the table, then the cache refilled. */
+TW_HIDDEN struct tw_task_rec *tw__task_lookup(tw_task_t t);
+/* The record of a live task handle (slot in the high half, id in the low), or NULL. The cache
+ * check inline, always (it is on every task event's path; left to itself the compiler made the
+ * whole lookup a call, 24 instructions of each channel message): the lookup out of line. */
+static inline __attribute__((always_inline)) struct tw_task_rec *tw_task_rec(tw_task_t t)
+{
+    struct tw_task_rec *r = tw__task_hot(&tw_tls_, t);
+    return TW_LIKELY(r != NULL) ? r : tw__task_lookup(t);
 }
 TW_HIDDEN struct tw_res_rec *tw__res_rec_unknown(tw_res_t r); /* counts the bad handle, NULL */
+/* The record a resource handle names in region h, or NULL (quiet: the caller's slow path counts
+ * a bad handle). For fast paths whose task is cached, so that the region exists. */
+static inline __attribute__((always_inline)) struct tw_res_rec *tw__res_at_handle(struct tw_header *h, tw_res_t rh)
+{
+    uint64_t slot = (rh >> 32) - 1;
+    if (TW_UNLIKELY(slot >= __atomic_load_n(&h->resources.count, __ATOMIC_ACQUIRE)))
+        return NULL;
+    struct tw_res_rec *r = (struct tw_res_rec *)((char *)h + h->resources.offset + (size_t)slot * h->resources.stride);
+    return TW_LIKELY(__atomic_load_n(&r->id, __ATOMIC_RELAXED) == (uint32_t)rh) ? r : NULL;
+}
 /* The record of a live resource handle (slot in the high half, id in the low), or NULL (and an
  * instrumentation error). Inline: it is on every resource event's path. */
 static inline struct tw_res_rec *tw_res_rec(tw_res_t rh)
@@ -246,6 +310,15 @@ TW_HIDDEN void tw_instr_error(int code, uint32_t task, uint32_t id);
 static inline uint64_t tw__wait_of(const struct tw_task_rec *r)
 {
     return TW_PACK_WAIT(r->await_site, r->wait_kind, r->waiting_on, r->flags & TW_TF_TIMED);
+}
+/* A wait begins in record r (its writer, inside the seqlock): for what (kind), on what, at which
+ * site, and the stack of the call that made it wait (0: none). */
+static inline void tw__wait_set(struct tw_task_rec *r, uint32_t site, int kind, uint32_t on, uint32_t stack)
+{
+    r->block_stack = stack;
+    r->await_site = site & 0xffff;
+    r->wait_kind = (uint8_t)kind;
+    r->waiting_on = on;
 }
 static inline void tw__wait_clear(struct tw_task_rec *r)
 {

@@ -16,43 +16,31 @@
 #include <sys/mman.h>
 #include "internal.h"
 
-/* How each held lock was taken, parallel to the task record's edges[]. */
-struct hold_note {
-    uint32_t site[TW_MAX_EDGES];
-    uint32_t class_[TW_MAX_EDGES]; /* the held lock's creation site: its class, 0 = none */
-    uint8_t how[TW_MAX_EDGES]; /* NOTE_* */
-    /* edges noted as lock-kind holds, so that a lock taken while holding no other costs no scan;
-     * a bit may outlive its hold (releases do not come here) and is dropped when found stale */
-    uint16_t locks;
-};
-enum { NOTE_TRY = 1, NOTE_TIMED = 2, NOTE_LOCK_KIND = 4 /* a mutex or rwlock, not a semaphore */ };
-
-static struct hold_note *notes;
+/* the notes (struct tw_hold_note, internal.h): one per task slot */
+struct tw_hold_note *tw__notes;
+uint32_t tw__notes_count;
 static size_t notes_bytes;
-static uint32_t notes_count;
 
 int tw__order_setup(uint32_t max_tasks)
 {
-    size_t bytes = (size_t)max_tasks * sizeof *notes;
+    size_t bytes = (size_t)max_tasks * sizeof *tw__notes;
     void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED)
         return 0;
-    notes = m;
+    tw__notes = m;
     notes_bytes = bytes;
-    notes_count = max_tasks;
+    tw__notes_count = max_tasks;
     return 1;
 }
 
 void tw__order_forget(void)
 {
-    if (notes)
-        munmap(notes, notes_bytes);
-    notes = NULL;
+    if (tw__notes)
+        munmap(tw__notes, notes_bytes);
+    tw__notes = NULL;
     notes_bytes = 0;
-    notes_count = 0;
+    tw__notes_count = 0;
 }
-
-static int is_lock(int kind) { return kind == TW_RES_MUTEX || kind == TW_RES_RWLOCK; }
 
 static uint64_t slot_of(uint64_t key, uint32_t mask)
 {
@@ -150,21 +138,11 @@ static void add_classed_edge(struct tw_header *h, const struct tw_order_rec *e, 
         __atomic_add_fetch(&cls->task, 1, __ATOMIC_RELAXED);
 }
 
-void tw__order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
-                       uint32_t site, int how, int shared)
+/* The edges from every other lock note n says task t holds to r, just taken at `site` by a
+ * blocking exclusive acquisition into t->edges[edge] (tw__order_acquired decided that). */
+void tw__order_edges(struct tw_hold_note *n, const struct tw_task_rec *t, unsigned edge, const struct tw_res_rec *r,
+                     uint32_t site)
 {
-    uint64_t slot = (th >> 32) - 1;
-    if (!notes || slot >= notes_count || edge >= TW_MAX_EDGES)
-        return;
-    struct hold_note *n = &notes[slot];
-    int lock = is_lock(r->kind);
-    n->site[edge] = site;
-    n->class_[edge] = r->create_site;
-    n->how[edge] = (uint8_t)((how == TW_ACQ_TRY ? NOTE_TRY : how == TW_ACQ_TIMED ? NOTE_TIMED : 0) |
-                             (lock ? NOTE_LOCK_KIND : 0));
-    n->locks = (uint16_t)(lock ? n->locks | 1u << edge : n->locks & ~(1u << edge));
-    if (how != TW_ACQ_LOCK || shared || !lock)
-        return;
     struct tw_header *h = NULL;
     for (unsigned others = n->locks & ~(1u << edge); others; others &= others - 1) {
         unsigned k = (unsigned)__builtin_ctz(others);
@@ -173,7 +151,7 @@ void tw__order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge
             n->locks = (uint16_t)(n->locks & ~(1u << k));
             continue;
         }
-        if (held->res == r->id || !(n->how[k] & NOTE_LOCK_KIND))
+        if (held->res == r->id || !(n->how[k] & TW_NOTE_LOCK_KIND))
             continue;
         if (!h)
             h = tw__hdr();
@@ -182,7 +160,7 @@ void tw__order_acquired(tw_task_t th, const struct tw_task_rec *t, unsigned edge
             .held_site = n->site[k],
             .acquired_site = site,
             .task = t->id,
-            .flags = ((n->how[k] & NOTE_TRY) ? TW_ORDER_HELD_TRY : 0) |
+            .flags = ((n->how[k] & TW_NOTE_TRY) ? TW_ORDER_HELD_TRY : 0) |
                      (held->role == TW_EDGE_HOLD_SHARED ? TW_ORDER_HELD_SHARED : 0),
         };
         if (n->class_[k] && r->create_site)

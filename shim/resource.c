@@ -115,7 +115,7 @@ static inline __attribute__((always_inline)) uint32_t count_change(struct tw_res
  * t's on r is over. `owned` as for count_change: the channel's own lock orders them all.
  * `waker`: the wait gives back its waker too (TW_ACQ_WAKER; t's own record, like its wait). */
 static inline __attribute__((always_inline)) void message(struct tw_task_rec *t, struct tw_res_rec *r, int type, int owned,
-                                                          int waker, uint64_t now)
+                                                          int waker, uint64_t now, int attached)
 {
     uint64_t old = 0;
     waker = waker && t;
@@ -130,7 +130,7 @@ static inline __attribute__((always_inline)) void message(struct tw_task_rec *t,
         old = tw__wait_of(t);
     }
     uint32_t v = count_change(r, &r->queued, type == TW_EV_SEND ? 1 : -1, owned);
-    tw__emit(now, type, TW_EVF_RES_VERSION | (waker ? TW_EVF_WAKER : 0), 1, t ? t->id : 0, r->id, v, old);
+    tw__emit_as(attached, now, type, TW_EVF_RES_VERSION | (waker ? TW_EVF_WAKER : 0), 1, t ? t->id : 0, r->id, v, old);
 }
 
 /* Task t (may be NULL: outside any task) now holds units of r, taken at `site` (0: its pending
@@ -191,10 +191,42 @@ static inline __attribute__((always_inline)) void release(struct tw_task_rec *t,
     tw__emit(now, TW_EV_RELEASE, TW_EVF_RES_VERSION | (shared ? TW_EVF_SHARED : 0), u, tid, r->id, v, 0);
 }
 
+/* What nearly every unlock is: one unit of an exclusive lock the caller still holds for real
+ * (TW_ACQ_OWNED), given back by a cached task (tw__task_hot). release()'s facts without
+ * decoding units and flags or looking the task up: its hold of r loses its unit (the edge is
+ * cleared at zero), r's count and version change with plain stores, and one event is written
+ * into the attached ring. tests/shim compares both paths' records and events. */
+static inline __attribute__((always_inline)) void release_owned(struct tw_task_rec *t, struct tw_res_rec *r)
+{
+    uint64_t now = tw__now();
+    uint32_t id = r->id;
+    struct tw_edge *e = NULL;
+    for (unsigned i = 0; i < TW_MAX_EDGES; i++)
+        if (t->edges[i].res == id && t->edges[i].role == TW_EDGE_HOLD) {
+            e = &t->edges[i];
+            break;
+        }
+    if (TW_UNLIKELY(!e) || TW_UNLIKELY(e->count == 0)) {
+        tw_instr_error(TW_ERR_RELEASE_UNHELD, t->id, id);
+        return;
+    }
+    tw__seq_begin(&t->seq);
+    if (--e->count == 0)
+        memset(e, 0, sizeof *e);
+    tw__seq_end(&t->seq);
+    uint32_t v = units_change(r, 1, 1);
+    tw__emit_attached(&tw_tls_, now, TW_EV_RELEASE, TW_EVF_RES_VERSION, 1, t->id, id, v, 0);
+}
+
 void tw__release(tw_task_t th, tw_res_t rh, int64_t units, int how)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
-    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
+    struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
+    if (TW_LIKELY(t != NULL) && TW_LIKELY(r != NULL) && TW_LIKELY(units == 1) && TW_LIKELY(how & TW_ACQ_OWNED)) {
+        release_owned(t, r);
+        return;
+    }
+    t = th ? tw_task_rec(th) : NULL;
     if (!r || (th && !t))
         return;
     release(t, r, units, how, tw__now());
@@ -233,10 +265,11 @@ static inline __attribute__((always_inline)) void acquire_at_once(tw_task_t th, 
 void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int how)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
+    struct tw_task_rec *hot;
     if (TW_LIKELY(r != NULL) && TW_LIKELY(units == 1) && TW_LIKELY(site - 1 < 0xffffu) &&
         TW_LIKELY((how & ~TW_ACQ_TRY) == (TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED)) &&
-        TW_LIKELY(tw__task_hot(&tw_tls_, th))) {
-        acquire_at_once(th, tw_tls_.last_rec, r, site, how & ~(TW_ACQ_AT_ONCE | TW_ACQ_OWNED));
+        TW_LIKELY((hot = tw__task_hot(&tw_tls_, th)) != NULL)) {
+        acquire_at_once(th, hot, r, site, how & ~(TW_ACQ_AT_ONCE | TW_ACQ_OWNED));
         return;
     }
     struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
@@ -245,7 +278,8 @@ void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int ho
     acquire(th, t, r, units, site, how, tw__now());
 }
 
-void tw__message(tw_task_t th, tw_res_t rh, int type, int how)
+/* tw__message when the fast path cannot take it: any task (or none), any handle, errors counted */
+__attribute__((noinline, cold)) static void message_slow(tw_task_t th, tw_res_t rh, int type, int how)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
     struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
@@ -255,10 +289,59 @@ void tw__message(tw_task_t th, tw_res_t rh, int type, int how)
         tw_instr_error(TW_ERR_BAD_STATE, t ? t->id : 0, r->id);
         return;
     }
-    message(t, r, type, how & TW_ACQ_OWNED, how & TW_ACQ_WAKER, tw__now());
+    message(t, r, type, how & TW_ACQ_OWNED, how & TW_ACQ_WAKER, tw__now_after(how & TW_ACQ_SAME_TIME, t ? t->state_ts : 0), 0);
 }
 
+void tw__message(tw_task_t th, tw_res_t rh, int type, int how)
+{
+    /* a runtime task's own message: its record cached, its ring attached (no lookup, no call,
+     * and no slow path inlined here to make this one save registers) */
+    struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
+    struct tw_res_rec *r = t ? tw__res_at_handle(tw__hdr(), rh) : NULL;
+    if (TW_LIKELY(r != NULL) && TW_LIKELY(type == TW_EV_SEND || type == TW_EV_RECV)) {
+        message(t, r, type, how & TW_ACQ_OWNED, how & TW_ACQ_WAKER, tw__now_after(how & TW_ACQ_SAME_TIME, t->state_ts), 1);
+        return;
+    }
+    message_slow(th, rh, type, how);
+}
+
+/* Task t asks for r or blocks on it (ACQUIRE_REQ, BLOCK_FULL, BLOCK_EMPTY): its wait begins.
+ * units 1 on a block: the wait holds a new waker (tw_block_*_how, TW_ACQ_WAKER). */
+static inline __attribute__((always_inline)) void wait_begins(struct tw_task_rec *t, struct tw_res_rec *r, int type,
+                                                              int64_t units, uint32_t site, uint64_t now, int attached,
+                                                              void *frame)
+{
+    int kind = type == TW_EV_ACQUIRE_REQ ? TW_WAIT_ACQUIRE : type == TW_EV_BLOCK_FULL ? TW_WAIT_SEND : TW_WAIT_RECV;
+    uint32_t stack = TW_CALLER_STACK_AT(frame, t->ctx.stack_lo, t->ctx.stack_hi);
+    tw__seq_begin(&t->seq);
+    uint64_t old = tw__wait_of(t);
+    tw__wait_set(t, site, kind, r->id, stack);
+    t->flags &= (uint8_t)~TW_TF_TIMED;
+    int waker = units == 1 && type != TW_EV_ACQUIRE_REQ;
+    t->wakers_alive += waker;
+    uint32_t v = ++t->version;
+    tw__seq_end(&t->seq);
+    tw__emit_as(attached, now, type, waker ? TW_EVF_WAKER : 0, (uint16_t)site, t->id, r->id, v, old);
+}
+
+static void res_event_slow(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site, void *frame);
+
 void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site)
+{
+    /* a runtime task's own block: its record cached, its ring attached (no lookup, no call) */
+    struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
+    struct tw_res_rec *r = t ? tw__res_at_handle(tw__hdr(), rh) : NULL;
+    if (TW_LIKELY(r != NULL) && (type == TW_EV_BLOCK_EMPTY || type == TW_EV_BLOCK_FULL)) {
+        wait_begins(t, r, type, units, site, tw__now(), 1, __builtin_frame_address(0));
+        return;
+    }
+    /* this frame: a stack taken below (TW_BACKTRACE) starts at the caller's code */
+    res_event_slow(th, rh, type, units, site, __builtin_frame_address(0));
+}
+
+/* Every other resource event, and blocks of tasks that are not cached. */
+__attribute__((noinline)) static void res_event_slow(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site,
+                                                     void *frame)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
     struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
@@ -269,26 +352,10 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
     switch (type) {
     case TW_EV_ACQUIRE_REQ:
     case TW_EV_BLOCK_FULL:
-    case TW_EV_BLOCK_EMPTY: {
-        if (!t)
-            return;
-        int kind = type == TW_EV_ACQUIRE_REQ ? TW_WAIT_ACQUIRE : type == TW_EV_BLOCK_FULL ? TW_WAIT_SEND : TW_WAIT_RECV;
-        uint32_t stack = TW_CALLER_STACK(t->ctx.stack_lo, t->ctx.stack_hi);
-        tw__seq_begin(&t->seq);
-        uint64_t old = tw__wait_of(t);
-        t->block_stack = stack;
-        t->await_site = site & 0xffff;
-        t->wait_kind = (uint8_t)kind;
-        t->waiting_on = r->id;
-        t->flags &= (uint8_t)~TW_TF_TIMED;
-        /* units 1 on a block: the wait holds a new waker (tw_block_*_how, TW_ACQ_WAKER) */
-        int waker = units == 1 && type != TW_EV_ACQUIRE_REQ;
-        t->wakers_alive += waker;
-        uint32_t v = ++t->version;
-        tw__seq_end(&t->seq);
-        tw__emit(now, type, waker ? TW_EVF_WAKER : 0, (uint16_t)site, tid, r->id, v, old);
+    case TW_EV_BLOCK_EMPTY:
+        if (t)
+            wait_begins(t, r, type, units, site, now, 0, frame);
         return;
-    }
     case TW_EV_ACQUIRE:
         acquire(th, t, r, units, site, TW_ACQ_LOCK, now);
         return;
@@ -297,7 +364,7 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
         return;
     case TW_EV_SEND:
     case TW_EV_RECV:
-        message(t, r, type, 0, 0, now);
+        message(t, r, type, 0, 0, now, 0);
         return;
     case TW_EV_CANCEL: {
         uint64_t old = 0;

@@ -26,6 +26,7 @@ static void on_thread_exit(void *key_value)
     /* Other TLS destructors may still record after this one: the ring is another thread's
      * from now on, so those events are counted as lost instead of written into it. */
     tw_tls_.last_task = 0; /* the event fast path relies on a cached task having a ring */
+    tw_tls_.prev_task = 0;
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     tw_tls_.events = NULL;
     tw_tls_.desc = NULL;

@@ -30,6 +30,28 @@ struct tw_task_rec *tw__task_rec_unknown(tw_task_t t)
     return NULL;
 }
 
+struct tw_task_rec *tw__task_lookup(tw_task_t t)
+{
+    struct tw_tls *l = &tw_tls_;
+    if (TW_UNLIKELY(!t) || TW_UNLIKELY(!tw__region_ensure()))
+        return NULL;
+    struct tw_task_rec *r = tw__task_at_handle(tw__hdr(), t);
+    if (TW_UNLIKELY(!r))
+        return tw__task_rec_unknown(t);
+    if (l->events && tw__tid()) {
+        /* the newest entry becomes the older one; each record before its task: a signal
+         * handler between two stores finds a task with another's record, whose id check
+         * fails, and looks up */
+        l->prev_rec = l->last_rec;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        l->prev_task = l->last_task;
+        l->last_rec = r;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        l->last_task = t;
+    }
+    return r;
+}
+
 static uint32_t reuse_cursor;
 static int done(const void *rec) { return __atomic_load_n(&((const struct tw_task_rec *)rec)->state, __ATOMIC_RELAXED) == TW_TASK_DONE; }
 
@@ -112,24 +134,26 @@ void tw__task_name(tw_task_t t, const char *name)
 
 /* The events of a task's every poll and wait. Each body is written once, as NAME_on(r,
  * attached, ...), and inlined twice: into the fast path, which runs without a call when
- * tw__task_hot holds (the task is this thread's cached one, its ring attached, its tid known),
+ * tw__task_hot holds (the task is one of this thread's cached ones, its ring attached, its tid known),
  * and into a cold slow path, which first looks the task up (and may attach the ring, learn the
  * tid, or count a bad handle). */
 #define TW_ON __attribute__((always_inline)) static inline
 #define TW_SLOW __attribute__((noinline, cold)) static
 #define TW_HOT_OR_SLOW(name, ...)                                        \
     do {                                                                 \
-        if (TW_LIKELY(tw__task_hot(&tw_tls_, t)))                         \
-            name##_on(tw_tls_.last_rec, 1, ##__VA_ARGS__);               \
+        struct tw_task_rec *hot_ = tw__task_hot(&tw_tls_, t);            \
+        if (TW_LIKELY(hot_ != NULL))                                     \
+            name##_on(hot_, 1, ##__VA_ARGS__);                           \
         else                                                             \
             name##_slow(t, ##__VA_ARGS__);                               \
     } while (0)
 
 __thread tw_task_t tw_polling_task __attribute__((tls_model("initial-exec")));
 
-TW_ON void poll_begin_on(struct tw_task_rec *r, int attached, tw_task_t t)
+/* same: the poll begins at once after this thread's last event (TW_ACQ_SAME_TIME) */
+TW_ON void poll_begin_on(struct tw_task_rec *r, int attached, tw_task_t t, int same)
 {
-    uint64_t now = tw__now();
+    uint64_t now = tw__now_after(same, r->state_ts);
     tw__seq_begin(&r->seq);
     uint8_t state = r->state;
     uint64_t old = state | (uint64_t)r->flags << 8;
@@ -152,30 +176,51 @@ TW_ON void poll_begin_on(struct tw_task_rec *r, int attached, tw_task_t t)
         tw_polling_task = t;
     tw__emit_as(attached, now, TW_EV_POLL_BEGIN, 0, 0, r->id, 0, v, old);
 }
-TW_SLOW void poll_begin_slow(tw_task_t t)
+TW_SLOW void poll_begin_slow(tw_task_t t, int same)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r && tw__tid()) /* the record takes the tid from the thread's cache: fill it */
-        poll_begin_on(r, 0, t);
+        poll_begin_on(r, 0, t, same);
 }
-void tw__poll_begin(tw_task_t t)
+static inline __attribute__((always_inline)) void poll_begin(tw_task_t t, int same)
 {
-    if (TW_LIKELY(tw__task_hot(&tw_tls_, t)))
-        poll_begin_on(tw_tls_.last_rec, 1, t);
+    struct tw_task_rec *hot = tw__task_hot(&tw_tls_, t);
+    if (TW_LIKELY(hot != NULL))
+        poll_begin_on(hot, 1, t, same);
     else
-        poll_begin_slow(t);
+        poll_begin_slow(t, same);
 }
+void tw__poll_begin(tw_task_t t) { poll_begin(t, 0); }
+void tw__poll_begin_how(tw_task_t t, int how) { poll_begin(t, (how & TW_ACQ_SAME_TIME) ? 1 : 0); }
 
-TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
+/* The wait a poll's end begins (tw_poll_end_blocked): the block folded in, and the parked
+ * task's registers. */
+struct poll_wait {
+    uint32_t on, site;
+    uint8_t kind, waker;
+    const struct tw_context *ctx;
+};
+
+/* same: the poll ends at once after the task's own last event (TW_ACQ_SAME_TIME). w: NULL, or
+ * the wait that begins with it (the caller checked the task had none). */
+TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome, int same, const struct poll_wait *w)
 {
-    uint64_t now = tw__now();
+    uint64_t now = tw__now_after(same, r->state_ts);
     uint8_t old = r->state; /* ours to read: this thread is the record's writer */
     uint64_t d = now - r->state_ts, ns = tw__raw_to_ns(d);
-    uint32_t ran_us = 0;
+    uint32_t ran_us = 0, prev_site = r->await_site;
     /* a long poll: how much of it was not preemption (system calls, so outside the seqlock) */
     if (TW_UNLIKELY(old == TW_TASK_POLLING && ns >= 1000ull * TW_MEASURED_POLL_US))
         ran_us = tw__poll_ran_us(ns);
     tw__seq_begin(&r->seq);
+    if (w) {
+        if (w->ctx) {
+            r->ctx = *w->ctx;
+            r->flags |= TW_TF_CTX_VALID;
+        }
+        tw__wait_set(r, w->site, w->kind, w->on, 0);
+        r->wakers_alive += w->waker;
+    }
     if (old == TW_TASK_POLLING) {
         r->busy += d;
         r->poll_hist[tw__hist_bucket(ns)]++;
@@ -193,15 +238,67 @@ TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome)
     tw__seq_end(&r->seq);
     if (!(r->flags & TW_TF_ROOT))
         tw_polling_task = 0;
-    tw__emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
+    if (w)
+        tw__emit_as(attached, now, TW_EV_POLL_END, (w->kind & 0xf) << 4 | (w->waker ? TW_EVF_WAKER : 0),
+                    (uint16_t)(outcome | next << 8), r->id, w->on, v, TW_POLL_END_OLD(old, w->site, prev_site));
+    else
+        tw__emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
 }
-TW_SLOW void poll_end_slow(tw_task_t t, int outcome)
+TW_SLOW void poll_end_slow(tw_task_t t, int outcome, int same, const struct poll_wait *w)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r)
-        poll_end_on(r, 0, outcome);
+        poll_end_on(r, 0, outcome, same, w);
 }
-void tw__poll_end(tw_task_t t, int outcome) { TW_HOT_OR_SLOW(poll_end, outcome); }
+void tw__poll_end(tw_task_t t, int outcome) { TW_HOT_OR_SLOW(poll_end, outcome, 0, NULL); }
+void tw__poll_end_how(tw_task_t t, int outcome, int how)
+{
+    TW_HOT_OR_SLOW(poll_end, outcome, (how & TW_ACQ_SAME_TIME) ? 1 : 0, NULL);
+}
+
+/* Whether a poll's end may begin task r's wait on res as one event: a channel wait, and the
+ * task waits for nothing now (the folded event's undo restores "no wait"). */
+static inline int may_fold(const struct tw_task_rec *r, const struct tw_res_rec *res, int kind, uint32_t site)
+{
+    return res && (kind == TW_WAIT_RECV || kind == TW_WAIT_SEND) && r->wait_kind == TW_WAIT_NONE &&
+           !(r->flags & (TW_TF_TIMED | TW_TF_LOOP_WAIT)) && site <= 0xffff;
+}
+
+/* tw__poll_end_blocked for a task that is not cached (a lookup), or when it cannot fold: then
+ * the two events it stands for, as the calls they replace would record them (a task that
+ * already waits, a wait kind it does not know, a stale handle: each counted where those are). */
+__attribute__((noinline, cold)) static void poll_end_blocked_slow(tw_task_t t, tw_res_t rh, int kind, uint32_t site, int how,
+                                                                  const struct tw_context *ctx)
+{
+    struct tw_task_rec *r = tw_task_rec(t);
+    struct tw_res_rec *res = r ? tw_res_rec(rh) : NULL;
+    if (r && may_fold(r, res, kind, site) && tw__tid()) {
+        struct poll_wait w = { .on = res->id, .site = site, .kind = (uint8_t)kind, .waker = (how & TW_ACQ_WAKER) ? 1 : 0,
+                               .ctx = ctx };
+        poll_end_on(r, 0, TW_POLL_PENDING, 0, &w);
+        return;
+    }
+    if (ctx)
+        tw__task_context(t, ctx);
+    if (kind == TW_WAIT_RECV || kind == TW_WAIT_SEND)
+        tw__res_event(t, rh, kind == TW_WAIT_RECV ? TW_EV_BLOCK_EMPTY : TW_EV_BLOCK_FULL, (how & TW_ACQ_WAKER) ? 1 : 0, site);
+    else if (r)
+        tw_instr_error(TW_ERR_BAD_STATE, r->id, (uint32_t)rh);
+    tw__poll_end_how(t, TW_POLL_PENDING, TW_ACQ_SAME_TIME);
+}
+
+void tw__poll_end_blocked(tw_task_t t, tw_res_t rh, int kind, uint32_t site, int how, const struct tw_context *ctx)
+{
+    struct tw_task_rec *r = tw__task_hot(&tw_tls_, t);
+    struct tw_res_rec *res = r ? tw__res_at_handle(tw__hdr(), rh) : NULL;
+    if (TW_LIKELY(res != NULL) && TW_LIKELY(may_fold(r, res, kind, site))) {
+        struct poll_wait w = { .on = res->id, .site = site, .kind = (uint8_t)kind, .waker = (how & TW_ACQ_WAKER) ? 1 : 0,
+                               .ctx = ctx };
+        poll_end_on(r, 1, TW_POLL_PENDING, 0, &w);
+        return;
+    }
+    poll_end_blocked_slow(t, rh, kind, site, how, ctx);
+}
 
 void tw__task_done(tw_task_t t, int dropped)
 {
@@ -224,9 +321,11 @@ void tw__task_done(tw_task_t t, int dropped)
     tw__emit(now, dropped ? TW_EV_DROPPED : TW_EV_DONE, 0, 0, r->id, 0, v, old);
 }
 
-TW_ON void wake_on(struct tw_task_rec *r, int attached, tw_task_t by)
+/* same: the wake follows at once the waker's own last event (TW_ACQ_SAME_TIME: the send that
+ * completes the woken task's wait) */
+TW_ON void wake_on(struct tw_task_rec *r, int attached, tw_task_t by, int same)
 {
-    uint64_t now = tw__now();
+    uint64_t now = tw__now_after(same, r->state_ts);
     tw__seq_begin(&r->seq);
     uint64_t old = r->state | (uint64_t)r->flags << 8;
     if (r->state == TW_TASK_WAITING) {
@@ -243,13 +342,14 @@ TW_ON void wake_on(struct tw_task_rec *r, int attached, tw_task_t by)
     tw__seq_end(&r->seq);
     tw__emit_as(attached, now, TW_EV_WAKE, 0, 0, r->id, (uint32_t)by, v, old);
 }
-TW_SLOW void wake_slow(tw_task_t t, tw_task_t by)
+TW_SLOW void wake_slow(tw_task_t t, tw_task_t by, int same)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r)
-        wake_on(r, 0, by);
+        wake_on(r, 0, by, same);
 }
-void tw__wake(tw_task_t t, tw_task_t by) { TW_HOT_OR_SLOW(wake, by); }
+void tw__wake(tw_task_t t, tw_task_t by) { TW_HOT_OR_SLOW(wake, by, 0); }
+void tw__wake_how(tw_task_t t, tw_task_t by, int how) { TW_HOT_OR_SLOW(wake, by, (how & TW_ACQ_SAME_TIME) ? 1 : 0); }
 
 TW_ON void waker_on(struct tw_task_rec *r, int attached, int op, tw_task_t to)
 {
@@ -304,10 +404,7 @@ TW_ON void await_begin_on(struct tw_task_rec *r, int attached, uint32_t site, in
     uint32_t stack = TW_CALLER_STACK(r->ctx.stack_lo, r->ctx.stack_hi);
     tw__seq_begin(&r->seq);
     uint64_t old = tw__wait_of(r);
-    r->block_stack = stack;
-    r->await_site = site & 0xffff;
-    r->wait_kind = (uint8_t)kind;
-    r->waiting_on = on;
+    tw__wait_set(r, site, kind, on, stack);
     /* a loop wait marks the thread an event loop for good, and this wait its idle time */
     r->flags = (uint8_t)((r->flags & ~(TW_TF_TIMED | TW_TF_LOOP_WAIT)) | ((timed & TW_AWAIT_TIMED) ? TW_TF_TIMED : 0) |
                          ((timed & TW_AWAIT_LOOP) ? TW_TF_LOOP | TW_TF_LOOP_WAIT : 0));

@@ -19,6 +19,9 @@
  *   block-full TASK RES SITE | block-empty TASK RES SITE
  *   block-full-waker, block-empty-waker, send-waker, recv-waker: the same, the wait's waker
  *                                made / given back in the same event (TW_ACQ_WAKER)
+ *   pending-on-full TASK RES SITE | pending-on-empty TASK RES SITE
+ *                                block-*-waker and pending as one event (ABI 1.6: the poll's end
+ *                                begins the wait, tw_poll_end_blocked)
  *   sender TASK RES | receiver TASK RES | drop-sender TASK RES | drop-receiver TASK RES
  *   wake TASK [BY]               woken (by task BY)
  *   waker-create TASK | waker-clone TASK | waker-drop TASK
@@ -153,6 +156,9 @@ static void run(char **w, int n, char *rest3, char *rest4)
     else if (!strcmp(c, "block-empty")) { NEED(4); tw_block_empty(T(1), R(2), site(rest3)); }
     else if (!strcmp(c, "block-full-waker")) { NEED(4); tw_block_full_how(T(1), R(2), site(rest3), TW_ACQ_WAKER); }
     else if (!strcmp(c, "block-empty-waker")) { NEED(4); tw_block_empty_how(T(1), R(2), site(rest3), TW_ACQ_WAKER); }
+    /* the block and the poll's end in one event (ABI 1.6), the waker with them */
+    else if (!strcmp(c, "pending-on-full")) { NEED(4); tw_poll_end_blocked(T(1), R(2), TW_WAIT_SEND, site(rest3), TW_ACQ_WAKER, NULL); }
+    else if (!strcmp(c, "pending-on-empty")) { NEED(4); tw_poll_end_blocked(T(1), R(2), TW_WAIT_RECV, site(rest3), TW_ACQ_WAKER, NULL); }
     else if (!strcmp(c, "send-waker")) { NEED(3); tw_send_how(T(1), R(2), TW_ACQ_WAKER); }
     else if (!strcmp(c, "recv-waker")) { NEED(3); tw_recv_how(T(1), R(2), TW_ACQ_WAKER); }
     else if (!strcmp(c, "sender")) { NEED(3); tw_handle_add(T(1), R(2), TW_EDGE_SENDER); }

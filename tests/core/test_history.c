@@ -238,7 +238,8 @@ Test(history, rewinding_a_million_events_is_fast)
 
 /* A task blocks receiving on a channel, a sender outside any task sends, the task is woken and
  * takes the message: with the waker recorded as WAKER_CREATE / WAKER_DROP events (folded = 0)
- * or folded into the BLOCK_EMPTY and RECV (TW_EVF_WAKER, ABI 1.5). */
+ * or folded into the BLOCK_EMPTY and RECV (TW_EVF_WAKER, ABI 1.5), or with the BLOCK_EMPTY also
+ * folded into the POLL_END that follows it (folded = 2, ABI 1.6). */
 static void blocking_receive(int folded)
 {
     struct rb_sizes sz = { 8, 8, 8, 2, 64, 4096 };
@@ -252,9 +253,14 @@ static void blocking_receive(int folded)
     rb_event(&R, 0, ts++, TW_EV_RES_CREATE, 0, 1, ++rv, 1, TW_RES_CHANNEL, TW_EVF_RES_VERSION);
     rb_event(&R, 0, ts++, TW_EV_SPAWN, 1, 0, ++v, 0, 0, 0);
     rb_event(&R, 0, ts++, TW_EV_POLL_BEGIN, 1, 0, ++v, TW_TASK_READY, 0, 0);
-    rb_event(&R, 0, ts++, TW_EV_BLOCK_EMPTY, 1, 1, ++v, 0, (uint16_t)site, wk);
-    if (!folded) rb_event(&R, 0, ts++, TW_EV_WAKER_CREATE, 1, 0, ++v, 0, 0, 0);
-    rb_event(&R, 0, ts++, TW_EV_POLL_END, 1, 0, ++v, TW_TASK_POLLING, TW_POLL_PENDING | TW_TASK_WAITING << 8, 0);
+    if (folded == 2) {
+        rb_event(&R, 0, ts++, TW_EV_POLL_END, 1, 1, ++v, TW_POLL_END_OLD(TW_TASK_POLLING, site, 0),
+                 TW_POLL_PENDING | TW_TASK_WAITING << 8, (uint8_t)(TW_WAIT_RECV << 4 | TW_EVF_WAKER));
+    } else {
+        rb_event(&R, 0, ts++, TW_EV_BLOCK_EMPTY, 1, 1, ++v, 0, (uint16_t)site, wk);
+        if (!folded) rb_event(&R, 0, ts++, TW_EV_WAKER_CREATE, 1, 0, ++v, 0, 0, 0);
+        rb_event(&R, 0, ts++, TW_EV_POLL_END, 1, 0, ++v, TW_TASK_POLLING, TW_POLL_PENDING | TW_TASK_WAITING << 8, 0);
+    }
     rb_event(&R, 1, ts++, TW_EV_SEND, 0, 1, ++rv, 0, 1, TW_EVF_RES_VERSION);
     rb_event(&R, 1, ts++, TW_EV_WAKE, 1, 0, ++v, TW_TASK_WAITING, 0, 0);
     rb_event(&R, 0, ts++, TW_EV_POLL_BEGIN, 1, 0, ++v, TW_TASK_READY, 0, 0);
@@ -283,10 +289,12 @@ static char *task_at(int back)
 
 Test(history, a_waker_folded_into_its_wait_replays_to_the_same_model)
 {
-    /* the same moments both ways: in the wait (the message sent, the task not yet woken), and
-     * back before the wait began; the folded stream has two events fewer after the wait began */
-    char *moment[2][3];
-    for (int folded = 0; folded < 2; folded++) {
+    /* the same moments all three ways: in the wait (the message sent, the task not yet woken),
+     * and back before the wait began; the folded streams have two (three) events fewer after
+     * the wait began */
+    char *moment[3][3];
+    static const int in_wait[3] = { 5, 4, 4 }, before[3] = { 9, 7, 6 };
+    for (int folded = 0; folded < 3; folded++) {
         blocking_receive(folded);
         twc_session *s = rb_open(&R, 0);
         int st;
@@ -295,16 +303,27 @@ Test(history, a_waker_folded_into_its_wait_replays_to_the_same_model)
         free(o);
         twc_close(s);
         moment[folded][0] = task_at(0);
-        moment[folded][1] = task_at(folded ? 4 : 5);
-        moment[folded][2] = task_at(folded ? 7 : 9);
+        moment[folded][1] = task_at(in_wait[folded]);
+        moment[folded][2] = task_at(before[folded]);
+        /* in the wait, `back --await` finds where it began: the BLOCK_EMPTY, or the POLL_END that
+         * carries it */
+        s = rb_open(&R, 0);
+        char cmd[32];
+        snprintf(cmd, sizeof cmd, "back %d", in_wait[folded]);
+        free(rb_ok(s, cmd));
+        o = rb_ok(s, "back --await 1");
+        cr_assert(strstr(o, folded == 2 ? "poll_end" : "block_empty") && strstr(o, "began this await"), "%s", o);
+        free(o);
+        twc_close(s);
         rb_free(&R);
     }
-    cr_assert(strstr(moment[1][1], "wakers alive 1"), "in the wait, the waker is alive: %s", moment[1][1]);
-    cr_assert(strstr(moment[1][1], "waits (recv)"), "%s", moment[1][1]);
-    cr_assert(strstr(moment[1][0], "wakers alive 0"), "%s", moment[1][0]);
-    for (int i = 0; i < 3; i++) {
-        cr_assert_str_eq(moment[1][i], moment[0][i], "moment %d: folded\n%s\nunfolded\n%s", i, moment[1][i], moment[0][i]);
-        free(moment[0][i]);
-        free(moment[1][i]);
+    for (int f = 1; f < 3; f++) {
+        cr_assert(strstr(moment[f][1], "wakers alive 1"), "in the wait, the waker is alive: %s", moment[f][1]);
+        cr_assert(strstr(moment[f][1], "waits (recv)"), "%s", moment[f][1]);
+        cr_assert(strstr(moment[f][0], "wakers alive 0"), "%s", moment[f][0]);
+        for (int i = 0; i < 3; i++)
+            cr_assert_str_eq(moment[f][i], moment[0][i], "moment %d: folded (%d)\n%s\nunfolded\n%s", i, f, moment[f][i], moment[0][i]);
     }
+    for (int f = 0; f < 3; f++)
+        for (int i = 0; i < 3; i++) free(moment[f][i]);
 }

@@ -214,24 +214,35 @@ Test(chan, concurrent_selects_complete_exactly_one_branch_each)
 
 /* ---- what a blocked receive and a finished task record (docs/events.md "Folded events") ---- */
 
-struct folded_counts { int done, waker_events, waker_flags, completed_polls; };
-static struct folded_counts events_of(uint32_t task)
+/* Every retained event of every ring, each with the one before it in its ring (NULL first). */
+static void each_event(void (*fn)(const struct tw_event *prev, const struct tw_event *e, void *arg), void *arg)
 {
-    struct folded_counts n = {0};
     struct tw_header *h = tw_region;
     for (uint32_t i = 0; i < h->rings.count; i++) {
         struct tw_ring_desc *d = TW_RING_DESC(h, i);
         uint64_t head = __atomic_load_n(&d->head, __ATOMIC_ACQUIRE);
         const struct tw_event *ev = (const void *)((char *)h + d->offset);
-        for (uint64_t k = head > d->capacity ? head - d->capacity : 0; d->capacity && k < head; k++) {
-            const struct tw_event *e = &ev[k % d->capacity];
-            if (e->task != task) continue;
-            n.done += e->type == TW_EV_DONE;
-            n.waker_events += e->type == TW_EV_WAKER_CREATE || e->type == TW_EV_WAKER_DROP;
-            n.waker_flags += (e->flags & TW_EVF_WAKER) && e->type != TW_EV_ACQUIRE && e->type != TW_EV_RELEASE;
-            n.completed_polls += e->type == TW_EV_POLL_END && (e->aux & 0xff) == TW_POLL_COMPLETED;
-        }
+        uint64_t first = head > d->capacity ? head - d->capacity : 0;
+        for (uint64_t k = first; d->capacity && k < head; k++)
+            fn(k > first ? &ev[(k - 1) % d->capacity] : NULL, &ev[k % d->capacity], arg);
     }
+}
+
+struct folded_counts { uint32_t task; int done, waker_events, waker_flags, completed_polls; };
+static void count_folded(const struct tw_event *prev, const struct tw_event *e, void *arg)
+{
+    struct folded_counts *n = arg;
+    (void)prev;
+    if (e->task != n->task) return;
+    n->done += e->type == TW_EV_DONE;
+    n->waker_events += e->type == TW_EV_WAKER_CREATE || e->type == TW_EV_WAKER_DROP;
+    n->waker_flags += (e->flags & TW_EVF_WAKER) && e->type != TW_EV_ACQUIRE && e->type != TW_EV_RELEASE;
+    n->completed_polls += e->type == TW_EV_POLL_END && (e->aux & 0xff) == TW_POLL_COMPLETED;
+}
+static struct folded_counts events_of(uint32_t task)
+{
+    struct folded_counts n = { .task = task };
+    each_event(count_folded, &n);
     return n;
 }
 
@@ -278,4 +289,80 @@ Test(chan, a_blocked_receive_and_a_join_record_their_wakers_in_their_own_events)
     cr_assert_eq(n.done, 0, "the completed poll ended the task: no DONE after it");
     twrt_sender_drop(tx);
     twrt_receiver_drop(fold_rx);
+}
+
+/* ---- a round trip's events that follow another at once share its time (TW_ACQ_SAME_TIME) ----
+ * On a worker's thread: the wake right after the send (or receive) that completes the woken
+ * task's wait, and the message that ends a wait right after the poll that resumed it began. The
+ * block itself is recorded with the poll's end, as one event (tw_poll_end_blocked, ABI 1.6). */
+static twrt_sender *pp_tx[2];
+static twrt_receiver *pp_rx[2];
+static void *pp_ponger(void *arg)
+{
+    (void)arg;
+    void *m;
+    while (twrt_recv(pp_rx[0], &m) == 0)
+        if (twrt_send(pp_tx[1], m) != 0) break;
+    return NULL;
+}
+static void *pp_pinger(void *arg)
+{
+    (void)arg;
+    void *m;
+    for (int i = 0; i < 200; i++) {
+        cr_assert_eq(twrt_send(pp_tx[0], (void *)1), 0);
+        cr_assert_eq(twrt_recv(pp_rx[1], &m), 0);
+    }
+    return NULL;   /* the main thread ends the ponger: its close wakes it, right after no send */
+}
+
+struct shared_times { uint32_t a, b; int pairs, shared, blocks_ended, separate_blocks, resumed, resumed_shared; };
+static void count_shared(const struct tw_event *p, const struct tw_event *e, void *arg)
+{
+    struct shared_times *n = arg;
+    if (!p || !(e->task == n->a || e->task == n->b) || !(p->task == n->a || p->task == n->b)) return;
+    if (e->type == TW_EV_WAKE && (p->type == TW_EV_SEND || p->type == TW_EV_RECV)) {
+        n->pairs++;
+        n->shared += e->ts == p->ts;
+    }
+    if (e->type == TW_EV_POLL_END && TW_EVF_KIND(e->flags) && (e->flags & TW_EVF_WAKER))
+        n->blocks_ended++;   /* the block folded into the poll's end (ABI 1.6) */
+    n->separate_blocks += e->type == TW_EV_BLOCK_EMPTY || e->type == TW_EV_BLOCK_FULL;
+    if ((e->type == TW_EV_RECV || e->type == TW_EV_SEND) && (e->flags & TW_EVF_WAKER) && p->type == TW_EV_POLL_BEGIN &&
+        e->task == p->task) {
+        n->resumed++;
+        n->resumed_shared += e->ts == p->ts;
+    }
+}
+static struct shared_times shared_times_of(uint32_t a, uint32_t b)
+{
+    struct shared_times n = { .a = a, .b = b };
+    each_event(count_shared, &n);
+    return n;
+}
+
+Test(chan, a_round_trips_events_share_times_and_its_blocks_end_their_polls)
+{
+    /* one worker: with two, a waker may find the woken task parked after its send (by the other
+     * worker), and the wake then reads the clock (tests/shim: never before the task's park) */
+    struct twrt_config cfg = { .workers = 1 };
+    cr_assert_eq(twrt_init(&cfg), 0);
+    twrt_channel("ping", 1, &pp_tx[0], &pp_rx[0]);
+    twrt_channel("pong", 1, &pp_tx[1], &pp_rx[1]);
+    twrt_task *po = twrt_spawn("ponger", pp_ponger, NULL), *pi = twrt_spawn("pinger", pp_pinger, NULL);
+    uint32_t a = twrt_task_id(po), b = twrt_task_id(pi);
+    twrt_join(pi);
+    twrt_sender_drop(pp_tx[0]);
+    twrt_join(po);
+    struct shared_times n = shared_times_of(a, b);
+    cr_assert_gt(n.pairs, 50, "sends that woke the other side: %d", n.pairs);
+    cr_assert_eq(n.shared, n.pairs, "each wake takes its send's time: %d of %d", n.shared, n.pairs);
+    cr_assert_gt(n.blocks_ended, 50, "blocks folded into their polls' ends: %d", n.blocks_ended);
+    cr_assert_eq(n.separate_blocks, 0, "no BLOCK_EMPTY / BLOCK_FULL events of their own: %d", n.separate_blocks);
+    cr_assert_gt(n.resumed, 50, "%d", n.resumed);
+    cr_assert_eq(n.resumed_shared, n.resumed, "each wait's message takes its poll's start: %d of %d", n.resumed_shared,
+                 n.resumed);
+    twrt_receiver_drop(pp_rx[0]);
+    twrt_receiver_drop(pp_rx[1]);
+    twrt_sender_drop(pp_tx[1]);
 }

@@ -245,11 +245,13 @@ Test(model, owned_acquire_and_release_record_what_the_general_path_does)
     tw_release_how(t, b, 1, TW_ACQ_OWNED);
     tw_release_how(t, a, 1, TW_ACQ_OWNED);
     cr_assert_eq(ra->available, 1);
-    /* an owned acquisition by a task that is not the thread's hot one takes the general path:
-     * the same hold, count and event */
+    /* an owned acquisition by a task that is not one of the thread's two cached ones takes the
+     * general path: the same hold, count and event */
     tw_handle_add(u, ch1, TW_EDGE_SENDER);
+    tw_task_t v = tw_task_spawn("third", 0, 0);
+    tw_handle_add(v, ch1, TW_EDGE_SENDER);
     tw_acquire_at(t, b, 1, site, TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
-    struct tw_event *cold = ring_event(d, d->head - 1), *hot = ring_event(d, d->head - 5);
+    struct tw_event *cold = ring_event(d, d->head - 1), *hot = ring_event(d, d->head - 7);
     cr_assert_eq(cold->type, TW_EV_ACQUIRE);
     cr_assert_eq(cold->type, hot->type);
     cr_assert_eq(cold->flags, hot->flags);
@@ -258,6 +260,10 @@ Test(model, owned_acquire_and_release_record_what_the_general_path_does)
     tw_release_how(t, b, 1, TW_ACQ_OWNED);
     cr_assert_eq(rb->available, 1);
     cr_assert_eq(tw_region->instr_errors, 0);
+    /* an owned release of what the task does not hold is an error on the fast path too */
+    tw_release_how(t, b, 1, TW_ACQ_OWNED);
+    cr_assert_eq(rb->available, 1);
+    cr_assert_eq(tw_region->instr_errors, 1);
 }
 
 /* A channel's sends and receives recorded under its own lock (tw_send_how / tw_recv_how with
@@ -383,6 +389,163 @@ Test(model, a_waker_folded_into_its_wait_records_what_the_waker_events_do)
     cr_assert_eq(tw_region->instr_errors, 0);
 }
 
+/* Events recorded at once after another of the same thread (TW_ACQ_SAME_TIME: a runtime's poll
+ * end right after the block that suspended the task, the wake right after the send that
+ * completes a wait, the next poll's start, the message that ends the wait) take that event's
+ * time instead of reading the clock, and leave exactly the records and events the plain calls
+ * leave: a blocked receive's whole cycle, once each way. */
+static uint64_t head0(void) { return ring(0)->head; }
+static const struct tw_event *ev_at(uint64_t n) { return ring_event(ring(0), n); }
+static void one_cycle(tw_task_t x, tw_task_t peer, tw_res_t c, uint32_t site, int how)
+{
+    tw_poll_begin_how(x, how);
+    tw_block_empty_how(x, c, site, TW_ACQ_WAKER);
+    tw_poll_end_how(x, TW_POLL_PENDING, how);
+    tw_send(peer, c);
+    tw_wake_how(x, peer, how);
+    tw_poll_begin_how(x, how);
+    tw_recv_how(x, c, TW_ACQ_OWNED | TW_ACQ_WAKER | how);
+}
+
+Test(model, events_at_once_after_another_share_its_time_and_record_the_same_facts)
+{
+    uint32_t site = TW_SITE("recv(&c)");
+    tw_task_t peer = tw_task_spawn("peer", 0, 0);
+    tw_task_t f = tw_task_spawn("same-time", 0, 0), u = tw_task_spawn("own-clock", 0, 0);
+    tw_res_t cf = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 1, "cf", 0, 0);
+    tw_res_t cu = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 1, "cu", 0, 0);
+    uint64_t hu = head0();
+    one_cycle(u, peer, cu, site, 0);
+    uint64_t hf = head0();
+    one_cycle(f, peer, cf, site, TW_ACQ_SAME_TIME);
+    cr_assert_eq(head0() - hf, hf - hu, "as many events each way");
+    for (uint64_t i = 0; i < hf - hu; i++) {
+        const struct tw_event *a = ev_at(hu + i), *b = ev_at(hf + i);
+        cr_assert_eq(b->type, a->type, "event %lu", (unsigned long)i);
+        cr_assert_eq(b->flags, a->flags, "event %lu", (unsigned long)i);
+        cr_assert_eq(b->aux, a->aux, "event %lu", (unsigned long)i);
+        cr_assert_eq(b->version, a->version, "event %lu", (unsigned long)i);
+        if (b->type == TW_EV_RECV) { /* the wait it ended: on each its own channel */
+            cr_assert_eq(b->old & ~0xffffffffull, a->old & ~0xffffffffull, "the wait the receive replaced");
+            cr_assert_eq(TW_WAIT_ON(b->old), tw_res_id(cf));
+            cr_assert_eq(TW_WAIT_ON(a->old), tw_res_id(cu));
+        } else {
+            cr_assert_eq(b->old, a->old, "event %lu: what it replaced", (unsigned long)i);
+        }
+        cr_assert_eq(b->task == tw_task_id(f), a->task == tw_task_id(u), "event %lu", (unsigned long)i);
+        /* every event of the cycle but the block and the peer's send took the time before it */
+        if (b->type != TW_EV_BLOCK_EMPTY && b->type != TW_EV_SEND && i > 0)
+            cr_assert_eq(b->ts, ev_at(hf + i - 1)->ts, "event %lu (type %u) shares the time before it",
+                         (unsigned long)i, b->type);
+    }
+    const struct tw_task_rec *rf = task_by_handle(f), *ru = task_by_handle(u);
+    cr_assert_eq(rf->state, ru->state);
+    cr_assert_eq(rf->state, TW_TASK_POLLING);
+    cr_assert_eq(rf->version, ru->version);
+    cr_assert_eq(rf->polls, 2);
+    cr_assert_eq(rf->wakes, ru->wakes);
+    cr_assert_eq(rf->wakers_alive, 0);
+    cr_assert_eq(rf->wait_kind, TW_WAIT_NONE);
+    cr_assert_eq(rf->await_site, ru->await_site);
+    cr_assert_eq(res_by_handle(cf)->queued, 0);
+    cr_assert_eq(res_by_handle(cf)->version, res_by_handle(cu)->version);
+    /* the polls ended, one each way, in the histogram (its bucket is the host's to decide) */
+    uint32_t pf = 0, pu = 0;
+    for (int b = 0; b < TW_HIST_BUCKETS; b++) { pf += rf->poll_hist[b]; pu += ru->poll_hist[b]; }
+    cr_assert_eq(pf, pu, "polls ended: %u and %u", pf, pu);
+    cr_assert_eq(pf, 1);
+    cr_assert_eq(tw_region->instr_errors, 0);
+}
+
+/* A block folded into the poll's end (tw_poll_end_blocked, ABI 1.6) leaves the record that the
+ * block, the saved registers and the poll's end leave (wait, waker, state, context, polls), in one
+ * event whose fields undo it; a task that already waits gets the two events instead. Both wait
+ * kinds. */
+Test(model, a_block_folded_into_the_polls_end_records_what_the_two_events_do)
+{
+    uint32_t site = TW_SITE("recv(&c)");
+    struct tw_context ctx = { .rip = 0x1234, .rsp = 0x5678, .rbp = 0x9abc, .stack_lo = 0x1000, .stack_hi = 0x9000 };
+    for (int kind = TW_WAIT_RECV; kind <= TW_WAIT_SEND; kind++) {
+        tw_task_t f = tw_task_spawn("folded", 0, 0), u = tw_task_spawn("two-events", 0, 0);
+        tw_res_t cf = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 1, "cf", 0, 0);
+        tw_res_t cu = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 1, "cu", 0, 0);
+        tw_poll_begin(u);
+        if (kind == TW_WAIT_RECV) tw_block_empty_how(u, cu, site, TW_ACQ_WAKER); else tw_block_full_how(u, cu, site, TW_ACQ_WAKER);
+        tw_task_context(u, &ctx);
+        tw_poll_end(u, TW_POLL_PENDING);
+        tw_poll_begin(f);
+        uint64_t h0 = head0();
+        tw_poll_end_blocked(f, cf, kind, site, TW_ACQ_WAKER, &ctx);
+        cr_assert_eq(head0() - h0, 1, "one event");
+        const struct tw_event *e = ev_at(head0() - 1);
+        cr_assert_eq(e->type, TW_EV_POLL_END);
+        cr_assert_eq(e->flags, (uint8_t)(kind << 4 | TW_EVF_WAKER));
+        cr_assert_eq(e->res, tw_res_id(cf));
+        cr_assert_eq(e->aux, TW_POLL_PENDING | TW_TASK_WAITING << 8);
+        cr_assert_eq(e->old & 0xff, TW_TASK_POLLING, "the state it replaced");
+        cr_assert_eq(TW_POLL_END_WAIT_SITE(e->old), site);
+        const struct tw_task_rec *rf = task_by_handle(f), *ru = task_by_handle(u);
+        cr_assert_eq(TW_POLL_END_PREV_SITE(e->old), 0, "no await before");
+        cr_assert_eq(rf->state, ru->state);
+        cr_assert_eq(rf->wait_kind, ru->wait_kind);
+        cr_assert_eq(rf->wait_kind, kind);
+        cr_assert_eq(rf->waiting_on, tw_res_id(cf));
+        cr_assert_eq(ru->waiting_on, tw_res_id(cu));
+        cr_assert_eq(rf->await_site, ru->await_site);
+        cr_assert_eq(rf->wakers_alive, ru->wakers_alive);
+        cr_assert_eq(rf->wakers_alive, 1);
+        cr_assert_eq(rf->flags, ru->flags);
+        cr_assert(rf->flags & TW_TF_CTX_VALID);
+        cr_assert_eq(memcmp(&rf->ctx, &ru->ctx, sizeof ctx), 0, "the registers");
+        cr_assert_eq(rf->polls, ru->polls);
+        cr_assert_eq(rf->version + 1, ru->version, "one version step for both");
+        /* a task that waits already: the two events, as the calls they stand for */
+        tw_poll_begin(f);
+        h0 = head0();
+        tw_poll_end_blocked(f, cf, kind, site, TW_ACQ_WAKER, NULL);
+        cr_assert_eq(head0() - h0, 2, "a block and a poll end");
+        cr_assert_eq(ev_at(h0)->type, kind == TW_WAIT_RECV ? TW_EV_BLOCK_EMPTY : TW_EV_BLOCK_FULL);
+        cr_assert_eq(ev_at(h0 + 1)->type, TW_EV_POLL_END);
+        cr_assert_eq(ev_at(h0 + 1)->flags, 0);
+        cr_assert_eq(rf->wakers_alive, 2);
+    }
+    cr_assert_eq(tw_region->instr_errors, 0);
+}
+
+static tw_task_t parker;
+static void *park_elsewhere(void *arg)
+{
+    (void)arg;
+    tw_poll_begin(parker);
+    tw_poll_end(parker, TW_POLL_PENDING);
+    return NULL;
+}
+
+/* The time shared is this thread's last event's: a waker that spun for the woken task's lock
+ * may find it parked by another thread after its own send. The wake then reads the clock: it
+ * never precedes the task's last state change (whose time the record's idle time counts from). */
+Test(model, a_shared_time_never_precedes_the_woken_tasks_last_change)
+{
+    tw_task_t peer = tw_task_spawn("peer", 0, 0);
+    parker = tw_task_spawn("parker", 0, 0);
+    tw_res_t c = tw_res_create(TW_RES_CHANNEL, TW_CLASS_CONSUMABLE, 1, "c", 0, 0);
+    tw_send(peer, c);   /* this thread's last event, before the task parks */
+    uint64_t sent = ev_at(head0() - 1)->ts;
+    pthread_t th;
+    pthread_create(&th, NULL, park_elsewhere, NULL);
+    pthread_join(th, NULL);
+    const struct tw_task_rec *r = task_by_handle(parker);
+    cr_assert_eq(r->state, TW_TASK_WAITING);
+    cr_assert_gt(r->state_ts, sent, "parked after the send");
+    uint64_t idle0 = r->idle;
+    tw_wake_how(parker, peer, TW_ACQ_SAME_TIME);
+    const struct tw_event *w = ev_at(head0() - 1);
+    cr_assert_eq(w->type, TW_EV_WAKE);
+    cr_assert_geq(w->ts, r->state_ts, "the wake is not before the park");
+    cr_assert_lt(r->idle - idle0, 1000000000000ull, "idle time did not wrap: %lu", (unsigned long)(r->idle - idle0));
+    cr_assert_eq(r->state, TW_TASK_READY);
+}
+
 Test(model, bad_calls_are_counted_never_applied)
 {
     tw_task_t t = tw_task_spawn("t", 0, 0);
@@ -427,6 +590,28 @@ Test(model, done_slots_are_reused_when_the_table_is_full)
      * c's now: the cache must not hand it out */
     tw_poll_begin(a);
     cr_assert_eq(tw_region->instr_errors, 1);
+}
+
+/* The same with the stale handle in the cache's older entry (a worker's two alternating tasks:
+ * both stay cached): its slot holds another task now, and the entry must not hand it out. */
+Test(model, a_reused_slot_is_not_handed_out_by_the_older_cache_entry)
+{
+    setenv("TW_MAX_TASKS", "2", 1);
+    tw_task_t a = tw_task_spawn("a", 0, 0), b = tw_task_spawn("b", 0, 0);
+    for (int i = 0; i < 3; i++) { /* alternating: both hit the cache */
+        tw_poll_begin(a); tw_poll_end(a, TW_POLL_READY);
+        tw_poll_begin(b); tw_poll_end(b, TW_POLL_READY);
+    }
+    cr_assert_eq(task_by_handle(a)->polls, 3);
+    cr_assert_eq(task_by_handle(b)->polls, 3);
+    tw_task_done(a, 0);   /* b stays the newest entry, a the older one */
+    tw_poll_begin(b); tw_poll_end(b, TW_POLL_READY);
+    tw_task_t c = tw_task_spawn("c", 0, 0);
+    cr_assert_eq((uint32_t)(c >> 32), (uint32_t)(a >> 32), "c took a's slot");
+    tw_poll_begin(a);
+    cr_assert_eq(tw_region->instr_errors, 1, "the stale handle is an error");
+    cr_assert_eq(task_by_handle(c)->polls, 0, "and c's record is untouched");
+    cr_assert_eq(task_by_handle(c)->state, TW_TASK_READY);
 }
 
 /* pages of the region [off, off + len) that are in memory */
@@ -777,7 +962,7 @@ Test(poll, first_and_cached_polls_record_alike)
 /* Destructors that run after the shim's own at thread exit still record: the ring is given
  * back by then, so their events are counted as lost — the fast path must not write into it. */
 static pthread_key_t late_key;
-static tw_task_t late_task;
+static tw_task_t late_task, late_other;
 static void poll_at_exit(void *v)
 {
     (void)v;
@@ -791,6 +976,7 @@ static void *poll_then_exit(void *arg)
     tw_poll_end(late_task, TW_POLL_PENDING);
     tw_poll_begin(late_task); /* cached now */
     tw_poll_end(late_task, TW_POLL_PENDING);
+    tw_wake(late_other, 0);   /* another task: late_task becomes the cache's older entry */
     pthread_key_create(&late_key, poll_at_exit);
     pthread_setspecific(late_key, &late_key);
     return NULL;
@@ -799,13 +985,14 @@ static void *poll_then_exit(void *arg)
 Test(poll, events_after_the_ring_is_given_back_are_counted_lost)
 {
     late_task = tw_task_spawn("late", 0, 0);
+    late_other = tw_task_spawn("other", 0, 0);
     pthread_t th;
     pthread_create(&th, NULL, poll_then_exit, NULL);
     pthread_join(th, NULL);
     struct tw_task_rec *r = task_by_handle(late_task);
     cr_assert_eq(r->polls, 3, "the model still follows the late poll");
     cr_assert_eq(tw_region->events_lost, 2, "late begin and end counted, got %lu", (unsigned long)tw_region->events_lost);
-    cr_assert_eq(ring(1)->head, 4, "nothing written into the given-back ring");
+    cr_assert_eq(ring(1)->head, 5, "nothing written into the given-back ring");
 }
 
 /* A task that waits and is woken, round after round on one thread: the first round's events
