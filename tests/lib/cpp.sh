@@ -125,8 +125,8 @@ cpp_waits_check() {
 }
 
 # cpp_debugger_checks RUN RUN_CORE MAKE_CORE OK: the C++ checks of a debugger frontend, the same
-# for gdb (tests/gdb/t_cpp.sh) and lldb (tests/lldb/t_cpp.sh): cpp-bank and cpp-future at -O1 -g
-# and -O2 -g, live and from a core, then cpp-waits at -O1 -g, -O2 -g (the barrier behind gcc's
+# for gdb (tests/gdb/t_cpp.sh) and lldb (tests/lldb/t_cpp.sh): cpp-bank and cpp-future at -O1 -g,
+# -O0 -g, -O2 -g and -O2 (no debug info), live and from a core, then cpp-waits at -O1 -g, -O2 -g (the barrier behind gcc's
 # tail call, the atomic and the readers, the jthreads' stop requests) and -O2 (no debug info)
 # live, and at -O1 -g from a core too.
 # `RUN PID CMD...` and `RUN_CORE EXE CORE CMD...` run tw commands in one debugger session,
@@ -138,7 +138,7 @@ cpp_debugger_checks() {
   cpp__live() { $CPP_RUN "$1" 'tw deadlocks --json'; }
   cpp__on_core() { $CPP_RUN_CORE "$1" "$2" 'tw deadlocks --json'; }
   for prog in cpp-bank cpp-future; do
-    for v in "" -O2g; do
+    for v in "" -O0 -O2g -O2; do
       cpp_start "$prog$v"
       cpp_live_and_core $prog "$v" "$CPP_PID" cpp__live "$make_core" cpp__on_core || fail "$CPP_ERR"
       kill -9 "$CPP_PID"
