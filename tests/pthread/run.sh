@@ -20,7 +20,9 @@ bad() { fail=$((fail + 1)); echo "FAIL  $1${2:+: $2}"; }
 skip() { bad "$1" "build/bin/tw is not built (make all builds it)"; }
 check() { # NAME COMMAND... : ok when the command succeeds
     local name=$1; shift
-    if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else bad "$name" "$(tail -3 "$TMP/check.out" | tr '\n' ' ' | cut -c1-200)"; fi
+    # a failure says why: its FAIL lines first (a script's ok lines may follow them), else the end
+    if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else
+        bad "$name" "$( (grep -m3 'FAIL' "$TMP/check.out" || tail -3 "$TMP/check.out") | tr '\n' ' ' | cut -c1-900)"; fi
 }
 # start NAME [ENV=VAL...] [-- ARGS]: runs BIN/NAME under the preload, waits for its ready line; sets PID
 start() {

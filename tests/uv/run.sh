@@ -17,7 +17,9 @@ ok() { pass=$((pass + 1)); echo "ok    $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL  $1${2:+: $2}"; }
 check() {
     local name=$1; shift
-    if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else bad "$name" "$(tail -3 "$TMP/check.out" | tr '\n' ' ' | cut -c1-240)"; fi
+    # a failure says why: its FAIL lines first (a script's ok lines may follow them), else the end
+    if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else
+        bad "$name" "$( (grep -m3 'FAIL' "$TMP/check.out" || tail -3 "$TMP/check.out") | tr '\n' ' ' | cut -c1-900)"; fi
 }
 
 # ---- a plain libuv program through LD_PRELOAD
