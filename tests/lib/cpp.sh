@@ -126,7 +126,7 @@ cpp_waits_check() {
 
 # cpp_debugger_checks RUN RUN_CORE MAKE_CORE OK: the C++ checks of a debugger frontend, the same
 # for gdb (tests/gdb/t_cpp.sh) and lldb (tests/lldb/t_cpp.sh): cpp-bank and cpp-future at -O1 -g,
-# -O0 -g, -O2 -g and -O2 (no debug info), live and from a core, then cpp-waits at -O1 -g, -O2 -g (the barrier behind gcc's
+# -O0 -g, -O2 -g and -O2 (no debug info), live and from a core, then cpp-waits at -O1 -g, -O0 -g, -O2 -g (the barrier behind gcc's
 # tail call, the atomic and the readers, the jthreads' stop requests) and -O2 (no debug info)
 # live, and at -O1 -g from a core too.
 # `RUN PID CMD...` and `RUN_CORE EXE CORE CMD...` run tw commands in one debugger session,
@@ -146,7 +146,7 @@ cpp_debugger_checks() {
     done
   done
   local core got
-  for v in "" -O2g -O2; do
+  for v in "" -O0 -O2g -O2; do
     cpp_start "cpp-waits$v"
     cpp_waits_check "$v" "$CPP_PID" "$CPP_RUN" || fail "$CPP_ERR"
     if [ -z "$v" ]; then   # and from a core, the jthreads' stop requests (read from its memory)
