@@ -267,6 +267,24 @@ static void count_collect(twc_session *s, void *ctx)
     ((struct call_probe *)ctx)->collected++;
 }
 
+/* runs `cmds` (150 ms apart) in a live session of R (then freed), threads as p says; how many
+ * made libtwcore collect */
+static int run_counting(struct rb *R, struct call_probe *p, const char *const *cmds)
+{
+    twc_session *s = rb_open(R, TWC_LIVE);
+    cr_assert(s);
+    twc_set_thread_source(s, call_state, two_workers, p);
+    twc_set_fact_collector(s, count_collect, p);
+    for (int i = 0; cmds[i]; i++) {
+        int st;
+        if (i) nanosleep(&(struct timespec){ 0, 150 * 1000 * 1000 }, NULL);
+        free(rb_exec(s, cmds[i], &st));
+    }
+    twc_close(s);
+    rb_free(R);
+    return p->collected;
+}
+
 /* how many of `cmds` (run 150 ms apart) made libtwcore collect, thread 104 asleep in call sys */
 static int collections(long sys, const char *const *cmds)
 {
@@ -277,18 +295,7 @@ static int collections(long sys, const char *const *cmds)
     t->flags |= TW_TF_ROOT;
     t->os_tid = 104;
     t->state_ts = 1000;
-    twc_session *s = rb_open(&R, TWC_LIVE);
-    cr_assert(s);
-    twc_set_thread_source(s, call_state, two_workers, &p);
-    twc_set_fact_collector(s, count_collect, &p);
-    for (int i = 0; cmds[i]; i++) {
-        int st;
-        if (i) nanosleep(&(struct timespec){ 0, 150 * 1000 * 1000 }, NULL);
-        free(rb_exec(s, cmds[i], &st));
-    }
-    twc_close(s);
-    rb_free(&R);
-    return p.collected;
+    return run_counting(&R, &p, cmds);
 }
 
 Test(facts_needed, a_thread_in_pause_stops_the_target_for_tasks_only)
@@ -326,18 +333,7 @@ static int unnamed_collections(int with_cycle, const char *const *cmds)
         rb_wait(o, TW_WAIT_ACQUIRE, 2, rb_site(&R, "/src/server.c", 20, "lock(&door)"));
         rb_edge(w, 2, TW_EDGE_HOLD, 1);
     }
-    twc_session *s = rb_open(&R, TWC_LIVE);
-    cr_assert(s);
-    twc_set_thread_source(s, call_state, two_workers, &p);
-    twc_set_fact_collector(s, count_collect, &p);
-    for (int i = 0; cmds[i]; i++) {
-        int st;
-        if (i) nanosleep(&(struct timespec){ 0, 150 * 1000 * 1000 }, NULL);
-        free(rb_exec(s, cmds[i], &st));
-    }
-    twc_close(s);
-    rb_free(&R);
-    return p.collected;
+    return run_counting(&R, &p, cmds);
 }
 
 Test(facts_needed, a_thread_nobody_named_stops_the_target_only_for_an_answer_that_shows_it)
