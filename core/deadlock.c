@@ -149,7 +149,9 @@ static void sort_dls(struct deadlock *d, size_t n, const struct model *m)
     }
 }
 
-int twc__find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *nout)
+/* prove: live, let the target run for a second sample where a certain verdict needs one
+ * (proof.c); without it, the candidates as one sample shows them */
+static int find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *nout, int prove)
 {
     *out = NULL; *nout = 0;
     size_t cap = 0, nt = m->ntasks;
@@ -222,7 +224,7 @@ int twc__find_deadlocks(struct twc_session *s, const struct model *m, struct dea
         if (twc__deadlock_add(out, nout, &cap, &d)) { free(d.chain); goto done; }
     }
     if (!s->facts) {
-        twc__prove_deadlocks(s, m, &g, *out, nout);
+        if (prove) twc__prove_deadlocks(s, m, &g, *out, nout);
         /* possible only, so nothing to prove; after the proof, which re-reads task members as
          * waiting, and a blocked poll's task is polling */
         if (twc__poll_deadlocks(s, m, &g, out, nout, &cap)) goto done;
@@ -234,6 +236,19 @@ done:
     free(T.wak); free(a.start); free(a.to); free(csize); free(cmin); free(cself);
     twc__wgraph_free(&g);
     if (rc) { twc__deadlocks_free(*out, *nout); *out = NULL; *nout = 0; }
+    return rc;
+}
+
+int twc__find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *nout)
+{
+    return find_deadlocks(s, m, out, nout, 1);
+}
+
+int twc__deadlock_candidates(struct twc_session *s, const struct model *m, size_t *n)
+{
+    struct deadlock *d = NULL;
+    int rc = find_deadlocks(s, m, &d, n, 0);
+    twc__deadlocks_free(d, *n);
     return rc;
 }
 

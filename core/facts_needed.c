@@ -151,16 +151,15 @@ static int needs_kernel_waits(struct twc_session *s, const struct model *m, uint
  * alerts" either way, and a server whose threads nobody named (apache's libapr workers) is not
  * stopped at every look. Facts that can make a deadlock (a lock or condvar the adapter never
  * saw) come from kernel waits, asked about before this. Both analyses run again for the
- * command itself, so this costs one more analysis when the frames would name something; the
+ * command itself, so this costs one more analysis when the frames would name something (the
+ * deadlocks unproven: the command's own proof lets a live target run for its second sample, and
+ * a candidate the proof would drop is one too many here, never one too few); the
  * alerts are taken with both thresholds at poll_ms, the lower, so that no alert the command
  * could raise is missed here. */
 static int verdicts_to_show(struct twc_session *s, uint32_t poll_ms)
 {
-    struct deadlock *d = NULL;
     size_t nd = 0;
-    if (twc__find_deadlocks(s, &s->now, &d, &nd)) return 1;
-    twc__deadlocks_free(d, nd);
-    if (nd) return 1;
+    if (twc__deadlock_candidates(s, &s->now, &nd) || nd) return 1;
     char err[160];
     if (twc__need_events(s, err, sizeof err)) return 1;
     struct alert *al = NULL;

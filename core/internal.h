@@ -326,6 +326,9 @@ uint32_t twc__wait_res_idx(const struct model *m, const struct mtask *t);
  * leads to starts a new run, in table order. Returns the number of entries. */
 size_t twc__chain_by_holders(const struct model *m, const struct derived *d, const uint8_t *cls, struct dl_entry *out);
 int twc__find_deadlocks(struct twc_session *s, const struct model *m, struct deadlock **out, size_t *n);
+/* how many deadlocks one sample shows, unproven: live, the target is not let run for a second
+ * sample (a question asked before the command, which proves them itself) */
+int twc__deadlock_candidates(struct twc_session *s, const struct model *m, size_t *n);
 void twc__deadlocks_free(struct deadlock *d, size_t n);
 /* append *d to out (n used, cap allocated); -1 when out of memory (d is then not owned) */
 int twc__deadlock_add(struct deadlock **out, size_t *n, size_t *cap, struct deadlock *d);
