@@ -6,6 +6,7 @@
 # not exist (make test builds it first). Each check names the behaviour it pins down.
 set -u
 cd "$(dirname "$(readlink -f "$0")")/../.."
+. tests/lib/why_failed.sh
 PRE=$PWD/build/lib/libtw-pthread.so
 BIN=build/tests/pthread
 TW=build/bin/tw
@@ -20,9 +21,7 @@ bad() { fail=$((fail + 1)); echo "FAIL  $1${2:+: $2}"; }
 skip() { bad "$1" "build/bin/tw is not built (make all builds it)"; }
 check() { # NAME COMMAND... : ok when the command succeeds
     local name=$1; shift
-    # a failure says why: its FAIL lines first (a script's ok lines may follow them), else the end
-    if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else
-        bad "$name" "$( (grep -m3 'FAIL' "$TMP/check.out" || tail -3 "$TMP/check.out") | tr '\n' ' ' | cut -c1-900)"; fi
+    if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else bad "$name" "$(why_failed "$TMP/check.out")"; fi
 }
 # start NAME [ENV=VAL...] [-- ARGS]: runs BIN/NAME under the preload, waits for its ready line; sets PID
 start() {

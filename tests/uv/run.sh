@@ -6,6 +6,7 @@
 # libuv program instrumented only through LD_PRELOAD + TW_UV=1 must behave exactly as without.
 set -u
 cd "$(dirname "$(readlink -f "$0")")/../.."
+. tests/lib/why_failed.sh
 TW=build/bin/tw
 DUMP=build/tests/pthread/regdump
 TMP=$(mktemp -d -t twuv.XXXXXX)
@@ -17,9 +18,7 @@ ok() { pass=$((pass + 1)); echo "ok    $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL  $1${2:+: $2}"; }
 check() {
     local name=$1; shift
-    # a failure says why: its FAIL lines first (a script's ok lines may follow them), else the end
-    if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else
-        bad "$name" "$( (grep -m3 'FAIL' "$TMP/check.out" || tail -3 "$TMP/check.out") | tr '\n' ' ' | cut -c1-900)"; fi
+    if "$@" >"$TMP/check.out" 2>&1; then ok "$name"; else bad "$name" "$(why_failed "$TMP/check.out")"; fi
 }
 
 # ---- a plain libuv program through LD_PRELOAD
