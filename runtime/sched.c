@@ -39,10 +39,12 @@ void twrt__spin_lock_slow(twrt_spin *s)
     }
 }
 
-/* noinline: a task may migrate between workers across a switch, so the TLS address must be
- * computed afresh after every switch, never cached by the compiler in the caller. */
-__attribute__((noinline)) struct twrt_worker *twrt__worker(void) { return tls_worker; }
-__attribute__((noinline)) struct twrt_task *twrt__current(void)
+/* noipa: a task may migrate between workers across a switch, so the TLS address must be
+ * computed afresh after every switch, never cached by the compiler in the caller (nor the
+ * call's result reused: the library is built with -fno-semantic-interposition, which lets the
+ * compiler analyse its own functions across calls). */
+__attribute__((noipa)) struct twrt_worker *twrt__worker(void) { return tls_worker; }
+__attribute__((noipa)) struct twrt_task *twrt__current(void)
 {
     struct twrt_worker *w = tls_worker;
     return w ? w->current : NULL;

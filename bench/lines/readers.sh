@@ -36,7 +36,7 @@ if grep -q ready "$out"; then
   rss=$(awk '/memfd:turbowish/{m=1} m&&/^Rss:/{print $2*1024; exit}' /proc/$pid/smaps)
   echo "\"region_touched_100k_tasks_1m_events_bytes\": {\"median\": ${rss:-0}, \"p999\": ${rss:-0}},"
 fi
-kill -9 $pid 2>/dev/null; rm -f "$out"
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$out"
 # The reader's cost on a live region (issue 21 point 6): `tw tasks --json` on a healthy program
 # (examples/hello: nothing for the threads' facts to change, so the target is never stopped) and
 # on one whose task is blocked inside its poll (examples/blocking-in-poll: every thread stopped
