@@ -278,7 +278,7 @@ int twc__cmd_task(struct twc_session *s, const struct model *m, uint64_t id, con
     struct tw_task_rec rec;
     if (twc__read_task_rec(s, t, &rec) == 0) {
         text_hist(b, "poll time", rec.poll_hist);
-        twc__text_poll_lines(s, b, t, rec.max_poll_us);
+        twc__text_poll_lines(s, b, t, &rec);
         text_hist(b, "ready-wait", rec.ready_hist);
     }
     if (s->events_loaded) { twc__sb_puts(b, "  recent events:\n"); recent_events(s, b, t->id, 0, 10); }

@@ -175,6 +175,7 @@ void twc__task_from_rec(struct mtask *t, const struct tw_task_rec *r)
     for (int i = TW_HIST_BUCKETS; i > 0; i--) if (r->poll_hist[i - 1]) { t->hist_top = (uint8_t)i; break; }
     t->max_poll_us = r->max_poll_us;
     t->max_ran_us = r->max_ran_us;
+    t->longest_ran_us = r->longest_ran_us;
     memcpy(t->attrs, r->attrs, sizeof t->attrs);
     if (r->seq & 1) t->torn = 1;
     if (t->state > TW_TASK_DONE) { t->torn = 1; t->state = TW_TASK_FREE; }

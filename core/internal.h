@@ -42,7 +42,8 @@ struct mtask {
     struct medge edges[TW_MAX_EDGES];
     uint8_t hist_top;        /* 1 + highest non-empty poll-time bucket, 0 = none */
     uint32_t max_poll_us;    /* longest poll the record knows of (not rewound by history) */
-    uint32_t max_ran_us;     /* longest poll's time not preempted, a lower bound (ABI 1.4), 0 = none */
+    uint32_t max_ran_us;     /* most of any one poll not preempted, a lower bound (ABI 1.4), 0 = none */
+    uint32_t longest_ran_us; /* the longest poll's own time not preempted (ABI 1.7), 0 = not measured */
     uint32_t blocked_poll;   /* 1 + index of the lent fact of its worker blocked in the kernel (kernel_waits.c), 0 none */
     uint8_t outer_blocked;   /* its poll runs another task's poll (a LocalSet) that is blocked in the kernel */
     uint8_t kernel_wait;     /* its wait is a lent kernel fact (kernel_waits.c), not the region's: the region has it polling */
@@ -249,7 +250,7 @@ int twc__long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_
                  uint64_t lp_ns, struct poll_figure *f);
 /* Why a wall-only figure may include preemption, for messages: "a core records no ..." */
 const char *twc__preemption_unknown_why(const struct twc_session *s);
-void twc__text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, uint32_t max_poll_us);
+void twc__text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, const struct tw_task_rec *rec);
 void twc__json_poll_fields(struct twc_session *s, struct sbuf *b, const struct mtask *t);
 
 /* figures.c: times as of the moment shown. twc__reading_now_raw is the moment of reading (live) or

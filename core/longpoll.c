@@ -113,11 +113,24 @@ int twc__long_poll_of(struct twc_session *s, const struct mtask *t, uint64_t ev_
     return 0;
 }
 
+/* The longest poll's own time not preempted, when the record ties it to that poll (ABI 1.7 on):
+ * > 0 measured, 0 not measured, -1 unknown (an older region, or a view not of the present). */
+static int64_t longest_poll_ran_us(const struct twc_session *s, uint32_t recorded)
+{
+    if (!s->at_now || s->facts || s->hdr.abi_minor < 7) return -1;
+    return recorded;
+}
+
 /* tw task: the poll in progress and the longest poll, each with what is known of preemption:
  *   polling for 2.31s, at least 1.02s of it not preempted
- *   longest poll: 150.7ms, at least 10.1ms of it not preempted */
-void twc__text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, uint32_t max_poll_us)
+ *   longest poll: 150.7ms, at least 10.1ms of it not preempted
+ * max_ran_us is the most of any one poll not preempted, so it is told as the longest poll's only
+ * when the record says it is that poll's; otherwise on a line of its own:
+ *   longest poll: 3.79s (not measured: may include preemption or a reader's stop)
+ *   most of a poll not preempted: at least 1.0us */
+void twc__text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mtask *t, const struct tw_task_rec *rec)
 {
+    uint32_t max_poll_us = rec->max_poll_us;
     if (s->at_now && t->state == TW_TASK_POLLING && !t->torn) {
         uint64_t w; int64_t r;
         twc__current_poll(s, t, &w, &r);
@@ -126,14 +139,21 @@ void twc__text_poll_lines(struct twc_session *s, struct sbuf *b, const struct mt
         else twc__sb_printf(b, " (may include preemption: %s)\n", twc__preemption_unknown_why(s));
     }
     if (!max_poll_us) return;
+    int64_t own = longest_poll_ran_us(s, rec->longest_ran_us);
     twc__sb_puts(b, "  longest poll: "); twc__sb_dur(b, max_poll_us * 1000ull);
-    if (t->max_ran_us) { twc__sb_puts(b, ", at least "); twc__sb_dur(b, t->max_ran_us * 1000ull); twc__sb_puts(b, " of it not preempted"); }
-    else if (max_poll_us >= TW_MEASURED_POLL_US) twc__sb_puts(b, " (not measured: may include preemption)");
+    if (own > 0) { twc__sb_puts(b, ", at least "); twc__sb_dur(b, (uint64_t)own * 1000); twc__sb_puts(b, " of it not preempted"); }
+    else if (max_poll_us >= TW_MEASURED_POLL_US && (own == 0 || !t->max_ran_us))
+        twc__sb_puts(b, " (not measured: may include preemption or a reader's stop)");
     twc__sb_puts(b, "\n");
+    if (t->max_ran_us > (own > 0 ? (uint64_t)own : 0)) {
+        twc__sb_puts(b, "  most of a poll not preempted: at least "); twc__sb_dur(b, t->max_ran_us * 1000ull); twc__sb_puts(b, "\n");
+    }
 }
 
 /* tw task --json: "poll_ns" and "poll_ran_ns" (the poll in progress, null when not polling or,
- * for the second, unknown) and "max_poll_ran_ns" (null when nothing was measured). */
+ * for the second, unknown), "max_poll_ran_ns" (the most of any one poll not preempted, null when
+ * nothing was measured) and "longest_poll_ran_ns" (the longest poll's own, null when that poll
+ * was not measured or the region is older than ABI 1.7). */
 void twc__json_poll_fields(struct twc_session *s, struct sbuf *b, const struct mtask *t)
 {
     uint64_t w = 0; int64_t r = -1;
@@ -143,4 +163,7 @@ void twc__json_poll_fields(struct twc_session *s, struct sbuf *b, const struct m
     if (r >= 0) twc__sb_printf(b, ",\"poll_ran_ns\":%lld", (long long)r); else twc__sb_puts(b, ",\"poll_ran_ns\":null");
     if (t->max_ran_us && s->at_now) twc__sb_printf(b, ",\"max_poll_ran_ns\":%llu", (unsigned long long)t->max_ran_us * 1000ull);
     else twc__sb_puts(b, ",\"max_poll_ran_ns\":null");
+    int64_t own = longest_poll_ran_us(s, t->longest_ran_us);
+    if (own > 0) twc__sb_printf(b, ",\"longest_poll_ran_ns\":%llu", (unsigned long long)own * 1000ull);
+    else twc__sb_puts(b, ",\"longest_poll_ran_ns\":null");
 }

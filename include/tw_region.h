@@ -26,7 +26,7 @@
 #define TW_MAGIC "TURBOWSH"      /* 8 bytes at offset 0, no terminator */
 #define TW_BYTE_ORDER_MARK 0x01020304u
 #define TW_ABI_MAJOR 1
-#define TW_ABI_MINOR 6      /* 1.1: header.backtrace (was padding), stack table in use;
+#define TW_ABI_MINOR 7      /* 1.1: header.backtrace (was padding), stack table in use;
                              * 1.2: tw_res_rec.wake_state (wakes in flight);
                              * 1.3: header.orders (lock-order edge table), header.overflow,
                              * TW_EVF_TRY / TW_EVF_TIMED_LOCK on TW_EV_ACQUIRE;
@@ -34,7 +34,8 @@
                              * tw_task_rec.max_ran_us, tw_ring_desc.sched_wait_ns (a poll's
                              * time not preempted), tw_control.reader_stops;
                              * 1.5: TW_EVF_WAKER on a wait's first and last events;
-                             * 1.6: a POLL_END that also begins a channel wait (TW_EVF_KIND) */
+                             * 1.6: a POLL_END that also begins a channel wait (TW_EVF_KIND);
+                             * 1.7: tw_task_rec.longest_ran_us (was padding) */
 
 /* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
 
@@ -259,7 +260,10 @@ struct tw_task_rec {
     uint32_t max_ran_us;     /* longest poll so far not counting the time its thread waited in a run
                               * queue (preempted), in microseconds: a lower bound, measured for polls
                               * of TW_MEASURED_POLL_US and more (docs/alerts/long_poll.md); 0 = none */
-    uint32_t pad2;
+    /* ABI 1.7 (was padding, always 0): the time not preempted of the poll max_poll_us measures,
+     * 0 when that poll was not measured (shorter than TW_MEASURED_POLL_US, /proc unreadable, or
+     * a reader stopped the process during it). max_ran_us may come from another poll. */
+    uint32_t longest_ran_us;
 };
 #define TW_TASK_REC_SIZE_1_3 offsetof(struct tw_task_rec, max_ran_us) /* before ABI 1.4 (readers accept it) */
 #define TW_MEASURED_POLL_US 5000u  /* polls at least this long get their preemption measured */

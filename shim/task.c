@@ -224,8 +224,10 @@ TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome, int sam
     if (old == TW_TASK_POLLING) {
         r->busy += d;
         r->poll_hist[tw__hist_bucket(ns)]++;
-        if (TW_UNLIKELY(ns >= 1000ull * (r->max_poll_us + 1ull)))
+        if (TW_UNLIKELY(ns >= 1000ull * (r->max_poll_us + 1ull))) {
             r->max_poll_us = ns / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(ns / 1000);
+            r->longest_ran_us = ran_us;
+        }
         if (TW_UNLIKELY(ran_us > r->max_ran_us))
             r->max_ran_us = ran_us;
     }

@@ -62,4 +62,10 @@ id=$(build/bin/tw tasks --pid "$LP" --json | json '[t["id"] for t in j["tasks"] 
 ran=$(build/bin/tw task "$id" --pid "$LP" --json | json 'j["task"].get("max_poll_ran_ns") or 0')
 [ "$ran" -lt 1000000000 ] || fail "a 3 s gdb stop counted as the blocker's poll: longest poll not preempted $ran ns"
 build/bin/tw alerts --pid "$LP" | grep -E 'long_poll.*blocking-io.*[0-9]{4}\.[0-9] ms' && fail "long_poll counts gdb's stop"
+# the longest poll is the one gdb stopped: its wall time is told, never another poll's figure as its own
+tj=$(build/bin/tw task "$id" --pid "$LP" --json)
+echo "$tj" | json 'j["task"]["max_poll_ns"] >= 3000000000 and j["task"]["longest_poll_ran_ns"] is None' >/dev/null \
+  || fail "the 3 s poll gdb stopped is not the longest, or is told as measured: $(echo "$tj" | head -c 400)"
+build/bin/tw task "$id" --pid "$LP" | grep -E 'longest poll: [0-9.]+s \(not measured' >/dev/null \
+  || fail "tw task does not say the longest poll was not measured: $(build/bin/tw task "$id" --pid "$LP" | grep -A1 'longest poll')"
 ok "a 3 s gdb stop in the middle of a poll is not the task's: longest poll not preempted $ran ns"
