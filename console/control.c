@@ -5,6 +5,7 @@
  * the target's idle workers wait on through their own mapping. Never SIGSTOP, never ptrace. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,11 +33,9 @@ static int64_t ctl_write(void *ctx, uint64_t addr, const void *buf, uint64_t len
     return (int64_t)len;
 }
 
-int ctl_attach(struct tw_target *t, char *err, size_t n) {
-    if (t->kind != TGT_PID || t->attach_only || t->region_fd < 0) {
-        snprintf(err, n, "pause and resume need a live process with a TurboWish region (--pid)");
-        return TWC_EUSAGE;
-    }
+/* Map the control area read-write (once per target). */
+static int ctl_map_area(struct tw_target *t, char *err, size_t n) {
+    if (t->ctl_map) return 0;
     struct tw_header h;
     if (tgt_read_region(t, 0, &h, sizeof h) != (int64_t)sizeof h || memcmp(h.magic, TW_MAGIC, 8) != 0) {
         snprintf(err, n, "the region header cannot be read");
@@ -64,8 +63,43 @@ int ctl_attach(struct tw_target *t, char *err, size_t n) {
     t->ctl_len = len;
     t->ctl_base = base;
     t->control_offset = h.control_offset;
+    t->ctl_abi_minor = h.abi_minor;
+    return 0;
+}
+
+int ctl_attach(struct tw_target *t, char *err, size_t n) {
+    if (t->kind != TGT_PID || t->attach_only || t->region_fd < 0) {
+        snprintf(err, n, "pause and resume need a live process with a TurboWish region (--pid)");
+        return TWC_EUSAGE;
+    }
+    int st = ctl_map_area(t, err, n);
+    if (st) return st;
     twc_set_writer(t->s, ctl_write, t);
     return 0;
+}
+
+/* The counts of stops in the control area (tw_region.h), by atomic adds on our mapping: two
+ * consoles looking at once must not lose each other's adds (a lost stopped_us would let the shim
+ * count a stop as the poll's own time). Best effort: a region we cannot map keeps its counts. */
+static uint32_t *control_u32(struct tw_target *t, size_t field) {
+    return (uint32_t *)((char *)t->ctl_map + (t->control_offset - t->ctl_base) + field);
+}
+
+void ctl_stop_begins(struct tw_target *t) {
+    char err[TW_ERRLEN];
+    if (t->region_fd < 0 || ctl_map_area(t, err, sizeof err) || t->ctl_abi_minor < 4) return;
+    __atomic_fetch_add(control_u32(t, offsetof(struct tw_control, reader_stops)), 1, __ATOMIC_ACQ_REL);
+}
+
+void ctl_stop_ends(struct tw_target *t, uint64_t stopped_ns) {
+    if (!t->ctl_map || t->ctl_abi_minor < 4) return;
+    if (t->ctl_abi_minor >= 7) {
+        /* rounded up, and a microsecond more: an understated stop would be counted as the poll's */
+        uint32_t us = (uint32_t)(stopped_ns / 1000 + 2);
+        __atomic_fetch_add(control_u32(t, offsetof(struct tw_control, stopped_us)), us, __ATOMIC_ACQ_REL);
+        __atomic_fetch_add(control_u32(t, offsetof(struct tw_control, timed_stops)), 1, __ATOMIC_ACQ_REL);
+    }
+    __atomic_fetch_add(control_u32(t, offsetof(struct tw_control, reader_stops)), 1, __ATOMIC_ACQ_REL);
 }
 
 void ctl_detach(struct tw_target *t) {
@@ -92,7 +126,7 @@ void ctl_kick(struct tw_target *t, uint32_t before) {
 
 int ctl_request(struct tw_target *t, const char *op, uint32_t id, int json, char **out, char *err, size_t n) {
     int st;
-    if (!t->ctl_map && (st = ctl_attach(t, err, n))) return st;
+    if ((st = ctl_attach(t, err, n))) return st;
     char line[64];
     snprintf(line, sizeof line, "%s %u%s", op, id, json ? " --json" : "");
     uint32_t g = ctl_generation(t);

@@ -33,21 +33,6 @@ static void lend(struct tw_target *t, int st, const struct twc_facts *f, void *s
     if (storage) twa_release(storage);
 }
 
-/* The collector stops the target: say so in the region's control area (reader_stops, odd while
- * stopped), so the shim does not take a poll that spanned the stop for a long one. Best effort:
- * a region opened read-only keeps its count. */
-static void count_stop(struct tw_target *t)
-{
-    struct tw_header h;
-    uint32_t n;
-    if (pread(t->region_fd, &h, sizeof h, 0) != (ssize_t)sizeof h || h.abi_minor < 4 || !h.control_offset) return;
-    off_t at = (off_t)(h.control_offset + offsetof(struct tw_control, reader_stops));
-    if (pread(t->region_fd, &n, sizeof n, at) == (ssize_t)sizeof n) {
-        n++;
-        if (pwrite(t->region_fd, &n, sizeof n, at) != (ssize_t)sizeof n) return;
-    }
-}
-
 static uint64_t mono_ns(void)
 {
     struct timespec ts;
@@ -63,11 +48,13 @@ static void collect_live(twc_session *s, void *ctx)
     void *storage = NULL;
     char err[TW_ERRLEN];
     memset(&f, 0, sizeof f);
+    /* the control area says a stop is under way, then how long it was (the whole window: the
+     * threads were let go one by one before `to`), so the shim takes it off a poll it crossed */
+    ctl_stop_begins(t);
     uint64_t from = mono_ns();
-    count_stop(t);
     int st = twa_collect_pid(t->pid, 1, &f, &storage, err, sizeof err);
-    count_stop(t);
     uint64_t to = mono_ns();
+    ctl_stop_ends(t, to - from);
     twc_set_reader_stop(s, from, to);
     if (getenv("TW_SHOW_STOPS")) { /* when and why the target was stopped, for people */
         char why[200];

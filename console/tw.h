@@ -43,6 +43,7 @@ struct tw_target {
     size_t ctl_len;
     uint64_t ctl_base;          /* region offset of ctl_map[0] */
     uint64_t control_offset;
+    uint16_t ctl_abi_minor;     /* the region's, read when ctl_map was made */
     struct tw_symbols *sym;     /* modules of the target, read for the first stack frame shown */
 };
 
@@ -90,6 +91,9 @@ int file_open(struct tw_target *t, char *err, size_t n);
 /* control.c: pause/resume through a shared writable mapping of the control area */
 int ctl_attach(struct tw_target *t, char *err, size_t n);
 void ctl_detach(struct tw_target *t);
+/* Around a stop of the target (ptrace): say so in the control area, and how long it lasted. */
+void ctl_stop_begins(struct tw_target *t);
+void ctl_stop_ends(struct tw_target *t, uint64_t stopped_ns);
 void ctl_kick(struct tw_target *t, uint32_t before);
 uint32_t ctl_generation(struct tw_target *t);
 /* Run pause/resume ID and wake the runtime. */

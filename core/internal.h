@@ -157,6 +157,8 @@ struct twc_session {
     /* view */
     uint64_t read_now;        /* raw "now" of the present model's figures (figures.c) */
     uint64_t stop_from_ns, stop_to_ns;   /* the frontend's own stop of the target (longpoll.c) */
+    const char *poll_unknown_why;        /* why the last twc__current_poll could not tell, when not the
+                                          * session's general reason (longpoll.c) */
     uint64_t image_realtime_ns;          /* when the core file was written, if known (figures.c) */
     int at_now; size_t at_idx; /* model shown = after events[at_idx] */
     struct model view; int view_valid;

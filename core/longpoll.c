@@ -8,28 +8,42 @@
  * and leaves its thread's count in the ring directory (ring_desc.sched_wait_ns); for a poll in
  * progress a live reader takes the count now (and bounds the wait the kernel has not counted
  * yet: a thread queued right now). A reader that stops the process (ptrace) counts itself in
- * control.reader_stops, and the shim leaves a poll that spanned a stop unmeasured. A core or
+ * control.reader_stops; `tw` also adds how long it held it (control.stopped_us, ABI 1.7), and
+ * the shim takes that off a poll that spanned the stop. A poll that spanned a debugger's stop,
+ * whose length nobody knows, is left unmeasured. A core or
  * snapshot holds no such count, nor does a rewound view: there only wall time is known, and it
  * counts against a task only from a second on, with a message that says it may include
  * preemption. */
 #include <stdio.h>
+#include <string.h>
 #include "internal.h"
 
 #define UNMEASURED_MIN_NS 1000000000ull
 
-/* The run-queue time thread tid had when it last measured a poll (0: never, count from its
- * start, which can only overstate the preemption). */
-static uint64_t measured_base(struct twc_session *s, uint32_t tid)
+/* Thread tid's ring directory entry as of its last measured poll: its run-queue time then
+ * (0: never, count from its start, which can only overstate the preemption) and, from ABI 1.7,
+ * the control area's stop counts then. */
+static void measured_base(struct twc_session *s, uint32_t tid, struct tw_ring_desc *base)
 {
     const struct tw_table_desc *rt = &s->hdr.rings;
-    uint64_t base = 0;
-    if (s->facts || s->hdr.abi_minor < 4) return 0;
+    memset(base, 0, sizeof *base);
+    if (s->facts || s->hdr.abi_minor < 4) return;
     for (uint32_t i = 0; i < rt->count; i++) {
         struct tw_ring_desc d;
         if (twc__src_read(s, rt->offset + (uint64_t)i * rt->stride, &d, sizeof d)) break;
-        if (d.seq == 1 && d.os_tid == tid) base = d.sched_wait_ns;
+        if (d.seq == 1 && d.os_tid == tid) *base = d;
     }
-    return base;
+}
+
+/* What readers held the process stopped since the thread's baseline, in ns, from the control
+ * area (ABI 1.7): -1 when a stop since was not timed (a debugger's, or one under way). It can
+ * count stops before the poll began too, which only understates the poll. */
+static double stopped_since(struct twc_session *s, const struct tw_ring_desc *base)
+{
+    struct tw_control c;
+    if (twc__src_read(s, s->hdr.control_offset, &c, sizeof c)) return -1;
+    if ((c.reader_stops & 1) || c.reader_stops - base->stops_base != 2 * (c.timed_stops - base->timed_base)) return -1;
+    return (double)(c.stopped_us - base->stopped_us_base) * 1000.0;
 }
 
 void twc_set_reader_stop(twc_session *s, uint64_t from_ns, uint64_t to_ns)
@@ -49,18 +63,26 @@ void twc__current_poll(struct twc_session *s, const struct mtask *t, uint64_t *w
 {
     *wall_ns = s->read_now > t->state_ts ? twc__dur_ns(s, s->read_now - t->state_ts) : 0;
     *ran_ns = -1;
+    s->poll_unknown_why = NULL;
     double wait = twc__thread_queue_wait_ns(s, t->os_tid), queued_now = twc__thread_uncounted_wait_ns(s, t->os_tid);
     if (wait < 0 || queued_now < 0) return;
     wait += queued_now;
-    /* neither a run queue nor the poll held the thread while we had it stopped */
-    double preempted = wait - (double)measured_base(s, t->os_tid) +
-                       own_stop_within(s, (double)twc__raw_to_ns(s, t->state_ts), (double)twc__raw_to_ns(s, s->read_now));
+    struct tw_ring_desc base;
+    measured_base(s, t->os_tid, &base);
+    /* neither a run queue nor the poll held the thread while a reader had it stopped: from
+     * ABI 1.7 the control area counts every timed stop (ours included), before it only ours */
+    double stopped = s->hdr.abi_minor >= 7 && s->hdr.control_offset
+                         ? stopped_since(s, &base)
+                         : own_stop_within(s, (double)twc__raw_to_ns(s, t->state_ts), (double)twc__raw_to_ns(s, s->read_now));
+    if (stopped < 0) { s->poll_unknown_why = "a debugger stopped the process since its thread last measured a poll"; return; }
+    double preempted = wait - (double)base.sched_wait_ns + stopped;
     if (preempted < 0) preempted = 0;
     *ran_ns = (double)*wall_ns > preempted ? (int64_t)((double)*wall_ns - preempted) : 0;
 }
 
 const char *twc__preemption_unknown_why(const struct twc_session *s)
 {
+    if (s->poll_unknown_why) return s->poll_unknown_why;
     if (!s->at_now) return "a rewound view knows no run-queue times";
     if (s->flags & TWC_LIVE) return "the kernel's run-queue times could not be read";
     return "a core or snapshot records no run-queue times";

@@ -35,7 +35,9 @@
                              * time not preempted), tw_control.reader_stops;
                              * 1.5: TW_EVF_WAKER on a wait's first and last events;
                              * 1.6: a POLL_END that also begins a channel wait (TW_EVF_KIND);
-                             * 1.7: tw_task_rec.longest_ran_us (was padding) */
+                             * 1.7: tw_task_rec.longest_ran_us (was padding); timed reader stops:
+                             * tw_control.timed_stops and stopped_us, their baselines in
+                             * tw_ring_desc (stops_base was padding) */
 
 /* ---- enumerations (stored as small integers; readers treat unknown values as input errors) ---- */
 
@@ -393,11 +395,15 @@ struct tw_ring_desc {
     uint64_t dropped;        /* events this thread did not keep: with TW_LOG_EVENTS=0 (capacity 0)
                                 every event it records is counted here, not in a ring */
     uint32_t name;           /* arena offset of the thread name, 0 = none */
-    uint32_t pad;
+    uint32_t stops_base;     /* ABI 1.7 (was padding): control.reader_stops when this thread last
+                              * measured a poll (or attached its ring) */
     /* ABI 1.4 (inside the 64-byte stride every shim used: 0 in older regions): */
     uint64_t sched_wait_ns;  /* the thread's time waiting in a run queue (kernel schedstat) when it
                               * last measured a poll; 0 = never (count from the thread's start).
                               * What a poll in progress was preempted is at most now's minus this */
+    /* ABI 1.7 (the last bytes of the 64-byte stride): control.timed_stops and control.stopped_us
+     * at the same moment as stops_base */
+    uint32_t timed_base, stopped_us_base;
 };
 /* Entry i of the ring directory, by the table's stride. The shim lays entries out 64 bytes
  * apart (stride 64 >= sizeof): every thread stores its head on each event, and two heads on one
@@ -421,6 +427,15 @@ struct tw_control {
                               * poll that ended after it changed is not measured by the shim (its
                               * wall time holds the stop: docs/alerts/long_poll.md). Untrusted */
     struct { uint32_t state, op, task, pad; } slot[TW_CONTROL_SLOTS];
+    /* ABI 1.7: a reader that knows how long it held the process stopped (tw: it stops and lets go
+     * itself) adds that time, rounded up, to stopped_us and 1 to timed_stops, both with atomic
+     * adds and before its second reader_stops add. When reader_stops grew by twice what
+     * timed_stops grew since a thread's baseline, every stop since is timed, and the shim takes
+     * stopped_us's growth off the poll's wall time instead of leaving the poll unmeasured. A
+     * debugger that cannot tell when it lets go (gdb, lldb) adds 2 to reader_stops alone.
+     * Untrusted: a wrong stopped_us can only lower a figure, and the shim clamps it at 0. */
+    uint32_t timed_stops;
+    uint32_t stopped_us;     /* wraps: only differences are read */
 };
 
 /* header.snapshot_flags: the copy was taken from a running process, so it may be a few

@@ -20,7 +20,9 @@ struct tw_tls {
     int attaching;           /* finding a ring now: a signal handler's event meanwhile is counted */
     int creating;            /* creating the region now: a signal handler must not wait for it */
     uint32_t tid;            /* this thread's kernel id, cached (0 until first needed) */
-    uint32_t reader_stops;   /* control.reader_stops when this thread last measured a poll */
+    /* control.reader_stops, timed_stops and stopped_us when this thread last measured a poll
+     * (mirrored in its ring directory entry for readers) */
+    uint32_t reader_stops, timed_stops, stopped_us;
     /* The task this thread recorded for last and its record: a poll's events all concern one
      * task, and the lookup's chain of dependent loads (region, table, slot) is most of an
      * event's cost beyond the clock read. Cleared with the rest by the fork child. */

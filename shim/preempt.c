@@ -52,21 +52,32 @@ uint32_t tw__poll_ran_us(uint64_t wall_ns)
     int64_t wait = sched_wait_ns();
     if (wait < 0)
         return 0; /* unknown: readers fall back to wall time, and say it may include preemption */
-    /* a reader stopped the process since this thread's last measurement (a debugger, `tw`
-     * collecting frames): the stop is in the wall time and in no run-queue count, so this
-     * poll's time is not known; the next one is measured against fresh baselines */
+    /* A reader stopped the process since this thread's last measurement (a debugger, `tw`
+     * collecting frames): the stop is in the wall time and in no run-queue count. When every
+     * such stop was timed by its reader, their time comes off too; otherwise this poll's time
+     * is not known. The next one is measured against fresh baselines either way. */
     struct tw_header *h = tw__hdr();
     struct tw_control *c = h ? (struct tw_control *)(tw__base() + h->control_offset) : NULL;
     uint32_t stops = c ? __atomic_load_n(&c->reader_stops, __ATOMIC_ACQUIRE) : 0;
-    int stopped = (stops & 1) || stops != tw_tls_.reader_stops;
+    uint32_t timed = c ? __atomic_load_n(&c->timed_stops, __ATOMIC_ACQUIRE) : 0;
+    uint32_t stopped_us = c ? __atomic_load_n(&c->stopped_us, __ATOMIC_ACQUIRE) : 0;
+    int untimed = (stops & 1) || stops - tw_tls_.reader_stops != 2 * (timed - tw_tls_.timed_stops);
+    uint64_t stopped_ns = (uint64_t)(stopped_us - tw_tls_.stopped_us) * 1000;
     tw_tls_.reader_stops = stops;
+    tw_tls_.timed_stops = timed;
+    tw_tls_.stopped_us = stopped_us;
     struct tw_ring_desc *d = tw_tls_.desc;
     uint64_t base = d ? __atomic_load_n(&d->sched_wait_ns, __ATOMIC_RELAXED) : 0;
     uint64_t preempted = (uint64_t)wait > base ? (uint64_t)wait - base : 0;
-    if (d)
+    if (d) {
         __atomic_store_n(&d->sched_wait_ns, (uint64_t)wait, __ATOMIC_RELAXED);
-    if (stopped)
+        __atomic_store_n(&d->stops_base, stops, __ATOMIC_RELAXED);
+        __atomic_store_n(&d->timed_base, timed, __ATOMIC_RELAXED);
+        __atomic_store_n(&d->stopped_us_base, stopped_us, __ATOMIC_RELAXED);
+    }
+    if (untimed)
         return 0;
-    return to_us(wall_ns > preempted ? wall_ns - preempted : 0);
+    uint64_t not_held = preempted + stopped_ns;
+    return to_us(wall_ns > not_held ? wall_ns - not_held : 0);
 #endif
 }

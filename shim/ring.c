@@ -89,7 +89,12 @@ static int attach(struct tw_tls *l, struct tw_header *h)
         return 0;
     }
     got->os_tid = tw__tid();
-    got->sched_wait_ns = 0; /* a previous thread's run-queue time is no baseline for this one */
+    /* a previous thread's run-queue time and stops are no baseline for this one: the thread's
+     * own (tw_tls_, zero until it measures a poll) are, and readers find them here */
+    got->sched_wait_ns = 0;
+    got->stops_base = l->reader_stops;
+    got->timed_base = l->timed_stops;
+    got->stopped_us_base = l->stopped_us;
     char name[16] = "";
     pthread_getname_np(pthread_self(), name, sizeof name);
     got->name = name[0] ? tw__intern(name) : 0;

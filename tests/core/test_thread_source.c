@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "region_builder.h"
 
@@ -115,4 +116,68 @@ Test(thread_source, the_stock_source_reads_this_process_threads)
     int nobody = 0;
     cr_assert_neq(twc_proc_kthread(&nobody, 1, TWC_KT_TIMES, &k), 0);
     cr_assert_eq(twc_proc_kthreads(&nobody, tids, 64), 0);
+}
+
+/* A poll in progress for 100 ms on thread 100 (ring 0's), a thread running now whose run queue
+ * held it for nothing; the control area says readers stopped the process: for 60 ms that `tw`
+ * timed (ABI 1.7), or for a time nobody knows (a debugger's). */
+static int running_thread(void *ctx, uint32_t tid, unsigned want, struct twc_kthread *k)
+{
+    (void)ctx; (void)want;
+    if (tid != 100) return -1;
+    *k = (struct twc_kthread){ .state = 'R', .in_syscall = 0, .start_ns = 0, .cpu_ns = 1e6, .run_ns = 1e6,
+                               .queue_ns = 0, .since_ran_ns = 0 };
+    return 0;
+}
+static size_t ring_thread(void *ctx, uint32_t *tids, size_t max)
+{
+    (void)ctx;
+    if (max) tids[0] = 100;
+    return 1;
+}
+
+static char *task_polling_100ms(uint32_t stops, uint32_t timed, uint32_t stopped_us)
+{
+    struct rb_sizes sz = { 4, 4, 4, 2, 64, 4096 };
+    rb_init(&R, &sz);
+    struct tw_header *h = rb_hdr(&R);
+    h->pid = 4242;
+    h->anchor_raw = 0;
+    h->anchor_ns = 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t began = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec - 100000000ull;
+    struct tw_task_rec *t = rb_task(&R, 1, "hog", TW_TASK_POLLING);
+    rb_event(&R, 0, began - 1000, TW_EV_SPAWN, 1, 0, 1, 0, TW_TASK_READY, 0);
+    rb_event(&R, 0, began, TW_EV_POLL_BEGIN, 1, 0, 2, TW_TASK_READY, 0, 0);
+    t->version = 2; t->created_ts = began - 1000; t->state_ts = began; t->os_tid = 100; t->polls = 1;
+    struct tw_control *c = (struct tw_control *)((char *)h + h->control_offset);
+    c->reader_stops = stops; c->timed_stops = timed; c->stopped_us = stopped_us;
+    twc_session *s = rb_open(&R, TWC_LIVE);
+    twc_set_thread_source(s, running_thread, ring_thread, NULL);
+    int st;
+    char *o = rb_exec(s, "task 1", &st);
+    cr_assert_not_null(o, "task 1 failed with %d", st);
+    twc_close(s);
+    rb_free(&R);
+    return o;
+}
+
+Test(thread_source, a_poll_in_progress_is_told_without_the_stops_readers_timed)
+{
+    char *o = task_polling_100ms(2, 1, 60000);
+    const char *p = strstr(o, "polling for ");
+    double wall = 0, ran = 0;
+    cr_assert(p && sscanf(p, "polling for %lfms, at least %lfms of it not preempted", &wall, &ran) == 2, "%s", o);
+    cr_assert(wall >= 100 && wall < 1000 && ran <= wall - 60 && ran >= wall - 61, "the timed 60 ms stop: %s", o);
+    free(o);
+    o = task_polling_100ms(2, 0, 0);
+    cr_assert(strstr(o, "(may include preemption: a debugger stopped the process since its thread last measured a poll)"),
+              "a stop nobody timed: %s", o);
+    free(o);
+    o = task_polling_100ms(0, 0, 0);
+    p = strstr(o, "polling for ");
+    cr_assert(p && sscanf(p, "polling for %lfms, at least %lfms of it not preempted", &wall, &ran) == 2 && ran >= wall - 1,
+              "no stop: %s", o);
+    free(o);
 }

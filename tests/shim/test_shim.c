@@ -1083,3 +1083,45 @@ Test(poll, the_polling_task_is_the_runtime_task_in_its_poll_only)
     tw_task_done(b, 0);
     cr_assert_eq(tw_polling_task, 0);
 }
+
+/* A stop whose reader timed it (tw: control.stopped_us, ABI 1.7) comes off a long poll's time
+ * not preempted; one nobody timed (a debugger: reader_stops alone) leaves the poll unmeasured.
+ * Before the timed count, any look by `tw` in the middle of a long poll erased its figure. */
+static struct tw_control *control(void) { return (struct tw_control *)(base() + tw_region->control_offset); }
+static void reader_stop(uint32_t timed_us)
+{
+    struct tw_control *c = control();
+    __atomic_fetch_add(&c->reader_stops, 1, __ATOMIC_ACQ_REL);
+    if (timed_us) {
+        __atomic_fetch_add(&c->stopped_us, timed_us, __ATOMIC_ACQ_REL);
+        __atomic_fetch_add(&c->timed_stops, 1, __ATOMIC_ACQ_REL);
+    }
+    __atomic_fetch_add(&c->reader_stops, 1, __ATOMIC_ACQ_REL);
+}
+
+Test(poll, a_timed_stop_comes_off_the_poll_and_an_untimed_one_leaves_it_unmeasured)
+{
+    tw_task_t t = tw_task_spawn("p", 0, 0);
+    struct tw_task_rec *r = task_by_handle(t);
+    tw_poll_begin(t);
+    usleep(30000);
+    reader_stop(20000);
+    tw_poll_end(t, TW_POLL_PENDING);
+    cr_assert_geq(r->max_poll_us, 30000);
+    cr_assert_gt(r->longest_ran_us, 0, "a timed stop left the poll unmeasured");
+    cr_assert_leq(r->longest_ran_us, r->max_poll_us - 20000, "the stop counted as the poll's: %u of %u us",
+                  r->longest_ran_us, r->max_poll_us);
+    cr_assert_eq(r->max_ran_us, r->longest_ran_us);
+    struct tw_control *c = control();
+    cr_assert_eq(ring(0)->stops_base, c->reader_stops, "readers find the thread's baselines");
+    cr_assert_eq(ring(0)->timed_base, c->timed_stops);
+    cr_assert_eq(ring(0)->stopped_us_base, c->stopped_us);
+    uint32_t first = r->max_ran_us;
+    tw_poll_begin(t);
+    usleep(45000);
+    reader_stop(0);
+    tw_poll_end(t, TW_POLL_PENDING);
+    cr_assert_geq(r->max_poll_us, 45000);
+    cr_assert_eq(r->longest_ran_us, 0, "a stop nobody timed: the longest poll is not measured");
+    cr_assert_eq(r->max_ran_us, first, "the figure of the poll before stays");
+}
