@@ -28,15 +28,12 @@ void twc__blocked_poll_owner(const struct model *m, struct blocked_poll *bp)
     bp->owner_task_holds = 0;
     /* the region says who holds it (the pthread adapter recorded the lock) */
     for (size_t i = 0; bp->object && i < m->nres; i++) {
-        if (m->res[i].address != bp->object) continue;
-        for (size_t k = 0; k < m->ntasks; k++)
-            for (int e = 0; e < TW_MAX_EDGES; e++)
-                if (m->tasks[k].edges[e].res == m->res[i].id &&
-                    (m->tasks[k].edges[e].role == TW_EDGE_HOLD || m->tasks[k].edges[e].role == TW_EDGE_HOLD_SHARED)) {
-                    bp->owner_task = m->tasks[k].id;
-                    bp->owner_task_holds = 1;
-                    return;
-                }
+        const struct mtask *h = m->res[i].address == bp->object ? twc__task_holding(m, m->res[i].id) : NULL;
+        if (h) {
+            bp->owner_task = h->id;
+            bp->owner_task_holds = 1;
+            return;
+        }
     }
     /* else only which task the owner thread is running, if any */
     for (size_t k = 0; bp->owner_tid && k < m->ntasks; k++)
@@ -76,9 +73,33 @@ void twc__blocked_poll_text(const struct blocked_poll *bp, struct sbuf *b)
     if (bp->file && bp->line > 0) twc__sb_printf(b, " at %s:%d", bp->file, bp->line);
 }
 
+/* "blocked_in" of a task blocked in a call the pthread adapter recorded inside its poll: the same
+ * object, from the region alone (the call is the site's, the owner the task the region says holds
+ * the resource; no owner thread) */
+static void json_blocked_in_call(struct twc_session *s, struct sbuf *b, const struct mtask *t)
+{
+    const struct tw_site_rec *site = twc__site_at(s, t->await_site);
+    const struct mres *r = t->wait_kind != TW_WAIT_JOIN ? twc__model_res(&s->now, t->waiting_on) : NULL;
+    char rn[160];
+    twc__sb_printf(b, "{\"thread\":%u,\"call\":", t->os_tid);
+    if (site) twc__sb_json_str(b, twc__str_at(s, site->expr)); else twc__sb_puts(b, "null");
+    twc__sb_printf(b, ",\"timed\":%s,\"object\":%llu,\"name\":", (t->flags & TW_TF_TIMED) ? "true" : "false",
+                   (unsigned long long)(r ? r->address : 0));
+    if (r) twc__sb_json_str(b, twc__res_name(s, r, rn, sizeof rn)); else twc__sb_puts(b, "null");
+    twc__sb_puts(b, ",\"owner\":null,\"held_by_task\":");
+    const struct mtask *holder = r ? twc__task_holding(&s->now, r->id) : NULL;
+    if (holder) twc__sb_printf(b, "%llu", (unsigned long long)holder->id); else twc__sb_puts(b, "null");
+    twc__sb_puts(b, ",\"file\":");
+    if (site && site->line > 0) twc__sb_json_str(b, twc__str_at(s, site->file)); else twc__sb_puts(b, "null");
+    twc__sb_printf(b, ",\"line\":%d,\"func\":", site ? (int)site->line : 0);
+    if (site && site->func) twc__sb_json_str(b, twc__str_at(s, site->func)); else twc__sb_puts(b, "null");
+    twc__sb_puts(b, "}");
+}
+
 void twc__json_blocked_poll(struct twc_session *s, struct sbuf *b, const struct mtask *t)
 {
     const struct blocked_poll *bp = twc__blocked_poll(s, t);
+    if (!bp && twc__task_blocked_in_call(s, t)) { json_blocked_in_call(s, b, t); return; }
     if (!bp) { twc__sb_puts(b, "null"); return; }
     twc__sb_printf(b, "{\"thread\":%u,\"call\":", bp->tid);
     twc__sb_json_str(b, twc__blocked_poll_call(bp));

@@ -127,9 +127,10 @@ static void row(struct twc_session *s, struct sbuf *b, const struct mtask *t, in
     struct sbuf x; twc__sb_init(&x); twc__sb_dur(&x, twc__dur_ns(s, t->busy)); snprintf(busy, sizeof busy, "%s", x.p ? x.p : ""); twc__sb_free(&x);
     twc__sb_dur(&x, twc__dur_ns(s, t->idle)); snprintf(idle, sizeof idle, "%s", x.p ? x.p : ""); twc__sb_free(&x);
     twc__sb_printf(b, "%8llu  %-*.*s  %-7s  %8llu  %9s  %9s  ", (unsigned long long)t->id, namew, namew, twc__task_name(s, t),
-              twc__state_name(t->state), (unsigned long long)t->polls, busy, idle);
+              twc__shown_state(s, t), (unsigned long long)t->polls, busy, idle);
     const struct blocked_poll *bp = t->state == TW_TASK_POLLING ? twc__blocked_poll(s, t) : NULL;
-    if (t->state == TW_TASK_WAITING) twc__text_site(s, b, t->await_site);
+    if (twc__task_blocked_in_call(s, t)) { twc__sb_puts(b, "blocked in "); twc__region_wait_text(s, &s->now, t, b); }
+    else if (t->state == TW_TASK_WAITING) twc__text_site(s, b, t->await_site);
     else if (bp) twc__blocked_poll_text(bp, b);
     else twc__sb_puts(b, "-");
     if (t->paused) twc__sb_puts(b, "  [paused]");
@@ -236,7 +237,7 @@ int twc__cmd_task(struct twc_session *s, const struct model *m, uint64_t id, con
         return 0;
     }
     twc__text_as_of(s, b);
-    twc__sb_printf(b, "task %llu %s: %s%s%s%s\n", (unsigned long long)t->id, twc__task_name(s, t), twc__state_name(t->state),
+    twc__sb_printf(b, "task %llu %s: %s%s%s%s\n", (unsigned long long)t->id, twc__task_name(s, t), twc__shown_state(s, t),
               t->paused ? ", paused" : "", t->torn ? ", TORN (caught mid-update)" : "", (t->flags & TW_TF_DROPPED) ? ", dropped" : "");
     twc__sb_puts(b, "  spawned at ");
     twc__text_site(s, b, t->spawn_site);
@@ -245,6 +246,8 @@ int twc__cmd_task(struct twc_session *s, const struct model *m, uint64_t id, con
     twc__sb_puts(b, ", ready-wait "); twc__sb_dur(b, twc__dur_ns(s, t->scheduled));
     twc__sb_puts(b, ", idle "); twc__sb_dur(b, twc__dur_ns(s, t->idle));
     twc__sb_printf(b, "; wakes %u (%u self), wakers alive %d\n", t->wakes, t->self_wakes, t->wakers_alive);
+    if (twc__task_blocked_in_call(s, t))
+        twc__sb_printf(b, "  its poll has not returned: worker thread %u is blocked in this call\n", t->os_tid);
     if (t->state == TW_TASK_WAITING) {
         twc__sb_printf(b, "  waits (%s%s) at ", twc__wait_kind_name(t->wait_kind), (t->flags & TW_TF_TIMED) ? ", timed" : "");
         twc__text_site(s, b, t->await_site);

@@ -518,6 +518,11 @@ const struct blocked_poll *twc__blocked_poll(const struct twc_session *s, const 
 /* loop_polls.c: an event loop thread (TW_TF_LOOP) waiting, at the present, in a call inside its
  * poll rather than in its loop wait */
 int twc__loop_blocked(const struct twc_session *s, const struct mtask *t);
+int twc__task_blocked_in_call(const struct twc_session *s, const struct mtask *t);
+const struct mtask *twc__task_holding(const struct model *m, uint64_t res_id);
+/* the state a reader shows: "polling" for a task blocked in a call inside its poll */
+const char *twc__shown_state(const struct twc_session *s, const struct mtask *t);
+void twc__region_wait_text(struct twc_session *s, const struct model *m, const struct mtask *t, struct sbuf *b);
 /* Polls nest on one thread: a libuv loop iteration runs a callback, whose task polls inside it
  * (and inside the thread's own task under `tw run`). 1 when a task polls on t's thread inside
  * t's poll or wait (begun later): that innermost poll is the one a blocking call blocks, and

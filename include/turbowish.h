@@ -172,7 +172,10 @@ static inline void tw_poll_end(tw_task_t t, int outcome) { if (TW_ON_()) tw__pol
 static inline void tw_poll_end_blocked(tw_task_t t, tw_res_t r, int kind, uint32_t site, int how, const struct tw_context *ctx)
 { if (TW_ON_()) tw__poll_end_blocked(t, r, kind, site, how, ctx); }
 /* tw_poll_end, saying how: TW_ACQ_SAME_TIME when the poll ends at once after the task's own last
- * event (it suspended right after recording its wait). */
+ * event (it suspended right after recording its wait); TW_POLL_IN_CALL when the poll does not
+ * really end: an adapter (pthread) records a blocking call that a runtime task makes inside its
+ * poll, and its worker thread blocks in it until the next tw_poll_begin (TW_TF_IN_CALL). */
+#define TW_POLL_IN_CALL 128
 static inline void tw_poll_end_how(tw_task_t t, int outcome, int how) { if (TW_ON_()) tw__poll_end_how(t, outcome, how); }
 /* The task finished (dropped = 0) or was cancelled before completing (dropped = 1). Its edges
  * are cleared; the handle is invalid afterwards. */

@@ -35,7 +35,8 @@
                              * time not preempted), tw_control.reader_stops;
                              * 1.5: TW_EVF_WAKER on a wait's first and last events;
                              * 1.6: a POLL_END that also begins a channel wait (TW_EVF_KIND);
-                             * 1.7: tw_task_rec.longest_ran_us (was padding); timed reader stops:
+                             * 1.7: tw_task_rec.longest_ran_us (was padding), TW_TF_IN_CALL;
+                             * timed reader stops:
                              * tw_control.timed_stops and stopped_us, their baselines in
                              * tw_ring_desc (stops_base was padding) */
 
@@ -101,6 +102,12 @@ enum tw_intent_dir { TW_DIR_ACQUIRE = 0, TW_DIR_SEND = 1, TW_DIR_RECV = 2 };
  * is a long_poll. Writers of ABI 1.4 may set it; older readers ignore it. */
 #define TW_TF_LOOP 0x20
 #define TW_TF_LOOP_WAIT 0x40  /* the current wait is the event loop's wait for events (idle, healthy) */
+/* ABI 1.7: the task's poll did not end: an adapter recorded a blocking call the task made inside
+ * it (a pthread lock, a sleep) as a wait, and the task's worker thread is blocked in that call.
+ * Set by a POLL_END given TW_POLL_IN_CALL, cleared by the next POLL_BEGIN. Readers tell such a
+ * wait as "polling, blocked in …" and judge it by blocking_in_poll. A fact of the present: the
+ * history does not carry it. */
+#define TW_TF_IN_CALL 0x80
 
 /* Event types. Trusted events come from the runtime, untrusted from application code. */
 enum tw_event_type {

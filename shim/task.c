@@ -166,7 +166,7 @@ TW_ON void poll_begin_on(struct tw_task_rec *r, int attached, tw_task_t t, int s
     }
     r->state = TW_TASK_POLLING;
     r->os_tid = tw_tls_.tid; /* where it runs now: readers check that thread's CPU time */
-    r->flags &= (uint8_t)~(TW_TF_WOKEN | TW_TF_CTX_VALID);
+    r->flags &= (uint8_t)~(TW_TF_WOKEN | TW_TF_CTX_VALID | TW_TF_IN_CALL);
     r->state_ts = now;
     r->polls++;
     uint32_t v = ++r->version;
@@ -203,9 +203,10 @@ struct poll_wait {
 
 /* same: the poll ends at once after the task's own last event (TW_ACQ_SAME_TIME). w: NULL, or
  * the wait that begins with it (the caller checked the task had none). */
-TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome, int same, const struct poll_wait *w)
+/* how: TW_ACQ_SAME_TIME (the time of the thread's last event), TW_POLL_IN_CALL */
+TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome, int how, const struct poll_wait *w)
 {
-    uint64_t now = tw__now_after(same, r->state_ts);
+    uint64_t now = tw__now_after((how & TW_ACQ_SAME_TIME) != 0, r->state_ts);
     uint8_t old = r->state; /* ours to read: this thread is the record's writer */
     uint64_t d = now - r->state_ts, ns = tw__raw_to_ns(d);
     uint32_t ran_us = 0, prev_site = r->await_site;
@@ -232,6 +233,8 @@ TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome, int sam
             r->max_ran_us = ran_us;
     }
     uint8_t next = outcome == TW_POLL_PENDING && !(r->flags & TW_TF_WOKEN) ? TW_TASK_WAITING : TW_TASK_READY;
+    if (TW_UNLIKELY(how & TW_POLL_IN_CALL) && !(r->flags & TW_TF_ROOT))
+        r->flags |= TW_TF_IN_CALL;
     if (outcome == TW_POLL_COMPLETED)
         next = TW_TASK_DONE;
     r->state = next;
@@ -246,16 +249,16 @@ TW_ON void poll_end_on(struct tw_task_rec *r, int attached, int outcome, int sam
     else
         tw__emit_as(attached, now, TW_EV_POLL_END, 0, (uint16_t)(outcome | next << 8), r->id, 0, v, old);
 }
-TW_SLOW void poll_end_slow(tw_task_t t, int outcome, int same, const struct poll_wait *w)
+TW_SLOW void poll_end_slow(tw_task_t t, int outcome, int how, const struct poll_wait *w)
 {
     struct tw_task_rec *r = tw_task_rec(t);
     if (r)
-        poll_end_on(r, 0, outcome, same, w);
+        poll_end_on(r, 0, outcome, how, w);
 }
 void tw__poll_end(tw_task_t t, int outcome) { TW_HOT_OR_SLOW(poll_end, outcome, 0, NULL); }
 void tw__poll_end_how(tw_task_t t, int outcome, int how)
 {
-    TW_HOT_OR_SLOW(poll_end, outcome, (how & TW_ACQ_SAME_TIME) ? 1 : 0, NULL);
+    TW_HOT_OR_SLOW(poll_end, outcome, how & (TW_ACQ_SAME_TIME | TW_POLL_IN_CALL), NULL);
 }
 
 /* Whether a poll's end may begin task r's wait on res as one event: a channel wait, and the

@@ -155,7 +155,10 @@ static inline int twp_enter_taskless(void)
 
 /* Block/unblock around a real blocking call: the thread's task stops polling (WAITING on what
  * the preceding event said) and starts again when the call returns. */
-static inline void twp_park(tw_task_t t) { tw_poll_end(t, TW_POLL_PENDING); twp_leave(); }
+/* The task waits in a call: its poll ends for the record. A runtime task's poll does not really
+ * end (its worker thread blocks in the call: TW_POLL_IN_CALL, so readers can say so); a thread's
+ * own task (TW_TF_ROOT) is left alone by the shim. */
+static inline void twp_park(tw_task_t t) { tw_poll_end_how(t, TW_POLL_PENDING, TW_POLL_IN_CALL); twp_leave(); }
 static inline void twp_unpark(tw_task_t t) { twp_me.busy = 1; tw_poll_begin(t); }
 
 /* The one shape of every recorded wait: task t (entered with twp_enter) waits at `site` on

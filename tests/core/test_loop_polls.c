@@ -10,9 +10,9 @@
 
 static const struct rb_sizes SZ = { 32, 32, 32, 2, 64, 8192 };
 
-/* thread task 1 "loop" waits since ts 1000 for 300 ms (the clock reads 1 ns per unit) on mutex 7
- * "cfg_lock", held by thread task 2 "holder"; flags are the loop's */
-static char *alerts_of_loop(uint8_t flags, const char *opts)
+/* task 1 "loop" waits since ts 1000 for 300 ms (the clock reads 1 ns per unit) on mutex 7
+ * "cfg_lock", held by thread task 2 "holder"; flags are task 1's; the output of cmd */
+static char *run_on_blocked(uint8_t flags, const char *cmd)
 {
     struct rb R;
     rb_init(&R, &SZ);
@@ -20,7 +20,7 @@ static char *alerts_of_loop(uint8_t flags, const char *opts)
     rb_hdr(&R)->anchor_ns = 0;
     rb_res(&R, 7, "cfg_lock", TW_RES_MUTEX, 1)->available = 0;
     struct tw_task_rec *t = rb_task(&R, 1, "loop", TW_TASK_WAITING);
-    t->flags |= TW_TF_ROOT | flags;
+    t->flags |= flags;
     t->os_tid = 101;
     t->state_ts = 1000;
     rb_wait(t, TW_WAIT_ACQUIRE, 7, rb_site(&R, "/src/loop.c", 30, "pthread_mutex_lock"));
@@ -33,12 +33,43 @@ static char *alerts_of_loop(uint8_t flags, const char *opts)
     rb_event(&R, 1, 1000 + 300000000, TW_EV_POLL_END, 2, 0, 2, TW_TASK_POLLING, 0, 0);
     twc_session *s = rb_open(&R, 0);
     cr_assert(s);
-    char cmd[64];
-    snprintf(cmd, sizeof cmd, "alerts --json%s", opts);
     char *o = rb_ok(s, cmd);
     twc_close(s);
     rb_free(&R);
     return o;
+}
+
+static char *alerts_of_loop(uint8_t flags, const char *opts)
+{
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "alerts --json%s", opts);
+    return run_on_blocked(TW_TF_ROOT | flags, cmd);
+}
+
+/* Under tw run the pthread adapter records a runtime task's blocking call inside its poll as a
+ * wait (TW_TF_IN_CALL, ABI 1.7): the record has the task waiting, but its worker thread is in
+ * the call. It read "waiting … pthread_mutex_lock" and raised nothing, where the same program
+ * without the adapter raised blocking_in_poll. Now it is polling, blocked in the call, and the
+ * alert names the call, the object, its holder and the site. */
+Test(loop_polls, a_runtime_task_blocked_in_a_call_inside_its_poll_is_blocking_in_poll)
+{
+    char *o = run_on_blocked(TW_TF_IN_CALL, "alerts --json");
+    cr_assert(strstr(o, "loop (1) has blocked its worker thread 101 for 300.0 ms inside a poll: blocked in "
+                        "pthread_mutex_lock on cfg_lock held by holder (2) at loop.c:30"), "%s", o);
+    free(o);
+    o = run_on_blocked(TW_TF_IN_CALL, "tasks");
+    cr_assert(strstr(o, "polling") && strstr(o, "blocked in pthread_mutex_lock on cfg_lock held by holder (2) at loop.c:30"), "%s", o);
+    free(o);
+    o = run_on_blocked(TW_TF_IN_CALL, "tasks --json");
+    cr_assert(strstr(o, "\"blocked_in\":{\"thread\":101,\"call\":\"pthread_mutex_lock\",\"timed\":false,"), "%s", o);
+    cr_assert(strstr(o, "\"name\":\"cfg_lock\",\"owner\":null,\"held_by_task\":2,\"file\":\"/src/loop.c\",\"line\":30"), "%s", o);
+    free(o);
+    o = run_on_blocked(0, "alerts --json");   /* an ordinary wait: nothing */
+    cr_assert(!strstr(o, "blocking_in_poll"), "%s", o);
+    free(o);
+    o = run_on_blocked(TW_TF_IN_CALL | TW_TF_ROOT, "alerts --json");   /* a thread's own task never has it */
+    cr_assert(!strstr(o, "blocking_in_poll"), "%s", o);
+    free(o);
 }
 
 Test(loop_polls, a_wait_inside_an_event_loops_poll_is_blocking_in_poll)

@@ -7,7 +7,8 @@
 #    chain ends at a thread entry {"thread","name","running_task"}, saying which task took cfg
 #    is unknown;
 #  - under `tw run` (the pthread adapter records cfg for the task whose poll took it): one chain
-#    m-owner -> cfg -> cfg-writer -> M, certain.
+#    m-owner -> cfg -> cfg-writer -> M, certain; and blocking_in_poll for m-owner, whose worker
+#    thread the adapter's recorded pthread_mutex_lock blocks inside its poll (TW_TF_IN_CALL).
 # From a core every frontend prints the same bytes. One process and one core per mode.
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 need_lldb; need_gdb_plugin
@@ -17,6 +18,17 @@ exe=build/examples/lock-across-await
 # the deadlocks --json line of a debugger's output
 first_json() { echo "$1" | grep -m1 '^{"as_of"'; }
 second_json() { echo "$1" | grep '^{"as_of"' | sed -n 2p; }
+nth_json() { echo "$1" | grep '^{"as_of"' | sed -n "$2"p; }
+
+# check_blocking WHAT ALERTS-JSON: under tw run the adapter recorded m-owner's pthread_mutex_lock
+# inside its poll (TW_TF_IN_CALL): blocking_in_poll names the call, cfg, its holder and the site
+check_blocking() {
+  echo "$2" | jsonq "any(a['kind']=='blocking_in_poll' and a['message'].startswith('m-owner (')
+      and 'has blocked its worker thread' in a['message']
+      and 'blocked in pthread_mutex_lock on cfg held by cfg-writer (' in a['message']
+      and 'at lock-across-await.c:49' in a['message'] for a in j['alerts'])" >/dev/null \
+    || fail "$1: want blocking_in_poll for m-owner in pthread_mutex_lock on cfg: $(echo "$2" | cut -c1-900)"
+}
 
 # check_plain WHAT JSON OWNER-TID OWNER-NAME-as-Python
 check_plain() {
@@ -74,22 +86,28 @@ for _ in $(seq 1 150); do grep -q 'tw-example: ready' "$TW_TMP/run.out" && break
 grep -q 'tw-example: ready' "$TW_TMP/run.out" || fail "lock-across-await under tw run not ready: $(cat "$TW_TMP/run.err")"
 c=$(build/bin/tw deadlocks --json --pid "$pid")
 check_adapter "console live" "$c"
+check_blocking "console live" "$(build/bin/tw alerts --json --pid "$pid")"
 core=$TW_TMP/core.$pid
-gboth=$(gdb_live_core "$pid" "$exe" "$core" 'tw deadlocks --json')
+gboth=$(gdb_live_core "$pid" "$exe" "$core" 'tw deadlocks --json' 'tw alerts --json')
 g=$(first_json "$gboth")
 check_adapter "gdb live" "$g"
-lboth=$(lldb_live_core "$pid" "$exe" "$core" 'tw deadlocks --json')
+check_blocking "gdb live" "$(nth_json "$gboth" 2)"
+check_blocking "gdb core" "$(nth_json "$gboth" 4)"
+lboth=$(lldb_live_core "$pid" "$exe" "$core" 'tw deadlocks --json' 'tw alerts --json')
 l=$(first_json "$lboth")
 check_adapter "lldb live" "$l"
+check_blocking "lldb live" "$(nth_json "$lboth" 2)"
+check_blocking "lldb core" "$(nth_json "$lboth" 4)"
 # the region alone holds this chain, and it no longer moves: the same bytes live too
 [ "$g" = "$c" ] || fail "gdb's live deadlocks under tw run differ from the console's: $g"
 [ "$l" = "$c" ] || fail "lldb's live deadlocks under tw run differ from the console's: $l"
 kill -9 "$pid"
 c=$(build/bin/tw deadlocks --json --core "$core" --exe "$exe")
 check_adapter "console core" "$c"
-g=$(second_json "$gboth")
-l=$(second_json "$lboth")
+check_blocking "console core" "$(build/bin/tw alerts --json --core "$core" --exe "$exe")"
+g=$(nth_json "$gboth" 3)
+l=$(nth_json "$lboth" 3)
 [ "$g" = "$c" ] || fail "gdb's deadlocks from the tw run core differ from the console's: $g"
 [ "$l" = "$c" ] || fail "lldb's deadlocks from the tw run core differ from the console's: $l"
 rm -f "$core"
-pass "lock-across-await under tw run: certain m-owner -> cfg -> cfg-writer -> M, live and core, console == gdb == lldb"
+pass "lock-across-await under tw run: certain m-owner -> cfg -> cfg-writer -> M and blocking_in_poll, live and core, console == gdb == lldb"

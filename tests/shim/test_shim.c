@@ -1125,3 +1125,22 @@ Test(poll, a_timed_stop_comes_off_the_poll_and_an_untimed_one_leaves_it_unmeasur
     cr_assert_eq(r->longest_ran_us, 0, "a stop nobody timed: the longest poll is not measured");
     cr_assert_eq(r->max_ran_us, first, "the figure of the poll before stays");
 }
+
+/* TW_POLL_IN_CALL (the pthread adapter parking a runtime task inside its poll) leaves the task
+ * waiting with TW_TF_IN_CALL until its next poll begins; a thread's own task never takes it. */
+Test(poll, a_poll_parked_in_a_call_is_flagged_until_the_next_poll)
+{
+    tw_task_t t = tw_task_spawn("in-call", 0, 0);
+    struct tw_task_rec *r = task_by_handle(t);
+    tw_poll_begin(t);
+    tw_poll_end_how(t, TW_POLL_PENDING, TW_POLL_IN_CALL);
+    cr_assert_eq(r->state, TW_TASK_WAITING);
+    cr_assert(r->flags & TW_TF_IN_CALL, "flags 0x%x", r->flags);
+    tw_poll_begin(t);
+    cr_assert_not(r->flags & TW_TF_IN_CALL, "cleared by the poll that resumes: 0x%x", r->flags);
+    tw_poll_end(t, TW_POLL_PENDING);
+    cr_assert_not(r->flags & TW_TF_IN_CALL, "an ordinary poll end: 0x%x", r->flags);
+    tw_task_t th = tw_thread_task("thread", 0);
+    tw_poll_end_how(th, TW_POLL_PENDING, TW_POLL_IN_CALL);
+    cr_assert_not(task_by_handle(th)->flags & TW_TF_IN_CALL, "a thread's own task");
+}
