@@ -52,8 +52,8 @@ void twc__detect_deadlocks(struct alert_scan *a, struct alist *L)
             if (dl[i].chain[k].is_task) ntask++;
             else if (dl[i].certain && a->in_dl_res) a->in_dl_res[dl[i].chain[k].idx] = 1;
         }
-        snprintf(x->message, sizeof x->message, "%s%s deadlock of %zu tasks: %s",
-                 dl[i].certain ? "certain" : "possible", dl[i].global ? " global" : "", ntask, dl[i].note);
+        snprintf(x->message, sizeof x->message, "%s%s deadlock of %zu task%s: %s",
+                 dl[i].certain ? "certain" : "possible", dl[i].global ? " global" : "", ntask, ntask == 1 ? "" : "s", dl[i].note);
     }
     twc__deadlocks_free(dl, ndl);
 }
