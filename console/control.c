@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include "tw.h"
 #include "tw_region.h"
@@ -81,14 +82,20 @@ int ctl_attach(struct tw_target *t, char *err, size_t n) {
 /* The counts of stops in the control area (tw_region.h), by atomic adds on our mapping: two
  * consoles looking at once must not lose each other's adds (a lost stopped_us would let the shim
  * count a stop as the poll's own time). Best effort: a region we cannot map keeps its counts. */
-static uint32_t *control_u32(struct tw_target *t, size_t field) {
-    return (uint32_t *)((char *)t->ctl_map + (t->control_offset - t->ctl_base) + field);
+static void *control_at(struct tw_target *t, size_t field) {
+    return (void *)((char *)t->ctl_map + (t->control_offset - t->ctl_base) + field);
 }
 
 void ctl_stop_begins(struct tw_target *t) {
     char err[TW_ERRLEN];
     if (t->region_fd < 0 || ctl_map_area(t, err, sizeof err) || t->ctl_abi_minor < 4) return;
-    __atomic_fetch_add(control_u32(t, offsetof(struct tw_control, reader_stops)), 1, __ATOMIC_ACQ_REL);
+    if (t->ctl_abi_minor >= 7) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        uint64_t *began = control_at(t, offsetof(struct tw_control, stop_began_ns));
+        __atomic_store_n(began, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec, __ATOMIC_RELEASE);
+    }
+    __atomic_fetch_add((uint32_t *)control_at(t, offsetof(struct tw_control, reader_stops)), 1, __ATOMIC_ACQ_REL);
 }
 
 void ctl_stop_ends(struct tw_target *t, uint64_t stopped_ns) {
@@ -96,10 +103,10 @@ void ctl_stop_ends(struct tw_target *t, uint64_t stopped_ns) {
     if (t->ctl_abi_minor >= 7) {
         /* rounded up, and a microsecond more: an understated stop would be counted as the poll's */
         uint32_t us = (uint32_t)(stopped_ns / 1000 + 2);
-        __atomic_fetch_add(control_u32(t, offsetof(struct tw_control, stopped_us)), us, __ATOMIC_ACQ_REL);
-        __atomic_fetch_add(control_u32(t, offsetof(struct tw_control, timed_stops)), 1, __ATOMIC_ACQ_REL);
+        __atomic_fetch_add((uint32_t *)control_at(t, offsetof(struct tw_control, stopped_us)), us, __ATOMIC_ACQ_REL);
+        __atomic_fetch_add((uint32_t *)control_at(t, offsetof(struct tw_control, timed_stops)), 1, __ATOMIC_ACQ_REL);
     }
-    __atomic_fetch_add(control_u32(t, offsetof(struct tw_control, reader_stops)), 1, __ATOMIC_ACQ_REL);
+    __atomic_fetch_add((uint32_t *)control_at(t, offsetof(struct tw_control, reader_stops)), 1, __ATOMIC_ACQ_REL);
 }
 
 void ctl_detach(struct tw_target *t) {

@@ -42,8 +42,16 @@ static double stopped_since(struct twc_session *s, const struct tw_ring_desc *ba
 {
     struct tw_control c;
     if (twc__src_read(s, s->hdr.control_offset, &c, sizeof c)) return -1;
-    if ((c.reader_stops & 1) || c.reader_stops - base->stops_base != 2 * (c.timed_stops - base->timed_base)) return -1;
-    return (double)(c.stopped_us - base->stopped_us_base) * 1000.0;
+    double in_progress = 0;
+    if (c.reader_stops & 1) { /* a timed stop under way, as the shim bounds it (shim/preempt.c) */
+        double now = twc__mono_now_ns();
+        if (!c.stop_began_ns || (double)c.stop_began_ns > now) return -1;
+        in_progress = now - (double)c.stop_began_ns;
+        c.reader_stops++;
+        c.timed_stops++;
+    }
+    if (c.reader_stops - base->stops_base != 2 * (c.timed_stops - base->timed_base)) return -1;
+    return (double)(c.stopped_us - base->stopped_us_base) * 1000.0 + in_progress;
 }
 
 void twc_set_reader_stop(twc_session *s, uint64_t from_ns, uint64_t to_ns)

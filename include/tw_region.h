@@ -443,6 +443,11 @@ struct tw_control {
      * Untrusted: a wrong stopped_us can only lower a figure, and the shim clamps it at 0. */
     uint32_t timed_stops;
     uint32_t stopped_us;     /* wraps: only differences are read */
+    /* ABI 1.7: CLOCK_MONOTONIC ns when the timed stop under way began, written before the first
+     * reader_stops add. A thread let go before that stop's accounting (reader_stops still odd)
+     * ends its poll with the stop's length bounded by now minus this, and counts the stop as
+     * timed and done. */
+    uint64_t stop_began_ns;
 };
 
 /* header.snapshot_flags: the copy was taken from a running process, so it may be a few

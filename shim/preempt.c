@@ -11,11 +11,19 @@
  * really held its thread (running, or blocked in a call it made). */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "internal.h"
 
 #ifndef TW_FAKE_CLOCK
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* The calling thread's run-queue wait in ns; -1 when /proc cannot tell. Raw system calls: an
  * LD_PRELOAD adapter wraps open and read, and must not see the shim's own. */
 static int64_t sched_wait_ns(void)
@@ -61,8 +69,20 @@ uint32_t tw__poll_ran_us(uint64_t wall_ns)
     uint32_t stops = c ? __atomic_load_n(&c->reader_stops, __ATOMIC_ACQUIRE) : 0;
     uint32_t timed = c ? __atomic_load_n(&c->timed_stops, __ATOMIC_ACQUIRE) : 0;
     uint32_t stopped_us = c ? __atomic_load_n(&c->stopped_us, __ATOMIC_ACQUIRE) : 0;
-    int untimed = (stops & 1) || stops - tw_tls_.reader_stops != 2 * (timed - tw_tls_.timed_stops);
-    uint64_t stopped_ns = (uint64_t)(stopped_us - tw_tls_.stopped_us) * 1000;
+    /* A timed stop not accounted yet (odd): its reader lets the threads go before it adds their
+     * time, and a poll that slept through the stop ends at once. It began at stop_began_ns and
+     * this thread runs now, so it lasted at most the difference; taken as timed and done. */
+    uint64_t in_progress_ns = 0;
+    int unbounded = 0;
+    if (stops & 1) {
+        uint64_t began = __atomic_load_n(&c->stop_began_ns, __ATOMIC_ACQUIRE), now = mono_ns();
+        unbounded = !began || began > now;
+        in_progress_ns = unbounded ? 0 : now - began;
+        stops++;
+        timed++;
+    }
+    int untimed = unbounded || stops - tw_tls_.reader_stops != 2 * (timed - tw_tls_.timed_stops);
+    uint64_t stopped_ns = (uint64_t)(stopped_us - tw_tls_.stopped_us) * 1000 + in_progress_ns;
     tw_tls_.reader_stops = stops;
     tw_tls_.timed_stops = timed;
     tw_tls_.stopped_us = stopped_us;
