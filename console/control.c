@@ -12,7 +12,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 #include "tw.h"
 #include "tw_region.h"
@@ -86,15 +85,11 @@ static void *control_at(struct tw_target *t, size_t field) {
     return (void *)((char *)t->ctl_map + (t->control_offset - t->ctl_base) + field);
 }
 
-void ctl_stop_begins(struct tw_target *t) {
+void ctl_stop_begins(struct tw_target *t, uint64_t began_ns) {
     char err[TW_ERRLEN];
     if (t->region_fd < 0 || ctl_map_area(t, err, sizeof err) || t->ctl_abi_minor < 4) return;
-    if (t->ctl_abi_minor >= 7) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        uint64_t *began = control_at(t, offsetof(struct tw_control, stop_began_ns));
-        __atomic_store_n(began, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec, __ATOMIC_RELEASE);
-    }
+    if (t->ctl_abi_minor >= 7)
+        __atomic_store_n((uint64_t *)control_at(t, offsetof(struct tw_control, stop_began_ns)), began_ns, __ATOMIC_RELEASE);
     __atomic_fetch_add((uint32_t *)control_at(t, offsetof(struct tw_control, reader_stops)), 1, __ATOMIC_ACQ_REL);
 }
 

@@ -50,8 +50,8 @@ static void collect_live(twc_session *s, void *ctx)
     memset(&f, 0, sizeof f);
     /* the control area says a stop is under way, then how long it was (the whole window: the
      * threads were let go one by one before `to`), so the shim takes it off a poll it crossed */
-    ctl_stop_begins(t);
     uint64_t from = mono_ns();
+    ctl_stop_begins(t, from);
     int st = twa_collect_pid(t->pid, 1, &f, &storage, err, sizeof err);
     uint64_t to = mono_ns();
     ctl_stop_ends(t, to - from);

@@ -91,8 +91,9 @@ int file_open(struct tw_target *t, char *err, size_t n);
 /* control.c: pause/resume through a shared writable mapping of the control area */
 int ctl_attach(struct tw_target *t, char *err, size_t n);
 void ctl_detach(struct tw_target *t);
-/* Around a stop of the target (ptrace): say so in the control area, and how long it lasted. */
-void ctl_stop_begins(struct tw_target *t);
+/* Around a stop of the target (ptrace): say so in the control area, when it began
+ * (CLOCK_MONOTONIC ns, read before the first thread is stopped), and how long it lasted. */
+void ctl_stop_begins(struct tw_target *t, uint64_t began_ns);
 void ctl_stop_ends(struct tw_target *t, uint64_t stopped_ns);
 void ctl_kick(struct tw_target *t, uint32_t before);
 uint32_t ctl_generation(struct tw_target *t);

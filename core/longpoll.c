@@ -36,22 +36,14 @@ static void measured_base(struct twc_session *s, uint32_t tid, struct tw_ring_de
 }
 
 /* What readers held the process stopped since the thread's baseline, in ns, from the control
- * area (ABI 1.7): -1 when a stop since was not timed (a debugger's, or one under way). It can
- * count stops before the poll began too, which only understates the poll. */
+ * area (ABI 1.7), by the shim's rule (tw_stopped_since): -1 when a stop since was not timed (a
+ * debugger's). */
 static double stopped_since(struct twc_session *s, const struct tw_ring_desc *base)
 {
     struct tw_control c;
     if (twc__src_read(s, s->hdr.control_offset, &c, sizeof c)) return -1;
-    double in_progress = 0;
-    if (c.reader_stops & 1) { /* a timed stop under way, as the shim bounds it (shim/preempt.c) */
-        double now = twc__mono_now_ns();
-        if (!c.stop_began_ns || (double)c.stop_began_ns > now) return -1;
-        in_progress = now - (double)c.stop_began_ns;
-        c.reader_stops++;
-        c.timed_stops++;
-    }
-    if (c.reader_stops - base->stops_base != 2 * (c.timed_stops - base->timed_base)) return -1;
-    return (double)(c.stopped_us - base->stopped_us_base) * 1000.0 + in_progress;
+    struct tw_stop_counts n = { c.reader_stops, c.timed_stops, c.stopped_us, c.stop_began_ns };
+    return (double)tw_stopped_since(&n, (uint64_t)twc__mono_now_ns(), base->stops_base, base->timed_base, base->stopped_us_base);
 }
 
 void twc_set_reader_stop(twc_session *s, uint64_t from_ns, uint64_t to_ns)

@@ -450,6 +450,31 @@ struct tw_control {
     uint64_t stop_began_ns;
 };
 
+/* The stop counts of tw_control at one moment (ABI 1.7). */
+struct tw_stop_counts { uint32_t stops, timed, stopped_us; uint64_t began_ns; };
+
+/* How long readers held the process stopped since a thread's baselines (tw_ring_desc's
+ * stops_base, timed_base, stopped_us_base), in ns; -1 when a stop since was not timed. The one
+ * rule of the shim (which measures a poll at its end) and of readers (a poll in progress). A
+ * stop under way (stops odd) is bounded by now_ns (CLOCK_MONOTONIC) minus its start, and counted
+ * as timed and done: *c is advanced past it, the baselines a thread keeps next. Counting stops
+ * before the poll began only understates the poll. */
+static inline int64_t tw_stopped_since(struct tw_stop_counts *c, uint64_t now_ns, uint32_t stops_base, uint32_t timed_base,
+                                       uint32_t stopped_us_base)
+{
+    uint64_t in_progress = 0;
+    if (c->stops & 1) {
+        c->stops++;
+        c->timed++;
+        if (!c->began_ns || c->began_ns > now_ns)
+            return -1;
+        in_progress = now_ns - c->began_ns;
+    }
+    if (c->stops - stops_base != 2 * (c->timed - timed_base))
+        return -1;
+    return (int64_t)((uint64_t)(c->stopped_us - stopped_us_base) * 1000 + in_progress);
+}
+
 /* header.snapshot_flags: the copy was taken from a running process, so it may be a few
  * in-flight events behind on some entities (validation allows exactly what versions show). */
 #define TW_SNAP_LIVE 0x1

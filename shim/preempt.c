@@ -66,38 +66,32 @@ uint32_t tw__poll_ran_us(uint64_t wall_ns)
      * is not known. The next one is measured against fresh baselines either way. */
     struct tw_header *h = tw__hdr();
     struct tw_control *c = h ? (struct tw_control *)(tw__base() + h->control_offset) : NULL;
-    uint32_t stops = c ? __atomic_load_n(&c->reader_stops, __ATOMIC_ACQUIRE) : 0;
-    uint32_t timed = c ? __atomic_load_n(&c->timed_stops, __ATOMIC_ACQUIRE) : 0;
-    uint32_t stopped_us = c ? __atomic_load_n(&c->stopped_us, __ATOMIC_ACQUIRE) : 0;
-    /* A timed stop not accounted yet (odd): its reader lets the threads go before it adds their
-     * time, and a poll that slept through the stop ends at once. It began at stop_began_ns and
-     * this thread runs now, so it lasted at most the difference; taken as timed and done. */
-    uint64_t in_progress_ns = 0;
-    int unbounded = 0;
-    if (stops & 1) {
-        uint64_t began = __atomic_load_n(&c->stop_began_ns, __ATOMIC_ACQUIRE), now = mono_ns();
-        unbounded = !began || began > now;
-        in_progress_ns = unbounded ? 0 : now - began;
-        stops++;
-        timed++;
+    struct tw_stop_counts n = { 0, 0, 0, 0 };
+    if (c) {
+        n.stops = __atomic_load_n(&c->reader_stops, __ATOMIC_ACQUIRE);
+        n.timed = __atomic_load_n(&c->timed_stops, __ATOMIC_ACQUIRE);
+        n.stopped_us = __atomic_load_n(&c->stopped_us, __ATOMIC_ACQUIRE);
+        n.began_ns = __atomic_load_n(&c->stop_began_ns, __ATOMIC_ACQUIRE);
     }
-    int untimed = unbounded || stops - tw_tls_.reader_stops != 2 * (timed - tw_tls_.timed_stops);
-    uint64_t stopped_ns = (uint64_t)(stopped_us - tw_tls_.stopped_us) * 1000 + in_progress_ns;
-    tw_tls_.reader_stops = stops;
-    tw_tls_.timed_stops = timed;
-    tw_tls_.stopped_us = stopped_us;
+    /* a timed stop not accounted yet (odd): its reader lets the threads go before it adds their
+     * time, and a poll that slept through the stop ends at once; bounded by its start */
+    int64_t stopped_ns = tw_stopped_since(&n, (n.stops & 1) ? mono_ns() : 0, tw_tls_.reader_stops, tw_tls_.timed_stops,
+                                          tw_tls_.stopped_us);
+    tw_tls_.reader_stops = n.stops;
+    tw_tls_.timed_stops = n.timed;
+    tw_tls_.stopped_us = n.stopped_us;
     struct tw_ring_desc *d = tw_tls_.desc;
     uint64_t base = d ? __atomic_load_n(&d->sched_wait_ns, __ATOMIC_RELAXED) : 0;
     uint64_t preempted = (uint64_t)wait > base ? (uint64_t)wait - base : 0;
     if (d) {
         __atomic_store_n(&d->sched_wait_ns, (uint64_t)wait, __ATOMIC_RELAXED);
-        __atomic_store_n(&d->stops_base, stops, __ATOMIC_RELAXED);
-        __atomic_store_n(&d->timed_base, timed, __ATOMIC_RELAXED);
-        __atomic_store_n(&d->stopped_us_base, stopped_us, __ATOMIC_RELAXED);
+        __atomic_store_n(&d->stops_base, n.stops, __ATOMIC_RELAXED);
+        __atomic_store_n(&d->timed_base, n.timed, __ATOMIC_RELAXED);
+        __atomic_store_n(&d->stopped_us_base, n.stopped_us, __ATOMIC_RELAXED);
     }
-    if (untimed)
+    if (stopped_ns < 0)
         return 0;
-    uint64_t not_held = preempted + stopped_ns;
+    uint64_t not_held = preempted + (uint64_t)stopped_ns;
     return to_us(wall_ns > not_held ? wall_ns - not_held : 0);
 #endif
 }
