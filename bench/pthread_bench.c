@@ -12,7 +12,10 @@
  * --bare-as NAME: also time libc's own pair (past the adapter), alternating batch by batch
  * with the interposed one, and print it as NAME: the adapter's added cost from one run.
  * --nested: the pair is taken while `outer_lock` is held, so that under the adapter every lock
- * also asks the lock-order table whether outer -> bench is known (its common case: it is). */
+ * also asks the lock-order table whether outer -> bench is known (its common case: it is).
+ * --array N: each pair takes one of N mutexes (a power of two) of a heap array, in a
+ * pseudo-random order, as a server's hashed locks are taken (memcached's item locks): the
+ * adapter's path when neither the lock's object nor its record is in a near cache. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
@@ -59,6 +62,35 @@ static double batch_ns(mutex_fn lock, mutex_fn unlock)
     return (double)(bench_ns() - t0) / BATCH;
 }
 
+/* --array: the locks, and the same pseudo-random sequence for the interposed pair and libc's */
+static pthread_mutex_t *array;
+static uint32_t array_mask;
+
+static double batch_array_ns(mutex_fn lock, mutex_fn unlock, uint32_t seed)
+{
+    uint64_t t0 = bench_ns();
+    for (int k = 0; k < BATCH; k++) {
+        seed = seed * 1664525u + 1013904223u;
+        pthread_mutex_t *m = &array[(seed >> 8) & array_mask];
+        lock(m);
+        unlock(m);
+    }
+    return (double)(bench_ns() - t0) / BATCH;
+}
+
+static int array_setup(int argc, char **argv)
+{
+    for (int i = 2; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--array")) {
+            uint32_t n = (uint32_t)atoi(argv[i + 1]);
+            if (n < 2 || (n & (n - 1)) || !(array = calloc(n, sizeof *array)))
+                return -1;
+            array_mask = n - 1;
+            return 1;
+        }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *name = argc > 1 ? argv[1] : "pthread_lock_ns";
@@ -71,6 +103,11 @@ int main(int argc, char **argv)
     for (int i = 2; i + 1 < argc; i++)
         if (!strcmp(argv[i], "--bare-as"))
             bare_name = argv[i + 1];
+    int arrayed = array_setup(argc, argv);
+    if (arrayed < 0) {
+        fprintf(stderr, "pthread_bench: --array takes a power of two of at least 2\n");
+        return 1;
+    }
     if (batches < 1000 || warmup < 0) {
         fprintf(stderr, "pthread_bench: at least 1000 batches, so that p99.9 is a measured batch\n");
         return 1;
@@ -91,8 +128,12 @@ int main(int argc, char **argv)
      * busy sibling hyperthread (it moves this pair between 39 and 60 ns for minutes at a time)
      * slows both alike and their difference is what the adapter adds */
     for (int i = 0; i < warmup + batches; i++) {
-        double d = batch_ns(pthread_mutex_lock, pthread_mutex_unlock);
-        double b = bare_lock ? batch_ns(bare_lock, bare_unlock) : 0;
+        uint32_t seed = (uint32_t)i * 2654435761u;
+        double d = arrayed ? batch_array_ns(pthread_mutex_lock, pthread_mutex_unlock, seed)
+                           : batch_ns(pthread_mutex_lock, pthread_mutex_unlock);
+        double b = !bare_lock ? 0
+                   : arrayed  ? batch_array_ns(bare_lock, bare_unlock, seed)
+                              : batch_ns(bare_lock, bare_unlock);
         if (i >= warmup) {
             per_pair[i - warmup] = d;
             per_bare[i - warmup] = b;

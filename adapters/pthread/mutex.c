@@ -33,7 +33,8 @@ static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst,
         return timed ? TWP_REAL(mutex_timedlock)(m, abst) : TWP_REAL(mutex_lock)(m);
     }
     uint32_t site = twp_site(ra, timed ? "pthread_mutex_timedlock" : "pthread_mutex_lock"), obj;
-    tw_res_t r = twp_res(m, TW_RES_MUTEX, site, &obj);
+    int kept;
+    tw_res_t r = twp_mutex_res(m, site, &obj, &kept);
     int rc = h ? EBUSY : TWP_REAL(mutex_trylock)(m);
     int parked = 0;
     if (rc != 0 && rc != EOWNERDEAD) {
@@ -48,6 +49,8 @@ static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst,
         parked = 1;
     }
     if (rc == 0 || rc == EOWNERDEAD) {
+        if (!kept)
+            twp_mutex_keep(m, r);
         /* a timed lock cannot wait forever: held, but it makes no lock-order edge; one that did
          * not wait is one event, its site included */
         if (twp_held_add(t, m, r, obj, site, 0))
@@ -91,8 +94,11 @@ TWP_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
         return rc;
     }
     uint32_t site = twp_site(__builtin_return_address(0), "pthread_mutex_trylock"), obj;
-    tw_res_t r = twp_res(m, TW_RES_MUTEX, site, &obj);
+    int kept;
+    tw_res_t r = twp_mutex_res(m, site, &obj, &kept);
     if (rc == 0 || rc == EOWNERDEAD) {
+        if (!kept)
+            twp_mutex_keep(m, r);
         /* held, and said to be a try: it never closes a lock-order inversion */
         if (twp_held_add(t, m, r, obj, site, 0))
             tw_acquire_at(t, r, 1, site, TW_ACQ_TRY | TW_ACQ_AT_ONCE | TW_ACQ_OWNED);
@@ -127,7 +133,10 @@ TWP_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 
 TWP_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 {
+    int plain = twp_mutex_plain(m);
     int rc = TWP_REAL(mutex_destroy)(m);
+    if (rc == 0 && plain) /* what it kept goes with it (glibc marked it destroyed: __kind -1) */
+        __builtin_memset(&m->__data.__list, 0, sizeof m->__data.__list);
     tw_task_t t;
     if (rc == 0 && twp_enter(&t)) {
         twp_res_forget(m);

@@ -42,6 +42,15 @@ struct recent {
 static __thread struct recent recent[RECENT] __attribute__((tls_model("initial-exec")));
 static uint32_t objects_gen = 1; /* never 0, the gen of an entry never filled */
 
+uint64_t twp_mutex_salt;
+
+/* A salt no earlier process (a forked parent) had: the handles its mutexes keep fail the check */
+static void new_salt(void)
+{
+    __atomic_store_n(&twp_mutex_salt, __builtin_ia32_rdtsc() * 0x9E3779B97F4A7C15ull ^ (uint64_t)getpid() << 32, __ATOMIC_RELAXED);
+}
+__attribute__((constructor(101))) static void objects_init(void) { new_salt(); }
+
 static void objects_changed(void) { __atomic_add_fetch(&objects_gen, 1, __ATOMIC_RELEASE); }
 
 static int class_of(int kind)
@@ -189,5 +198,6 @@ void twp_res_key_forget(uint64_t key)
 void twp_objects_reset(void)
 {
     madvise(objs, sizeof objs, MADV_DONTNEED);
+    new_salt();
     objects_changed();
 }

@@ -19,9 +19,14 @@ if [ -x "$B/bin/tw" ] && [ -e "$B/lib/libtw-pthread.so" ]; then
   # the same pair inside a held lock: the lock-order table's present-edge path on every lock
   env -u TW_DISABLE "$B/bin/tw" run -- "$bin" pthread_nested_lock_adapter_ns --adapter --nested --bare-as pthread_nested_lock_ns ||
     echo "bench: pthread_nested_lock_adapter_ns failed" >&2
+  # one of 4,096 mutexes of an array, at random, as a server's hashed locks are taken
+  # (memcached's item locks): neither the object nor its record is in a near cache
+  env -u TW_DISABLE "$B/bin/tw" run -- "$bin" pthread_lock_array_adapter_ns --adapter --array 4096 --bare-as pthread_lock_array_ns ||
+    echo "bench: pthread_lock_array_adapter_ns failed" >&2
 else
   "$bin" pthread_lock_ns
   "$bin" pthread_nested_lock_ns --nested
+  "$bin" pthread_lock_array_ns --array 4096
 fi
 # A wait that returns at once (poll of a readable pipe), bare and under the adapter, made by the
 # program and through a library (the adapter then finds the program's frame behind it).

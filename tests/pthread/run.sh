@@ -295,6 +295,44 @@ PY
 }
 check "a mutex destroyed and made again at its address after another thread used it: that thread waits on the new one (certain deadlock through it)" recycled_recorded
 
+# A plain mutex keeps its resource in itself (objects.c); a kept pair must never name another
+# mutex's resource. kept_locks: copies of a used mutex deadlock (the knot is between the
+# copies, left and right, not the template they were copied from); a forked child deadlocks on
+# mutexes its parent used (found in the child's own region, no instrumentation error).
+kept_deadlock() { # EXPECTED-NAMES: the one certain deadlock of the pid printed by the program
+    local want=$1 pid
+    pid=$(sed -n 's/^pid //p' "$TMP/kept_locks.out" | head -1)
+    [ -n "$pid" ] || { echo "no pid line"; return 1; }
+    timeout 60 "$TW" deadlocks --pid "$pid" --json >"$TMP/dl.json" && timeout 60 "$TW" alerts --pid "$pid" --json >"$TMP/al.json" || return 1
+    python3 - "$TMP/dl.json" "$TMP/al.json" "$want" <<'PY'
+import json, sys
+dl = json.loads(open(sys.argv[1]).readline())["deadlocks"]
+al = json.loads(open(sys.argv[2]).readline())["alerts"]
+names = sorted({e.get("name", "") for d in dl if d["certain"] for e in d["chain"] if "resource" in e})
+errors = [a["message"] for a in al if a["kind"] == "instrumentation_error"]
+print("certain deadlock through", names, "instrumentation errors", errors)
+sys.exit(0 if names == sys.argv[3].split(",") and not errors else 1)
+PY
+}
+kept_copied() {
+    start kept_locks || return 1
+    local rc=0
+    kept_deadlock left,right || rc=1
+    stop
+    return $rc
+}
+check "copies of a used mutex (a struct copied by value) deadlock: the knot is through the copies, not the mutex they were copied from" kept_copied
+kept_forked() {
+    start kept_locks -- fork || return 1
+    local rc=0 child
+    kept_deadlock first,second || rc=1
+    child=$(sed -n 's/^pid //p' "$TMP/kept_locks.out" | head -1)
+    [ -n "$child" ] && kill -9 "$child" 2>/dev/null
+    stop
+    return $rc
+}
+check "a forked child deadlocks on mutexes its parent used: found in the child's own region, no instrumentation error" kept_forked
+
 # The same, threaded: 4 workers share 1,000,000 requests (a mutex and a condvar each, a pipe
 # every 64th), creating and destroying at once, so closed records' slots are taken back while
 # other threads close theirs. Nothing is lost: no table filled; the lock main held through
