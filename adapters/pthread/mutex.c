@@ -35,6 +35,7 @@ static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst,
     uint32_t site = twp_site(ra, timed ? "pthread_mutex_timedlock" : "pthread_mutex_lock"), obj;
     int kept;
     tw_res_t r = twp_mutex_res(m, site, &obj, &kept);
+    twp_res_prefetch(r);
     int rc = h ? EBUSY : TWP_REAL(mutex_trylock)(m);
     int parked = 0;
     if (rc != 0 && rc != EOWNERDEAD) {

@@ -141,8 +141,9 @@ uint32_t twp_site_lookup(const void *ret_addr, const char *what)
     uint32_t site = lookup(ra, 0, what, &foreign);
     if (TWP_LIKELY(!foreign)) {
         if (site) { /* a site in the program is the same for every call from ra: remember it */
-            twp_site_cache.site = site;
-            twp_site_cache.ra = ra;
+            struct twp_site_cache *c = twp_site_slot(ra);
+            c->site = site;
+            c->ra = ra;
         }
         return site;
     }
@@ -150,10 +151,10 @@ uint32_t twp_site_lookup(const void *ret_addr, const char *what)
     return outer && outer != ra ? lookup(ra, outer, what, NULL) : site;
 }
 
-__thread struct twp_site_cache twp_site_cache __attribute__((tls_model("initial-exec")));
+__thread struct twp_site_cache twp_site_cache[TWP_SITE_CACHE] __attribute__((tls_model("initial-exec")));
 
 void twp_sites_reset(void)
 {
-    twp_site_cache.ra = 0; /* the forking thread's: the only one the child has */
+    memset(twp_site_cache, 0, sizeof twp_site_cache); /* the forking thread's: the only one the child has */
     madvise(sites, sizeof sites, MADV_DONTNEED);
 }
