@@ -188,14 +188,22 @@ TW_HIDDEN int tw__order_setup(uint32_t max_tasks);
 TW_HIDDEN void tw__order_forget(void);
 /* How each held lock was taken, parallel to the task record's edges[] (order.c: private memory
  * indexed by task slot, written only by the thread running the task). */
+struct tw_hold_note_edge {
+    uint32_t site;
+    uint16_t class_; /* the held lock's creation site: its class, 0 = none (or past 16 bits) */
+    uint8_t how;     /* TW_NOTE_* */
+    uint8_t pad;
+};
 struct tw_hold_note {
-    uint32_t site[TW_MAX_EDGES];
-    uint32_t class_[TW_MAX_EDGES]; /* the held lock's creation site: its class, 0 = none */
-    uint8_t how[TW_MAX_EDGES];     /* TW_NOTE_* */
     /* edges noted as lock-kind holds, so that a lock taken while holding no other costs no scan;
      * a bit may outlive its hold (releases do not come here) and is dropped when found stale */
     uint16_t locks;
-};
+    uint16_t pad[3];
+    /* one 8-byte store per acquisition, the first edges in the line of `locks` (three arrays
+     * touched two or three lines: a tenth of an uncontended pthread lock pair's cost) */
+    struct tw_hold_note_edge edge[TW_MAX_EDGES];
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct tw_hold_note_edge) == 8, "a note is written as one 8-byte store");
 enum { TW_NOTE_TRY = 1, TW_NOTE_TIMED = 2, TW_NOTE_LOCK_KIND = 4 /* a mutex or rwlock, not a semaphore */ };
 extern struct tw_hold_note *tw__notes TW_HIDDEN;
 extern uint32_t tw__notes_count TW_HIDDEN;
@@ -213,10 +221,12 @@ static inline __attribute__((always_inline)) void tw__order_acquired(tw_task_t t
         return;
     struct tw_hold_note *n = &notes[slot];
     int lock = r->kind == TW_RES_MUTEX || r->kind == TW_RES_RWLOCK;
-    n->site[edge] = site;
-    n->class_[edge] = r->create_site;
-    n->how[edge] = (uint8_t)((how == TW_ACQ_TRY ? TW_NOTE_TRY : how == TW_ACQ_TIMED ? TW_NOTE_TIMED : 0) |
-                             (lock ? TW_NOTE_LOCK_KIND : 0));
+    uint32_t cls = r->create_site;
+    uint8_t note_how = (uint8_t)((how == TW_ACQ_TRY ? TW_NOTE_TRY : how == TW_ACQ_TIMED ? TW_NOTE_TIMED : 0) |
+                                 (lock ? TW_NOTE_LOCK_KIND : 0));
+    /* composed in a register: one store */
+    uint64_t note = site | (uint64_t)(cls <= 0xffffu ? cls : 0) << 32 | (uint64_t)note_how << 48;
+    __builtin_memcpy(&n->edge[edge], &note, sizeof note);
     n->locks = (uint16_t)(lock ? n->locks | 1u << edge : n->locks & ~(1u << edge));
     if (how != TW_ACQ_LOCK || shared || !lock || !(n->locks & ~(1u << edge)))
         return;

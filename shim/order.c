@@ -151,20 +151,20 @@ void tw__order_edges(struct tw_hold_note *n, const struct tw_task_rec *t, unsign
             n->locks = (uint16_t)(n->locks & ~(1u << k));
             continue;
         }
-        if (held->res == r->id || !(n->how[k] & TW_NOTE_LOCK_KIND))
+        if (held->res == r->id || !(n->edge[k].how & TW_NOTE_LOCK_KIND))
             continue;
         if (!h)
             h = tw__hdr();
         struct tw_order_rec e = {
             .key = (uint64_t)held->res << 32 | r->id,
-            .held_site = n->site[k],
+            .held_site = n->edge[k].site,
             .acquired_site = site,
             .task = t->id,
-            .flags = ((n->how[k] & TW_NOTE_TRY) ? TW_ORDER_HELD_TRY : 0) |
+            .flags = ((n->edge[k].how & TW_NOTE_TRY) ? TW_ORDER_HELD_TRY : 0) |
                      (held->role == TW_EDGE_HOLD_SHARED ? TW_ORDER_HELD_SHARED : 0),
         };
-        if (n->class_[k] && r->create_site)
-            add_classed_edge(h, &e, n->class_[k], r->create_site);
+        if (n->edge[k].class_ && r->create_site)
+            add_classed_edge(h, &e, n->edge[k].class_, r->create_site);
         else
             add_record(h, &e);
     }

@@ -218,18 +218,26 @@ static inline __attribute__((always_inline)) void release_owned(struct tw_task_r
     tw__emit_attached(&tw_tls_, now, TW_EV_RELEASE, TW_EVF_RES_VERSION, 1, t->id, id, v, 0);
 }
 
-void tw__release(tw_task_t th, tw_res_t rh, int64_t units, int how)
+/* tw__release when the fast path cannot take it: any task (or none), any units and flags */
+__attribute__((noinline, cold)) static void release_slow(tw_task_t th, tw_res_t rh, int64_t units, int how)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
-    struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
-    if (TW_LIKELY(t != NULL) && TW_LIKELY(r != NULL) && TW_LIKELY(units == 1) && TW_LIKELY(how & TW_ACQ_OWNED)) {
-        release_owned(t, r);
-        return;
-    }
-    t = th ? tw_task_rec(th) : NULL;
+    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
     if (!r || (th && !t))
         return;
     release(t, r, units, how, tw__now());
+}
+
+void tw__release(tw_task_t th, tw_res_t rh, int64_t units, int how)
+{
+    /* the fast path makes no call (its slow path is one tail call), so it saves no registers */
+    struct tw_task_rec *t = tw__task_hot(&tw_tls_, th);
+    struct tw_res_rec *r = t && rh ? tw__res_at_handle(tw__hdr(), rh) : NULL;
+    if (TW_LIKELY(r != NULL) && TW_LIKELY(units == 1) && TW_LIKELY(how & TW_ACQ_OWNED)) {
+        release_owned(t, r);
+        return;
+    }
+    release_slow(th, rh, units, how);
 }
 
 /* What nearly every lock a program takes is: an exclusive lock its caller has just taken
@@ -249,33 +257,38 @@ static inline __attribute__((always_inline)) void acquire_at_once(tw_task_t th, 
     }
     tw__seq_begin(&t->seq);
     uint64_t old = tw__wait_of(t);
-    e->res = r->id;
-    e->role = TW_EDGE_HOLD;
-    e->count = 1;
+    *e = (struct tw_edge){.res = r->id, .role = TW_EDGE_HOLD, .count = 1}; /* one store */
     if (t->waiting_on == r->id)
         tw__wait_clear(t);
     tw__seq_end(&t->seq);
-    tw__order_acquired(th, t, (unsigned)(e - t->edges), r, site, how, 0);
     uint32_t v = units_change(r, -1, 1);
     tw__emit_attached(&tw_tls_, now, TW_EV_ACQUIRE,
                       TW_EVF_RES_VERSION | TW_EVF_AT_SITE | (how == TW_ACQ_TRY ? TW_EVF_TRY : 0), (uint16_t)site,
                       t->id, r->id, v, old);
+    /* last, so that its scan of the other held locks (a call, seldom made) is a tail call and
+     * the path saves no registers */
+    tw__order_acquired(th, t, (unsigned)(e - t->edges), r, site, how, 0);
 }
 
-void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int how)
+__attribute__((noinline, cold)) static void acquire_slow(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int how)
 {
     struct tw_res_rec *r = tw_res_rec(rh);
-    struct tw_task_rec *hot;
-    if (TW_LIKELY(r != NULL) && TW_LIKELY(units == 1) && TW_LIKELY(site - 1 < 0xffffu) &&
-        TW_LIKELY((how & ~TW_ACQ_TRY) == (TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED)) &&
-        TW_LIKELY((hot = tw__task_hot(&tw_tls_, th)) != NULL)) {
-        acquire_at_once(th, hot, r, site, how & ~(TW_ACQ_AT_ONCE | TW_ACQ_OWNED));
-        return;
-    }
     struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
     if (!r || (th && !t))
         return;
     acquire(th, t, r, units, site, how, tw__now());
+}
+
+void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int how)
+{
+    struct tw_task_rec *hot = tw__task_hot(&tw_tls_, th);
+    struct tw_res_rec *r = hot && rh ? tw__res_at_handle(tw__hdr(), rh) : NULL;
+    if (TW_LIKELY(r != NULL) && TW_LIKELY(units == 1) && TW_LIKELY(site - 1 < 0xffffu) &&
+        TW_LIKELY((how & ~TW_ACQ_TRY) == (TW_ACQ_LOCK | TW_ACQ_AT_ONCE | TW_ACQ_OWNED))) {
+        acquire_at_once(th, hot, r, site, how & ~(TW_ACQ_AT_ONCE | TW_ACQ_OWNED));
+        return;
+    }
+    acquire_slow(th, rh, units, site, how);
 }
 
 /* tw__message when the fast path cannot take it: any task (or none), any handle, errors counted */
