@@ -35,12 +35,15 @@ start() {
     env "${envs[@]}" LD_PRELOAD="$PRE" "$BIN/$name" "${args[@]}" >"$TMP/$name.out" 2>"$TMP/$name.err" &
     PID=$!
     PIDS+=("$PID")
-    for _ in $(seq 1 150); do
+    # READY_S: how long it may take (a guard against hangs; the churn programs' million requests
+    # take 12-16 s on this 2-vCPU host alone, more beside other test steps)
+    local tenths=$(( ${READY_S:-15} * 10 ))
+    for _ in $(seq 1 "$tenths"); do
         grep -q 'tw-example: ready' "$TMP/$name.out" 2>/dev/null && return 0
         kill -0 "$PID" 2>/dev/null || { echo "$name exited before ready: $(cat "$TMP/$name.err")"; return 1; }
         sleep 0.1
     done
-    echo "$name not ready in 15 s"
+    echo "$name not ready in ${READY_S:-15} s"
     return 1
 }
 stop() { kill -9 "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
@@ -262,7 +265,7 @@ fi
 # a million requests, then a lock made after them all is still recorded — closed resources'
 # slots are reused, so the 8,192-slot table never fills and nothing is lost.
 churn_recorded() {
-    start churn || return 1
+    READY_S=120 start churn || return 1
     local rc=0
     tw_json alerts | py '[a for a in j["alerts"] if a["kind"] in ("dropped_events", "instrumentation_overflow")] == []' || rc=1
     tw_json tasks | py '[t for t in j["tasks"] if t["name"] == "late-0" and t["state"] == "waiting" and t["waiting_on"]]' || rc=1
@@ -340,7 +343,7 @@ check "a forked child deadlocks on mutexes its parent used: found in the child's
 # waiter; no pipe stays open in the model; and the history, which names ids whose slots went
 # to later resources, validates (it is history, not corruption).
 churn_threads_recorded() {
-    start churn_threads || return 1
+    READY_S=120 start churn_threads || return 1
     local rc=0
     dump || return 1
     grep -q '^counts tasks_full=0 resources_full=0 ' "$TMP/dump" || { grep '^counts' "$TMP/dump"; rc=1; }
