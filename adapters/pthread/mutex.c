@@ -18,7 +18,8 @@ static int mutex_type(const pthread_mutex_t *m)
     return m->__data.__kind & 3; /* PTHREAD_MUTEX_KIND_MASK_NP: normal, recursive, errorcheck, adaptive */
 }
 
-static int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst, int timed, void *ra)
+/* inline in each wrapper: the uncontended lock is then one call from the program, not two */
+static inline __attribute__((always_inline)) int acquire(tw_task_t t, pthread_mutex_t *m, const struct timespec *abst, int timed, void *ra)
 {
     struct twp_held *h = twp_held_find(t, m);
     if (h && mutex_type(m) == PTHREAD_MUTEX_RECURSIVE) {
@@ -124,9 +125,11 @@ TWP_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
         return rc;
     }
     if (h) {
-        /* released before the real unlock, so the next owner's acquire comes after it */
-        tw_release_how(t, h->res, 1, TW_ACQ_OWNED);
+        tw_res_t r = h->res;
         twp_held_remove(t, h);
+        /* released before the real unlock, so the next owner's acquire comes after it; last
+         * before it, so that only m lives across the call */
+        tw_release_how(t, r, 1, TW_ACQ_OWNED);
     }
     twp_leave();
     return TWP_REAL(mutex_unlock)(m);
