@@ -19,14 +19,15 @@ static pthread_barrier_t both;
 static pthread_mutex_t *a, *b;
 static void *one(void *x) { (void)x; pthread_mutex_lock(a); pthread_barrier_wait(&both); pthread_mutex_lock(b); return 0; }
 static void *two(void *x) { (void)x; pthread_mutex_lock(b); pthread_barrier_wait(&both); pthread_mutex_lock(a); return 0; }
-static void *announce(void *x) { (void)x; usleep(300000); printf("pid %d\n", (int)getpid()); ready(); return 0; }
+/* the pid first: a forked child's is not the one the test started */
+static void *announce_pid(void *x) { (void)x; usleep(300000); printf("pid %d\n", (int)getpid()); ready(); return 0; }
 static void knot(void)
 {
     pthread_t x, y, z;
     pthread_barrier_init(&both, 0, 2);
     pthread_create(&x, 0, one, 0);
     pthread_create(&y, 0, two, 0);
-    pthread_create(&z, 0, announce, 0);
+    pthread_create(&z, 0, announce_pid, 0);
     pthread_join(x, 0);
 }
 int main(int argc, char **argv)

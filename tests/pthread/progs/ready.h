@@ -28,4 +28,16 @@ static inline void run_alone(void *(*fn)(void *), void *arg)
     pthread_create(&t, 0, fn, arg);
     pthread_join(t, 0);
 }
+static inline void *announce_later(void *a) { (void)a; usleep(300000); ready(); return 0; }
+/* The knot of a two-thread deadlock: a and b on threads of their own (they meet at a barrier of
+ * the caller's and then block on each other), the ready line 0.3 s later, and the caller waits
+ * for a forever. */
+static inline void knot_of_two(void *(*a)(void *), void *(*b)(void *))
+{
+    pthread_t x, y, z;
+    pthread_create(&x, 0, a, 0);
+    pthread_create(&y, 0, b, 0);
+    pthread_create(&z, 0, announce_later, 0);
+    pthread_join(x, 0);
+}
 #endif

@@ -12,14 +12,9 @@ static void *upgrader(void *a)
     pthread_rwlock_wrlock(&table_lock);
     return 0;
 }
-static void *announce(void *a) { (void)a; usleep(300000); ready(); return 0; }
 int main(void)
 {
-    pthread_t x, y, z;
     pthread_barrier_init(&both, 0, 2);
-    pthread_create(&x, 0, upgrader, 0);
-    pthread_create(&y, 0, upgrader, 0);
-    pthread_create(&z, 0, announce, 0);
-    pthread_join(x, 0);
+    knot_of_two(upgrader, upgrader);
     return 0;
 }
