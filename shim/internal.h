@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "turbowish.h"
 
 #define TW_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -51,6 +52,15 @@ static inline int tw__region_ensure(void)
 /* Acquire loads: the region is published by one thread and used by all (a plain mov on x86). */
 static inline struct tw_header *tw__hdr(void) { return __atomic_load_n((struct tw_header **)&tw_region, __ATOMIC_ACQUIRE); }
 static inline char *tw__base(void) { return (char *)tw__hdr(); } /* region start (the header) */
+
+/* CLOCK_MONOTONIC in ns: the clock readers share with the shim (the TSC's calibration, and a
+ * reader's stop under way, tw_control.stop_began_ns) */
+static inline uint64_t tw__mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 /* The clock. TW_FAKE_CLOCK builds (the scenario streamer, unit tests) read a settable
  * nanosecond counter so that scenarios are deterministic. */

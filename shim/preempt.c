@@ -11,19 +11,11 @@
  * really held its thread (running, or blocked in a call it made). */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "internal.h"
 
 #ifndef TW_FAKE_CLOCK
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* The calling thread's run-queue wait in ns; -1 when /proc cannot tell. Raw system calls: an
  * LD_PRELOAD adapter wraps open and read, and must not see the shim's own. */
 static int64_t sched_wait_ns(void)
@@ -75,7 +67,7 @@ uint32_t tw__poll_ran_us(uint64_t wall_ns)
     }
     /* a timed stop not accounted yet (odd): its reader lets the threads go before it adds their
      * time, and a poll that slept through the stop ends at once; bounded by its start */
-    int64_t stopped_ns = tw_stopped_since(&n, (n.stops & 1) ? mono_ns() : 0, tw_tls_.reader_stops, tw_tls_.timed_stops,
+    int64_t stopped_ns = tw_stopped_since(&n, (n.stops & 1) ? tw__mono_ns() : 0, tw_tls_.reader_stops, tw_tls_.timed_stops,
                                           tw_tls_.stopped_us);
     tw_tls_.reader_stops = n.stops;
     tw_tls_.timed_stops = n.timed;

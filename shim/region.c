@@ -42,13 +42,6 @@ static uint64_t env_u64(const char *name, uint64_t dflt, uint64_t max)
     return x;
 }
 
-static __attribute__((unused)) uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t pow2_at_least(uint64_t x)
 {
     uint64_t p = 1;
@@ -73,9 +66,9 @@ static void calibrate(struct tw_header *h)
 #else
 static void calibrate(struct tw_header *h)
 {
-    uint64_t n0 = mono_ns(), t0 = tw__now(), n1, t1;
+    uint64_t n0 = tw__mono_ns(), t0 = tw__now(), n1, t1;
     do {
-        n1 = mono_ns();
+        n1 = tw__mono_ns();
         t1 = tw__now();
     } while (n1 - n0 < 200000);
     h->clock_kind = 1;

@@ -218,12 +218,21 @@ static inline __attribute__((always_inline)) void release_owned(struct tw_task_r
     tw__emit_attached(&tw_tls_, now, TW_EV_RELEASE, TW_EVF_RES_VERSION, 1, t->id, id, v, 0);
 }
 
+/* A slow path's records: resource rh's, and task th's unless th is 0 (outside any task). 0 when
+ * either handle names nothing (the lookups count it). */
+static inline int records_of(tw_task_t th, tw_res_t rh, struct tw_task_rec **t, struct tw_res_rec **r)
+{
+    *r = tw_res_rec(rh);
+    *t = th ? tw_task_rec(th) : NULL;
+    return *r && (!th || *t);
+}
+
 /* tw__release when the fast path cannot take it: any task (or none), any units and flags */
 __attribute__((noinline, cold)) static void release_slow(tw_task_t th, tw_res_t rh, int64_t units, int how)
 {
-    struct tw_res_rec *r = tw_res_rec(rh);
-    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
-    if (!r || (th && !t))
+    struct tw_res_rec *r;
+    struct tw_task_rec *t;
+    if (!records_of(th, rh, &t, &r))
         return;
     release(t, r, units, how, tw__now());
 }
@@ -272,9 +281,9 @@ static inline __attribute__((always_inline)) void acquire_at_once(tw_task_t th, 
 
 __attribute__((noinline, cold)) static void acquire_slow(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int how)
 {
-    struct tw_res_rec *r = tw_res_rec(rh);
-    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
-    if (!r || (th && !t))
+    struct tw_res_rec *r;
+    struct tw_task_rec *t;
+    if (!records_of(th, rh, &t, &r))
         return;
     acquire(th, t, r, units, site, how, tw__now());
 }
@@ -294,9 +303,9 @@ void tw__acquire(tw_task_t th, tw_res_t rh, int64_t units, uint32_t site, int ho
 /* tw__message when the fast path cannot take it: any task (or none), any handle, errors counted */
 __attribute__((noinline, cold)) static void message_slow(tw_task_t th, tw_res_t rh, int type, int how)
 {
-    struct tw_res_rec *r = tw_res_rec(rh);
-    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
-    if (!r || (th && !t))
+    struct tw_res_rec *r;
+    struct tw_task_rec *t;
+    if (!records_of(th, rh, &t, &r))
         return;
     if (type != TW_EV_SEND && type != TW_EV_RECV) {
         tw_instr_error(TW_ERR_BAD_STATE, t ? t->id : 0, r->id);
@@ -356,9 +365,9 @@ void tw__res_event(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t 
 __attribute__((noinline)) static void res_event_slow(tw_task_t th, tw_res_t rh, int type, int64_t units, uint32_t site,
                                                      void *frame)
 {
-    struct tw_res_rec *r = tw_res_rec(rh);
-    struct tw_task_rec *t = th ? tw_task_rec(th) : NULL;
-    if (!r || (th && !t))
+    struct tw_res_rec *r;
+    struct tw_task_rec *t;
+    if (!records_of(th, rh, &t, &r))
         return;
     uint32_t tid = t ? t->id : 0;
     uint64_t now = tw__now();
