@@ -34,6 +34,15 @@ static int has_arg(int argc, char **argv, const char *a)
     return 0;
 }
 
+/* the value after option a ("--bare-as NAME"), or NULL */
+static const char *arg_value(int argc, char **argv, const char *a)
+{
+    for (int i = 2; i + 1 < argc; i++)
+        if (!strcmp(argv[i], a))
+            return argv[i + 1];
+    return NULL;
+}
+
 static int adapter_recording(void)
 {
     /* the shim's one exported global: present only when the adapter (and so the shim) is
@@ -80,15 +89,14 @@ static double batch_array_ns(mutex_fn lock, mutex_fn unlock, uint32_t seed)
 
 static int array_setup(int argc, char **argv)
 {
-    for (int i = 2; i + 1 < argc; i++)
-        if (!strcmp(argv[i], "--array")) {
-            uint32_t n = (uint32_t)atoi(argv[i + 1]);
-            if (n < 2 || (n & (n - 1)) || !(array = calloc(n, sizeof *array)))
-                return -1;
-            array_mask = n - 1;
-            return 1;
-        }
-    return 0;
+    const char *v = arg_value(argc, argv, "--array");
+    if (!v)
+        return 0;
+    uint32_t n = (uint32_t)atoi(v);
+    if (n < 2 || (n & (n - 1)) || !(array = calloc(n, sizeof *array)))
+        return -1;
+    array_mask = n - 1;
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -99,10 +107,7 @@ int main(int argc, char **argv)
     int warmup = counted ? atoi(argv[3]) : WARMUP;
     int want_adapter = has_arg(argc, argv, "--adapter");
     int nested = has_arg(argc, argv, "--nested");
-    const char *bare_name = NULL;
-    for (int i = 2; i + 1 < argc; i++)
-        if (!strcmp(argv[i], "--bare-as"))
-            bare_name = argv[i + 1];
+    const char *bare_name = arg_value(argc, argv, "--bare-as");
     int arrayed = array_setup(argc, argv);
     if (arrayed < 0) {
         fprintf(stderr, "pthread_bench: --array takes a power of two of at least 2\n");
